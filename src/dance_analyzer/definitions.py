@@ -1,0 +1,225 @@
+"""Pose definitions: loading and validating the declarative pose file.
+
+Poses are data so that a dancer or teacher can read, tune and add them without
+touching Python. The file is validated when loaded, with errors that name the pose
+and the field, because a typo in a threshold is otherwise a silent wrong answer.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .features import FEATURES
+
+SIDE_MODES = ("both", "either", "one", "left", "right")
+DEFAULT_MIN_VISIBILITY = 0.5
+
+
+class DefinitionError(ValueError):
+    """The pose file is malformed; the message says where."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """``low <= feature <= high``."""
+
+    feature: str
+    low: float
+    high: float
+
+    def describe(self) -> str:
+        lo = "" if math.isinf(self.low) else f"{self.low:g}"
+        hi = "" if math.isinf(self.high) else f"{self.high:g}"
+        return f"{self.feature} in [{lo}, {hi}]"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Bounds that must hold together; for per-side features, on the same body side.
+
+    ``side`` says how the two sides combine (see ``SIDE_MODES``); it is None for a
+    whole-body feature, which has a single bound.
+    """
+
+    bounds: tuple[Bound, ...]
+    side: str | None = None
+
+    def describe(self) -> str:
+        text = " and ".join(b.describe() for b in self.bounds)
+        if self.side is None:
+            return text
+        return f"{self.side} side{'s' if self.side == 'both' else ''}: {text}"
+
+
+@dataclass(frozen=True)
+class PoseDefinition:
+    name: str
+    priority: int
+    description: str
+    conditions: tuple[Condition, ...]
+    unless: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PoseSet:
+    poses: tuple[PoseDefinition, ...]  # highest priority first
+    min_visibility: float = DEFAULT_MIN_VISIBILITY
+    source: str = field(default="", compare=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.poses)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "min_visibility": self.min_visibility,
+            "poses": [
+                {
+                    "name": p.name,
+                    "priority": p.priority,
+                    "description": p.description,
+                    "conditions": [c.describe() for c in p.conditions],
+                    "unless": list(p.unless),
+                }
+                for p in self.poses
+            ],
+        }
+
+
+def _parse_range(value: Any, where: str) -> tuple[float, float]:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise DefinitionError(f"{where}: a range is a list [low, high] (use null for open)")
+    low, high = (-math.inf if value[0] is None else value[0], math.inf if value[1] is None else value[1])
+    for bound in (low, high):
+        if isinstance(bound, bool) or not isinstance(bound, int | float):
+            raise DefinitionError(f"{where}: range bounds must be numbers or null, got {bound!r}")
+    if low > high:
+        raise DefinitionError(f"{where}: empty range [{value[0]}, {value[1]}]")
+    return float(low), float(high)
+
+
+def _sided_bounds(group: Any, where: str) -> tuple[Bound, ...]:
+    if not isinstance(group, dict) or not group:
+        raise DefinitionError(f"{where}: expected per-side features mapped to [low, high] ranges")
+    bounds = []
+    for feature, rng in group.items():
+        at = f"{where}, feature '{feature}'"
+        _check_feature(feature, at)
+        if not FEATURES[feature].sided:
+            raise DefinitionError(f"{at}: a whole-body feature cannot take a side")
+        bounds.append(Bound(feature, *_parse_range(rng, at)))
+    return tuple(bounds)
+
+
+def _check_feature(feature: str, where: str) -> None:
+    if feature not in FEATURES:
+        raise DefinitionError(f"{where}: unknown feature (known: {', '.join(sorted(FEATURES))})")
+
+
+def _parse_conditions(when: Any, where: str) -> tuple[Condition, ...]:
+    """Parse a ``when`` block; each key is a feature or a side rule over a group.
+
+    ``torso_tilt: [0, 20]``                        whole-body feature
+    ``knee_angle: {both: [null, 130]}``            one per-side feature
+    ``one: {arm_elevation: [120, null], ...}``     per-side features on the same side
+    """
+    if not isinstance(when, dict) or not when:
+        raise DefinitionError(f"{where}: 'when' must map feature names to ranges")
+    conditions = []
+    for key, spec in when.items():
+        at = f"{where}, '{key}'"
+        if key in SIDE_MODES:
+            conditions.append(Condition(_sided_bounds(spec, at), side=key))
+            continue
+        _check_feature(key, at)
+        if FEATURES[key].sided:
+            if not isinstance(spec, dict) or not spec:
+                raise DefinitionError(
+                    f"{at}: a per-side feature needs a side, e.g. {{both: [low, high]}} "
+                    f"with one of {', '.join(SIDE_MODES)}"
+                )
+            for side, rng in spec.items():
+                if side not in SIDE_MODES:
+                    raise DefinitionError(f"{at}: unknown side '{side}' (use {', '.join(SIDE_MODES)})")
+                conditions.append(Condition((Bound(key, *_parse_range(rng, at)),), side=side))
+        else:
+            if isinstance(spec, dict):
+                raise DefinitionError(f"{at}: a whole-body feature takes a plain [low, high] range")
+            conditions.append(Condition((Bound(key, *_parse_range(spec, at)),)))
+    return tuple(conditions)
+
+
+def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
+    if not isinstance(data, dict) or "poses" not in data:
+        raise DefinitionError(f"{source}: expected a mapping with a 'poses' list")
+    min_visibility = data.get("min_visibility", DEFAULT_MIN_VISIBILITY)
+    if not isinstance(min_visibility, int | float) or not 0 <= min_visibility <= 1:
+        raise DefinitionError(f"{source}: min_visibility must be a number in [0, 1]")
+    raw_poses = data["poses"]
+    if not isinstance(raw_poses, list) or not raw_poses:
+        raise DefinitionError(f"{source}: 'poses' must be a non-empty list")
+
+    poses: list[PoseDefinition] = []
+    seen_priorities: dict[int, str] = {}
+    for i, raw in enumerate(raw_poses):
+        if not isinstance(raw, dict):
+            raise DefinitionError(f"{source}: pose #{i + 1} must be a mapping")
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.isidentifier():
+            raise DefinitionError(f"{source}: pose #{i + 1} needs a name like 'arms_up'")
+        where = f"{source}: pose '{name}'"
+        unknown = set(raw) - {"name", "priority", "description", "when", "unless"}
+        if unknown:
+            raise DefinitionError(f"{where}: unknown keys {sorted(unknown)}")
+        if name in {p.name for p in poses}:
+            raise DefinitionError(f"{where}: duplicate name")
+        priority = raw.get("priority")
+        if isinstance(priority, bool) or not isinstance(priority, int):
+            raise DefinitionError(f"{where}: priority must be an integer")
+        if priority in seen_priorities:
+            raise DefinitionError(
+                f"{where}: priority {priority} is also used by '{seen_priorities[priority]}'; "
+                "priorities decide the primary pose and must differ"
+            )
+        seen_priorities[priority] = name
+        unless = raw.get("unless", [])
+        if not isinstance(unless, list) or not all(isinstance(u, str) for u in unless):
+            raise DefinitionError(f"{where}: 'unless' must be a list of pose names")
+        poses.append(
+            PoseDefinition(
+                name=name,
+                priority=priority,
+                description=str(raw.get("description", "")).strip(),
+                conditions=_parse_conditions(raw.get("when"), where),
+                unless=tuple(unless),
+            )
+        )
+
+    names = {p.name for p in poses}
+    for pose in poses:
+        for other in pose.unless:
+            if other not in names or other == pose.name:
+                raise DefinitionError(f"{source}: pose '{pose.name}': 'unless' names unknown pose '{other}'")
+    poses.sort(key=lambda p: p.priority, reverse=True)
+    return PoseSet(poses=tuple(poses), min_visibility=float(min_visibility), source=source)
+
+
+def load_definitions(path: Path | None = None) -> PoseSet:
+    """Load a pose file, or the built-in ``poses.yaml`` when no path is given."""
+    if path is None:
+        text = resources.files("dance_analyzer").joinpath("poses.yaml").read_text("utf-8")
+        source = "poses.yaml"
+    else:
+        text = Path(path).read_text("utf-8")
+        source = Path(path).name
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DefinitionError(f"{source}: not valid YAML: {exc}") from exc
+    return parse_definitions(data, source)

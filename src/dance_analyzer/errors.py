@@ -1,0 +1,35 @@
+"""The errors analysis can raise, typed once where they are detected.
+
+Each shell maps them to its own form (HTTP status + ``{"error"}``, CLI exit code), so
+the message is written for a person and never contains a server path.
+"""
+
+from __future__ import annotations
+
+
+class AnalysisError(Exception):
+    """Base of every error caused by the input rather than by a bug."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class EmptyFile(AnalysisError):
+    """The upload has no bytes."""
+
+
+class NotAVideo(AnalysisError):
+    """The bytes are not a container with a video stream we can decode."""
+
+
+class CorruptVideo(AnalysisError):
+    """A video stream exists but could not be decoded, or yielded no frames."""
+
+
+class TooLarge(AnalysisError):
+    """The upload, or the frame size it declares, is over a configured limit."""
+
+
+class TooLong(AnalysisError):
+    """The video runs longer, or has more frames, than the configured limit."""

@@ -1,0 +1,276 @@
+"""Named body features computed from landmarks, vectorised over frames.
+
+Every feature is measured on the dancer's body, not in camera pixels: angles in
+degrees, distances in body units (torso or leg lengths, shoulder widths). Most use
+MediaPipe's world landmarks (metres, hip-centred), whose joint angles do not depend on
+how far the dancer is from the camera or where they stand in the picture; the few
+that need "up" take it from the world frame's vertical axis, which follows the upright
+picture.
+
+Sided features exist once per body side (``left_knee_angle``, ``right_knee_angle``);
+pose rules combine the two sides with ``both``/``either``/``one`` so a pose means the
+same whichever side the dancer uses, and the same when the video is mirrored.
+
+Each feature also gets a visibility: the lowest visibility among the landmarks it
+reads. Rules treat a feature below the pose file's ``min_visibility`` as unknown, so
+occluded or out-of-frame limbs never produce confident labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .pose.landmarks import Landmark as L
+
+SIDES = ("left", "right")
+
+# Landmark indices per side: (this side, the other side).
+_SIDE = {
+    "left": dict(
+        shoulder=L.LEFT_SHOULDER, elbow=L.LEFT_ELBOW, wrist=L.LEFT_WRIST, hip=L.LEFT_HIP,
+        knee=L.LEFT_KNEE, ankle=L.LEFT_ANKLE,
+    ),
+    "right": dict(
+        shoulder=L.RIGHT_SHOULDER, elbow=L.RIGHT_ELBOW, wrist=L.RIGHT_WRIST, hip=L.RIGHT_HIP,
+        knee=L.RIGHT_KNEE, ankle=L.RIGHT_ANKLE,
+    ),
+}
+_OTHER = {"left": "right", "right": "left"}
+_UP = np.array([0.0, -1.0, 0.0])  # world y points down the upright picture
+
+
+# ---------------------------------------------------------------- pure geometry
+
+
+def norm(v: np.ndarray) -> np.ndarray:
+    return np.linalg.norm(v, axis=-1)
+
+
+def angle_between(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Angle in degrees between vectors along the last axis (NaN for zero vectors)."""
+    denom = norm(u) * norm(v)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.sum(u * v, axis=-1) / denom
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Angle ABC at joint ``b`` in degrees: 180 is a straight limb."""
+    return angle_between(a - b, c - b)
+
+
+def safe_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 1e-6, num / den, np.nan)
+
+
+# ---------------------------------------------------------------- feature table
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    name: str
+    sided: bool
+    unit: str
+    description: str
+
+
+@dataclass
+class FeatureTable:
+    """Feature values and visibilities, each a (T,) array keyed by column name."""
+
+    values: dict[str, np.ndarray]
+    visibility: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(next(iter(self.values.values()))) if self.values else 0
+
+
+class _Body:
+    """Landmark arrays of T frames with the derived axes that several features share."""
+
+    def __init__(self, image: np.ndarray, world: np.ndarray) -> None:
+        self.world = world.astype(np.float64)
+        self.vis = image[..., 3].astype(np.float64)
+        w = self.world
+        self.mid_shoulder = (w[:, L.LEFT_SHOULDER] + w[:, L.RIGHT_SHOULDER]) / 2
+        self.mid_hip = (w[:, L.LEFT_HIP] + w[:, L.RIGHT_HIP]) / 2
+        self.torso_up = self.mid_shoulder - self.mid_hip
+        self.torso_length = norm(self.torso_up)
+        self.shoulder_width = norm(w[:, L.LEFT_SHOULDER] - w[:, L.RIGHT_SHOULDER])
+        legs = [
+            norm(w[:, s["hip"]] - w[:, s["knee"]]) + norm(w[:, s["knee"]] - w[:, s["ankle"]])
+            for s in _SIDE.values()
+        ]
+        self.leg_length = (legs[0] + legs[1]) / 2
+
+    def p(self, side: str, part: str) -> np.ndarray:
+        return self.world[:, _SIDE[side][part]]
+
+    def v(self, *indices: int) -> np.ndarray:
+        return self.vis[:, list(indices)].min(axis=1)
+
+    def sv(self, side: str, *parts: str) -> np.ndarray:
+        return self.v(*(_SIDE[side][part] for part in parts))
+
+    def height(self, point: np.ndarray) -> np.ndarray:
+        """Height along the picture's vertical, in metres (up is positive)."""
+        return point @ _UP
+
+
+SidedFn = Callable[[_Body, str], tuple[np.ndarray, np.ndarray]]
+BodyFn = Callable[[_Body], tuple[np.ndarray, np.ndarray]]
+_SIDED: dict[str, tuple[FeatureSpec, SidedFn]] = {}
+_UNSIDED: dict[str, tuple[FeatureSpec, BodyFn]] = {}
+
+
+def _sided(unit: str) -> Callable[[SidedFn], SidedFn]:
+    def register(fn: SidedFn) -> SidedFn:
+        spec = FeatureSpec(fn.__name__, True, unit, (fn.__doc__ or "").strip().splitlines()[0])
+        _SIDED[fn.__name__] = (spec, fn)
+        return fn
+
+    return register
+
+
+def _unsided(unit: str) -> Callable[[BodyFn], BodyFn]:
+    def register(fn: BodyFn) -> BodyFn:
+        spec = FeatureSpec(fn.__name__, False, unit, (fn.__doc__ or "").strip().splitlines()[0])
+        _UNSIDED[fn.__name__] = (spec, fn)
+        return fn
+
+    return register
+
+
+# ---------------------------------------------------------------- sided features
+
+
+@_sided("degrees")
+def elbow_angle(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
+    """Angle at the elbow between upper arm and forearm; 180 is a straight arm."""
+    value = joint_angle(b.p(s, "shoulder"), b.p(s, "elbow"), b.p(s, "wrist"))
+    return value, b.sv(s, "shoulder", "elbow", "wrist")
+
+
+@_sided("degrees")
+def knee_angle(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
+    """Angle at the knee between thigh and shin; 180 is a straight leg."""
+    value = joint_angle(b.p(s, "hip"), b.p(s, "knee"), b.p(s, "ankle"))
+    return value, b.sv(s, "hip", "knee", "ankle")
+
+
+@_sided("degrees")
+def hip_angle(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
+    """Angle at the hip between torso side and thigh; 180 is standing straight."""
+    value = joint_angle(b.p(s, "shoulder"), b.p(s, "hip"), b.p(s, "knee"))
+    return value, b.sv(s, "shoulder", "hip", "knee")
+
+
+@_sided("degrees")
+def arm_elevation(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
+    """Shoulder-to-wrist direction against the torso: 0 hanging, 90 level, 180 overhead."""
+    value = angle_between(b.p(s, "wrist") - b.p(s, "shoulder"), -b.torso_up)
+    return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, _SIDE[s]["wrist"])
+
+
+@_sided("degrees")
+def upper_arm_elevation(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
+    """Shoulder-to-elbow direction against the torso: 0 at the side, 90 level."""
+    value = angle_between(b.p(s, "elbow") - b.p(s, "shoulder"), -b.torso_up)
+    return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, _SIDE[s]["elbow"])
+
+
+@_sided("torso lengths")
+def wrist_height(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
+    """Height of the wrist above its shoulder along the torso axis (negative is below)."""
+    up = b.torso_up / np.maximum(b.torso_length, 1e-9)[:, None]
+    rise = np.sum((b.p(s, "wrist") - b.p(s, "shoulder")) * up, axis=-1)
+    return safe_ratio(rise, b.torso_length), b.sv(s, "shoulder", "wrist")
+
+
+@_sided("torso lengths")
+def hand_to_hip(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
+    """Distance from the wrist to the hip on the same side."""
+    value = safe_ratio(norm(b.p(s, "wrist") - b.p(s, "hip")), b.torso_length)
+    return value, b.sv(s, "wrist", "hip")
+
+
+@_sided("half shoulder widths")
+def wrist_across(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
+    """How far the wrist reaches across the body: 0 at the midline, 1 at the other shoulder."""
+    toward_other = b.p(_OTHER[s], "shoulder") - b.p(s, "shoulder")
+    unit = toward_other / np.maximum(b.shoulder_width, 1e-9)[:, None]
+    reach = np.sum((b.p(s, "wrist") - b.mid_shoulder) * unit, axis=-1)
+    value = safe_ratio(reach, b.shoulder_width / 2)
+    return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, _SIDE[s]["wrist"])
+
+
+@_sided("leg lengths")
+def foot_lift(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
+    """Height of this ankle above the other ankle (negative when it is the lower one)."""
+    rise = b.height(b.p(s, "ankle")) - b.height(b.p(_OTHER[s], "ankle"))
+    return safe_ratio(rise, b.leg_length), b.v(L.LEFT_ANKLE, L.RIGHT_ANKLE)
+
+
+# ---------------------------------------------------------------- whole-body features
+
+
+@_unsided("degrees")
+def torso_tilt(b: _Body) -> tuple[np.ndarray, np.ndarray]:
+    """Lean of the hip-to-shoulder line away from vertical; 0 is upright."""
+    value = angle_between(b.torso_up, np.broadcast_to(_UP, b.torso_up.shape))
+    return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
+
+
+@_unsided("leg lengths")
+def stance_width(b: _Body) -> tuple[np.ndarray, np.ndarray]:
+    """Distance between the ankles."""
+    value = safe_ratio(norm(b.p("left", "ankle") - b.p("right", "ankle")), b.leg_length)
+    return value, b.v(L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HIP, L.RIGHT_HIP)
+
+
+@_unsided("leg lengths")
+def hip_height(b: _Body) -> tuple[np.ndarray, np.ndarray]:
+    """Height of the hips above the lower ankle; about 1 standing, lower in a squat."""
+    lowest = np.minimum(b.height(b.p("left", "ankle")), b.height(b.p("right", "ankle")))
+    value = safe_ratio(b.height(b.mid_hip) - lowest, b.leg_length)
+    return value, b.v(L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)
+
+
+@_unsided("shoulder widths")
+def wrist_spread(b: _Body) -> tuple[np.ndarray, np.ndarray]:
+    """Distance between the two wrists."""
+    value = safe_ratio(norm(b.p("left", "wrist") - b.p("right", "wrist")), b.shoulder_width)
+    return value, b.v(L.LEFT_WRIST, L.RIGHT_WRIST, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+
+
+# ---------------------------------------------------------------- public API
+
+FEATURES: dict[str, FeatureSpec] = {
+    **{name: spec for name, (spec, _) in _SIDED.items()},
+    **{name: spec for name, (spec, _) in _UNSIDED.items()},
+}
+
+
+def compute_features(image: np.ndarray, world: np.ndarray) -> FeatureTable:
+    """All features for T frames of landmarks.
+
+    ``image`` is (T, 33, 4) with visibility in the last column, ``world`` is (T, 33, 3).
+    Frames without a person hold NaN and come out as NaN with zero visibility.
+    """
+    if image.shape[0] != world.shape[0]:
+        raise ValueError("image and world landmarks must cover the same frames")
+    body = _Body(image, world)
+    values: dict[str, np.ndarray] = {}
+    visibility: dict[str, np.ndarray] = {}
+    for name, (_, fn) in _SIDED.items():
+        for side in SIDES:
+            values[f"{side}_{name}"], visibility[f"{side}_{name}"] = fn(body, side)
+    for name, (_, fn) in _UNSIDED.items():
+        values[name], visibility[name] = fn(body)
+    for key, vis in visibility.items():
+        visibility[key] = np.where(np.isnan(values[key]), 0.0, np.nan_to_num(vis, nan=0.0))
+    return FeatureTable(values=values, visibility=visibility)

@@ -1,0 +1,49 @@
+"""Turn labels and video facts into the result JSON (the API contract)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .classify import NO_POSE, runs_of
+from .definitions import PoseSet
+
+
+def pose_summary(primary: np.ndarray, poses: PoseSet) -> list[dict[str, Any]]:
+    """Frames per primary pose, most frequent first; frames without a pose are not counted."""
+    counts = np.bincount(primary[primary != NO_POSE], minlength=len(poses.poses))
+    order = sorted((i for i in range(len(counts)) if counts[i]), key=lambda i: (-counts[i], i))
+    return [{"pose": poses.poses[i].name, "frames_detected": int(counts[i])} for i in order]
+
+
+def segments(smoothed: np.ndarray, times: np.ndarray, end_time: float, poses: PoseSet) -> list[dict[str, Any]]:
+    bounds = np.append(times, end_time)
+    return [
+        {
+            "pose": poses.poses[run.label].name,
+            "start_s": round(float(bounds[run.start]), 3),
+            "end_s": round(float(bounds[run.stop]), 3),
+            "frames": run.stop - run.start,
+        }
+        for run in runs_of(smoothed)
+        if run.label != NO_POSE
+    ]
+
+
+def frame_details(
+    indices: np.ndarray, times: np.ndarray, labels: np.ndarray, image: np.ndarray, poses: PoseSet
+) -> list[dict[str, Any]]:
+    names = poses.names
+    out = []
+    for k in range(len(indices)):
+        lm = image[k]
+        out.append(
+            {
+                "index": int(indices[k]),
+                "t": round(float(times[k]), 4),
+                "poses": [names[j] for j in np.flatnonzero(labels[k])],
+                "landmarks": None if np.isnan(lm[0, 0]) else np.round(lm.astype(float), 5).tolist(),
+            }
+        )
+    return out

@@ -1,0 +1,224 @@
+"""Video probing and streaming decode.
+
+Frames are decoded one at a time and never collected, so memory does not grow with
+the length of a video. Timestamps come from the stream and frames are counted as they
+are decoded, because container frame counts and nominal frame rates are wrong on
+variable-frame-rate files. Rotation metadata (portrait phone videos) is applied so
+that everything downstream sees the upright picture a person sees.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from .errors import CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
+
+# Leading bytes of the containers a video is likely to arrive in. A file that starts
+# like one of these but will not open is a damaged video (422), not a non-video (415).
+_CONTAINER_SIGNATURES: tuple[tuple[int, bytes], ...] = (
+    (4, b"ftyp"),  # MP4, MOV, 3GP
+    (4, b"moov"),
+    (4, b"mdat"),
+    (4, b"wide"),
+    (4, b"free"),
+    (0, b"\x1a\x45\xdf\xa3"),  # Matroska / WebM
+    (0, b"RIFF"),  # AVI
+    (0, b"OggS"),
+    (0, b"FLV"),
+    (0, b"\x00\x00\x01\xba"),  # MPEG-PS
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_duration_s: float = math.inf
+    max_frames: int = 2**62
+    max_pixels: int = 2**62
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container declares, with width/height already upright."""
+
+    width: int
+    height: int
+    fps: float | None
+    duration_s: float | None
+    frame_count: int | None
+    rotation: int
+    codec: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded frame; ``image`` is None when sampling skipped it."""
+
+    index: int
+    t: float
+    image: np.ndarray | None
+
+
+def looks_like_video_container(path: Path) -> bool:
+    with open(path, "rb") as f:
+        head = f.read(16)
+    return any(head[offset : offset + len(sig)] == sig for offset, sig in _CONTAINER_SIGNATURES) or (
+        len(head) > 0 and head[0] == 0x47  # MPEG-TS sync byte
+    )
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    if path.stat().st_size == 0:
+        raise EmptyFile("The uploaded file is empty")
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except (av.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        if looks_like_video_container(path):
+            raise CorruptVideo("The video file is damaged or truncated and cannot be opened") from exc
+        raise NotAVideo("The file is not a video in a supported format") from exc
+    if not container.streams.video:
+        container.close()
+        raise NotAVideo("The file contains no video stream")
+    return container
+
+
+def _display_rotation(degrees: float | int | None) -> int:
+    """Counter-clockwise rotation to apply for display, snapped to quarter turns."""
+    if not degrees:
+        return 0
+    return int(round(float(degrees) / 90.0)) % 4 * 90
+
+
+def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
+    if rotation == 0:
+        return image
+    return np.ascontiguousarray(np.rot90(image, k=rotation // 90))
+
+
+def _scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, int]:
+    if not max_side or max(width, height) <= max_side:
+        return width, height
+    scale = max_side / max(width, height)
+    # Even sizes keep swscale on its fast paths; the aspect error is under one pixel.
+    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+
+
+def probe(path: Path, limits: Limits = Limits()) -> VideoInfo:
+    """Read the declared properties and decode the first frame, enforcing limits.
+
+    Decoding one frame here means a file that cannot produce a picture is rejected
+    before any worker spends time on it.
+    """
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        ctx = stream.codec_context
+        stored_w, stored_h = int(ctx.width or 0), int(ctx.height or 0)
+        if stored_w * stored_h > limits.max_pixels:
+            raise TooLarge(
+                f"Frame size {stored_w}x{stored_h} is over the limit of "
+                f"{limits.max_pixels} pixels per frame"
+            )
+        fps = float(stream.average_rate) if stream.average_rate else None
+        duration = _declared_duration(container, stream)
+        if duration is not None and duration > limits.max_duration_s:
+            raise TooLong(
+                f"Video is {duration:.1f} s long; the limit is {limits.max_duration_s:g} s"
+            )
+        frame_count = int(stream.frames) if stream.frames else None
+        if frame_count is not None and frame_count > limits.max_frames:
+            raise TooLong(
+                f"Video has {frame_count} frames; the limit is {limits.max_frames} frames"
+            )
+        try:
+            first = next(container.decode(stream), None)
+        except av.FFmpegError as exc:
+            raise CorruptVideo("The video stream could not be decoded") from exc
+        if first is None:
+            raise CorruptVideo("The video contains no decodable frames")
+        rotation = _display_rotation(first.rotation)
+        width, height = (first.width, first.height)
+        if rotation in (90, 270):
+            width, height = height, width
+        return VideoInfo(
+            width=width,
+            height=height,
+            fps=fps,
+            duration_s=duration,
+            frame_count=frame_count,
+            rotation=rotation,
+            codec=ctx.name,
+        )
+    finally:
+        container.close()
+
+
+def _declared_duration(container: av.container.InputContainer, stream: av.VideoStream) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return None
+
+
+def iter_frames(
+    path: Path,
+    *,
+    sample_fps: float | None = None,
+    max_side: int | None = None,
+    limits: Limits = Limits(),
+) -> Iterator[Frame]:
+    """Yield every decoded frame in order; only sampled frames carry an RGB image.
+
+    Unsampled frames are still decoded (the codec needs them) and yielded without
+    pixels so callers can count frames and read timestamps. Sampled frames are
+    downscaled and colour-converted in one swscale pass, then turned upright.
+    """
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        start = stream.start_time or 0
+        time_base = float(stream.time_base) if stream.time_base else None
+        nominal_fps = float(stream.average_rate) if stream.average_rate else None
+        last_bucket = -1
+        index = 0
+        try:
+            for frame in container.decode(stream):
+                if index >= limits.max_frames:
+                    raise TooLong(f"Video has more than {limits.max_frames} frames (the limit)")
+                t = _frame_time(frame, start, time_base, index, nominal_fps)
+                if t > limits.max_duration_s:
+                    raise TooLong(
+                        f"Video runs past {limits.max_duration_s:g} s (the limit)"
+                    )
+                image = None
+                bucket = index if sample_fps is None else math.floor(t * sample_fps + 1e-6)
+                if bucket > last_bucket:
+                    last_bucket = bucket
+                    width, height = _scaled_size(frame.width, frame.height, max_side)
+                    rgb = frame.to_ndarray(
+                        width=width, height=height, format="rgb24", interpolation="AREA"
+                    )
+                    image = _upright(rgb, _display_rotation(frame.rotation))
+                yield Frame(index=index, t=t, image=image)
+                index += 1
+        except av.FFmpegError as exc:
+            raise CorruptVideo(f"The video is damaged: decoding failed after {index} frames") from exc
+        if index == 0:
+            raise CorruptVideo("The video contains no decodable frames")
+    finally:
+        container.close()
+
+
+def _frame_time(
+    frame: av.VideoFrame, start: int, time_base: float | None, index: int, fps: float | None
+) -> float:
+    if frame.pts is not None and time_base is not None:
+        return max(0.0, (frame.pts - start) * time_base)
+    return index / fps if fps else float(index)
