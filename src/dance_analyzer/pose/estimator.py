@@ -8,6 +8,7 @@ not leak into the next.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,9 +36,29 @@ class PoseResult:
     world: np.ndarray
 
 
+def silence_native_stderr() -> None:
+    """Send native (C++) writes to fd 2 to /dev/null, keeping Python's ``sys.stderr``.
+
+    MediaPipe and TFLite print start-up notices straight to file descriptor 2 from
+    their own threads, whenever a model is first used. They mean nothing to users and
+    bury a command's progress and errors, so front ends call this once at start-up;
+    Python messages and tracebacks still reach the terminal through a duplicate.
+    """
+    sys.stderr.flush()
+    kept = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = os.fdopen(kept, "w", buffering=1, encoding="utf-8", errors="replace")
+
+
 class PoseEstimator:
     def __init__(self, *, static_image_mode: bool = False) -> None:
-        self._pose = mp.solutions.pose.Pose(
+        self._pose = self._build(static_image_mode)
+
+    @staticmethod
+    def _build(static_image_mode: bool) -> mp.solutions.pose.Pose:
+        return mp.solutions.pose.Pose(
             static_image_mode=static_image_mode,
             model_complexity=MODEL_COMPLEXITY,
             smooth_landmarks=True,

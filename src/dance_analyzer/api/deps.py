@@ -1,0 +1,21 @@
+"""Request-scoped access to what the app holds: settings, pose set, worker pool."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from ..config import Settings
+from ..definitions import PoseSet
+from ..workers import AnalysisPool
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_pool(request: Request) -> AnalysisPool:
+    return request.app.state.pool
+
+
+def get_poses(request: Request) -> PoseSet:
+    return request.app.state.poses

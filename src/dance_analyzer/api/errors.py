@@ -1,0 +1,62 @@
+"""Every error leaves the API as ``{"error": "..."}`` with a status a client can act on."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import AnalysisError, CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
+
+log = logging.getLogger("dance_analyzer.api")
+
+STATUS_BY_ERROR: dict[type[AnalysisError], int] = {
+    EmptyFile: 400,
+    NotAVideo: 415,
+    TooLarge: 413,
+    TooLong: 413,
+    CorruptVideo: 422,
+}
+
+
+class UploadError(Exception):
+    """A problem with the request itself (missing part, bad multipart, too big)."""
+
+    def __init__(self, status_code: int, message: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+
+
+def error_response(status_code: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status_code, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AnalysisError)
+    async def analysis_error(_: Request, exc: AnalysisError) -> JSONResponse:
+        return error_response(STATUS_BY_ERROR.get(type(exc), 422), exc.message)
+
+    @app.exception_handler(UploadError)
+    async def upload_error(_: Request, exc: UploadError) -> JSONResponse:
+        return error_response(exc.status_code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', ()) if p not in ('query', 'body'))}: {err.get('msg')}"
+            for err in exc.errors()
+        )
+        return error_response(400, f"Invalid request: {problems}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return error_response(500, "Internal server error")

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from ...config import Settings
+from ...pipeline import AnalysisOptions
+from ...workers import AnalysisPool
+from ..deps import get_pool, get_settings
+from ..schemas import ERROR_RESPONSES, AnalysisResult
+from ..uploads import receive_video_upload
+
+router = APIRouter(tags=["analysis"])
+
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": "The video"},
+                        "video": {"type": "string", "format": "binary", "description": "Alias of file"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/analyze",
+    response_model=AnalysisResult,
+    response_model_exclude_none=True,
+    responses=ERROR_RESPONSES,
+    openapi_extra=UPLOAD_BODY,
+    summary="Analyse an uploaded video and return its poses",
+)
+async def analyze(
+    request: Request,
+    settings: Annotated[Settings, Depends(get_settings)],
+    pool: Annotated[AnalysisPool, Depends(get_pool)],
+    detail: Annotated[Literal["summary", "frames"], Query(description="'frames' adds per-frame output")] = "summary",
+    sample_fps: Annotated[float | None, Query(gt=0, le=240, description="Analyse at most N frames per second")] = None,
+) -> dict[str, Any]:
+    upload = await receive_video_upload(request, upload_dir=settings.upload_dir, max_bytes=settings.max_upload_bytes)
+    with upload:
+        options = AnalysisOptions(
+            sample_fps=sample_fps or settings.sample_fps,
+            include_frames=detail == "frames",
+            min_segment_s=settings.min_segment_s,
+        )
+        result = await asyncio.wrap_future(pool.submit(upload.path, options))
+    return {**result, "filename": upload.filename}

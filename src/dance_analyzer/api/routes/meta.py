@@ -1,0 +1,32 @@
+"""Liveness and the pose definitions in use."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from ... import __version__
+from ...definitions import PoseSet
+from ...features import FEATURES
+from ..deps import get_poses
+from ..schemas import Health
+
+router = APIRouter(tags=["meta"])
+
+
+@router.get("/health", response_model=Health)
+async def health(request: Request) -> dict[str, Any]:
+    pool = request.app.state.pool
+    return {"status": "ok", "model_loaded": pool.ready, "workers": pool.size, "version": __version__}
+
+
+@router.get("/poses")
+async def poses(pose_set: Annotated[PoseSet, Depends(get_poses)]) -> dict[str, Any]:
+    return {
+        **pose_set.to_dict(),
+        "features": [
+            {"name": f.name, "per_side": f.sided, "unit": f.unit, "description": f.description}
+            for f in FEATURES.values()
+        ],
+    }

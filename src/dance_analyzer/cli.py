@@ -1,0 +1,179 @@
+"""Command line: ``dance-analyzer analyze | serve | poses``.
+
+A thin shell: it parses arguments, calls the pipeline, prints JSON to stdout and
+keeps everything meant for a person (progress, errors) on stderr so the output can
+be piped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .config import get_settings
+from .errors import AnalysisError, CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
+
+# Exit codes a script can branch on (64+ follow sysexits.h in spirit).
+EXIT_CODES: dict[type[AnalysisError], int] = {
+    EmptyFile: 65,
+    NotAVideo: 66,
+    CorruptVideo: 67,
+    TooLarge: 68,
+    TooLong: 69,
+}
+
+
+class ProgressBar:
+    """One self-rewriting line on stderr: frames done, frames/s and time left."""
+
+    def __init__(self, label: str, enabled: bool) -> None:
+        self.label = label
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self._last_draw = 0.0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self._last_draw < 0.1 and done != total):
+            return
+        self._last_draw = now
+        elapsed = max(now - self.started, 1e-9)
+        rate = done / elapsed
+        if total:
+            fraction = min(done / total, 1.0)
+            filled = int(fraction * 30)
+            eta = (total - done) / rate if rate > 0 else 0.0
+            text = (
+                f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} frames "
+                f"{rate:5.1f} fps  ETA {eta:4.0f}s"
+            )
+        else:
+            text = f"\r{self.label} {done} frames {rate:5.1f} fps"
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from .definitions import load_definitions
+    from .pipeline import AnalysisOptions, analyze, limits_from
+    from .pose.estimator import PoseEstimator, silence_native_stderr
+
+    if not args.verbose:
+        silence_native_stderr()
+    settings = get_settings()
+    path = Path(args.video)
+    if not path.is_file():
+        print(f"error: no such file: {args.video}", file=sys.stderr)
+        return 66
+    options = AnalysisOptions(
+        sample_fps=args.sample_fps or settings.sample_fps,
+        include_frames=args.detail == "frames",
+        min_segment_s=settings.min_segment_s,
+    )
+    progress = ProgressBar(path.name, enabled=not args.quiet and sys.stderr.isatty() or args.progress)
+    try:
+        with PoseEstimator() as estimator:
+            result = analyze(
+                path,
+                options,
+                estimator=estimator,
+                poses=load_definitions(settings.poses_file),
+                limits=limits_from(settings),
+                on_progress=progress,
+            )
+    except AnalysisError as exc:
+        progress.finish()
+        print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_CODES.get(type(exc), 1)
+    progress.finish()
+    result["filename"] = path.name
+    try:
+        json.dump(result, sys.stdout, indent=None if args.compact else 2)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stdout = None  # type: ignore[assignment]
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "dance_analyzer.api:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        log_level=settings.log_level,
+        # Long uploads and analyses: keep idle connections long enough for slow clients.
+        timeout_keep_alive=30,
+    )
+    return 0
+
+
+def _poses(args: argparse.Namespace) -> int:
+    from .definitions import load_definitions
+    from .features import FEATURES
+
+    pose_set = load_definitions(Path(args.file) if args.file else get_settings().poses_file)
+    for pose in pose_set.poses:
+        print(f"{pose.name:14} priority {pose.priority:3}  {pose.description}")
+        for cond in pose.conditions:
+            print(f"{'':18}{cond.describe()}")
+        if pose.unless:
+            print(f"{'':18}unless: {', '.join(pose.unless)}")
+    print("\nfeatures:")
+    for spec in FEATURES.values():
+        side = "per side" if spec.sided else "whole body"
+        print(f"  {spec.name:20} {side:10} {spec.unit:20} {spec.description}")
+    return 0
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dance-analyzer", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("analyze", help="analyse a video file and print the result JSON")
+    p.add_argument("video")
+    p.add_argument("--detail", choices=["summary", "frames"], default="summary")
+    p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
+    p.add_argument("--compact", action="store_true", help="print JSON on one line")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
+    p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
+    p.set_defaults(run=_analyze)
+
+    p = sub.add_parser("serve", help="run the HTTP server")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.set_defaults(run=_serve)
+
+    p = sub.add_parser("poses", help="print the pose definitions and features")
+    p.add_argument("--file", default=None, help="a pose file to validate and show (default: the one in use)")
+    p.set_defaults(run=_poses)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

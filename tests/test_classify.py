@@ -1,0 +1,103 @@
+import numpy as np
+import pytest
+
+from dance_analyzer.classify import NO_POSE, hold_filter, label_frames, primary_pose, runs_of, smooth_primary
+from dance_analyzer.definitions import load_definitions
+from dance_analyzer.features import compute_features
+
+import skeletons as S
+
+POSES = load_definitions()
+
+EXPECTED = {
+    "STANDING": {"standing"},
+    "T_POSE": {"t_pose"},
+    "ARMS_UP": {"arms_up"},
+    "ONE_ARM_UP": {"one_arm_up"},
+    "HANDS_ON_HIPS": {"hands_on_hips"},
+    "ARMS_CROSSED": {"arms_crossed"},
+    "SQUAT": {"squat"},
+    "LUNGE": {"lunge"},
+    "ONE_LEG": {"one_leg"},
+}
+
+
+def labels_of(image, world):
+    labels = label_frames(compute_features(image, world), POSES)
+    return [{POSES.names[j] for j in np.flatnonzero(row)} for row in labels]
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_each_builtin_pose_is_recognised_and_nothing_else(name):
+    assert labels_of(*S.frames(S.skeleton(**getattr(S, name)))) == [EXPECTED[name]]
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+@pytest.mark.parametrize(
+    "variant",
+    [
+        S.mirrored,
+        lambda i, w: S.yawed(i, w, 40),
+        lambda i, w: S.yawed(i, w, -70),
+        lambda i, w: S.rolled(i, w, 8),
+    ],
+    ids=["mirrored", "turned_40", "turned_-70", "camera_rolled_8"],
+)
+def test_labels_survive_mirroring_turning_and_camera_roll(name, variant):
+    assert labels_of(*variant(*S.frames(S.skeleton(**getattr(S, name))))) == [EXPECTED[name]]
+
+
+def test_combined_poses_are_multi_label_and_primary_follows_priority():
+    image, world = S.frames(S.skeleton(**S.ARMS_UP, **S.ONE_LEG), S.skeleton(**S.T_POSE, **S.LUNGE))
+    assert labels_of(image, world) == [{"arms_up", "one_leg"}, {"t_pose", "lunge"}]
+    primary = primary_pose(label_frames(compute_features(image, world), POSES))
+    assert [POSES.names[i] for i in primary] == ["arms_up", "t_pose"]
+
+
+def test_standing_is_excluded_by_arm_poses():
+    image, world = S.frames(S.skeleton(**S.HANDS_ON_HIPS))
+    assert "standing" not in labels_of(image, world)[0]
+
+
+def test_poorly_seen_landmarks_produce_no_label():
+    image, world = S.frames(S.skeleton(**S.SQUAT))
+    image[0, 25:29, 3] = 0.1  # knees and ankles barely visible
+    assert labels_of(image, world) == [set()]
+    image, world = S.frames(S.skeleton(**S.ARMS_UP))
+    image[0, 15, 3] = 0.3  # left wrist unsure: cannot claim arms_up, nor one_arm_up
+    assert labels_of(image, world)[0] & {"arms_up", "one_arm_up"} == set()
+
+
+def test_no_person_means_no_label():
+    image, world = S.frames(S.skeleton())
+    image[:], world[:] = np.nan, np.nan
+    labels = label_frames(compute_features(image, world), POSES)
+    assert not labels.any()
+    assert primary_pose(labels).tolist() == [NO_POSE]
+
+
+def test_runs_of_splits_a_sequence():
+    runs = runs_of(np.array([1, 1, 2, 2, 2, -1]))
+    assert [(r.label, r.start, r.stop) for r in runs] == [(1, 0, 2), (2, 2, 5), (-1, 5, 6)]
+
+
+def test_hold_filter_drops_blips_and_fills_dropouts_in_seconds():
+    times = np.arange(20) / 10.0  # 10 fps
+    column = np.zeros(20, dtype=bool)
+    column[2] = True  # 0.1 s blip: passing through
+    column[8:18] = True  # 1 s hold ...
+    column[12] = False  # ... with a one-frame dropout
+    out = hold_filter(column[:, None], times, 2.0, 0.2)[:, 0]
+    expected = np.zeros(20, dtype=bool)
+    expected[8:18] = True
+    np.testing.assert_array_equal(out, expected)
+    # The same blip lasts 0.2 s at 5 fps: it is kept.
+    kept = hold_filter(np.array([[False], [True], [False], [False]]), np.arange(4) / 5.0, 0.8, 0.2)
+    assert kept[:, 0].tolist() == [False, True, False, False]
+
+
+def test_smooth_primary_merges_short_runs_into_the_longer_neighbour():
+    times = np.arange(10) / 10.0
+    primary = np.array([0, 0, 0, 0, 1, 0, 0, 2, 2, 2])
+    assert smooth_primary(primary, times, 1.0, 0.2).tolist() == [0, 0, 0, 0, 0, 0, 0, 2, 2, 2]
+    assert smooth_primary(primary, times, 1.0, 0.0).tolist() == primary.tolist()

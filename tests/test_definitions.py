@@ -1,0 +1,52 @@
+import pytest
+
+from dance_analyzer.definitions import DefinitionError, load_definitions, parse_definitions
+
+
+def pose(**overrides):
+    base = {"name": "p", "priority": 1, "description": "d", "when": {"torso_tilt": [0, 20]}}
+    base.update(overrides)
+    return base
+
+
+def test_builtin_file_loads_in_priority_order_with_the_required_poses():
+    poses = load_definitions()
+    required = {"t_pose", "arms_up", "one_arm_up", "hands_on_hips", "arms_crossed", "squat", "lunge", "one_leg", "standing"}
+    assert required <= set(poses.names)
+    priorities = [p.priority for p in poses.poses]
+    assert priorities == sorted(priorities, reverse=True)
+    assert all(p.description for p in poses.poses)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"poses": [pose(when={"elbow_angel": {"both": [0, 1]}})]}, "unknown feature"),
+        ({"poses": [pose(when={"torso_tilt": [30, 10]})]}, "empty range"),
+        ({"poses": [pose(), pose(priority=2)]}, "duplicate name"),
+        ({"poses": [pose(), pose(name="q")]}, "priority 1 is also used"),
+        ({"poses": [pose(when={"knee_angle": [0, 90]})]}, "needs a side"),
+        ({"poses": [pose(when={"knee_angle": {"sometimes": [0, 90]}})]}, "unknown side"),
+        ({"poses": [pose(when={"both": {"torso_tilt": [0, 9]}})]}, "cannot take a side"),
+        ({"poses": [pose(when={"torso_tilt": ["low", 9]})]}, "numbers or null"),
+        ({"poses": [pose(unless=["ghost"])]}, "unknown pose 'ghost'"),
+        ({"poses": [pose(colour="red")]}, "unknown keys"),
+        ({"poses": []}, "non-empty list"),
+        ({"min_visibility": 3, "poses": [pose()]}, "min_visibility"),
+    ],
+)
+def test_invalid_files_are_rejected_with_a_message_naming_the_problem(data, message):
+    with pytest.raises(DefinitionError, match=message):
+        parse_definitions(data, "test.yaml")
+
+
+def test_a_user_can_add_a_pose_in_a_file(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "poses:\n"
+        "  - name: plie\n    priority: 5\n    description: Knees bent, heels down\n"
+        "    when:\n      knee_angle: {both: [100, 150]}\n      torso_tilt: [null, 15]\n"
+    )
+    poses = load_definitions(path)
+    assert poses.names == ("plie",)
+    assert poses.poses[0].conditions[0].describe() == "both sides: knee_angle in [100, 150]"

@@ -1,0 +1,105 @@
+import math
+
+import numpy as np
+import pytest
+
+from dance_analyzer.features import FEATURES, angle_between, compute_features, joint_angle
+
+import skeletons as S
+
+
+def features_of(**pose):
+    image, world = S.frames(S.skeleton(**pose))
+    table = compute_features(image, world)
+    return {k: float(v[0]) for k, v in table.values.items()}
+
+
+def test_joint_angle_of_known_triangles():
+    a = np.array([[1.0, 0, 0], [1.0, 0, 0], [1.0, 1.0, 0]])
+    b = np.zeros((3, 3))
+    c = np.array([[0, 1.0, 0], [-1.0, 0, 0], [1.0, 0, 0]])
+    np.testing.assert_allclose(joint_angle(a, b, c), [90.0, 180.0, 45.0], atol=1e-9)
+
+
+def test_angle_between_zero_vector_is_nan():
+    assert math.isnan(angle_between(np.zeros(3), np.array([1.0, 0, 0])))
+
+
+@pytest.mark.parametrize("elbow", [60, 90, 135, 180])
+def test_elbow_angle_matches_the_posed_bend(elbow):
+    # Upper arm hanging (0 deg), forearm raised by 180 - elbow degrees.
+    f = features_of(left_arm=S.Arm(upper=0, fore=180 - elbow))
+    assert f["left_elbow_angle"] == pytest.approx(elbow, abs=1e-3)
+    assert f["right_elbow_angle"] == pytest.approx(180 - abs(10 - 10), abs=1e-3)
+
+
+@pytest.mark.parametrize("knee", [80, 120, 180])
+def test_knee_angle_matches_the_posed_bend(knee):
+    f = features_of(left_leg=S.Leg(thigh=60, shin=180 - knee))
+    assert f["left_knee_angle"] == pytest.approx(knee, abs=1e-3)
+    assert f["right_knee_angle"] == pytest.approx(180, abs=1e-3)
+
+
+@pytest.mark.parametrize("elevation", [0, 45, 90, 135, 180])
+def test_arm_elevation_is_measured_against_the_torso(elevation):
+    f = features_of(left_arm=S.Arm(elevation, elevation))
+    assert f["left_arm_elevation"] == pytest.approx(elevation, abs=1e-3)
+    # The reference is the torso, not gravity: leaning 25 deg towards the camera with
+    # the same (sideways) arm changes the angle by exactly the spherical-triangle rule.
+    leaning = features_of(left_arm=S.Arm(elevation, elevation), torso_lean=25)
+    expected = math.degrees(math.acos(math.cos(math.radians(elevation)) * math.cos(math.radians(25))))
+    assert leaning["left_arm_elevation"] == pytest.approx(expected, abs=1e-3)
+
+
+def test_torso_tilt_and_body_unit_features():
+    assert features_of()["torso_tilt"] == pytest.approx(0, abs=1e-6)
+    assert features_of(torso_lean=30)["torso_tilt"] == pytest.approx(30, abs=1e-3)
+    f = features_of(left_leg=S.Leg(thigh=90, shin=90))  # knee lifted to hip height
+    assert f["left_foot_lift"] == pytest.approx(0.51, abs=0.01)  # (0.42) / leg length 0.82
+    assert f["right_foot_lift"] == pytest.approx(-f["left_foot_lift"])
+    assert features_of(**S.T_POSE)["wrist_spread"] == pytest.approx((0.36 + 2 * 0.53) / 0.36, rel=1e-3)
+    assert features_of()["hip_height"] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_wrist_across_is_positive_only_past_the_midline():
+    assert features_of(**S.ARMS_CROSSED)["left_wrist_across"] > 0.2
+    assert features_of()["left_wrist_across"] < -1.0
+
+
+@pytest.mark.parametrize("name", ["T_POSE", "ONE_ARM_UP", "SQUAT", "LUNGE", "ONE_LEG", "ARMS_CROSSED"])
+def test_features_swap_sides_under_mirroring(name):
+    image, world = S.frames(S.skeleton(**getattr(S, name)))
+    plain = compute_features(image, world).values
+    mirror = compute_features(*S.mirrored(image, world)).values
+    for spec in FEATURES.values():
+        if spec.sided:
+            np.testing.assert_allclose(mirror[f"left_{spec.name}"], plain[f"right_{spec.name}"], atol=1e-4)
+            np.testing.assert_allclose(mirror[f"right_{spec.name}"], plain[f"left_{spec.name}"], atol=1e-4)
+        else:
+            np.testing.assert_allclose(mirror[spec.name], plain[spec.name], atol=1e-4)
+
+
+@pytest.mark.parametrize("yaw", [30, 75, 180])
+def test_features_do_not_depend_on_which_way_the_dancer_faces(yaw):
+    image, world = S.frames(S.skeleton(**S.LUNGE), S.skeleton(**S.ARMS_UP))
+    plain = compute_features(image, world).values
+    turned = compute_features(*S.yawed(image, world, yaw)).values
+    for key in plain:
+        np.testing.assert_allclose(turned[key], plain[key], atol=1e-3, err_msg=key)
+
+
+def test_missing_person_gives_nan_and_zero_visibility():
+    image, world = S.frames(S.skeleton(), S.skeleton())
+    image[1], world[1] = np.nan, np.nan
+    table = compute_features(image, world)
+    assert all(np.isnan(v[1]) and not np.isnan(v[0]) for v in table.values.values())
+    assert all(v[1] == 0 for v in table.visibility.values())
+
+
+def test_visibility_is_the_weakest_landmark_used():
+    image, world = S.frames(S.skeleton())
+    image[0, 27, 3] = 0.2  # left ankle barely seen
+    vis = compute_features(image, world).visibility
+    assert vis["left_knee_angle"][0] == pytest.approx(0.2)
+    assert vis["right_knee_angle"][0] == pytest.approx(0.99)
+    assert vis["left_elbow_angle"][0] == pytest.approx(0.99)
