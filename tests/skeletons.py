@@ -18,9 +18,7 @@ UPPER_ARM, FOREARM, THIGH, SHIN = 0.28, 0.25, 0.42, 0.40
 HALF_SHOULDERS, HALF_HIPS, TORSO = 0.18, 0.10, 0.50
 
 # Mirroring a person swaps which landmarks MediaPipe calls left and right.
-MIRROR_ORDER = [0, 4, 5, 6, 1, 2, 3, 8, 7, 10, 9] + [
-    i + 1 if i % 2 else i - 1 for i in range(11, 33)
-]
+MIRROR_ORDER = [0, 4, 5, 6, 1, 2, 3, 8, 7, 10, 9] + [i + 1 if i % 2 else i - 1 for i in range(11, 33)]
 
 
 def _unit(deg_from_down: float, lateral: float, forward: float = 0.0) -> np.ndarray:
@@ -76,13 +74,20 @@ def skeleton(
         shin_dir = _unit(leg_pose.thigh - leg_pose.shin, 0.0, 1.0)
         ankle = knee + SHIN * shin_dir + _spread(leg_pose.spread, sign, SHIN)
         for name, point in (
-            ("HIP", hip), ("SHOULDER", shoulder), ("ELBOW", elbow), ("WRIST", wrist),
-            ("KNEE", knee), ("ANKLE", ankle),
+            ("HIP", hip),
+            ("SHOULDER", shoulder),
+            ("ELBOW", elbow),
+            ("WRIST", wrist),
+            ("KNEE", knee),
+            ("ANKLE", ankle),
         ):
             world[L[f"{side}_{name}"]] = point
         for name, src, offset in (
-            ("PINKY", wrist, 0.06), ("INDEX", wrist, 0.07), ("THUMB", wrist, 0.05),
-            ("HEEL", ankle, 0.05), ("FOOT_INDEX", ankle, 0.08),
+            ("PINKY", wrist, 0.06),
+            ("INDEX", wrist, 0.07),
+            ("THUMB", wrist, 0.05),
+            ("HEEL", ankle, 0.05),
+            ("FOOT_INDEX", ankle, 0.08),
         ):
             world[L[f"{side}_{name}"]] = src + np.array([0.0, offset, 0.0])
     head = (world[L.LEFT_SHOULDER] + world[L.RIGHT_SHOULDER]) / 2 + 0.18 * up

@@ -11,7 +11,17 @@ def pose(**overrides):
 
 def test_builtin_file_loads_in_priority_order_with_the_required_poses():
     poses = load_definitions()
-    required = {"t_pose", "arms_up", "one_arm_up", "hands_on_hips", "arms_crossed", "squat", "lunge", "one_leg", "standing"}
+    required = {
+        "t_pose",
+        "arms_up",
+        "one_arm_up",
+        "hands_on_hips",
+        "arms_crossed",
+        "squat",
+        "lunge",
+        "one_leg",
+        "standing",
+    }
     assert required <= set(poses.names)
     priorities = [p.priority for p in poses.poses]
     assert priorities == sorted(priorities, reverse=True)

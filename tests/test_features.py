@@ -3,9 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from dance_analyzer.features import FEATURES, angle_between, compute_features, joint_angle
-
 import skeletons as S
+from dance_analyzer.features import FEATURES, angle_between, compute_features, joint_angle
 
 
 def features_of(**pose):

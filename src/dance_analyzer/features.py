@@ -30,12 +30,20 @@ SIDES = ("left", "right")
 # Landmark indices per side: (this side, the other side).
 _SIDE = {
     "left": dict(
-        shoulder=L.LEFT_SHOULDER, elbow=L.LEFT_ELBOW, wrist=L.LEFT_WRIST, hip=L.LEFT_HIP,
-        knee=L.LEFT_KNEE, ankle=L.LEFT_ANKLE,
+        shoulder=L.LEFT_SHOULDER,
+        elbow=L.LEFT_ELBOW,
+        wrist=L.LEFT_WRIST,
+        hip=L.LEFT_HIP,
+        knee=L.LEFT_KNEE,
+        ankle=L.LEFT_ANKLE,
     ),
     "right": dict(
-        shoulder=L.RIGHT_SHOULDER, elbow=L.RIGHT_ELBOW, wrist=L.RIGHT_WRIST, hip=L.RIGHT_HIP,
-        knee=L.RIGHT_KNEE, ankle=L.RIGHT_ANKLE,
+        shoulder=L.RIGHT_SHOULDER,
+        elbow=L.RIGHT_ELBOW,
+        wrist=L.RIGHT_WRIST,
+        hip=L.RIGHT_HIP,
+        knee=L.RIGHT_KNEE,
+        ankle=L.RIGHT_ANKLE,
     ),
 }
 _OTHER = {"left": "right", "right": "left"}
@@ -102,8 +110,7 @@ class _Body:
         self.torso_length = norm(self.torso_up)
         self.shoulder_width = norm(w[:, L.LEFT_SHOULDER] - w[:, L.RIGHT_SHOULDER])
         legs = [
-            norm(w[:, s["hip"]] - w[:, s["knee"]]) + norm(w[:, s["knee"]] - w[:, s["ankle"]])
-            for s in _SIDE.values()
+            norm(w[:, s["hip"]] - w[:, s["knee"]]) + norm(w[:, s["knee"]] - w[:, s["ankle"]]) for s in _SIDE.values()
         ]
         self.leg_length = (legs[0] + legs[1]) / 2
 

@@ -66,9 +66,7 @@ def extract_landmarks(
     on_progress: ProgressFn | None = None,
 ) -> LandmarkTrack:
     info = probe(path, limits)
-    expected = info.frame_count or (
-        round(info.duration_s * info.fps) if info.duration_s and info.fps else None
-    )
+    expected = info.frame_count or (round(info.duration_s * info.fps) if info.duration_s and info.fps else None)
     estimator.reset()
     indices: list[int] = []
     times: list[float] = []
@@ -134,7 +132,5 @@ def analyze(
     on_progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
     """Analyse one video file and return the result JSON (without the filename)."""
-    track = extract_landmarks(
-        path, estimator, sample_fps=options.sample_fps, limits=limits, on_progress=on_progress
-    )
+    track = extract_landmarks(path, estimator, sample_fps=options.sample_fps, limits=limits, on_progress=on_progress)
     return classify_track(track, poses or load_definitions(), options)

@@ -121,20 +121,15 @@ def probe(path: Path, limits: Limits = Limits()) -> VideoInfo:
         stored_w, stored_h = int(ctx.width or 0), int(ctx.height or 0)
         if stored_w * stored_h > limits.max_pixels:
             raise TooLarge(
-                f"Frame size {stored_w}x{stored_h} is over the limit of "
-                f"{limits.max_pixels} pixels per frame"
+                f"Frame size {stored_w}x{stored_h} is over the limit of {limits.max_pixels} pixels per frame"
             )
         fps = float(stream.average_rate) if stream.average_rate else None
         duration = _declared_duration(container, stream)
         if duration is not None and duration > limits.max_duration_s:
-            raise TooLong(
-                f"Video is {duration:.1f} s long; the limit is {limits.max_duration_s:g} s"
-            )
+            raise TooLong(f"Video is {duration:.1f} s long; the limit is {limits.max_duration_s:g} s")
         frame_count = int(stream.frames) if stream.frames else None
         if frame_count is not None and frame_count > limits.max_frames:
-            raise TooLong(
-                f"Video has {frame_count} frames; the limit is {limits.max_frames} frames"
-            )
+            raise TooLong(f"Video has {frame_count} frames; the limit is {limits.max_frames} frames")
         try:
             first = next(container.decode(stream), None)
         except av.FFmpegError as exc:
@@ -194,17 +189,13 @@ def iter_frames(
                     raise TooLong(f"Video has more than {limits.max_frames} frames (the limit)")
                 t = _frame_time(frame, start, time_base, index, nominal_fps)
                 if t > limits.max_duration_s:
-                    raise TooLong(
-                        f"Video runs past {limits.max_duration_s:g} s (the limit)"
-                    )
+                    raise TooLong(f"Video runs past {limits.max_duration_s:g} s (the limit)")
                 image = None
                 bucket = index if sample_fps is None else math.floor(t * sample_fps + 1e-6)
                 if bucket > last_bucket:
                     last_bucket = bucket
                     width, height = _scaled_size(frame.width, frame.height, max_side)
-                    rgb = frame.to_ndarray(
-                        width=width, height=height, format="rgb24", interpolation="AREA"
-                    )
+                    rgb = frame.to_ndarray(width=width, height=height, format="rgb24", interpolation="AREA")
                     image = _upright(rgb, _display_rotation(frame.rotation))
                 yield Frame(index=index, t=t, image=image)
                 index += 1
@@ -216,9 +207,7 @@ def iter_frames(
         container.close()
 
 
-def _frame_time(
-    frame: av.VideoFrame, start: int, time_base: float | None, index: int, fps: float | None
-) -> float:
+def _frame_time(frame: av.VideoFrame, start: int, time_base: float | None, index: int, fps: float | None) -> float:
     if frame.pts is not None and time_base is not None:
         return max(0.0, (frame.pts - start) * time_base)
     return index / fps if fps else float(index)

@@ -94,9 +94,7 @@ class AnalysisPool:
             self._executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _translate_crash(
-    inner: Future[dict[str, Any]], replace_pool: Callable[[], None]
-) -> Future[dict[str, Any]]:
+def _translate_crash(inner: Future[dict[str, Any]], replace_pool: Callable[[], None]) -> Future[dict[str, Any]]:
     """Turn a dead worker into a typed error and replace the broken executor."""
     outer: Future[dict[str, Any]] = Future()
 
@@ -104,9 +102,7 @@ def _translate_crash(
         exc = f.exception()
         if isinstance(exc, BrokenProcessPool):
             replace_pool()
-            outer.set_exception(
-                CorruptVideo("The video could not be decoded: the decoder stopped unexpectedly")
-            )
+            outer.set_exception(CorruptVideo("The video could not be decoded: the decoder stopped unexpectedly"))
         elif exc is not None:
             outer.set_exception(exc)
         else:

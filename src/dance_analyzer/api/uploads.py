@@ -135,8 +135,13 @@ async def receive_video_upload(request: Request, *, upload_dir: Path | None, max
     callbacks = {
         name: getattr(sink, name)
         for name in (
-            "on_part_begin", "on_header_field", "on_header_value", "on_header_end",
-            "on_headers_finished", "on_part_data", "on_part_end",
+            "on_part_begin",
+            "on_header_field",
+            "on_header_value",
+            "on_header_end",
+            "on_headers_finished",
+            "on_part_data",
+            "on_part_end",
         )
     }
     parser = MultipartParser(params[b"boundary"], callbacks)  # type: ignore[arg-type]

@@ -88,7 +88,5 @@ class PoseEstimator:
             [(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark],
             dtype=np.float32,
         )
-        world = np.array(
-            [(p.x, p.y, p.z) for p in result.pose_world_landmarks.landmark], dtype=np.float32
-        )
+        world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks.landmark], dtype=np.float32)
         return PoseResult(image=image, world=world)

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install (with test tools) and run the whole test suite. Extra args go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# ffmpeg's CLI is the reference the rotation test compares against.
+if ! command -v ffmpeg >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null
+fi
+bash scripts/install.sh test
+.venv/bin/ruff check src tests
+.venv/bin/ruff format --check -q src tests
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dance_analyzer.api import create_app
+from dance_analyzer.config import Settings
+
+
+@pytest.fixture(scope="session")
+def upload_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("uploads")
+
+
+@pytest.fixture(scope="session")
+def settings(upload_dir):
+    return Settings(workers=1, upload_dir=upload_dir, max_upload_mb=5, max_duration_s=60)
+
+
+@pytest.fixture(scope="session")
+def client(settings):
+    """The real app with a real worker process holding the real model."""
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture(autouse=True)
+def no_upload_left_behind(upload_dir):
+    yield
+    leftovers = list(upload_dir.iterdir())
+    assert leftovers == [], f"temporary uploads left behind: {leftovers}"

@@ -1,0 +1,133 @@
+"""/analyze through the real app: real clips, real model, and one test per error class."""
+
+import pytest
+
+from conftest import media
+
+
+def post(client, files, **params):
+    return client.post("/analyze", files=files, params=params)
+
+
+@pytest.mark.parametrize("field", ["file", "video"])
+def test_real_clip_in_either_field_gives_the_seed_contract(client, field):
+    path = media("squat_band_1.mp4")
+    r = post(client, {field: ("squat.mp4", path.read_bytes(), "video/mp4")})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["duration_s"] == 13.0
+    assert body["total_frames"] == body["processed_frames"] == 65
+    assert (body["width"], body["height"], body["fps"], body["filename"]) == (720, 1280, 5.0, "squat.mp4")
+    summary = {p["pose"]: p["frames_detected"] for p in body["pose_summary"]}
+    assert summary["squat"] >= 30 and summary["standing"] >= 25
+    assert [s["pose"] for s in body["segments"]].count("squat") == 3
+    assert "frames" not in body
+
+
+def test_detail_frames_and_sampling(client):
+    data = media("one_leg_arms_up_1.mp4").read_bytes()
+    r = post(client, {"file": ("a.mp4", data)}, detail="frames", sample_fps=10)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["total_frames"] == 120 and body["processed_frames"] == len(body["frames"]) == 40
+    first = body["frames"][0]
+    assert first["index"] == 0 and first["t"] == 0.0 and "one_leg" in first["poses"]
+    assert len(first["landmarks"]) == 33 and len(first["landmarks"][0]) == 4
+    assert all(0.0 <= v <= 1.0 for v in first["landmarks"][0][:2])
+
+
+def test_filename_never_carries_a_path(client, make_video):
+    r = post(client, {"file": ("../../etc/passwd.mp4", make_video().read_bytes())})
+    assert r.status_code == 200, r.text
+    assert r.json()["filename"] == "passwd.mp4"
+    assert r.json()["pose_summary"] == []  # grey frames: nobody there
+
+
+@pytest.mark.parametrize(
+    ("files", "status", "message"),
+    [
+        ({"upload": ("a.mp4", b"data")}, 400, "No file part in the request"),
+        ({"file": ("a.mp4", b"")}, 400, "empty"),
+        ({"file": ("a.mp4", b"just some text, not a video\n" * 10)}, 415, "not a video"),
+    ],
+    ids=["wrong_field", "empty_file", "text_file"],
+)
+def test_bad_uploads_get_a_clear_json_error(client, files, status, message):
+    r = post(client, files)
+    assert r.status_code == status
+    assert message.lower() in r.json()["error"].lower()
+
+
+def test_file_part_with_an_empty_filename_is_400(client):
+    body = (
+        b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename=""\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n\r\n--XyZ--\r\n"
+    )
+    r = client.post("/analyze", content=body, headers={"content-type": "multipart/form-data; boundary=XyZ"})
+    assert r.status_code == 400
+    assert "empty filename" in r.json()["error"]
+
+
+def test_no_multipart_body_at_all_gives_the_seed_error(client):
+    r = client.post("/analyze", content=b"x", headers={"content-type": "application/octet-stream"})
+    assert (r.status_code, r.json()) == (400, {"error": "No file part in the request"})
+    r = client.post("/analyze")
+    assert (r.status_code, r.json()) == (400, {"error": "No file part in the request"})
+
+
+def test_truncated_video_is_422(client, make_video):
+    data = make_video(frames=30).read_bytes()
+    r = post(client, {"file": ("cut.mp4", data[: len(data) // 3])})
+    assert r.status_code == 422
+    assert "damaged" in r.json()["error"]
+
+
+def test_audio_only_file_is_415(client, tmp_path):
+    import av
+    import numpy as np
+
+    path = tmp_path / "tone.m4a"
+    with av.open(str(path), "w", format="mp4") as container:
+        stream = container.add_stream("aac", rate=16000)
+        samples = (np.sin(np.arange(16000) / 5) * 0.3).astype(np.float32)[None, :]
+        frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout="mono")
+        frame.sample_rate = 16000
+        for packet in stream.encode(frame):
+            container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    r = post(client, {"file": ("tone.mp4", path.read_bytes())})
+    assert r.status_code == 415
+    assert "no video stream" in r.json()["error"]
+
+
+def test_over_the_size_limit_is_413(client):
+    r = post(client, {"file": ("big.mp4", b"\0" * (6 * 1024 * 1024))})
+    assert r.status_code == 413
+    assert "5 MB" in r.json()["error"]
+
+
+def test_over_the_duration_limit_is_413_and_names_the_limit(client, make_video):
+    path = make_video(frames=65, fps=1, width=32, height=32)
+    r = post(client, {"file": ("long.mp4", path.read_bytes())})
+    assert r.status_code == 413
+    assert "60 s" in r.json()["error"]
+
+
+def test_bad_query_parameter_is_a_400_json_error(client, make_video):
+    r = post(client, {"file": ("a.mp4", make_video().read_bytes())}, sample_fps=-1)
+    assert r.status_code == 400
+    assert "sample_fps" in r.json()["error"]
+
+
+def test_health_poses_docs_and_unknown_routes(client):
+    health = client.get("/health").json()
+    assert health["status"] == "ok" and health["model_loaded"] is True and health["workers"] == 1
+    poses = client.get("/poses").json()
+    assert {"squat", "t_pose", "standing"} <= {p["name"] for p in poses["poses"]}
+    assert any(f["name"] == "knee_angle" for f in poses["features"])
+    assert client.get("/docs").status_code == 200
+    spec = client.get("/openapi.json").json()
+    assert "multipart/form-data" in spec["paths"]["/analyze"]["post"]["requestBody"]["content"]
+    missing = client.get("/nope")
+    assert missing.status_code == 404 and "error" in missing.json()

@@ -1,0 +1,37 @@
+import json
+import subprocess
+import sys
+
+from conftest import media
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "dance_analyzer.cli", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_analyze_prints_the_result_json_and_nothing_else_on_stdout():
+    r = run("analyze", str(media("squat_band_1.mp4")), "--sample-fps", "2.5", "--progress")
+    assert r.returncode == 0, r.stderr
+    body = json.loads(r.stdout)
+    assert body["filename"] == "squat_band_1.mp4"
+    assert body["total_frames"] == 65 and body["processed_frames"] == 33
+    assert "squat" in {p["pose"] for p in body["pose_summary"]}
+    assert "65/65 frames" in r.stderr  # the progress bar went to stderr
+
+
+def test_bad_input_exits_non_zero_with_a_message(tmp_path):
+    bogus = tmp_path / "notes.mp4"
+    bogus.write_text("not a video")
+    r = run("analyze", str(bogus))
+    assert r.returncode == 66
+    assert "not a video" in r.stderr and r.stdout == ""
+    assert run("analyze", str(tmp_path / "missing.mp4")).returncode == 66
+    assert run("analyze", str(bogus), "--sample-fps", "0").returncode == 2
+
+
+def test_poses_command_lists_definitions_and_features():
+    r = run("poses")
+    assert r.returncode == 0
+    assert "squat" in r.stdout and "knee_angle" in r.stdout

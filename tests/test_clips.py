@@ -1,0 +1,92 @@
+"""End to end on real clips: the poses reported match what a person sees.
+
+Times come from ../shared/media/SOURCES.md (about +-0.5 s); the tests check the clear
+parts of each clip, away from transitions.
+"""
+
+import numpy as np
+import pytest
+
+from conftest import media
+from dance_analyzer.pipeline import AnalysisOptions, analyze
+from dance_analyzer.pose.estimator import PoseEstimator
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def estimator():
+    with PoseEstimator() as est:
+        yield est
+
+
+@pytest.fixture(scope="module")
+def results(estimator):
+    cache = {}
+
+    def run(name, **options):
+        key = (name, tuple(sorted(options.items())))
+        if key not in cache:
+            cache[key] = analyze(media(name), AnalysisOptions(include_frames=True, **options), estimator=estimator)
+        return cache[key]
+
+    return run
+
+
+def share(result, pose, start, end):
+    """Fraction of analysed frames in [start, end) whose pose list includes ``pose``."""
+    frames = [f for f in result["frames"] if start <= f["t"] < end]
+    assert frames, f"no frames in [{start}, {end})"
+    return np.mean([pose in f["poses"] for f in frames])
+
+
+def test_squat_clip_reports_three_squats_at_the_right_times(results):
+    r = results("squat_band_1.mp4")
+    assert (r["total_frames"], r["processed_frames"], r["duration_s"]) == (65, 65, 13.0)
+    squats = [s for s in r["segments"] if s["pose"] == "squat"]
+    assert len(squats) == 3
+    for seg, (start, end) in zip(squats, [(1.0, 2.8), (6.0, 7.8), (11.0, 13.0)], strict=True):
+        assert abs(seg["start_s"] - start) <= 0.5 and abs(seg["end_s"] - end) <= 0.5, seg
+    for start, end in [(1.4, 2.6), (6.2, 7.6), (11.4, 13.0)]:
+        assert share(r, "squat", start, end) == 1.0
+    for start, end in [(0.0, 0.6), (3.8, 5.4), (8.4, 10.2)]:
+        assert share(r, "standing", start, end) == 1.0
+    summary = {p["pose"]: p["frames_detected"] for p in r["pose_summary"]}
+    assert summary["squat"] + summary["standing"] == 65
+
+
+def test_one_leg_balance_throughout_with_arms_up_in_the_middle(results):
+    r = results("one_leg_arms_up_1.mp4")
+    assert share(r, "one_leg", 0.0, 4.0) >= 0.95
+    assert share(r, "arms_up", 1.6, 2.6) == 1.0
+    assert share(r, "arms_up", 0.0, 1.2) == 0.0
+    assert share(r, "arms_up", 3.0, 4.0) == 0.0
+    assert [s["pose"] for s in r["segments"]] == ["one_leg", "arms_up", "one_leg"]
+
+
+def test_taichi_starts_standing_and_raises_one_arm_never_both(results):
+    r = results("taichi_solo_1.mp4")
+    assert share(r, "standing", 0.0, 2.2) == 1.0
+    assert share(r, "arms_up", 0.0, 17.2) == 0.0
+
+
+def test_dance_solo_arms_never_go_overhead_and_she_stands(results):
+    r = results("dance_solo_1.mp4")
+    assert share(r, "arms_up", 0.0, 12.0) == 0.0
+    assert share(r, "one_arm_up", 0.0, 12.0) == 0.0  # a hand at the cheek is not an arm up
+    assert share(r, "standing", 8.0, 11.0) >= 0.9
+
+
+def test_dance_solo_2_one_arm_up_then_both(results):
+    r = results("dance_solo_2.mp4")
+    assert share(r, "one_arm_up", 3.4, 4.5) >= 0.9
+    assert share(r, "arms_up", 0.0, 8.8) == 0.0
+    assert share(r, "standing", 0.0, 1.0) == 1.0
+
+
+def test_sampling_gives_the_same_story_from_fewer_frames(results):
+    full = results("squat_band_1.mp4")
+    sampled = results("one_leg_arms_up_1.mp4", sample_fps=10)
+    assert sampled["total_frames"] == 120 and sampled["processed_frames"] == 40
+    assert [s["pose"] for s in sampled["segments"]] == ["one_leg", "arms_up", "one_leg"]
+    assert full["processed_frames"] == 65

@@ -1,0 +1,50 @@
+"""Our decode + model + coordinate handling reproduce the model authors' own test data."""
+
+import json
+
+import av
+import numpy as np
+import pytest
+
+from conftest import media, peer_test
+from dance_analyzer.pipeline import INFERENCE_MAX_SIDE, extract_landmarks
+from dance_analyzer.pose.estimator import PoseEstimator
+
+
+@pytest.fixture(scope="module")
+def squat_track():
+    with PoseEstimator() as estimator:
+        return extract_landmarks(media("squat_band_1.mp4"), estimator)
+
+
+def test_warrior2_still_matches_mediapipe_expected_landmarks():
+    expected = json.loads(peer_test("warrior2_expected.json").read_text())
+    with av.open(str(media("warrior2_arms_out.jpg"))) as container:
+        frame = next(container.decode(video=0))
+    image = frame.to_ndarray(format="rgb24")
+    height, width = image.shape[:2]
+    with PoseEstimator(static_image_mode=True) as estimator:
+        result = estimator(image)
+    assert result is not None
+    pixels = result.image[:, :2] * [width, height]
+    error = np.abs(pixels - np.array(expected["landmarks_px"])).max()
+    assert error <= expected["tolerance_px"], f"max pixel error {error:.1f}"
+    world_error = np.abs(result.world - np.array(expected["world_landmarks_m"])).max()
+    assert world_error <= expected["tolerance_world_m"], f"max world error {world_error:.2f} m"
+
+
+def test_squat_clip_landmarks_match_tfjs_reference_every_frame(squat_track):
+    expected = np.array(json.loads(peer_test("pose_squats.full.json").read_text()))
+    assert squat_track.image.shape[0] == expected.shape[0] == 65
+    pixels = squat_track.image[:, :, :2] * [squat_track.info.width, squat_track.info.height]
+    error = np.abs(pixels - expected[:, :, :2]).max(axis=2)
+    worst = np.unravel_index(error.argmax(), error.shape)
+    assert error.max() <= 31, f"frame {worst[0]} landmark {worst[1]} off by {error.max():.1f} px"
+    assert error.mean() < 6
+    assert max(squat_track.info.width, squat_track.info.height) > INFERENCE_MAX_SIDE  # really downscaled
+
+
+def test_squat_clip_world_landmarks_match_tfjs_reference(squat_track):
+    expected = np.array(json.loads(peer_test("pose_squats_3d.full.json").read_text()))
+    error = np.abs(squat_track.world - expected).max()
+    assert error <= 0.24, f"max world error {error:.3f} m"
