@@ -15,6 +15,22 @@ from .features import FeatureTable
 NO_POSE = -1
 
 
+@dataclass(frozen=True)
+class Run:
+    label: int
+    start: int  # first frame (position in the analysed sequence)
+    stop: int  # one past the last frame
+
+
+def runs_of(sequence: np.ndarray) -> list[Run]:
+    if len(sequence) == 0:
+        return []
+    edges = np.flatnonzero(np.diff(sequence)) + 1
+    starts = np.concatenate([[0], edges])
+    stops = np.concatenate([edges, [len(sequence)]])
+    return [Run(int(sequence[a]), int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+
+
 def _side_holds(table: FeatureTable, side: str, cond: Condition, min_vis: float) -> tuple[np.ndarray, np.ndarray]:
     """(holds, known) for a condition's bounds on one side (or on the whole body)."""
     n = len(table)
@@ -96,22 +112,6 @@ def primary_pose(labels: np.ndarray) -> np.ndarray:
         return np.full(labels.shape[0], NO_POSE)
     first = labels.argmax(axis=1)
     return np.where(labels.any(axis=1), first, NO_POSE)
-
-
-@dataclass(frozen=True)
-class Run:
-    label: int
-    start: int  # first frame (position in the analysed sequence)
-    stop: int  # one past the last frame
-
-
-def runs_of(sequence: np.ndarray) -> list[Run]:
-    if len(sequence) == 0:
-        return []
-    edges = np.flatnonzero(np.diff(sequence)) + 1
-    starts = np.concatenate([[0], edges])
-    stops = np.concatenate([edges, [len(sequence)]])
-    return [Run(int(sequence[a]), int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
 
 
 def smooth_primary(primary: np.ndarray, times: np.ndarray, end_time: float, min_hold_s: float) -> np.ndarray:
