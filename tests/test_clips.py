@@ -94,5 +94,5 @@ def test_sampling_gives_the_same_story_from_fewer_frames(results):
 
 def test_balance_trial_is_one_leg_while_the_leg_is_held_out(results):
     r = results("balance_short_1.mp4")
-    assert share(r, "one_leg", 0.55, 0.9) >= 0.9
+    assert share(r, "one_leg", 0.65, 0.9) >= 0.9
     assert share(r, "standing", 0.0, 1.67) == 0.0
