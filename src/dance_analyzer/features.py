@@ -27,25 +27,9 @@ from .pose.landmarks import Landmark as L
 
 SIDES = ("left", "right")
 
-# Landmark indices per side: (this side, the other side).
-_SIDE = {
-    "left": dict(
-        shoulder=L.LEFT_SHOULDER,
-        elbow=L.LEFT_ELBOW,
-        wrist=L.LEFT_WRIST,
-        hip=L.LEFT_HIP,
-        knee=L.LEFT_KNEE,
-        ankle=L.LEFT_ANKLE,
-    ),
-    "right": dict(
-        shoulder=L.RIGHT_SHOULDER,
-        elbow=L.RIGHT_ELBOW,
-        wrist=L.RIGHT_WRIST,
-        hip=L.RIGHT_HIP,
-        knee=L.RIGHT_KNEE,
-        ankle=L.RIGHT_ANKLE,
-    ),
-}
+# Landmark index of each body part, per side.
+_PARTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+_SIDE = {side: {part: L[f"{side}_{part}".upper()] for part in _PARTS} for side in SIDES}
 _OTHER = {"left": "right", "right": "left"}
 _UP = np.array([0.0, -1.0, 0.0])  # world y points down the upright picture
 
