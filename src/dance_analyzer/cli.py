@@ -12,9 +12,13 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .config import get_settings
+from .config import Settings, get_settings
 from .errors import AnalysisError, CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
+
+if TYPE_CHECKING:
+    from .pipeline import AnalysisOptions
 
 # Exit codes a script can branch on (64+ follow sysexits.h in spirit).
 EXIT_CODES: dict[type[AnalysisError], int] = {
@@ -62,11 +66,11 @@ class ProgressBar:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from .definitions import load_definitions
-    from .pipeline import AnalysisOptions, analyze, limits_from
-    from .pose.estimator import PoseEstimator, silence_native_stderr
+    from .pipeline import AnalysisOptions
 
     if not args.verbose:
+        from .pose.estimator import silence_native_stderr
+
         silence_native_stderr()
     settings = get_settings()
     path = Path(args.video)
@@ -80,15 +84,7 @@ def _analyze(args: argparse.Namespace) -> int:
     )
     progress = ProgressBar(path.name, enabled=not args.quiet and sys.stderr.isatty() or args.progress)
     try:
-        with PoseEstimator() as estimator:
-            result = analyze(
-                path,
-                options,
-                estimator=estimator,
-                poses=load_definitions(settings.poses_file),
-                limits=limits_from(settings),
-                on_progress=progress,
-            )
+        result = _run_analysis(path, options, settings, args.workers or settings.workers, progress)
     except AnalysisError as exc:
         progress.finish()
         print(f"error: {exc.message}", file=sys.stderr)
@@ -102,6 +98,36 @@ def _analyze(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stdout = None  # type: ignore[assignment]
     return 0
+
+
+def _run_analysis(
+    path: Path, options: AnalysisOptions, settings: Settings, workers: int, progress: ProgressBar
+) -> dict[str, Any]:
+    """One worker: analyse in this process. More: split the video across a process pool."""
+    from .pipeline import limits_from
+
+    if workers > 1:
+        from .workers import AnalysisPool
+
+        pool = AnalysisPool(workers, poses_file=settings.poses_file, limits=limits_from(settings))
+        try:
+            return pool.analyze(path, options, on_progress=progress)
+        finally:
+            pool.close()
+
+    from .definitions import load_definitions
+    from .pipeline import analyze
+    from .pose.estimator import PoseEstimator
+
+    with PoseEstimator() as estimator:
+        return analyze(
+            path,
+            options,
+            estimator=estimator,
+            poses=load_definitions(settings.poses_file),
+            limits=limits_from(settings),
+            on_progress=progress,
+        )
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -153,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("video")
     p.add_argument("--detail", choices=["summary", "frames"], default="summary")
     p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
+    p.add_argument("--workers", type=int, default=None, help="processes to use (default: DANCE_WORKERS or all cores)")
     p.add_argument("--compact", action="store_true", help="print JSON on one line")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")

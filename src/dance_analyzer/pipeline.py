@@ -20,13 +20,18 @@ from .features import compute_features
 from .pose.estimator import PoseEstimator
 from .pose.landmarks import NUM_LANDMARKS
 from .summary import frame_details, pose_summary, segments
-from .video import Limits, VideoInfo, iter_frames, probe
+from .video import Limits, VideoInfo, index_packets, iter_frames, probe
 
 ProgressFn = Callable[[int, int | None], None]
 
 # MediaPipe's networks look at 256x256 crops; larger pictures only cost decode and
 # conversion time. Landmarks are normalised, so they stay in the original frame's space.
 INFERENCE_MAX_SIDE = 640
+
+# Chunking for parallel workers (see plan_spans and extract_landmarks).
+MIN_SPAN_S = 2.0
+KEYFRAME_SNAP = 0.25  # move a cut up to this fraction of a span to land on a keyframe
+WARMUP_S = 0.3
 
 
 @dataclass(frozen=True)
@@ -36,15 +41,23 @@ class AnalysisOptions:
     min_segment_s: float = 0.2
 
 
+@dataclass(frozen=True)
+class Span:
+    """A time range ``[start_s, end_s)`` of a video; ``end_s=None`` runs to the end."""
+
+    start_s: float = 0.0
+    end_s: float | None = None
+
+
 @dataclass
 class LandmarkTrack:
-    """Landmarks of the analysed frames; NaN rows where no person was found."""
+    """Landmarks of the analysed frames of one span; NaN rows where no person was found."""
 
     info: VideoInfo
-    total_frames: int
-    duration_s: float
-    indices: np.ndarray  # (T,) frame numbers in the video
-    times: np.ndarray  # (T,) seconds
+    total_frames: int  # frames decoded in the span, analysed or not
+    duration_s: float  # where the span's last frame stops being shown
+    indices: np.ndarray  # (T,) frame numbers, counted from the span's first frame
+    times: np.ndarray  # (T,) seconds from the start of the video
     image: np.ndarray  # (T, 33, 4)
     world: np.ndarray  # (T, 33, 3)
 
@@ -57,17 +70,64 @@ def limits_from(settings: Settings) -> Limits:
     )
 
 
+@dataclass(frozen=True)
+class SpanPlan:
+    spans: list[Span]
+    expected_frames: int
+
+
+def plan_analysis(path: Path, parts: int, limits: Limits = Limits()) -> SpanPlan:
+    """Check a video against the limits and split it for ``parts`` parallel workers."""
+    info = probe(path, limits)
+    index = index_packets(path, limits)
+    return SpanPlan(spans=plan_spans(info, parts, index.keyframes), expected_frames=index.packets)
+
+
+def plan_spans(info: VideoInfo, parts: int, keyframes: np.ndarray | None = None) -> list[Span]:
+    """Split a video into up to ``parts`` spans of similar length for parallel workers.
+
+    Each boundary moves to a nearby keyframe when there is one, because a worker that
+    starts at a keyframe seeks there for free, while one that starts mid-GOP must
+    first decode its way from the previous keyframe. Short videos are not split: a
+    span under MIN_SPAN_S saves less than the extra model warm-up costs.
+    """
+    duration = info.duration_s or 0.0
+    parts = max(1, min(parts, int(duration // MIN_SPAN_S)))
+    if parts == 1:
+        return [Span()]
+    length = duration / parts
+    cuts: list[float] = []
+    for k in range(1, parts):
+        cut = k * length
+        if keyframes is not None and len(keyframes):
+            nearest = float(keyframes[np.argmin(np.abs(keyframes - cut))])
+            if abs(nearest - cut) <= KEYFRAME_SNAP * length:
+                cut = nearest
+        if cut > (cuts[-1] if cuts else 0.0):
+            cuts.append(cut)
+    bounds = [0.0, *cuts]
+    return [Span(a, b) for a, b in zip(bounds, [*cuts, None], strict=True)]
+
+
 def extract_landmarks(
     path: Path,
     estimator: PoseEstimator,
     *,
+    span: Span = Span(),
     sample_fps: float | None = None,
     limits: Limits = Limits(),
     on_progress: ProgressFn | None = None,
 ) -> LandmarkTrack:
+    """Run the model over one span of the video.
+
+    A span after the first starts the model WARMUP_S early and drops those results:
+    in video mode MediaPipe tracks the person from frame to frame and smooths the
+    landmarks, so a warmed-up tracker gives the landmarks a single pass would have.
+    """
     info = probe(path, limits)
-    expected = info.frame_count or (round(info.duration_s * info.fps) if info.duration_s and info.fps else None)
+    expected = _expected_frames(info, span)
     estimator.reset()
+    warm_start = max(0.0, span.start_s - WARMUP_S) if span.start_s > 0 else 0.0
     indices: list[int] = []
     times: list[float] = []
     image_rows: list[np.ndarray] = []
@@ -75,14 +135,21 @@ def extract_landmarks(
     missing_image = np.full((NUM_LANDMARKS, 4), np.nan, dtype=np.float32)
     missing_world = np.full((NUM_LANDMARKS, 3), np.nan, dtype=np.float32)
     decoded = 0
-    last_t = prev_t = 0.0
-    for frame in iter_frames(path, sample_fps=sample_fps, max_side=INFERENCE_MAX_SIDE, limits=limits):
-        decoded += 1
-        prev_t, last_t = last_t, frame.t
+    last_t = prev_t = span.start_s
+    frames = iter_frames(
+        path, start_s=warm_start, end_s=span.end_s, sample_fps=sample_fps, max_side=INFERENCE_MAX_SIDE, limits=limits
+    )
+    for frame in frames:
+        warming_up = frame.t < span.start_s - 1e-6
+        if not warming_up:
+            decoded += 1
+            prev_t, last_t = last_t, frame.t
         if frame.image is None:
             continue
         result = estimator(frame.image)
-        indices.append(frame.index)
+        if warming_up:
+            continue
+        indices.append(decoded - 1)
         times.append(frame.t)
         image_rows.append(missing_image if result is None else result.image)
         world_rows.append(missing_world if result is None else result.world)
@@ -92,12 +159,38 @@ def extract_landmarks(
     return LandmarkTrack(
         info=info,
         total_frames=decoded,
-        duration_s=last_t + step,
+        duration_s=last_t + step if decoded else 0.0,
         indices=np.asarray(indices, dtype=np.int64),
         times=np.asarray(times, dtype=np.float64),
-        image=np.stack(image_rows),
-        world=np.stack(world_rows),
+        image=np.stack(image_rows) if image_rows else np.empty((0, NUM_LANDMARKS, 4), np.float32),
+        world=np.stack(world_rows) if world_rows else np.empty((0, NUM_LANDMARKS, 3), np.float32),
     )
+
+
+def _expected_frames(info: VideoInfo, span: Span) -> int | None:
+    if not info.fps or not info.duration_s:
+        return info.frame_count if span == Span() else None
+    end = info.duration_s if span.end_s is None else span.end_s
+    return max(1, round((end - span.start_s) * info.fps))
+
+
+def join_tracks(tracks: list[LandmarkTrack]) -> LandmarkTrack:
+    """Stitch consecutive spans' tracks into the track of the whole video."""
+    offsets = np.cumsum([0] + [t.total_frames for t in tracks[:-1]])
+    return LandmarkTrack(
+        info=tracks[0].info,
+        total_frames=sum(t.total_frames for t in tracks),
+        duration_s=max(t.duration_s for t in tracks),
+        indices=np.concatenate([t.indices + off for t, off in zip(tracks, offsets, strict=True)]),
+        times=np.concatenate([t.times for t in tracks]),
+        image=np.concatenate([t.image for t in tracks]),
+        world=np.concatenate([t.world for t in tracks]),
+    )
+
+
+def analyze_tracks(tracks: list[LandmarkTrack], poses: PoseSet, options: AnalysisOptions) -> dict[str, Any]:
+    """Finish an analysis whose spans were extracted separately (e.g. by parallel workers)."""
+    return classify_track(join_tracks(tracks), poses, options)
 
 
 def classify_track(track: LandmarkTrack, poses: PoseSet, options: AnalysisOptions) -> dict[str, Any]:

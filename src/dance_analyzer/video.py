@@ -161,50 +161,130 @@ def _declared_duration(container: av.container.InputContainer, stream: av.VideoS
     return None
 
 
+@dataclass(frozen=True)
+class PacketIndex:
+    """What the packets say without decoding: frame count and keyframe times (seconds)."""
+
+    packets: int
+    keyframes: np.ndarray
+
+
+def index_packets(path: Path, limits: Limits = Limits()) -> PacketIndex:
+    """Read every video packet header (no decoding) to count frames and find keyframes.
+
+    It costs about one read of the file. The count rejects an over-long video before
+    any frame is decoded, and chunk planners start chunks at keyframes, where seeking
+    is free.
+    """
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        start = stream.start_time or 0
+        time_base = float(stream.time_base) if stream.time_base else 0.0
+        keyframes: list[float] = []
+        packets = 0
+        for packet in container.demux(stream):
+            if packet.size == 0:
+                continue
+            packets += 1
+            if packets > limits.max_frames:
+                raise TooLong(f"Video has more than {limits.max_frames} frames (the limit)")
+            if packet.is_keyframe and packet.pts is not None:
+                keyframes.append(max(0.0, (packet.pts - start) * time_base))
+        return PacketIndex(packets=packets, keyframes=np.unique(np.asarray(keyframes, dtype=np.float64)))
+    except av.FFmpegError as exc:
+        raise CorruptVideo("The video file is damaged: its packets cannot be read") from exc
+    finally:
+        container.close()
+
+
 def iter_frames(
     path: Path,
     *,
+    start_s: float = 0.0,
+    end_s: float | None = None,
     sample_fps: float | None = None,
     max_side: int | None = None,
     limits: Limits = Limits(),
 ) -> Iterator[Frame]:
-    """Yield every decoded frame in order; only sampled frames carry an RGB image.
+    """Yield the frames shown in ``[start_s, end_s)`` in order; only sampled ones carry an RGB image.
 
-    Unsampled frames are still decoded (the codec needs them) and yielded without
-    pixels so callers can count frames and read timestamps. Sampled frames are
-    downscaled and colour-converted in one swscale pass, then turned upright.
+    A later start seeks to the keyframe before it and decodes forward, so a video can
+    be split into time chunks that separate processes read independently. ``index``
+    counts yielded frames from 0. Unsampled frames are still decoded (the codec needs
+    them) and yielded without pixels so callers can count frames and read timestamps.
+    Sampling buckets are absolute (``floor(t * sample_fps)``), so chunks sample exactly
+    the frames a single pass would. Sampled frames are shrunk in YUV first, then
+    colour-converted (the cheapest order), then turned upright.
     """
     container = _open(path)
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        start = stream.start_time or 0
+        origin = stream.start_time or 0
         time_base = float(stream.time_base) if stream.time_base else None
         nominal_fps = float(stream.average_rate) if stream.average_rate else None
+        frames = _decode_from(container, stream, start_s)
         last_bucket = -1
         index = 0
         try:
-            for frame in container.decode(stream):
+            for decoded, frame in enumerate(frames):
+                t = _frame_time(frame, origin, time_base, decoded, nominal_fps)
+                if t < start_s - 1e-6:
+                    continue
+                if end_s is not None and t >= end_s - 1e-6:
+                    break
                 if index >= limits.max_frames:
                     raise TooLong(f"Video has more than {limits.max_frames} frames (the limit)")
-                t = _frame_time(frame, start, time_base, index, nominal_fps)
                 if t > limits.max_duration_s:
                     raise TooLong(f"Video runs past {limits.max_duration_s:g} s (the limit)")
                 image = None
-                bucket = index if sample_fps is None else math.floor(t * sample_fps + 1e-6)
-                if bucket > last_bucket:
+                bucket = math.floor(t * sample_fps + 1e-6) if sample_fps else index
+                if sample_fps is None or bucket > last_bucket:
                     last_bucket = bucket
-                    width, height = _scaled_size(frame.width, frame.height, max_side)
-                    rgb = frame.to_ndarray(width=width, height=height, format="rgb24", interpolation="AREA")
-                    image = _upright(rgb, _display_rotation(frame.rotation))
+                    image = _rgb(frame, max_side)
                 yield Frame(index=index, t=t, image=image)
                 index += 1
         except av.FFmpegError as exc:
             raise CorruptVideo(f"The video is damaged: decoding failed after {index} frames") from exc
-        if index == 0:
+        if index == 0 and start_s <= 0:
             raise CorruptVideo("The video contains no decodable frames")
     finally:
         container.close()
+
+
+def _decode_from(
+    container: av.container.InputContainer, stream: av.VideoStream, start_s: float
+) -> Iterator[av.VideoFrame]:
+    """Decoded frames from the keyframe at or before ``start_s`` (from the first frame if 0).
+
+    If the container cannot seek, or lands after the requested time, decoding starts
+    again from the beginning: slower, never wrong.
+    """
+    if start_s <= 0 or not stream.time_base:
+        yield from container.decode(stream)
+        return
+    target = (stream.start_time or 0) + int(start_s / float(stream.time_base))
+    try:
+        container.seek(target, stream=stream, backward=True, any_frame=False)
+        frames = container.decode(stream)
+        first = next(frames, None)
+    except av.FFmpegError:
+        first, frames = None, iter(())
+    if first is not None and first.pts is not None and first.pts <= target:
+        yield first
+        yield from frames
+        return
+    container.seek(0, stream=stream, backward=True, any_frame=False)
+    yield from container.decode(stream)
+
+
+def _rgb(frame: av.VideoFrame, max_side: int | None) -> np.ndarray:
+    rotation = _display_rotation(frame.rotation)
+    width, height = _scaled_size(frame.width, frame.height, max_side)
+    if (width, height) != (frame.width, frame.height):
+        frame = frame.reformat(width=width, height=height, format="yuv420p", interpolation="AREA")
+    return _upright(frame.to_ndarray(format="rgb24"), rotation)
 
 
 def _frame_time(frame: av.VideoFrame, start: int, time_base: float | None, index: int, fps: float | None) -> float:

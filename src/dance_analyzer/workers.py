@@ -4,13 +4,19 @@ Analysis runs in separate processes for two reasons: MediaPipe inference is CPU
 bound and holds the GIL, so processes are the only way to use every core; and video
 decoders are native code fed with untrusted bytes, so a crash must take down a
 worker, never the server. Each worker loads its model once, at start-up.
+
+One video is split into time spans (see :func:`pipeline.plan_spans`) analysed by
+different workers at once, so a single request or CLI run uses every core; when
+several videos arrive together their spans queue in arrival order.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -18,57 +24,97 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CorruptVideo
+from .pipeline import AnalysisOptions, LandmarkTrack, ProgressFn, Span, SpanPlan, analyze_tracks
+from .video import Limits
 
 # Populated in each worker process by _init_worker.
 _worker_state: dict[str, Any] = {}
 
+# How often a worker reports progress, in seconds: often enough for a smooth bar,
+# rarely enough to cost nothing.
+PROGRESS_INTERVAL_S = 0.2
 
-def _init_worker(poses_file: str | None, limits: Any) -> None:
-    from .definitions import load_definitions
+
+def _init_worker(limits: Limits, progress: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     from .pose.estimator import PoseEstimator
 
     _worker_state["estimator"] = PoseEstimator()
-    _worker_state["poses"] = load_definitions(Path(poses_file) if poses_file else None)
     _worker_state["limits"] = limits
+    _worker_state["progress"] = progress
 
 
 def _ready() -> int:
     return os.getpid()
 
 
-def _analyze_in_worker(path: str, options: Any) -> dict[str, Any]:
-    from .pipeline import analyze
+def _plan_in_worker(path: str, parts: int) -> SpanPlan:
+    from .pipeline import plan_analysis
 
-    return analyze(
-        Path(path),
-        options,
-        estimator=_worker_state["estimator"],
-        poses=_worker_state["poses"],
-        limits=_worker_state["limits"],
+    return plan_analysis(Path(path), parts, _worker_state["limits"])
+
+
+def _extract_in_worker(path: str, span: Span, sample_fps: float | None, report_as: tuple[int, int]) -> LandmarkTrack:
+    from .pipeline import extract_landmarks
+
+    progress = _worker_state["progress"]
+    last = 0.0
+
+    def report(done: int, _expected: int | None) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= PROGRESS_INTERVAL_S:
+            last = now
+            progress.put((*report_as, done))
+
+    track = extract_landmarks(
+        Path(path), _worker_state["estimator"], span=span, sample_fps=sample_fps, limits=_worker_state["limits"],
+        on_progress=report,
     )
+    progress.put((*report_as, track.total_frames))
+    return track
 
 
 class AnalysisPool:
-    """Runs :func:`pipeline.analyze` in ``size`` model-holding processes."""
+    """Runs analyses on ``size`` model-holding processes, each video split across them."""
 
-    def __init__(self, size: int, *, poses_file: Path | None = None, limits: Any = None) -> None:
-        from .video import Limits
+    def __init__(self, size: int, *, poses_file: Path | None = None, limits: Limits | None = None) -> None:
+        from .definitions import load_definitions
 
         self.size = size
-        self._initargs = (str(poses_file) if poses_file else None, limits or Limits())
+        self.poses = load_definitions(poses_file)
+        self._limits = limits or Limits()
+        self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
-        self._executor = self._new_executor()
+        self._listeners: dict[int, Callable[[int, int], None]] = {}
+        self._tokens = itertools.count(1)
+        self._executor, self._progress = self._start()
         self.ready = False
 
-    def _new_executor(self) -> ProcessPoolExecutor:
+    def _start(self) -> tuple[ProcessPoolExecutor, multiprocessing.Queue]:  # type: ignore[type-arg]
         # spawn, not fork: the server process runs threads, and forking a threaded
         # process can deadlock the child.
-        return ProcessPoolExecutor(
+        progress = self._context.Queue()
+        executor = ProcessPoolExecutor(
             max_workers=self.size,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=self._context,
             initializer=_init_worker,
-            initargs=self._initargs,
+            initargs=(self._limits, progress),
         )
+        threading.Thread(target=self._relay_progress, args=(progress,), daemon=True, name="progress").start()
+        return executor, progress
+
+    def _relay_progress(self, progress: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+        while True:
+            try:
+                message = progress.get()
+            except (EOFError, OSError, ValueError):
+                return
+            if message is None:
+                return
+            token, span_no, done = message
+            listener = self._listeners.get(token)
+            if listener is not None:
+                listener(span_no, done)
 
     def warm_up(self) -> None:
         """Start every worker and load its model now, not on the first request."""
@@ -77,36 +123,52 @@ class AnalysisPool:
             future.result()
         self.ready = True
 
-    def submit(self, path: Path, options: Any) -> Future[dict[str, Any]]:
+    def analyze(
+        self, path: Path, options: AnalysisOptions = AnalysisOptions(), on_progress: ProgressFn | None = None
+    ) -> dict[str, Any]:
+        """Analyse one video on the pool's workers; blocks until the result is ready.
+
+        Even the cheap planning step (probe and packet scan) runs in a worker: it
+        parses untrusted bytes.
+        """
         with self._lock:
             executor = self._executor
-        future = executor.submit(_analyze_in_worker, str(path), options)
-        return _translate_crash(future, lambda: self._replace_broken(executor))
+        try:
+            plan = executor.submit(_plan_in_worker, str(path), self.size).result()
+            token = next(self._tokens)
+            done = [0] * len(plan.spans)
+            if on_progress is not None:
+
+                def listener(span_no: int, frames: int) -> None:
+                    done[span_no] = frames
+                    on_progress(sum(done), plan.expected_frames)
+
+                self._listeners[token] = listener
+            futures: list[Future[LandmarkTrack]] = []
+            try:
+                futures += [
+                    executor.submit(_extract_in_worker, str(path), span, options.sample_fps, (token, n))
+                    for n, span in enumerate(plan.spans)
+                ]
+                tracks = [future.result() for future in futures]
+            finally:
+                for future in futures:
+                    future.cancel()
+                self._listeners.pop(token, None)
+        except BrokenProcessPool:
+            self._replace_broken(executor)
+            raise CorruptVideo("The video could not be decoded: the decoder stopped unexpectedly") from None
+        return analyze_tracks(tracks, self.poses, options)
 
     def _replace_broken(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:
             if self._executor is broken:
                 broken.shutdown(wait=False, cancel_futures=True)
-                self._executor = self._new_executor()
+                self._progress.put(None)
+                self._executor, self._progress = self._start()
 
     def close(self) -> None:
         with self._lock:
             self._executor.shutdown(wait=True, cancel_futures=True)
+            self._progress.put(None)
 
-
-def _translate_crash(inner: Future[dict[str, Any]], replace_pool: Callable[[], None]) -> Future[dict[str, Any]]:
-    """Turn a dead worker into a typed error and replace the broken executor."""
-    outer: Future[dict[str, Any]] = Future()
-
-    def done(f: Future[dict[str, Any]]) -> None:
-        exc = f.exception()
-        if isinstance(exc, BrokenProcessPool):
-            replace_pool()
-            outer.set_exception(CorruptVideo("The video could not be decoded: the decoder stopped unexpectedly"))
-        elif exc is not None:
-            outer.set_exception(exc)
-        else:
-            outer.set_result(f.result())
-
-    inner.add_done_callback(done)
-    return outer

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from ...config import Settings
 from ...pipeline import AnalysisOptions
@@ -54,5 +54,5 @@ async def analyze(
             include_frames=detail == "frames",
             min_segment_s=settings.min_segment_s,
         )
-        result = await asyncio.wrap_future(pool.submit(upload.path, options))
+        result = await run_in_threadpool(pool.analyze, upload.path, options)
     return {**result, "filename": upload.filename}
