@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,22 @@ EXIT_CODES: dict[type[AnalysisError], int] = {
     TooLarge: 68,
     TooLong: 69,
 }
+
+
+def silence_native_stderr() -> None:
+    """Send native (C++) writes to fd 2 to /dev/null, keeping Python's ``sys.stderr``.
+
+    MediaPipe and TFLite print start-up notices straight to file descriptor 2 from
+    their own threads, whenever a model is first used. They mean nothing to users and
+    bury a command's progress and errors, so front ends call this once at start-up;
+    Python messages and tracebacks still reach the terminal through a duplicate.
+    """
+    sys.stderr.flush()
+    kept = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = os.fdopen(kept, "w", buffering=1, encoding="utf-8", errors="replace")
 
 
 class ProgressBar:
@@ -69,8 +86,6 @@ def _analyze(args: argparse.Namespace) -> int:
     from .pipeline import AnalysisOptions
 
     if not args.verbose:
-        from .pose.estimator import silence_native_stderr
-
         silence_native_stderr()
     settings = get_settings()
     path = Path(args.video)

@@ -47,10 +47,10 @@ def _ready() -> int:
     return os.getpid()
 
 
-def _plan_in_worker(path: str, parts: int) -> SpanPlan:
+def _plan_in_worker(path: str, parts: int, sample_fps: float | None) -> SpanPlan:
     from .pipeline import plan_analysis
 
-    return plan_analysis(Path(path), parts, _worker_state["limits"])
+    return plan_analysis(Path(path), parts, sample_fps, _worker_state["limits"])
 
 
 def _extract_in_worker(path: str, span: Span, sample_fps: float | None, report_as: tuple[int, int]) -> LandmarkTrack:
@@ -67,11 +67,30 @@ def _extract_in_worker(path: str, span: Span, sample_fps: float | None, report_a
             progress.put((*report_as, done))
 
     track = extract_landmarks(
-        Path(path), _worker_state["estimator"], span=span, sample_fps=sample_fps, limits=_worker_state["limits"],
+        Path(path),
+        _worker_state["estimator"],
+        span=span,
+        sample_fps=sample_fps,
+        limits=_worker_state["limits"],
         on_progress=report,
     )
     progress.put((*report_as, track.total_frames))
     return track
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Fork workers from a single-threaded server process that has imported MediaPipe.
+
+    Plain fork is unsafe here (the API process runs threads; a child forked mid-lock
+    deadlocks) and spawn makes every worker import MediaPipe again (about 2 s of CPU
+    each, which a one-shot CLI run pays in full). A forkserver imports once, holds no
+    threads, and forks workers that start in a fraction of a second.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["dance_analyzer.pose.estimator", "dance_analyzer.pipeline"])
+    return context
 
 
 class AnalysisPool:
@@ -83,7 +102,7 @@ class AnalysisPool:
         self.size = size
         self.poses = load_definitions(poses_file)
         self._limits = limits or Limits()
-        self._context = multiprocessing.get_context("spawn")
+        self._context = _worker_context()
         self._lock = threading.Lock()
         self._listeners: dict[int, Callable[[int, int], None]] = {}
         self._tokens = itertools.count(1)
@@ -91,8 +110,6 @@ class AnalysisPool:
         self.ready = False
 
     def _start(self) -> tuple[ProcessPoolExecutor, multiprocessing.Queue]:  # type: ignore[type-arg]
-        # spawn, not fork: the server process runs threads, and forking a threaded
-        # process can deadlock the child.
         progress = self._context.Queue()
         executor = ProcessPoolExecutor(
             max_workers=self.size,
@@ -100,6 +117,10 @@ class AnalysisPool:
             initializer=_init_worker,
             initargs=(self._limits, progress),
         )
+        # The executor starts a process per submission while none is idle: ask for
+        # all of them now, so every model loads at once instead of one per chunk.
+        for _ in range(self.size):
+            executor.submit(_ready)
         threading.Thread(target=self._relay_progress, args=(progress,), daemon=True, name="progress").start()
         return executor, progress
 
@@ -107,7 +128,7 @@ class AnalysisPool:
         while True:
             try:
                 message = progress.get()
-            except (EOFError, OSError, ValueError):
+            except Exception:  # the queue was closed under us: the pool is shutting down
                 return
             if message is None:
                 return
@@ -134,7 +155,7 @@ class AnalysisPool:
         with self._lock:
             executor = self._executor
         try:
-            plan = executor.submit(_plan_in_worker, str(path), self.size).result()
+            plan = executor.submit(_plan_in_worker, str(path), self.size, options.sample_fps).result()
             token = next(self._tokens)
             done = [0] * len(plan.spans)
             if on_progress is not None:
@@ -171,4 +192,3 @@ class AnalysisPool:
         with self._lock:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._progress.put(None)
-

@@ -1,6 +1,6 @@
-"""Pose estimation: turning pictures into body landmarks."""
+"""Pose estimation: turning pictures into body landmarks.
 
-from .estimator import PoseEstimator
-from .landmarks import LANDMARK_NAMES, Landmark
-
-__all__ = ["LANDMARK_NAMES", "Landmark", "PoseEstimator"]
+The estimator lives in ``pose.estimator`` and is imported from there, not here:
+importing MediaPipe takes seconds, and processes that never run the model (the
+API's coordinator, a CLI that only plans work) should not pay for it.
+"""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
+import types
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -17,7 +19,28 @@ import numpy as np
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import mediapipe as mp  # noqa: E402
+
+def _import_mediapipe() -> Any:
+    """Import MediaPipe without importing matplotlib.
+
+    ``mediapipe/__init__`` loads its drawing helpers, which import matplotlib.pyplot:
+    about 0.7 s of every process start-up (half of MediaPipe's import time) for
+    plotting code this package never calls. Empty placeholder modules stand in while
+    MediaPipe loads and are removed straight after, so any later ``import matplotlib``
+    gets the real package.
+    """
+    placeholders = [name for name in ("matplotlib", "matplotlib.pyplot") if name not in sys.modules]
+    for name in placeholders:
+        sys.modules[name] = types.ModuleType(name)
+    try:
+        import mediapipe
+    finally:
+        for name in placeholders:
+            sys.modules.pop(name, None)
+    return mediapipe
+
+
+mp = _import_mediapipe()
 
 # Complexity 1 ("full") is the only landmark model shipped inside the 0.10.21 wheel;
 # 0 and 2 would try to download theirs, which air-gapped servers cannot do.
@@ -36,28 +59,12 @@ class PoseResult:
     world: np.ndarray
 
 
-def silence_native_stderr() -> None:
-    """Send native (C++) writes to fd 2 to /dev/null, keeping Python's ``sys.stderr``.
-
-    MediaPipe and TFLite print start-up notices straight to file descriptor 2 from
-    their own threads, whenever a model is first used. They mean nothing to users and
-    bury a command's progress and errors, so front ends call this once at start-up;
-    Python messages and tracebacks still reach the terminal through a duplicate.
-    """
-    sys.stderr.flush()
-    kept = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    sys.stderr = os.fdopen(kept, "w", buffering=1, encoding="utf-8", errors="replace")
-
-
 class PoseEstimator:
     def __init__(self, *, static_image_mode: bool = False) -> None:
         self._pose = self._build(static_image_mode)
 
     @staticmethod
-    def _build(static_image_mode: bool) -> mp.solutions.pose.Pose:
+    def _build(static_image_mode: bool) -> Any:
         return mp.solutions.pose.Pose(
             static_image_mode=static_image_mode,
             model_complexity=MODEL_COMPLEXITY,

@@ -1,0 +1,334 @@
+"""Benchmark dance-analyzer against the plain one-process loop, on this machine, in one run.
+
+For each clip it times, as whole processes including start-up:
+  plain        the typical implementation: OpenCV reads, converts, MediaPipe, repeat (one core)
+  plain x2     two plain loops side by side: the practical limit for every-frame analysis here
+  cli          `dance-analyzer analyze` with all workers, every frame
+  cli 1 proc   the same with --workers 1 (the reference for label agreement)
+  cli sampled  `--sample-fps N`
+  server       a warm `dance-analyzer serve`, one POST /analyze (upload included)
+and, in this process, decode-only and inference-only rates, so the pipeline can be
+compared with the limits of the machine. Peak memory is the sum of the proportional
+set size (PSS) over the whole process tree, sampled every 250 ms: shared model pages
+count once, not once per worker. The memory section runs the CLI on the same clip
+looped to 5 s and to 60 s.
+
+Usage:  .venv/bin/python bench/bench.py [--clips a.mp4 b.mp4] [--repeat 3] [--json out.json]
+Needs:  pip install -e .[bench]; ffmpeg (for the looped clips); ../shared/media.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+MEDIA = ROOT.parent / "shared" / "media"
+PYTHON = sys.executable
+CLI = [PYTHON, "-m", "dance_analyzer.cli"]
+QUIET_ENV = {**os.environ, "GLOG_minloglevel": "2", "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+PLAIN_LOOP = """
+import sys, cv2, mediapipe as mp
+capture = cv2.VideoCapture(sys.argv[1])
+pose = mp.solutions.pose.Pose(model_complexity=1)
+frames = 0
+while True:
+    ok, bgr = capture.read()
+    if not ok:
+        break
+    pose.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    frames += 1
+print(frames)
+"""
+
+
+@dataclass
+class Run:
+    wall_s: float
+    peak_mb: float
+    stdout: str = ""
+
+
+@dataclass
+class Row:
+    name: str
+    frames: int
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def wall_s(self) -> float:
+        return statistics.median(r.wall_s for r in self.runs)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(r.peak_mb for r in self.runs)
+
+
+def tree_pss_mb(root: psutil.Process) -> float:
+    total = 0
+    for proc in [root, *root.children(recursive=True)]:
+        try:
+            total += proc.memory_full_info().pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
+            continue
+    return total / 2**20
+
+
+def measure(cmd: list[str], *, stdin: int | None = subprocess.DEVNULL) -> Run:
+    """Run a command to completion; wall time and peak PSS of its whole process tree."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=stdin, env=QUIET_ENV)
+    peak = 0.0
+    watched = psutil.Process(proc.pid)
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            try:
+                peak = max(peak, tree_pss_mb(watched))
+            except psutil.NoSuchProcess:
+                return
+            stop.wait(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    wall = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+    return Run(wall, peak, out.decode())
+
+
+def measure_pair(cmd: list[str]) -> Run:
+    """Two copies of a command side by side; wall time until both finish."""
+    started = time.perf_counter()
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=QUIET_ENV) for _ in "ab"]
+    for p in procs:
+        p.wait()
+    return Run(time.perf_counter() - started, 0.0)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """A real `dance-analyzer serve` on a loopback port, warm before timing starts."""
+
+    def __init__(self, workers: int) -> None:
+        import httpx
+
+        self.port = free_port()
+        env = {**QUIET_ENV, "DANCE_WORKERS": str(workers), "DANCE_LOG_LEVEL": "warning"}
+        self.proc = subprocess.Popen(
+            [*CLI, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=600)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if self.client.get("/health").json().get("model_loaded"):
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        self.close()
+        raise SystemExit("server did not become ready")
+
+    def analyze(self, clip: Path) -> Run:
+        root = psutil.Process(self.proc.pid)
+        started = time.perf_counter()
+        with open(clip, "rb") as f:
+            response = self.client.post("/analyze", files={"file": (clip.name, f, "video/mp4")})
+        wall = time.perf_counter() - started
+        response.raise_for_status()
+        return Run(wall, tree_pss_mb(root), response.text)
+
+    def close(self) -> None:
+        self.client.close()
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def in_process_rates(clip: Path, sample: int = 120) -> dict[str, float]:
+    """Decode-only and inference-only frames/s on one core, in this process."""
+    import av
+
+    from dance_analyzer.pipeline import INFERENCE_MAX_SIDE
+    from dance_analyzer.pose.estimator import PoseEstimator
+    from dance_analyzer.video import iter_frames
+
+    with av.open(str(clip)) as container:
+        started = time.perf_counter()
+        n = sum(1 for _ in container.decode(video=0))
+        decode_fps = n / (time.perf_counter() - started)
+    started = time.perf_counter()
+    n = sum(1 for _ in iter_frames(clip, max_side=INFERENCE_MAX_SIDE))
+    decode_convert_fps = n / (time.perf_counter() - started)
+    images = [f.image for f, _ in zip(iter_frames(clip, max_side=INFERENCE_MAX_SIDE), range(sample), strict=False)]
+    with PoseEstimator() as estimator:
+        estimator(images[0])
+        started = time.perf_counter()
+        for image in images[1:]:
+            estimator(image)
+        inference_fps = (len(images) - 1) / (time.perf_counter() - started)
+    return {"decode": decode_fps, "decode+resize+convert": decode_convert_fps, "inference": inference_fps}
+
+
+def frame_labels(result_json: str) -> list[tuple[str, ...]]:
+    return [tuple(f["poses"]) for f in json.loads(result_json)["frames"]]
+
+
+def agreement(a: list[tuple[str, ...]], b: list[tuple[str, ...]]) -> float:
+    if len(a) != len(b):
+        return 0.0
+    return sum(x == y for x, y in zip(a, b, strict=True)) / max(1, len(a))
+
+
+def loop_clip(clip: Path, seconds: float, out: Path) -> Path:
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-stream_loop", "-1", "-i", str(clip), "-t", str(seconds)]
+        + ["-c", "copy", "-an", str(out)],
+        check=True,
+    )
+    return out
+
+
+def frame_count(clip: Path) -> int:
+    import av
+
+    with av.open(str(clip)) as container:
+        return sum(1 for p in container.demux(video=0) if p.size)
+
+
+def print_table(title: str, rows: list[Row], baseline: Row, video_fps: float) -> None:
+    print(f"\n{title}")
+    print(f"  {'':22}{'frames/s':>10}{'x real':>9}{'wall s':>9}{'peak MB':>10}{'vs plain':>10}")
+    for row in rows:
+        fps = row.frames / row.wall_s
+        realtime = fps / video_fps
+        speedup = baseline.wall_s / row.wall_s
+        peak = f"{row.peak_mb:10.0f}" if row.peak_mb else f"{'':>10}"
+        print(f"  {row.name:22}{fps:10.1f}{realtime:9.2f}{row.wall_s:9.2f}{peak}{speedup:9.2f}x")
+
+
+def bench_clip(clip: Path, args: argparse.Namespace) -> dict[str, object]:
+    import av
+
+    frames = frame_count(clip)
+    with av.open(str(clip)) as container:
+        video_fps = float(container.streams.video[0].average_rate)
+    rows = {
+        name: Row(name, frames)
+        for name in ["plain", "plain x2 (limit)", "cli", "cli 1 proc", f"cli sample_fps={args.sample_fps:g}", "server"]
+    }
+    rows["plain x2 (limit)"].frames = 2 * frames
+    labels: dict[str, list[tuple[str, ...]]] = {}
+    for _ in range(args.repeat):
+        rows["plain"].runs.append(measure([PYTHON, "-c", PLAIN_LOOP, str(clip)]))
+        rows["plain x2 (limit)"].runs.append(measure_pair([PYTHON, "-c", PLAIN_LOOP, str(clip)]))
+        run = measure([*CLI, "analyze", "-q", "--detail", "frames", "--compact", str(clip)])
+        rows["cli"].runs.append(run)
+        labels["cli"] = frame_labels(run.stdout)
+        run = measure([*CLI, "analyze", "-q", "--workers", "1", "--detail", "frames", "--compact", str(clip)])
+        rows["cli 1 proc"].runs.append(run)
+        labels["single"] = frame_labels(run.stdout)
+        run = measure([*CLI, "analyze", "-q", "--sample-fps", str(args.sample_fps), str(clip)])
+        rows[f"cli sample_fps={args.sample_fps:g}"].runs.append(run)
+    server = Server(args.workers)
+    try:
+        for _ in range(args.repeat):
+            rows["server"].runs.append(server.analyze(clip))
+    finally:
+        server.close()
+    rates = in_process_rates(clip)
+    print_table(clip.name, list(rows.values()), rows["plain"], video_fps)
+    print("  one core, in process:  " + ", ".join(f"{k} {v:.1f} frames/s" for k, v in rates.items()))
+    agree = agreement(labels["cli"], labels["single"])
+    print(
+        f"  labels: parallel vs single-process, every frame: {100 * agree:.1f}% of {len(labels['single'])} frames agree"
+    )
+    return {
+        "clip": clip.name,
+        "frames": frames,
+        "rows": {
+            r.name: {"wall_s": r.wall_s, "peak_mb": r.peak_mb, "vs_plain": rows["plain"].wall_s / r.wall_s}
+            for r in rows.values()
+        },
+        "in_process_fps": rates,
+        "label_agreement": agree,
+    }
+
+
+def bench_memory(clip: Path) -> dict[str, float]:
+    if shutil.which("ffmpeg") is None:
+        print("\nmemory: skipped (ffmpeg not installed)")
+        return {}
+    with tempfile.TemporaryDirectory() as tmp:
+        peaks = {}
+        for seconds in (5, 60):
+            looped = loop_clip(clip, seconds, Path(tmp) / f"loop{seconds}.mp4")
+            run = measure([*CLI, "analyze", "-q", str(looped)])
+            peaks[seconds] = run.peak_mb
+            print(
+                f"\nmemory: {clip.name} looped to {seconds:2d} s ({frame_count(looped)} frames): "
+                f"peak {run.peak_mb:.0f} MB, wall {run.wall_s:.1f} s"
+            )
+    ratio = peaks[60] / peaks[5]
+    print(f"memory: 60 s / 5 s peak = {ratio:.2f} (target <= 1.25)")
+    return {"peak_5s_mb": peaks[5], "peak_60s_mb": peaks[60], "ratio": ratio}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clips", nargs="+", default=["taichi_solo_1.mp4", "dance_solo_1.mp4"])
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; medians are shown")
+    parser.add_argument("--sample-fps", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
+    args = parser.parse_args()
+    print(
+        f"{os.cpu_count()} cores, {args.workers} workers, {args.repeat} run(s) each; "
+        f"times are whole processes including start-up, except 'server' (warm)"
+    )
+    results: dict[str, object] = {"clips": []}
+    for name in args.clips:
+        clip = Path(name) if Path(name).exists() else MEDIA / name
+        results["clips"].append(bench_clip(clip, args))  # type: ignore[attr-defined]
+    if not args.no_memory:
+        results["memory"] = bench_memory(
+            MEDIA / args.clips[0] if not Path(args.clips[0]).exists() else Path(args.clips[0])
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
