@@ -42,6 +42,8 @@ def make_video(tmp_path: Path) -> VideoFactory:
 
     ``rotation`` stores display-rotation metadata (counter-clockwise degrees, as phones do),
     ``pts`` overrides timestamps (in 1/1000 s) for variable-frame-rate files.
+    ``gop`` sets the keyframe interval and ``b_frames`` the B-frames between references,
+    for tests that seek into the middle of a group of pictures.
     """
 
     def make(
@@ -54,11 +56,14 @@ def make_video(tmp_path: Path) -> VideoFactory:
         rotation: int = 0,
         pts: list[int] | None = None,
         painter: Callable[[int], np.ndarray] | None = None,
+        gop: int | None = None,
+        b_frames: int = 0,
     ) -> Path:
         path = tmp_path / name
         with av.open(str(path), "w") as container:
             stream = container.add_stream("libx264", rate=fps)
             stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+            stream.options = {"bf": str(b_frames), **({"g": str(gop), "sc_threshold": "0"} if gop else {})}
             if pts is not None:
                 stream.codec_context.time_base = Fraction(1, 1000)
             if rotation:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from dance_analyzer.errors import CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
-from dance_analyzer.video import Limits, iter_frames, probe
+from dance_analyzer.video import Limits, index_packets, iter_frames, probe
 
 
 def marked(height, width):
@@ -98,3 +98,37 @@ def test_limits_are_checked_before_decoding(make_video):
         probe(path, Limits(max_duration_s=1))
     with pytest.raises(TooLong, match="frames"):
         list(iter_frames(path, limits=Limits(max_frames=5)))
+
+
+def test_packet_index_counts_frames_and_finds_the_keyframes(make_video):
+    path = make_video(frames=30, fps=10, gop=10, b_frames=2)
+    index = index_packets(path)
+    assert index.packets == 30
+    np.testing.assert_allclose(index.keyframes, [0.0, 1.0, 2.0], atol=1e-6)
+    with pytest.raises(TooLong, match="more than 29 frames"):
+        index_packets(path, Limits(max_frames=29))
+
+
+@pytest.mark.parametrize("sample_fps", [None, 4])
+def test_spans_seek_mid_gop_and_together_yield_exactly_the_frames_of_one_pass(make_video, sample_fps):
+    path = make_video(frames=40, fps=10, gop=12, b_frames=2)
+    whole = list(iter_frames(path, sample_fps=sample_fps))
+    cuts = [0.0, 0.55, 1.7, 2.4]  # keyframes at 0, 1.2, 2.4 s: two cuts mid-GOP, one on a keyframe
+    pieces = [
+        list(iter_frames(path, start_s=a, end_s=b, sample_fps=sample_fps))
+        for a, b in zip(cuts, [*cuts[1:], None], strict=True)
+    ]
+    joined = [frame for piece in pieces for frame in piece]
+    assert [f.t for f in joined] == pytest.approx([f.t for f in whole])
+    for piece in pieces:
+        assert [f.index for f in piece] == list(range(len(piece)))
+    for ours, reference in zip(joined, whole, strict=True):
+        assert (ours.image is None) == (reference.image is None)
+        if ours.image is not None:
+            np.testing.assert_array_equal(ours.image, reference.image)
+    assert len(pieces[1]) == 11  # 0.6 .. 1.6 s
+
+
+def test_a_span_past_the_end_is_empty_not_an_error(make_video):
+    path = make_video(frames=10, fps=10)
+    assert list(iter_frames(path, start_s=5.0)) == []

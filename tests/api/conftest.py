@@ -14,7 +14,7 @@ def upload_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def settings(upload_dir):
-    return Settings(workers=1, upload_dir=upload_dir, max_upload_mb=5, max_duration_s=60)
+    return Settings(workers=2, upload_dir=upload_dir, max_upload_mb=5, max_duration_s=60)
 
 
 @pytest.fixture(scope="session")
