@@ -9,8 +9,9 @@ For each clip it times, as whole processes including start-up:
   server       a warm `dance-analyzer serve`, one POST /analyze (upload included)
 and, in this process, decode-only and inference-only rates, so the pipeline can be
 compared with the limits of the machine. Peak memory is the sum of the proportional
-set size (PSS) over the whole process tree, sampled every 250 ms: shared model pages
-count once, not once per worker. The memory section runs the CLI on the same clip
+set size (PSS) over the whole process tree, so shared model pages count once, not
+once per worker; it is sampled once a second, because reading PSS costs CPU that
+would slow down what is being measured. The memory section runs the CLI on the same clip
 looped to 5 s and to 60 s.
 
 Usage:  .venv/bin/python bench/bench.py [--clips a.mp4 b.mp4] [--repeat 3] [--json out.json]
@@ -104,7 +105,7 @@ def measure(cmd: list[str], *, stdin: int | None = subprocess.DEVNULL) -> Run:
                 peak = max(peak, tree_pss_mb(watched))
             except psutil.NoSuchProcess:
                 return
-            stop.wait(0.25)
+            stop.wait(1.0)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -233,7 +234,7 @@ def print_table(title: str, rows: list[Row], baseline: Row, video_fps: float) ->
     for row in rows:
         fps = row.frames / row.wall_s
         realtime = fps / video_fps
-        speedup = baseline.wall_s / row.wall_s
+        speedup = fps / (baseline.frames / baseline.wall_s)
         peak = f"{row.peak_mb:10.0f}" if row.peak_mb else f"{'':>10}"
         print(f"  {row.name:22}{fps:10.1f}{realtime:9.2f}{row.wall_s:9.2f}{peak}{speedup:9.2f}x")
 
@@ -278,7 +279,12 @@ def bench_clip(clip: Path, args: argparse.Namespace) -> dict[str, object]:
         "clip": clip.name,
         "frames": frames,
         "rows": {
-            r.name: {"wall_s": r.wall_s, "peak_mb": r.peak_mb, "vs_plain": rows["plain"].wall_s / r.wall_s}
+            r.name: {
+                "wall_s": r.wall_s,
+                "fps": r.frames / r.wall_s,
+                "vs_plain": (r.frames / r.wall_s) / (frames / rows["plain"].wall_s),
+                "peak_mb": r.peak_mb,
+            }
             for r in rows.values()
         },
         "in_process_fps": rates,

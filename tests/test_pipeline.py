@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 
 from dance_analyzer.pipeline import (
-    DECODE_COST,
     MIN_SPAN_S,
     WARMUP_S,
     LandmarkTrack,
@@ -17,6 +16,9 @@ INFO = VideoInfo(width=64, height=48, fps=10.0, duration_s=None, frame_count=Non
 
 def bounds(spans: list[Span], duration: float) -> list[tuple[float, float]]:
     return [(s.start_s, duration if s.end_s is None else s.end_s) for s in spans]
+
+
+DECODE_COST = 0.1  # plan_spans' default
 
 
 def modelled_cost(start: float, end: float, keyframes: np.ndarray, share: float = 1.0) -> float:

@@ -83,8 +83,6 @@ class ProgressBar:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from .pipeline import AnalysisOptions
-
     if not args.verbose:
         silence_native_stderr()
     settings = get_settings()
@@ -92,6 +90,13 @@ def _analyze(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"error: no such file: {args.video}", file=sys.stderr)
         return 66
+    workers = args.workers or settings.workers
+    if workers > 1:
+        from .workers import start_workers_early
+
+        start_workers_early()
+    from .pipeline import AnalysisOptions
+
     options = AnalysisOptions(
         sample_fps=args.sample_fps or settings.sample_fps,
         include_frames=args.detail == "frames",
@@ -99,7 +104,7 @@ def _analyze(args: argparse.Namespace) -> int:
     )
     progress = ProgressBar(path.name, enabled=not args.quiet and sys.stderr.isatty() or args.progress)
     try:
-        result = _run_analysis(path, options, settings, args.workers or settings.workers, progress)
+        result = _run_analysis(path, options, settings, workers, progress)
     except AnalysisError as exc:
         progress.finish()
         print(f"error: {exc.message}", file=sys.stderr)
@@ -124,7 +129,7 @@ def _run_analysis(
     if workers > 1:
         from .workers import AnalysisPool
 
-        pool = AnalysisPool(workers, poses_file=settings.poses_file, limits=limits_from(settings))
+        pool = AnalysisPool(workers, poses_file=settings.poses_file, limits=limits_from(settings), plan_in_worker=False)
         try:
             return pool.analyze(path, options, on_progress=progress)
         finally:

@@ -32,10 +32,15 @@ INFERENCE_MAX_SIDE = 640
 
 # Chunking for parallel workers (see plan_spans and extract_landmarks).
 MIN_SPAN_S = 1.0
-WARMUP_S = 0.3
-# Decoding a frame without analysing it, relative to decoding and analysing it
-# (about 5 ms against 45 ms per 720p frame on one core, measured by bench/bench.py).
-DECODE_COST = 0.12
+# MediaPipe's tracker carries state from frame to frame (the crop it looks at next,
+# the smoothing filter), so a span started cold drifts from a single pass for seconds
+# and flips labels that sit near a threshold. One second of warm-up brought a split
+# run of dance_solo_2 from 95% to 100% label agreement (0.3 s: 95%, 0.5-0.7 s: 97%).
+WARMUP_S = 1.0
+# Decoding a frame without analysing it costs about this fraction of decoding and
+# analysing it, per megapixel of frame: ~4 ms of H.264 decoding per megapixel against
+# ~45 ms of inference per frame on one core (bench/bench.py prints both).
+DECODE_COST_PER_MPX = 0.09
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ def limits_from(settings: Settings) -> Limits:
 
 @dataclass(frozen=True)
 class SpanPlan:
+    info: VideoInfo
     spans: list[Span]
     expected_frames: int
 
@@ -85,12 +91,23 @@ def plan_analysis(path: Path, parts: int, sample_fps: float | None = None, limit
     info = probe(path, limits)
     index = index_packets(path, limits)
     share = min(1.0, sample_fps / info.fps) if sample_fps and info.fps else 1.0
-    spans = plan_spans(info.duration_s or 0.0, parts, keyframes=index.keyframes, analysed_share=share)
-    return SpanPlan(spans=spans, expected_frames=index.packets)
+    spans = plan_spans(
+        info.duration_s or 0.0,
+        parts,
+        keyframes=index.keyframes,
+        analysed_share=share,
+        decode_cost=min(0.5, DECODE_COST_PER_MPX * info.width * info.height / 1e6),
+    )
+    return SpanPlan(info=info, spans=spans, expected_frames=index.packets)
 
 
 def plan_spans(
-    duration_s: float, parts: int, *, keyframes: np.ndarray | None = None, analysed_share: float = 1.0
+    duration_s: float,
+    parts: int,
+    *,
+    keyframes: np.ndarray | None = None,
+    analysed_share: float = 1.0,
+    decode_cost: float = 0.1,
 ) -> list[Span]:
     """Split ``[0, duration_s)`` into up to ``parts`` spans that cost the same to analyse.
 
@@ -98,7 +115,7 @@ def plan_spans(
     decodes its way from the keyframe before it (for a phone clip with one keyframe
     every 10 s that can be seconds of decoding), and every span after the first
     re-runs WARMUP_S of frames. Cuts are placed so that, under a simple cost model
-    (an analysed frame costs 1, a frame only decoded DECODE_COST), every worker
+    (an analysed frame costs 1, a frame only decoded ``decode_cost``), every worker
     finishes at once. Videos under MIN_SPAN_S per part are split into fewer parts.
     """
     parts = max(1, min(parts, int(duration_s // MIN_SPAN_S)))
@@ -108,10 +125,10 @@ def plan_spans(
 
     def cost(a: float, b: float) -> float:  # in seconds of video analysed at full rate
         if a <= 0:
-            return (b - a) * (analysed_share + DECODE_COST)
+            return (b - a) * (analysed_share + decode_cost)
         warm = max(0.0, a - WARMUP_S)
         key = keys[max(0, np.searchsorted(keys, warm, side="right") - 1)]
-        return (b - warm) * (analysed_share + DECODE_COST) + (warm - min(key, warm)) * DECODE_COST
+        return (b - warm) * (analysed_share + decode_cost) + (warm - min(key, warm)) * decode_cost
 
     def cuts_for(budget: float) -> tuple[list[float], float]:
         """Greedy cuts giving each span ``budget``; returns them and the last span's cost."""
@@ -145,14 +162,15 @@ def extract_landmarks(
     sample_fps: float | None = None,
     limits: Limits = Limits(),
     on_progress: ProgressFn | None = None,
+    info: VideoInfo | None = None,
 ) -> LandmarkTrack:
-    """Run the model over one span of the video.
+    """Run the model over one span of the video (``info``: the probe, if a planner made it).
 
     A span after the first starts the model WARMUP_S early and drops those results:
     in video mode MediaPipe tracks the person from frame to frame and smooths the
     landmarks, so a warmed-up tracker gives the landmarks a single pass would have.
     """
-    info = probe(path, limits)
+    info = info or probe(path, limits)
     expected = _expected_frames(info, span)
     estimator.reset()
     warm_start = max(0.0, span.start_s - WARMUP_S) if span.start_s > 0 else 0.0

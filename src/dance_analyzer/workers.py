@@ -21,11 +21,18 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import CorruptVideo
-from .pipeline import AnalysisOptions, LandmarkTrack, ProgressFn, Span, SpanPlan, analyze_tracks
-from .video import Limits
+
+# The pipeline (NumPy, PyAV) is imported where it is used, so that a CLI run can start
+# the worker processes before paying for those imports: see start_workers_early.
+if TYPE_CHECKING:
+    from .pipeline import AnalysisOptions, LandmarkTrack, ProgressFn, Span, SpanPlan
+    from .video import Limits, VideoInfo
+
+# Modules every worker needs, imported once by the forkserver before it forks workers.
+WORKER_PRELOAD = ["dance_analyzer.pose.estimator", "dance_analyzer.pipeline"]
 
 # Populated in each worker process by _init_worker.
 _worker_state: dict[str, Any] = {}
@@ -53,7 +60,9 @@ def _plan_in_worker(path: str, parts: int, sample_fps: float | None) -> SpanPlan
     return plan_analysis(Path(path), parts, sample_fps, _worker_state["limits"])
 
 
-def _extract_in_worker(path: str, span: Span, sample_fps: float | None, report_as: tuple[int, int]) -> LandmarkTrack:
+def _extract_in_worker(
+    path: str, span: Span, info: VideoInfo, sample_fps: float | None, report_as: tuple[int, int]
+) -> LandmarkTrack:
     from .pipeline import extract_landmarks
 
     progress = _worker_state["progress"]
@@ -73,6 +82,7 @@ def _extract_in_worker(path: str, span: Span, sample_fps: float | None, report_a
         sample_fps=sample_fps,
         limits=_worker_state["limits"],
         on_progress=report,
+        info=info,
     )
     progress.put((*report_as, track.total_frames))
     return track
@@ -89,17 +99,43 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["dance_analyzer.pose.estimator", "dance_analyzer.pipeline"])
+    context.set_forkserver_preload(WORKER_PRELOAD)
     return context
+
+
+def start_workers_early() -> None:
+    """Start the forkserver now, so its imports overlap the caller's own start-up.
+
+    A one-shot CLI run calls this before importing the pipeline; the pool created a
+    moment later then finds MediaPipe already loaded and forks its workers at once.
+    """
+    context = _worker_context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 class AnalysisPool:
     """Runs analyses on ``size`` model-holding processes, each video split across them."""
 
-    def __init__(self, size: int, *, poses_file: Path | None = None, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        size: int,
+        *,
+        poses_file: Path | None = None,
+        limits: Limits | None = None,
+        plan_in_worker: bool = True,
+    ) -> None:
+        """``plan_in_worker=False`` probes videos in the calling process, which saves a
+        round trip and overlaps worker start-up; only for files the caller trusts (the
+        CLI's own files), since probing parses the video in this process.
+        """
         from .definitions import load_definitions
+        from .video import Limits
 
         self.size = size
+        self.plan_in_worker = plan_in_worker
         self.poses = load_definitions(poses_file)
         self._limits = limits or Limits()
         self._context = _worker_context()
@@ -145,17 +181,23 @@ class AnalysisPool:
         self.ready = True
 
     def analyze(
-        self, path: Path, options: AnalysisOptions = AnalysisOptions(), on_progress: ProgressFn | None = None
+        self, path: Path, options: AnalysisOptions | None = None, on_progress: ProgressFn | None = None
     ) -> dict[str, Any]:
         """Analyse one video on the pool's workers; blocks until the result is ready.
 
-        Even the cheap planning step (probe and packet scan) runs in a worker: it
-        parses untrusted bytes.
+        By default even the cheap planning step (probe and packet scan) runs in a
+        worker: it parses untrusted bytes.
         """
+        from .pipeline import AnalysisOptions, analyze_tracks, plan_analysis
+
+        options = options or AnalysisOptions()
         with self._lock:
             executor = self._executor
         try:
-            plan = executor.submit(_plan_in_worker, str(path), self.size, options.sample_fps).result()
+            if self.plan_in_worker:
+                plan = executor.submit(_plan_in_worker, str(path), self.size, options.sample_fps).result()
+            else:
+                plan = plan_analysis(path, self.size, options.sample_fps, self._limits)
             token = next(self._tokens)
             done = [0] * len(plan.spans)
             if on_progress is not None:
@@ -168,7 +210,7 @@ class AnalysisPool:
             futures: list[Future[LandmarkTrack]] = []
             try:
                 futures += [
-                    executor.submit(_extract_in_worker, str(path), span, options.sample_fps, (token, n))
+                    executor.submit(_extract_in_worker, str(path), span, plan.info, options.sample_fps, (token, n))
                     for n, span in enumerate(plan.spans)
                 ]
                 tracks = [future.result() for future in futures]
