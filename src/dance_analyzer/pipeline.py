@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .classify import hold_filter, label_frames, primary_pose, smooth_primary
-from .config import Settings
 from .definitions import PoseSet, load_definitions
 from .features import compute_features
 from .pose.landmarks import NUM_LANDMARKS
 from .summary import frame_details, pose_summary, segments
 from .video import Limits, VideoInfo, index_packets, iter_frames, probe
 
-if TYPE_CHECKING:  # importing MediaPipe takes seconds; only processes that run the model pay for it
+if TYPE_CHECKING:  # MediaPipe (seconds to import) and pydantic stay out of processes that don't need them
+    from .config import Settings
     from .pose.estimator import PoseEstimator
 
 ProgressFn = Callable[[int, int | None], None]
