@@ -203,8 +203,9 @@ class AnalysisPool:
             if on_progress is not None:
 
                 def listener(span_no: int, frames: int) -> None:
-                    done[span_no] = frames
-                    on_progress(sum(done), plan.expected_frames)
+                    if token in self._listeners:  # not after the final report below
+                        done[span_no] = frames
+                        on_progress(sum(done), plan.expected_frames)
 
                 self._listeners[token] = listener
             futures: list[Future[LandmarkTrack]] = []
@@ -221,6 +222,8 @@ class AnalysisPool:
         except BrokenProcessPool:
             self._replace_broken(executor)
             raise CorruptVideo("The video could not be decoded: the decoder stopped unexpectedly") from None
+        if on_progress is not None:  # relayed reports may still be in flight: end on the true count
+            on_progress(sum(t.total_frames for t in tracks), plan.expected_frames)
         return analyze_tracks(tracks, self.poses, options)
 
     def _replace_broken(self, broken: ProcessPoolExecutor) -> None:
