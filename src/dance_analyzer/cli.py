@@ -15,10 +15,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import Settings, get_settings
 from .errors import AnalysisError, CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
 
+# Heavier modules (pydantic settings, the pipeline) are imported inside the commands:
+# worker processes import this module too (it is __main__), and should not pay for them.
 if TYPE_CHECKING:
+    from .config import Settings
     from .pipeline import AnalysisOptions
 
 # Exit codes a script can branch on (64+ follow sysexits.h in spirit).
@@ -85,6 +87,8 @@ class ProgressBar:
 def _analyze(args: argparse.Namespace) -> int:
     if not args.verbose:
         silence_native_stderr()
+    from .config import get_settings
+
     settings = get_settings()
     path = Path(args.video)
     if not path.is_file():
@@ -153,6 +157,8 @@ def _run_analysis(
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .config import get_settings
+
     settings = get_settings()
     uvicorn.run(
         "dance_analyzer.api:create_app",
@@ -167,6 +173,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _poses(args: argparse.Namespace) -> int:
+    from .config import get_settings
     from .definitions import load_definitions
     from .features import FEATURES
 
