@@ -35,3 +35,8 @@ def test_poses_command_lists_definitions_and_features():
     r = run("poses")
     assert r.returncode == 0
     assert "squat" in r.stdout and "knee_angle" in r.stdout
+
+
+def test_worker_count_must_be_positive():
+    r = run("analyze", str(media("squat_band_1.mp4")), "--workers", "0")
+    assert r.returncode == 2 and "must be 1 or more" in r.stderr and r.stdout == ""

@@ -198,6 +198,13 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dance-analyzer", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -206,7 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("video")
     p.add_argument("--detail", choices=["summary", "frames"], default="summary")
     p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
-    p.add_argument("--workers", type=int, default=None, help="processes to use (default: DANCE_WORKERS or all cores)")
+    p.add_argument(
+        "--workers", type=_positive_int, default=None, help="processes to use (default: DANCE_WORKERS or all cores)"
+    )
     p.add_argument("--compact", action="store_true", help="print JSON on one line")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
