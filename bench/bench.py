@@ -254,13 +254,14 @@ def bench_clip(clip: Path, args: argparse.Namespace) -> dict[str, object]:
     for _ in range(args.repeat):
         rows["plain"].runs.append(measure([PYTHON, "-c", PLAIN_LOOP, str(clip)]))
         rows["plain x2 (limit)"].runs.append(measure_pair([PYTHON, "-c", PLAIN_LOOP, str(clip)]))
-        run = measure([*CLI, "analyze", "-q", "--detail", "frames", "--compact", str(clip)])
+        workers = ["--workers", str(args.workers)]
+        run = measure([*CLI, "analyze", "-q", *workers, "--detail", "frames", "--compact", str(clip)])
         rows["cli"].runs.append(run)
         labels["cli"] = frame_labels(run.stdout)
         run = measure([*CLI, "analyze", "-q", "--workers", "1", "--detail", "frames", "--compact", str(clip)])
         rows["cli 1 proc"].runs.append(run)
         labels["single"] = frame_labels(run.stdout)
-        run = measure([*CLI, "analyze", "-q", "--sample-fps", str(args.sample_fps), str(clip)])
+        run = measure([*CLI, "analyze", "-q", *workers, "--sample-fps", str(args.sample_fps), str(clip)])
         rows[f"cli sample_fps={args.sample_fps:g}"].runs.append(run)
     server = Server(args.workers)
     try:
@@ -316,7 +317,7 @@ def main() -> None:
     parser.add_argument("--clips", nargs="+", default=["taichi_solo_1.mp4", "dance_solo_1.mp4"])
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; medians are shown")
     parser.add_argument("--sample-fps", type=float, default=10.0)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="for the CLI runs and the server")
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     args = parser.parse_args()
@@ -324,14 +325,10 @@ def main() -> None:
         f"{os.cpu_count()} cores, {args.workers} workers, {args.repeat} run(s) each; "
         f"times are whole processes including start-up, except 'server' (warm)"
     )
-    results: dict[str, object] = {"clips": []}
-    for name in args.clips:
-        clip = Path(name) if Path(name).exists() else MEDIA / name
-        results["clips"].append(bench_clip(clip, args))  # type: ignore[attr-defined]
+    clips = [Path(name) if Path(name).exists() else MEDIA / name for name in args.clips]
+    results: dict[str, object] = {"clips": [bench_clip(clip, args) for clip in clips]}
     if not args.no_memory:
-        results["memory"] = bench_memory(
-            MEDIA / args.clips[0] if not Path(args.clips[0]).exists() else Path(args.clips[0])
-        )
+        results["memory"] = bench_memory(clips[0])
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

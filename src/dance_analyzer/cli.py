@@ -128,30 +128,25 @@ def _run_analysis(
     path: Path, options: AnalysisOptions, settings: Settings, workers: int, progress: ProgressBar
 ) -> dict[str, Any]:
     """One worker: analyse in this process. More: split the video across a process pool."""
+    from .definitions import load_definitions
     from .pipeline import limits_from
 
+    poses = load_definitions(settings.poses_file)
+    limits = limits_from(settings)
     if workers > 1:
         from .workers import AnalysisPool
 
-        pool = AnalysisPool(workers, poses_file=settings.poses_file, limits=limits_from(settings), plan_in_worker=False)
+        pool = AnalysisPool(workers, poses=poses, limits=limits, plan_in_worker=False)
         try:
             return pool.analyze(path, options, on_progress=progress)
         finally:
             pool.close()
 
-    from .definitions import load_definitions
     from .pipeline import analyze
     from .pose.estimator import PoseEstimator
 
     with PoseEstimator() as estimator:
-        return analyze(
-            path,
-            options,
-            estimator=estimator,
-            poses=load_definitions(settings.poses_file),
-            limits=limits_from(settings),
-            on_progress=progress,
-        )
+        return analyze(path, options, estimator=estimator, poses=poses, limits=limits, on_progress=progress)
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -171,9 +171,9 @@ def extract_landmarks(
     landmarks, so a warmed-up tracker gives the landmarks a single pass would have.
     """
     info = info or probe(path, limits)
-    expected = _expected_frames(info, span)
+    expected = info.frame_count or (round(info.duration_s * info.fps) if info.duration_s and info.fps else None)
     estimator.reset()
-    warm_start = max(0.0, span.start_s - WARMUP_S) if span.start_s > 0 else 0.0
+    warm_start = max(0.0, span.start_s - WARMUP_S)
     indices: list[int] = []
     times: list[float] = []
     image_rows: list[np.ndarray] = []
@@ -211,13 +211,6 @@ def extract_landmarks(
         image=np.stack(image_rows) if image_rows else np.empty((0, NUM_LANDMARKS, 4), np.float32),
         world=np.stack(world_rows) if world_rows else np.empty((0, NUM_LANDMARKS, 3), np.float32),
     )
-
-
-def _expected_frames(info: VideoInfo, span: Span) -> int | None:
-    if not info.fps or not info.duration_s:
-        return info.frame_count if span == Span() else None
-    end = info.duration_s if span.end_s is None else span.end_s
-    return max(1, round((end - span.start_s) * info.fps))
 
 
 def join_tracks(tracks: list[LandmarkTrack]) -> LandmarkTrack:

@@ -178,8 +178,8 @@ def index_packets(path: Path, limits: Limits = Limits()) -> PacketIndex:
     """Read every video packet header (no decoding) to count frames and find keyframes.
 
     It costs about one read of the file. The count rejects an over-long video before
-    any frame is decoded, and chunk planners start chunks at keyframes, where seeking
-    is free.
+    any frame is decoded, and chunk planners use the keyframes to weigh what a chunk
+    starting between two of them must decode before its first frame.
     """
     container = _open(path)
     try:

@@ -28,6 +28,7 @@ from .errors import CorruptVideo
 # The pipeline (NumPy, PyAV) is imported where it is used, so that a CLI run can start
 # the worker processes before paying for those imports: see start_workers_early.
 if TYPE_CHECKING:
+    from .definitions import PoseSet
     from .pipeline import AnalysisOptions, LandmarkTrack, ProgressFn, Span, SpanPlan
     from .video import Limits, VideoInfo
 
@@ -123,7 +124,7 @@ class AnalysisPool:
         self,
         size: int,
         *,
-        poses_file: Path | None = None,
+        poses: PoseSet | None = None,
         limits: Limits | None = None,
         plan_in_worker: bool = True,
     ) -> None:
@@ -136,7 +137,7 @@ class AnalysisPool:
 
         self.size = size
         self.plan_in_worker = plan_in_worker
-        self.poses = load_definitions(poses_file)
+        self.poses = poses or load_definitions()
         self._limits = limits or Limits()
         self._context = _worker_context()
         self._lock = threading.Lock()

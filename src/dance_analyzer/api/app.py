@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = AnalysisPool(settings.workers, poses_file=settings.poses_file, limits=limits_from(settings))
+        pool = AnalysisPool(settings.workers, poses=app.state.poses, limits=limits_from(settings))
         app.state.pool = pool
         pool.warm_up()
         try:
@@ -36,7 +36,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    # Loaded here too so a broken pose file stops the server at start-up, loudly.
+    # Loaded when the app is created, so a broken pose file stops the server loudly;
+    # the worker pool classifies with this same set.
     app.state.poses = load_definitions(settings.poses_file)
     install_error_handlers(app)
     app.include_router(analyze.router)
