@@ -1,4 +1,4 @@
-"""Command line: ``dance-analyzer analyze | serve | poses``.
+"""Command line: ``dance-analyzer analyze | serve | worker | poses``.
 
 A thin shell: it parses arguments, calls the pipeline, prints JSON to stdout and
 keeps everything meant for a person (progress, errors) on stderr so the output can
@@ -167,6 +167,39 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker(args: argparse.Namespace) -> int:
+    """A Celery worker: one job at a time, split across this machine's cores."""
+    if not args.verbose:
+        silence_native_stderr()
+    from .config import get_settings
+
+    settings = get_settings()
+    if not settings.broker_url:
+        print("error: set DANCE_BROKER_URL (e.g. redis://localhost:6379/0) to run a worker", file=sys.stderr)
+        return 2
+    from .workers import start_workers_early
+
+    start_workers_early()
+    from .definitions import load_definitions
+    from .jobs.celery_app import WorkerRuntime, create_celery, install_runtime
+    from .pipeline import limits_from
+    from .workers import AnalysisPool
+
+    pool = AnalysisPool(
+        args.workers or settings.workers, poses=load_definitions(settings.poses_file), limits=limits_from(settings)
+    )
+    try:
+        pool.warm_up()
+        install_runtime(WorkerRuntime(settings, pool))
+        argv = ["worker", "--pool=threads", "--concurrency=1", f"--loglevel={settings.log_level.upper()}"]
+        if args.name:
+            argv += ["--hostname", args.name]
+        create_celery(settings).worker_main(argv)
+    finally:
+        pool.close()
+    return 0
+
+
 def _poses(args: argparse.Namespace) -> int:
     from .config import get_settings
     from .definitions import load_definitions
@@ -221,6 +254,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
     p.set_defaults(run=_serve)
+
+    p = sub.add_parser("worker", help="run a Celery worker for /jobs (needs DANCE_BROKER_URL)")
+    p.add_argument(
+        "--workers", type=_positive_int, default=None, help="processes (default: DANCE_WORKERS or all cores)"
+    )
+    p.add_argument("--name", default=None, help="Celery node name (default: celery@hostname)")
+    p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
+    p.set_defaults(run=_worker)
 
     p = sub.add_parser("poses", help="print the pose definitions and features")
     p.add_argument("--file", default=None, help="a pose file to validate and show (default: the one in use)")

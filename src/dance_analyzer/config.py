@@ -14,6 +14,11 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "dance-analyzer"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DANCE_", extra="ignore")
 
@@ -37,6 +42,26 @@ class Settings(BaseSettings):
 
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     log_level: str = "info"
+
+    # /analyze answers within the request. When this many analyses are already
+    # running, a new one waits up to busy_wait_s for a slot, then gets a 429.
+    max_concurrent_analyses: int = Field(2, ge=1)
+    busy_wait_s: float = Field(10.0, ge=0)
+
+    # Jobs (/jobs): job records (SQLite) and uploads waiting for a worker live under
+    # data_dir, which API and Celery workers must share in scale-out mode.
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    max_queued_jobs: int = Field(32, ge=1)  # beyond this POST /jobs answers 429
+    job_concurrency: int = Field(1, ge=1)  # jobs run at once by the embedded runner
+    job_ttl_s: float = Field(24 * 3600, gt=0)  # finished jobs and results are deleted after this
+    job_max_attempts: int = Field(2, ge=1)  # starts before a job a worker keeps dying on fails
+
+    # Scale-out: with a broker URL, jobs go to Celery workers (`dance-analyzer worker`).
+    broker_url: str | None = None
+    result_backend: str | None = None  # defaults to the broker URL
+    # Redis redelivers a job whose worker died (never acknowledged) after this long;
+    # keep it above the longest job, since a live job is also redelivered after it.
+    broker_visibility_timeout_s: float = Field(3600.0, gt=0)
 
     @property
     def max_upload_bytes(self) -> int:

@@ -33,3 +33,10 @@ class TooLarge(AnalysisError):
 
 class TooLong(AnalysisError):
     """The video runs longer, or has more frames, than the configured limit."""
+
+
+class Cancelled(Exception):
+    """The caller withdrew the analysis (a job was cancelled, a server is stopping).
+
+    Not an :class:`AnalysisError`: nothing is wrong with the video.
+    """

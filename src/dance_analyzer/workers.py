@@ -18,12 +18,12 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import CorruptVideo
+from .errors import Cancelled, CorruptVideo
 
 # The pipeline (NumPy, PyAV) is imported where it is used, so that a CLI run can start
 # the worker processes before paying for those imports: see start_workers_early.
@@ -42,13 +42,18 @@ _worker_state: dict[str, Any] = {}
 # rarely enough to cost nothing.
 PROGRESS_INTERVAL_S = 0.2
 
+# Tokens of withdrawn analyses, shared with every worker (a ring: only analyses still
+# running need to be in it, and far fewer than this run at once).
+CANCEL_SLOTS = 64
 
-def _init_worker(limits: Limits, progress: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+
+def _init_worker(limits: Limits, progress: multiprocessing.Queue, cancelled: Any) -> None:  # type: ignore[type-arg]
     from .pose.estimator import PoseEstimator
 
     _worker_state["estimator"] = PoseEstimator()
     _worker_state["limits"] = limits
     _worker_state["progress"] = progress
+    _worker_state["cancelled"] = cancelled
 
 
 def _ready() -> int:
@@ -67,6 +72,8 @@ def _extract_in_worker(
     from .pipeline import extract_landmarks
 
     progress = _worker_state["progress"]
+    cancelled = _worker_state["cancelled"]
+    token = report_as[0]
     last = 0.0
 
     def report(done: int, _expected: int | None) -> None:
@@ -74,6 +81,8 @@ def _extract_in_worker(
         now = time.monotonic()
         if now - last >= PROGRESS_INTERVAL_S:
             last = now
+            if token in cancelled[:]:
+                raise Cancelled("The analysis was cancelled")
             progress.put((*report_as, done))
 
     track = extract_landmarks(
@@ -143,6 +152,7 @@ class AnalysisPool:
         self._lock = threading.Lock()
         self._listeners: dict[int, Callable[[int, int], None]] = {}
         self._tokens = itertools.count(1)
+        self._cancelled = self._context.Array("q", CANCEL_SLOTS, lock=False)
         self._executor, self._progress = self._start()
         self.ready = False
 
@@ -152,7 +162,7 @@ class AnalysisPool:
             max_workers=self.size,
             mp_context=self._context,
             initializer=_init_worker,
-            initargs=(self._limits, progress),
+            initargs=(self._limits, progress, self._cancelled),
         )
         # The executor starts a process per submission while none is idle: ask for
         # all of them now, so every model loads at once instead of one per chunk.
@@ -182,12 +192,18 @@ class AnalysisPool:
         self.ready = True
 
     def analyze(
-        self, path: Path, options: AnalysisOptions | None = None, on_progress: ProgressFn | None = None
+        self,
+        path: Path,
+        options: AnalysisOptions | None = None,
+        on_progress: ProgressFn | None = None,
+        cancel: threading.Event | None = None,
     ) -> dict[str, Any]:
         """Analyse one video on the pool's workers; blocks until the result is ready.
 
         By default even the cheap planning step (probe and packet scan) runs in a
-        worker: it parses untrusted bytes.
+        worker: it parses untrusted bytes. Setting ``cancel`` stops the workers within
+        a fraction of a second and raises :class:`Cancelled`, so a withdrawn job frees
+        the cores instead of running to the end for nobody.
         """
         from .pipeline import AnalysisOptions, analyze_tracks, plan_analysis
 
@@ -215,6 +231,7 @@ class AnalysisPool:
                     executor.submit(_extract_in_worker, str(path), span, plan.info, options.sample_fps, (token, n))
                     for n, span in enumerate(plan.spans)
                 ]
+                self._wait(futures, token, cancel)
                 tracks = [future.result() for future in futures]
             finally:
                 for future in futures:
@@ -226,6 +243,16 @@ class AnalysisPool:
         if on_progress is not None:  # relayed reports may still be in flight: end on the true count
             on_progress(sum(t.total_frames for t in tracks), plan.expected_frames)
         return analyze_tracks(tracks, self.poses, options)
+
+    def _wait(self, futures: list[Future[LandmarkTrack]], token: int, cancel: threading.Event | None) -> None:
+        pending: set[Future[LandmarkTrack]] = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=PROGRESS_INTERVAL_S, return_when=FIRST_EXCEPTION)
+            if any(f.exception() is not None for f in done):
+                return  # the caller's result() raises it
+            if cancel is not None and cancel.is_set():
+                self._cancelled[token % CANCEL_SLOTS] = token
+                raise Cancelled("The analysis was cancelled")
 
     def _replace_broken(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:

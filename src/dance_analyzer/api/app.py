@@ -1,7 +1,8 @@
-"""Application factory: one warm worker pool per server process."""
+"""Application factory: one warm worker pool per server process, and the job service."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,10 +11,37 @@ from fastapi import FastAPI
 from .. import __version__
 from ..config import Settings, get_settings
 from ..definitions import load_definitions
+from ..jobs.service import JobService
+from ..jobs.storage import UploadStorage
+from ..jobs.store import JobStore
 from ..pipeline import limits_from
 from ..workers import AnalysisPool
 from .errors import install_error_handlers
-from .routes import analyze, meta
+from .routes import analyze, jobs, meta
+
+
+def create_job_service(settings: Settings, pool: AnalysisPool) -> JobService:
+    """Embedded runner by default; Celery workers when a broker is configured."""
+    store = JobStore(settings.data_dir / "jobs.sqlite3")
+    storage = UploadStorage(settings.data_dir / "uploads")
+    if settings.broker_url:
+        from ..jobs.celery_app import create_celery
+        from ..jobs.remote import CeleryJobService
+
+        return CeleryJobService(
+            store, storage, create_celery(settings), max_queued=settings.max_queued_jobs, ttl_s=settings.job_ttl_s
+        )
+    from ..jobs.local import LocalJobService
+
+    return LocalJobService(
+        store,
+        storage,
+        pool,
+        max_queued=settings.max_queued_jobs,
+        ttl_s=settings.job_ttl_s,
+        concurrency=settings.job_concurrency,
+        max_attempts=settings.job_max_attempts,
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -23,10 +51,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = AnalysisPool(settings.workers, poses=app.state.poses, limits=limits_from(settings))
         app.state.pool = pool
+        app.state.analysis_slots = threading.BoundedSemaphore(settings.max_concurrent_analyses)
+        job_service = create_job_service(settings, pool)
+        app.state.jobs = job_service
         pool.warm_up()
+        job_service.start()
         try:
             yield
         finally:
+            job_service.close()
             pool.close()
 
     app = FastAPI(
@@ -41,5 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.poses = load_definitions(settings.poses_file)
     install_error_handlers(app)
     app.include_router(analyze.router)
+    app.include_router(jobs.router)
     app.include_router(meta.router)
     return app

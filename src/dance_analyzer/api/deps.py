@@ -1,4 +1,4 @@
-"""Request-scoped access to what the app holds: settings, pose set, worker pool."""
+"""Request-scoped access to what the app holds: settings, pose set, worker pool, jobs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from fastapi import Request
 
 from ..config import Settings
 from ..definitions import PoseSet
+from ..jobs.service import JobService
 from ..workers import AnalysisPool
 
 
@@ -19,3 +20,7 @@ def get_pool(request: Request) -> AnalysisPool:
 
 def get_poses(request: Request) -> PoseSet:
     return request.app.state.poses
+
+
+def get_jobs(request: Request) -> JobService:
+    return request.app.state.jobs

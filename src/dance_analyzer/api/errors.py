@@ -31,6 +31,16 @@ class UploadError(Exception):
         self.message = message
 
 
+class Busy(Exception):
+    """No capacity right now: the client should retry after ``retry_after_s``."""
+
+    def __init__(self, message: str, retry_after_s: int, status_code: int = 429) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after_s = retry_after_s
+        self.status_code = status_code
+
+
 def error_response(status_code: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status_code, headers=headers)
 
@@ -43,6 +53,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UploadError)
     async def upload_error(_: Request, exc: UploadError) -> JSONResponse:
         return error_response(exc.status_code, exc.message)
+
+    @app.exception_handler(Busy)
+    async def busy(_: Request, exc: Busy) -> JSONResponse:
+        return error_response(exc.status_code, exc.message, {"Retry-After": str(exc.retry_after_s)})
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -51,6 +51,35 @@ class Health(BaseModel):
     version: str
 
 
+class JobCreated(BaseModel):
+    id: str
+    status: str
+    status_url: str
+
+
+class JobView(BaseModel):
+    id: str
+    status: str = Field(description="queued, running, done or failed")
+    filename: str
+    progress: float = Field(description="0 to 1: frames analysed over frames expected")
+    frames_done: int
+    frames_total: int | None
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    expires_at: str | None = Field(description="when a finished job and its result will be deleted")
+    attempts: int
+    worker: str | None
+    status_url: str
+    result: AnalysisResult | None = Field(None, description="when done: what /analyze returns")
+    error: str | None = Field(None, description="when failed: why")
+    error_kind: str | None = None
+
+
+class JobList(BaseModel):
+    jobs: list[JobView]
+
+
 ERROR_RESPONSES: dict[int | str, dict] = {
     code: {"model": ErrorBody, "description": text}
     for code, text in {
@@ -58,5 +87,6 @@ ERROR_RESPONSES: dict[int | str, dict] = {
         413: "File, frame size or duration over a limit",
         415: "Not a video, or an unsupported format",
         422: "Damaged or undecodable video",
+        429: "Too busy: retry after the Retry-After header's seconds",
     }.items()
 }

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -9,10 +10,14 @@ from ...config import Settings
 from ...pipeline import AnalysisOptions
 from ...workers import AnalysisPool
 from ..deps import get_pool, get_settings
+from ..errors import Busy
 from ..schemas import ERROR_RESPONSES, AnalysisResult
 from ..uploads import receive_video_upload
 
 router = APIRouter(tags=["analysis"])
+
+# Seconds a client told "busy" should wait before trying again.
+BUSY_RETRY_AFTER_S = 5
 
 UPLOAD_BODY = {
     "requestBody": {
@@ -31,6 +36,17 @@ UPLOAD_BODY = {
     }
 }
 
+Detail = Annotated[Literal["summary", "frames"], Query(description="'frames' adds per-frame output")]
+SampleFps = Annotated[float | None, Query(gt=0, le=240, description="Analyse at most N frames per second")]
+
+
+def analysis_options(settings: Settings, detail: str, sample_fps: float | None) -> AnalysisOptions:
+    return AnalysisOptions(
+        sample_fps=sample_fps or settings.sample_fps,
+        include_frames=detail == "frames",
+        min_segment_s=settings.min_segment_s,
+    )
+
 
 @router.post(
     "/analyze",
@@ -44,15 +60,19 @@ async def analyze(
     request: Request,
     settings: Annotated[Settings, Depends(get_settings)],
     pool: Annotated[AnalysisPool, Depends(get_pool)],
-    detail: Annotated[Literal["summary", "frames"], Query(description="'frames' adds per-frame output")] = "summary",
-    sample_fps: Annotated[float | None, Query(gt=0, le=240, description="Analyse at most N frames per second")] = None,
+    detail: Detail = "summary",
+    sample_fps: SampleFps = None,
 ) -> dict[str, Any]:
     upload = await receive_video_upload(request, upload_dir=settings.upload_dir, max_bytes=settings.max_upload_bytes)
     with upload:
-        options = AnalysisOptions(
-            sample_fps=sample_fps or settings.sample_fps,
-            include_frames=detail == "frames",
-            min_segment_s=settings.min_segment_s,
-        )
-        result = await run_in_threadpool(pool.analyze, upload.path, options)
+        options = analysis_options(settings, detail, sample_fps)
+        slots: threading.BoundedSemaphore = request.app.state.analysis_slots
+        # Waiting happens on a worker thread: a blocking wait with a timeout cannot
+        # leak a slot the way a cancelled asyncio wait can.
+        if not await run_in_threadpool(slots.acquire, True, settings.busy_wait_s):
+            raise Busy("Every worker is busy; try again shortly, or submit the video to /jobs", BUSY_RETRY_AFTER_S)
+        try:
+            result = await run_in_threadpool(pool.analyze, upload.path, options)
+        finally:
+            slots.release()
     return {**result, "filename": upload.filename}

@@ -1,0 +1,138 @@
+"""Asynchronous analysis: submit a video, poll its job, fetch the result, cancel."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from ...config import Settings
+from ...jobs.models import Job, JobStatus
+from ...jobs.service import BrokerUnavailable, JobService
+from ...jobs.store import QueueFull
+from ..deps import get_jobs, get_settings
+from ..errors import Busy
+from ..schemas import ERROR_RESPONSES, ErrorBody, JobCreated, JobList, JobView
+from ..uploads import receive_video_upload
+from .analyze import UPLOAD_BODY, Detail, SampleFps, analysis_options
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+QUEUE_FULL_RETRY_AFTER_S = 30
+BROKER_RETRY_AFTER_S = 10
+_JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+NOT_FOUND = {404: {"model": ErrorBody, "description": "No such job (never existed, cancelled or expired)"}}
+
+
+def _iso(ts: float | None) -> str | None:
+    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="milliseconds") if ts is not None else None
+
+
+def job_view(job: Job, request: Request, ttl_s: float, *, with_result: bool = True) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "id": job.id,
+        "status": job.status.value,
+        "filename": job.filename,
+        "progress": round(job.progress, 4),
+        "frames_done": job.frames_done,
+        "frames_total": job.frames_total,
+        "created_at": _iso(job.created_at),
+        "started_at": _iso(job.started_at),
+        "finished_at": _iso(job.finished_at),
+        "expires_at": _iso(job.finished_at + ttl_s) if job.finished_at is not None else None,
+        "attempts": job.attempts,
+        "worker": job.worker,
+        "status_url": str(request.url_for("get_job", job_id=job.id).path),
+    }
+    if job.status is JobStatus.DONE and with_result:
+        view["result"] = job.result
+    if job.status is JobStatus.FAILED:
+        view["error"], view["error_kind"] = job.error, job.error_kind
+    return view
+
+
+def _find(jobs: JobService, job_id: str) -> Job:
+    job = jobs.get(job_id) if _JOB_ID.match(job_id) else None
+    if job is None:
+        raise HTTPException(404, f"No job with id {job_id!r}: it never existed, was cancelled or has expired")
+    return job
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=JobCreated,
+    responses={**ERROR_RESPONSES, 503: {"model": ErrorBody, "description": "The job queue is unavailable"}},
+    openapi_extra=UPLOAD_BODY,
+    summary="Queue a video for analysis; poll the job for its result",
+)
+async def create_job(
+    request: Request,
+    response: Response,
+    settings: Annotated[Settings, Depends(get_settings)],
+    jobs: Annotated[JobService, Depends(get_jobs)],
+    detail: Detail = "summary",
+    sample_fps: SampleFps = None,
+) -> dict[str, Any]:
+    full = Busy("The job queue is full; try again later", QUEUE_FULL_RETRY_AFTER_S)
+    if await run_in_threadpool(jobs.queue_full):  # before spending time on the upload
+        raise full
+    upload = await receive_video_upload(request, upload_dir=jobs.storage.directory, max_bytes=settings.max_upload_bytes)
+    with upload:  # deletes the staged file unless the job took it
+        job = Job.new(upload.filename, analysis_options(settings, detail, sample_fps))
+        try:
+            await run_in_threadpool(jobs.submit, job, upload.path)
+        except QueueFull:
+            raise full from None
+        except BrokerUnavailable as exc:
+            raise Busy(str(exc), BROKER_RETRY_AFTER_S, status_code=503) from None
+    status_url = str(request.url_for("get_job", job_id=job.id).path)
+    response.headers["Location"] = status_url
+    return {"id": job.id, "status": job.status.value, "status_url": status_url}
+
+
+@router.get(
+    "",
+    response_model=JobList,
+    response_model_exclude_unset=True,
+    summary="Recent jobs, newest first (without their results)",
+)
+async def list_jobs(
+    request: Request,
+    settings: Annotated[Settings, Depends(get_settings)],
+    jobs: Annotated[JobService, Depends(get_jobs)],
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    status: JobStatus | None = None,
+) -> dict[str, Any]:
+    found = await run_in_threadpool(lambda: jobs.list(limit=limit, status=status))
+    return {"jobs": [job_view(job, request, settings.job_ttl_s, with_result=False) for job in found]}
+
+
+@router.get(
+    "/{job_id}",
+    name="get_job",
+    response_model=JobView,
+    response_model_exclude_unset=True,
+    responses=NOT_FOUND,
+    summary="A job's status and progress; its result once done",
+)
+async def get_job(
+    job_id: str,
+    request: Request,
+    settings: Annotated[Settings, Depends(get_settings)],
+    jobs: Annotated[JobService, Depends(get_jobs)],
+) -> dict[str, Any]:
+    job = await run_in_threadpool(_find, jobs, job_id)
+    return job_view(job, request, settings.job_ttl_s)
+
+
+@router.delete(
+    "/{job_id}", status_code=204, responses=NOT_FOUND, summary="Cancel a job and delete its upload and result"
+)
+async def delete_job(job_id: str, jobs: Annotated[JobService, Depends(get_jobs)]) -> Response:
+    if not (_JOB_ID.match(job_id) and await run_in_threadpool(jobs.cancel, job_id)):
+        raise HTTPException(404, f"No job with id {job_id!r}: it never existed, was cancelled or has expired")
+    return Response(status_code=204)

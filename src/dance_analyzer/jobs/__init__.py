@@ -1,0 +1,1 @@
+"""Asynchronous jobs: records, upload storage, and the two ways of running them."""

@@ -1,0 +1,74 @@
+"""A job: one upload waiting for, undergoing or done with analysis."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+from ..pipeline import AnalysisOptions
+
+
+class JobStatus(str, Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.DONE, JobStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    filename: str
+    options: AnalysisOptions
+    status: JobStatus = JobStatus.QUEUED
+    created_at: float = field(default_factory=time.time)
+    started_at: float | None = None
+    finished_at: float | None = None
+    frames_done: int = 0
+    frames_total: int | None = None
+    attempts: int = 0
+    worker: str | None = None
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    # What went wrong, as the name of an analysis error (``CorruptVideo``, ...) or
+    # ``WorkerLost``/``Internal`` for failures that are not the video's fault.
+    error_kind: str | None = None
+
+    @classmethod
+    def new(cls, filename: str, options: AnalysisOptions) -> Job:
+        return cls(id=uuid.uuid4().hex, filename=filename, options=options)
+
+    @property
+    def progress(self) -> float:
+        if self.status is JobStatus.DONE:
+            return 1.0
+        if not self.frames_total:
+            return 0.0
+        return min(self.frames_done / self.frames_total, 1.0)
+
+    def evolve(self, **changes: Any) -> Job:
+        return replace(self, **changes)
+
+    def succeeded(self, result: dict[str, Any]) -> Job:
+        total = result.get("total_frames", self.frames_done)
+        return self.evolve(
+            status=JobStatus.DONE, finished_at=time.time(), result=result, frames_done=total, frames_total=total
+        )
+
+    def failed(self, error: str, kind: str) -> Job:
+        return self.evolve(status=JobStatus.FAILED, finished_at=time.time(), error=error, error_kind=kind)
+
+
+def options_to_dict(options: AnalysisOptions) -> dict[str, Any]:
+    return asdict(options)
+
+
+def options_from_dict(data: dict[str, Any]) -> AnalysisOptions:
+    return AnalysisOptions(**data)

@@ -1,0 +1,108 @@
+"""What the API asks of jobs, whoever runs them: submit, look up, list, cancel, expire.
+
+Two implementations share this base: :class:`~.local.LocalJobService` runs jobs on
+the server's own worker pool (the embedded default) and
+:class:`~.remote.CeleryJobService` sends them to Celery workers. Both keep their
+records in the same SQLite :class:`JobStore` and uploads in :class:`UploadStorage`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from .models import Job, JobStatus
+from .storage import UploadStorage
+from .store import JobStore, QueueFull
+
+log = logging.getLogger("dance_analyzer.jobs")
+
+# Failures that are not the video's fault.
+WORKER_LOST = "WorkerLost"
+INTERNAL = "Internal"
+
+
+class BrokerUnavailable(Exception):
+    """The job could not be handed to the broker."""
+
+
+class JobService:
+    def __init__(self, store: JobStore, storage: UploadStorage, *, max_queued: int, ttl_s: float) -> None:
+        self.store = store
+        self.storage = storage
+        self.max_queued = max_queued
+        self.ttl_s = ttl_s
+        self._stop = threading.Event()
+        self._sweeper: threading.Thread | None = None
+
+    # lifecycle
+    def start(self) -> None:
+        self.sweep()
+        self._remove_orphans()
+        self._sweeper = threading.Thread(target=self._sweep_forever, daemon=True, name="job-sweeper")
+        self._sweeper.start()
+
+    def close(self) -> None:
+        self._stop.set()
+
+    # what the API calls
+    def queue_full(self) -> bool:
+        return self.store.count(JobStatus.QUEUED) >= self.max_queued
+
+    def submit(self, job: Job, staged: Path) -> None:
+        """Take the staged upload and queue the job; QueueFull if there is no room."""
+        self.storage.put(job.id, staged)
+        try:
+            self.store.add(job, max_unfinished=self.max_queued)
+        except QueueFull:
+            self.storage.delete(job.id)
+            raise
+        self._dispatch(job)
+
+    def get(self, job_id: str) -> Job | None:
+        return self.store.get(job_id)
+
+    def list(self, *, limit: int = 50, status: JobStatus | None = None) -> list[Job]:
+        return self.store.list(limit=limit, status=status)
+
+    def cancel(self, job_id: str) -> bool:
+        """Stop the job if it runs, and delete its record and upload. False if unknown."""
+        existed = self.store.delete(job_id)
+        self._withdraw(job_id)
+        self.storage.delete(job_id)
+        return existed
+
+    # what implementations provide
+    def _dispatch(self, job: Job) -> None:
+        raise NotImplementedError
+
+    def _withdraw(self, job_id: str) -> None:
+        raise NotImplementedError
+
+    # expiry
+    def sweep(self) -> int:
+        """Delete jobs that finished more than ttl_s ago, with whatever they left."""
+        expired = self.store.expired(self.ttl_s)
+        for job_id in expired:
+            self.store.delete(job_id)
+            self.storage.delete(job_id)
+        if expired:
+            log.info("deleted %d expired jobs", len(expired))
+        return len(expired)
+
+    def _remove_orphans(self) -> None:
+        """Uploads whose job is gone or finished: left by a crash between two steps."""
+        self.storage.remove_partial_uploads()
+        for job_id in self.storage.job_ids():
+            job = self.store.get(job_id)
+            if job is None or job.status.finished:
+                self.storage.delete(job_id)
+
+    def _sweep_forever(self) -> None:
+        interval = min(60.0, max(self.ttl_s / 4, 1.0))
+        while not self._stop.wait(interval):
+            try:
+                self.sweep()
+            except Exception:  # a locked or full disk must not kill the sweeper for good
+                log.exception("job sweep failed")
