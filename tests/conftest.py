@@ -11,7 +11,7 @@ import av
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # for the skeletons helper
+sys.path.insert(0, str(Path(__file__).parent))  # for the skeletons and processes helpers
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -13,8 +13,13 @@ def upload_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def settings(upload_dir):
-    return Settings(workers=2, upload_dir=upload_dir, max_upload_mb=5, max_duration_s=60)
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def settings(upload_dir, data_dir):
+    return Settings(workers=2, upload_dir=upload_dir, data_dir=data_dir, max_upload_mb=5, max_duration_s=60)
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +30,7 @@ def client(settings):
 
 
 @pytest.fixture(autouse=True)
-def no_upload_left_behind(upload_dir):
+def no_upload_left_behind(upload_dir, data_dir):
     yield
-    leftovers = list(upload_dir.iterdir())
+    leftovers = [*upload_dir.iterdir(), *(data_dir / "uploads").glob("*")]
     assert leftovers == [], f"temporary uploads left behind: {leftovers}"

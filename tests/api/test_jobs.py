@@ -1,0 +1,149 @@
+"""/jobs in the embedded mode: the real app, its real worker pool and SQLite store."""
+
+import threading
+
+import pytest
+
+from conftest import media
+from dance_analyzer.config import Settings
+from processes import finished, kill_group, poll_job, server
+
+
+def submit(client, path, **params):
+    r = client.post("/jobs", files={"file": (path.name, path.read_bytes(), "video/mp4")}, params=params)
+    assert r.status_code == 202, r.text
+    body = r.json()
+    assert body["status"] == "queued" and r.headers["location"] == body["status_url"] == f"/jobs/{body['id']}"
+    return body["id"]
+
+
+@pytest.mark.slow
+def test_a_job_runs_to_done_with_progress_and_the_same_result_as_analyze(client):
+    clip = media("dance_solo_2.mp4")
+    job_id = submit(client, clip, sample_fps=12)
+    seen = []
+    job = poll_job(client, job_id, lambda j: seen.append((j["status"], j["progress"])) or finished(j))
+    assert job["status"] == "done", job
+    progress = [p for s, p in seen if s == "running"]
+    assert progress == sorted(progress) and job["progress"] == 1.0
+    assert job["started_at"] >= job["created_at"] and job["finished_at"] >= job["started_at"]
+    assert job["expires_at"] > job["finished_at"] and job["attempts"] == 1 and job["worker"]
+
+    direct = client.post("/analyze", files={"file": (clip.name, clip.read_bytes())}, params={"sample_fps": 12})
+    assert direct.status_code == 200
+    assert job["result"] == direct.json()
+    assert job_id in [j["id"] for j in client.get("/jobs").json()["jobs"]]
+    assert "result" not in client.get("/jobs").json()["jobs"][0]
+
+
+def test_a_bad_video_fails_its_job_with_the_reason(client):
+    r = client.post("/jobs", files={"file": ("notes.mp4", b"not a video at all\n" * 20)})
+    assert r.status_code == 202
+    job = poll_job(client, r.json()["id"], finished)
+    assert job["status"] == "failed" and job["error_kind"] == "NotAVideo"
+    assert "not a video" in job["error"].lower() and "result" not in job
+
+
+def test_upload_errors_are_answered_before_a_job_exists(client):
+    r = client.post("/jobs", files={"upload": ("a.mp4", b"x")})
+    assert (r.status_code, r.json()) == (400, {"error": "No file part in the request"})
+    assert client.post("/jobs", files={"file": ("a.mp4", b"")}).status_code == 400
+    assert client.post("/jobs", params={"sample_fps": -1}, files={"file": ("a.mp4", b"x")}).status_code == 400
+
+
+def test_unknown_and_malformed_job_ids_are_404(client):
+    for job_id in ("0" * 32, "not-an-id", "..%2F..%2Fetc%2Fpasswd"):
+        r = client.get(f"/jobs/{job_id}")
+        assert r.status_code == 404 and r.json()["error"]
+        assert client.delete(f"/jobs/{job_id}").status_code == 404
+    assert "no job" in client.get(f"/jobs/{'0' * 32}").json()["error"].lower()
+
+
+@pytest.mark.slow
+def test_cancelling_a_running_job_stops_it_and_deletes_it(client):
+    job_id = submit(client, media("taichi_solo_1.mp4"))
+    poll_job(client, job_id, lambda j: j["status"] == "running" and j["frames_done"] > 0)
+    assert client.delete(f"/jobs/{job_id}").status_code == 204
+    assert client.get(f"/jobs/{job_id}").status_code == 404
+    assert client.delete(f"/jobs/{job_id}").status_code == 404
+    # The cores are free again at once: a short job behind it finishes quickly.
+    quick = submit(client, media("squat_band_1.mp4"), sample_fps=2)
+    assert poll_job(client, quick, finished, timeout=30)["status"] == "done"
+
+
+def _busy_server_env(data_dir, **extra):
+    return {
+        "DANCE_DATA_DIR": str(data_dir),
+        "DANCE_WORKERS": "1",
+        "DANCE_MAX_QUEUED_JOBS": "1",
+        "DANCE_MAX_CONCURRENT_ANALYSES": "1",
+        "DANCE_BUSY_WAIT_S": "0.5",
+        **extra,
+    }
+
+
+@pytest.mark.slow
+def test_a_full_queue_and_busy_workers_answer_429_with_retry_after(tmp_path):
+    long_clip = media("taichi_solo_1.mp4").read_bytes()
+    with server(_busy_server_env(tmp_path / "data"), tmp_path / "server.log") as api:
+        first = api.post("/jobs", files={"file": ("a.mp4", long_clip)}).json()["id"]
+        poll_job(api, first, lambda j: j["status"] == "running")
+        second = api.post("/jobs", files={"file": ("b.mp4", long_clip)})
+        assert second.status_code == 202  # waits: the queue holds one
+        third = api.post("/jobs", files={"file": ("c.mp4", long_clip)})
+        assert third.status_code == 429 and int(third.headers["retry-after"]) > 0
+        assert "queue is full" in third.json()["error"]
+
+        # /analyze: one slot; a second request waits 0.5 s for it, then gets 429.
+        answers = []
+
+        def analyze():
+            answers.append(api.post("/analyze", files={"file": ("a.mp4", long_clip)}, params={"sample_fps": 2}))
+
+        threads = [threading.Thread(target=analyze) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        codes = sorted(r.status_code for r in answers)
+        assert codes == [200, 429], [r.text for r in answers]
+        busy = next(r for r in answers if r.status_code == 429)
+        assert "busy" in busy.json()["error"] and int(busy.headers["retry-after"]) > 0
+
+        for job_id in (first, second.json()["id"]):
+            assert api.delete(f"/jobs/{job_id}").status_code == 204
+        assert api.get("/health").status_code == 200
+    assert list((tmp_path / "data" / "uploads").iterdir()) == []
+
+
+def test_settings_default_to_the_embedded_runner():
+    assert Settings().broker_url is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("max_attempts", [2, 1], ids=["requeued", "failed"])
+def test_a_server_killed_mid_job_requeues_it_on_restart_or_fails_it_clearly(tmp_path, max_attempts):
+    """SIGKILL, the harshest stop: the restarted server finds the job and acts on it."""
+    env = {"DANCE_DATA_DIR": str(tmp_path / "data"), "DANCE_WORKERS": "2", "DANCE_JOB_MAX_ATTEMPTS": str(max_attempts)}
+    clip = media("dance_solo_2.mp4")
+    with server(env, tmp_path / "server.log") as api:
+        job_id = api.post("/jobs", files={"file": (clip.name, clip.read_bytes())}).json()["id"]
+        poll_job(api, job_id, lambda j: j["status"] == "running" and j["frames_done"] > 0)
+        kill_group(api.process)
+        api.process.wait(timeout=10)
+    with server(env, tmp_path / "server.log") as api:
+        job = poll_job(api, job_id, finished)
+        if max_attempts == 2:
+            assert job["status"] == "done" and job["attempts"] == 2
+            direct = api.post("/analyze", files={"file": (clip.name, clip.read_bytes())})
+            assert job["result"] == direct.json()
+        else:
+            assert job["status"] == "failed" and job["error_kind"] == "WorkerLost"
+            assert "stopped while analysing" in job["error"]
+    assert list((tmp_path / "data" / "uploads").iterdir()) == []
+
+
+def test_busy_and_job_errors_are_documented_in_openapi(client):
+    spec = client.get("/openapi.json").json()
+    assert {"post", "get"} <= set(spec["paths"]["/jobs"]) and "delete" in spec["paths"]["/jobs/{job_id}"]
+    assert "429" in spec["paths"]["/analyze"]["post"]["responses"]
