@@ -169,8 +169,6 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _worker(args: argparse.Namespace) -> int:
     """A Celery worker: one job at a time, split across this machine's cores."""
-    if not args.verbose:
-        silence_native_stderr()
     from .config import get_settings
 
     settings = get_settings()
@@ -260,7 +258,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=_positive_int, default=None, help="processes (default: DANCE_WORKERS or all cores)"
     )
     p.add_argument("--name", default=None, help="Celery node name (default: celery@hostname)")
-    p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
     p.set_defaults(run=_worker)
 
     p = sub.add_parser("poses", help="print the pose definitions and features")

@@ -21,7 +21,7 @@ error instead of taking down worker after worker.
 
 Progress and outcomes travel through the result backend: the task's state is
 ``RUNNING`` with a progress dict while it runs; it then returns either
-``{"result": ...}`` or ``{"error": ..., "kind": ...}``.
+``{"result": ...}`` or ``{"error": ..., "kind": ...}``, with who ran it and when.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def _analyze_job(task: Task, job_id: str, options: dict[str, Any]) -> dict[str, 
         stop.set()
         heart.join()
     runtime.storage.delete(job_id)
-    return outcome
+    return {**outcome, "worker": progress["worker"], "attempt": attempt, "started_at": progress["started_at"]}
 
 
 def _watch_other_run(backend: Any, job_id: str, info: dict[str, Any]) -> dict[str, Any] | None:

@@ -76,6 +76,11 @@ class CeleryJobService(JobService):
                 worker=info.get("worker"),
             )
         elif state == states.SUCCESS and isinstance(info, dict):
+            job = job.evolve(
+                started_at=info.get("started_at", job.started_at),
+                attempts=int(info.get("attempt") or job.attempts),
+                worker=info.get("worker", job.worker),
+            )
             if "result" in info:
                 updated = job.succeeded({**info["result"], "filename": job.filename})
             elif "error" in info:

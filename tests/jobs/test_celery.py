@@ -1,0 +1,112 @@
+"""Scale-out for real: a redis-server, `dance-analyzer worker` processes, the API in Celery mode."""
+
+from __future__ import annotations
+
+import signal
+from contextlib import ExitStack
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import media
+from dance_analyzer.api import create_app
+from dance_analyzer.config import Settings
+from processes import finished, kill_group, poll_job, redis_server, running, wait_for
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def redis_url():
+    with redis_server() as url:
+        yield url
+
+
+@pytest.fixture
+def cluster(tmp_path, redis_url):
+    """The API (in process) and a way to start named workers; everything shares data_dir."""
+    data_dir = tmp_path / "data"
+    settings = Settings(workers=1, data_dir=data_dir, broker_url=redis_url)
+
+    class Cluster:
+        def __init__(self, stack: ExitStack) -> None:
+            self.stack = stack
+            self.workers: dict[str, object] = {}
+
+        def worker(self, name: str, visibility_timeout_s: float = 600):
+            env = {
+                "DANCE_BROKER_URL": redis_url,
+                "DANCE_DATA_DIR": str(data_dir),
+                "DANCE_WORKERS": "1",
+                "DANCE_BROKER_VISIBILITY_TIMEOUT_S": str(visibility_timeout_s),
+            }
+            log = tmp_path / f"{name}.log"
+            process = self.stack.enter_context(running(["worker", "--name", f"{name}@test"], env, log))
+            wait_for(lambda: b"ready." in log.read_bytes(), 90, f"worker {name} to be ready")
+            self.workers[name] = process
+            return process
+
+    with ExitStack() as stack, TestClient(create_app(settings), raise_server_exceptions=False) as api:
+        c = Cluster(stack)
+        c.api, c.data_dir = api, data_dir
+        yield c
+    assert list((data_dir / "uploads").iterdir()) == [], "uploads left behind"
+
+
+def submit(api, name="dance_solo_2.mp4", **params):
+    clip = media(name)
+    r = api.post("/jobs", files={"file": (clip.name, clip.read_bytes())}, params=params)
+    assert r.status_code == 202, r.text
+    return r.json()["id"]
+
+
+def test_a_job_runs_on_a_celery_worker_with_progress_and_the_analyze_result(cluster):
+    cluster.worker("w1")
+    job_id = submit(cluster.api, sample_fps=12)
+    seen = []
+    job = poll_job(cluster.api, job_id, lambda j: seen.append(j["frames_done"]) or finished(j))
+    assert job["status"] == "done" and job["worker"] == "w1@test" and job["attempts"] == 1
+    assert any(0 < n < job["frames_total"] for n in seen), "progress never reached the API"
+    clip = media("dance_solo_2.mp4")
+    direct = cluster.api.post("/analyze", files={"file": (clip.name, clip.read_bytes())}, params={"sample_fps": 12})
+    assert job["result"] == direct.json()
+
+    bad = cluster.api.post("/jobs", files={"file": ("x.mp4", b"not a video\n" * 50)}).json()["id"]
+    failed = poll_job(cluster.api, bad, finished)
+    assert failed["status"] == "failed" and failed["error_kind"] == "NotAVideo"
+
+
+def test_two_workers_share_the_queue(cluster):
+    cluster.worker("w1")
+    cluster.worker("w2")
+    ids = [submit(cluster.api, sample_fps=6) for _ in range(4)]
+    jobs = [poll_job(cluster.api, job_id, finished, timeout=180) for job_id in ids]
+    assert {j["status"] for j in jobs} == {"done"}
+    assert {j["worker"] for j in jobs} == {"w1@test", "w2@test"}
+    assert len({str(j["result"]["pose_summary"]) for j in jobs}) == 1  # same clip, same answer
+
+
+def test_a_running_job_can_be_cancelled_and_the_worker_moves_on(cluster):
+    cluster.worker("w1")
+    long_job = submit(cluster.api, "taichi_solo_1.mp4")
+    poll_job(cluster.api, long_job, lambda j: j["status"] == "running" and j["frames_done"] > 0)
+    queued = submit(cluster.api, "squat_band_1.mp4", sample_fps=2)
+    assert cluster.api.delete(f"/jobs/{long_job}").status_code == 204
+    assert cluster.api.get(f"/jobs/{long_job}").status_code == 404
+    job = poll_job(cluster.api, queued, finished, timeout=40)  # taichi alone takes longer than this
+    assert job["status"] == "done"
+
+
+def test_a_worker_killed_mid_job_hands_the_job_to_another(cluster):
+    """SIGKILL (no chance to clean up): Redis redelivers the unacknowledged job after the
+    visibility timeout; the survivor waits for the dead run's heartbeat to stop, then runs it."""
+    first = cluster.worker("w1", visibility_timeout_s=4)
+    job_id = submit(cluster.api)
+    poll_job(cluster.api, job_id, lambda j: j["status"] == "running" and j["frames_done"] > 0)
+    cluster.worker("w2", visibility_timeout_s=4)
+    kill_group(first, signal.SIGKILL)
+    first.wait(timeout=10)
+    job = poll_job(cluster.api, job_id, finished, timeout=120)
+    assert job["status"] == "done", job
+    assert job["worker"] == "w2@test" and job["attempts"] == 2
+    assert job["result"]["total_frames"] == 150
