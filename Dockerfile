@@ -6,7 +6,8 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends libgl1 libglib2.0-0 \
     && rm -rf /var/lib/apt/lists/*
 
-RUN useradd --create-home --uid 10001 app
+RUN useradd --create-home --uid 10001 app \
+    && mkdir /data && chown app /data
 WORKDIR /app
 
 COPY constraints.txt pyproject.toml README.md ./
@@ -18,8 +19,11 @@ USER app
 ENV DANCE_HOST=0.0.0.0 \
     DANCE_PORT=5000 \
     DANCE_UPLOAD_DIR=/tmp \
+    DANCE_DATA_DIR=/data \
     PYTHONUNBUFFERED=1
 EXPOSE 5000
+# Job records and waiting uploads: a volume, shared with workers in scale-out mode.
+VOLUME /data
 
 # The worker pool loads one model per core at start-up: allow time before the first check.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
