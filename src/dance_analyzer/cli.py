@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -84,6 +85,10 @@ class ProgressBar:
             sys.stderr.flush()
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _analyze(args: argparse.Namespace) -> int:
     if not args.verbose:
         silence_native_stderr()
@@ -107,8 +112,13 @@ def _analyze(args: argparse.Namespace) -> int:
         min_segment_s=settings.min_segment_s,
     )
     progress = ProgressBar(path.name, enabled=not args.quiet and sys.stderr.isatty() or args.progress)
+    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: workers stopped, nothing left running
     try:
         result = _run_analysis(path, options, settings, workers, progress)
+    except KeyboardInterrupt:
+        progress.finish()
+        print("interrupted", file=sys.stderr)
+        return 130
     except AnalysisError as exc:
         progress.finish()
         print(f"error: {exc.message}", file=sys.stderr)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -32,8 +34,9 @@ if TYPE_CHECKING:
     from .pipeline import AnalysisOptions, LandmarkTrack, ProgressFn, Span, SpanPlan
     from .video import Limits, VideoInfo
 
-# Modules every worker needs, imported once by the forkserver before it forks workers.
-WORKER_PRELOAD = ["dance_analyzer.pose.estimator", "dance_analyzer.pipeline"]
+# Modules every worker needs, imported once by the forkserver before it forks workers
+# (the first sets the signals the forkserver and its workers ignore).
+WORKER_PRELOAD = ["dance_analyzer._forkserver", "dance_analyzer.pose.estimator", "dance_analyzer.pipeline"]
 
 # Populated in each worker process by _init_worker.
 _worker_state: dict[str, Any] = {}
@@ -50,10 +53,35 @@ CANCEL_SLOTS = 64
 def _init_worker(limits: Limits, progress: multiprocessing.Queue, cancelled: Any) -> None:  # type: ignore[type-arg]
     from .pose.estimator import PoseEstimator
 
+    # The parent owns the workers' lifecycle. Ctrl-C, or a SIGTERM sent to the whole
+    # process group, must reach only the parent, so it can stop gracefully (and put
+    # running jobs back in the queue) instead of seeing its workers die mid-video.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _exit_with_parent()
+
     _worker_state["estimator"] = PoseEstimator()
     _worker_state["limits"] = limits
     _worker_state["progress"] = progress
     _worker_state["cancelled"] = cancelled
+
+
+def _exit_with_parent() -> None:
+    """Exit as soon as the process that owns the pool is gone, however it died.
+
+    A worker cannot rely on its task queue closing: every worker holds a copy of the
+    queue's write end, so after the parent is killed (SIGKILL, the OOM killer) the
+    workers would otherwise wait forever, each holding a model in memory.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 def _ready() -> int:
@@ -234,6 +262,8 @@ class AnalysisPool:
                 self._wait(futures, token, cancel)
                 tracks = [future.result() for future in futures]
             finally:
+                if not all(future.done() for future in futures):  # cancelled, Ctrl-C, a failed span
+                    self._cancelled[token % CANCEL_SLOTS] = token
                 for future in futures:
                     future.cancel()
                 self._listeners.pop(token, None)
@@ -251,7 +281,6 @@ class AnalysisPool:
             if any(f.exception() is not None for f in done):
                 return  # the caller's result() raises it
             if cancel is not None and cancel.is_set():
-                self._cancelled[token % CANCEL_SLOTS] = token
                 raise Cancelled("The analysis was cancelled")
 
     def _replace_broken(self, broken: ProcessPoolExecutor) -> None:

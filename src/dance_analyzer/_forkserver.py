@@ -1,0 +1,13 @@
+"""Imported (first) by the forkserver that forks the worker processes: signals it ignores.
+
+The forkserver's death breaks every worker it forked (the pool learns a worker's fate
+through the forkserver), so it must outlive a SIGTERM or Ctrl-C sent to the whole
+process group, as init systems and terminals do; the parent alone decides when the
+pool stops, and the forkserver exits by itself once the parent is gone. Workers
+forked from it inherit the same dispositions.
+"""
+
+import signal
+
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
