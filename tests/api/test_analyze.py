@@ -123,6 +123,7 @@ def test_bad_query_parameter_is_a_400_json_error(client, make_video):
 def test_health_poses_docs_and_unknown_routes(client, settings):
     health = client.get("/health").json()
     assert health["status"] == "ok" and health["model_loaded"] is True and health["workers"] == settings.workers
+    assert health["jobs"] == {"runner": "embedded", "queued": 0}
     poses = client.get("/poses").json()
     assert {"squat", "t_pose", "standing"} <= {p["name"] for p in poses["poses"]}
     assert any(f["name"] == "knee_angle" for f in poses["features"])

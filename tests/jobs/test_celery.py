@@ -61,6 +61,7 @@ def submit(api, name="dance_solo_2.mp4", **params):
 
 
 def test_a_job_runs_on_a_celery_worker_with_progress_and_the_analyze_result(cluster):
+    assert cluster.api.get("/health").json()["jobs"] == {"runner": "celery", "queued": 0}
     cluster.worker("w1")
     job_id = submit(cluster.api, sample_fps=12)
     seen = []

@@ -44,11 +44,17 @@ class ErrorBody(BaseModel):
     error: str
 
 
+class JobsHealth(BaseModel):
+    runner: str = Field(description="'embedded' (this server's pool) or 'celery' (workers on the broker)")
+    queued: int
+
+
 class Health(BaseModel):
     status: str
     model_loaded: bool
     workers: int
     version: str
+    jobs: JobsHealth
 
 
 class JobCreated(BaseModel):

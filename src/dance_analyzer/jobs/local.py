@@ -27,6 +27,8 @@ PROGRESS_WRITE_INTERVAL_S = 0.5
 
 
 class LocalJobService(JobService):
+    runner = "embedded"
+
     def __init__(
         self,
         store: JobStore,

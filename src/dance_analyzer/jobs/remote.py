@@ -21,6 +21,8 @@ from .store import JobStore
 
 
 class CeleryJobService(JobService):
+    runner = "celery"
+
     def __init__(
         self, store: JobStore, storage: UploadStorage, celery: Celery, *, max_queued: int, ttl_s: float
     ) -> None:

@@ -28,6 +28,8 @@ class BrokerUnavailable(Exception):
 
 
 class JobService:
+    runner = "none"
+
     def __init__(self, store: JobStore, storage: UploadStorage, *, max_queued: int, ttl_s: float) -> None:
         self.store = store
         self.storage = storage

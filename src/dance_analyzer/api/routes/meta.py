@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from ... import __version__
 from ...definitions import PoseSet
 from ...features import FEATURES
+from ...jobs.models import JobStatus
 from ..deps import get_poses
 from ..schemas import Health
 
@@ -18,7 +20,14 @@ router = APIRouter(tags=["meta"])
 @router.get("/health", response_model=Health)
 async def health(request: Request) -> dict[str, Any]:
     pool = request.app.state.pool
-    return {"status": "ok", "model_loaded": pool.ready, "workers": pool.size, "version": __version__}
+    jobs = request.app.state.jobs
+    return {
+        "status": "ok",
+        "model_loaded": pool.ready,
+        "workers": pool.size,
+        "version": __version__,
+        "jobs": {"runner": jobs.runner, "queued": await run_in_threadpool(jobs.store.count, JobStatus.QUEUED)},
+    }
 
 
 @router.get("/poses")
