@@ -108,7 +108,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
     options = AnalysisOptions(
         sample_fps=args.sample_fps or settings.sample_fps,
-        include_frames=args.detail == "frames",
+        include_frames=args.detail == "frames" or args.overlay is not None,  # the overlay draws the landmarks
         min_segment_s=settings.min_segment_s,
     )
     progress = ProgressBar(path.name, enabled=not args.quiet and sys.stderr.isatty() or args.progress)
@@ -125,6 +125,20 @@ def _analyze(args: argparse.Namespace) -> int:
         return EXIT_CODES.get(type(exc), 1)
     progress.finish()
     result["filename"] = path.name
+    if args.overlay is not None:
+        from .pipeline import limits_from
+        from .render import render_overlay
+
+        render_progress = ProgressBar(f"{path.name} overlay", enabled=progress.enabled)
+        try:
+            render_overlay(path, result, Path(args.overlay), limits=limits_from(settings), on_progress=render_progress)
+        except (AnalysisError, OSError) as exc:
+            render_progress.finish()
+            print(f"error: could not write the annotated video: {getattr(exc, 'message', exc)}", file=sys.stderr)
+            return 73  # EX_CANTCREAT
+        render_progress.finish()
+        if args.detail != "frames":
+            result.pop("frames", None)
     try:
         json.dump(result, sys.stdout, indent=None if args.compact else 2)
         sys.stdout.write("\n")
@@ -252,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers", type=_positive_int, default=None, help="processes to use (default: DANCE_WORKERS or all cores)"
     )
+    p.add_argument("--overlay", metavar="OUT.mp4", default=None, help="also write the annotated video (H.264 MP4)")
     p.add_argument("--compact", action="store_true", help="print JSON on one line")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")

@@ -126,6 +126,12 @@ def _extract_in_worker(
     return track
 
 
+def _render_in_worker(path: str, result: dict[str, Any], out: str) -> int:
+    from .render import render_overlay
+
+    return render_overlay(Path(path), result, Path(out), limits=_worker_state["limits"])
+
+
 def _worker_context() -> multiprocessing.context.BaseContext:
     """Fork workers from a single-threaded server process that has imported MediaPipe.
 
@@ -273,6 +279,16 @@ class AnalysisPool:
         if on_progress is not None:  # relayed reports may still be in flight: end on the true count
             on_progress(sum(t.total_frames for t in tracks), plan.expected_frames)
         return analyze_tracks(tracks, self.poses, options)
+
+    def render(self, path: Path, result: dict[str, Any], out: Path) -> int:
+        """Draw the analysis onto a copy of the video, in a worker: it decodes untrusted bytes."""
+        with self._lock:
+            executor = self._executor
+        try:
+            return executor.submit(_render_in_worker, str(path), result, str(out)).result()
+        except BrokenProcessPool:
+            self._replace_broken(executor)
+            raise CorruptVideo("The video could not be decoded: the decoder stopped unexpectedly") from None
 
     def _wait(self, futures: list[Future[LandmarkTrack]], token: int, cancel: threading.Event | None) -> None:
         pending: set[Future[LandmarkTrack]] = set(futures)

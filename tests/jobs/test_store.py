@@ -7,7 +7,7 @@ import pytest
 
 from dance_analyzer.jobs.models import Job, JobStatus
 from dance_analyzer.jobs.service import JobService
-from dance_analyzer.jobs.storage import UploadStorage
+from dance_analyzer.jobs.storage import JobFiles
 from dance_analyzer.jobs.store import JobStore, QueueFull
 from dance_analyzer.pipeline import AnalysisOptions
 
@@ -19,7 +19,7 @@ def store(tmp_path):
 
 @pytest.fixture
 def storage(tmp_path):
-    return UploadStorage(tmp_path / "uploads")
+    return JobFiles(tmp_path / "data")
 
 
 def test_a_job_round_trips_with_options_progress_and_result(store):
@@ -76,18 +76,21 @@ def test_list_is_newest_first_without_results_and_filters_by_status(store):
     assert [j.filename for j in store.with_status(JobStatus.QUEUED)] == ["0.mp4", "2.mp4", "3.mp4"]
 
 
-def test_storage_takes_staged_files_and_refuses_ids_that_are_paths(storage, tmp_path):
+def test_job_files_take_staged_uploads_and_refuse_ids_that_are_paths(storage, tmp_path):
     staged = tmp_path / "upload-x.video"
     staged.write_bytes(b"video bytes")
     job = Job.new("a.mp4", AnalysisOptions())
     storage.put(job.id, staged)
     assert not staged.exists() and storage.local_path(job.id).read_bytes() == b"video bytes"
-    assert storage.job_ids() == [job.id]
+    assert storage.job_ids() == {job.id}
     for bad in ("../../etc/passwd", "x" * 32, job.id + "/"):
         with pytest.raises(ValueError):
             storage.local_path(bad)
-    storage.delete(job.id)
-    assert storage.local_path(job.id) is None
+    storage.overlay_path(job.id).write_bytes(b"mp4")
+    storage.delete_upload(job.id)
+    assert storage.local_path(job.id) is None and storage.job_ids() == {job.id}
+    storage.delete_all(job.id)
+    assert storage.job_ids() == set()
 
 
 class RecordingService(JobService):
@@ -109,8 +112,8 @@ def test_sweep_deletes_expired_jobs_with_their_files_and_start_removes_orphans(s
         service.submit(job, staged)
     store.save(old.succeeded({"total_frames": 1}).evolve(finished_at=time.time() - 61))
     store.save(fresh.succeeded({"total_frames": 1}))
-    (storage.directory / "upload-partial.video").write_bytes(b"cut off")  # a crash mid-upload
+    (storage.uploads / "upload-partial.video").write_bytes(b"cut off")  # a crash mid-upload
     service.start()  # sweeps, then removes what no unfinished job owns
     service.close()
     assert store.get(old.id) is None and store.get(fresh.id) is not None
-    assert sorted(p.name for p in storage.directory.iterdir()) == [f"{waiting.id}.video"]
+    assert sorted(p.name for p in storage.uploads.iterdir()) == [f"{waiting.id}.video"]

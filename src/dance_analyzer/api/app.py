@@ -12,7 +12,7 @@ from .. import __version__
 from ..config import Settings, get_settings
 from ..definitions import load_definitions
 from ..jobs.service import JobService
-from ..jobs.storage import UploadStorage
+from ..jobs.storage import JobFiles
 from ..jobs.store import JobStore
 from ..pipeline import limits_from
 from ..workers import AnalysisPool
@@ -23,7 +23,7 @@ from .routes import analyze, jobs, meta
 def create_job_service(settings: Settings, pool: AnalysisPool) -> JobService:
     """Embedded runner by default; Celery workers when a broker is configured."""
     store = JobStore(settings.data_dir / "jobs.sqlite3")
-    storage = UploadStorage(settings.data_dir / "uploads")
+    storage = JobFiles(settings.data_dir)
     if settings.broker_url:
         from ..jobs.celery_app import create_celery
         from ..jobs.remote import CeleryJobService

@@ -77,6 +77,7 @@ class JobView(BaseModel):
     attempts: int
     worker: str | None
     status_url: str
+    overlay_url: str | None = Field(None, description="the annotated video, when requested with overlay=true")
     result: AnalysisResult | None = Field(None, description="when done: what /analyze returns")
     error: str | None = Field(None, description="when failed: why")
     error_kind: str | None = None

@@ -35,9 +35,10 @@ from typing import TYPE_CHECKING, Any
 from celery import Celery, Task, states
 
 from ..errors import AnalysisError, Cancelled
+from .execute import run_job
 from .models import options_from_dict
 from .service import INTERNAL, WORKER_LOST
-from .storage import UploadStorage
+from .storage import JobFiles
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -89,7 +90,7 @@ class WorkerRuntime:
     def __init__(self, settings: Settings, pool: AnalysisPool) -> None:
         self.settings = settings
         self.pool = pool
-        self.storage = UploadStorage(settings.data_dir / "uploads")
+        self.storage = JobFiles(settings.data_dir)
         self.name = socket.gethostname()
 
 
@@ -101,7 +102,7 @@ def install_runtime(runtime: WorkerRuntime) -> None:
     _runtime = runtime
 
 
-def _analyze_job(task: Task, job_id: str, options: dict[str, Any]) -> dict[str, Any]:
+def _analyze_job(task: Task, job_id: str, options: dict[str, Any], overlay: bool = False) -> dict[str, Any]:
     if _runtime is None:
         raise RuntimeError("no worker runtime: start workers with `dance-analyzer worker`")
     runtime = _runtime
@@ -120,7 +121,7 @@ def _analyze_job(task: Task, job_id: str, options: dict[str, Any]) -> dict[str, 
     if backend.get(cancel_key(job_id)):
         return {"cancelled": True}
     if attempt > runtime.settings.job_max_attempts:
-        runtime.storage.delete(job_id)
+        runtime.storage.delete_upload(job_id)
         return {
             "error": f"The worker analysing this video stopped unexpectedly, {attempt - 1} times; not trying again",
             "kind": WORKER_LOST,
@@ -155,7 +156,14 @@ def _analyze_job(task: Task, job_id: str, options: dict[str, Any]) -> dict[str, 
     heart = threading.Thread(target=beat, daemon=True, name=f"heartbeat-{job_id[:8]}")
     heart.start()
     try:
-        result = runtime.pool.analyze(path, options_from_dict(options), on_progress=on_progress, cancel=cancel)
+        result = run_job(
+            runtime.pool,
+            path,
+            options_from_dict(options),
+            overlay_to=runtime.storage.overlay_path(job_id) if overlay else None,
+            on_progress=on_progress,
+            cancel=cancel,
+        )
         outcome: dict[str, Any] = {"result": result}
     except Cancelled:
         return {"cancelled": True}
@@ -164,7 +172,7 @@ def _analyze_job(task: Task, job_id: str, options: dict[str, Any]) -> dict[str, 
     finally:
         stop.set()
         heart.join()
-    runtime.storage.delete(job_id)
+    runtime.storage.delete_upload(job_id)
     return {**outcome, "worker": progress["worker"], "attempt": attempt, "started_at": progress["started_at"]}
 
 

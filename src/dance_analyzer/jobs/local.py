@@ -17,9 +17,10 @@ import time
 
 from ..errors import AnalysisError, Cancelled
 from ..workers import AnalysisPool
+from .execute import run_job
 from .models import Job, JobStatus
 from .service import INTERNAL, WORKER_LOST, JobService, log
-from .storage import UploadStorage
+from .storage import JobFiles
 from .store import JobStore
 
 # Progress is written to SQLite at most this often per job.
@@ -32,7 +33,7 @@ class LocalJobService(JobService):
     def __init__(
         self,
         store: JobStore,
-        storage: UploadStorage,
+        storage: JobFiles,
         pool: AnalysisPool,
         *,
         max_queued: int,
@@ -76,7 +77,7 @@ class LocalJobService(JobService):
                         WORKER_LOST,
                     )
                 )
-                self.storage.delete(job.id)
+                self.storage.delete_upload(job.id)
             else:
                 log.info("job %s was interrupted by a restart: queued again", job.id)
                 self.store.save(job.evolve(status=JobStatus.QUEUED, frames_done=0))
@@ -133,7 +134,8 @@ class LocalJobService(JobService):
                     self.store.save(running.evolve(frames_done=done, frames_total=total))
 
         try:
-            result = self.pool.analyze(path, job.options, on_progress=progress, cancel=cancel)
+            overlay_to = self.storage.overlay_path(job_id) if job.overlay else None
+            result = run_job(self.pool, path, job.options, overlay_to=overlay_to, on_progress=progress, cancel=cancel)
         except Cancelled:
             if self._stop.is_set():  # shutting down: run it again after the restart
                 self.store.save(job.evolve(status=JobStatus.QUEUED, attempts=job.attempts - 1, frames_done=0))
@@ -151,4 +153,4 @@ class LocalJobService(JobService):
             with progress_lock:
                 reporting = False
         self.store.save(job)
-        self.storage.delete(job_id)
+        self.storage.delete_upload(job_id)

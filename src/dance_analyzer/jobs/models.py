@@ -27,6 +27,8 @@ class Job:
     id: str
     filename: str
     options: AnalysisOptions
+    # Also render the annotated video (GET /jobs/{id}/overlay.mp4).
+    overlay: bool = False
     status: JobStatus = JobStatus.QUEUED
     created_at: float = field(default_factory=time.time)
     started_at: float | None = None
@@ -42,8 +44,8 @@ class Job:
     error_kind: str | None = None
 
     @classmethod
-    def new(cls, filename: str, options: AnalysisOptions) -> Job:
-        return cls(id=uuid.uuid4().hex, filename=filename, options=options)
+    def new(cls, filename: str, options: AnalysisOptions, *, overlay: bool = False) -> Job:
+        return cls(id=uuid.uuid4().hex, filename=filename, options=options, overlay=overlay)
 
     @property
     def progress(self) -> float:

@@ -16,16 +16,14 @@ from celery.result import AsyncResult
 from .celery_app import RUNNING, TASK_NAME, cancel_key
 from .models import Job, JobStatus, options_to_dict
 from .service import INTERNAL, BrokerUnavailable, JobService, log
-from .storage import UploadStorage
+from .storage import JobFiles
 from .store import JobStore
 
 
 class CeleryJobService(JobService):
     runner = "celery"
 
-    def __init__(
-        self, store: JobStore, storage: UploadStorage, celery: Celery, *, max_queued: int, ttl_s: float
-    ) -> None:
+    def __init__(self, store: JobStore, storage: JobFiles, celery: Celery, *, max_queued: int, ttl_s: float) -> None:
         super().__init__(store, storage, max_queued=max_queued, ttl_s=ttl_s)
         self.celery = celery
 
@@ -39,11 +37,11 @@ class CeleryJobService(JobService):
 
     def _dispatch(self, job: Job) -> None:
         try:
-            self.celery.send_task(TASK_NAME, args=[job.id, options_to_dict(job.options)], task_id=job.id)
+            self.celery.send_task(TASK_NAME, args=[job.id, options_to_dict(job.options), job.overlay], task_id=job.id)
         except Exception as exc:  # broker down: do not keep a job nobody will run
             log.error("could not send job %s to the broker: %s", job.id, exc)
             self.store.delete(job.id)
-            self.storage.delete(job.id)
+            self.storage.delete_all(job.id)
             raise BrokerUnavailable("The job queue is unavailable; try again later") from exc
 
     def _withdraw(self, job_id: str) -> None:
@@ -93,6 +91,6 @@ class CeleryJobService(JobService):
         if updated is job:
             return job
         if self.store.save(updated) and updated.status.finished:
-            self.storage.delete(job.id)
+            self.storage.delete_upload(job.id)
             result.forget()
         return updated

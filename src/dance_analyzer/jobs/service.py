@@ -3,7 +3,7 @@
 Two implementations share this base: :class:`~.local.LocalJobService` runs jobs on
 the server's own worker pool (the embedded default) and
 :class:`~.remote.CeleryJobService` sends them to Celery workers. Both keep their
-records in the same SQLite :class:`JobStore` and uploads in :class:`UploadStorage`.
+records in the same SQLite :class:`JobStore` and files in :class:`JobFiles`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 from .models import Job, JobStatus
-from .storage import UploadStorage
+from .storage import JobFiles
 from .store import JobStore, QueueFull
 
 log = logging.getLogger("dance_analyzer.jobs")
@@ -30,7 +30,7 @@ class BrokerUnavailable(Exception):
 class JobService:
     runner = "none"
 
-    def __init__(self, store: JobStore, storage: UploadStorage, *, max_queued: int, ttl_s: float) -> None:
+    def __init__(self, store: JobStore, storage: JobFiles, *, max_queued: int, ttl_s: float) -> None:
         self.store = store
         self.storage = storage
         self.max_queued = max_queued
@@ -58,7 +58,7 @@ class JobService:
         try:
             self.store.add(job, max_unfinished=self.max_queued)
         except QueueFull:
-            self.storage.delete(job.id)
+            self.storage.delete_upload(job.id)
             raise
         self._dispatch(job)
 
@@ -72,7 +72,7 @@ class JobService:
         """Stop the job if it runs, and delete its record and upload. False if unknown."""
         existed = self.store.delete(job_id)
         self._withdraw(job_id)
-        self.storage.delete(job_id)
+        self.storage.delete_all(job_id)
         return existed
 
     # what implementations provide
@@ -88,18 +88,20 @@ class JobService:
         expired = self.store.expired(self.ttl_s)
         for job_id in expired:
             self.store.delete(job_id)
-            self.storage.delete(job_id)
+            self.storage.delete_all(job_id)
         if expired:
             log.info("deleted %d expired jobs", len(expired))
         return len(expired)
 
     def _remove_orphans(self) -> None:
-        """Uploads whose job is gone or finished: left by a crash between two steps."""
-        self.storage.remove_partial_uploads()
+        """Files whose job is gone, and uploads whose job is finished: left by a crash."""
+        self.storage.remove_partial_files()
         for job_id in self.storage.job_ids():
             job = self.store.get(job_id)
-            if job is None or job.status.finished:
-                self.storage.delete(job_id)
+            if job is None:
+                self.storage.delete_all(job_id)
+            elif job.status.finished:
+                self.storage.delete_upload(job_id)
 
     def _sweep_forever(self) -> None:
         interval = min(60.0, max(self.ttl_s / 4, 1.0))

@@ -34,14 +34,15 @@ CREATE TABLE IF NOT EXISTS jobs (
     worker TEXT,
     result TEXT,
     error TEXT,
-    error_kind TEXT
+    error_kind TEXT,
+    overlay INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, created_at);
 """
 
 _COLUMNS = (
     "id, filename, options, status, created_at, started_at, finished_at, frames_done, frames_total, "
-    "attempts, worker, result, error, error_kind"
+    "attempts, worker, result, error, error_kind, overlay"
 )
 
 
@@ -79,7 +80,7 @@ class JobStore:
                     (queued,) = db.execute("SELECT COUNT(*) FROM jobs WHERE status = 'queued'").fetchone()
                     if queued >= max_unfinished:
                         raise QueueFull(f"{queued} jobs are already waiting")
-                db.execute(f"INSERT INTO jobs ({_COLUMNS}) VALUES ({', '.join('?' * 14)})", _row(job))
+                db.execute(f"INSERT INTO jobs ({_COLUMNS}) VALUES ({', '.join('?' * 15)})", _row(job))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -90,7 +91,7 @@ class JobStore:
         with self._write_lock, self._connect() as db:
             row = _row(job)
             cursor = db.execute(
-                f"UPDATE jobs SET ({_COLUMNS}) = ({', '.join('?' * 14)}) WHERE id = ?",
+                f"UPDATE jobs SET ({_COLUMNS}) = ({', '.join('?' * 15)}) WHERE id = ?",
                 (*row, job.id),
             )
             return cursor.rowcount == 1
@@ -153,6 +154,7 @@ def _row(job: Job) -> tuple[Any, ...]:
         json.dumps(job.result) if job.result is not None else None,
         job.error,
         job.error_kind,
+        int(job.overlay),
     )
 
 
@@ -172,6 +174,7 @@ def _job(row: tuple[Any, ...]) -> Job:
         result,
         error,
         error_kind,
+        overlay,
     ) = row
     return Job(
         id=id_,
@@ -188,4 +191,5 @@ def _job(row: tuple[Any, ...]) -> Job:
         result=json.loads(result) if result else None,
         error=error,
         error_kind=error_kind,
+        overlay=bool(overlay),
     )

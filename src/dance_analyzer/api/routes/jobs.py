@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from ...config import Settings
@@ -47,6 +48,8 @@ def job_view(job: Job, request: Request, ttl_s: float, *, with_result: bool = Tr
         "worker": job.worker,
         "status_url": str(request.url_for("get_job", job_id=job.id).path),
     }
+    if job.overlay:
+        view["overlay_url"] = str(request.url_for("get_overlay", job_id=job.id).path)
     if job.status is JobStatus.DONE and with_result:
         view["result"] = job.result
     if job.status is JobStatus.FAILED:
@@ -76,13 +79,14 @@ async def create_job(
     jobs: Annotated[JobService, Depends(get_jobs)],
     detail: Detail = "summary",
     sample_fps: SampleFps = None,
+    overlay: Annotated[bool, Query(description="Also render the annotated video (overlay_url)")] = False,
 ) -> dict[str, Any]:
     full = Busy("The job queue is full; try again later", QUEUE_FULL_RETRY_AFTER_S)
     if await run_in_threadpool(jobs.queue_full):  # before spending time on the upload
         raise full
-    upload = await receive_video_upload(request, upload_dir=jobs.storage.directory, max_bytes=settings.max_upload_bytes)
+    upload = await receive_video_upload(request, upload_dir=jobs.storage.uploads, max_bytes=settings.max_upload_bytes)
     with upload:  # deletes the staged file unless the job took it
-        job = Job.new(upload.filename, analysis_options(settings, detail, sample_fps))
+        job = Job.new(upload.filename, analysis_options(settings, detail, sample_fps), overlay=overlay)
         try:
             await run_in_threadpool(jobs.submit, job, upload.path)
         except QueueFull:
@@ -127,6 +131,30 @@ async def get_job(
 ) -> dict[str, Any]:
     job = await run_in_threadpool(_find, jobs, job_id)
     return job_view(job, request, settings.job_ttl_s)
+
+
+@router.get(
+    "/{job_id}/overlay.mp4",
+    name="get_overlay",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"video/mp4": {}}, "description": "The video with skeleton and pose names drawn on it"},
+        **NOT_FOUND,
+        409: {"model": ErrorBody, "description": "The job has not finished"},
+    },
+    summary="The annotated video of a job submitted with overlay=true",
+)
+async def get_overlay(job_id: str, jobs: Annotated[JobService, Depends(get_jobs)]) -> FileResponse:
+    job = await run_in_threadpool(_find, jobs, job_id)
+    if not job.overlay:
+        raise HTTPException(404, "This job was submitted without overlay=true: it has no annotated video")
+    if job.status is JobStatus.FAILED:
+        raise HTTPException(409, f"The job failed, so there is no annotated video: {job.error}")
+    path = jobs.storage.overlay_path(job.id)
+    if job.status is not JobStatus.DONE or not path.exists():
+        raise HTTPException(409, "The annotated video is not ready yet: wait for the job to be done")
+    stem = job.filename.rsplit(".", 1)[0] or "video"
+    return FileResponse(path, media_type="video/mp4", filename=f"{stem}-annotated.mp4")
 
 
 @router.delete(
