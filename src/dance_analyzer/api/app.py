@@ -17,7 +17,7 @@ from ..jobs.store import JobStore
 from ..pipeline import limits_from
 from ..workers import AnalysisPool
 from .errors import install_error_handlers
-from .routes import analyze, jobs, meta
+from .routes import analyze, jobs, meta, web
 
 
 def create_job_service(settings: Settings, pool: AnalysisPool) -> JobService:
@@ -76,4 +76,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analyze.router)
     app.include_router(jobs.router)
     app.include_router(meta.router)
+    app.include_router(web.router)
+    app.mount("/static", web.static_files(), name="static")
     return app

@@ -1,0 +1,218 @@
+// dance-analyzer's page: upload to /jobs, follow the job, show the annotated video,
+// the timeline of poses and the numbers. Plain DOM, no build step.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const POLL_MS = 500;
+// One colour per pose, stable across videos (chosen by the pose's name).
+const PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4",
+                 "#f032e6", "#9a6324", "#469990", "#808000", "#000075", "#a9a9a9"];
+
+function colourOf(pose) {
+  let h = 0;
+  for (const ch of pose) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return PALETTE[h % PALETTE.length];
+}
+
+function label(pose) { return pose.replaceAll("_", " "); }
+
+function showError(message) {
+  $("error").textContent = message;
+  $("error").hidden = false;
+  $("status").hidden = true;
+  $("pick").hidden = false;
+}
+
+function setStatus(text, fraction) {
+  $("status").hidden = false;
+  $("status-text").textContent = text;
+  const bar = $("status-bar");
+  if (fraction === null) bar.removeAttribute("value"); else bar.value = fraction;
+}
+
+// Errors from the API are JSON {"error": "..."}; anything else gets a plain message.
+async function errorText(response) {
+  try {
+    const body = await response.json();
+    if (body && body.error) return body.error;
+  } catch (_) { /* not JSON */ }
+  return `The server answered ${response.status} ${response.statusText}`;
+}
+
+function upload(file) {
+  const params = new URLSearchParams({ overlay: "true" });
+  if ($("sample").checked) params.set("sample_fps", "10");
+  const form = new FormData();
+  form.append("file", file, file.name);
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `/jobs?${params}`);
+    xhr.responseType = "json";
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) setStatus(`Uploading ${file.name}…`, e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      const body = xhr.response || {};
+      if (xhr.status === 202) resolve(body);
+      else if (xhr.status === 429) reject(new Error(`${body.error || "The server is busy"} (try again in ${xhr.getResponseHeader("Retry-After") || "a few"} s)`));
+      else reject(new Error(body.error || `Upload failed (${xhr.status})`));
+    };
+    xhr.onerror = () => reject(new Error("The upload failed: is the server reachable?"));
+    xhr.send(form);
+  });
+}
+
+async function follow(statusUrl) {
+  for (;;) {
+    const response = await fetch(statusUrl, { cache: "no-store" });
+    if (!response.ok) throw new Error(await errorText(response));
+    const job = await response.json();
+    if (job.status === "done") return job;
+    if (job.status === "failed") throw new Error(job.error || "The analysis failed");
+    if (job.status === "queued") setStatus("Waiting for a free worker…", null);
+    else if (job.frames_total && job.frames_done >= job.frames_total) setStatus("Drawing the skeleton on the video…", null);
+    else setStatus(`Analysing: ${job.frames_done} of ${job.frames_total ?? "?"} frames`, job.progress);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+function renderTimeline(result, video) {
+  const bands = $("bands");
+  bands.replaceChildren();
+  const duration = result.duration_s || 1;
+  const cursor = $("cursor");
+  const seek = (t) => { video.currentTime = t; move(); };
+  function move() {
+    cursor.style.left = `${Math.min(100, (100 * video.currentTime) / duration)}%`;
+  }
+  // Follow playback smoothly while playing; seeking moves the cursor at once.
+  const track = () => { move(); if (!video.paused) requestAnimationFrame(track); };
+  video.onplay = track;
+  video.onseeked = move;
+  video.ontimeupdate = move;
+  move();
+  for (const seg of result.segments) {
+    const band = document.createElement("button");
+    band.type = "button";
+    band.className = "band";
+    band.dataset.pose = seg.pose;
+    band.dataset.start = seg.start_s;
+    band.style.left = `${(100 * seg.start_s) / duration}%`;
+    band.style.width = `${(100 * (seg.end_s - seg.start_s)) / duration}%`;
+    band.style.background = colourOf(seg.pose);
+    band.title = `${label(seg.pose)}: ${seg.start_s.toFixed(1)}–${seg.end_s.toFixed(1)} s`;
+    band.setAttribute("aria-label", band.title);
+    band.addEventListener("click", () => seek(seg.start_s));
+    bands.append(band);
+  }
+  const poses = [...new Set(result.segments.map((s) => s.pose))];
+  $("legend").replaceChildren(...poses.map((pose) => {
+    const item = document.createElement("li");
+    const swatch = document.createElement("span");
+    swatch.style.background = colourOf(pose);
+    item.append(swatch, label(pose));
+    return item;
+  }));
+  // Click anywhere on the timeline (not only on a band) to seek there.
+  $("timeline").onclick = (e) => {
+    if (e.target.classList.contains("band")) return;
+    const box = $("timeline").getBoundingClientRect();
+    seek(((e.clientX - box.left) / box.width) * duration);
+  };
+}
+
+function renderNumbers(result) {
+  const rows = [
+    ["Duration", `${result.duration_s.toFixed(1)} s`],
+    ["Frames", `${result.total_frames}`],
+    ["Analysed", `${result.processed_frames}`],
+    ["Frame rate", result.fps ? `${result.fps.toFixed(1)} fps` : "–"],
+    ["Size", `${result.width} × ${result.height}`],
+    ["Dancer found in", `${result.frames_with_person} frames`],
+  ];
+  $("numbers").replaceChildren(...rows.flatMap(([k, v]) => {
+    const dt = document.createElement("dt"); dt.textContent = k;
+    const dd = document.createElement("dd"); dd.textContent = v;
+    return [dt, dd];
+  }));
+}
+
+function renderChart(result) {
+  const seconds = {};
+  for (const seg of result.segments) seconds[seg.pose] = (seconds[seg.pose] || 0) + seg.end_s - seg.start_s;
+  const entries = Object.entries(seconds).sort((a, b) => b[1] - a[1]);
+  const longest = entries.length ? entries[0][1] : 1;
+  const chart = $("chart");
+  if (!entries.length) { chart.textContent = "No pose held long enough to count."; return; }
+  chart.replaceChildren(...entries.map(([pose, s]) => {
+    const row = document.createElement("div");
+    row.className = "bar";
+    row.dataset.pose = pose;
+    const name = document.createElement("span"); name.textContent = label(pose);
+    const track = document.createElement("span"); track.className = "track";
+    const fill = document.createElement("span");
+    fill.style.width = `${(100 * s) / longest}%`;
+    fill.style.background = colourOf(pose);
+    track.append(fill);
+    const value = document.createElement("span"); value.textContent = `${s.toFixed(1)} s`;
+    row.append(name, track, value);
+    return row;
+  }));
+}
+
+function show(job) {
+  const result = job.result;
+  const video = $("video");
+  video.src = job.overlay_url;
+  renderTimeline(result, video);
+  renderNumbers(result);
+  renderChart(result);
+  const json = new Blob([JSON.stringify(result, null, 2)], { type: "application/json" });
+  const stem = (result.filename || "video").replace(/\.[^.]*$/, "");
+  $("download-json").href = URL.createObjectURL(json);
+  $("download-json").download = `${stem}-poses.json`;
+  $("download-video").href = job.overlay_url;
+  $("download-video").download = `${stem}-annotated.mp4`;
+  $("status").hidden = true;
+  $("result").hidden = false;
+  $("result").dataset.job = job.id;
+  document.body.dataset.state = "done";
+}
+
+async function analyse(file) {
+  $("error").hidden = true;
+  $("result").hidden = true;
+  $("pick").hidden = true;
+  document.body.dataset.state = "working";
+  try {
+    const created = await upload(file);
+    setStatus("Queued…", null);
+    show(await follow(created.status_url));
+  } catch (err) {
+    document.body.dataset.state = "error";
+    showError(err.message);
+  }
+}
+
+function init() {
+  const input = $("file");
+  input.addEventListener("change", () => { if (input.files[0]) analyse(input.files[0]); });
+  const drop = $("drop");
+  drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") input.click(); });
+  for (const type of ["dragenter", "dragover"]) {
+    drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.add("over"); });
+  }
+  for (const type of ["dragleave", "drop"]) {
+    drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.remove("over"); });
+  }
+  drop.addEventListener("drop", (e) => { if (e.dataTransfer.files[0]) analyse(e.dataTransfer.files[0]); });
+  $("again").addEventListener("click", () => {
+    $("result").hidden = true;
+    $("pick").hidden = false;
+    $("video").removeAttribute("src");
+    input.value = "";
+  });
+  document.body.dataset.state = "ready";
+}
+
+init();

@@ -1,0 +1,115 @@
+"""The page in a real headless Chromium against a real server: upload, follow, watch, seek.
+
+Screenshots land in test-artifacts/ at the repo root (desktop and phone sizes).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import REPO, media
+from processes import server
+
+pytestmark = pytest.mark.slow
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e .[test])")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("web")
+    with server({"DANCE_DATA_DIR": str(tmp / "data"), "DANCE_WORKERS": "2"}, tmp / "server.log") as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed (Debian package chromium; scripts/test.sh installs it as root)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"]
+        )
+        yield browser
+        browser.close()
+
+
+def open_page(browser, api, **viewport):
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(str(api.base_url))
+    page.wait_for_selector("body[data-state=ready]")
+    return page
+
+
+def test_upload_follow_and_see_the_timeline_the_video_and_the_chart(browser, api):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = open_page(browser, api)
+    page.set_input_files("#file", str(media("squat_band_1.mp4")))
+    page.wait_for_selector("body[data-state=done]", timeout=180_000)
+    job = api.get(f"/jobs/{page.get_attribute('#result', 'data-job')}").json()
+    segments = job["result"]["segments"]
+
+    bands = page.locator("#bands .band")
+    assert [bands.nth(i).get_attribute("data-pose") for i in range(bands.count())] == [s["pose"] for s in segments]
+    assert [s["pose"] for s in segments].count("squat") == 3
+    assert set(page.locator("#chart .bar").evaluate_all("rows => rows.map(r => r.dataset.pose)")) == {
+        s["pose"] for s in segments
+    }
+    assert "65" in page.inner_text("#numbers")
+
+    # The annotated video loads and plays in the page.
+    page.wait_for_function("document.getElementById('video').readyState >= 2", timeout=30_000)
+    assert page.evaluate("document.getElementById('video').videoWidth") == 720
+    page.evaluate("document.getElementById('video').play()")
+    page.wait_for_function("document.getElementById('video').currentTime > 0.5", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "page-desktop-playing.png"), full_page=True)
+
+    # A click on the second squat band seeks the video to its start, and the cursor follows.
+    page.evaluate("document.getElementById('video').pause()")
+    second_squat = [s for s in segments if s["pose"] == "squat"][1]
+    page.locator("#bands .band[data-pose=squat]").nth(1).click()
+    page.wait_for_function(
+        f"Math.abs(document.getElementById('video').currentTime - {second_squat['start_s']}) < 0.05", timeout=10_000
+    )
+    cursor = page.locator("#cursor").bounding_box()
+    band = page.locator("#bands .band[data-pose=squat]").nth(1).bounding_box()
+    assert abs(cursor["x"] - band["x"]) < 3
+
+    # Downloads point at the result and the annotated MP4.
+    assert page.get_attribute("#download-json", "href").startswith("blob:")
+    overlay = api.get(page.get_attribute("#download-video", "href"))
+    assert overlay.status_code == 200 and overlay.headers["content-type"] == "video/mp4"
+
+
+def test_the_page_fits_a_phone_screen(browser, api):
+    page = open_page(browser, api, width=390, height=844)
+    page.check("#sample")  # quick look: 10 frames/s
+    page.set_input_files("#file", str(media("dance_solo_2.mp4")))
+    page.wait_for_selector("body[data-state=done]", timeout=180_000)
+    page.wait_for_function("document.getElementById('video').readyState >= 2", timeout=30_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("#timeline").bounding_box()["width"] <= 390
+    page.screenshot(path=str(ARTIFACTS / "page-phone-result.png"), full_page=True)
+
+
+def test_api_errors_show_as_readable_messages(browser, api, tmp_path):
+    bogus = tmp_path / "holiday.mp4"
+    bogus.write_text("these are not the bytes of a video\n" * 20)
+    page = open_page(browser, api)
+    page.set_input_files("#file", str(bogus))
+    page.wait_for_selector("body[data-state=error]", timeout=60_000)
+    assert "not a video" in page.inner_text("#error").lower()
+    assert page.is_visible("#drop")  # ready for another try
+    page.screenshot(path=str(ARTIFACTS / "page-error.png"))
+
+
+def test_the_page_and_its_files_are_served_by_the_api(api):
+    page = api.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    for asset in ("/static/app.js", "/static/style.css"):
+        assert api.get(asset).status_code == 200
