@@ -2,6 +2,8 @@ import json
 import subprocess
 import sys
 
+import av
+
 from conftest import media
 
 
@@ -40,3 +42,15 @@ def test_poses_command_lists_definitions_and_features():
 def test_worker_count_must_be_positive():
     r = run("analyze", str(media("squat_band_1.mp4")), "--workers", "0")
     assert r.returncode == 2 and "must be 1 or more" in r.stderr and r.stdout == ""
+
+
+def test_overlay_writes_the_annotated_video_and_keeps_stdout_the_json(tmp_path):
+    out = tmp_path / "annotated.mp4"
+    r = run("analyze", str(media("squat_band_1.mp4")), "--sample-fps", "2.5", "--overlay", str(out), "--compact")
+    assert r.returncode == 0, r.stderr
+    body = json.loads(r.stdout)
+    assert "frames" not in body and body["total_frames"] == 65
+    with av.open(str(out)) as container:
+        assert sum(1 for _ in container.decode(video=0)) == 65
+    bad = run("analyze", str(media("squat_band_1.mp4")), "--overlay", str(tmp_path / "missing-dir" / "x.mp4"))
+    assert bad.returncode == 73 and "annotated video" in bad.stderr

@@ -3,6 +3,7 @@
 import signal
 import threading
 
+import av
 import pytest
 
 from conftest import media
@@ -35,6 +36,41 @@ def test_a_job_runs_to_done_with_progress_and_the_same_result_as_analyze(client)
     assert job["result"] == direct.json()
     assert job_id in [j["id"] for j in client.get("/jobs").json()["jobs"]]
     assert "result" not in client.get("/jobs").json()["jobs"][0]
+
+
+@pytest.mark.slow
+def test_a_job_with_overlay_serves_the_annotated_video(client, data_dir, tmp_path):
+    clip = media("dance_solo_2.mp4")
+    job_id = submit(client, clip, overlay="true")
+    early = client.get(f"/jobs/{job_id}/overlay.mp4")
+    job = poll_job(client, job_id, finished)
+    assert job["status"] == "done" and job["overlay_url"] == f"/jobs/{job_id}/overlay.mp4"
+    assert "frames" not in job["result"]  # the landmarks drawn were not asked for
+    if early.status_code != 200:  # unless the job was already done when we asked
+        assert early.status_code == 409 and "not ready" in early.json()["error"]
+
+    video = client.get(job["overlay_url"])
+    assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
+    (tmp_path / "overlay.mp4").write_bytes(video.content)
+    with av.open(str(tmp_path / "overlay.mp4")) as container:
+        frames = sum(1 for _ in container.decode(video=0))
+        size = (container.streams.video[0].width, container.streams.video[0].height)
+    assert frames == job["result"]["total_frames"] == 150 and size == (job["result"]["width"], job["result"]["height"])
+    part = client.get(job["overlay_url"], headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.content) == 100  # browsers seek with ranges
+
+    assert client.delete(f"/jobs/{job_id}").status_code == 204
+    assert client.get(f"/jobs/{job_id}/overlay.mp4").status_code == 404
+    assert list((data_dir / "overlays").iterdir()) == []
+
+
+def test_a_job_without_overlay_has_no_annotated_video(client, make_video):
+    r = client.post("/jobs", files={"file": ("a.mp4", make_video().read_bytes())})
+    job = poll_job(client, r.json()["id"], finished)
+    assert job["status"] == "done" and "overlay_url" not in job
+    missing = client.get(f"/jobs/{job['id']}/overlay.mp4")
+    assert missing.status_code == 404 and "overlay=true" in missing.json()["error"]
+    assert client.delete(f"/jobs/{job['id']}").status_code == 204
 
 
 def test_a_bad_video_fails_its_job_with_the_reason(client):
