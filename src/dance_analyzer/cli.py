@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import AnalysisError, CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
+from .errors import AnalysisError, CorruptVideo, EmptyFile, NotAVideo, TimeLimitExceeded, TooLarge, TooLong
 
 # Heavier modules (pydantic settings, the pipeline) are imported inside the commands:
 # worker processes import this module too (it is __main__), and should not pay for them.
@@ -31,6 +31,7 @@ EXIT_CODES: dict[type[AnalysisError], int] = {
     CorruptVideo: 67,
     TooLarge: 68,
     TooLong: 69,
+    TimeLimitExceeded: 69,
 }
 
 
@@ -185,6 +186,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_level=settings.log_level,
+        access_log=False,  # the app logs each request itself (JSON, with its request id)
         # Long uploads and analyses: keep idle connections long enough for slow clients.
         timeout_keep_alive=30,
     )
@@ -208,7 +210,10 @@ def _worker(args: argparse.Namespace) -> int:
     from .workers import AnalysisPool
 
     pool = AnalysisPool(
-        args.workers or settings.workers, poses=load_definitions(settings.poses_file), limits=limits_from(settings)
+        args.workers or settings.workers,
+        poses=load_definitions(settings.poses_file),
+        limits=limits_from(settings),
+        time_limit_s=settings.analysis_time_limit_s,
     )
     try:
         pool.warm_up()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,6 +43,16 @@ class Settings(BaseSettings):
 
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     log_level: str = "info"
+    log_format: Literal["json", "text"] = "json"  # json: one object per line, with the request id
+
+    # An analysis (request or job) still running after this long is stopped and fails:
+    # a pathological file must not hold the workers forever.
+    analysis_time_limit_s: float = Field(900.0, gt=0)
+
+    # Access. With keys set, every API call needs one (X-API-Key or Authorization: Bearer);
+    # comma-separated. CORS is closed unless origins are listed (comma-separated, or *).
+    api_keys: str = ""
+    cors_origins: str = ""
 
     # /analyze answers within the request. When this many analyses are already
     # running, a new one waits up to busy_wait_s for a slot, then gets a 429.
@@ -66,6 +77,14 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def api_key_list(self) -> list[str]:
+        return [key.strip() for key in self.api_keys.split(",") if key.strip()]
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
 
 @lru_cache

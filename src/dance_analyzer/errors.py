@@ -35,6 +35,10 @@ class TooLong(AnalysisError):
     """The video runs longer, or has more frames, than the configured limit."""
 
 
+class TimeLimitExceeded(AnalysisError):
+    """The analysis ran past the configured time limit and was stopped."""
+
+
 class Cancelled(Exception):
     """The caller withdrew the analysis (a job was cancelled, a server is stopping).
 

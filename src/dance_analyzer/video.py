@@ -86,10 +86,21 @@ def _open(path: Path) -> av.container.InputContainer:
         if looks_like_video_container(path):
             raise CorruptVideo("The video file is damaged or truncated and cannot be opened") from exc
         raise NotAVideo("The file is not a video in a supported format") from exc
-    if not container.streams.video:
+    if _is_still_image(container.format.name):
         container.close()
+        raise NotAVideo("The file is a still image, not a video")
+    if not container.streams.video:
+        has_streams = len(list(container.streams)) > 0
+        container.close()
+        if not has_streams and looks_like_video_container(path):  # e.g. an MP4 cut before its index
+            raise CorruptVideo("The video file is damaged or truncated: no stream in it can be read")
         raise NotAVideo("The file contains no video stream")
     return container
+
+
+def _is_still_image(format_name: str) -> bool:
+    """FFmpeg opens single images (PNG, JPEG, ...) as one-frame videos: refuse them as such."""
+    return format_name == "image2" or any(name.endswith("_pipe") for name in format_name.split(","))
 
 
 def _display_rotation(degrees: float | int | None) -> int:

@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import Cancelled, CorruptVideo
+from .errors import Cancelled, CorruptVideo, TimeLimitExceeded
 
 # The pipeline (NumPy, PyAV) is imported where it is used, so that a CLI run can start
 # the worker processes before paying for those imports: see start_workers_early.
@@ -170,16 +170,19 @@ class AnalysisPool:
         poses: PoseSet | None = None,
         limits: Limits | None = None,
         plan_in_worker: bool = True,
+        time_limit_s: float | None = None,
     ) -> None:
         """``plan_in_worker=False`` probes videos in the calling process, which saves a
         round trip and overlaps worker start-up; only for files the caller trusts (the
         CLI's own files), since probing parses the video in this process.
+        ``time_limit_s`` stops any analysis still running after that long.
         """
         from .definitions import load_definitions
         from .video import Limits
 
         self.size = size
         self.plan_in_worker = plan_in_worker
+        self.time_limit_s = time_limit_s
         self.poses = poses or load_definitions()
         self._limits = limits or Limits()
         self._context = _worker_context()
@@ -242,11 +245,13 @@ class AnalysisPool:
         from .pipeline import AnalysisOptions, analyze_tracks, plan_analysis
 
         options = options or AnalysisOptions()
+        deadline = time.monotonic() + self.time_limit_s if self.time_limit_s else None
         with self._lock:
             executor = self._executor
         try:
             if self.plan_in_worker:
-                plan = executor.submit(_plan_in_worker, str(path), self.size, options.sample_fps).result()
+                planning = executor.submit(_plan_in_worker, str(path), self.size, options.sample_fps)
+                plan = planning.result(timeout=self._remaining(deadline))
             else:
                 plan = plan_analysis(path, self.size, options.sample_fps, self._limits)
             token = next(self._tokens)
@@ -265,7 +270,7 @@ class AnalysisPool:
                     executor.submit(_extract_in_worker, str(path), span, plan.info, options.sample_fps, (token, n))
                     for n, span in enumerate(plan.spans)
                 ]
-                self._wait(futures, token, cancel)
+                self._wait(futures, token, cancel, deadline)
                 tracks = [future.result() for future in futures]
             finally:
                 if not all(future.done() for future in futures):  # cancelled, Ctrl-C, a failed span
@@ -276,9 +281,17 @@ class AnalysisPool:
         except BrokenProcessPool:
             self._replace_broken(executor)
             raise CorruptVideo("The video could not be decoded: the decoder stopped unexpectedly") from None
+        except TimeoutError:  # planning ran out of time
+            raise self._too_slow() from None
         if on_progress is not None:  # relayed reports may still be in flight: end on the true count
             on_progress(sum(t.total_frames for t in tracks), plan.expected_frames)
         return analyze_tracks(tracks, self.poses, options)
+
+    def _too_slow(self) -> TimeLimitExceeded:
+        return TimeLimitExceeded(
+            f"The analysis took longer than the limit of {self.time_limit_s:g} s and was stopped; "
+            "try sample_fps or a shorter video"
+        )
 
     def render(self, path: Path, result: dict[str, Any], out: Path) -> int:
         """Draw the analysis onto a copy of the video, in a worker: it decodes untrusted bytes."""
@@ -290,7 +303,16 @@ class AnalysisPool:
             self._replace_broken(executor)
             raise CorruptVideo("The video could not be decoded: the decoder stopped unexpectedly") from None
 
-    def _wait(self, futures: list[Future[LandmarkTrack]], token: int, cancel: threading.Event | None) -> None:
+    def _remaining(self, deadline: float | None) -> float | None:
+        return None if deadline is None else max(deadline - time.monotonic(), 0.0)
+
+    def _wait(
+        self,
+        futures: list[Future[LandmarkTrack]],
+        token: int,
+        cancel: threading.Event | None,
+        deadline: float | None,
+    ) -> None:
         pending: set[Future[LandmarkTrack]] = set(futures)
         while pending:
             done, pending = wait(pending, timeout=PROGRESS_INTERVAL_S, return_when=FIRST_EXCEPTION)
@@ -298,6 +320,8 @@ class AnalysisPool:
                 return  # the caller's result() raises it
             if cancel is not None and cancel.is_set():
                 raise Cancelled("The analysis was cancelled")
+            if deadline is not None and time.monotonic() > deadline:
+                raise self._too_slow()
 
     def _replace_broken(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:

@@ -7,16 +7,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__
 from ..config import Settings, get_settings
 from ..definitions import load_definitions
+from ..jobs.models import JobStatus
 from ..jobs.service import JobService
 from ..jobs.storage import JobFiles
 from ..jobs.store import JobStore
+from ..logs import configure_logging
+from ..metrics import QUEUE_DEPTH
 from ..pipeline import limits_from
 from ..workers import AnalysisPool
 from .errors import install_error_handlers
+from .middleware import RequestMiddleware
 from .routes import analyze, jobs, meta, web
 
 
@@ -46,14 +51,21 @@ def create_job_service(settings: Settings, pool: AnalysisPool) -> JobService:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = AnalysisPool(settings.workers, poses=app.state.poses, limits=limits_from(settings))
+        pool = AnalysisPool(
+            settings.workers,
+            poses=app.state.poses,
+            limits=limits_from(settings),
+            time_limit_s=settings.analysis_time_limit_s,
+        )
         app.state.pool = pool
         app.state.analysis_slots = threading.BoundedSemaphore(settings.max_concurrent_analyses)
         job_service = create_job_service(settings, pool)
         app.state.jobs = job_service
+        QUEUE_DEPTH.set_function(lambda: job_service.store.count(JobStatus.QUEUED))
         pool.warm_up()
         job_service.start()
         try:
@@ -78,4 +90,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meta.router)
     app.include_router(web.router)
     app.mount("/static", web.static_files(), name="static")
+    if settings.cors_origin_list:  # closed unless configured: browsers on other origins get no access
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["X-API-Key", "Authorization", "X-Request-ID"],
+            expose_headers=["Location", "Retry-After", "X-Request-ID"],
+        )
+    # Outermost, so that even CORS preflights and 401s get a request id, a log line and metrics.
+    app.add_middleware(RequestMiddleware, api_keys=settings.api_key_list)
     return app

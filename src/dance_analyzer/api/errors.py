@@ -9,7 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import AnalysisError, CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
+from ..errors import AnalysisError, CorruptVideo, EmptyFile, NotAVideo, TimeLimitExceeded, TooLarge, TooLong
+from ..metrics import ERRORS
 
 log = logging.getLogger("dance_analyzer.api")
 
@@ -18,6 +19,7 @@ STATUS_BY_ERROR: dict[type[AnalysisError], int] = {
     NotAVideo: 415,
     TooLarge: 413,
     TooLong: 413,
+    TimeLimitExceeded: 413,
     CorruptVideo: 422,
 }
 
@@ -48,18 +50,22 @@ def error_response(status_code: int, message: str, headers: dict[str, str] | Non
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AnalysisError)
     async def analysis_error(_: Request, exc: AnalysisError) -> JSONResponse:
+        ERRORS.labels(type(exc).__name__).inc()
         return error_response(STATUS_BY_ERROR.get(type(exc), 422), exc.message)
 
     @app.exception_handler(UploadError)
     async def upload_error(_: Request, exc: UploadError) -> JSONResponse:
+        ERRORS.labels("bad_upload").inc()
         return error_response(exc.status_code, exc.message)
 
     @app.exception_handler(Busy)
     async def busy(_: Request, exc: Busy) -> JSONResponse:
+        ERRORS.labels("busy").inc()
         return error_response(exc.status_code, exc.message, {"Retry-After": str(exc.retry_after_s)})
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        ERRORS.labels("bad_request").inc()
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err.get('loc', ()) if p not in ('query', 'body'))}: {err.get('msg')}"
             for err in exc.errors()
@@ -72,5 +78,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        ERRORS.labels("internal").inc()
         log.exception("unexpected error", exc_info=exc)
         return error_response(500, "Internal server error")

@@ -71,6 +71,7 @@ class _UploadSink:
         self._field = b""
         self._value = b""
         self._writing = False
+        self.file_complete = False  # the file part's closing boundary arrived
 
     # header assembly
     def on_part_begin(self) -> None:
@@ -111,6 +112,8 @@ class _UploadSink:
         self.file.write(data[start:end])
 
     def on_part_end(self) -> None:
+        if self._writing:
+            self.file_complete = True
         self._writing = False
 
     def close(self) -> None:
@@ -162,6 +165,9 @@ async def receive_video_upload(request: Request, *, upload_dir: Path | None, max
 
     if sink.path is None:
         raise UploadError(400, "No file part in the request")
+    if not sink.file_complete:
+        sink.discard()
+        raise UploadError(400, "The multipart body is malformed: it ends in the middle of the file part")
     staged = StagedUpload(path=sink.path, filename=sink.filename or "", size=sink.size)
     if not staged.filename:
         staged.discard()

@@ -16,6 +16,7 @@ import threading
 import time
 
 from ..errors import AnalysisError, Cancelled
+from ..metrics import ERRORS, FRAMES_ANALYSED, IN_PROGRESS
 from ..workers import AnalysisPool
 from .execute import run_job
 from .models import Job, JobStatus
@@ -133,6 +134,7 @@ class LocalJobService(JobService):
                     last_write = now
                     self.store.save(running.evolve(frames_done=done, frames_total=total))
 
+        IN_PROGRESS.inc()
         try:
             overlay_to = self.storage.overlay_path(job_id) if job.overlay else None
             result = run_job(self.pool, path, job.options, overlay_to=overlay_to, on_progress=progress, cancel=cancel)
@@ -143,12 +145,15 @@ class LocalJobService(JobService):
             job = job.failed("The job was cancelled", "Cancelled")  # only saved if the record survives
         except AnalysisError as exc:
             job = job.failed(exc.message, type(exc).__name__)
+            ERRORS.labels(type(exc).__name__).inc()
         except Exception:
             log.exception("job %s: analysis failed", job_id)
             job = job.failed("The analysis failed because of an internal error", INTERNAL)
         else:
             job = job.succeeded({**result, "filename": job.filename})
+            FRAMES_ANALYSED.inc(result["processed_frames"])
         finally:
+            IN_PROGRESS.dec()
             self._running.pop(job_id, None)
             with progress_lock:
                 reporting = False

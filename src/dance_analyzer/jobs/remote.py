@@ -13,6 +13,7 @@ from typing import Any
 from celery import Celery, states
 from celery.result import AsyncResult
 
+from ..metrics import FRAMES_ANALYSED
 from .celery_app import RUNNING, TASK_NAME, cancel_key
 from .models import Job, JobStatus, options_to_dict
 from .service import INTERNAL, BrokerUnavailable, JobService, log
@@ -83,6 +84,7 @@ class CeleryJobService(JobService):
             )
             if "result" in info:
                 updated = job.succeeded({**info["result"], "filename": job.filename})
+                FRAMES_ANALYSED.inc(info["result"].get("processed_frames", 0))
             elif "error" in info:
                 updated = job.failed(str(info["error"]), str(info.get("kind") or INTERNAL))
         elif state == states.FAILURE:

@@ -16,6 +16,19 @@ function colourOf(pose) {
 
 function label(pose) { return pose.replaceAll("_", " "); }
 
+// Servers started with DANCE_API_KEYS want a key on every API call; the page asks once
+// and keeps it in this browser.
+const KEY_STORE = "dance-analyzer-api-key";
+function authHeaders() {
+  const key = localStorage.getItem(KEY_STORE);
+  return key ? { "X-API-Key": key } : {};
+}
+function askForKey() {
+  const key = prompt("This server needs an API key:");
+  if (key) localStorage.setItem(KEY_STORE, key.trim());
+  return Boolean(key);
+}
+
 function showError(message) {
   $("error").textContent = message;
   $("error").hidden = false;
@@ -48,12 +61,14 @@ function upload(file) {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `/jobs?${params}`);
     xhr.responseType = "json";
+    for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) setStatus(`Uploading ${file.name}…`, e.loaded / e.total);
     };
     xhr.onload = () => {
       const body = xhr.response || {};
       if (xhr.status === 202) resolve(body);
+      else if (xhr.status === 401) reject(new Error(askForKey() ? "API key saved: choose the video again" : body.error));
       else if (xhr.status === 429) reject(new Error(`${body.error || "The server is busy"} (try again in ${xhr.getResponseHeader("Retry-After") || "a few"} s)`));
       else reject(new Error(body.error || `Upload failed (${xhr.status})`));
     };
@@ -64,7 +79,7 @@ function upload(file) {
 
 async function follow(statusUrl) {
   for (;;) {
-    const response = await fetch(statusUrl, { cache: "no-store" });
+    const response = await fetch(statusUrl, { cache: "no-store", headers: authHeaders() });
     if (!response.ok) throw new Error(await errorText(response));
     const job = await response.json();
     if (job.status === "done") return job;
@@ -160,10 +175,19 @@ function renderChart(result) {
   }));
 }
 
-function show(job) {
+async function videoSource(url) {
+  // A <video> cannot send headers: with a key, fetch the file and play it from memory.
+  if (!localStorage.getItem(KEY_STORE)) return url;
+  const response = await fetch(url, { headers: authHeaders() });
+  if (!response.ok) throw new Error(await errorText(response));
+  return URL.createObjectURL(await response.blob());
+}
+
+async function show(job) {
   const result = job.result;
   const video = $("video");
-  video.src = job.overlay_url;
+  const source = await videoSource(job.overlay_url);
+  video.src = source;
   renderTimeline(result, video);
   renderNumbers(result);
   renderChart(result);
@@ -171,7 +195,7 @@ function show(job) {
   const stem = (result.filename || "video").replace(/\.[^.]*$/, "");
   $("download-json").href = URL.createObjectURL(json);
   $("download-json").download = `${stem}-poses.json`;
-  $("download-video").href = job.overlay_url;
+  $("download-video").href = source;
   $("download-video").download = `${stem}-annotated.mp4`;
   $("status").hidden = true;
   $("result").hidden = false;
@@ -187,7 +211,7 @@ async function analyse(file) {
   try {
     const created = await upload(file);
     setStatus("Queued…", null);
-    show(await follow(created.status_url));
+    await show(await follow(created.status_url));
   } catch (err) {
     document.body.dataset.state = "error";
     showError(err.message);

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from ...config import Settings
+from ...metrics import FRAMES_ANALYSED, IN_PROGRESS
 from ...pipeline import AnalysisOptions
 from ...workers import AnalysisPool
 from ..deps import get_pool, get_settings
@@ -71,8 +72,11 @@ async def analyze(
         # leak a slot the way a cancelled asyncio wait can.
         if not await run_in_threadpool(slots.acquire, True, settings.busy_wait_s):
             raise Busy("Every worker is busy; try again shortly, or submit the video to /jobs", BUSY_RETRY_AFTER_S)
+        IN_PROGRESS.inc()
         try:
             result = await run_in_threadpool(pool.analyze, upload.path, options)
         finally:
+            IN_PROGRESS.dec()
             slots.release()
+        FRAMES_ANALYSED.inc(result["processed_frames"])
     return {**result, "filename": upload.filename}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 
 from ... import __version__
@@ -28,6 +30,11 @@ async def health(request: Request) -> dict[str, Any]:
         "version": __version__,
         "jobs": {"runner": jobs.runner, "queued": await run_in_threadpool(jobs.store.count, JobStatus.QUEUED)},
     }
+
+
+@router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
+async def metrics() -> PlainTextResponse:
+    return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/poses")

@@ -1,0 +1,105 @@
+"""What every request goes through: a request id, the API key check, a log line and metrics.
+
+Plain ASGI rather than Starlette's BaseHTTPMiddleware, so upload bodies stream through
+untouched (the size limit is enforced while they stream) and nothing is buffered.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..logs import REQUEST_ID
+from ..metrics import ERRORS, REQUEST_SECONDS, REQUESTS
+
+log = logging.getLogger("dance_analyzer.http")
+
+_CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# Open without a key: the page and its files, liveness, and the API's own description.
+PUBLIC_PATHS = ("/health", "/docs", "/redoc", "/openapi.json", "/static/", "/favicon.ico")
+
+
+def _is_public(path: str) -> bool:
+    return path == "/" or any(path == p or (p.endswith("/") and path.startswith(p)) for p in PUBLIC_PATHS)
+
+
+class RequestMiddleware:
+    def __init__(self, app: ASGIApp, *, api_keys: list[str]) -> None:
+        self.app = app
+        self.api_keys = [key.encode() for key in api_keys]
+
+    def _authorized(self, headers: Headers) -> bool:
+        offered = headers.get("x-api-key") or ""
+        auth = headers.get("authorization") or ""
+        if not offered and auth.lower().startswith("bearer "):
+            offered = auth[7:].strip()
+        candidate = offered.encode("utf-8", errors="replace")
+        # Compare against every key, always: the time taken says nothing about which matched.
+        matched = False
+        for key in self.api_keys:
+            matched |= hmac.compare_digest(candidate, key)
+        return matched
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        offered_id = headers.get("x-request-id", "")
+        request_id = offered_id if _CLIENT_REQUEST_ID.match(offered_id) else uuid.uuid4().hex
+        token = REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+            await send(message)
+
+        try:
+            if self.api_keys and not _is_public(scope["path"]) and not self._authorized(headers):
+                ERRORS.labels("unauthorized").inc()
+                response = JSONResponse(
+                    {"error": "A valid API key is required (X-API-Key header or Authorization: Bearer)"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+                await response(scope, receive, send_with_id)
+            else:
+                await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = _route_of(scope)
+            REQUESTS.labels(scope["method"], route, str(status)).inc()
+            REQUEST_SECONDS.labels(route).observe(elapsed)
+            client = scope.get("client")
+            log.info(
+                "%s %s %d",
+                scope["method"],
+                scope["path"],
+                status,
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 1),
+                    "client": client[0] if client else None,
+                },
+            )
+            REQUEST_ID.reset(token)
+
+
+def _route_of(scope: dict[str, Any]) -> str:
+    """The route template (``/jobs/{job_id}``), never the raw path: bounded metric labels."""
+    route = scope.get("route")
+    return getattr(route, "path", None) or "unmatched"

@@ -1,0 +1,65 @@
+"""Every hostile or broken upload, on /analyze and on /jobs: a clear 4xx (or a correct result
+when the file is in fact a valid video), a healthy server afterwards, no file left behind."""
+
+from __future__ import annotations
+
+import pytest
+
+from hostile import CASE_NAMES, Case, corpus
+from processes import finished, poll_job
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory) -> dict[str, Case]:
+    return {case.name: case for case in corpus(tmp_path_factory.mktemp("hostile"))}
+
+
+def send(client, url: str, case: Case):
+    if case.raw is not None:
+        return client.post(url, content=case.raw, headers=case.headers)
+    return client.post(url, files={"file": (case.filename, case.data, case.part_content_type)})
+
+
+def check_error(case: Case, status: int, body: dict) -> None:
+    assert status in case.allowed, (case.name, status, body)
+    if status != 200:
+        assert isinstance(body.get("error"), str) and body["error"], body
+        if case.words:
+            assert any(word in body["error"].lower() for word in case.words), (case.name, body["error"])
+
+
+NAMES = CASE_NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_analyze(client, cases, name):
+    case = cases[name]
+    r = send(client, "/analyze", case)
+    body = r.json()
+    check_error(case, r.status_code, body)
+    if r.status_code == 200:
+        assert body["total_frames"] >= 1 and body["duration_s"] >= 0
+        assert "/" not in body["filename"] and "\\" not in body["filename"] and len(body["filename"]) <= 255
+    assert client.get("/health").json()["status"] == "ok"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_jobs(client, cases, name):
+    """Upload problems are answered at once; video problems fail the job with the same message."""
+    case = cases[name]
+    r = send(client, "/jobs", case)
+    if r.status_code == 202:
+        job = poll_job(client, r.json()["id"], finished, timeout=60)
+        status, body = (200, job["result"]) if job["status"] == "done" else (None, {"error": job["error"]})
+        if status is None:  # the status /analyze gives for the same file
+            status = send(client, "/analyze", case).status_code
+        check_error(case, status, body)
+        assert client.delete(f"/jobs/{job['id']}").status_code == 204
+    else:
+        check_error(case, r.status_code, r.json())
+        assert 400 <= r.status_code < 500
+    assert client.get("/health").json()["status"] == "ok"
+
+
+def test_the_corpus_covers_every_case(cases):
+    assert sorted(cases) == sorted(NAMES)
