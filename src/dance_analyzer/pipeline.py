@@ -163,8 +163,12 @@ def extract_landmarks(
     limits: Limits = Limits(),
     on_progress: ProgressFn | None = None,
     info: VideoInfo | None = None,
+    interrupt: Callable[[], None] | None = None,
 ) -> LandmarkTrack:
     """Run the model over one span of the video (``info``: the probe, if a planner made it).
+
+    ``interrupt`` is called before every frame and stops the extraction by raising, so
+    a withdrawn analysis stops within a frame, warm-up and seeking included.
 
     A span after the first starts the model WARMUP_S early and drops those results:
     in video mode MediaPipe tracks the person from frame to frame and smooths the
@@ -186,6 +190,8 @@ def extract_landmarks(
         path, start_s=warm_start, end_s=span.end_s, sample_fps=sample_fps, max_side=INFERENCE_MAX_SIDE, limits=limits
     )
     for frame in frames:
+        if interrupt is not None:
+            interrupt()
         warming_up = frame.t < span.start_s - 1e-6
         if not warming_up:
             decoded += 1

@@ -109,9 +109,11 @@ def _extract_in_worker(
         now = time.monotonic()
         if now - last >= PROGRESS_INTERVAL_S:
             last = now
-            if token in cancelled[:]:
-                raise Cancelled("The analysis was cancelled")
             progress.put((*report_as, done))
+
+    def interrupt() -> None:
+        if token in cancelled[:]:
+            raise Cancelled("The analysis was cancelled")
 
     track = extract_landmarks(
         Path(path),
@@ -121,6 +123,7 @@ def _extract_in_worker(
         limits=_worker_state["limits"],
         on_progress=report,
         info=info,
+        interrupt=interrupt,
     )
     progress.put((*report_as, track.total_frames))
     return track

@@ -67,7 +67,8 @@ class RequestMiddleware:
             await send(message)
 
         try:
-            if self.api_keys and not _is_public(scope["path"]) and not self._authorized(headers):
+            preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
+            if self.api_keys and not preflight and not _is_public(scope["path"]) and not self._authorized(headers):
                 ERRORS.labels("unauthorized").inc()
                 response = JSONResponse(
                     {"error": "A valid API key is required (X-API-Key header or Authorization: Bearer)"},
