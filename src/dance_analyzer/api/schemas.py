@@ -31,7 +31,7 @@ class AnalysisResult(BaseModel):
     pose_summary: list[PoseCount]
     processed_frames: int
     total_frames: int
-    fps: float | None
+    fps: float | None = Field(None, description="measured average; absent when it cannot be measured")
     width: int
     height: int
     frames_with_person: int

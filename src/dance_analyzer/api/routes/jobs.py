@@ -102,6 +102,7 @@ async def create_job(
     "",
     response_model=JobList,
     response_model_exclude_unset=True,
+    responses={400: {"model": ErrorBody, "description": "A bad query parameter"}},
     summary="Recent jobs, newest first (without their results)",
 )
 async def list_jobs(
