@@ -11,8 +11,13 @@ RUN useradd --create-home --uid 10001 app \
 WORKDIR /app
 
 COPY constraints.txt pyproject.toml README.md ./
+# Dependencies in their own layer (installed through a placeholder package), so editing
+# the source does not reinstall them.
+RUN mkdir -p src/dance_analyzer && touch src/dance_analyzer/__init__.py \
+    && pip install --no-cache-dir -c constraints.txt . \
+    && pip uninstall -y -q dance-analyzer && rm -rf src build
 COPY src ./src
-RUN pip install --no-cache-dir -c constraints.txt . \
+RUN pip install --no-cache-dir --no-deps . \
     && python -c "import dance_analyzer.pose.estimator"
 
 USER app
