@@ -1,4 +1,4 @@
-"""Command line: ``dance-analyzer analyze | serve | worker | poses``.
+"""Command line: ``dance-analyzer analyze | compare | serve | worker | poses``.
 
 A thin shell: it parses arguments, calls the pipeline, prints JSON to stdout and
 keeps everything meant for a person (progress, errors) on stderr so the output can
@@ -16,7 +16,16 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import AnalysisError, CorruptVideo, EmptyFile, NotAVideo, TimeLimitExceeded, TooLarge, TooLong
+from .errors import (
+    AnalysisError,
+    CorruptVideo,
+    EmptyFile,
+    NoPersonFound,
+    NotAVideo,
+    TimeLimitExceeded,
+    TooLarge,
+    TooLong,
+)
 
 # Heavier modules (pydantic settings, the pipeline) are imported inside the commands:
 # worker processes import this module too (it is __main__), and should not pay for them.
@@ -29,6 +38,7 @@ EXIT_CODES: dict[type[AnalysisError], int] = {
     EmptyFile: 65,
     NotAVideo: 66,
     CorruptVideo: 67,
+    NoPersonFound: 67,
     TooLarge: 68,
     TooLong: 69,
     TimeLimitExceeded: 69,
@@ -174,6 +184,58 @@ def _run_analysis(
         return analyze(path, options, estimator=estimator, poses=poses, limits=limits, on_progress=progress)
 
 
+def _compare(args: argparse.Namespace) -> int:
+    """Score an attempt against a reference: both extracted, aligned and compared."""
+    if not args.verbose:
+        silence_native_stderr()
+    from .config import get_settings
+
+    settings = get_settings()
+    paths = [Path(args.reference), Path(args.attempt)]
+    for path in paths:
+        if not path.is_file():
+            print(f"error: no such file: {path}", file=sys.stderr)
+            return 66
+    workers = args.workers or settings.workers
+    if workers > 1:
+        from .workers import start_workers_early
+
+        start_workers_early()
+    from .compare import compare_tracks
+    from .pipeline import AnalysisOptions, extract_landmarks, limits_from
+
+    options = AnalysisOptions(sample_fps=args.sample_fps or settings.sample_fps)
+    limits = limits_from(settings)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        if workers > 1:
+            from .workers import AnalysisPool
+
+            pool = AnalysisPool(workers, limits=limits, plan_in_worker=False)
+            try:
+                tracks = [pool.extract(path, options) for path in paths]
+            finally:
+                pool.close()
+        else:
+            from .pose.estimator import PoseEstimator
+
+            with PoseEstimator() as estimator:
+                tracks = [
+                    extract_landmarks(path, estimator, sample_fps=options.sample_fps, limits=limits) for path in paths
+                ]
+        result = compare_tracks(*tracks, mirror=args.mirror)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except AnalysisError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_CODES.get(type(exc), 1)
+    result["reference"]["filename"], result["attempt"]["filename"] = paths[0].name, paths[1].name
+    json.dump(result, sys.stdout, indent=None if args.compact else 2)
+    sys.stdout.write("\n")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -277,6 +339,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
     p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
     p.set_defaults(run=_analyze)
+
+    p = sub.add_parser("compare", help="score an attempt against a reference dance (JSON on stdout)")
+    p.add_argument("reference")
+    p.add_argument("attempt")
+    p.add_argument("--mirror", action="store_true", help="compare the attempt's left side with the reference's right")
+    p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
+    p.add_argument(
+        "--workers", type=_positive_int, default=None, help="processes to use (default: DANCE_WORKERS or all cores)"
+    )
+    p.add_argument("--compact", action="store_true", help="print JSON on one line")
+    p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
+    p.set_defaults(run=_compare)
 
     p = sub.add_parser("serve", help="run the HTTP server")
     p.add_argument("--host", default=None)

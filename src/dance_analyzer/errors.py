@@ -35,6 +35,10 @@ class TooLong(AnalysisError):
     """The video runs longer, or has more frames, than the configured limit."""
 
 
+class NoPersonFound(AnalysisError):
+    """The analysis needs a dancer (e.g. to compare two videos) and found nobody."""
+
+
 class TimeLimitExceeded(AnalysisError):
     """The analysis ran past the configured time limit and was stopped."""
 

@@ -238,14 +238,27 @@ class AnalysisPool:
         on_progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
     ) -> dict[str, Any]:
-        """Analyse one video on the pool's workers; blocks until the result is ready.
+        """Analyse one video on the pool's workers; blocks until the result is ready."""
+        from .pipeline import AnalysisOptions, classify_track
+
+        options = options or AnalysisOptions()
+        return classify_track(self.extract(path, options, on_progress, cancel), self.poses, options)
+
+    def extract(
+        self,
+        path: Path,
+        options: AnalysisOptions | None = None,
+        on_progress: ProgressFn | None = None,
+        cancel: threading.Event | None = None,
+    ) -> LandmarkTrack:
+        """The landmarks of one video, its spans extracted side by side and stitched.
 
         By default even the cheap planning step (probe and packet scan) runs in a
         worker: it parses untrusted bytes. Setting ``cancel`` stops the workers within
         a fraction of a second and raises :class:`Cancelled`, so a withdrawn job frees
         the cores instead of running to the end for nobody.
         """
-        from .pipeline import AnalysisOptions, analyze_tracks, plan_analysis
+        from .pipeline import AnalysisOptions, join_tracks, plan_analysis
 
         options = options or AnalysisOptions()
         deadline = time.monotonic() + self.time_limit_s if self.time_limit_s else None
@@ -288,7 +301,7 @@ class AnalysisPool:
             raise self._too_slow() from None
         if on_progress is not None:  # relayed reports may still be in flight: end on the true count
             on_progress(sum(t.total_frames for t in tracks), plan.expected_frames)
-        return analyze_tracks(tracks, self.poses, options)
+        return join_tracks(tracks)
 
     def _too_slow(self) -> TimeLimitExceeded:
         return TimeLimitExceeded(

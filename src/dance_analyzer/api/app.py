@@ -22,7 +22,7 @@ from ..pipeline import limits_from
 from ..workers import AnalysisPool
 from .errors import install_error_handlers
 from .middleware import RequestMiddleware
-from .routes import analyze, jobs, meta, web
+from .routes import analyze, compare, jobs, meta, web
 
 
 def create_job_service(settings: Settings, pool: AnalysisPool) -> JobService:
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.poses = load_definitions(settings.poses_file)
     install_error_handlers(app)
     app.include_router(analyze.router)
+    app.include_router(compare.router)
     app.include_router(jobs.router)
     app.include_router(meta.router)
     app.include_router(web.router)

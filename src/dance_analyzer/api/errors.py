@@ -10,7 +10,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from ..errors import AnalysisError, CorruptVideo, EmptyFile, NotAVideo, TimeLimitExceeded, TooLarge, TooLong
+from ..errors import (
+    AnalysisError,
+    CorruptVideo,
+    EmptyFile,
+    NoPersonFound,
+    NotAVideo,
+    TimeLimitExceeded,
+    TooLarge,
+    TooLong,
+)
 from ..metrics import ERRORS
 
 log = logging.getLogger("dance_analyzer.api")
@@ -22,6 +31,7 @@ STATUS_BY_ERROR: dict[type[AnalysisError], int] = {
     TooLong: 413,
     TimeLimitExceeded: 413,
     CorruptVideo: 422,
+    NoPersonFound: 422,
 }
 
 

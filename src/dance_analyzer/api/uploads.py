@@ -55,23 +55,32 @@ def clean_filename(raw: bytes | str | None) -> str:
     return text[:MAX_FILENAME_CHARS]
 
 
-class _UploadSink:
-    """Multipart callbacks: keep the first file part named file/video, skip the rest."""
+class _FilePart:
+    def __init__(self, path: Path, file: IO[bytes], filename: str) -> None:
+        self.path, self.file, self.filename = path, file, filename
+        self.size = 0
+        self.complete = False  # its closing boundary arrived
 
-    def __init__(self, directory: str | None, max_bytes: int) -> None:
+
+class _UploadSink:
+    """Multipart callbacks: stage the first file part of each wanted field, skip the rest.
+
+    ``wanted`` maps a field name to the upload it fills, so aliases share one slot
+    (``file`` and ``video`` both fill ``video``); the total size of all staged files
+    counts against the limit.
+    """
+
+    def __init__(self, directory: str | None, max_bytes: int, wanted: dict[str, str]) -> None:
         self.directory = directory
         self.max_bytes = max_bytes
+        self.wanted = wanted
         self.parts = 0
-        self.file: IO[bytes] | None = None
-        self.path: Path | None = None
-        self.filename: str | None = None
-        self.size = 0
-        self.other_fields: list[str] = []
+        self.files: dict[str, _FilePart] = {}
+        self.total = 0
         self._headers: dict[bytes, bytes] = {}
         self._field = b""
         self._value = b""
-        self._writing = False
-        self.file_complete = False  # the file part's closing boundary arrived
+        self._current: _FilePart | None = None
 
     # header assembly
     def on_part_begin(self) -> None:
@@ -79,7 +88,7 @@ class _UploadSink:
         if self.parts > MAX_PARTS:
             raise UploadError(400, f"Too many parts in the multipart body (at most {MAX_PARTS})")
         self._headers = {}
-        self._writing = False
+        self._current = None
 
     def on_header_field(self, data: bytes, start: int, end: int) -> None:
         self._field += data[start:end]
@@ -94,39 +103,60 @@ class _UploadSink:
     def on_headers_finished(self) -> None:
         _, params = parse_options_header(self._headers.get(b"content-disposition", b""))
         name = params.get(b"name", b"").decode("utf-8", errors="replace")
-        if name in FILE_FIELDS and self.file is None and b"filename" in params:
-            self.filename = clean_filename(params[b"filename"])
+        slot = self.wanted.get(name)
+        if slot is not None and slot not in self.files and b"filename" in params:
             fd, path = tempfile.mkstemp(prefix="upload-", suffix=".video", dir=self.directory)
-            self.path = Path(path)
-            self.file = os.fdopen(fd, "wb")
-            self._writing = True
-        elif name:
-            self.other_fields.append(name)
+            self._current = _FilePart(Path(path), os.fdopen(fd, "wb"), clean_filename(params[b"filename"]))
+            self.files[slot] = self._current
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
-        if not self._writing or self.file is None:
+        if self._current is None:
             return
-        self.size += end - start
-        if self.size > self.max_bytes:
+        self._current.size += end - start
+        self.total += end - start
+        if self.total > self.max_bytes:
             raise UploadError(413, f"The file is over the upload limit of {self.max_bytes // (1024 * 1024)} MB")
-        self.file.write(data[start:end])
+        self._current.file.write(data[start:end])
 
     def on_part_end(self) -> None:
-        if self._writing:
-            self.file_complete = True
-        self._writing = False
+        if self._current is not None:
+            self._current.complete = True
+        self._current = None
 
     def close(self) -> None:
-        if self.file is not None and not self.file.closed:
-            self.file.close()
+        for part in self.files.values():
+            if not part.file.closed:
+                part.file.close()
 
     def discard(self) -> None:
         self.close()
-        if self.path is not None:
-            self.path.unlink(missing_ok=True)
+        for part in self.files.values():
+            part.path.unlink(missing_ok=True)
+
+
+_CALLBACKS = (
+    "on_part_begin",
+    "on_header_field",
+    "on_header_value",
+    "on_header_end",
+    "on_headers_finished",
+    "on_part_data",
+    "on_part_end",
+)
 
 
 async def receive_video_upload(request: Request, *, upload_dir: Path | None, max_bytes: int) -> StagedUpload:
+    """The one video of an /analyze or /jobs request, in the ``file`` or ``video`` field."""
+    staged = await receive_video_uploads(
+        request, upload_dir=upload_dir, max_bytes=max_bytes, wanted={name: "video" for name in FILE_FIELDS}
+    )
+    return staged["video"]
+
+
+async def receive_video_uploads(
+    request: Request, *, upload_dir: Path | None, max_bytes: int, wanted: dict[str, str]
+) -> dict[str, StagedUpload]:
+    """Every wanted upload, staged; a missing, empty or cut-off one is a 400 and stages nothing."""
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     if content_type != b"multipart/form-data" or b"boundary" not in params:
         raise UploadError(400, "No file part in the request")
@@ -134,20 +164,8 @@ async def receive_video_upload(request: Request, *, upload_dir: Path | None, max
     if declared and declared.isdigit() and int(declared) > max_bytes + _ENVELOPE_BYTES:
         raise UploadError(413, f"The file is over the upload limit of {max_bytes // (1024 * 1024)} MB")
 
-    sink = _UploadSink(str(upload_dir) if upload_dir else None, max_bytes)
-    callbacks = {
-        name: getattr(sink, name)
-        for name in (
-            "on_part_begin",
-            "on_header_field",
-            "on_header_value",
-            "on_header_end",
-            "on_headers_finished",
-            "on_part_data",
-            "on_part_end",
-        )
-    }
-    parser = MultipartParser(params[b"boundary"], callbacks)  # type: ignore[arg-type]
+    sink = _UploadSink(str(upload_dir) if upload_dir else None, max_bytes, wanted)
+    parser = MultipartParser(params[b"boundary"], {name: getattr(sink, name) for name in _CALLBACKS})  # type: ignore[arg-type]
     try:
         async for chunk in request.stream():
             parser.write(chunk)
@@ -163,16 +181,22 @@ async def receive_video_upload(request: Request, *, upload_dir: Path | None, max
         raise
     sink.close()
 
-    if sink.path is None:
-        raise UploadError(400, "No file part in the request")
-    if not sink.file_complete:
+    slots = list(dict.fromkeys(wanted.values()))
+    try:
+        for slot in slots:
+            part = sink.files.get(slot)
+            label = "" if slots == ["video"] else f" '{slot}'"
+            if part is None:
+                raise UploadError(400, "No file part in the request" if not label else f"No file part{label}")
+            if not part.complete:
+                raise UploadError(400, "The multipart body is malformed: it ends in the middle of the file part")
+            if not part.filename:
+                raise UploadError(400, f"No file selected: the file part{label} has an empty filename")
+            if part.size == 0:
+                raise UploadError(400, f"The uploaded file{label} is empty")
+    except UploadError:
         sink.discard()
-        raise UploadError(400, "The multipart body is malformed: it ends in the middle of the file part")
-    staged = StagedUpload(path=sink.path, filename=sink.filename or "", size=sink.size)
-    if not staged.filename:
-        staged.discard()
-        raise UploadError(400, "No file selected: the file part has an empty filename")
-    if staged.size == 0:
-        staged.discard()
-        raise UploadError(400, "The uploaded file is empty")
-    return staged
+        raise
+    return {
+        slot: StagedUpload(sink.files[slot].path, sink.files[slot].filename, sink.files[slot].size) for slot in slots
+    }

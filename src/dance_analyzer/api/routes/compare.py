@@ -1,0 +1,73 @@
+"""Compare an attempt with a reference video: both analysed on the pool, then aligned and scored."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from ...compare import compare_tracks
+from ...config import Settings
+from ...pipeline import AnalysisOptions
+from ...workers import AnalysisPool
+from ..deps import get_pool, get_settings
+from ..errors import Busy
+from ..schemas import ERROR_RESPONSES
+from ..uploads import receive_video_uploads
+from .analyze import BUSY_RETRY_AFTER_S
+
+router = APIRouter(tags=["analysis"])
+
+COMPARE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "reference": {"type": "string", "format": "binary", "description": "The choreography"},
+                        "attempt": {"type": "string", "format": "binary", "description": "The dance to score"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/compare",
+    responses=ERROR_RESPONSES,
+    openapi_extra=COMPARE_BODY,
+    summary="Score an attempt against a reference dance, aligned in time",
+)
+async def compare(
+    request: Request,
+    settings: Annotated[Settings, Depends(get_settings)],
+    pool: Annotated[AnalysisPool, Depends(get_pool)],
+    mirror: Annotated[bool, Query(description="Compare the attempt's left with the reference's right")] = False,
+    sample_fps: Annotated[float | None, Query(gt=0, le=240, description="Analyse at most N frames/s")] = None,
+) -> dict[str, Any]:
+    uploads = await receive_video_uploads(
+        request,
+        upload_dir=settings.upload_dir,
+        max_bytes=settings.max_upload_bytes,
+        wanted={"reference": "reference", "attempt": "attempt"},
+    )
+    reference, attempt = uploads["reference"], uploads["attempt"]
+    with reference, attempt:
+        options = AnalysisOptions(sample_fps=sample_fps or settings.sample_fps)
+        slots: threading.BoundedSemaphore = request.app.state.analysis_slots
+        if not await run_in_threadpool(slots.acquire, True, settings.busy_wait_s):
+            raise Busy("Every worker is busy; try again shortly", BUSY_RETRY_AFTER_S)
+        try:
+            ref_track = await run_in_threadpool(pool.extract, reference.path, options)
+            att_track = await run_in_threadpool(pool.extract, attempt.path, options)
+        finally:
+            slots.release()
+        result = await run_in_threadpool(compare_tracks, ref_track, att_track, mirror=mirror)
+    return {**result, "reference": {**result["reference"], "filename": reference.filename},
+            "attempt": {**result["attempt"], "filename": attempt.filename}}  # fmt: skip

@@ -1,0 +1,273 @@
+"""Compare an attempt with a reference: align the two dances in time, then score the difference.
+
+Each frame becomes a vector of angles in degrees: joint angles (elbows, knees, hips,
+shoulders) and the direction of each limb segment against the vertical. Angles do not
+change with the dancer's size, distance or place in the picture, so two people, filmed
+differently, can be compared; and a difference reads as "your left knee was 25° off".
+
+Dynamic time warping aligns the sequences, so a different start time or tempo is not
+counted as a mistake. The alignment is open-ended on one side (subsequence DTW): the
+shorter performance must be matched in full, the longer one may start and end anywhere,
+so an attempt that starts a few seconds into the choreography still lines up.
+
+Mirroring is a choice, not a guess: ``similarity`` compares the sides as filmed (the
+attempt's left arm with the reference's left arm), and ``mirrored_similarity`` swaps
+the attempt's sides, for a dancer who followed a video as if it were a mirror. Both
+are always reported; ``mirror=True`` makes the mirrored comparison the main one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .errors import NoPersonFound
+from .features import angle_between, joint_angle
+from .pipeline import LandmarkTrack
+from .pose.landmarks import Landmark as L
+
+# Sequences are resampled to this rate before alignment: enough for dance moves, and it
+# keeps the cost matrix of a 3-minute routine at 1800 x 1800.
+RATE_HZ = 10.0
+# Mean deviation (degrees) -> score: 100 at 0°, 67 at 10°, 45 at 20°, 20 at 40°.
+SCORE_SCALE_DEG = 25.0
+WORST_WINDOW_S = 1.0
+WORST_COUNT = 3
+UP = np.array([0.0, -1.0, 0.0])
+
+BODY_PARTS: dict[str, tuple[str, ...]] = {
+    "left_arm": ("left_elbow", "left_shoulder", "left_upper_arm_dir", "left_forearm_dir"),
+    "right_arm": ("right_elbow", "right_shoulder", "right_upper_arm_dir", "right_forearm_dir"),
+    "left_leg": ("left_knee", "left_hip", "left_thigh_dir", "left_shin_dir"),
+    "right_leg": ("right_knee", "right_hip", "right_thigh_dir", "right_shin_dir"),
+    "torso": ("torso_dir",),
+}
+GROUPS = {"arms": ("left_arm", "right_arm"), "legs": ("left_leg", "right_leg"), "torso": ("torso",)}
+
+
+def _side_angles(world: np.ndarray, side: str) -> dict[str, np.ndarray]:
+    def p(name: str) -> np.ndarray:
+        return world[:, L[f"{side.upper()}_{name}"]]
+
+    other = "RIGHT" if side == "left" else "LEFT"
+    return {
+        f"{side}_elbow": joint_angle(p("SHOULDER"), p("ELBOW"), p("WRIST")),
+        f"{side}_shoulder": joint_angle(p("ELBOW"), p("SHOULDER"), p("HIP")),
+        f"{side}_knee": joint_angle(p("HIP"), p("KNEE"), p("ANKLE")),
+        f"{side}_hip": joint_angle(world[:, L[f"{other}_HIP"]], p("HIP"), p("KNEE")),
+        f"{side}_upper_arm_dir": angle_between(p("ELBOW") - p("SHOULDER"), UP),
+        f"{side}_forearm_dir": angle_between(p("WRIST") - p("ELBOW"), UP),
+        f"{side}_thigh_dir": angle_between(p("KNEE") - p("HIP"), UP),
+        f"{side}_shin_dir": angle_between(p("ANKLE") - p("KNEE"), UP),
+    }
+
+
+def angle_features(world: np.ndarray) -> dict[str, np.ndarray]:
+    """(T,) angle series in degrees per named feature; NaN where nobody was found."""
+    world = world.astype(np.float64)
+    mid_hip = (world[:, L.LEFT_HIP] + world[:, L.RIGHT_HIP]) / 2
+    mid_shoulder = (world[:, L.LEFT_SHOULDER] + world[:, L.RIGHT_SHOULDER]) / 2
+    return {
+        **_side_angles(world, "left"),
+        **_side_angles(world, "right"),
+        "torso_dir": angle_between(mid_shoulder - mid_hip, UP),
+    }
+
+
+FEATURE_NAMES: tuple[str, ...] = tuple(name for part in BODY_PARTS.values() for name in part)
+
+
+def mirrored(features: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The same dance seen in a mirror: left and right swap."""
+    swap = {"left_": "right_", "right_": "left_"}
+    out = {}
+    for name, values in features.items():
+        prefix = next((p for p in swap if name.startswith(p)), None)
+        out[swap[prefix] + name[len(prefix) :] if prefix else name] = values
+    return out
+
+
+def resample(times: np.ndarray, features: dict[str, np.ndarray], duration_s: float) -> np.ndarray:
+    """(N, F) matrix at RATE_HZ over [0, duration); gaps (no person) are interpolated."""
+    grid = np.arange(0.0, max(duration_s, 1.0 / RATE_HZ), 1.0 / RATE_HZ)
+    columns = []
+    for name in FEATURE_NAMES:
+        values = features[name]
+        ok = ~np.isnan(values)
+        if ok.sum() == 0:
+            columns.append(np.full(grid.shape, np.nan))
+        else:
+            columns.append(np.interp(grid, times[ok], values[ok]))
+    return np.stack(columns, axis=1)
+
+
+def cost_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Mean absolute angle difference (degrees) between every frame of a and every frame of b."""
+    total = np.zeros((len(a), len(b)))
+    counted = np.zeros((len(a), len(b)))
+    for f in range(a.shape[1]):
+        diff = np.abs(a[:, f, None] - b[None, :, f])
+        known = ~np.isnan(diff)
+        total += np.where(known, diff, 0.0)
+        counted += known
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counted > 0, total / np.maximum(counted, 1), 90.0)
+
+
+def subsequence_dtw(cost: np.ndarray) -> tuple[np.ndarray, float]:
+    """Align every row (the shorter sequence) to a stretch of columns; the path and its mean cost.
+
+    Columns may start and end anywhere. Anti-diagonals are computed as vectors, so
+    the recurrence costs O(rows + columns) NumPy operations.
+    """
+    n, m = cost.shape
+    acc = np.full((n, m), np.inf)
+    acc[0] = cost[0]  # free start anywhere in the columns
+    steps = np.zeros((n, m), np.int8)  # 0: diagonal, 1: from above, 2: from the left
+    for d in range(1, n + m - 1):
+        i = np.arange(max(1, d - m + 1), min(n, d + 1))
+        j = d - i
+        if len(i) == 0:
+            continue
+        diag = np.where(j > 0, acc[i - 1, np.maximum(j - 1, 0)], np.inf)
+        up = acc[i - 1, j]
+        left = np.where(j > 0, acc[i, np.maximum(j - 1, 0)], np.inf)
+        choices = np.stack([diag, up, left])
+        best = np.argmin(choices, axis=0)
+        acc[i, j] = cost[i, j] + choices[best, np.arange(len(i))]
+        steps[i, j] = best
+    end = int(np.argmin(acc[-1]))  # free end anywhere in the columns
+    path = [(n - 1, end)]
+    i, j = n - 1, end
+    while i > 0:
+        step = steps[i, j]
+        i, j = (i - 1, j - 1) if step == 0 else (i - 1, j) if step == 1 else (i, j - 1)
+        path.append((i, j))
+    path_arr = np.array(path[::-1])
+    return path_arr, float(cost[path_arr[:, 0], path_arr[:, 1]].mean())
+
+
+def _score(deviation_deg: float) -> float:
+    return round(100.0 * float(np.exp(-deviation_deg / SCORE_SCALE_DEG)), 1)
+
+
+@dataclass
+class Alignment:
+    """attempt_idx[k] is aligned with reference_idx[k] (indices into the resampled grids)."""
+
+    attempt_idx: np.ndarray
+    reference_idx: np.ndarray
+    mean_cost: float
+
+
+def align(attempt: np.ndarray, reference: np.ndarray) -> Alignment:
+    """Subsequence DTW with the shorter performance as the one matched in full."""
+    if len(attempt) <= len(reference):
+        path, cost = subsequence_dtw(cost_matrix(attempt, reference))
+        return Alignment(path[:, 0], path[:, 1], cost)
+    path, cost = subsequence_dtw(cost_matrix(reference, attempt))
+    return Alignment(path[:, 1], path[:, 0], cost)
+
+
+def _deviations(attempt: np.ndarray, reference: np.ndarray, alignment: Alignment) -> np.ndarray:
+    """(K, F) absolute angle differences along the path."""
+    return np.abs(attempt[alignment.attempt_idx] - reference[alignment.reference_idx])
+
+
+def _part_means(deviation: np.ndarray) -> dict[str, float]:
+    index = {name: k for k, name in enumerate(FEATURE_NAMES)}
+    out = {}
+    for part, names in BODY_PARTS.items():
+        columns = deviation[:, [index[n] for n in names]]
+        out[part] = float(np.nanmean(columns)) if np.isfinite(columns).any() else float("nan")
+    return out
+
+
+def _sync_map(alignment: Alignment, step_s: float = 0.5) -> list[list[float]]:
+    attempt_t = alignment.attempt_idx / RATE_HZ
+    reference_t = alignment.reference_idx / RATE_HZ
+    out = []
+    for t in np.arange(attempt_t.min(), attempt_t.max() + 1e-9, step_s):
+        matched = reference_t[np.abs(attempt_t - t) < 0.5 / RATE_HZ]
+        if len(matched):
+            out.append([round(float(t), 2), round(float(np.median(matched)), 2)])
+    return out
+
+
+def _worst_moments(deviation: np.ndarray, alignment: Alignment) -> list[dict[str, Any]]:
+    """The WORST_COUNT non-overlapping 1 s windows of the attempt that deviate most."""
+    attempt_t = alignment.attempt_idx / RATE_HZ
+    reference_t = alignment.reference_idx / RATE_HZ
+    per_step = {part: np.nanmean(deviation[:, _columns(part)], axis=1) for part in BODY_PARTS}
+    overall = np.nanmean(deviation, axis=1)
+    starts = np.arange(attempt_t.min(), max(attempt_t.max() - WORST_WINDOW_S, attempt_t.min()) + 1e-9, 0.1)
+    windows = []
+    for start in starts:
+        inside = (attempt_t >= start) & (attempt_t < start + WORST_WINDOW_S)
+        if inside.any():
+            windows.append((float(np.nanmean(overall[inside])), float(start), inside))
+    windows.sort(key=lambda w: -w[0])
+    chosen: list[dict[str, Any]] = []
+    for mean_dev, start, inside in windows:
+        if len(chosen) == WORST_COUNT:
+            break
+        if any(abs(start - c["attempt_start_s"]) < WORST_WINDOW_S for c in chosen):
+            continue
+        part_devs = {part: float(np.nanmean(values[inside])) for part, values in per_step.items()}
+        part = max(part_devs, key=lambda p: part_devs[p] if np.isfinite(part_devs[p]) else -1)
+        chosen.append(
+            {
+                "attempt_start_s": round(start, 2),
+                "attempt_end_s": round(start + WORST_WINDOW_S, 2),
+                "reference_start_s": round(float(reference_t[inside].min()), 2),
+                "reference_end_s": round(float(reference_t[inside].max()) + 1 / RATE_HZ, 2),
+                "body_part": part,
+                "deviation_deg": round(part_devs[part], 1),
+                "mean_deviation_deg": round(mean_dev, 1),
+            }
+        )
+    return chosen
+
+
+def _columns(part: str) -> list[int]:
+    return [FEATURE_NAMES.index(name) for name in BODY_PARTS[part]]
+
+
+def compare_tracks(reference: LandmarkTrack, attempt: LandmarkTrack, *, mirror: bool = False) -> dict[str, Any]:
+    """The comparison's JSON: scores, per-part scores, the sync map and the worst moments."""
+    ref_features = angle_features(reference.world)
+    att_features = angle_features(attempt.world)
+    ref = resample(reference.times, ref_features, reference.duration_s)
+    as_filmed = resample(attempt.times, att_features, attempt.duration_s)
+    swapped = resample(attempt.times, mirrored(att_features), attempt.duration_s)
+    if np.isnan(ref).all() or np.isnan(as_filmed).all():
+        raise NoPersonFound("No person was found in one of the videos, so there is nothing to compare")
+
+    results = {}
+    for name, att in (("as_filmed", as_filmed), ("mirrored", swapped)):
+        alignment = align(att, ref)
+        deviation = _deviations(att, ref, alignment)
+        results[name] = (att, alignment, deviation, float(np.nanmean(deviation)))
+    att, alignment, deviation, mean_dev = results["mirrored" if mirror else "as_filmed"]
+    parts = _part_means(deviation)
+    attempt_t = alignment.attempt_idx / RATE_HZ
+    reference_t = alignment.reference_idx / RATE_HZ
+    slope = np.polyfit(attempt_t, reference_t, 1)[0] if np.ptp(attempt_t) > 0 else 1.0
+    return {
+        "similarity": _score(mean_dev),  # as filmed, or mirrored with mirror=True
+        "as_filmed_similarity": _score(results["as_filmed"][3]),
+        "mirrored_similarity": _score(results["mirrored"][3]),
+        "mirror": mirror,
+        "mean_deviation_deg": round(mean_dev, 1),
+        "body_parts": {part: {"score": _score(dev), "deviation_deg": round(dev, 1)} for part, dev in parts.items()},
+        "groups": {group: _score(float(np.nanmean([parts[p] for p in members]))) for group, members in GROUPS.items()},
+        "offset_s": round(float(reference_t[0] - attempt_t[0]), 2),
+        "tempo_ratio": round(float(slope), 3),  # reference seconds per attempt second
+        "sync_map": _sync_map(alignment),
+        "worst_moments": _worst_moments(deviation, alignment),
+        "reference": {"duration_s": round(reference.duration_s, 3), "frames": int(len(reference.times))},
+        "attempt": {"duration_s": round(attempt.duration_s, 3), "frames": int(len(attempt.times))},
+        "rate_hz": RATE_HZ,
+    }

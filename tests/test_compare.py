@@ -1,0 +1,122 @@
+"""Comparing dances: DTW on synthetic sequences with a known answer, then real clips and edits of them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from conftest import media
+from dance_analyzer.compare import FEATURE_NAMES, RATE_HZ, align, compare_tracks, subsequence_dtw
+from dance_analyzer.pipeline import extract_landmarks
+from dance_analyzer.pose.estimator import PoseEstimator
+
+
+def sequence(t: np.ndarray) -> np.ndarray:
+    """(N, F) angles: every feature a different smooth movement of the same dance."""
+    return np.stack([90 + 40 * np.sin(2 * np.pi * (0.3 + 0.05 * f) * t + f) for f in range(len(FEATURE_NAMES))], 1)
+
+
+def test_dtw_of_a_sequence_with_itself_is_the_diagonal():
+    seq = sequence(np.arange(0, 5, 1 / RATE_HZ))
+    cost = np.abs(seq[:, None, 0] - seq[None, :, 0])
+    path, mean = subsequence_dtw(cost)
+    assert mean == 0 and (path[:, 0] == path[:, 1]).all() and len(path) == len(seq)
+
+
+def test_a_late_start_is_found_as_an_offset():
+    reference = sequence(np.arange(0, 10, 1 / RATE_HZ))
+    attempt = sequence(np.arange(2, 8, 1 / RATE_HZ))  # starts 2 s into the choreography
+    alignment = align(attempt, reference)
+    assert alignment.mean_cost < 1e-9
+    assert alignment.reference_idx[0] / RATE_HZ == pytest.approx(2.0)
+    assert alignment.attempt_idx[0] == 0 and alignment.attempt_idx[-1] == len(attempt) - 1
+
+
+def test_a_slower_tempo_is_found_as_a_warp():
+    reference = sequence(np.arange(0, 8, 1 / RATE_HZ))
+    attempt = sequence(np.arange(0, 10, 1 / RATE_HZ) * 0.8)  # the same dance, 25% slower
+    alignment = align(attempt, reference)
+    slope = np.polyfit(alignment.attempt_idx, alignment.reference_idx, 1)[0]
+    assert slope == pytest.approx(0.8, abs=0.03)
+    assert alignment.mean_cost < 5.0  # the 10 Hz grids never sample the same instants
+
+
+def test_a_different_dance_costs_more():
+    reference = sequence(np.arange(0, 8, 1 / RATE_HZ))
+    other = 90 + 40 * np.cos(np.arange(0, 8, 1 / RATE_HZ)[:, None] * 1.7 + np.arange(len(FEATURE_NAMES)))
+    assert align(other, reference).mean_cost > 10
+
+
+# ---------------------------------------------------------------- real clips
+
+SAMPLE_FPS = 15
+
+
+def _ffmpeg(source, out, *args):
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg not installed (scripts/test.sh installs it as root)")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(source), *args, "-an", "-c:v", "libx264", str(out)],
+                   check=True)  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="module")
+def tracks(tmp_path_factory):
+    """Landmarks of dance_solo_2 and of edited copies made here with ffmpeg."""
+    tmp = tmp_path_factory.mktemp("compare")
+    original = media("dance_solo_2.mp4")
+    clips = {
+        "original": original,
+        "late": _ffmpeg(original, tmp / "late.mp4", "-ss", "1"),  # starts 1 s into the dance
+        "slow": _ffmpeg(original, tmp / "slow.mp4", "-vf", "setpts=1.25*PTS", "-r", "30"),
+        "mirrored": _ffmpeg(original, tmp / "mirrored.mp4", "-vf", "hflip"),
+        "other": media("taichi_solo_1.mp4"),
+    }
+    with PoseEstimator() as estimator:
+        return {name: extract_landmarks(path, estimator, sample_fps=SAMPLE_FPS) for name, path in clips.items()}
+
+
+@pytest.mark.slow
+def test_a_clip_compared_with_itself_scores_100(tracks):
+    result = compare_tracks(tracks["original"], tracks["original"])
+    assert result["similarity"] == 100.0 and result["offset_s"] == 0 and result["tempo_ratio"] == 1.0
+    assert all(part["score"] == 100.0 for part in result["body_parts"].values())
+
+
+@pytest.mark.slow
+def test_a_late_start_still_scores_high_with_the_right_offset(tracks):
+    result = compare_tracks(tracks["original"], tracks["late"])
+    assert result["similarity"] >= 90
+    assert result["offset_s"] == pytest.approx(1.0, abs=0.2)
+    assert result["sync_map"][0][1] == pytest.approx(1.0, abs=0.2)  # attempt 0 s -> reference 1 s
+
+
+@pytest.mark.slow
+def test_a_slowed_copy_scores_high_with_the_tempo_found(tracks):
+    result = compare_tracks(tracks["original"], tracks["slow"])
+    assert result["similarity"] >= 85
+    assert result["tempo_ratio"] == pytest.approx(0.8, abs=0.05)  # reference seconds per attempt second
+
+
+@pytest.mark.slow
+def test_a_different_dance_scores_clearly_lower_and_says_where(tracks):
+    same = compare_tracks(tracks["original"], tracks["late"])["similarity"]
+    result = compare_tracks(tracks["original"], tracks["other"])
+    assert result["similarity"] <= 75 and same - result["similarity"] >= 20
+    worst = result["worst_moments"]
+    assert 1 <= len(worst) <= 3 and worst[0]["deviation_deg"] >= 15
+    assert worst[0]["body_part"] in result["body_parts"]
+    assert worst[0]["attempt_end_s"] - worst[0]["attempt_start_s"] == pytest.approx(1.0)
+
+
+@pytest.mark.slow
+def test_a_mirrored_copy_matches_when_compared_as_a_mirror(tracks):
+    """As filmed, a mirrored dance is a different dance (left is right); mirror=True undoes it."""
+    as_filmed = compare_tracks(tracks["original"], tracks["mirrored"])
+    assert as_filmed["mirrored_similarity"] >= as_filmed["as_filmed_similarity"] + 8
+    assert as_filmed["similarity"] == as_filmed["as_filmed_similarity"]
+    mirrored = compare_tracks(tracks["original"], tracks["mirrored"], mirror=True)
+    assert mirrored["similarity"] == as_filmed["mirrored_similarity"] >= 75
