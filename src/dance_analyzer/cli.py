@@ -120,6 +120,7 @@ def _analyze(args: argparse.Namespace) -> int:
     options = AnalysisOptions(
         sample_fps=args.sample_fps or settings.sample_fps,
         include_frames=args.detail == "frames" or args.overlay is not None,  # the overlay draws the landmarks
+        rhythm=args.rhythm,
         min_segment_s=settings.min_segment_s,
     )
     progress = ProgressBar(path.name, enabled=not args.quiet and sys.stderr.isatty() or args.progress)
@@ -333,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers", type=_positive_int, default=None, help="processes to use (default: DANCE_WORKERS or all cores)"
     )
+    p.add_argument("--rhythm", action="store_true", help="find the music's beats and score the timing")
     p.add_argument("--overlay", metavar="OUT.mp4", default=None, help="also write the annotated video (H.264 MP4)")
     p.add_argument("--compact", action="store_true", help="print JSON on one line")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")

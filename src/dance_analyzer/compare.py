@@ -19,14 +19,16 @@ are always reported; ``mirror=True`` makes the mirrored comparison the main one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import NoPersonFound
 from .features import angle_between, joint_angle
-from .pipeline import LandmarkTrack
 from .pose.landmarks import Landmark as L
+
+if TYPE_CHECKING:
+    from .pipeline import LandmarkTrack
 
 # Sequences are resampled to this rate before alignment: enough for dance moves, and it
 # keeps the cost matrix of a 3-minute routine at 1800 x 1800.

@@ -16,6 +16,7 @@ import numpy as np
 from .classify import hold_filter, label_frames, primary_pose, smooth_primary
 from .definitions import PoseSet, load_definitions
 from .features import compute_features
+from .movement import movement_report
 from .pose.landmarks import NUM_LANDMARKS
 from .summary import frame_details, pose_summary, segments
 from .video import Limits, VideoInfo, index_packets, iter_frames, probe
@@ -48,6 +49,7 @@ class AnalysisOptions:
     sample_fps: float | None = None
     include_frames: bool = False
     min_segment_s: float = 0.2
+    rhythm: bool = False  # also decode the audio and line the movement up with its beats
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,7 @@ def classify_track(track: LandmarkTrack, poses: PoseSet, options: AnalysisOption
     }
     if options.include_frames:
         result["frames"] = frame_details(track.indices, track.times, labels, track.image, poses)
+    result["movement"], _ = movement_report(track)
     return result
 
 
@@ -271,4 +274,15 @@ def analyze(
 ) -> dict[str, Any]:
     """Analyse one video file and return the result JSON (without the filename)."""
     track = extract_landmarks(path, estimator, sample_fps=options.sample_fps, limits=limits, on_progress=on_progress)
-    return classify_track(track, poses or load_definitions(), options)
+    result = classify_track(track, poses or load_definitions(), options)
+    if options.rhythm:
+        result["rhythm"] = rhythm_of(path, track)
+    return result
+
+
+def rhythm_of(path: Path, track: LandmarkTrack) -> dict[str, Any]:
+    """The ``rhythm`` section: beats from the audio, movement accents against them."""
+    from .rhythm import rhythm_report
+
+    movement, (grid, energy) = movement_report(track)
+    return rhythm_report(path, grid, energy, movement["tempo"])

@@ -129,6 +129,12 @@ def _extract_in_worker(
     return track
 
 
+def _rhythm_in_worker(path: str, track: LandmarkTrack) -> dict[str, Any]:
+    from .pipeline import rhythm_of
+
+    return rhythm_of(Path(path), track)
+
+
 def _render_in_worker(path: str, result: dict[str, Any], out: str) -> int:
     from .render import render_overlay
 
@@ -242,7 +248,11 @@ class AnalysisPool:
         from .pipeline import AnalysisOptions, classify_track
 
         options = options or AnalysisOptions()
-        return classify_track(self.extract(path, options, on_progress, cancel), self.poses, options)
+        track = self.extract(path, options, on_progress, cancel)
+        result = classify_track(track, self.poses, options)
+        if options.rhythm:  # the audio is untrusted input too: decoded in a worker
+            result["rhythm"] = self._run_in_worker(_rhythm_in_worker, str(path), track)
+        return result
 
     def extract(
         self,
@@ -311,10 +321,13 @@ class AnalysisPool:
 
     def render(self, path: Path, result: dict[str, Any], out: Path) -> int:
         """Draw the analysis onto a copy of the video, in a worker: it decodes untrusted bytes."""
+        return self._run_in_worker(_render_in_worker, str(path), result, str(out))
+
+    def _run_in_worker(self, fn: Callable[..., Any], *args: Any) -> Any:
         with self._lock:
             executor = self._executor
         try:
-            return executor.submit(_render_in_worker, str(path), result, str(out)).result()
+            return executor.submit(fn, *args).result()
         except BrokenProcessPool:
             self._replace_broken(executor)
             raise CorruptVideo("The video could not be decoded: the decoder stopped unexpectedly") from None

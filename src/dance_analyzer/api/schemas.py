@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -37,6 +39,10 @@ class AnalysisResult(BaseModel):
     frames_with_person: int
     filename: str
     segments: list[Segment]
+    movement: dict[str, Any] | None = Field(
+        None, description="energy per second, range of motion, symmetry, jerk, jumps, movement tempo"
+    )
+    rhythm: dict[str, Any] | None = Field(None, description="with rhythm=true: audio beats and on-beat score")
     frames: list[FrameResult] | None = None
 
 

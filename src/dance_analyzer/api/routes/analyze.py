@@ -41,11 +41,17 @@ Detail = Annotated[Literal["summary", "frames"], Query(description="'frames' add
 SampleFps = Annotated[float | None, Query(gt=0, le=240, description="Analyse at most N frames per second")]
 
 
-def analysis_options(settings: Settings, detail: str, sample_fps: float | None) -> AnalysisOptions:
+Rhythm = Annotated[bool, Query(description="Also find the music's beats and score the timing")]
+
+
+def analysis_options(
+    settings: Settings, detail: str, sample_fps: float | None, rhythm: bool = False
+) -> AnalysisOptions:
     return AnalysisOptions(
         sample_fps=sample_fps or settings.sample_fps,
         include_frames=detail == "frames",
         min_segment_s=settings.min_segment_s,
+        rhythm=rhythm,
     )
 
 
@@ -63,10 +69,11 @@ async def analyze(
     pool: Annotated[AnalysisPool, Depends(get_pool)],
     detail: Detail = "summary",
     sample_fps: SampleFps = None,
+    rhythm: Rhythm = False,
 ) -> dict[str, Any]:
     upload = await receive_video_upload(request, upload_dir=settings.upload_dir, max_bytes=settings.max_upload_bytes)
     with upload:
-        options = analysis_options(settings, detail, sample_fps)
+        options = analysis_options(settings, detail, sample_fps, rhythm)
         slots: threading.BoundedSemaphore = request.app.state.analysis_slots
         # Waiting happens on a worker thread: a blocking wait with a timeout cannot
         # leak a slot the way a cancelled asyncio wait can.

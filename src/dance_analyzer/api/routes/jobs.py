@@ -18,7 +18,7 @@ from ..deps import get_jobs, get_settings
 from ..errors import Busy
 from ..schemas import ERROR_RESPONSES, ErrorBody, JobCreated, JobList, JobView
 from ..uploads import receive_video_upload
-from .analyze import UPLOAD_BODY, Detail, SampleFps, analysis_options
+from .analyze import UPLOAD_BODY, Detail, Rhythm, SampleFps, analysis_options
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
@@ -79,6 +79,7 @@ async def create_job(
     jobs: Annotated[JobService, Depends(get_jobs)],
     detail: Detail = "summary",
     sample_fps: SampleFps = None,
+    rhythm: Rhythm = False,
     overlay: Annotated[bool, Query(description="Also render the annotated video (overlay_url)")] = False,
 ) -> dict[str, Any]:
     full = Busy("The job queue is full; try again later", QUEUE_FULL_RETRY_AFTER_S)
@@ -86,7 +87,7 @@ async def create_job(
         raise full
     upload = await receive_video_upload(request, upload_dir=jobs.storage.uploads, max_bytes=settings.max_upload_bytes)
     with upload:  # deletes the staged file unless the job took it
-        job = Job.new(upload.filename, analysis_options(settings, detail, sample_fps), overlay=overlay)
+        job = Job.new(upload.filename, analysis_options(settings, detail, sample_fps, rhythm), overlay=overlay)
         try:
             await run_in_threadpool(jobs.submit, job, upload.path)
         except QueueFull:

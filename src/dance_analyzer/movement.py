@@ -1,0 +1,212 @@
+"""How the dancer moves: energy over time, range of motion, symmetry, smoothness, jumps, tempo.
+
+Computed from the landmarks the analysis already has, vectorised over frames.
+Distances are in torso lengths (shoulders to hips) of the picture, so a dancer far
+from the camera moves as much as one close to it; angles come from the world
+landmarks (see :mod:`compare`). Times are the video's own, so sampled analyses
+(``sample_fps``) give the same answers at a coarser grain.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .compare import angle_features
+from .pose.landmarks import Landmark as L
+
+if TYPE_CHECKING:
+    from .pipeline import LandmarkTrack
+
+# Joints whose speed makes up the motion energy.
+ENERGY_JOINTS = [
+    L.LEFT_WRIST, L.RIGHT_WRIST, L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_SHOULDER, L.RIGHT_SHOULDER,
+    L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE,
+]  # fmt: skip
+LIMB_ENDS = {
+    "left_hand": L.LEFT_WRIST,
+    "right_hand": L.RIGHT_WRIST,
+    "left_foot": L.LEFT_ANKLE,
+    "right_foot": L.RIGHT_ANKLE,
+}
+ROM_FEATURES = {
+    "left_arm": ("left_elbow", "left_shoulder"),
+    "right_arm": ("right_elbow", "right_shoulder"),
+    "left_leg": ("left_knee", "left_hip"),
+    "right_leg": ("right_knee", "right_hip"),
+}
+GRID_HZ = 30.0  # signals are resampled to this rate for derivatives and tempo
+JUMP_MIN_RISE = 0.25  # torso lengths above the standing hip height
+JUMP_MAX_S = 1.5
+TEMPO_RANGE_S = (0.25, 2.0)  # 30 to 240 beats per minute
+
+
+def body_points(track: LandmarkTrack) -> np.ndarray:
+    """(T, 33, 2) landmark positions in torso lengths, y up; NaN where nobody was found."""
+    aspect = track.info.width / track.info.height if track.info.height else 1.0
+    xy = track.image[..., :2].astype(np.float64) * np.array([aspect, -1.0])
+    shoulders = (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER]) / 2
+    hips = (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / 2
+    torso = np.nanmedian(np.linalg.norm(shoulders - hips, axis=-1)) if np.isfinite(shoulders).any() else np.nan
+    return xy / torso if torso and np.isfinite(torso) and torso > 1e-6 else xy * np.nan
+
+
+def resample(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values (T, ...) on a uniform GRID_HZ grid over the analysed time; gaps interpolated."""
+    if len(times) < 2:
+        return times, values
+    grid = np.arange(times[0], times[-1] + 1e-9, 1.0 / GRID_HZ)
+    flat = values.reshape(len(times), -1)
+    out = np.full((len(grid), flat.shape[1]), np.nan)
+    for k in range(flat.shape[1]):
+        ok = np.isfinite(flat[:, k])
+        if ok.sum() >= 2:
+            out[:, k] = np.interp(grid, times[ok], flat[ok, k])
+    return grid, out.reshape((len(grid), *values.shape[1:]))
+
+
+def _smooth(values: np.ndarray, width: int = 5) -> np.ndarray:
+    """Moving average along time: differentiation amplifies the landmarks' jitter."""
+    if len(values) < width:
+        return values
+    kernel = np.ones(width) / width
+    half = width // 2
+
+    def smooth(v: np.ndarray) -> np.ndarray:  # edges padded with their own values, not zeros
+        return np.convolve(np.pad(v, (half, width - 1 - half), mode="edge"), kernel, mode="valid")
+
+    return np.apply_along_axis(smooth, 0, values)
+
+
+def energy_signal(grid: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Mean speed of the main joints, torso lengths per second, per grid step."""
+    if len(grid) < 2:
+        return np.zeros(len(grid))
+    velocity = np.gradient(_smooth(points[:, ENERGY_JOINTS]), 1.0 / GRID_HZ, axis=0)
+    return np.nanmean(np.linalg.norm(velocity, axis=-1), axis=1)
+
+
+def energy_per_second(grid: np.ndarray, energy: np.ndarray) -> list[dict[str, float]]:
+    out = []
+    for second in range(int(np.floor(grid[0])), int(np.ceil(grid[-1])) if len(grid) else 0):
+        inside = (grid >= second) & (grid < second + 1)
+        if inside.any() and np.isfinite(energy[inside]).any():
+            out.append({"t": float(second), "energy": round(float(np.nanmean(energy[inside])), 3)})
+    return out
+
+
+def range_of_motion(world: np.ndarray) -> dict[str, dict[str, float]]:
+    """Per limb, the span of each joint angle (5th to 95th percentile, degrees)."""
+    angles = angle_features(world)
+    out: dict[str, dict[str, float]] = {}
+    for part, names in ROM_FEATURES.items():
+        out[part] = {}
+        for name in names:
+            values = angles[name][np.isfinite(angles[name])]
+            joint = name.split("_", 1)[1]
+            out[part][joint] = (
+                round(float(np.percentile(values, 95) - np.percentile(values, 5)), 1) if len(values) else 0.0
+            )
+    return out
+
+
+def symmetry(rom: dict[str, dict[str, float]]) -> dict[str, float]:
+    """100 when left and right limbs move through the same ranges, lower as they differ."""
+    out = {}
+    for limb in ("arm", "leg"):
+        left, right = rom[f"left_{limb}"], rom[f"right_{limb}"]
+        diffs = [abs(left[j] - right[j]) for j in left]
+        sizes = [max(left[j], right[j]) for j in left]
+        total = sum(sizes)
+        out[f"{limb}s"] = round(100.0 * (1 - sum(diffs) / total), 1) if total > 1e-6 else 100.0
+    return out
+
+
+def jerk(grid: np.ndarray, points: np.ndarray) -> dict[str, float]:
+    """Median magnitude of the third derivative of each hand and foot (torso lengths / s^3).
+
+    Lower is smoother: a flowing movement changes its acceleration gently.
+    """
+    out = {}
+    for name, joint in LIMB_ENDS.items():
+        if len(grid) < 8:
+            out[name] = 0.0
+            continue
+        p = _smooth(points[:, joint], 7)
+        third = np.gradient(np.gradient(np.gradient(p, 1 / GRID_HZ, axis=0), 1 / GRID_HZ, axis=0), 1 / GRID_HZ, axis=0)
+        magnitude = np.linalg.norm(third, axis=-1)
+        out[name] = round(float(np.nanmedian(magnitude)), 1) if np.isfinite(magnitude).any() else 0.0
+    return out
+
+
+def jumps(grid: np.ndarray, points: np.ndarray) -> list[dict[str, float]]:
+    """Flights of the hips: rising JUMP_MIN_RISE above the standing height and back down."""
+    if len(grid) < 3:
+        return []
+    hip = (points[:, L.LEFT_HIP, 1] + points[:, L.RIGHT_HIP, 1]) / 2
+    window = int(2 * GRID_HZ)  # the standing height: a running median over 4 s
+    padded = np.pad(hip, window, mode="edge")
+    baseline = np.array([np.nanmedian(padded[i : i + 2 * window + 1]) for i in range(len(hip))])
+    rise = hip - baseline
+    airborne = np.nan_to_num(rise, nan=0.0) > JUMP_MIN_RISE
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], airborne.astype(int), [0]])))
+    out = []
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        duration = grid[end - 1] - grid[start] + 1 / GRID_HZ
+        if duration <= JUMP_MAX_S:
+            out.append(
+                {
+                    "start_s": round(float(grid[start]), 2),
+                    "end_s": round(float(grid[end - 1] + 1 / GRID_HZ), 2),
+                    "height": round(float(np.nanmax(rise[start:end])), 2),  # torso lengths
+                }
+            )
+    return out
+
+
+def movement_tempo(energy: np.ndarray) -> dict[str, float] | None:
+    """The dominant period of the motion energy, by autocorrelation, as beats per minute."""
+    signal = np.nan_to_num(energy - np.nanmean(energy)) if len(energy) else energy
+    lo, hi = (int(TEMPO_RANGE_S[0] * GRID_HZ), int(TEMPO_RANGE_S[1] * GRID_HZ))
+    if len(signal) < 2 * hi or not np.any(signal):
+        return None
+    ac = np.correlate(signal, signal, mode="full")[len(signal) - 1 :]
+    ac = ac / ac[0]
+    lags = np.arange(lo, hi + 1)
+    peaks = [lag for lag in lags if ac[lag] >= ac[lag - 1] and ac[lag] >= ac[lag + 1]]
+    if not peaks:
+        return None
+    best = max(peaks, key=lambda lag: ac[lag])
+    # Refine the peak between grid steps (parabola through three points).
+    a, b, c = ac[best - 1], ac[best], ac[best + 1]
+    shift = 0.5 * (a - c) / (a - 2 * b + c) if (a - 2 * b + c) != 0 else 0.0
+    period = (best + shift) / GRID_HZ
+    return {"bpm": round(60.0 / period, 1), "confidence": round(float(b), 2)}
+
+
+def accents(grid: np.ndarray, energy: np.ndarray) -> np.ndarray:
+    """Times of movement accents: local peaks of the motion energy above its median."""
+    if len(energy) < 3:
+        return np.array([])
+    e = np.nan_to_num(_smooth(energy, 3))
+    peak = (e[1:-1] > e[:-2]) & (e[1:-1] >= e[2:]) & (e[1:-1] > np.median(e))
+    return grid[1:-1][peak]
+
+
+def movement_report(track: LandmarkTrack) -> tuple[dict[str, Any], tuple[np.ndarray, np.ndarray]]:
+    """The ``movement`` section of a result, and the (grid, energy) signal rhythm needs."""
+    points = body_points(track)
+    grid, uniform = resample(track.times, points)
+    energy = energy_signal(grid, uniform)
+    rom = range_of_motion(track.world)
+    report = {
+        "energy_per_second": energy_per_second(grid, energy),
+        "mean_energy": round(float(np.nanmean(energy)), 3) if np.isfinite(energy).any() else 0.0,
+        "range_of_motion_deg": rom,
+        "symmetry": symmetry(rom),
+        "jerk": jerk(grid, uniform),
+        "jumps": jumps(grid, uniform),
+        "tempo": movement_tempo(energy),
+    }
+    return report, (grid, energy)

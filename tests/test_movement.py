@@ -1,0 +1,128 @@
+"""Movement quality and rhythm on synthetic skeletons and generated audio with known answers."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import av
+import numpy as np
+import pytest
+
+from dance_analyzer.movement import movement_report
+from dance_analyzer.pipeline import LandmarkTrack
+from dance_analyzer.rhythm import alignment, beat_times, load_audio, rhythm_report
+from dance_analyzer.video import VideoInfo
+from skeletons import Arm, skeleton
+
+FPS = 30.0
+
+
+def track(poses: list[tuple[np.ndarray, np.ndarray]], lift: np.ndarray | None = None) -> LandmarkTrack:
+    """A track of skeleton frames at 30 fps; ``lift`` raises the whole body in the picture."""
+    image = np.stack([p[0] for p in poses]).astype(np.float32)
+    world = np.stack([p[1] for p in poses]).astype(np.float32)
+    if lift is not None:
+        image[:, :, 1] -= lift[:, None]
+    n = len(poses)
+    info = VideoInfo(width=1000, height=1000, fps=FPS, duration_s=n / FPS, frame_count=n, rotation=0, codec="h264")
+    return LandmarkTrack(info, n, n / FPS, np.arange(n), np.arange(n) / FPS, image, world)
+
+
+def waving(seconds: float, period: float, *, left: bool = True, right: bool = False, jitter: float = 0.0):
+    rng = np.random.default_rng(0)
+    t = np.arange(0, seconds, 1 / FPS)
+    poses = []
+    for ti in t:
+        angle = 60 + 50 * np.sin(2 * np.pi * ti / period)
+        arm = Arm(upper=angle, fore=angle)
+        poses.append(skeleton(left_arm=arm if left else Arm(), right_arm=arm if right else Arm()))
+    if jitter:
+        poses = [(img + rng.normal(0, jitter, img.shape).astype(np.float32) * [1, 1, 0, 0], w) for img, w in poses]
+    return poses
+
+
+def test_movement_tempo_is_the_period_of_the_accents():
+    # An arm swinging once a second moves fastest twice a second: 120 accents a minute.
+    report, _ = movement_report(track(waving(12, 1.0)))
+    assert report["tempo"]["bpm"] == pytest.approx(120, abs=5)
+    slower, _ = movement_report(track(waving(12, 1.6)))
+    assert slower["tempo"]["bpm"] == pytest.approx(75, abs=5)
+
+
+def test_range_of_motion_and_symmetry():
+    one_arm, _ = movement_report(track(waving(6, 1.0)))
+    rom = one_arm["range_of_motion_deg"]
+    assert rom["left_arm"]["shoulder"] == pytest.approx(100, abs=12)  # 10 to 110 degrees
+    assert rom["right_arm"]["shoulder"] < 5
+    assert one_arm["symmetry"]["arms"] < 20 and one_arm["symmetry"]["legs"] == 100.0
+    both, _ = movement_report(track(waving(6, 1.0, right=True)))
+    assert both["symmetry"]["arms"] > 95
+
+
+def test_jerky_movement_has_more_jerk_than_smooth_movement():
+    smooth, _ = movement_report(track(waving(6, 3.0)))
+    jerky, _ = movement_report(track(waving(6, 3.0, jitter=0.01)))
+    assert jerky["jerk"]["left_hand"] > 3 * smooth["jerk"]["left_hand"]
+
+
+def test_jumps_are_found_from_the_hip_trajectory():
+    poses = [skeleton() for _ in range(int(10 * FPS))]
+    lift = np.zeros(len(poses))
+    t = np.arange(len(poses)) / FPS
+    for start in (3.0, 7.0):  # two 0.4 s jumps, half a torso high
+        flight = (t >= start) & (t < start + 0.4)
+        lift[flight] = 0.1 * np.sin(np.pi * (t[flight] - start) / 0.4)
+    report, _ = movement_report(track(poses, lift))
+    assert [round(j["start_s"]) for j in report["jumps"]] == [3, 7]
+    assert all(0.25 < j["height"] <= 0.55 and j["end_s"] - j["start_s"] < 0.5 for j in report["jumps"])
+    still, _ = movement_report(track(poses))
+    assert still["jumps"] == [] and still["mean_energy"] < 0.01
+
+
+def test_accents_on_the_beat_score_high_and_off_beat_low():
+    beats = np.arange(0, 10, 0.5)
+    on = alignment(beats[1:-1] + 0.03, beats)
+    assert on["on_beat_score"] == 100.0 and on["mean_offset_ms"] == pytest.approx(30, abs=1)
+    off = alignment(beats[1:-1] + 0.25, beats)
+    assert off["on_beat_score"] == 0.0
+
+
+def click_video(path, bpm: float, seconds: float = 8.0):
+    """A video with grey frames and a click track at ``bpm``."""
+    rate = 22050
+    samples = np.zeros(int(seconds * rate), np.float32)
+    click = (np.sin(2 * np.pi * 1500 * np.arange(int(0.02 * rate)) / rate) * np.hanning(int(0.02 * rate))).astype(
+        np.float32
+    )
+    for beat in np.arange(0.5, seconds - 0.1, 60.0 / bpm):
+        start = int(beat * rate)
+        samples[start : start + len(click)] += 0.8 * click
+    with av.open(str(path), "w") as container:
+        video = container.add_stream("libx264", rate=10)
+        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+        audio = container.add_stream("aac", rate=rate)
+        for _ in range(int(seconds * 10)):
+            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 120, np.uint8), format="rgb24")
+            container.mux(video.encode(frame))
+        chunk = 1024
+        for k in range(0, len(samples) - chunk, chunk):
+            frame = av.AudioFrame.from_ndarray(samples[None, k : k + chunk], format="fltp", layout="mono")
+            frame.sample_rate, frame.pts, frame.time_base = rate, k, Fraction(1, rate)
+            container.mux(audio.encode(frame))
+        container.mux(video.encode())
+        container.mux(audio.encode())
+    return path
+
+
+@pytest.mark.parametrize("bpm", [100, 128])
+def test_beats_of_a_click_track_at_a_known_tempo(tmp_path, bpm):
+    samples = load_audio(click_video(tmp_path / "clicks.mp4", bpm))
+    assert samples is not None and len(samples) > 6 * 22050
+    tempo, beats = beat_times(samples)
+    assert tempo == pytest.approx(bpm, rel=0.04)
+    assert np.median(np.diff(beats)) == pytest.approx(60 / bpm, rel=0.04)
+
+
+def test_no_audio_reports_movement_tempo_only(make_video):
+    report = rhythm_report(make_video(), np.arange(0, 1, 1 / 30), np.zeros(30), {"bpm": 90.0, "confidence": 0.5})
+    assert report == {"audio": False, "movement_tempo_bpm": 90.0}
