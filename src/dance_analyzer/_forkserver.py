@@ -7,7 +7,12 @@ pool stops, and the forkserver exits by itself once the parent is gone. Workers
 forked from it inherit the same dispositions.
 """
 
+import os
 import signal
 
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
 signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+# Still images (learning a pose from a photo) are decoded with OpenCV, which reads this
+# limit once: a small file declaring a huge picture must not allocate gigabytes.
+os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(4096 * 4096))

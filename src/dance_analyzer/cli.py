@@ -280,6 +280,9 @@ def _worker(args: argparse.Namespace) -> int:
     )
     try:
         pool.warm_up()
+        from .pose_library import PoseLibrary
+
+        pool.pose_source = PoseLibrary(settings.poses_file, settings.data_dir).current  # custom poses too
         install_runtime(WorkerRuntime(settings, pool))
         argv = ["worker", "--pool=threads", "--concurrency=1", f"--loglevel={settings.log_level.upper()}"]
         if args.name:

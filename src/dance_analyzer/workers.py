@@ -135,6 +135,12 @@ def _rhythm_in_worker(path: str, track: LandmarkTrack) -> dict[str, Any]:
     return rhythm_of(Path(path), track)
 
 
+def _example_in_worker(path: str, time_s: float | None) -> tuple[Any, Any]:
+    from .learn import example_landmarks
+
+    return example_landmarks(Path(path), time_s, _worker_state["estimator"], _worker_state["limits"])
+
+
 def _render_in_worker(path: str, result: dict[str, Any], out: str) -> int:
     from .render import render_overlay
 
@@ -193,6 +199,8 @@ class AnalysisPool:
         self.plan_in_worker = plan_in_worker
         self.time_limit_s = time_limit_s
         self.poses = poses or load_definitions()
+        # When set, called for the pose set at each analysis (custom poses can change).
+        self.pose_source: Callable[[], PoseSet] | None = None
         self._limits = limits or Limits()
         self._context = _worker_context()
         self._lock = threading.Lock()
@@ -249,7 +257,7 @@ class AnalysisPool:
 
         options = options or AnalysisOptions()
         track = self.extract(path, options, on_progress, cancel)
-        result = classify_track(track, self.poses, options)
+        result = classify_track(track, self.pose_source() if self.pose_source else self.poses, options)
         if options.rhythm:  # the audio is untrusted input too: decoded in a worker
             result["rhythm"] = self._run_in_worker(_rhythm_in_worker, str(path), track)
         return result
@@ -322,6 +330,10 @@ class AnalysisPool:
     def render(self, path: Path, result: dict[str, Any], out: Path) -> int:
         """Draw the analysis onto a copy of the video, in a worker: it decodes untrusted bytes."""
         return self._run_in_worker(_render_in_worker, str(path), result, str(out))
+
+    def example_landmarks(self, path: Path, time_s: float | None = None) -> tuple[Any, Any]:
+        """Landmarks of a still image or of one video frame, found in a worker."""
+        return self._run_in_worker(_example_in_worker, str(path), time_s)
 
     def _run_in_worker(self, fn: Callable[..., Any], *args: Any) -> Any:
         with self._lock:

@@ -11,7 +11,6 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__
 from ..config import Settings, get_settings
-from ..definitions import load_definitions
 from ..jobs.models import JobStatus
 from ..jobs.service import JobService
 from ..jobs.storage import JobFiles
@@ -19,10 +18,11 @@ from ..jobs.store import JobStore
 from ..logs import configure_logging
 from ..metrics import QUEUE_DEPTH
 from ..pipeline import limits_from
+from ..pose_library import PoseLibrary
 from ..workers import AnalysisPool
 from .errors import install_error_handlers
 from .middleware import RequestMiddleware
-from .routes import analyze, compare, jobs, meta, web
+from .routes import analyze, compare, jobs, meta, poses, web
 
 
 def create_job_service(settings: Settings, pool: AnalysisPool) -> JobService:
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             limits=limits_from(settings),
             time_limit_s=settings.analysis_time_limit_s,
         )
+        pool.pose_source = app.state.pose_library.current
         app.state.pool = pool
         app.state.analysis_slots = threading.BoundedSemaphore(settings.max_concurrent_analyses)
         job_service = create_job_service(settings, pool)
@@ -82,13 +83,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     # Loaded when the app is created, so a broken pose file stops the server loudly;
-    # the worker pool classifies with this same set.
-    app.state.poses = load_definitions(settings.poses_file)
+    # the worker pool classifies with the library's current set (custom poses included).
+    app.state.pose_library = PoseLibrary(settings.poses_file, settings.data_dir)
+    app.state.poses = app.state.pose_library.current()
     install_error_handlers(app)
     app.include_router(analyze.router)
     app.include_router(compare.router)
     app.include_router(jobs.router)
     app.include_router(meta.router)
+    app.include_router(poses.router)
     app.include_router(web.router)
     app.mount("/static", web.static_files(), name="static")
     if settings.cors_origin_list:  # closed unless configured: browsers on other origins get no access

@@ -7,6 +7,7 @@ from fastapi import Request
 from ..config import Settings
 from ..definitions import PoseSet
 from ..jobs.service import JobService
+from ..pose_library import PoseLibrary
 from ..workers import AnalysisPool
 
 
@@ -19,7 +20,11 @@ def get_pool(request: Request) -> AnalysisPool:
 
 
 def get_poses(request: Request) -> PoseSet:
-    return request.app.state.poses
+    return request.app.state.pose_library.current()
+
+
+def get_pose_library(request: Request) -> PoseLibrary:
+    return request.app.state.pose_library
 
 
 def get_jobs(request: Request) -> JobService:

@@ -1,0 +1,128 @@
+"""The pose definitions in use, and the user's own: add (upload or learn), review, remove."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from ...config import Settings
+from ...definitions import DefinitionError, PoseSet
+from ...features import FEATURES
+from ...learn import learn_definition
+from ...pose_library import PoseLibrary
+from ...workers import AnalysisPool
+from ..deps import get_pool, get_pose_library, get_poses, get_settings
+from ..errors import UploadError
+from ..schemas import ERROR_RESPONSES
+from ..uploads import receive_video_uploads
+
+router = APIRouter(prefix="/poses", tags=["poses"])
+
+MAX_DEFINITION_BYTES = 256 * 1024
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
+def _describe(pose_set: PoseSet, library: PoseLibrary) -> dict[str, Any]:
+    return {
+        **pose_set.to_dict(),
+        "custom": [p.get("name") for p in library.custom()],
+        "features": [
+            {"name": f.name, "per_side": f.sided, "unit": f.unit, "description": f.description}
+            for f in FEATURES.values()
+        ],
+    }
+
+
+@router.get("", summary="The pose definitions in use (built-in and custom) and the features they use")
+async def list_poses(
+    pose_set: Annotated[PoseSet, Depends(get_poses)], library: Annotated[PoseLibrary, Depends(get_pose_library)]
+) -> dict[str, Any]:
+    return _describe(pose_set, library)
+
+
+@router.post(
+    "",
+    status_code=201,
+    responses={400: {"description": "The definition is invalid; the error says where"}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/yaml": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        }
+    },
+    summary="Add or replace custom poses (the poses.yaml format); used by every later analysis",
+)
+async def add_poses(request: Request, library: Annotated[PoseLibrary, Depends(get_pose_library)]) -> dict[str, Any]:
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_DEFINITION_BYTES:
+            raise UploadError(413, f"A pose definition is at most {MAX_DEFINITION_BYTES // 1024} KB")
+    try:
+        data = yaml.safe_load(body.decode("utf-8")) if body.strip() else None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise UploadError(400, f"The definition is not valid YAML or JSON: {exc}") from None
+    poses = data.get("poses") if isinstance(data, dict) and "poses" in data else [data] if data else None
+    try:
+        merged = await run_in_threadpool(library.add, poses)
+    except DefinitionError as exc:
+        raise UploadError(400, f"Invalid pose definition: {exc}") from None
+    return _describe(merged, library)
+
+
+@router.delete("/{name}", status_code=204, summary="Remove a custom pose")
+async def remove_pose(name: str, library: Annotated[PoseLibrary, Depends(get_pose_library)]) -> None:
+    if not await run_in_threadpool(library.remove, name):
+        raise HTTPException(404, f"No custom pose named {name!r} (built-in poses cannot be removed)")
+
+
+@router.post(
+    "/learn",
+    responses=ERROR_RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary", "description": "image or video"}},
+                    }
+                }
+            },
+        }
+    },
+    summary="Derive a pose definition from a photo, or a video at time_s, for review; POST it to /poses to use it",
+)
+async def learn(
+    request: Request,
+    settings: Annotated[Settings, Depends(get_settings)],
+    pool: Annotated[AnalysisPool, Depends(get_pool)],
+    library: Annotated[PoseLibrary, Depends(get_pose_library)],
+    name: Annotated[str, Query(description="the new pose's name, e.g. my_arabesque")],
+    time_s: Annotated[float | None, Query(ge=0, description="for a video: when the pose is held")] = None,
+    description: Annotated[str, Query(max_length=200)] = "",
+) -> dict[str, Any]:
+    if not _NAME.match(name):
+        raise UploadError(400, "The name must be a Python-style identifier, e.g. my_arabesque")
+    uploads = await receive_video_uploads(
+        request,
+        upload_dir=settings.upload_dir,
+        max_bytes=settings.max_upload_bytes,
+        wanted={"file": "file", "image": "file", "video": "file"},
+    )
+    with uploads["file"] as example:
+        image, world = await run_in_threadpool(pool.example_landmarks, example.path, time_s)
+    definition = learn_definition(image, world, name=name, priority=library.next_priority(), description=description)
+    return {
+        "definition": definition,
+        "yaml": yaml.safe_dump({"poses": [definition]}, sort_keys=False),
+        "landmarks": image.round(4).tolist(),
+    }

@@ -1,0 +1,93 @@
+"""The poses in use: the built-in (or configured) file plus the user's own, kept under data_dir.
+
+Users add poses without code: upload a definition (the same YAML as ``poses.yaml``),
+or learn one from an example (:mod:`learn`) and save it after reviewing it. The
+custom poses live in ``data_dir/custom_poses.yaml``, which the API and the workers
+share; every change is validated against the whole merged set first (unknown
+features, empty ranges, duplicate names or priorities are refused with the message
+that says where), then written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .definitions import DefinitionError, PoseSet, load_definitions, parse_definitions
+
+CUSTOM_FILE = "custom_poses.yaml"
+
+
+class PoseLibrary:
+    def __init__(self, base_file: Path | None, data_dir: Path) -> None:
+        self.base_file = base_file
+        self.custom_file = data_dir / CUSTOM_FILE
+        self._lock = threading.Lock()
+        self._cache: tuple[float | None, PoseSet] | None = None
+
+    def _base_data(self) -> dict[str, Any]:
+        if self.base_file is None:
+            from importlib import resources
+
+            text = resources.files("dance_analyzer").joinpath("poses.yaml").read_text("utf-8")
+        else:
+            text = Path(self.base_file).read_text("utf-8")
+        return yaml.safe_load(text)
+
+    def custom(self) -> list[dict[str, Any]]:
+        if not self.custom_file.exists():
+            return []
+        data = yaml.safe_load(self.custom_file.read_text("utf-8")) or {}
+        return list(data.get("poses", []))
+
+    def current(self) -> PoseSet:
+        """The merged pose set; re-read when another process changed the custom file."""
+        mtime = self.custom_file.stat().st_mtime if self.custom_file.exists() else None
+        with self._lock:
+            if self._cache is None or self._cache[0] != mtime:
+                custom = self.custom()
+                poses = self._merge(custom) if custom else load_definitions(self.base_file)
+                self._cache = (mtime, poses)
+            return self._cache[1]
+
+    def _merge(self, custom: list[dict[str, Any]]) -> PoseSet:
+        base = self._base_data()
+        return parse_definitions({**base, "poses": [*base["poses"], *custom]}, "poses (built-in + custom)")
+
+    def add(self, poses: list[dict[str, Any]]) -> PoseSet:
+        """Add or replace custom poses by name; DefinitionError if the result is invalid."""
+        if not isinstance(poses, list) or not poses:
+            raise DefinitionError("expected a 'poses' list with at least one pose")
+        builtin = {p["name"] for p in self._base_data()["poses"]}
+        for pose in poses:
+            if isinstance(pose, dict) and pose.get("name") in builtin:
+                raise DefinitionError(f"pose '{pose['name']}': a built-in pose has this name; choose another")
+        names = {p.get("name") for p in poses if isinstance(p, dict)}
+        custom = [p for p in self.custom() if p.get("name") not in names] + poses
+        merged = self._merge(custom)  # raises with the place of the problem
+        self._write(custom)
+        return merged
+
+    def remove(self, name: str) -> bool:
+        custom = self.custom()
+        kept = [p for p in custom if p.get("name") != name]
+        if len(kept) == len(custom):
+            return False
+        self._write(kept)
+        return True
+
+    def next_priority(self) -> int:
+        """Above every pose in use: a learned pose is specific, so it wins when it holds."""
+        return max(p.priority for p in self.current().poses) + 10
+
+    def _write(self, custom: list[dict[str, Any]]) -> None:
+        self.custom_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.custom_file.parent, prefix=".custom-", suffix=".yaml")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            yaml.safe_dump({"poses": custom}, f, sort_keys=False, allow_unicode=True)
+        os.replace(tmp, self.custom_file)

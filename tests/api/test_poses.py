@@ -1,0 +1,99 @@
+"""Custom poses: upload a definition, learn one from an example, use it, remove it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+
+from conftest import media
+from dance_analyzer.classify import label_frames
+from dance_analyzer.definitions import parse_definitions
+from dance_analyzer.features import compute_features
+from dance_analyzer.pipeline import extract_landmarks
+from dance_analyzer.pose.estimator import PoseEstimator
+
+HIGH_KNEE = """
+poses:
+  - name: high_knee
+    priority: 200
+    description: One knee lifted high.
+    when:
+      one: {foot_lift: [0.3, null]}
+"""
+
+
+@pytest.fixture
+def clean_custom(client):
+    yield
+    for name in client.get("/poses").json()["custom"]:
+        client.delete(f"/poses/{name}")
+
+
+def test_upload_a_definition_then_use_and_remove_it(client, clean_custom):
+    r = client.post("/poses", content=HIGH_KNEE, headers={"content-type": "application/yaml"})
+    assert r.status_code == 201, r.text
+    listed = client.get("/poses").json()
+    assert "high_knee" in listed["custom"] and "high_knee" in [p["name"] for p in listed["poses"]]
+    clip = media("one_leg_arms_up_1.mp4")
+    body = client.post("/analyze", files={"file": (clip.name, clip.read_bytes())}, params={"sample_fps": 5}).json()
+    assert "high_knee" in {p["pose"] for p in body["pose_summary"]}  # the new pose is in use
+    assert client.delete("/poses/high_knee").status_code == 204
+    assert client.delete("/poses/high_knee").status_code == 404
+    assert client.delete("/poses/squat").status_code == 404  # built-in poses stay
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("poses: [{name: x1, priority: 300, when: {elbow_angel: {both: [1, 2]}}}]", "unknown feature"),
+        ("poses: [{name: x2, priority: 300, when: {torso_tilt: [50, 10]}}]", "empty range"),
+        ("poses: [{name: x3, priority: 90, when: {torso_tilt: [0, 10]}}]", "priority 90"),
+        ("poses: [{name: squat, priority: 301, when: {torso_tilt: [0, 10]}}]", "built-in"),
+        ("poses: [unclosed", "not valid yaml"),
+        ("", "at least one pose"),
+    ],
+    ids=["unknown_feature", "empty_range", "duplicate_priority", "builtin_name", "bad_yaml", "empty"],
+)
+def test_invalid_definitions_are_refused_with_the_place_of_the_problem(client, body, words):
+    r = client.post("/poses", content=body, headers={"content-type": "application/yaml"})
+    assert r.status_code == 400 and words in r.json()["error"].lower(), r.text
+    assert client.get("/poses").json()["custom"] == []
+
+
+@pytest.mark.slow
+def test_a_learned_pose_recognises_its_example_and_rejects_different_frames(client, clean_custom):
+    photo = media("tree_pose_one_leg.jpg")
+    r = client.post("/poses/learn", params={"name": "my_tree"}, files={"file": (photo.name, photo.read_bytes())})
+    assert r.status_code == 200, r.text
+    learned = r.json()
+    definition = learned["definition"]
+    assert definition["name"] == "my_tree" and "knee_angle" in definition["when"]
+    assert yaml.safe_load(learned["yaml"])["poses"][0] == definition  # reviewable as a file
+
+    pose_set = parse_definitions({"poses": [definition]})
+    with PoseEstimator() as estimator:
+        import cv2
+
+        image = cv2.cvtColor(cv2.imread(str(photo)), cv2.COLOR_BGR2RGB)
+        example = estimator(np.ascontiguousarray(image))
+        holds = label_frames(compute_features(example.image[None], example.world[None]), pose_set)
+        assert holds[0, 0], "the learned pose must hold on its own example"
+        for clip in ("squat_band_1.mp4", "taichi_solo_1.mp4"):
+            track = extract_landmarks(media(clip), estimator, sample_fps=2)
+            labels = label_frames(compute_features(track.image, track.world), pose_set)
+            assert labels[:, 0].mean() < 0.05, clip
+
+    # Saved after review, it is used by later analyses.
+    assert client.post("/poses", json={"poses": [definition]}).status_code == 201
+    assert "my_tree" in client.get("/poses").json()["custom"]
+
+
+def test_learning_needs_a_person_and_a_proper_name(client, make_video, tmp_path):
+    grey = make_video().read_bytes()
+    r = client.post("/poses/learn", params={"name": "nobody"}, files={"file": ("a.mp4", grey)})
+    assert r.status_code == 422 and "no person" in r.json()["error"].lower()
+    r = client.post("/poses/learn", params={"name": "../x"}, files={"file": ("a.mp4", grey)})
+    assert r.status_code == 400
+    r = client.post("/poses/learn", params={"name": "t"}, files={"file": ("a.txt", b"hello")})
+    assert r.status_code == 415
