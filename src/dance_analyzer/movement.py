@@ -9,6 +9,7 @@ landmarks (see :mod:`compare`). Times are the video's own, so sampled analyses
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -196,6 +197,13 @@ def accents(grid: np.ndarray, energy: np.ndarray) -> np.ndarray:
 
 def movement_report(track: LandmarkTrack) -> tuple[dict[str, Any], tuple[np.ndarray, np.ndarray]]:
     """The ``movement`` section of a result, and the (grid, energy) signal rhythm needs."""
+    # Frames without a person are NaN throughout: empty means and medians are expected.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _movement_report(track)
+
+
+def _movement_report(track: LandmarkTrack) -> tuple[dict[str, Any], tuple[np.ndarray, np.ndarray]]:
     points = body_points(track)
     grid, uniform = resample(track.times, points)
     energy = energy_signal(grid, uniform)

@@ -113,3 +113,25 @@ def test_the_page_and_its_files_are_served_by_the_api(api):
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     for asset in ("/static/app.js", "/static/style.css"):
         assert api.get(asset).status_code == 200
+
+
+def test_compare_two_dances_side_by_side(browser, api):
+    page = open_page(browser, api)
+    page.click("#compare-pick summary")
+    clip = str(media("one_leg_arms_up_1.mp4"))
+    page.set_input_files("#reference-file", clip)
+    page.set_input_files("#attempt-file", clip)
+    page.click("#compare-go")
+    page.wait_for_selector("body[data-state=compared]", timeout=180_000)
+    assert page.inner_text("#similarity") == "100%"
+    for video in ("reference-video", "attempt-video"):
+        page.wait_for_function(f"document.getElementById('{video}').readyState >= 1", timeout=30_000)
+    assert page.locator("#part-scores .bar").count() == 5
+    moments = page.locator("#worst .moment")
+    assert moments.count() >= 1
+    start = float(moments.first.get_attribute("data-start"))
+    moments.first.click()
+    page.wait_for_function(
+        f"Math.abs(document.getElementById('attempt-video').currentTime - {start}) < 0.05", timeout=10_000
+    )
+    page.screenshot(path=str(ARTIFACTS / "page-compare.png"), full_page=True)

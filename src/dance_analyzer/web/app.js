@@ -152,6 +152,21 @@ function renderNumbers(result) {
   }));
 }
 
+// One row of a horizontal bar chart: name, a bar filled to ``percent``, the value.
+function barRow(key, percent, valueText) {
+  const row = document.createElement("div");
+  row.className = "bar";
+  const name = document.createElement("span"); name.textContent = label(key);
+  const track = document.createElement("span"); track.className = "track";
+  const fill = document.createElement("span");
+  fill.style.width = `${percent}%`;
+  fill.style.background = colourOf(key);
+  track.append(fill);
+  const value = document.createElement("span"); value.textContent = valueText;
+  row.append(name, track, value);
+  return row;
+}
+
 function renderChart(result) {
   const seconds = {};
   for (const seg of result.segments) seconds[seg.pose] = (seconds[seg.pose] || 0) + seg.end_s - seg.start_s;
@@ -160,17 +175,8 @@ function renderChart(result) {
   const chart = $("chart");
   if (!entries.length) { chart.textContent = "No pose held long enough to count."; return; }
   chart.replaceChildren(...entries.map(([pose, s]) => {
-    const row = document.createElement("div");
-    row.className = "bar";
+    const row = barRow(pose, (100 * s) / longest, `${s.toFixed(1)} s`);
     row.dataset.pose = pose;
-    const name = document.createElement("span"); name.textContent = label(pose);
-    const track = document.createElement("span"); track.className = "track";
-    const fill = document.createElement("span");
-    fill.style.width = `${(100 * s) / longest}%`;
-    fill.style.background = colourOf(pose);
-    track.append(fill);
-    const value = document.createElement("span"); value.textContent = `${s.toFixed(1)} s`;
-    row.append(name, track, value);
     return row;
   }));
 }
@@ -206,12 +212,92 @@ async function show(job) {
 async function analyse(file) {
   $("error").hidden = true;
   $("result").hidden = true;
+  $("comparison").hidden = true;
   $("pick").hidden = true;
   document.body.dataset.state = "working";
   try {
     const created = await upload(file);
     setStatus("Queued…", null);
     await show(await follow(created.status_url));
+  } catch (err) {
+    document.body.dataset.state = "error";
+    showError(err.message);
+  }
+}
+
+// ---------------------------------------------------------------- compare two dances
+
+// The reference second that goes with an attempt second, from the server's sync map.
+function referenceTime(syncMap, t) {
+  if (!syncMap.length) return t;
+  let k = 0;
+  while (k + 1 < syncMap.length && syncMap[k + 1][0] <= t) k++;
+  const [a0, r0] = syncMap[k];
+  const [a1, r1] = syncMap[Math.min(k + 1, syncMap.length - 1)];
+  return a1 > a0 ? r0 + ((t - a0) * (r1 - r0)) / (a1 - a0) : r0;
+}
+
+function showComparison(result, referenceFile, attemptFile) {
+  const ref = $("reference-video");
+  const att = $("attempt-video");
+  ref.src = URL.createObjectURL(referenceFile);
+  att.src = URL.createObjectURL(attemptFile);
+  $("similarity").textContent = `${Math.round(result.similarity)}%`;
+  $("sync-facts").textContent =
+    `· offset ${result.offset_s.toFixed(1)} s · tempo ×${result.tempo_ratio.toFixed(2)}` +
+    (result.mirror ? " · mirrored" : ` · mirrored: ${Math.round(result.mirrored_similarity)}%`);
+  $("part-scores").replaceChildren(...Object.entries(result.body_parts).map(([part, v]) => {
+    const row = barRow(part, v.score, `${Math.round(v.score)}`);
+    row.dataset.part = part;
+    return row;
+  }));
+  // Keep the reference where the sync map says while the attempt plays or seeks.
+  const follow = () => {
+    const target = referenceTime(result.sync_map, att.currentTime);
+    if (Math.abs(ref.currentTime - target) > 0.15) ref.currentTime = target;
+  };
+  att.ontimeupdate = follow;
+  att.onseeked = follow;
+  att.onplay = () => { follow(); ref.play(); };
+  att.onpause = () => ref.pause();
+  $("worst").replaceChildren(...result.worst_moments.map((m) => {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "moment";
+    button.dataset.start = m.attempt_start_s;
+    button.textContent = `${m.attempt_start_s.toFixed(1)}–${m.attempt_end_s.toFixed(1)} s: ` +
+      `${label(m.body_part)} off by ${Math.round(m.deviation_deg)}°`;
+    button.addEventListener("click", () => {
+      att.pause();
+      att.currentTime = m.attempt_start_s;
+      ref.currentTime = m.reference_start_s;
+    });
+    item.append(button);
+    return item;
+  }));
+  $("status").hidden = true;
+  $("comparison").hidden = false;
+  document.body.dataset.state = "compared";
+}
+
+async function compare() {
+  const referenceFile = $("reference-file").files[0];
+  const attemptFile = $("attempt-file").files[0];
+  if (!referenceFile || !attemptFile) { showError("Choose both videos to compare."); return; }
+  $("error").hidden = true;
+  $("result").hidden = true;
+  $("comparison").hidden = true;
+  document.body.dataset.state = "working";
+  setStatus("Analysing both dances and lining them up…", null);
+  const form = new FormData();
+  form.append("reference", referenceFile, referenceFile.name);
+  form.append("attempt", attemptFile, attemptFile.name);
+  const params = new URLSearchParams({ sample_fps: "15", mirror: String($("mirror").checked) });
+  try {
+    const response = await fetch(`/compare?${params}`, { method: "POST", body: form, headers: authHeaders() });
+    if (!response.ok) throw new Error(await errorText(response));
+    showComparison(await response.json(), referenceFile, attemptFile);
   } catch (err) {
     document.body.dataset.state = "error";
     showError(err.message);
@@ -236,6 +322,7 @@ function init() {
     $("video").removeAttribute("src");
     input.value = "";
   });
+  $("compare-go").addEventListener("click", compare);
   document.body.dataset.state = "ready";
 }
 

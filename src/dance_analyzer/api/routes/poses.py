@@ -17,7 +17,7 @@ from ...pose_library import PoseLibrary
 from ...workers import AnalysisPool
 from ..deps import get_pool, get_pose_library, get_poses, get_settings
 from ..errors import UploadError
-from ..schemas import ERROR_RESPONSES
+from ..schemas import ERROR_RESPONSES, ErrorBody
 from ..uploads import receive_video_uploads
 
 router = APIRouter(prefix="/poses", tags=["poses"])
@@ -47,7 +47,10 @@ async def list_poses(
 @router.post(
     "",
     status_code=201,
-    responses={400: {"description": "The definition is invalid; the error says where"}},
+    responses={
+        400: {"model": ErrorBody, "description": "The definition is invalid; the error says where"},
+        413: {"model": ErrorBody, "description": "The definition is too large"},
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -77,7 +80,12 @@ async def add_poses(request: Request, library: Annotated[PoseLibrary, Depends(ge
     return _describe(merged, library)
 
 
-@router.delete("/{name}", status_code=204, summary="Remove a custom pose")
+@router.delete(
+    "/{name}",
+    status_code=204,
+    responses={404: {"model": ErrorBody, "description": "No custom pose with that name"}},
+    summary="Remove a custom pose",
+)
 async def remove_pose(name: str, library: Annotated[PoseLibrary, Depends(get_pose_library)]) -> None:
     if not await run_in_threadpool(library.remove, name):
         raise HTTPException(404, f"No custom pose named {name!r} (built-in poses cannot be removed)")
