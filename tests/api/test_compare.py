@@ -32,3 +32,19 @@ def test_compare_without_a_dancer_is_a_clear_422(client, make_video):
     grey = make_video().read_bytes()  # nobody in these frames
     r = client.post("/compare", files={"reference": ("a.mp4", grey), "attempt": ("b.mp4", grey)})
     assert r.status_code == 422 and "no person" in r.json()["error"].lower()
+
+
+@pytest.mark.slow
+def test_the_job_variant_gives_what_compare_gives(client, data_dir):
+    from processes import finished, poll_job
+
+    data = media("squat_band_1.mp4").read_bytes()
+    files = {"reference": ("ref.mp4", data), "attempt": ("mine.mp4", data)}
+    r = client.post("/jobs/compare", params={"sample_fps": 2.5}, files=files)
+    assert r.status_code == 202, r.text
+    job = poll_job(client, r.json()["id"], finished)
+    assert job["status"] == "done", job
+    direct = client.post("/compare", params={"sample_fps": 2.5}, files=files).json()
+    assert job["result"] == direct and job["result"]["attempt"]["filename"] == "mine.mp4"
+    assert list((data_dir / "uploads").iterdir()) == []
+    assert client.delete(f"/jobs/{job['id']}").status_code == 204

@@ -72,6 +72,13 @@ def test_a_job_runs_on_a_celery_worker_with_progress_and_the_analyze_result(clus
     direct = cluster.api.post("/analyze", files={"file": (clip.name, clip.read_bytes())}, params={"sample_fps": 12})
     assert job["result"] == direct.json()
 
+    squat = media("squat_band_1.mp4").read_bytes()
+    files = {"reference": ("ref.mp4", squat), "attempt": ("mine.mp4", squat)}
+    compared = cluster.api.post("/jobs/compare", params={"sample_fps": 2.5}, files=files).json()["id"]
+    comparison = poll_job(cluster.api, compared, finished)
+    assert comparison["status"] == "done" and comparison["result"]["similarity"] == 100.0
+    assert comparison["result"]["reference"]["filename"] == "ref.mp4"
+
     bad = cluster.api.post("/jobs", files={"file": ("x.mp4", b"not a video\n" * 50)}).json()["id"]
     failed = poll_job(cluster.api, bad, finished)
     assert failed["status"] == "failed" and failed["error_kind"] == "NotAVideo"

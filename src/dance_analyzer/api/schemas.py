@@ -84,7 +84,9 @@ class JobView(BaseModel):
     worker: str | None
     status_url: str
     overlay_url: str | None = Field(None, description="the annotated video, when requested with overlay=true")
-    result: AnalysisResult | None = Field(None, description="when done: what /analyze returns")
+    result: AnalysisResult | dict[str, Any] | None = Field(
+        None, description="when done: what /analyze (or, for a comparison job, /compare) returns"
+    )
     error: str | None = Field(None, description="when failed: why")
     error_kind: str | None = None
 

@@ -102,7 +102,9 @@ def install_runtime(runtime: WorkerRuntime) -> None:
     _runtime = runtime
 
 
-def _analyze_job(task: Task, job_id: str, options: dict[str, Any], overlay: bool = False) -> dict[str, Any]:
+def _analyze_job(
+    task: Task, job_id: str, options: dict[str, Any], overlay: bool = False, compare: dict[str, Any] | None = None
+) -> dict[str, Any]:
     if _runtime is None:
         raise RuntimeError("no worker runtime: start workers with `dance-analyzer worker`")
     runtime = _runtime
@@ -163,6 +165,8 @@ def _analyze_job(task: Task, job_id: str, options: dict[str, Any], overlay: bool
             overlay_to=runtime.storage.overlay_path(job_id) if overlay else None,
             on_progress=on_progress,
             cancel=cancel,
+            reference=runtime.storage.reference_path(job_id) if compare else None,
+            mirror=bool(compare and compare.get("mirror")),
         )
         outcome: dict[str, Any] = {"result": result}
     except Cancelled:

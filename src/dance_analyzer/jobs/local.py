@@ -18,7 +18,7 @@ import time
 from ..errors import AnalysisError, Cancelled
 from ..metrics import ERRORS, FRAMES_ANALYSED, IN_PROGRESS
 from ..workers import AnalysisPool
-from .execute import run_job
+from .execute import run_job, with_filenames
 from .models import Job, JobStatus
 from .service import INTERNAL, WORKER_LOST, JobService, log
 from .storage import JobFiles
@@ -137,7 +137,16 @@ class LocalJobService(JobService):
         IN_PROGRESS.inc()
         try:
             overlay_to = self.storage.overlay_path(job_id) if job.overlay else None
-            result = run_job(self.pool, path, job.options, overlay_to=overlay_to, on_progress=progress, cancel=cancel)
+            result = run_job(
+                self.pool,
+                path,
+                job.options,
+                overlay_to=overlay_to,
+                on_progress=progress,
+                cancel=cancel,
+                reference=self.storage.reference_path(job_id) if job.compare else None,
+                mirror=bool(job.compare and job.compare.get("mirror")),
+            )
         except Cancelled:
             if self._stop.is_set():  # shutting down: run it again after the restart
                 self.store.save(job.evolve(status=JobStatus.QUEUED, attempts=job.attempts - 1, frames_done=0))
@@ -150,8 +159,8 @@ class LocalJobService(JobService):
             log.exception("job %s: analysis failed", job_id)
             job = job.failed("The analysis failed because of an internal error", INTERNAL)
         else:
-            job = job.succeeded({**result, "filename": job.filename})
-            FRAMES_ANALYSED.inc(result["processed_frames"])
+            job = job.succeeded(with_filenames(result, job))
+            FRAMES_ANALYSED.inc(result.get("processed_frames", 0))
         finally:
             IN_PROGRESS.dec()
             self._running.pop(job_id, None)

@@ -29,6 +29,9 @@ class Job:
     options: AnalysisOptions
     # Also render the annotated video (GET /jobs/{id}/overlay.mp4).
     overlay: bool = False
+    # A comparison job (POST /jobs/compare): {"reference_filename": ..., "mirror": bool};
+    # the upload is the attempt, and the reference is stored beside it.
+    compare: dict[str, Any] | None = None
     status: JobStatus = JobStatus.QUEUED
     created_at: float = field(default_factory=time.time)
     started_at: float | None = None
@@ -44,8 +47,10 @@ class Job:
     error_kind: str | None = None
 
     @classmethod
-    def new(cls, filename: str, options: AnalysisOptions, *, overlay: bool = False) -> Job:
-        return cls(id=uuid.uuid4().hex, filename=filename, options=options, overlay=overlay)
+    def new(
+        cls, filename: str, options: AnalysisOptions, *, overlay: bool = False, compare: dict[str, Any] | None = None
+    ) -> Job:
+        return cls(id=uuid.uuid4().hex, filename=filename, options=options, overlay=overlay, compare=compare)
 
     @property
     def progress(self) -> float:
@@ -59,7 +64,7 @@ class Job:
         return replace(self, **changes)
 
     def succeeded(self, result: dict[str, Any]) -> Job:
-        total = result.get("total_frames", self.frames_done)
+        total = result.get("total_frames", self.frames_total or self.frames_done)
         return self.evolve(
             status=JobStatus.DONE, finished_at=time.time(), result=result, frames_done=total, frames_total=total
         )

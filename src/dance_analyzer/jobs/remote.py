@@ -8,13 +8,14 @@ moves into the record and the backend's copy is dropped.
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
 
 from celery import Celery, states
 from celery.result import AsyncResult
 
 from ..metrics import FRAMES_ANALYSED
 from .celery_app import RUNNING, TASK_NAME, cancel_key
+from .execute import with_filenames
 from .models import Job, JobStatus, options_to_dict
 from .service import INTERNAL, BrokerUnavailable, JobService, log
 from .storage import JobFiles
@@ -32,13 +33,15 @@ class CeleryJobService(JobService):
         self._refresh_unfinished()
         return super().queue_full()
 
-    def submit(self, job: Job, staged: Any) -> None:
+    def submit(self, job: Job, staged: Path, reference: Path | None = None) -> None:
         self._refresh_unfinished()  # jobs workers have started no longer count as queued
-        super().submit(job, staged)
+        super().submit(job, staged, reference)
 
     def _dispatch(self, job: Job) -> None:
         try:
-            self.celery.send_task(TASK_NAME, args=[job.id, options_to_dict(job.options), job.overlay], task_id=job.id)
+            self.celery.send_task(
+                TASK_NAME, args=[job.id, options_to_dict(job.options), job.overlay, job.compare], task_id=job.id
+            )
         except Exception as exc:  # broker down: do not keep a job nobody will run
             log.error("could not send job %s to the broker: %s", job.id, exc)
             self.store.delete(job.id)
@@ -83,7 +86,7 @@ class CeleryJobService(JobService):
                 worker=info.get("worker", job.worker),
             )
             if "result" in info:
-                updated = job.succeeded({**info["result"], "filename": job.filename})
+                updated = job.succeeded(with_filenames(info["result"], job))
                 FRAMES_ANALYSED.inc(info["result"].get("processed_frames", 0))
             elif "error" in info:
                 updated = job.failed(str(info["error"]), str(info.get("kind") or INTERNAL))

@@ -52,8 +52,10 @@ class JobService:
     def queue_full(self) -> bool:
         return self.store.count(JobStatus.QUEUED) >= self.max_queued
 
-    def submit(self, job: Job, staged: Path) -> None:
-        """Take the staged upload and queue the job; QueueFull if there is no room."""
+    def submit(self, job: Job, staged: Path, reference: Path | None = None) -> None:
+        """Take the staged upload(s) and queue the job; QueueFull if there is no room."""
+        if reference is not None:
+            self.storage.put_reference(job.id, reference)
         self.storage.put(job.id, staged)
         try:
             self.store.add(job, max_unfinished=self.max_queued)

@@ -44,8 +44,22 @@ class JobFiles:
         path = self.uploads / f"{_check(job_id)}.video"
         return path if path.exists() else None
 
+    def put_reference(self, job_id: str, staged: Path) -> None:
+        """The second video of a comparison job."""
+        target = self.uploads / f"{_check(job_id)}.reference.video"
+        try:
+            os.replace(staged, target)
+        except OSError:
+            shutil.copyfile(staged, target)
+            staged.unlink(missing_ok=True)
+
+    def reference_path(self, job_id: str) -> Path | None:
+        path = self.uploads / f"{_check(job_id)}.reference.video"
+        return path if path.exists() else None
+
     def delete_upload(self, job_id: str) -> None:
         (self.uploads / f"{_check(job_id)}.video").unlink(missing_ok=True)
+        (self.uploads / f"{job_id}.reference.video").unlink(missing_ok=True)
 
     # outputs
     def overlay_path(self, job_id: str) -> Path:
@@ -59,11 +73,11 @@ class JobFiles:
     def job_ids(self) -> set[str]:
         """Every job that has a file here."""
         names = [*self.uploads.glob("*.video"), *self.overlays.glob("*.mp4")]
-        return {p.stem for p in names if _JOB_ID.match(p.stem)}
+        return {p.name.split(".", 1)[0] for p in names if _JOB_ID.match(p.name.split(".", 1)[0])}
 
     def remove_partial_files(self) -> None:
         """Delete files that belong to no job: uploads or renders cut off by a crash."""
         for directory, suffix in ((self.uploads, ".video"), (self.overlays, ".mp4")):
             for path in directory.iterdir():
-                if path.is_file() and not (path.suffix == suffix and _JOB_ID.match(path.stem)):
+                if path.is_file() and not (path.suffix == suffix and _JOB_ID.match(path.name.split(".", 1)[0])):
                     path.unlink(missing_ok=True)

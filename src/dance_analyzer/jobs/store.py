@@ -35,14 +35,15 @@ CREATE TABLE IF NOT EXISTS jobs (
     result TEXT,
     error TEXT,
     error_kind TEXT,
-    overlay INTEGER NOT NULL DEFAULT 0
+    overlay INTEGER NOT NULL DEFAULT 0,
+    compare TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, created_at);
 """
 
 _COLUMNS = (
     "id, filename, options, status, created_at, started_at, finished_at, frames_done, frames_total, "
-    "attempts, worker, result, error, error_kind, overlay"
+    "attempts, worker, result, error, error_kind, overlay, compare"
 )
 
 
@@ -80,7 +81,7 @@ class JobStore:
                     (queued,) = db.execute("SELECT COUNT(*) FROM jobs WHERE status = 'queued'").fetchone()
                     if queued >= max_unfinished:
                         raise QueueFull(f"{queued} jobs are already waiting")
-                db.execute(f"INSERT INTO jobs ({_COLUMNS}) VALUES ({', '.join('?' * 15)})", _row(job))
+                db.execute(f"INSERT INTO jobs ({_COLUMNS}) VALUES ({', '.join('?' * 16)})", _row(job))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -91,7 +92,7 @@ class JobStore:
         with self._write_lock, self._connect() as db:
             row = _row(job)
             cursor = db.execute(
-                f"UPDATE jobs SET ({_COLUMNS}) = ({', '.join('?' * 15)}) WHERE id = ?",
+                f"UPDATE jobs SET ({_COLUMNS}) = ({', '.join('?' * 16)}) WHERE id = ?",
                 (*row, job.id),
             )
             return cursor.rowcount == 1
@@ -155,6 +156,7 @@ def _row(job: Job) -> tuple[Any, ...]:
         job.error,
         job.error_kind,
         int(job.overlay),
+        json.dumps(job.compare) if job.compare is not None else None,
     )
 
 
@@ -175,6 +177,7 @@ def _job(row: tuple[Any, ...]) -> Job:
         error,
         error_kind,
         overlay,
+        compare,
     ) = row
     return Job(
         id=id_,
@@ -192,4 +195,5 @@ def _job(row: tuple[Any, ...]) -> Job:
         error=error,
         error_kind=error_kind,
         overlay=bool(overlay),
+        compare=json.loads(compare) if compare else None,
     )

@@ -14,11 +14,13 @@ from ...config import Settings
 from ...jobs.models import Job, JobStatus
 from ...jobs.service import BrokerUnavailable, JobService
 from ...jobs.store import QueueFull
+from ...pipeline import AnalysisOptions
 from ..deps import get_jobs, get_settings
 from ..errors import Busy
 from ..schemas import ERROR_RESPONSES, ErrorBody, JobCreated, JobList, JobView
-from ..uploads import receive_video_upload
+from ..uploads import receive_video_upload, receive_video_uploads
 from .analyze import UPLOAD_BODY, Detail, Rhythm, SampleFps, analysis_options
+from .compare import COMPARE_BODY
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
@@ -88,12 +90,56 @@ async def create_job(
     upload = await receive_video_upload(request, upload_dir=jobs.storage.uploads, max_bytes=settings.max_upload_bytes)
     with upload:  # deletes the staged file unless the job took it
         job = Job.new(upload.filename, analysis_options(settings, detail, sample_fps, rhythm), overlay=overlay)
-        try:
-            await run_in_threadpool(jobs.submit, job, upload.path)
-        except QueueFull:
-            raise full from None
-        except BrokerUnavailable as exc:
-            raise Busy(str(exc), BROKER_RETRY_AFTER_S, status_code=503) from None
+        await _submit(jobs, job, upload.path, None, full)
+    return _created(request, response, job)
+
+
+@router.post(
+    "/compare",
+    status_code=202,
+    response_model=JobCreated,
+    responses={**ERROR_RESPONSES, 503: {"model": ErrorBody, "description": "The job queue is unavailable"}},
+    openapi_extra=COMPARE_BODY,
+    summary="Queue a comparison of an attempt with a reference; poll the job for what /compare returns",
+)
+async def create_compare_job(
+    request: Request,
+    response: Response,
+    settings: Annotated[Settings, Depends(get_settings)],
+    jobs: Annotated[JobService, Depends(get_jobs)],
+    mirror: Annotated[bool, Query(description="Compare the attempt's left with the reference's right")] = False,
+    sample_fps: SampleFps = None,
+) -> dict[str, Any]:
+    full = Busy("The job queue is full; try again later", QUEUE_FULL_RETRY_AFTER_S)
+    if await run_in_threadpool(jobs.queue_full):
+        raise full
+    uploads = await receive_video_uploads(
+        request,
+        upload_dir=jobs.storage.uploads,
+        max_bytes=settings.max_upload_bytes,
+        wanted={"reference": "reference", "attempt": "attempt"},
+    )
+    reference, attempt = uploads["reference"], uploads["attempt"]
+    with reference, attempt:
+        job = Job.new(
+            attempt.filename,
+            AnalysisOptions(sample_fps=sample_fps or settings.sample_fps),
+            compare={"reference_filename": reference.filename, "mirror": mirror},
+        )
+        await _submit(jobs, job, attempt.path, reference.path, full)
+    return _created(request, response, job)
+
+
+async def _submit(jobs: JobService, job: Job, path: Any, reference: Any, full: Busy) -> None:
+    try:
+        await run_in_threadpool(jobs.submit, job, path, reference)
+    except QueueFull:
+        raise full from None
+    except BrokerUnavailable as exc:
+        raise Busy(str(exc), BROKER_RETRY_AFTER_S, status_code=503) from None
+
+
+def _created(request: Request, response: Response, job: Job) -> dict[str, Any]:
     status_url = str(request.url_for("get_job", job_id=job.id).path)
     response.headers["Location"] = status_url
     return {"id": job.id, "status": job.status.value, "status_url": status_url}
