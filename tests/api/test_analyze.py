@@ -132,3 +132,8 @@ def test_health_poses_docs_and_unknown_routes(client, settings):
     assert "multipart/form-data" in spec["paths"]["/analyze"]["post"]["requestBody"]["content"]
     missing = client.get("/nope")
     assert missing.status_code == 404 and "error" in missing.json()
+
+
+def test_frames_without_a_person_say_so_with_null_landmarks(client, make_video):
+    body = post(client, {"file": ("grey.mp4", make_video().read_bytes())}, detail="frames").json()
+    assert body["frames"][0]["landmarks"] is None and body["frames"][0]["poses"] == []

@@ -58,7 +58,7 @@ def analysis_options(
 @router.post(
     "/analyze",
     response_model=AnalysisResult,
-    response_model_exclude_none=True,
+    response_model_exclude_unset=True,
     responses=ERROR_RESPONSES,
     openapi_extra=UPLOAD_BODY,
     summary="Analyse an uploaded video and return its poses",
