@@ -129,6 +129,7 @@ def test_compare_two_dances_side_by_side(browser, api):
     assert page.locator("#part-scores .bar").count() == 5
     moments = page.locator("#worst .moment")
     assert moments.count() >= 1
+    assert page.locator("#moments-timeline .mark").count() == moments.count()  # marked on the timeline
     start = float(moments.first.get_attribute("data-start"))
     moments.first.click()
     page.wait_for_function(

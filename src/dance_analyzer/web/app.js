@@ -260,6 +260,23 @@ function showComparison(result, referenceFile, attemptFile) {
   att.onseeked = follow;
   att.onplay = () => { follow(); ref.play(); };
   att.onpause = () => ref.pause();
+  const seekMoment = (m) => {
+    att.pause();
+    att.currentTime = m.attempt_start_s;
+    ref.currentTime = m.reference_start_s;
+  };
+  // The worst moments marked on the attempt's timeline.
+  const length = result.attempt.duration_s || 1;
+  $("moments-timeline").replaceChildren(...result.worst_moments.map((m) => {
+    const mark = document.createElement("button");
+    mark.type = "button";
+    mark.className = "mark";
+    mark.style.left = `${(100 * m.attempt_start_s) / length}%`;
+    mark.style.width = `${(100 * (m.attempt_end_s - m.attempt_start_s)) / length}%`;
+    mark.title = `${label(m.body_part)} off by ${Math.round(m.deviation_deg)}°`;
+    mark.addEventListener("click", () => seekMoment(m));
+    return mark;
+  }));
   $("worst").replaceChildren(...result.worst_moments.map((m) => {
     const item = document.createElement("li");
     const button = document.createElement("button");
@@ -268,11 +285,7 @@ function showComparison(result, referenceFile, attemptFile) {
     button.dataset.start = m.attempt_start_s;
     button.textContent = `${m.attempt_start_s.toFixed(1)}–${m.attempt_end_s.toFixed(1)} s: ` +
       `${label(m.body_part)} off by ${Math.round(m.deviation_deg)}°`;
-    button.addEventListener("click", () => {
-      att.pause();
-      att.currentTime = m.attempt_start_s;
-      ref.currentTime = m.reference_start_s;
-    });
+    button.addEventListener("click", () => seekMoment(m));
     item.append(button);
     return item;
   }));
