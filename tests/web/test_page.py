@@ -60,7 +60,8 @@ def test_upload_follow_and_see_the_timeline_the_video_and_the_chart(browser, api
     assert set(page.locator("#chart .bar").evaluate_all("rows => rows.map(r => r.dataset.pose)")) == {
         s["pose"] for s in segments
     }
-    assert "65" in page.inner_text("#numbers")
+    numbers = page.inner_text("#numbers")
+    assert "65" in numbers and "Movement tempo" in numbers and "Symmetry" in numbers
 
     # The annotated video loads and plays in the page.
     page.wait_for_function("document.getElementById('video').readyState >= 2", timeout=30_000)

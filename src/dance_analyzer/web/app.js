@@ -53,7 +53,7 @@ async function errorText(response) {
 }
 
 function upload(file) {
-  const params = new URLSearchParams({ overlay: "true" });
+  const params = new URLSearchParams({ overlay: "true", rhythm: "true" });
   if ($("sample").checked) params.set("sample_fps", "10");
   const form = new FormData();
   form.append("file", file, file.name);
@@ -145,6 +145,18 @@ function renderNumbers(result) {
     ["Size", `${result.width} × ${result.height}`],
     ["Dancer found in", `${result.frames_with_person} frames`],
   ];
+  const movement = result.movement;
+  if (movement) {
+    rows.push(
+      ["Movement tempo", movement.tempo ? `${Math.round(movement.tempo.bpm)} bpm` : "–"],
+      ["Symmetry", `arms ${Math.round(movement.symmetry.arms)} · legs ${Math.round(movement.symmetry.legs)}`],
+      ["Jumps", `${movement.jumps.length}`],
+    );
+  }
+  if (result.rhythm && result.rhythm.audio_tempo_bpm) {
+    rows.push(["Music tempo", `${Math.round(result.rhythm.audio_tempo_bpm)} bpm`]);
+    if (result.rhythm.on_beat_score !== undefined) rows.push(["On the beat", `${Math.round(result.rhythm.on_beat_score)}%`]);
+  }
   $("numbers").replaceChildren(...rows.flatMap(([k, v]) => {
     const dt = document.createElement("dt"); dt.textContent = k;
     const dd = document.createElement("dd"); dd.textContent = v;
