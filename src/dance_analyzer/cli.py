@@ -100,21 +100,32 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _analyze(args: argparse.Namespace) -> int:
+def _start_command(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] | None:
+    """What every analysing command does first: quiet native logs, settings, check the
+    inputs, and start the worker processes early; None (after saying why) if an input is missing."""
     if not args.verbose:
         silence_native_stderr()
     from .config import get_settings
 
     settings = get_settings()
-    path = Path(args.video)
-    if not path.is_file():
-        print(f"error: no such file: {args.video}", file=sys.stderr)
-        return 66
+    for path in paths:
+        if not path.is_file():
+            print(f"error: no such file: {path}", file=sys.stderr)
+            return None
     workers = args.workers or settings.workers
     if workers > 1:
         from .workers import start_workers_early
 
         start_workers_early()
+    return settings, workers
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    path = Path(args.video)
+    started = _start_command(args, [path])
+    if started is None:
+        return 66
+    settings, workers = started
     from .pipeline import AnalysisOptions
 
     options = AnalysisOptions(
@@ -187,21 +198,11 @@ def _run_analysis(
 
 def _compare(args: argparse.Namespace) -> int:
     """Score an attempt against a reference: both extracted, aligned and compared."""
-    if not args.verbose:
-        silence_native_stderr()
-    from .config import get_settings
-
-    settings = get_settings()
     paths = [Path(args.reference), Path(args.attempt)]
-    for path in paths:
-        if not path.is_file():
-            print(f"error: no such file: {path}", file=sys.stderr)
-            return 66
-    workers = args.workers or settings.workers
-    if workers > 1:
-        from .workers import start_workers_early
-
-        start_workers_early()
+    started = _start_command(args, paths)
+    if started is None:
+        return 66
+    settings, workers = started
     from .compare import compare_tracks
     from .pipeline import AnalysisOptions, extract_landmarks, limits_from
 
