@@ -162,13 +162,17 @@ def _analyze(args: argparse.Namespace) -> int:
         render_progress.finish()
         if args.detail != "frames":
             result.pop("frames", None)
+    _print_json(result, compact=args.compact)
+    return 0
+
+
+def _print_json(result: dict[str, Any], *, compact: bool) -> None:
     try:
-        json.dump(result, sys.stdout, indent=None if args.compact else 2)
+        json.dump(result, sys.stdout, indent=None if compact else 2)
         sys.stdout.write("\n")
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stdout = None  # type: ignore[assignment]
-    return 0
 
 
 def _run_analysis(
@@ -233,8 +237,7 @@ def _compare(args: argparse.Namespace) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_CODES.get(type(exc), 1)
     result["reference"]["filename"], result["attempt"]["filename"] = paths[0].name, paths[1].name
-    json.dump(result, sys.stdout, indent=None if args.compact else 2)
-    sys.stdout.write("\n")
+    _print_json(result, compact=args.compact)
     return 0
 
 
