@@ -1,24 +1,19 @@
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from ...config import Settings
-from ...metrics import FRAMES_ANALYSED, IN_PROGRESS
+from ...metrics import FRAMES_ANALYSED
 from ...pipeline import AnalysisOptions
 from ...workers import AnalysisPool
-from ..deps import get_pool, get_settings
-from ..errors import Busy
+from ..deps import analysis_slot, get_pool, get_settings
 from ..schemas import ERROR_RESPONSES, AnalysisResult
 from ..uploads import receive_video_upload
 
 router = APIRouter(tags=["analysis"])
-
-# Seconds a client told "busy" should wait before trying again.
-BUSY_RETRY_AFTER_S = 5
 
 UPLOAD_BODY = {
     "requestBody": {
@@ -74,16 +69,7 @@ async def analyze(
     upload = await receive_video_upload(request, upload_dir=settings.upload_dir, max_bytes=settings.max_upload_bytes)
     with upload:
         options = analysis_options(settings, detail, sample_fps, rhythm)
-        slots: threading.BoundedSemaphore = request.app.state.analysis_slots
-        # Waiting happens on a worker thread: a blocking wait with a timeout cannot
-        # leak a slot the way a cancelled asyncio wait can.
-        if not await run_in_threadpool(slots.acquire, True, settings.busy_wait_s):
-            raise Busy("Every worker is busy; try again shortly, or submit the video to /jobs", BUSY_RETRY_AFTER_S)
-        IN_PROGRESS.inc()
-        try:
+        async with analysis_slot(request, instead="/jobs"):
             result = await run_in_threadpool(pool.analyze, upload.path, options)
-        finally:
-            IN_PROGRESS.dec()
-            slots.release()
         FRAMES_ANALYSED.inc(result["processed_frames"])
     return {**result, "filename": upload.filename}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -12,11 +11,10 @@ from ...compare import compare_tracks
 from ...config import Settings
 from ...pipeline import AnalysisOptions
 from ...workers import AnalysisPool
-from ..deps import get_pool, get_settings
-from ..errors import Busy
+from ..deps import analysis_slot, get_pool, get_settings
 from ..schemas import ERROR_RESPONSES
 from ..uploads import receive_video_uploads
-from .analyze import BUSY_RETRY_AFTER_S
+from .analyze import SampleFps
 
 router = APIRouter(tags=["analysis"])
 
@@ -49,7 +47,7 @@ async def compare(
     settings: Annotated[Settings, Depends(get_settings)],
     pool: Annotated[AnalysisPool, Depends(get_pool)],
     mirror: Annotated[bool, Query(description="Compare the attempt's left with the reference's right")] = False,
-    sample_fps: Annotated[float | None, Query(gt=0, le=240, description="Analyse at most N frames/s")] = None,
+    sample_fps: SampleFps = None,
 ) -> dict[str, Any]:
     uploads = await receive_video_uploads(
         request,
@@ -60,14 +58,9 @@ async def compare(
     reference, attempt = uploads["reference"], uploads["attempt"]
     with reference, attempt:
         options = AnalysisOptions(sample_fps=sample_fps or settings.sample_fps)
-        slots: threading.BoundedSemaphore = request.app.state.analysis_slots
-        if not await run_in_threadpool(slots.acquire, True, settings.busy_wait_s):
-            raise Busy("Every worker is busy; try again shortly", BUSY_RETRY_AFTER_S)
-        try:
+        async with analysis_slot(request, instead="/jobs/compare"):
             ref_track = await run_in_threadpool(pool.extract, reference.path, options)
             att_track = await run_in_threadpool(pool.extract, attempt.path, options)
-        finally:
-            slots.release()
         result = await run_in_threadpool(compare_tracks, ref_track, att_track, mirror=mirror)
     return {**result, "reference": {**result["reference"], "filename": reference.filename},
             "attempt": {**result["attempt"], "filename": attempt.filename}}  # fmt: skip
