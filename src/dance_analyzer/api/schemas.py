@@ -105,3 +105,18 @@ ERROR_RESPONSES: dict[int | str, dict] = {
         429: "Too busy: retry after the Retry-After header's seconds",
     }.items()
 }
+
+
+def file_upload_body(**fields: str) -> dict[str, Any]:
+    """``openapi_extra`` for a multipart body of files, given field name -> description.
+
+    The routes read their bodies as streams (see ``uploads.py``), so FastAPI cannot
+    infer the body from the signature; this documents it.
+    """
+    properties = {name: {"type": "string", "format": "binary", "description": text} for name, text in fields.items()}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": {"type": "object", "properties": properties}}},
+        }
+    }

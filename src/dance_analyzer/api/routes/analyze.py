@@ -10,27 +10,12 @@ from ...metrics import FRAMES_ANALYSED
 from ...pipeline import AnalysisOptions
 from ...workers import AnalysisPool
 from ..deps import analysis_slot, get_pool, get_settings
-from ..schemas import ERROR_RESPONSES, AnalysisResult
+from ..schemas import ERROR_RESPONSES, AnalysisResult, file_upload_body
 from ..uploads import receive_video_upload
 
 router = APIRouter(tags=["analysis"])
 
-UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "file": {"type": "string", "format": "binary", "description": "The video"},
-                        "video": {"type": "string", "format": "binary", "description": "Alias of file"},
-                    },
-                }
-            }
-        },
-    }
-}
+UPLOAD_BODY = file_upload_body(file="The video", video="Alias of file")
 
 Detail = Annotated[Literal["summary", "frames"], Query(description="'frames' adds per-frame output")]
 SampleFps = Annotated[float | None, Query(gt=0, le=240, description="Analyse at most N frames per second")]

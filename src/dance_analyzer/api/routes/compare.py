@@ -12,28 +12,13 @@ from ...config import Settings
 from ...pipeline import AnalysisOptions
 from ...workers import AnalysisPool
 from ..deps import analysis_slot, get_pool, get_settings
-from ..schemas import ERROR_RESPONSES
+from ..schemas import ERROR_RESPONSES, file_upload_body
 from ..uploads import receive_video_uploads
 from .analyze import SampleFps
 
 router = APIRouter(tags=["analysis"])
 
-COMPARE_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "reference": {"type": "string", "format": "binary", "description": "The choreography"},
-                        "attempt": {"type": "string", "format": "binary", "description": "The dance to score"},
-                    },
-                }
-            }
-        },
-    }
-}
+COMPARE_BODY = file_upload_body(reference="The choreography", attempt="The dance to score")
 
 
 @router.post(

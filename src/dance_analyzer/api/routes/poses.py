@@ -17,7 +17,7 @@ from ...pose_library import PoseLibrary
 from ...workers import AnalysisPool
 from ..deps import get_pool, get_pose_library, get_poses, get_settings
 from ..errors import UploadError
-from ..schemas import ERROR_RESPONSES, ErrorBody
+from ..schemas import ERROR_RESPONSES, ErrorBody, file_upload_body
 from ..uploads import receive_video_uploads
 
 router = APIRouter(prefix="/poses", tags=["poses"])
@@ -94,19 +94,7 @@ async def remove_pose(name: str, library: Annotated[PoseLibrary, Depends(get_pos
 @router.post(
     "/learn",
     responses=ERROR_RESPONSES,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary", "description": "image or video"}},
-                    }
-                }
-            },
-        }
-    },
+    openapi_extra=file_upload_body(file="image or video"),
     summary="Derive a pose definition from a photo, or a video at time_s, for review; POST it to /poses to use it",
 )
 async def learn(
