@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -84,13 +85,11 @@ async def create_job(
     rhythm: Rhythm = False,
     overlay: Annotated[bool, Query(description="Also render the annotated video (overlay_url)")] = False,
 ) -> dict[str, Any]:
-    full = Busy("The job queue is full; try again later", QUEUE_FULL_RETRY_AFTER_S)
-    if await run_in_threadpool(jobs.queue_full):  # before spending time on the upload
-        raise full
+    await _check_room(jobs)
     upload = await receive_video_upload(request, upload_dir=jobs.storage.uploads, max_bytes=settings.max_upload_bytes)
     with upload:  # deletes the staged file unless the job took it
         job = Job.new(upload.filename, analysis_options(settings, detail, sample_fps, rhythm), overlay=overlay)
-        await _submit(jobs, job, upload.path, None, full)
+        await _submit(jobs, job, upload.path)
     return _created(request, response, job)
 
 
@@ -110,9 +109,7 @@ async def create_compare_job(
     mirror: Annotated[bool, Query(description="Compare the attempt's left with the reference's right")] = False,
     sample_fps: SampleFps = None,
 ) -> dict[str, Any]:
-    full = Busy("The job queue is full; try again later", QUEUE_FULL_RETRY_AFTER_S)
-    if await run_in_threadpool(jobs.queue_full):
-        raise full
+    await _check_room(jobs)
     uploads = await receive_video_uploads(
         request,
         upload_dir=jobs.storage.uploads,
@@ -126,15 +123,25 @@ async def create_compare_job(
             AnalysisOptions(sample_fps=sample_fps or settings.sample_fps),
             compare={"reference_filename": reference.filename, "mirror": mirror},
         )
-        await _submit(jobs, job, attempt.path, reference.path, full)
+        await _submit(jobs, job, attempt.path, reference.path)
     return _created(request, response, job)
 
 
-async def _submit(jobs: JobService, job: Job, path: Any, reference: Any, full: Busy) -> None:
+def _queue_full() -> Busy:
+    return Busy("The job queue is full; try again later", QUEUE_FULL_RETRY_AFTER_S)
+
+
+async def _check_room(jobs: JobService) -> None:
+    """Refuse before the upload is read, not after; submit checks again, atomically."""
+    if await run_in_threadpool(jobs.queue_full):
+        raise _queue_full()
+
+
+async def _submit(jobs: JobService, job: Job, path: Path, reference: Path | None = None) -> None:
     try:
         await run_in_threadpool(jobs.submit, job, path, reference)
     except QueueFull:
-        raise full from None
+        raise _queue_full() from None
     except BrokerUnavailable as exc:
         raise Busy(str(exc), BROKER_RETRY_AFTER_S, status_code=503) from None
 
