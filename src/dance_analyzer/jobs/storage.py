@@ -16,6 +16,14 @@ from pathlib import Path
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
+REFERENCE = "reference"
+
+
+def _owner(path: Path) -> str:
+    """The job id a file name starts with (``<id>.video``, ``<id>.reference.video``, ``<id>.mp4``)."""
+    return path.name.split(".", 1)[0]
+
+
 def _check(job_id: str) -> str:
     if not _JOB_ID.match(job_id):  # ids become file names: never let one be a path
         raise ValueError(f"not a job id: {job_id!r}")
@@ -29,37 +37,33 @@ class JobFiles:
         self.uploads.mkdir(parents=True, exist_ok=True)
         self.overlays.mkdir(parents=True, exist_ok=True)
 
-    # uploads
-    def put(self, job_id: str, staged: Path) -> None:
+    # uploads: the video (the attempt, for a comparison) and a comparison's reference
+    def _upload(self, job_id: str, role: str = "") -> Path:
+        return self.uploads / f"{_check(job_id)}{'.' + role if role else ''}.video"
+
+    def put(self, job_id: str, staged: Path, role: str = "") -> None:
         """Take ownership of a staged upload (a rename when on the same file system)."""
-        target = self.uploads / f"{_check(job_id)}.video"
+        target = self._upload(job_id, role)
         try:
             os.replace(staged, target)
         except OSError:  # another file system: copy, then drop the original
             shutil.copyfile(staged, target)
             staged.unlink(missing_ok=True)
 
-    def local_path(self, job_id: str) -> Path | None:
+    def local_path(self, job_id: str, role: str = "") -> Path | None:
         """A path the analysis can read, or None if the upload is gone (deleted job)."""
-        path = self.uploads / f"{_check(job_id)}.video"
+        path = self._upload(job_id, role)
         return path if path.exists() else None
 
     def put_reference(self, job_id: str, staged: Path) -> None:
-        """The second video of a comparison job."""
-        target = self.uploads / f"{_check(job_id)}.reference.video"
-        try:
-            os.replace(staged, target)
-        except OSError:
-            shutil.copyfile(staged, target)
-            staged.unlink(missing_ok=True)
+        self.put(job_id, staged, REFERENCE)
 
     def reference_path(self, job_id: str) -> Path | None:
-        path = self.uploads / f"{_check(job_id)}.reference.video"
-        return path if path.exists() else None
+        return self.local_path(job_id, REFERENCE)
 
     def delete_upload(self, job_id: str) -> None:
-        (self.uploads / f"{_check(job_id)}.video").unlink(missing_ok=True)
-        (self.uploads / f"{job_id}.reference.video").unlink(missing_ok=True)
+        for role in ("", REFERENCE):
+            self._upload(job_id, role).unlink(missing_ok=True)
 
     # outputs
     def overlay_path(self, job_id: str) -> Path:
@@ -73,11 +77,11 @@ class JobFiles:
     def job_ids(self) -> set[str]:
         """Every job that has a file here."""
         names = [*self.uploads.glob("*.video"), *self.overlays.glob("*.mp4")]
-        return {p.name.split(".", 1)[0] for p in names if _JOB_ID.match(p.name.split(".", 1)[0])}
+        return {_owner(p) for p in names if _JOB_ID.match(_owner(p))}
 
     def remove_partial_files(self) -> None:
         """Delete files that belong to no job: uploads or renders cut off by a crash."""
         for directory, suffix in ((self.uploads, ".video"), (self.overlays, ".mp4")):
             for path in directory.iterdir():
-                if path.is_file() and not (path.suffix == suffix and _JOB_ID.match(path.name.split(".", 1)[0])):
+                if path.is_file() and not (path.suffix == suffix and _JOB_ID.match(_owner(path))):
                     path.unlink(missing_ok=True)
