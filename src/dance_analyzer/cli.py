@@ -207,7 +207,7 @@ def _compare(args: argparse.Namespace) -> int:
     if started is None:
         return 66
     settings, workers = started
-    from .compare import compare_tracks
+    from .compare import compare_tracks, with_names
     from .pipeline import AnalysisOptions, extract_landmarks, limits_from
 
     options = AnalysisOptions(sample_fps=args.sample_fps or settings.sample_fps)
@@ -236,8 +236,7 @@ def _compare(args: argparse.Namespace) -> int:
     except AnalysisError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_CODES.get(type(exc), 1)
-    result["reference"]["filename"], result["attempt"]["filename"] = paths[0].name, paths[1].name
-    _print_json(result, compact=args.compact)
+    _print_json(with_names(result, paths[0].name, paths[1].name), compact=args.compact)
     return 0
 
 

@@ -273,3 +273,12 @@ def compare_tracks(reference: LandmarkTrack, attempt: LandmarkTrack, *, mirror: 
         "attempt": {"duration_s": round(attempt.duration_s, 3), "frames": int(len(attempt.times))},
         "rate_hz": RATE_HZ,
     }
+
+
+def with_names(result: dict[str, Any], reference: str, attempt: str) -> dict[str, Any]:
+    """The comparison with the two videos' file names, as every front end reports it."""
+    return {
+        **result,
+        "reference": {**result["reference"], "filename": reference},
+        "attempt": {**result["attempt"], "filename": attempt},
+    }

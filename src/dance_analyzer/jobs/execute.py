@@ -47,8 +47,6 @@ def with_filenames(result: dict[str, Any], job: Any) -> dict[str, Any]:
     """The result as the synchronous endpoint would give it, the uploads' names included."""
     if job.compare is None:
         return {**result, "filename": job.filename}
-    return {
-        **result,
-        "reference": {**result["reference"], "filename": job.compare.get("reference_filename", "")},
-        "attempt": {**result["attempt"], "filename": job.filename},
-    }
+    from ..compare import with_names
+
+    return with_names(result, job.compare.get("reference_filename", ""), job.filename)

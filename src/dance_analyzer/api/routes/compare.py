@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from ...compare import compare_tracks
+from ...compare import compare_tracks, with_names
 from ...config import Settings
 from ...pipeline import AnalysisOptions
 from ...workers import AnalysisPool
@@ -47,5 +47,4 @@ async def compare(
             ref_track = await run_in_threadpool(pool.extract, reference.path, options)
             att_track = await run_in_threadpool(pool.extract, attempt.path, options)
         result = await run_in_threadpool(compare_tracks, ref_track, att_track, mirror=mirror)
-    return {**result, "reference": {**result["reference"], "filename": reference.filename},
-            "attempt": {**result["attempt"], "filename": attempt.filename}}  # fmt: skip
+    return with_names(result, reference.filename, attempt.filename)
