@@ -179,10 +179,9 @@ def _deviations(attempt: np.ndarray, reference: np.ndarray, alignment: Alignment
 
 
 def _part_means(deviation: np.ndarray) -> dict[str, float]:
-    index = {name: k for k, name in enumerate(FEATURE_NAMES)}
     out = {}
-    for part, names in BODY_PARTS.items():
-        columns = deviation[:, [index[n] for n in names]]
+    for part in BODY_PARTS:
+        columns = deviation[:, _columns(part)]
         out[part] = float(np.nanmean(columns)) if np.isfinite(columns).any() else float("nan")
     return out
 
