@@ -14,6 +14,9 @@ once per worker; it is sampled once a second, because reading PSS costs CPU that
 would slow down what is being measured. The memory section runs the CLI on the same clip
 looped to 5 s and to 60 s.
 
+Each round runs every row once, back to back; wall times are medians over rounds and
+"vs plain" is the median of the per-round ratios, because this VM's speed drifts.
+
 Usage:  .venv/bin/python bench/bench.py [--clips a.mp4 b.mp4] [--repeat 3] [--json out.json]
 Needs:  pip install -e .[bench]; ffmpeg (for the looped clips); ../shared/media.
 """
@@ -74,6 +77,18 @@ class Row:
     @property
     def wall_s(self) -> float:
         return statistics.median(r.wall_s for r in self.runs)
+
+    def speedup(self, baseline: Row) -> float:
+        """Frames/s against the baseline's, from the runs made in the same round.
+
+        This VM's speed drifts by tens of percent over minutes (CPU steal), so a ratio
+        of two medians can compare a fast minute with a slow one; each round runs
+        every row back to back, and the median of the per-round ratios is shown.
+        """
+        return statistics.median(
+            (self.frames / mine.wall_s) / (baseline.frames / theirs.wall_s)
+            for mine, theirs in zip(self.runs, baseline.runs, strict=True)
+        )
 
     @property
     def peak_mb(self) -> float:
@@ -234,9 +249,31 @@ def print_table(title: str, rows: list[Row], baseline: Row, video_fps: float) ->
     for row in rows:
         fps = row.frames / row.wall_s
         realtime = fps / video_fps
-        speedup = fps / (baseline.frames / baseline.wall_s)
+        speedup = row.speedup(baseline)
         peak = f"{row.peak_mb:10.0f}" if row.peak_mb else f"{'':>10}"
         print(f"  {row.name:22}{fps:10.1f}{realtime:9.2f}{row.wall_s:9.2f}{peak}{speedup:9.2f}x")
+
+
+def bench_round(
+    clip: Path,
+    args: argparse.Namespace,
+    rows: dict[str, Row],
+    labels: dict[str, list[tuple[str, ...]]],
+    server: Server,
+) -> None:
+    """Every row once, back to back, so that their ratios compare like with like."""
+    rows["plain"].runs.append(measure([PYTHON, "-c", PLAIN_LOOP, str(clip)]))
+    rows["plain x2 (limit)"].runs.append(measure_pair([PYTHON, "-c", PLAIN_LOOP, str(clip)]))
+    workers = ["--workers", str(args.workers)]
+    run = measure([*CLI, "analyze", "-q", *workers, "--detail", "frames", "--compact", str(clip)])
+    rows["cli"].runs.append(run)
+    labels["cli"] = frame_labels(run.stdout)
+    run = measure([*CLI, "analyze", "-q", "--workers", "1", "--detail", "frames", "--compact", str(clip)])
+    rows["cli 1 proc"].runs.append(run)
+    labels["single"] = frame_labels(run.stdout)
+    run = measure([*CLI, "analyze", "-q", *workers, "--sample-fps", str(args.sample_fps), str(clip)])
+    rows[f"cli sample_fps={args.sample_fps:g}"].runs.append(run)
+    rows["server"].runs.append(server.analyze(clip))
 
 
 def bench_clip(clip: Path, args: argparse.Namespace) -> dict[str, object]:
@@ -251,22 +288,10 @@ def bench_clip(clip: Path, args: argparse.Namespace) -> dict[str, object]:
     }
     rows["plain x2 (limit)"].frames = 2 * frames
     labels: dict[str, list[tuple[str, ...]]] = {}
-    for _ in range(args.repeat):
-        rows["plain"].runs.append(measure([PYTHON, "-c", PLAIN_LOOP, str(clip)]))
-        rows["plain x2 (limit)"].runs.append(measure_pair([PYTHON, "-c", PLAIN_LOOP, str(clip)]))
-        workers = ["--workers", str(args.workers)]
-        run = measure([*CLI, "analyze", "-q", *workers, "--detail", "frames", "--compact", str(clip)])
-        rows["cli"].runs.append(run)
-        labels["cli"] = frame_labels(run.stdout)
-        run = measure([*CLI, "analyze", "-q", "--workers", "1", "--detail", "frames", "--compact", str(clip)])
-        rows["cli 1 proc"].runs.append(run)
-        labels["single"] = frame_labels(run.stdout)
-        run = measure([*CLI, "analyze", "-q", *workers, "--sample-fps", str(args.sample_fps), str(clip)])
-        rows[f"cli sample_fps={args.sample_fps:g}"].runs.append(run)
-    server = Server(args.workers)
+    server = Server(args.workers)  # warm and idle while the other rows run
     try:
         for _ in range(args.repeat):
-            rows["server"].runs.append(server.analyze(clip))
+            bench_round(clip, args, rows, labels, server)
     finally:
         server.close()
     rates = in_process_rates(clip)
@@ -283,7 +308,7 @@ def bench_clip(clip: Path, args: argparse.Namespace) -> dict[str, object]:
             r.name: {
                 "wall_s": r.wall_s,
                 "fps": r.frames / r.wall_s,
-                "vs_plain": (r.frames / r.wall_s) / (frames / rows["plain"].wall_s),
+                "vs_plain": r.speedup(rows["plain"]),
                 "peak_mb": r.peak_mb,
             }
             for r in rows.values()

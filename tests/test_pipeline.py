@@ -3,7 +3,6 @@ import pytest
 
 from dance_analyzer.pipeline import (
     MIN_SPAN_S,
-    WARMUP_S,
     LandmarkTrack,
     Span,
     join_tracks,
@@ -18,7 +17,8 @@ def bounds(spans: list[Span], duration: float) -> list[tuple[float, float]]:
     return [(s.start_s, duration if s.end_s is None else s.end_s) for s in spans]
 
 
-DECODE_COST = 0.1  # plan_spans' default
+DECODE_COST = 0.1  # plan_spans' defaults
+WARMUP_S = 0.5
 
 
 def modelled_cost(start: float, end: float, keyframes: np.ndarray, share: float = 1.0) -> float:
@@ -49,7 +49,7 @@ def test_short_videos_are_not_split_below_the_minimum_span():
 def test_with_frequent_keyframes_spans_are_nearly_equal():
     spans = plan_spans(20.0, 2, keyframes=np.arange(0, 20, 0.5))
     (a, b), (c, d) = bounds(spans, 20.0)
-    # The second span also decodes WARMUP_S early; nothing else differs.
+    # The second span also analyses WARMUP_S early; nothing else differs.
     assert b == pytest.approx(10.0 + WARMUP_S / 2, abs=0.2)
 
 

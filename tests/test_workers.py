@@ -17,7 +17,15 @@ import pytest
 
 from conftest import media
 from dance_analyzer.definitions import load_definitions
-from dance_analyzer.pipeline import AnalysisOptions, Span, analyze, analyze_tracks, extract_landmarks
+from dance_analyzer.errors import TimeLimitExceeded
+from dance_analyzer.pipeline import (
+    WARMUP_FRAMES,
+    AnalysisOptions,
+    Span,
+    analyze,
+    analyze_tracks,
+    extract_landmarks,
+)
 from dance_analyzer.pose.estimator import PoseEstimator
 from dance_analyzer.workers import AnalysisPool
 from processes import server, wait_for
@@ -74,6 +82,35 @@ def test_pool_splits_a_real_clip_and_matches_a_single_pass(pool, estimator):
     assert progress[-1][1] == single["total_frames"]
 
 
+def test_a_trusted_pool_analyses_a_span_in_the_caller_and_matches_a_single_pass(estimator):
+    """The CLI's pool: the calling process takes the first span, one worker the rest."""
+    clip = media("dance_solo_2.mp4")
+    single = analyze(clip, EVERY_FRAME, estimator=estimator)
+    progress = []
+    pool = AnalysisPool(2, trusted=True)
+    try:
+        split = pool.analyze(clip, EVERY_FRAME, on_progress=lambda done, total: progress.append(done))
+    finally:
+        pool.close()
+    assert split["total_frames"] == single["total_frames"]
+    assert [f["index"] for f in split["frames"]] == list(range(single["total_frames"]))
+    assert agreement(labels(split), labels(single)) >= 0.97
+    assert progress == sorted(progress) and progress[-1] == single["total_frames"]
+
+
+def test_a_trusted_pool_stops_its_own_span_at_the_time_limit():
+    pool = AnalysisPool(2, trusted=True, time_limit_s=1.0)
+    try:
+        started = time.monotonic()
+        with pytest.raises(TimeLimitExceeded):
+            pool.analyze(media("taichi_solo_1.mp4"))
+        assert time.monotonic() - started < 6  # model load, then one frame past the limit
+        pool.time_limit_s = None
+        assert pool.analyze(media("one_leg_arms_up_1.mp4"))["total_frames"] == 120  # and the pool carries on
+    finally:
+        pool.close()
+
+
 def test_sampling_in_the_pool_analyses_the_frames_a_single_pass_would(pool, estimator):
     clip = media("dance_solo_2.mp4")  # 16 fps, 9.4 s
     options = AnalysisOptions(sample_fps=4, include_frames=True)
@@ -96,6 +133,29 @@ def test_three_spans_stitched_in_one_process_match_one_pass(estimator):
     assert split["segments"][0]["start_s"] == single["segments"][0]["start_s"]
     assert split["duration_s"] == single["duration_s"]
     assert agreement(labels(split), labels(single)) >= 0.97
+
+
+class CountingEstimator:
+    """The real estimator, counting the pictures it is shown."""
+
+    def __init__(self, estimator):
+        self.estimator, self.calls = estimator, 0
+
+    def reset(self):
+        self.estimator.reset()
+
+    def __call__(self, rgb):
+        self.calls += 1
+        return self.estimator(rgb)
+
+
+@pytest.mark.parametrize("sample_fps", [None, 10.0])
+def test_a_later_span_warms_the_tracker_up_on_the_frames_just_before_it(estimator, sample_fps):
+    clip = media("one_leg_arms_up_1.mp4")  # 30 fps
+    counting = CountingEstimator(estimator)
+    track = extract_landmarks(clip, counting, span=Span(2.0, 3.0), sample_fps=sample_fps)
+    assert track.times[0] == pytest.approx(2.0, abs=1e-3)
+    assert counting.calls == len(track.indices) + WARMUP_FRAMES
 
 
 def _group(pgid: int) -> list[int]:

@@ -187,7 +187,7 @@ def _run_analysis(
     if workers > 1:
         from .workers import AnalysisPool
 
-        pool = AnalysisPool(workers, poses=poses, limits=limits, plan_in_worker=False)
+        pool = AnalysisPool(workers, poses=poses, limits=limits, trusted=True)
         try:
             return pool.analyze(path, options, on_progress=progress)
         finally:
@@ -217,7 +217,7 @@ def _compare(args: argparse.Namespace) -> int:
         if workers > 1:
             from .workers import AnalysisPool
 
-            pool = AnalysisPool(workers, limits=limits, plan_in_worker=False)
+            pool = AnalysisPool(workers, limits=limits, trusted=True)
             try:
                 tracks = [pool.extract(path, options) for path in paths]
             finally:

@@ -7,7 +7,9 @@ worker, never the server. Each worker loads its model once, at start-up.
 
 One video is split into time spans (see :func:`pipeline.plan_spans`) analysed by
 different workers at once, so a single request or CLI run uses every core; when
-several videos arrive together their spans queue in arrival order.
+several videos arrive together their spans queue in arrival order. A one-shot CLI run
+on the user's own files also analyses the first span in its own process (see
+``trusted``): that core would otherwise sit idle while the worker processes start.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .errors import Cancelled, CorruptVideo, TimeLimitExceeded
 if TYPE_CHECKING:
     from .definitions import PoseSet
     from .pipeline import AnalysisOptions, LandmarkTrack, ProgressFn, Span, SpanPlan
+    from .pose.estimator import PoseEstimator
     from .video import Limits, VideoInfo
 
 # Modules every worker needs, imported once by the forkserver before it forks workers
@@ -184,19 +187,23 @@ class AnalysisPool:
         *,
         poses: PoseSet | None = None,
         limits: Limits | None = None,
-        plan_in_worker: bool = True,
+        trusted: bool = False,
         time_limit_s: float | None = None,
     ) -> None:
-        """``plan_in_worker=False`` probes videos in the calling process, which saves a
-        round trip and overlaps worker start-up; only for files the caller trusts (the
-        CLI's own files), since probing parses the video in this process.
+        """``trusted=True`` is for files the caller trusts (the CLI's own): the calling
+        process then plans each video and analyses its first span itself, next to
+        ``size - 1`` worker processes. That saves a process start-up (the caller has
+        nothing else to do meanwhile) and a round trip, but a decoder crash would take
+        the caller down, which a server must never risk with uploads.
         ``time_limit_s`` stops any analysis still running after that long.
         """
         from .definitions import load_definitions
         from .video import Limits
 
         self.size = size
-        self.plan_in_worker = plan_in_worker
+        self.trusted = trusted and size > 1
+        self._processes = size - 1 if self.trusted else size
+        self._estimator: PoseEstimator | None = None  # the caller's own, when trusted
         self.time_limit_s = time_limit_s
         self.poses = poses or load_definitions()
         # When set, called for the pose set at each analysis (custom poses can change).
@@ -213,14 +220,14 @@ class AnalysisPool:
     def _start(self) -> tuple[ProcessPoolExecutor, multiprocessing.Queue]:  # type: ignore[type-arg]
         progress = self._context.Queue()
         executor = ProcessPoolExecutor(
-            max_workers=self.size,
+            max_workers=self._processes,
             mp_context=self._context,
             initializer=_init_worker,
             initargs=(self._limits, progress, self._cancelled),
         )
         # The executor starts a process per submission while none is idle: ask for
         # all of them now, so every model loads at once instead of one per chunk.
-        for _ in range(self.size):
+        for _ in range(self._processes):
             executor.submit(_ready)
         threading.Thread(target=self._relay_progress, args=(progress,), daemon=True, name="progress").start()
         return executor, progress
@@ -240,7 +247,7 @@ class AnalysisPool:
 
     def warm_up(self) -> None:
         """Start every worker and load its model now, not on the first request."""
-        futures = [self._executor.submit(_ready) for _ in range(self.size * 2)]
+        futures = [self._executor.submit(_ready) for _ in range(self._processes * 2)]
         for future in futures:
             future.result()
         self.ready = True
@@ -283,29 +290,35 @@ class AnalysisPool:
         with self._lock:
             executor = self._executor
         try:
-            if self.plan_in_worker:
+            if self.trusted:
+                plan = plan_analysis(path, self.size, options.sample_fps, self._limits)
+            else:
                 planning = executor.submit(_plan_in_worker, str(path), self.size, options.sample_fps)
                 plan = planning.result(timeout=self._remaining(deadline))
-            else:
-                plan = plan_analysis(path, self.size, options.sample_fps, self._limits)
             token = next(self._tokens)
             done = [0] * len(plan.spans)
-            if on_progress is not None:
 
-                def listener(span_no: int, frames: int) -> None:
-                    if token in self._listeners:  # not after the final report below
-                        done[span_no] = frames
-                        on_progress(sum(done), plan.expected_frames)
+            def listener(span_no: int, frames: int) -> None:
+                if on_progress is not None and token in self._listeners:  # not after the final report below
+                    done[span_no] = frames
+                    on_progress(sum(done), plan.expected_frames)
 
-                self._listeners[token] = listener
+            self._listeners[token] = listener
+            here = plan.spans[0] if self.trusted else None
             futures: list[Future[LandmarkTrack]] = []
             try:
                 futures += [
                     executor.submit(_extract_in_worker, str(path), span, plan.info, options.sample_fps, (token, n))
                     for n, span in enumerate(plan.spans)
+                    if span is not here
                 ]
+                tracks = []
+                if here is not None:
+                    tracks.append(
+                        self._extract_here(path, here, plan.info, options, listener, futures, cancel, deadline)
+                    )
                 self._wait(futures, token, cancel, deadline)
-                tracks = [future.result() for future in futures]
+                tracks += [future.result() for future in futures]
             finally:
                 if not all(future.done() for future in futures):  # cancelled, Ctrl-C, a failed span
                     self._cancelled[token % CANCEL_SLOTS] = token
@@ -320,6 +333,45 @@ class AnalysisPool:
         if on_progress is not None:  # relayed reports may still be in flight: end on the true count
             on_progress(sum(t.total_frames for t in tracks), plan.expected_frames)
         return join_tracks(tracks)
+
+    def _extract_here(
+        self,
+        path: Path,
+        span: Span,
+        info: VideoInfo,
+        options: AnalysisOptions,
+        listener: Callable[[int, int], None],
+        others: list[Future[LandmarkTrack]],
+        cancel: threading.Event | None,
+        deadline: float | None,
+    ) -> LandmarkTrack:
+        """Analyse a span in the calling process, stopping as the workers would."""
+        from .pipeline import extract_landmarks
+
+        if self._estimator is None:
+            from .pose.estimator import PoseEstimator
+
+            self._estimator = PoseEstimator()
+
+        def interrupt() -> None:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("The analysis was cancelled")
+            if deadline is not None and time.monotonic() > deadline:
+                raise self._too_slow()
+            for future in others:
+                if future.done() and future.exception() is not None:
+                    raise future.exception()  # type: ignore[misc]
+
+        return extract_landmarks(
+            path,
+            self._estimator,
+            span=span,
+            sample_fps=options.sample_fps,
+            limits=self._limits,
+            on_progress=lambda frames, _expected: listener(0, frames),
+            info=info,
+            interrupt=interrupt,
+        )
 
     def _too_slow(self) -> TimeLimitExceeded:
         return TimeLimitExceeded(
@@ -375,3 +427,5 @@ class AnalysisPool:
         with self._lock:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._progress.put(None)
+            if self._estimator is not None:
+                self._estimator.close()
