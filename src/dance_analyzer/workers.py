@@ -204,6 +204,12 @@ class AnalysisPool:
         self.trusted = trusted and size > 1
         self._processes = size - 1 if self.trusted else size
         self._estimator: PoseEstimator | None = None  # the caller's own, when trusted
+        if self.trusted:
+            # Load this model before starting the workers: starting one waits for the
+            # forkserver to finish importing MediaPipe, and this import can overlap it.
+            from .pose.estimator import PoseEstimator
+
+            self._estimator = PoseEstimator()
         self.time_limit_s = time_limit_s
         self.poses = poses or load_definitions()
         # When set, called for the pose set at each analysis (custom poses can change).
@@ -348,10 +354,7 @@ class AnalysisPool:
         """Analyse a span in the calling process, stopping as the workers would."""
         from .pipeline import extract_landmarks
 
-        if self._estimator is None:
-            from .pose.estimator import PoseEstimator
-
-            self._estimator = PoseEstimator()
+        assert self._estimator is not None, "only trusted pools analyse in the caller"
 
         def interrupt() -> None:
             if cancel is not None and cancel.is_set():
