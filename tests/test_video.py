@@ -4,6 +4,7 @@ import subprocess
 import numpy as np
 import pytest
 
+from conftest import media
 from dance_analyzer.errors import CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
 from dance_analyzer.video import Limits, index_packets, iter_frames, probe
 
@@ -132,3 +133,13 @@ def test_spans_seek_mid_gop_and_together_yield_exactly_the_frames_of_one_pass(ma
 def test_a_span_past_the_end_is_empty_not_an_error(make_video):
     path = make_video(frames=10, fps=10)
     assert list(iter_frames(path, start_s=5.0)) == []
+
+
+def test_a_single_decoder_thread_gives_the_same_pictures():
+    """Pool workers decode single-threaded; that must change the cost, never the pixels."""
+    clip = media("dance_solo_2.mp4")  # a real H.264 clip with B-frames
+    threaded = [f.image for f in iter_frames(clip, end_s=2.0, max_side=640)]
+    single = [f.image for f in iter_frames(clip, end_s=2.0, max_side=640, decoder_threads=1)]
+    assert len(single) == len(threaded) > 20
+    for a, b in zip(single, threaded, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -111,6 +111,21 @@ def test_a_trusted_pool_stops_its_own_span_at_the_time_limit():
         pool.close()
 
 
+def test_worker_processes_do_not_hold_the_callers_standard_output(pool):
+    """Else `dance-analyzer analyze clip.mp4 | jq` waits for them to exit after the CLI has."""
+    import psutil
+
+    helpers = psutil.Process().children(recursive=True)
+    assert len(helpers) >= 3  # the forkserver and its two workers (and a resource tracker)
+    for helper in helpers:
+        if "forkserver" in " ".join(helper.cmdline()):
+            assert os.readlink(f"/proc/{helper.pid}/fd/1") == os.devnull
+            for worker in helper.children():
+                assert os.readlink(f"/proc/{worker.pid}/fd/1") == os.devnull
+            return
+    pytest.fail("no forkserver among the pool's processes")
+
+
 def test_sampling_in_the_pool_analyses_the_frames_a_single_pass_would(pool, estimator):
     clip = media("dance_solo_2.mp4")  # 16 fps, 9.4 s
     options = AnalysisOptions(sample_fps=4, include_frames=True)

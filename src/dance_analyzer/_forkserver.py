@@ -1,4 +1,5 @@
-"""Imported (first) by the forkserver that forks the worker processes: signals it ignores.
+"""Imported (first) by the forkserver that forks the worker processes: signals it
+ignores, and a standard output it does not hold.
 
 The forkserver's death breaks every worker it forked (the pool learns a worker's fate
 through the forkserver), so it must outlive a SIGTERM or Ctrl-C sent to the whole
@@ -12,6 +13,13 @@ import signal
 
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
 signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+# Workers answer through pipes and never print. Holding the caller's standard output
+# open would keep `dance-analyzer analyze clip.mp4 | jq` waiting after the CLI has
+# finished, until the forkserver's own (slow) interpreter shutdown ends.
+_devnull = os.open(os.devnull, os.O_WRONLY)
+os.dup2(_devnull, 1)
+os.close(_devnull)
 
 # Still images (learning a pose from a photo) are decoded with OpenCV, which reads this
 # limit once: a small file declaring a huge picture must not allocate gigabytes.

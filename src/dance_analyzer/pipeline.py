@@ -179,11 +179,13 @@ def extract_landmarks(
     on_progress: ProgressFn | None = None,
     info: VideoInfo | None = None,
     interrupt: Callable[[], None] | None = None,
+    decoder_threads: int = 0,
 ) -> LandmarkTrack:
     """Run the model over one span of the video (``info``: the probe, if a planner made it).
 
     ``interrupt`` is called before every frame and stops the extraction by raising, so
     a withdrawn analysis stops within a frame, warm-up and seeking included.
+    ``decoder_threads``: see :func:`video.iter_frames` (1 when other spans run beside).
 
     A span after the first starts the model WARMUP_FRAMES analysed frames early and drops
     their results:
@@ -203,7 +205,13 @@ def extract_landmarks(
     decoded = 0
     last_t = prev_t = span.start_s
     frames = iter_frames(
-        path, start_s=warm_start, end_s=span.end_s, sample_fps=sample_fps, max_side=INFERENCE_MAX_SIDE, limits=limits
+        path,
+        start_s=warm_start,
+        end_s=span.end_s,
+        sample_fps=sample_fps,
+        max_side=INFERENCE_MAX_SIDE,
+        limits=limits,
+        decoder_threads=decoder_threads,
     )
     for frame in frames:
         if interrupt is not None:

@@ -127,6 +127,7 @@ def _extract_in_worker(
         on_progress=report,
         info=info,
         interrupt=interrupt,
+        decoder_threads=1,  # one worker per core: threads would only compete
     )
     progress.put((*report_as, track.total_frames))
     return track
@@ -374,6 +375,7 @@ class AnalysisPool:
             on_progress=lambda frames, _expected: listener(0, frames),
             info=info,
             interrupt=interrupt,
+            decoder_threads=1,
         )
 
     def _too_slow(self) -> TimeLimitExceeded:
