@@ -1,6 +1,8 @@
 """Our decode + model + coordinate handling reproduce the model authors' own test data."""
 
 import json
+import subprocess
+import sys
 
 import av
 import numpy as np
@@ -48,3 +50,21 @@ def test_squat_clip_world_landmarks_match_tfjs_reference(squat_track):
     expected = np.array(json.loads(peer_test("pose_squats_3d.full.json").read_text()))
     error = np.abs(squat_track.world - expected).max()
     assert error <= 0.24, f"max world error {error:.3f} m"
+
+
+def test_the_estimator_loads_only_mediapipes_pose_solution_and_mediapipe_stays_whole():
+    """Start-up cost: the rest of MediaPipe (every solution, OpenCV, the Tasks API) is not
+    imported for the pose model, yet `import mediapipe` afterwards gets the full package."""
+    code = """
+import sys
+import dance_analyzer.pose.estimator
+unwanted = ["cv2", "matplotlib", "mediapipe.tasks", "mediapipe.python.solutions.hands"]
+print(sorted(m for m in unwanted if m in sys.modules))
+import mediapipe as mp
+print(mp.__version__, mp.solutions.pose.Pose.__name__, mp.solutions.drawing_utils.draw_landmarks.__name__)
+print(mp.tasks.vision.PoseLandmarker.__name__)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[0] == "[]"
+    assert out[1] == "0.10.21 Pose draw_landmarks"
+    assert out[2] == "PoseLandmarker"
