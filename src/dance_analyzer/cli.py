@@ -8,6 +8,8 @@ be piped.
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import json
 import os
 import signal
@@ -386,5 +388,22 @@ def main(argv: list[str] | None = None) -> int:
     return int(args.run(args))
 
 
+def run() -> None:
+    """The console entry point: :func:`main`, then a quick exit.
+
+    Once a command has returned, its output is written and its workers are stopped.
+    The atexit handlers still run (multiprocessing's clean-up, logging), but the rest of
+    a normal exit is the interpreter freeing MediaPipe's, NumPy's and PyAV's modules one
+    by one: 0.17 s that every CLI run made its user wait, for nothing.
+    """
+    code = main()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
