@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import media, peer_test
-from dance_analyzer.pipeline import INFERENCE_MAX_SIDE, extract_landmarks
+from dance_analyzer.pipeline import INFERENCE_MAX_SIDE, Span, extract_landmarks
 from dance_analyzer.pose.estimator import PoseEstimator
 
 
@@ -68,3 +68,19 @@ print(mp.tasks.vision.PoseLandmarker.__name__)
     assert out[0] == "[]"
     assert out[1] == "0.10.21 Pose draw_landmarks"
     assert out[2] == "PoseLandmarker"
+
+
+def test_reset_forgets_the_tracked_person_and_is_free_when_there_is_nothing_to_forget():
+    """A fresh estimator skips MediaPipe's graph restart; a used one still restarts, so
+    a span analysed after another video gets the landmarks of a brand-new estimator."""
+    clip = media("dance_solo_2.mp4")
+    with PoseEstimator() as new:
+        assert new.fresh
+        new.reset()
+        assert new.fresh
+    with PoseEstimator() as used, PoseEstimator() as new:
+        extract_landmarks(media("taichi_solo_1.mp4"), used, span=Span(0.0, 1.0))
+        assert not used.fresh
+        after_other_video = extract_landmarks(clip, used, span=Span(0.0, 2.0))
+        from_scratch = extract_landmarks(clip, new, span=Span(0.0, 2.0))
+    np.testing.assert_array_equal(after_other_video.image, from_scratch.image)
