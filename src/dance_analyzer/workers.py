@@ -358,10 +358,7 @@ class AnalysisPool:
         assert self._estimator is not None, "only trusted pools analyse in the caller"
 
         def interrupt() -> None:
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("The analysis was cancelled")
-            if deadline is not None and time.monotonic() > deadline:
-                raise self._too_slow()
+            self._stop_if_withdrawn(cancel, deadline)
             for future in others:
                 if future.done() and future.exception() is not None:
                     raise future.exception()  # type: ignore[misc]
@@ -416,10 +413,13 @@ class AnalysisPool:
             done, pending = wait(pending, timeout=PROGRESS_INTERVAL_S, return_when=FIRST_EXCEPTION)
             if any(f.exception() is not None for f in done):
                 return  # the caller's result() raises it
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("The analysis was cancelled")
-            if deadline is not None and time.monotonic() > deadline:
-                raise self._too_slow()
+            self._stop_if_withdrawn(cancel, deadline)
+
+    def _stop_if_withdrawn(self, cancel: threading.Event | None, deadline: float | None) -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("The analysis was cancelled")
+        if deadline is not None and time.monotonic() > deadline:
+            raise self._too_slow()
 
     def _replace_broken(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:
