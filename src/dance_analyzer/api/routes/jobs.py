@@ -28,6 +28,8 @@ router = APIRouter(prefix="/jobs", tags=["jobs"])
 QUEUE_FULL_RETRY_AFTER_S = 30
 BROKER_RETRY_AFTER_S = 10
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+# What the two job-creating routes can answer besides their 202.
+JOB_RESPONSES = {**ERROR_RESPONSES, 503: {"model": ErrorBody, "description": "The job queue is unavailable"}}
 NOT_FOUND = {404: {"model": ErrorBody, "description": "No such job (never existed, cancelled or expired)"}}
 
 
@@ -71,7 +73,7 @@ def _find(jobs: JobService, job_id: str) -> Job:
     "",
     status_code=202,
     response_model=JobCreated,
-    responses={**ERROR_RESPONSES, 503: {"model": ErrorBody, "description": "The job queue is unavailable"}},
+    responses=JOB_RESPONSES,
     openapi_extra=UPLOAD_BODY,
     summary="Queue a video for analysis; poll the job for its result",
 )
@@ -97,7 +99,7 @@ async def create_job(
     "/compare",
     status_code=202,
     response_model=JobCreated,
-    responses={**ERROR_RESPONSES, 503: {"model": ErrorBody, "description": "The job queue is unavailable"}},
+    responses=JOB_RESPONSES,
     openapi_extra=COMPARE_BODY,
     summary="Queue a comparison of an attempt with a reference; poll the job for what /compare returns",
 )
