@@ -126,6 +126,23 @@ def test_worker_processes_do_not_hold_the_callers_standard_output(pool):
     pytest.fail("no forkserver among the pool's processes")
 
 
+def _worker_estimator_state():
+    from dance_analyzer.workers import _worker_state
+
+    time.sleep(0.5)  # so that the probes sent together land on different workers
+    estimator = _worker_state["estimator"]
+    return os.getpid(), estimator.fresh, estimator.primed
+
+
+def test_workers_restart_their_models_graphs_while_idle_between_analyses(pool):
+    """Else each span of the next request pays MediaPipe's restart (0.25-0.35 s)."""
+    pool.analyze(media("one_leg_arms_up_1.mp4"))
+    probes = [pool._executor.submit(_worker_estimator_state) for _ in range(2)]
+    states = [probe.result(timeout=30) for probe in probes]
+    assert len({pid for pid, _, _ in states}) == 2
+    assert all(fresh and primed for _, fresh, primed in states)
+
+
 def test_sampling_in_the_pool_analyses_the_frames_a_single_pass_would(pool, estimator):
     clip = media("dance_solo_2.mp4")  # 16 fps, 9.4 s
     options = AnalysisOptions(sample_fps=4, include_frames=True)
