@@ -143,6 +143,42 @@ def test_workers_restart_their_models_graphs_while_idle_between_analyses(pool):
     assert all(fresh and primed for _, fresh, primed in states)
 
 
+EARLY_START = """
+import os, sys, psutil
+from pathlib import Path
+from dance_analyzer import workers
+workers.start_workers_early(processes=1)  # what the CLI does first thing
+pool = workers.AnalysisPool(int(sys.argv[2]), trusted=True)
+me = psutil.Process()
+forked_here = [p for p in me.children() if p.cmdline() == me.cmdline()]
+servers = [p for p in me.children() if p.cmdline() != me.cmdline() and p.children()]  # not the resource tracker
+pool_workers = servers[0].children() if servers else forked_here
+print(len(servers), len(pool_workers))
+print(all(os.readlink(f"/proc/{p.pid}/fd/1") == os.devnull for p in pool_workers))
+print(pool.analyze(Path(sys.argv[1]))["total_frames"])
+pool.close()
+"""
+
+
+@pytest.mark.parametrize(("size", "forkservers"), [(2, 0), (3, 1)])
+def test_the_cli_forks_its_workers_at_start_up_and_its_pool_adopts_them(size, forkservers):
+    """Size 2 (one process per core, the default): the pool uses the worker forked from
+    the CLI's process before it read its settings, no forkserver. Size 3: that worker
+    is not the pool's size, so it exits and a forkserver starts two. Either way, no
+    worker holds the CLI's standard output and the answer is complete."""
+    out = subprocess.run(
+        [sys.executable, "-c", EARLY_START, str(media("one_leg_arms_up_1.mp4")), str(size)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    processes, stdout_released, frames = out.stdout.split("\n")[:3]
+    assert processes == f"{forkservers} {size - 1}"
+    assert stdout_released == "True"
+    assert frames == "120"
+
+
 def test_sampling_in_the_pool_analyses_the_frames_a_single_pass_would(pool, estimator):
     clip = media("dance_solo_2.mp4")  # 16 fps, 9.4 s
     options = AnalysisOptions(sample_fps=4, include_frames=True)

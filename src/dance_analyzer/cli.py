@@ -114,11 +114,12 @@ def _start_command(args: argparse.Namespace, paths: list[Path]) -> tuple[Setting
             return None
     if args.workers != 1 and (os.cpu_count() or 1) > 1:
         # Before the settings, which take 0.3 s to import (pydantic), so that the workers
-        # are ready as soon as this process is. If the settings then ask for a single
-        # worker, the unused server costs an otherwise idle core and exits with us.
+        # are ready as soon as this process is. Their number is a guess until the settings
+        # are read (the default: one process per core, this one included); if the settings
+        # ask for another, these exit and the pool starts its own.
         from .workers import start_workers_early
 
-        start_workers_early()
+        start_workers_early(processes=(args.workers or os.cpu_count() or 1) - 1)
     from .config import get_settings
 
     settings = get_settings()
