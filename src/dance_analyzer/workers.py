@@ -14,6 +14,7 @@ on the user's own files also analyses the first span in its own process (see
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import multiprocessing
 import multiprocessing.connection
@@ -37,9 +38,12 @@ if TYPE_CHECKING:
     from .pose.estimator import PoseEstimator
     from .video import Limits, VideoInfo
 
-# Modules every worker needs, imported once by the forkserver before it forks workers
-# (the first sets the signals the forkserver and its workers ignore).
-WORKER_PRELOAD = ["dance_analyzer._forkserver", "dance_analyzer.pose.estimator", "dance_analyzer.pipeline"]
+# Modules every worker needs: imported once, by the forkserver or by a CLI run that forks
+# its workers itself (see start_workers_early), before any worker is forked.
+WORKER_MODULES = ["dance_analyzer.pose.estimator", "dance_analyzer.pipeline"]
+# The forkserver first takes on the workers' process set-up (signals ignored, stdout
+# released); a CLI process must keep its own, so workers it forks do that in _init_worker.
+WORKER_PRELOAD = ["dance_analyzer._forkserver", *WORKER_MODULES]
 
 # Populated in each worker process by _init_worker.
 _worker_state: dict[str, Any] = {}
@@ -209,9 +213,8 @@ def start_workers_early(processes: int = 0) -> None:
     """
     global _early_workers
     if processes > 0 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        from . import pipeline  # noqa: F401  # imported once, here, for every worker
-        from .pose import estimator  # noqa: F401
-
+        for module in WORKER_MODULES:
+            importlib.import_module(module)
         context = multiprocessing.get_context("fork")
         cancelled = context.Array("q", CANCEL_SLOTS, lock=False)
         _early_workers = (processes, *_start_processes(context, processes, cancelled), cancelled)
