@@ -19,7 +19,6 @@ import itertools
 import multiprocessing
 import multiprocessing.connection
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable
@@ -58,14 +57,14 @@ CANCEL_SLOTS = 64
 
 
 def _init_worker(progress: multiprocessing.Queue, cancelled: Any) -> None:  # type: ignore[type-arg]
-    from . import _forkserver  # noqa: F401  # its process set-up, for workers forked without one
-    from .pose.estimator import PoseEstimator
-
     # The parent owns the workers' lifecycle. Ctrl-C, or a SIGTERM sent to the whole
     # process group, must reach only the parent, so it can stop gracefully (and put
-    # running jobs back in the queue) instead of seeing its workers die mid-video.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # running jobs back in the queue) instead of seeing its workers die mid-video: the
+    # process set-up ignores both (already done in a forkserver's workers, done here in
+    # those a CLI run forks itself), and releases the caller's standard output.
+    from . import _forkserver  # noqa: F401
+    from .pose.estimator import PoseEstimator
+
     _exit_with_parent()
 
     estimator = PoseEstimator()
