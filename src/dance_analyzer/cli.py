@@ -112,14 +112,15 @@ def _start_command(args: argparse.Namespace, paths: list[Path]) -> tuple[Setting
         if not path.is_file():
             print(f"error: no such file: {path}", file=sys.stderr)
             return None
-    if args.workers != 1 and (os.cpu_count() or 1) > 1:
-        # Before the settings, which take 0.3 s to import (pydantic), so that the workers
-        # are ready as soon as this process is. Their number is a guess until the settings
-        # are read (the default: one process per core, this one included); if the settings
-        # ask for another, these exit and the pool starts its own.
+    # Before the settings, which take 0.3 s to import (pydantic), so that the workers are
+    # ready as soon as this process is. Their number is a guess until the settings are
+    # read (the default: one process per core, this one included); if the settings ask
+    # for another, these exit and the pool starts its own.
+    expected_workers = args.workers or os.cpu_count() or 1
+    if expected_workers > 1:
         from .workers import start_workers_early
 
-        start_workers_early(processes=(args.workers or os.cpu_count() or 1) - 1)
+        start_workers_early(processes=expected_workers - 1)
     from .config import get_settings
 
     settings = get_settings()

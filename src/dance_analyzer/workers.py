@@ -264,8 +264,9 @@ class AnalysisPool:
         self._processes = size - 1 if self.trusted else size
         self._estimator: PoseEstimator | None = None  # the caller's own, when trusted
         if self.trusted:
-            # Load this model before starting the workers: starting one waits for the
-            # forkserver to finish importing MediaPipe, and this import can overlap it.
+            # Load this model before starting workers of the pool's own: starting one
+            # waits for the forkserver to finish importing MediaPipe, and this import can
+            # overlap it. (Workers the CLI forked early are running already.)
             from .pose.estimator import PoseEstimator
 
             self._estimator = PoseEstimator()
