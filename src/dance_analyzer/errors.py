@@ -48,3 +48,14 @@ class Cancelled(Exception):
 
     Not an :class:`AnalysisError`: nothing is wrong with the video.
     """
+
+
+class OverlayNotWritten(Exception):
+    """The annotated video could not be written (a missing directory, a full disk).
+
+    Not an :class:`AnalysisError`: the video was fine, the place to write to was not.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

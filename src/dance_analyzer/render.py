@@ -19,10 +19,9 @@ import av
 import cv2
 import numpy as np
 
-from .pose.landmarks import SKELETON
-from .video import Limits, iter_frames, probe
+from .media.video import Limits, iter_frames, probe
+from .pose.landmarks import MIN_VISIBILITY, SKELETON
 
-MIN_VISIBILITY = 0.5
 BONE_RGB = (0, 230, 118)
 JOINT_RGB = (255, 255, 255)
 LABEL_BG_RGB = (20, 20, 20)

@@ -15,17 +15,16 @@ from ..jobs.models import JobStatus
 from ..jobs.service import JobService
 from ..jobs.storage import JobFiles
 from ..jobs.store import JobStore
+from ..labels.library import PoseLibrary
 from ..logs import configure_logging
 from ..metrics import QUEUE_DEPTH
-from ..pipeline import limits_from
-from ..pose_library import PoseLibrary
-from ..workers import AnalysisPool
+from ..workers.pool import AnalysisPool
 from .errors import install_error_handlers
 from .middleware import RequestMiddleware
 from .routes import analyze, compare, jobs, meta, poses, web
 
 
-def create_job_service(settings: Settings, pool: AnalysisPool) -> JobService:
+def create_job_service(settings: Settings, pool: AnalysisPool, library: PoseLibrary) -> JobService:
     """Embedded runner by default; Celery workers when a broker is configured."""
     store = JobStore(settings.data_dir / "jobs.sqlite3")
     storage = JobFiles(settings.data_dir)
@@ -42,6 +41,7 @@ def create_job_service(settings: Settings, pool: AnalysisPool) -> JobService:
         store,
         storage,
         pool,
+        library.current,
         max_queued=settings.max_queued_jobs,
         ttl_s=settings.job_ttl_s,
         concurrency=settings.job_concurrency,
@@ -55,16 +55,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = AnalysisPool(
-            settings.workers,
-            poses=app.state.poses,
-            limits=limits_from(settings),
-            time_limit_s=settings.analysis_time_limit_s,
-        )
-        pool.pose_source = app.state.pose_library.current
+        pool = AnalysisPool(settings.workers, limits=settings.limits, time_limit_s=settings.analysis_time_limit_s)
         app.state.pool = pool
         app.state.analysis_slots = threading.BoundedSemaphore(settings.max_concurrent_analyses)
-        job_service = create_job_service(settings, pool)
+        job_service = create_job_service(settings, pool, app.state.pose_library)
         app.state.jobs = job_service
         QUEUE_DEPTH.set_function(lambda: job_service.store.count(JobStatus.QUEUED))
         pool.warm_up()
@@ -83,9 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     # Loaded when the app is created, so a broken pose file stops the server loudly;
-    # the worker pool classifies with the library's current set (custom poses included).
+    # every analysis classifies with the library's current set (custom poses included).
     app.state.pose_library = PoseLibrary(settings.poses_file, settings.data_dir)
-    app.state.poses = app.state.pose_library.current()
+    app.state.pose_library.current()
     install_error_handlers(app)
     app.include_router(analyze.router)
     app.include_router(compare.router)

@@ -1,21 +1,26 @@
 """Request-scoped access to what the app holds: settings, pose set, worker pool, jobs,
-and the slots that bound how many synchronous analyses run at once."""
+and the slots that bound how many synchronous analyses run at once.
+
+Each dependency also has an ``Annotated`` alias (``SettingsDep``, ...), so route
+signatures stay short.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from ..config import Settings
-from ..definitions import PoseSet
 from ..jobs.service import JobService
+from ..labels.definitions import PoseSet
+from ..labels.library import PoseLibrary
 from ..metrics import IN_PROGRESS
-from ..pose_library import PoseLibrary
-from ..workers import AnalysisPool
+from ..workers.pool import AnalysisPool
 from .errors import Busy
 
 # Seconds a client told "busy" should wait before trying again.
@@ -23,23 +28,35 @@ BUSY_RETRY_AFTER_S = 5
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_pool(request: Request) -> AnalysisPool:
-    return request.app.state.pool
-
-
-def get_poses(request: Request) -> PoseSet:
-    return request.app.state.pose_library.current()
+    pool: AnalysisPool = request.app.state.pool
+    return pool
 
 
 def get_pose_library(request: Request) -> PoseLibrary:
-    return request.app.state.pose_library
+    library: PoseLibrary = request.app.state.pose_library
+    return library
+
+
+def get_poses(library: Annotated[PoseLibrary, Depends(get_pose_library)]) -> PoseSet:
+    """The poses in use now: built-in and custom (another process may have added some)."""
+    return library.current()
 
 
 def get_jobs(request: Request) -> JobService:
-    return request.app.state.jobs
+    jobs: JobService = request.app.state.jobs
+    return jobs
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+PoolDep = Annotated[AnalysisPool, Depends(get_pool)]
+PosesDep = Annotated[PoseSet, Depends(get_poses)]
+PoseLibraryDep = Annotated[PoseLibrary, Depends(get_pose_library)]
+JobsDep = Annotated[JobService, Depends(get_jobs)]
 
 
 @asynccontextmanager

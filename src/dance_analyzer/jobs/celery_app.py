@@ -1,6 +1,6 @@
 """Scale-out: the Celery app, and the task a ``dance-analyzer worker`` runs.
 
-Each worker process holds one :class:`~dance_analyzer.workers.AnalysisPool` (a model
+Each worker process holds one :class:`~dance_analyzer.workers.pool.AnalysisPool` (a model
 per core, started once) and takes one job at a time, split across all its cores, so
 adding a machine adds its cores to the queue. Celery runs with the thread pool and a
 concurrency of 1: the analysis already happens in child processes, and the worker's
@@ -42,7 +42,8 @@ from .storage import JobFiles
 
 if TYPE_CHECKING:
     from ..config import Settings
-    from ..workers import AnalysisPool
+    from ..labels.library import PoseLibrary
+    from ..pipeline import Reader
 
 log = logging.getLogger("dance_analyzer.worker")
 
@@ -87,9 +88,10 @@ def create_celery(settings: Settings) -> Celery:
 class WorkerRuntime:
     """What a worker process holds between jobs."""
 
-    def __init__(self, settings: Settings, pool: AnalysisPool) -> None:
+    def __init__(self, settings: Settings, reader: Reader, library: PoseLibrary) -> None:
         self.settings = settings
-        self.pool = pool
+        self.reader = reader
+        self.library = library  # custom poses too, as the API sees them
         self.storage = JobFiles(settings.data_dir)
         self.name = socket.gethostname()
 
@@ -159,14 +161,16 @@ def _analyze_job(
     heart.start()
     try:
         result = run_job(
-            runtime.pool,
+            runtime.reader,
+            runtime.library.current(),
+            runtime.storage,
+            job_id,
             path,
             options_from_dict(options),
-            overlay_to=runtime.storage.overlay_path(job_id) if overlay else None,
+            overlay=overlay,
+            compare=compare,
             on_progress=on_progress,
             cancel=cancel,
-            reference=runtime.storage.reference_path(job_id) if compare else None,
-            mirror=bool(compare and compare.get("mirror")),
         )
         outcome: dict[str, Any] = {"result": result}
     except Cancelled:

@@ -1,8 +1,8 @@
 """The embedded job runner: jobs run on the server's own worker pool, one after another.
 
 No broker, no extra service: a thread takes queued job ids in submission order and
-hands each video to the same :class:`~dance_analyzer.workers.AnalysisPool` that
-serves ``/analyze``. Every state change is written to SQLite first, so a restart
+hands each video to the same worker pool that serves ``/analyze``, through the same
+pipeline. Every state change is written to SQLite first, so a restart
 finds each job where it was: queued jobs run, interrupted ones run again (or fail,
 if they have already been interrupted ``max_attempts`` times: the video may be what
 brings the server down).
@@ -14,10 +14,12 @@ import queue
 import socket
 import threading
 import time
+from collections.abc import Callable
 
 from ..errors import AnalysisError, Cancelled
+from ..labels.definitions import PoseSet
 from ..metrics import ERRORS, FRAMES_ANALYSED, IN_PROGRESS
-from ..workers import AnalysisPool
+from ..pipeline import Reader
 from .execute import run_job, with_filenames
 from .models import Job, JobStatus
 from .service import INTERNAL, WORKER_LOST, JobService, log
@@ -35,7 +37,8 @@ class LocalJobService(JobService):
         self,
         store: JobStore,
         storage: JobFiles,
-        pool: AnalysisPool,
+        reader: Reader,
+        poses: Callable[[], PoseSet],
         *,
         max_queued: int,
         ttl_s: float,
@@ -43,7 +46,8 @@ class LocalJobService(JobService):
         max_attempts: int = 2,
     ) -> None:
         super().__init__(store, storage, max_queued=max_queued, ttl_s=ttl_s)
-        self.pool = pool
+        self.reader = reader
+        self.poses = poses  # asked at each job: custom poses can change
         self.concurrency = concurrency
         self.max_attempts = max_attempts
         self.worker_name = f"local@{socket.gethostname()}"
@@ -136,16 +140,17 @@ class LocalJobService(JobService):
 
         IN_PROGRESS.inc()
         try:
-            overlay_to = self.storage.overlay_path(job_id) if job.overlay else None
             result = run_job(
-                self.pool,
+                self.reader,
+                self.poses(),
+                self.storage,
+                job_id,
                 path,
                 job.options,
-                overlay_to=overlay_to,
+                overlay=job.overlay,
+                compare=job.compare,
                 on_progress=progress,
                 cancel=cancel,
-                reference=self.storage.reference_path(job_id) if job.compare else None,
-                mirror=bool(job.compare and job.compare.get("mirror")),
             )
         except Cancelled:
             if self._stop.is_set():  # shutting down: run it again after the restart

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import asdict, dataclass, field, replace
@@ -9,6 +10,13 @@ from enum import Enum
 from typing import Any
 
 from ..pipeline import AnalysisOptions
+
+_JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def is_job_id(text: str) -> bool:
+    """Ids become file names and URL parts: only what ``Job.new`` makes is one."""
+    return _JOB_ID.match(text) is not None
 
 
 class JobStatus(str, Enum):

@@ -9,12 +9,10 @@ implementation can replace this class without touching the runners.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 
-_JOB_ID = re.compile(r"^[0-9a-f]{32}$")
-
+from .models import is_job_id
 
 REFERENCE = "reference"
 
@@ -25,7 +23,7 @@ def _owner(path: Path) -> str:
 
 
 def _check(job_id: str) -> str:
-    if not _JOB_ID.match(job_id):  # ids become file names: never let one be a path
+    if not is_job_id(job_id):  # ids become file names: never let one be a path
         raise ValueError(f"not a job id: {job_id!r}")
     return job_id
 
@@ -77,11 +75,11 @@ class JobFiles:
     def job_ids(self) -> set[str]:
         """Every job that has a file here."""
         names = [*self.uploads.glob("*.video"), *self.overlays.glob("*.mp4")]
-        return {_owner(p) for p in names if _JOB_ID.match(_owner(p))}
+        return {_owner(p) for p in names if is_job_id(_owner(p))}
 
     def remove_partial_files(self) -> None:
         """Delete files that belong to no job: uploads or renders cut off by a crash."""
         for directory, suffix in ((self.uploads, ".video"), (self.overlays, ".mp4")):
             for path in directory.iterdir():
-                if path.is_file() and not (path.suffix == suffix and _JOB_ID.match(_owner(path))):
+                if path.is_file() and not (path.suffix == suffix and is_job_id(_owner(path))):
                     path.unlink(missing_ok=True)

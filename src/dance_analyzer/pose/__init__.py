@@ -1,6 +1,7 @@
-"""Pose estimation: turning pictures into body landmarks.
+"""Pictures to landmarks: the model (``estimator``), the landmark names (``landmarks``), the
+track every later step reads (``track``) and running the model over a video (``extract``).
 
-The estimator lives in ``pose.estimator`` and is imported from there, not here:
-importing MediaPipe takes seconds, and processes that never run the model (the
-API's coordinator, a CLI that only plans work) should not pay for it.
+The estimator is imported from ``pose.estimator``, not from here: importing MediaPipe
+takes time, and processes that never run the model (the API's coordinator, a CLI that
+only plans work) should not pay for it.
 """

@@ -10,10 +10,11 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from .landmarks import PoseResult
 
 # Keep MediaPipe/TFLite from flooding stderr with start-up chatter.
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -70,18 +71,6 @@ MODEL_COMPLEXITY = 1
 # The size of the blank picture prime() runs: any size sets the graph up; this one is
 # cheap to allocate and to scan for a person.
 _PRIMING_SIDE = 64
-
-
-@dataclass(frozen=True)
-class PoseResult:
-    """Landmarks of one person in one picture.
-
-    ``image``: (33, 4) x, y normalised to the picture, z in the same scale as x,
-    visibility in [0, 1]. ``world``: (33, 3) metres, origin between the hips.
-    """
-
-    image: np.ndarray
-    world: np.ndarray
 
 
 class PoseEstimator:

@@ -6,7 +6,10 @@ camera), which is why features are defined per body side, not per image side.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
+
+import numpy as np
 
 
 class Landmark(IntEnum):
@@ -45,6 +48,11 @@ class Landmark(IntEnum):
     RIGHT_FOOT_INDEX = 32
 
 
+# A landmark seen with less visibility than this is not trusted: pose rules treat its
+# features as unknown (unless a pose file says otherwise), learning skips them and the
+# overlay does not draw them.
+MIN_VISIBILITY = 0.5
+
 LANDMARK_NAMES: tuple[str, ...] = tuple(lm.name.lower() for lm in Landmark)
 NUM_LANDMARKS = len(LANDMARK_NAMES)
 
@@ -69,3 +77,15 @@ SKELETON: tuple[tuple[int, int], ...] = (
     (30, 32),
     (28, 32),
 )
+
+
+@dataclass(frozen=True)
+class PoseResult:
+    """Landmarks of one person in one picture.
+
+    ``image``: (33, 4) x, y normalised to the picture, z in the same scale as x,
+    visibility in [0, 1]. ``world``: (33, 3) metres, origin between the hips.
+    """
+
+    image: np.ndarray
+    world: np.ndarray

@@ -1,24 +1,20 @@
-"""Compare an attempt with a reference video: both analysed on the pool, then aligned and scored."""
+"""Compare an attempt with a reference video: both read on the pool, then aligned and scored."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from ...compare import compare_tracks, with_names
-from ...config import Settings
-from ...pipeline import AnalysisOptions
-from ...workers import AnalysisPool
-from ..deps import analysis_slot, get_pool, get_settings
-from ..schemas import ERROR_RESPONSES, file_upload_body
+from ... import pipeline
+from ...reports.compare import with_names
+from ..deps import PoolDep, SettingsDep, analysis_slot
+from ..params import COMPARE_BODY, Mirror, SampleFps
+from ..schemas import ERROR_RESPONSES
 from ..uploads import receive_video_uploads
-from .analyze import SampleFps
 
 router = APIRouter(tags=["analysis"])
-
-COMPARE_BODY = file_upload_body(reference="The choreography", attempt="The dance to score")
 
 
 @router.post(
@@ -29,9 +25,9 @@ COMPARE_BODY = file_upload_body(reference="The choreography", attempt="The dance
 )
 async def compare(
     request: Request,
-    settings: Annotated[Settings, Depends(get_settings)],
-    pool: Annotated[AnalysisPool, Depends(get_pool)],
-    mirror: Annotated[bool, Query(description="Compare the attempt's left with the reference's right")] = False,
+    settings: SettingsDep,
+    pool: PoolDep,
+    mirror: Mirror = False,
     sample_fps: SampleFps = None,
 ) -> dict[str, Any]:
     uploads = await receive_video_uploads(
@@ -42,9 +38,14 @@ async def compare(
     )
     reference, attempt = uploads["reference"], uploads["attempt"]
     with reference, attempt:
-        options = AnalysisOptions(sample_fps=sample_fps or settings.sample_fps)
+        options = pipeline.AnalysisOptions.from_settings(settings, sample_fps=sample_fps)
         async with analysis_slot(request, instead="/jobs/compare"):
-            ref_track = await run_in_threadpool(pool.extract, reference.path, options)
-            att_track = await run_in_threadpool(pool.extract, attempt.path, options)
-        result = await run_in_threadpool(compare_tracks, ref_track, att_track, mirror=mirror)
+            result = await run_in_threadpool(
+                pipeline.compare,
+                reference.path,
+                attempt.path,
+                options,
+                reader=pool,
+                mirror=mirror,
+            )
     return with_names(result, reference.filename, attempt.filename)

@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from ...config import Settings
-from ...jobs.models import Job, JobStatus
+from ...jobs.models import Job, JobStatus, is_job_id
 from ...jobs.service import BrokerUnavailable, JobService
 from ...jobs.store import QueueFull
 from ...pipeline import AnalysisOptions
-from ..deps import get_jobs, get_settings
+from ..deps import JobsDep, SettingsDep
 from ..errors import Busy
+from ..params import COMPARE_BODY, UPLOAD_BODY, Detail, Mirror, Rhythm, SampleFps
 from ..schemas import ERROR_RESPONSES, ErrorBody, JobCreated, JobList, JobView
 from ..uploads import receive_video_upload, receive_video_uploads
-from .analyze import UPLOAD_BODY, Detail, Rhythm, SampleFps, analysis_options
-from .compare import COMPARE_BODY
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
 QUEUE_FULL_RETRY_AFTER_S = 30
 BROKER_RETRY_AFTER_S = 10
-_JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 # What the two job-creating routes can answer besides their 202.
 JOB_RESPONSES = {**ERROR_RESPONSES, 503: {"model": ErrorBody, "description": "The job queue is unavailable"}}
 NOT_FOUND = {404: {"model": ErrorBody, "description": "No such job (never existed, cancelled or expired)"}}
@@ -63,7 +59,7 @@ def job_view(job: Job, request: Request, ttl_s: float, *, with_result: bool = Tr
 
 
 def _find(jobs: JobService, job_id: str) -> Job:
-    job = jobs.get(job_id) if _JOB_ID.match(job_id) else None
+    job = jobs.get(job_id) if is_job_id(job_id) else None
     if job is None:
         raise HTTPException(404, f"No job with id {job_id!r}: it never existed, was cancelled or has expired")
     return job
@@ -80,8 +76,8 @@ def _find(jobs: JobService, job_id: str) -> Job:
 async def create_job(
     request: Request,
     response: Response,
-    settings: Annotated[Settings, Depends(get_settings)],
-    jobs: Annotated[JobService, Depends(get_jobs)],
+    settings: SettingsDep,
+    jobs: JobsDep,
     detail: Detail = "summary",
     sample_fps: SampleFps = None,
     rhythm: Rhythm = False,
@@ -90,7 +86,10 @@ async def create_job(
     await _check_room(jobs)
     upload = await receive_video_upload(request, upload_dir=jobs.storage.uploads, max_bytes=settings.max_upload_bytes)
     with upload:  # deletes the staged file unless the job took it
-        job = Job.new(upload.filename, analysis_options(settings, detail, sample_fps, rhythm), overlay=overlay)
+        options = AnalysisOptions.from_settings(
+            settings, sample_fps=sample_fps, include_frames=detail == "frames", rhythm=rhythm
+        )
+        job = Job.new(upload.filename, options, overlay=overlay)
         await _submit(jobs, job, upload.path)
     return _created(request, response, job)
 
@@ -106,9 +105,9 @@ async def create_job(
 async def create_compare_job(
     request: Request,
     response: Response,
-    settings: Annotated[Settings, Depends(get_settings)],
-    jobs: Annotated[JobService, Depends(get_jobs)],
-    mirror: Annotated[bool, Query(description="Compare the attempt's left with the reference's right")] = False,
+    settings: SettingsDep,
+    jobs: JobsDep,
+    mirror: Mirror = False,
     sample_fps: SampleFps = None,
 ) -> dict[str, Any]:
     await _check_room(jobs)
@@ -122,7 +121,7 @@ async def create_compare_job(
     with reference, attempt:
         job = Job.new(
             attempt.filename,
-            AnalysisOptions(sample_fps=sample_fps or settings.sample_fps),
+            AnalysisOptions.from_settings(settings, sample_fps=sample_fps),
             compare={"reference_filename": reference.filename, "mirror": mirror},
         )
         await _submit(jobs, job, attempt.path, reference.path)
@@ -163,8 +162,8 @@ def _created(request: Request, response: Response, job: Job) -> dict[str, Any]:
 )
 async def list_jobs(
     request: Request,
-    settings: Annotated[Settings, Depends(get_settings)],
-    jobs: Annotated[JobService, Depends(get_jobs)],
+    settings: SettingsDep,
+    jobs: JobsDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     status: JobStatus | None = None,
 ) -> dict[str, Any]:
@@ -183,8 +182,8 @@ async def list_jobs(
 async def get_job(
     job_id: str,
     request: Request,
-    settings: Annotated[Settings, Depends(get_settings)],
-    jobs: Annotated[JobService, Depends(get_jobs)],
+    settings: SettingsDep,
+    jobs: JobsDep,
 ) -> dict[str, Any]:
     job = await run_in_threadpool(_find, jobs, job_id)
     return job_view(job, request, settings.job_ttl_s)
@@ -201,7 +200,7 @@ async def get_job(
     },
     summary="The annotated video of a job submitted with overlay=true",
 )
-async def get_overlay(job_id: str, jobs: Annotated[JobService, Depends(get_jobs)]) -> FileResponse:
+async def get_overlay(job_id: str, jobs: JobsDep) -> FileResponse:
     job = await run_in_threadpool(_find, jobs, job_id)
     if not job.overlay:
         raise HTTPException(404, "This job was submitted without overlay=true: it has no annotated video")
@@ -217,7 +216,7 @@ async def get_overlay(job_id: str, jobs: Annotated[JobService, Depends(get_jobs)
 @router.delete(
     "/{job_id}", status_code=204, responses=NOT_FOUND, summary="Cancel a job and delete its upload and result"
 )
-async def delete_job(job_id: str, jobs: Annotated[JobService, Depends(get_jobs)]) -> Response:
-    if not (_JOB_ID.match(job_id) and await run_in_threadpool(jobs.cancel, job_id)):
+async def delete_job(job_id: str, jobs: JobsDep) -> Response:
+    if not (is_job_id(job_id) and await run_in_threadpool(jobs.cancel, job_id)):
         raise HTTPException(404, f"No job with id {job_id!r}: it never existed, was cancelled or has expired")
     return Response(status_code=204)

@@ -6,18 +6,17 @@ import re
 from typing import Annotated, Any
 
 import yaml
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from ...config import Settings
-from ...definitions import DefinitionError, PoseSet
+from ... import pipeline
 from ...features import FEATURES
-from ...learn import learn_definition
-from ...pose_library import PoseLibrary
-from ...workers import AnalysisPool
-from ..deps import get_pool, get_pose_library, get_poses, get_settings
+from ...labels.definitions import DefinitionError, PoseSet
+from ...labels.library import PoseLibrary
+from ..deps import PoolDep, PoseLibraryDep, PosesDep, SettingsDep
 from ..errors import UploadError
-from ..schemas import ERROR_RESPONSES, ErrorBody, file_upload_body
+from ..params import LEARN_BODY
+from ..schemas import ERROR_RESPONSES, ErrorBody
 from ..uploads import receive_video_uploads
 
 router = APIRouter(prefix="/poses", tags=["poses"])
@@ -38,9 +37,7 @@ def _describe(pose_set: PoseSet, library: PoseLibrary) -> dict[str, Any]:
 
 
 @router.get("", summary="The pose definitions in use (built-in and custom) and the features they use")
-async def list_poses(
-    pose_set: Annotated[PoseSet, Depends(get_poses)], library: Annotated[PoseLibrary, Depends(get_pose_library)]
-) -> dict[str, Any]:
+async def list_poses(pose_set: PosesDep, library: PoseLibraryDep) -> dict[str, Any]:
     return _describe(pose_set, library)
 
 
@@ -62,7 +59,7 @@ async def list_poses(
     },
     summary="Add or replace custom poses (the poses.yaml format); used by every later analysis",
 )
-async def add_poses(request: Request, library: Annotated[PoseLibrary, Depends(get_pose_library)]) -> dict[str, Any]:
+async def add_poses(request: Request, library: PoseLibraryDep) -> dict[str, Any]:
     body = b""
     async for chunk in request.stream():
         body += chunk
@@ -86,7 +83,7 @@ async def add_poses(request: Request, library: Annotated[PoseLibrary, Depends(ge
     responses={404: {"model": ErrorBody, "description": "No custom pose with that name"}},
     summary="Remove a custom pose",
 )
-async def remove_pose(name: str, library: Annotated[PoseLibrary, Depends(get_pose_library)]) -> None:
+async def remove_pose(name: str, library: PoseLibraryDep) -> None:
     if not await run_in_threadpool(library.remove, name):
         raise HTTPException(404, f"No custom pose named {name!r} (built-in poses cannot be removed)")
 
@@ -94,14 +91,15 @@ async def remove_pose(name: str, library: Annotated[PoseLibrary, Depends(get_pos
 @router.post(
     "/learn",
     responses=ERROR_RESPONSES,
-    openapi_extra=file_upload_body(file="image or video"),
+    openapi_extra=LEARN_BODY,
     summary="Derive a pose definition from a photo, or a video at time_s, for review; POST it to /poses to use it",
 )
 async def learn(
     request: Request,
-    settings: Annotated[Settings, Depends(get_settings)],
-    pool: Annotated[AnalysisPool, Depends(get_pool)],
-    library: Annotated[PoseLibrary, Depends(get_pose_library)],
+    settings: SettingsDep,
+    pool: PoolDep,
+    library: PoseLibraryDep,
+    pose_set: PosesDep,
     name: Annotated[str, Query(description="the new pose's name, e.g. my_arabesque")],
     time_s: Annotated[float | None, Query(ge=0, description="for a video: when the pose is held")] = None,
     description: Annotated[str, Query(max_length=200)] = "",
@@ -115,10 +113,13 @@ async def learn(
         wanted={"file": "file", "image": "file", "video": "file"},
     )
     with uploads["file"] as example:
-        image, world = await run_in_threadpool(pool.example_landmarks, example.path, time_s)
-    definition = learn_definition(image, world, name=name, priority=library.next_priority(), description=description)
-    return {
-        "definition": definition,
-        "yaml": yaml.safe_dump({"poses": [definition]}, sort_keys=False),
-        "landmarks": image.round(4).tolist(),
-    }
+        return await run_in_threadpool(
+            pipeline.learn_pose,
+            example.path,
+            reader=pool,
+            name=name,
+            priority=library.next_priority(),
+            time_s=time_s,
+            description=description,
+            min_visibility=pose_set.min_visibility,
+        )

@@ -1,6 +1,7 @@
-"""Imported (first) by the forkserver that forks the worker processes, and by workers
-forked without one (a CLI run's, see workers.start_workers_early): signals they ignore,
-and a standard output they do not hold.
+"""How a worker process is set up: signals it ignores, a standard output it does not hold,
+and a limit on still images. Imported (first) by the forkserver that forks the worker
+processes, and by workers forked without one (a CLI run's, see
+:func:`.processes.start_workers_early`).
 
 The forkserver's death breaks every worker it forked (the pool learns a worker's fate
 through the forkserver), so it must outlive a SIGTERM or Ctrl-C sent to the whole

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..features import FeatureTable
 from .definitions import Condition, PoseSet
-from .features import FeatureTable
 
 NO_POSE = -1
 

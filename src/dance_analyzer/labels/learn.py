@@ -3,25 +3,25 @@
 The result is an ordinary pose definition (the ``poses.yaml`` format), returned for
 review before it is saved. Sides are kept as shown: a pose learned with the left leg
 raised asks for the left leg raised. Only features the example shows clearly
-(visibility at least the pose file's minimum) become conditions.
+(visibility at least the pose set's minimum) become conditions.
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .features import FEATURES, SIDES, compute_features
+from ..errors import NoPersonFound
+from ..features import FEATURES, SIDES, compute_features
+from ..pose.landmarks import MIN_VISIBILITY
 
 # Margins around the example's value, per unit.
 MARGINS = {"degrees": 25.0, "torso lengths": 0.4, "leg lengths": 0.12}
 LEARNED_FEATURES = (
     "elbow_angle", "knee_angle", "hip_angle", "arm_elevation", "wrist_height", "foot_lift", "torso_tilt",
 )  # fmt: skip
-MIN_VISIBILITY = 0.5
 
 
 def measure(image: np.ndarray, world: np.ndarray) -> dict[str, tuple[float, float]]:
@@ -39,7 +39,13 @@ def _bounds(value: float, unit: str) -> list[float | None]:
 
 
 def learn_definition(
-    image: np.ndarray, world: np.ndarray, *, name: str, priority: int, description: str = ""
+    image: np.ndarray,
+    world: np.ndarray,
+    *,
+    name: str,
+    priority: int,
+    description: str = "",
+    min_visibility: float = MIN_VISIBILITY,
 ) -> dict[str, Any]:
     """A pose definition holding around this example."""
     measured = measure(image, world)
@@ -49,7 +55,7 @@ def learn_definition(
         keys = [f"{side}_{feature}" for side in SIDES] if spec.sided else [feature]
         for key in keys:
             value, visibility = measured[key]
-            if math.isnan(value) or visibility < MIN_VISIBILITY:
+            if math.isnan(value) or visibility < min_visibility:
                 continue
             if spec.sided:
                 side = key.split("_", 1)[0]
@@ -57,8 +63,6 @@ def learn_definition(
             else:
                 when[feature] = _bounds(value, spec.unit)
     if not when:
-        from .errors import NoPersonFound
-
         raise NoPersonFound("The example shows too little of the body to learn a pose from")
     return {
         "name": name,
@@ -66,34 +70,3 @@ def learn_definition(
         "description": description or f"Learned from an example ({len(when)} measures, as shown).",
         "when": when,
     }
-
-
-def example_landmarks(path: Path, time_s: float | None, estimator: Any, limits: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Landmarks of a still image, or of a video's frame at ``time_s`` (default: the first)."""
-    from .errors import NoPersonFound, NotAVideo
-    from .pipeline import INFERENCE_MAX_SIDE
-    from .video import iter_frames, looks_like_video_container
-
-    if looks_like_video_container(path):
-        frame = next(
-            (f for f in iter_frames(path, start_s=time_s or 0.0, max_side=INFERENCE_MAX_SIDE, limits=limits)), None
-        )
-        if frame is None or frame.image is None:
-            raise NotAVideo(f"The video has no frame at {time_s or 0:g} s")
-        picture = frame.image
-    else:
-        import cv2
-
-        data = np.frombuffer(path.read_bytes(), np.uint8)
-        decoded = cv2.imdecode(data, cv2.IMREAD_COLOR)
-        if decoded is None:
-            raise NotAVideo("The file is neither a video nor an image in a supported format")
-        scale = INFERENCE_MAX_SIDE / max(decoded.shape[:2])
-        if scale < 1:
-            decoded = cv2.resize(decoded, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        picture = np.ascontiguousarray(decoded[:, :, ::-1])
-    estimator.reset()
-    result = estimator(picture)
-    if result is None:
-        raise NoPersonFound("No person was found in the example")
-    return result.image, result.world

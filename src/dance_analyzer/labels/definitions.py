@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
-from .features import FEATURES
+from ..features import FEATURES
+from ..pose.landmarks import MIN_VISIBILITY
 
 SIDE_MODES = ("both", "either", "one", "left", "right")
-DEFAULT_MIN_VISIBILITY = 0.5
 
 
 class DefinitionError(ValueError):
@@ -69,7 +69,7 @@ class PoseDefinition:
 @dataclass(frozen=True)
 class PoseSet:
     poses: tuple[PoseDefinition, ...]  # highest priority first
-    min_visibility: float = DEFAULT_MIN_VISIBILITY
+    min_visibility: float = MIN_VISIBILITY
     source: str = field(default="", compare=False)
 
     @property
@@ -158,7 +158,7 @@ def _parse_conditions(when: Any, where: str) -> tuple[Condition, ...]:
 def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
     if not isinstance(data, dict) or "poses" not in data:
         raise DefinitionError(f"{source}: expected a mapping with a 'poses' list")
-    min_visibility = data.get("min_visibility", DEFAULT_MIN_VISIBILITY)
+    min_visibility = data.get("min_visibility", MIN_VISIBILITY)
     if not isinstance(min_visibility, int | float) or not 0 <= min_visibility <= 1:
         raise DefinitionError(f"{source}: min_visibility must be a number in [0, 1]")
     raw_poses = data["poses"]
@@ -210,16 +210,21 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
     return PoseSet(poses=tuple(poses), min_visibility=float(min_visibility), source=source)
 
 
-def load_definitions(path: Path | None = None) -> PoseSet:
-    """Load a pose file, or the built-in ``poses.yaml`` when no path is given."""
+def read_definitions(path: Path | None = None) -> tuple[Any, str]:
+    """The parsed YAML of a pose file (the built-in ``poses.yaml`` when no path is given)
+    and the name errors should use for it; not validated yet."""
     if path is None:
-        text = resources.files("dance_analyzer").joinpath("poses.yaml").read_text("utf-8")
+        text = resources.files("dance_analyzer.labels").joinpath("poses.yaml").read_text("utf-8")
         source = "poses.yaml"
     else:
         text = Path(path).read_text("utf-8")
         source = Path(path).name
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text), source
     except yaml.YAMLError as exc:
         raise DefinitionError(f"{source}: not valid YAML: {exc}") from exc
-    return parse_definitions(data, source)
+
+
+def load_definitions(path: Path | None = None) -> PoseSet:
+    """Load and validate a pose file, or the built-in ``poses.yaml`` when no path is given."""
+    return parse_definitions(*read_definitions(path))

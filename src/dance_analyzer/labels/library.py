@@ -1,7 +1,7 @@
 """The poses in use: the built-in (or configured) file plus the user's own, kept under data_dir.
 
 Users add poses without code: upload a definition (the same YAML as ``poses.yaml``),
-or learn one from an example (:mod:`learn`) and save it after reviewing it. The
+or learn one from an example (:mod:`.learn`) and save it after reviewing it. The
 custom poses live in ``data_dir/custom_poses.yaml``, which the API and the workers
 share; every change is validated against the whole merged set first (unknown
 features, empty ranges, duplicate names or priorities are refused with the message
@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .definitions import DefinitionError, PoseSet, load_definitions, parse_definitions
+from .definitions import DefinitionError, PoseSet, load_definitions, parse_definitions, read_definitions
 
 CUSTOM_FILE = "custom_poses.yaml"
 
@@ -31,13 +31,8 @@ class PoseLibrary:
         self._cache: tuple[float | None, PoseSet] | None = None
 
     def _base_data(self) -> dict[str, Any]:
-        if self.base_file is None:
-            from importlib import resources
-
-            text = resources.files("dance_analyzer").joinpath("poses.yaml").read_text("utf-8")
-        else:
-            text = Path(self.base_file).read_text("utf-8")
-        return yaml.safe_load(text)
+        data, _ = read_definitions(self.base_file)
+        return data
 
     def custom(self) -> list[dict[str, Any]]:
         if not self.custom_file.exists():

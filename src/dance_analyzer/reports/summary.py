@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from .classify import NO_POSE, runs_of
-from .definitions import PoseSet
+from ..labels.classify import NO_POSE, runs_of
+from ..labels.definitions import PoseSet
 
 
 def pose_summary(primary: np.ndarray, poses: PoseSet) -> list[dict[str, Any]]:

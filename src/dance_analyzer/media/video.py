@@ -17,7 +17,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from .errors import CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
+from ..errors import CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
 
 # Leading bytes of the containers a video is likely to arrive in. A file that starts
 # like one of these but will not open is a damaged video (422), not a non-video (415).

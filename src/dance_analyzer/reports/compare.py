@@ -19,16 +19,14 @@ are always reported; ``mirror=True`` makes the mirrored comparison the main one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from .errors import NoPersonFound
-from .features import angle_between, joint_angle
-from .pose.landmarks import Landmark as L
-
-if TYPE_CHECKING:
-    from .pipeline import LandmarkTrack
+from ..errors import NoPersonFound
+from ..features import angle_features, mirrored
+from ..pose.track import LandmarkTrack
+from .series import interpolate
 
 # Sequences are resampled to this rate before alignment: enough for dance moves, and it
 # keeps the cost matrix of a 3-minute routine at 1800 x 1800.
@@ -37,72 +35,24 @@ RATE_HZ = 10.0
 SCORE_SCALE_DEG = 25.0
 WORST_WINDOW_S = 1.0
 WORST_COUNT = 3
-UP = np.array([0.0, -1.0, 0.0])
 
 BODY_PARTS: dict[str, tuple[str, ...]] = {
     "left_arm": ("left_elbow", "left_shoulder", "left_upper_arm_dir", "left_forearm_dir"),
     "right_arm": ("right_elbow", "right_shoulder", "right_upper_arm_dir", "right_forearm_dir"),
-    "left_leg": ("left_knee", "left_hip", "left_thigh_dir", "left_shin_dir"),
-    "right_leg": ("right_knee", "right_hip", "right_thigh_dir", "right_shin_dir"),
+    "left_leg": ("left_knee", "left_thigh_to_pelvis", "left_thigh_dir", "left_shin_dir"),
+    "right_leg": ("right_knee", "right_thigh_to_pelvis", "right_thigh_dir", "right_shin_dir"),
     "torso": ("torso_dir",),
 }
 GROUPS = {"arms": ("left_arm", "right_arm"), "legs": ("left_leg", "right_leg"), "torso": ("torso",)}
 
 
-def _side_angles(world: np.ndarray, side: str) -> dict[str, np.ndarray]:
-    def p(name: str) -> np.ndarray:
-        return world[:, L[f"{side.upper()}_{name}"]]
-
-    other = "RIGHT" if side == "left" else "LEFT"
-    return {
-        f"{side}_elbow": joint_angle(p("SHOULDER"), p("ELBOW"), p("WRIST")),
-        f"{side}_shoulder": joint_angle(p("ELBOW"), p("SHOULDER"), p("HIP")),
-        f"{side}_knee": joint_angle(p("HIP"), p("KNEE"), p("ANKLE")),
-        f"{side}_hip": joint_angle(world[:, L[f"{other}_HIP"]], p("HIP"), p("KNEE")),
-        f"{side}_upper_arm_dir": angle_between(p("ELBOW") - p("SHOULDER"), UP),
-        f"{side}_forearm_dir": angle_between(p("WRIST") - p("ELBOW"), UP),
-        f"{side}_thigh_dir": angle_between(p("KNEE") - p("HIP"), UP),
-        f"{side}_shin_dir": angle_between(p("ANKLE") - p("KNEE"), UP),
-    }
-
-
-def angle_features(world: np.ndarray) -> dict[str, np.ndarray]:
-    """(T,) angle series in degrees per named feature; NaN where nobody was found."""
-    world = world.astype(np.float64)
-    mid_hip = (world[:, L.LEFT_HIP] + world[:, L.RIGHT_HIP]) / 2
-    mid_shoulder = (world[:, L.LEFT_SHOULDER] + world[:, L.RIGHT_SHOULDER]) / 2
-    return {
-        **_side_angles(world, "left"),
-        **_side_angles(world, "right"),
-        "torso_dir": angle_between(mid_shoulder - mid_hip, UP),
-    }
-
-
 FEATURE_NAMES: tuple[str, ...] = tuple(name for part in BODY_PARTS.values() for name in part)
-
-
-def mirrored(features: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The same dance seen in a mirror: left and right swap."""
-    swap = {"left_": "right_", "right_": "left_"}
-    out = {}
-    for name, values in features.items():
-        prefix = next((p for p in swap if name.startswith(p)), None)
-        out[swap[prefix] + name[len(prefix) :] if prefix else name] = values
-    return out
 
 
 def resample(times: np.ndarray, features: dict[str, np.ndarray], duration_s: float) -> np.ndarray:
     """(N, F) matrix at RATE_HZ over [0, duration); gaps (no person) are interpolated."""
     grid = np.arange(0.0, max(duration_s, 1.0 / RATE_HZ), 1.0 / RATE_HZ)
-    columns = []
-    for name in FEATURE_NAMES:
-        values = features[name]
-        ok = ~np.isnan(values)
-        if ok.sum() == 0:
-            columns.append(np.full(grid.shape, np.nan))
-        else:
-            columns.append(np.interp(grid, times[ok], values[ok]))
-    return np.stack(columns, axis=1)
+    return interpolate(times, np.stack([features[name] for name in FEATURE_NAMES], axis=1), grid)
 
 
 def cost_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -1,24 +1,24 @@
 """How the dancer moves: energy over time, range of motion, symmetry, smoothness, jumps, tempo.
 
 Computed from the landmarks the analysis already has, vectorised over frames.
-Distances are in torso lengths (shoulders to hips) of the picture, so a dancer far
-from the camera moves as much as one close to it; angles come from the world
-landmarks (see :mod:`compare`). Times are the video's own, so sampled analyses
-(``sample_fps``) give the same answers at a coarser grain.
+Distances are in torso lengths of the picture (:func:`features.body_points`), so a
+dancer far from the camera moves as much as one close to it; angles come from the world
+landmarks (:func:`features.angle_features`). Times are the video's own, so sampled
+analyses (``sample_fps``) give the same answers at a coarser grain.
 """
 
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from .compare import angle_features
-from .pose.landmarks import Landmark as L
-
-if TYPE_CHECKING:
-    from .pipeline import LandmarkTrack
+from ..features import angle_features, body_points
+from ..pose.landmarks import Landmark as L
+from ..pose.track import LandmarkTrack
+from .series import interpolate, smooth
 
 # Joints whose speed makes up the motion energy.
 ENERGY_JOINTS = [
@@ -31,11 +31,13 @@ LIMB_ENDS = {
     "left_foot": L.LEFT_ANKLE,
     "right_foot": L.RIGHT_ANKLE,
 }
-ROM_FEATURES = {
-    "left_arm": ("left_elbow", "left_shoulder"),
-    "right_arm": ("right_elbow", "right_shoulder"),
-    "left_leg": ("left_knee", "left_hip"),
-    "right_leg": ("right_knee", "right_hip"),
+# Per limb, the joints whose range is reported, and the angle (features.angle_features)
+# each is measured by.
+ROM_ANGLES = {
+    "left_arm": {"elbow": "left_elbow", "shoulder": "left_shoulder"},
+    "right_arm": {"elbow": "right_elbow", "shoulder": "right_shoulder"},
+    "left_leg": {"knee": "left_knee", "hip": "left_thigh_to_pelvis"},
+    "right_leg": {"knee": "right_knee", "hip": "right_thigh_to_pelvis"},
 }
 GRID_HZ = 30.0  # signals are resampled to this rate for derivatives and tempo
 JUMP_MIN_RISE = 0.25  # torso lengths above the standing hip height
@@ -43,48 +45,19 @@ JUMP_MAX_S = 1.5
 TEMPO_RANGE_S = (0.25, 2.0)  # 30 to 240 beats per minute
 
 
-def body_points(track: LandmarkTrack) -> np.ndarray:
-    """(T, 33, 2) landmark positions in torso lengths, y up; NaN where nobody was found."""
-    aspect = track.info.width / track.info.height if track.info.height else 1.0
-    xy = track.image[..., :2].astype(np.float64) * np.array([aspect, -1.0])
-    shoulders = (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER]) / 2
-    hips = (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / 2
-    torso = np.nanmedian(np.linalg.norm(shoulders - hips, axis=-1)) if np.isfinite(shoulders).any() else np.nan
-    return xy / torso if torso and np.isfinite(torso) and torso > 1e-6 else xy * np.nan
-
-
-def resample(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def on_grid(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Values (T, ...) on a uniform GRID_HZ grid over the analysed time; gaps interpolated."""
     if len(times) < 2:
         return times, values
     grid = np.arange(times[0], times[-1] + 1e-9, 1.0 / GRID_HZ)
-    flat = values.reshape(len(times), -1)
-    out = np.full((len(grid), flat.shape[1]), np.nan)
-    for k in range(flat.shape[1]):
-        ok = np.isfinite(flat[:, k])
-        if ok.sum() >= 2:
-            out[:, k] = np.interp(grid, times[ok], flat[ok, k])
-    return grid, out.reshape((len(grid), *values.shape[1:]))
-
-
-def _smooth(values: np.ndarray, width: int = 5) -> np.ndarray:
-    """Moving average along time: differentiation amplifies the landmarks' jitter."""
-    if len(values) < width:
-        return values
-    kernel = np.ones(width) / width
-    half = width // 2
-
-    def smooth(v: np.ndarray) -> np.ndarray:  # edges padded with their own values, not zeros
-        return np.convolve(np.pad(v, (half, width - 1 - half), mode="edge"), kernel, mode="valid")
-
-    return np.apply_along_axis(smooth, 0, values)
+    return grid, interpolate(times, values, grid, min_points=2)
 
 
 def energy_signal(grid: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Mean speed of the main joints, torso lengths per second, per grid step."""
     if len(grid) < 2:
         return np.zeros(len(grid))
-    velocity = np.gradient(_smooth(points[:, ENERGY_JOINTS]), 1.0 / GRID_HZ, axis=0)
+    velocity = np.gradient(smooth(points[:, ENERGY_JOINTS]), 1.0 / GRID_HZ, axis=0)
     return np.nanmean(np.linalg.norm(velocity, axis=-1), axis=1)
 
 
@@ -101,11 +74,10 @@ def range_of_motion(world: np.ndarray) -> dict[str, dict[str, float]]:
     """Per limb, the span of each joint angle (5th to 95th percentile, degrees)."""
     angles = angle_features(world)
     out: dict[str, dict[str, float]] = {}
-    for part, names in ROM_FEATURES.items():
+    for part, joints in ROM_ANGLES.items():
         out[part] = {}
-        for name in names:
+        for joint, name in joints.items():
             values = angles[name][np.isfinite(angles[name])]
-            joint = name.split("_", 1)[1]
             out[part][joint] = (
                 round(float(np.percentile(values, 95) - np.percentile(values, 5)), 1) if len(values) else 0.0
             )
@@ -134,7 +106,7 @@ def jerk(grid: np.ndarray, points: np.ndarray) -> dict[str, float]:
         if len(grid) < 8:
             out[name] = 0.0
             continue
-        p = _smooth(points[:, joint], 7)
+        p = smooth(points[:, joint], 7)
         third = np.gradient(np.gradient(np.gradient(p, 1 / GRID_HZ, axis=0), 1 / GRID_HZ, axis=0), 1 / GRID_HZ, axis=0)
         magnitude = np.linalg.norm(third, axis=-1)
         out[name] = round(float(np.nanmedian(magnitude)), 1) if np.isfinite(magnitude).any() else 0.0
@@ -190,22 +162,33 @@ def accents(grid: np.ndarray, energy: np.ndarray) -> np.ndarray:
     """Times of movement accents: local peaks of the motion energy above its median."""
     if len(energy) < 3:
         return np.array([])
-    e = np.nan_to_num(_smooth(energy, 3))
+    e = np.nan_to_num(smooth(energy, 3))
     peak = (e[1:-1] > e[:-2]) & (e[1:-1] >= e[2:]) & (e[1:-1] > np.median(e))
     return grid[1:-1][peak]
 
 
-def movement_report(track: LandmarkTrack) -> tuple[dict[str, Any], tuple[np.ndarray, np.ndarray]]:
-    """The ``movement`` section of a result, and the (grid, energy) signal rhythm needs."""
+@dataclass(frozen=True)
+class Energy:
+    """The motion energy on a uniform grid: what rhythm lines up with the music."""
+
+    grid: np.ndarray
+    energy: np.ndarray
+
+    def accents(self) -> np.ndarray:
+        return accents(self.grid, self.energy)
+
+
+def movement_report(track: LandmarkTrack) -> tuple[dict[str, Any], Energy]:
+    """The ``movement`` section of a result, and the energy signal rhythm needs."""
     # Frames without a person are NaN throughout: empty means and medians are expected.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.filterwarnings("ignore", r"(Mean of empty slice|All-NaN slice encountered)", RuntimeWarning)
         return _movement_report(track)
 
 
-def _movement_report(track: LandmarkTrack) -> tuple[dict[str, Any], tuple[np.ndarray, np.ndarray]]:
-    points = body_points(track)
-    grid, uniform = resample(track.times, points)
+def _movement_report(track: LandmarkTrack) -> tuple[dict[str, Any], Energy]:
+    points = body_points(track.image, track.aspect)
+    grid, uniform = on_grid(track.times, points)
     energy = energy_signal(grid, uniform)
     rom = range_of_motion(track.world)
     report = {
@@ -217,4 +200,4 @@ def _movement_report(track: LandmarkTrack) -> tuple[dict[str, Any], tuple[np.nda
         "jumps": jumps(grid, uniform),
         "tempo": movement_tempo(energy),
     }
-    return report, (grid, energy)
+    return report, Energy(grid, energy)

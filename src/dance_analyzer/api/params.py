@@ -1,0 +1,19 @@
+"""Query parameters and request bodies that several routes share, declared once."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Query
+
+from .schemas import file_upload_body
+
+Detail = Annotated[Literal["summary", "frames"], Query(description="'frames' adds per-frame output")]
+SampleFps = Annotated[float | None, Query(gt=0, le=240, description="Analyse at most N frames per second")]
+Rhythm = Annotated[bool, Query(description="Also find the music's beats and score the timing")]
+Mirror = Annotated[bool, Query(description="Compare the attempt's left with the reference's right")]
+
+# The routes read their bodies as streams (see uploads.py), so these document them.
+UPLOAD_BODY = file_upload_body(file="The video", video="Alias of file")
+COMPARE_BODY = file_upload_body(reference="The choreography", attempt="The dance to score")
+LEARN_BODY = file_upload_body(file="image or video")

@@ -1,0 +1,240 @@
+"""What each command does: read the settings, choose where videos are read, call the
+pipeline, print its result or say what went wrong (with an exit code a script can use)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import (
+    AnalysisError,
+    CorruptVideo,
+    EmptyFile,
+    NoPersonFound,
+    NotAVideo,
+    OverlayNotWritten,
+    TimeLimitExceeded,
+    TooLarge,
+    TooLong,
+)
+from .console import ProgressBar, print_json, silence_native_stderr
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..pipeline import Reader
+
+# Exit codes a script can branch on (64+ follow sysexits.h in spirit).
+EXIT_CODES: dict[type[AnalysisError], int] = {
+    EmptyFile: 65,
+    NotAVideo: 66,
+    CorruptVideo: 67,
+    NoPersonFound: 67,
+    TooLarge: 68,
+    TooLong: 69,
+    TimeLimitExceeded: 69,
+}
+EXIT_MISSING_INPUT = 66
+EXIT_CANNOT_WRITE = 73  # EX_CANTCREAT
+EXIT_INTERRUPTED = 130
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _start(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] | None:
+    """What every analysing command does first: quiet native logs, check the inputs,
+    start the worker processes early, read the settings; None (after saying why) if an
+    input is missing."""
+    if not args.verbose:
+        silence_native_stderr()
+    for path in paths:
+        if not path.is_file():
+            print(f"error: no such file: {path}", file=sys.stderr)
+            return None
+    # Before the settings, which take 0.3 s to import (pydantic), so that the workers are
+    # ready as soon as this process is. Their number is a guess until the settings are
+    # read (the default: one process per core, this one included); if the settings ask
+    # for another, these exit and the pool starts its own.
+    expected_workers = args.workers or os.cpu_count() or 1
+    if expected_workers > 1:
+        from ..workers.processes import start_workers_early
+
+        start_workers_early(processes=expected_workers - 1)
+    from ..config import get_settings
+
+    settings = get_settings()
+    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: workers stopped, nothing left running
+    return settings, args.workers or settings.workers
+
+
+@contextmanager
+def _reader(settings: Settings, workers: int) -> Iterator[Reader]:
+    """One worker: read videos in this process. More: split each one across a pool of
+    processes, this one analysing a span too (the files are the user's own)."""
+    if workers > 1:
+        from ..workers.pool import AnalysisPool
+
+        pool = AnalysisPool(workers, limits=settings.limits, trusted=True)
+        try:
+            yield pool
+        finally:
+            pool.close()
+    else:
+        from ..workers.inline import InlineReader
+
+        with InlineReader(limits=settings.limits) as inline:
+            yield inline
+
+
+def _failed(exc: AnalysisError) -> int:
+    print(f"error: {exc.message}", file=sys.stderr)
+    return EXIT_CODES.get(type(exc), 1)
+
+
+def analyze(args: argparse.Namespace) -> int:
+    path = Path(args.video)
+    started = _start(args, [path])
+    if started is None:
+        return EXIT_MISSING_INPUT
+    settings, workers = started
+    from ..labels.definitions import load_definitions
+    from ..pipeline import AnalysisOptions
+    from ..pipeline import analyze as analyze_video
+
+    options = AnalysisOptions.from_settings(
+        settings, sample_fps=args.sample_fps, include_frames=args.detail == "frames", rhythm=args.rhythm
+    )
+    progress = ProgressBar(path.name, enabled=not args.quiet and sys.stderr.isatty() or args.progress)
+    overlay_progress = ProgressBar(f"{path.name} overlay", enabled=progress.enabled)
+
+    def on_overlay_progress(done: int, total: int | None) -> None:
+        progress.finish()  # the analysis is done: its bar keeps its line
+        overlay_progress(done, total)
+
+    try:
+        poses = load_definitions(settings.poses_file)
+        with _reader(settings, workers) as reader:
+            result = analyze_video(
+                path,
+                options,
+                reader=reader,
+                poses=poses,
+                on_progress=progress,
+                overlay_to=Path(args.overlay) if args.overlay is not None else None,
+                on_overlay_progress=on_overlay_progress,
+            )
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OverlayNotWritten as exc:
+        reason = getattr(exc.__cause__, "strerror", None) or exc.message
+        print(f"error: could not write the annotated video {args.overlay}: {reason}", file=sys.stderr)
+        return EXIT_CANNOT_WRITE
+    except AnalysisError as exc:
+        return _failed(exc)
+    finally:
+        progress.finish()
+        overlay_progress.finish()
+    print_json({**result, "filename": path.name}, compact=args.compact)
+    return 0
+
+
+def compare(args: argparse.Namespace) -> int:
+    """Score an attempt against a reference: both extracted, aligned and compared."""
+    paths = [Path(args.reference), Path(args.attempt)]
+    started = _start(args, paths)
+    if started is None:
+        return EXIT_MISSING_INPUT
+    settings, workers = started
+    from ..pipeline import AnalysisOptions
+    from ..pipeline import compare as compare_videos
+    from ..reports.compare import with_names
+
+    options = AnalysisOptions.from_settings(settings, sample_fps=args.sample_fps)
+    try:
+        with _reader(settings, workers) as reader:
+            result = compare_videos(paths[0], paths[1], options, reader=reader, mirror=args.mirror)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except AnalysisError as exc:
+        return _failed(exc)
+    print_json(with_names(result, paths[0].name, paths[1].name), compact=args.compact)
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ..config import get_settings
+
+    settings = get_settings()
+    uvicorn.run(
+        "dance_analyzer.api:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        log_level=settings.log_level,
+        access_log=False,  # the app logs each request itself (JSON, with its request id)
+        # Long uploads and analyses: keep idle connections long enough for slow clients.
+        timeout_keep_alive=30,
+    )
+    return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    """A Celery worker: one job at a time, split across this machine's cores."""
+    from ..config import get_settings
+
+    settings = get_settings()
+    if not settings.broker_url:
+        print("error: set DANCE_BROKER_URL (e.g. redis://localhost:6379/0) to run a worker", file=sys.stderr)
+        return 2
+    from ..workers.processes import start_workers_early
+
+    start_workers_early()
+    from ..jobs.celery_app import WorkerRuntime, create_celery, install_runtime
+    from ..labels.library import PoseLibrary
+    from ..workers.pool import AnalysisPool
+
+    library = PoseLibrary(settings.poses_file, settings.data_dir)  # custom poses too
+    library.current()  # a broken pose file stops the worker now, not at its first job
+    pool = AnalysisPool(
+        args.workers or settings.workers, limits=settings.limits, time_limit_s=settings.analysis_time_limit_s
+    )
+    try:
+        pool.warm_up()
+        install_runtime(WorkerRuntime(settings, pool, library))
+        argv = ["worker", "--pool=threads", "--concurrency=1", f"--loglevel={settings.log_level.upper()}"]
+        if args.name:
+            argv += ["--hostname", args.name]
+        create_celery(settings).worker_main(argv)
+    finally:
+        pool.close()
+    return 0
+
+
+def poses(args: argparse.Namespace) -> int:
+    from ..config import get_settings
+    from ..features import FEATURES
+    from ..labels.definitions import load_definitions
+
+    pose_set = load_definitions(Path(args.file) if args.file else get_settings().poses_file)
+    for pose in pose_set.poses:
+        print(f"{pose.name:14} priority {pose.priority:3}  {pose.description}")
+        for cond in pose.conditions:
+            print(f"{'':18}{cond.describe()}")
+        if pose.unless:
+            print(f"{'':18}unless: {', '.join(pose.unless)}")
+    print("\nfeatures:")
+    for spec in FEATURES.values():
+        side = "per side" if spec.sided else "whole body"
+        print(f"  {spec.name:20} {side:10} {spec.unit:20} {spec.description}")
+    return 0

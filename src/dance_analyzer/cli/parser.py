@@ -1,0 +1,70 @@
+"""The commands and their arguments, declared with argparse."""
+
+from __future__ import annotations
+
+import argparse
+
+from . import commands
+
+DESCRIPTION = "Command line: ``dance-analyzer analyze | compare | serve | worker | poses``."
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _add_workers(p: argparse.ArgumentParser, text: str) -> None:
+    p.add_argument("--workers", type=_positive_int, default=None, help=text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dance-analyzer", description=DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("analyze", help="analyse a video file and print the result JSON")
+    p.add_argument("video")
+    p.add_argument("--detail", choices=["summary", "frames"], default="summary")
+    p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
+    _add_workers(p, "processes to use (default: DANCE_WORKERS or all cores)")
+    p.add_argument("--rhythm", action="store_true", help="find the music's beats and score the timing")
+    p.add_argument("--overlay", metavar="OUT.mp4", default=None, help="also write the annotated video (H.264 MP4)")
+    p.add_argument("--compact", action="store_true", help="print JSON on one line")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
+    p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
+    p.set_defaults(run=commands.analyze)
+
+    p = sub.add_parser("compare", help="score an attempt against a reference dance (JSON on stdout)")
+    p.add_argument("reference")
+    p.add_argument("attempt")
+    p.add_argument("--mirror", action="store_true", help="compare the attempt's left side with the reference's right")
+    p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
+    _add_workers(p, "processes to use (default: DANCE_WORKERS or all cores)")
+    p.add_argument("--compact", action="store_true", help="print JSON on one line")
+    p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
+    p.set_defaults(run=commands.compare)
+
+    p = sub.add_parser("serve", help="run the HTTP server")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.set_defaults(run=commands.serve)
+
+    p = sub.add_parser("worker", help="run a Celery worker for /jobs (needs DANCE_BROKER_URL)")
+    _add_workers(p, "processes (default: DANCE_WORKERS or all cores)")
+    p.add_argument("--name", default=None, help="Celery node name (default: celery@hostname)")
+    p.set_defaults(run=commands.worker)
+
+    p = sub.add_parser("poses", help="print the pose definitions and features")
+    p.add_argument("--file", default=None, help="a pose file to validate and show (default: the one in use)")
+    p.set_defaults(run=commands.poses)
+    return parser

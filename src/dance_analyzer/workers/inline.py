@@ -1,0 +1,75 @@
+"""Reading videos in the calling process, with one model: ``--workers 1``, and tests.
+
+The same :class:`dance_analyzer.pipeline.Reader` as the worker pool, without the
+processes. Only for files the caller trusts: a decoder crash takes this process down.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Cancelled
+from ..media.audio import Soundtrack, read_soundtrack
+from ..media.video import Limits
+from ..pose.extract import Estimator, ProgressFn, example_landmarks, extract_landmarks
+from ..pose.landmarks import PoseResult
+from ..pose.track import LandmarkTrack
+
+if TYPE_CHECKING:
+    from ..pose.estimator import PoseEstimator
+
+
+class InlineReader:
+    def __init__(self, estimator: Estimator | None = None, *, limits: Limits | None = None) -> None:
+        """``estimator``: a model to use (and leave open); by default one of its own."""
+        self._own: PoseEstimator | None = None
+        if estimator is None:
+            from ..pose.estimator import PoseEstimator
+
+            estimator = self._own = PoseEstimator()
+        self.estimator = estimator
+        self.limits = limits or Limits()
+
+    def landmarks(
+        self,
+        path: Path,
+        *,
+        sample_fps: float | None = None,
+        on_progress: ProgressFn | None = None,
+        cancel: threading.Event | None = None,
+    ) -> LandmarkTrack:
+        def interrupt() -> None:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("The analysis was cancelled")
+
+        return extract_landmarks(
+            path,
+            self.estimator,
+            sample_fps=sample_fps,
+            limits=self.limits,
+            on_progress=on_progress,
+            interrupt=interrupt if cancel is not None else None,
+        )
+
+    def soundtrack(self, path: Path) -> Soundtrack:
+        return read_soundtrack(path)
+
+    def example(self, path: Path, time_s: float | None = None) -> PoseResult:
+        return example_landmarks(path, time_s, self.estimator, self.limits)
+
+    def render(self, path: Path, result: dict[str, Any], out: Path, on_progress: ProgressFn | None = None) -> int:
+        from ..render import render_overlay  # OpenCV and the encoder: only when asked
+
+        return render_overlay(path, result, out, limits=self.limits, on_progress=on_progress)
+
+    def close(self) -> None:
+        if self._own is not None:
+            self._own.close()
+
+    def __enter__(self) -> InlineReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

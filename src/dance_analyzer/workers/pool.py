@@ -1,0 +1,301 @@
+"""A warm pool of worker processes, each holding one pose model.
+
+One video is split into time spans (see :mod:`.spans`) analysed by different workers
+at once, so a single request or CLI run uses every core; when several videos arrive
+together their spans queue in arrival order. A one-shot CLI run on the user's own files
+also analyses the first span in its own process (see ``trusted``): that core would
+otherwise sit idle while the worker processes start.
+
+The pool is a :class:`dance_analyzer.pipeline.Reader`: everything that reads the
+uploaded file (planning, landmarks, the soundtrack, a learning example, the annotated
+video) happens in a worker, and only arrays and small results come back.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..errors import Cancelled, CorruptVideo, TimeLimitExceeded
+from . import tasks
+from .processes import ProgressQueue, adopt_early_workers, new_cancel_list, start_processes, worker_context
+
+# The pipeline's modules (NumPy, PyAV) are imported where they are used, so that a CLI
+# run can start the worker processes before paying for those imports.
+if TYPE_CHECKING:
+    from ..media.audio import Soundtrack
+    from ..media.video import Limits, VideoInfo
+    from ..pose.extract import ProgressFn, Span
+    from ..pose.landmarks import PoseResult
+    from ..pose.track import LandmarkTrack
+    from .inline import InlineReader
+
+T = TypeVar("T")
+
+
+class AnalysisPool:
+    """Reads videos on ``size`` model-holding processes, each video split across them."""
+
+    def __init__(
+        self,
+        size: int,
+        *,
+        limits: Limits | None = None,
+        trusted: bool = False,
+        time_limit_s: float | None = None,
+    ) -> None:
+        """``trusted=True`` is for files the caller trusts (the CLI's own): the calling
+        process then plans each video and analyses its first span itself, next to
+        ``size - 1`` worker processes, and draws annotated videos itself (with progress).
+        That saves a process start-up (the caller has nothing else to do meanwhile) and a
+        round trip, but a decoder crash would take the caller down, which a server must
+        never risk with uploads. ``time_limit_s`` stops any analysis still running after
+        that long.
+        """
+        from ..media.video import Limits
+
+        self.size = size
+        self.trusted = trusted and size > 1
+        self._processes = size - 1 if self.trusted else size
+        self._local: InlineReader | None = None  # the caller's own, when trusted
+        if self.trusted:
+            # Load this model before starting workers of the pool's own: starting one
+            # waits for the forkserver to finish importing MediaPipe, and this import can
+            # overlap it. (Workers the CLI forked early are running already.)
+            from .inline import InlineReader
+
+            self._local = InlineReader(limits=limits)
+        self.time_limit_s = time_limit_s
+        self._limits = limits or Limits()
+        self._context = worker_context()
+        self._lock = threading.Lock()
+        self._listeners: dict[int, Callable[[int, int], None]] = {}
+        self._tokens = itertools.count(1)
+        early = adopt_early_workers(self._processes) if self.trusted else None
+        if early is not None:
+            self._executor, self._progress, self._cancelled = early
+            self._relay_progress_of(self._progress)
+        else:
+            self._cancelled = new_cancel_list(self._context)
+            self._executor, self._progress = self._start()
+        self.ready = False
+
+    def _start(self) -> tuple[ProcessPoolExecutor, ProgressQueue]:
+        executor, progress = start_processes(self._context, self._processes, self._cancelled)
+        self._relay_progress_of(progress)
+        return executor, progress
+
+    def _relay_progress_of(self, progress: ProgressQueue) -> None:
+        threading.Thread(target=self._relay_progress, args=(progress,), daemon=True, name="progress").start()
+
+    def _relay_progress(self, progress: ProgressQueue) -> None:
+        while True:
+            try:
+                message = progress.get()
+            except Exception:  # the queue was closed under us: the pool is shutting down
+                return
+            if message is None:
+                return
+            token, span_no, done = message
+            listener = self._listeners.get(token)
+            if listener is not None:
+                listener(span_no, done)
+
+    def warm_up(self) -> None:
+        """Start every worker and load its model now, not on the first request."""
+        futures = [self._executor.submit(tasks.ready) for _ in range(self._processes * 2)]
+        for future in futures:
+            future.result()
+        self.ready = True
+
+    # ---------------------------------------------------------------- the Reader interface
+
+    def landmarks(
+        self,
+        path: Path,
+        *,
+        sample_fps: float | None = None,
+        on_progress: ProgressFn | None = None,
+        cancel: threading.Event | None = None,
+    ) -> LandmarkTrack:
+        """The landmarks of one video, its spans extracted side by side and stitched.
+
+        By default even the cheap planning step (probe and packet scan) runs in a
+        worker: it parses untrusted bytes. Setting ``cancel`` stops the workers within
+        a fraction of a second and raises :class:`Cancelled`, so a withdrawn job frees
+        the cores instead of running to the end for nobody.
+        """
+        from ..pose.track import join_tracks
+        from .spans import plan_analysis
+
+        deadline = time.monotonic() + self.time_limit_s if self.time_limit_s else None
+        with self._lock:
+            executor = self._executor
+        try:
+            if self.trusted:
+                plan = plan_analysis(path, self.size, sample_fps, self._limits)
+            else:
+                planning = executor.submit(tasks.plan, str(path), self.size, sample_fps, self._limits)
+                plan = planning.result(timeout=self._remaining(deadline))
+            token = next(self._tokens)
+            done = [0] * len(plan.spans)
+
+            def listener(span_no: int, frames: int) -> None:
+                if on_progress is not None and token in self._listeners:  # not after the final report below
+                    done[span_no] = frames
+                    on_progress(sum(done), plan.expected_frames)
+
+            self._listeners[token] = listener
+            here = plan.spans[0] if self.trusted else None
+            futures: list[Future[LandmarkTrack]] = []
+            try:
+                futures += [
+                    executor.submit(tasks.extract, str(path), span, plan.info, sample_fps, self._limits, (token, n))
+                    for n, span in enumerate(plan.spans)
+                    if span is not here
+                ]
+                tracks = []
+                if here is not None:
+                    tracks.append(
+                        self._extract_here(path, here, plan.info, sample_fps, listener, futures, cancel, deadline)
+                    )
+                self._wait(futures, cancel, deadline)
+                tracks += [future.result() for future in futures]
+            finally:
+                if not all(future.done() for future in futures):  # cancelled, Ctrl-C, a failed span
+                    self._cancelled[token % tasks.CANCEL_SLOTS] = token
+                for future in futures:
+                    future.cancel()
+                self._listeners.pop(token, None)
+        except BrokenProcessPool:
+            self._replace_broken(executor)
+            raise self._decoder_crashed() from None
+        except TimeoutError:  # planning ran out of time
+            raise self._too_slow() from None
+        finally:
+            if not self.trusted:  # a one-shot CLI run would only wait for it at exit
+                self._refresh_workers(executor)
+        if on_progress is not None:  # relayed reports may still be in flight: end on the true count
+            on_progress(sum(t.total_frames for t in tracks), plan.expected_frames)
+        return join_tracks(tracks)
+
+    def soundtrack(self, path: Path) -> Soundtrack:
+        """The soundtrack's beats, decoded in a worker: the audio is untrusted input too."""
+        return self._run_in_worker(tasks.soundtrack, str(path))
+
+    def example(self, path: Path, time_s: float | None = None) -> PoseResult:
+        """Landmarks of a still image or of one video frame, found in a worker."""
+        return self._run_in_worker(tasks.example, str(path), time_s, self._limits)
+
+    def render(self, path: Path, result: dict[str, Any], out: Path, on_progress: ProgressFn | None = None) -> int:
+        """Draw the analysis onto a copy of the video: in a worker (it decodes untrusted
+        bytes), or here with progress when the files are the caller's own."""
+        if self._local is not None:
+            return self._local.render(path, result, out, on_progress)
+        return self._run_in_worker(tasks.render, str(path), result, str(out), self._limits)
+
+    # ---------------------------------------------------------------- internals
+
+    def _extract_here(
+        self,
+        path: Path,
+        span: Span,
+        info: VideoInfo,
+        sample_fps: float | None,
+        listener: Callable[[int, int], None],
+        others: list[Future[LandmarkTrack]],
+        cancel: threading.Event | None,
+        deadline: float | None,
+    ) -> LandmarkTrack:
+        """Analyse a span in the calling process, stopping as the workers would."""
+        from ..pose.extract import extract_landmarks
+
+        assert self._local is not None, "only trusted pools analyse in the caller"
+
+        def interrupt() -> None:
+            self._stop_if_withdrawn(cancel, deadline)
+            for future in others:
+                error = future.exception() if future.done() else None
+                if error is not None:
+                    raise error
+
+        return extract_landmarks(
+            path,
+            self._local.estimator,
+            span=span,
+            sample_fps=sample_fps,
+            limits=self._limits,
+            on_progress=lambda frames, _expected: listener(0, frames),
+            info=info,
+            interrupt=interrupt,
+            decoder_threads=1,
+        )
+
+    def _refresh_workers(self, executor: ProcessPoolExecutor) -> None:
+        """Have the workers restart their graphs while idle. Queued behind any spans
+        still waiting, so a busy pool does this work no later than it would have anyway.
+        The executor does not say which worker takes which task: one may do it twice (the
+        second time costs nothing) and another not at all (its next span resets)."""
+        try:
+            for _ in range(self._processes):
+                executor.submit(tasks.refresh)
+        except RuntimeError:  # shut down or broken meanwhile: nothing to refresh
+            pass
+
+    def _too_slow(self) -> TimeLimitExceeded:
+        return TimeLimitExceeded(
+            f"The analysis took longer than the limit of {self.time_limit_s:g} s and was stopped; "
+            "try sample_fps or a shorter video"
+        )
+
+    @staticmethod
+    def _decoder_crashed() -> CorruptVideo:
+        return CorruptVideo("The video could not be decoded: the decoder stopped unexpectedly")
+
+    def _run_in_worker(self, fn: Callable[..., T], *args: Any) -> T:
+        with self._lock:
+            executor = self._executor
+        try:
+            return executor.submit(fn, *args).result()
+        except BrokenProcessPool:
+            self._replace_broken(executor)
+            raise self._decoder_crashed() from None
+
+    def _remaining(self, deadline: float | None) -> float | None:
+        return None if deadline is None else max(deadline - time.monotonic(), 0.0)
+
+    def _wait(
+        self, futures: list[Future[LandmarkTrack]], cancel: threading.Event | None, deadline: float | None
+    ) -> None:
+        pending: set[Future[LandmarkTrack]] = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=tasks.PROGRESS_INTERVAL_S, return_when=FIRST_EXCEPTION)
+            if any(f.exception() is not None for f in done):
+                return  # the caller's result() raises it
+            self._stop_if_withdrawn(cancel, deadline)
+
+    def _stop_if_withdrawn(self, cancel: threading.Event | None, deadline: float | None) -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("The analysis was cancelled")
+        if deadline is not None and time.monotonic() > deadline:
+            raise self._too_slow()
+
+    def _replace_broken(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._executor is broken:
+                broken.shutdown(wait=False, cancel_futures=True)
+                self._progress.put(None)
+                self._executor, self._progress = self._start()
+
+    def close(self) -> None:
+        with self._lock:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._progress.put(None)
+            if self._local is not None:
+                self._local.close()

@@ -1,0 +1,105 @@
+"""Starting worker processes: from a forkserver (the server), or forked from a CLI run itself.
+
+Analysis runs in separate processes for two reasons: MediaPipe inference is CPU bound
+and holds the GIL, so processes are the only way to use every core; and video decoders
+are native code fed with untrusted bytes, so a crash must take down a worker, never the
+server.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from . import tasks
+
+# Modules every worker needs: imported once, by the forkserver or by a CLI run that forks
+# its workers itself (see start_workers_early), before any worker is forked.
+WORKER_MODULES = ["dance_analyzer.pose.estimator", "dance_analyzer.pose.extract", "dance_analyzer.workers.spans"]
+# The forkserver first takes on the workers' process set-up (signals ignored, stdout
+# released); a CLI process must keep its own, so workers it forks do that in init_worker.
+WORKER_PRELOAD = ["dance_analyzer.workers.process_setup", *WORKER_MODULES]
+
+ProgressQueue = Any  # multiprocessing.Queue of (token, span, frames done); a context's Queue has no usable type
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Fork workers from a single-threaded server process that has imported MediaPipe.
+
+    Plain fork is unsafe here (the API process runs threads; a child forked mid-lock
+    deadlocks) and spawn makes every worker import MediaPipe again (about 2 s of CPU
+    each). A forkserver imports once, holds no threads, and forks workers that start in
+    a fraction of a second. (A CLI run forks its first workers itself, while it still
+    has a single thread: see start_workers_early.)
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(WORKER_PRELOAD)
+    return context
+
+
+def start_processes(
+    context: multiprocessing.context.BaseContext, count: int, cancelled: Any
+) -> tuple[ProcessPoolExecutor, ProgressQueue]:
+    progress = context.Queue()
+    executor = ProcessPoolExecutor(
+        max_workers=count, mp_context=context, initializer=tasks.init_worker, initargs=(progress, cancelled)
+    )
+    # The executor starts a process per submission while none is idle: ask for all of
+    # them now, so every model loads at once instead of one per chunk.
+    for _ in range(count):
+        executor.submit(tasks.ready)
+    return executor, progress
+
+
+def new_cancel_list(context: multiprocessing.context.BaseContext) -> Any:
+    """The shared ring of withdrawn analyses' tokens (see tasks.CANCEL_SLOTS)."""
+    return context.Array("q", tasks.CANCEL_SLOTS, lock=False)
+
+
+# Worker processes a one-shot CLI run forked at start-up, until its pool adopts them:
+# (count, executor, progress queue, cancel list).
+_early_workers: tuple[int, ProcessPoolExecutor, ProgressQueue, Any] | None = None
+
+
+def start_workers_early(processes: int = 0) -> None:
+    """Get the worker processes going now, so that their start overlaps the caller's own.
+
+    By default this starts the forkserver, which imports MediaPipe while the caller
+    imports the rest; a pool created a moment later forks its workers at once. A one-shot
+    CLI run passes ``processes`` before it has started any thread: it then imports what
+    the workers need and forks them from itself straight away, which skips a second
+    interpreter's start and imports (the workers start 0.2-0.3 s sooner) while the caller
+    goes on reading its settings. The first pool that wants that many processes adopts
+    them; a pool sized otherwise by the settings shuts them down and starts its own.
+    """
+    global _early_workers
+    if processes > 0 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        for module in WORKER_MODULES:
+            importlib.import_module(module)
+        context = multiprocessing.get_context("fork")
+        cancelled = new_cancel_list(context)
+        _early_workers = (processes, *start_processes(context, processes, cancelled), cancelled)
+        return
+    context = worker_context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def adopt_early_workers(count: int) -> tuple[ProcessPoolExecutor, ProgressQueue, Any] | None:
+    """The processes start_workers_early forked, if there are ``count`` of them."""
+    global _early_workers
+    early, _early_workers = _early_workers, None
+    if early is None:
+        return None
+    started, executor, progress, cancelled = early
+    if started != count:
+        executor.shutdown(wait=False, cancel_futures=True)
+        return None
+    return executor, progress, cancelled

@@ -1,0 +1,147 @@
+"""What runs inside a worker process: its set-up, and one function per kind of task.
+
+Each worker holds one pose model, loaded once when the process starts. Heavy modules
+(decoders, drawing, beat tracking) are imported inside the tasks that use them, so a
+worker only pays for what it is asked to do.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Cancelled
+
+if TYPE_CHECKING:
+    from ..media.audio import Soundtrack
+    from ..media.video import Limits, VideoInfo
+    from ..pose.extract import Span
+    from ..pose.landmarks import PoseResult
+    from ..pose.track import LandmarkTrack
+    from .spans import SpanPlan
+
+# Populated in each worker process by init_worker.
+worker_state: dict[str, Any] = {}
+
+# How often a worker reports progress, in seconds: often enough for a smooth bar,
+# rarely enough to cost nothing.
+PROGRESS_INTERVAL_S = 0.2
+
+# Tokens of withdrawn analyses, shared with every worker (a ring: only analyses still
+# running need to be in it, and far fewer than this run at once).
+CANCEL_SLOTS = 64
+
+
+def init_worker(progress: multiprocessing.Queue, cancelled: Any) -> None:  # type: ignore[type-arg]
+    # The parent owns the workers' lifecycle. Ctrl-C, or a SIGTERM sent to the whole
+    # process group, must reach only the parent, so it can stop gracefully (and put
+    # running jobs back in the queue) instead of seeing its workers die mid-video: the
+    # process set-up ignores both (already done in a forkserver's workers, done here in
+    # those a CLI run forks itself), and releases the caller's standard output.
+    from ..pose.estimator import PoseEstimator
+    from . import process_setup  # noqa: F401
+
+    _exit_with_parent()
+
+    estimator = PoseEstimator()
+    estimator.prime()  # while no work has arrived yet
+    worker_state["estimator"] = estimator
+    worker_state["progress"] = progress
+    worker_state["cancelled"] = cancelled
+
+
+def _exit_with_parent() -> None:
+    """Exit as soon as the process that owns the pool is gone, however it died.
+
+    A worker cannot rely on its task queue closing: every worker holds a copy of the
+    queue's write end, so after the parent is killed (SIGKILL, the OOM killer) the
+    workers would otherwise wait forever, each holding a model in memory.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def ready() -> int:
+    return os.getpid()
+
+
+def plan(path: str, parts: int, sample_fps: float | None, limits: Limits) -> SpanPlan:
+    from .spans import plan_analysis
+
+    return plan_analysis(Path(path), parts, sample_fps, limits)
+
+
+def extract(
+    path: str, span: Span, info: VideoInfo, sample_fps: float | None, limits: Limits, report_as: tuple[int, int]
+) -> LandmarkTrack:
+    """The landmarks of one span, with progress reported as ``report_as`` (analysis token, span)."""
+    from ..pose.extract import extract_landmarks
+
+    progress = worker_state["progress"]
+    cancelled = worker_state["cancelled"]
+    token = report_as[0]
+    last = 0.0
+
+    def report(done: int, _expected: int | None) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= PROGRESS_INTERVAL_S:
+            last = now
+            progress.put((*report_as, done))
+
+    def interrupt() -> None:
+        if token in cancelled[:]:
+            raise Cancelled("The analysis was cancelled")
+
+    track = extract_landmarks(
+        Path(path),
+        worker_state["estimator"],
+        span=span,
+        sample_fps=sample_fps,
+        limits=limits,
+        on_progress=report,
+        info=info,
+        interrupt=interrupt,
+        decoder_threads=1,  # one worker per core: threads would only compete
+    )
+    progress.put((*report_as, track.total_frames))
+    return track
+
+
+def refresh() -> None:
+    """Forget the video just analysed and restart the model's graph now, between
+    analyses, rather than at the start of this worker's next span (0.25-0.35 s then)."""
+    estimator = worker_state["estimator"]
+    estimator.reset()
+    estimator.prime()
+
+
+def soundtrack(path: str) -> Soundtrack:
+    from ..media.audio import read_soundtrack
+
+    return read_soundtrack(Path(path))
+
+
+def example(path: str, time_s: float | None, limits: Limits) -> PoseResult:
+    from ..pose.extract import example_landmarks
+
+    return example_landmarks(Path(path), time_s, worker_state["estimator"], limits)
+
+
+def render(path: str, result: dict[str, Any], out: str, limits: Limits) -> int:
+    from ..render import render_overlay
+
+    return render_overlay(Path(path), result, Path(out), limits=limits)
