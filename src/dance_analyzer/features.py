@@ -261,11 +261,11 @@ def compute_features(image: np.ndarray, world: np.ndarray) -> FeatureTable:
     body = _Body(image, world)
     values: dict[str, np.ndarray] = {}
     visibility: dict[str, np.ndarray] = {}
-    for name, (_, fn) in _SIDED.items():
+    for name, (_, sided) in _SIDED.items():
         for side in SIDES:
-            values[f"{side}_{name}"], visibility[f"{side}_{name}"] = fn(body, side)
-    for name, (_, fn) in _UNSIDED.items():
-        values[name], visibility[name] = fn(body)
+            values[f"{side}_{name}"], visibility[f"{side}_{name}"] = sided(body, side)
+    for name, (_, whole) in _UNSIDED.items():
+        values[name], visibility[name] = whole(body)
     for key, vis in visibility.items():
         visibility[key] = np.where(np.isnan(values[key]), 0.0, np.nan_to_num(vis, nan=0.0))
     return FeatureTable(values=values, visibility=visibility)

@@ -100,7 +100,7 @@ class RequestMiddleware:
             REQUEST_ID.reset(token)
 
 
-def _route_of(scope: dict[str, Any]) -> str:
+def _route_of(scope: Scope) -> str:
     """The route template (``/jobs/{job_id}``), never the raw path: bounded metric labels."""
     route = scope.get("route")
     return getattr(route, "path", None) or "unmatched"

@@ -54,8 +54,9 @@ class PoseLibrary:
         base = self._base_data()
         return parse_definitions({**base, "poses": [*base["poses"], *custom]}, "poses (built-in + custom)")
 
-    def add(self, poses: list[dict[str, Any]]) -> PoseSet:
-        """Add or replace custom poses by name; DefinitionError if the result is invalid."""
+    def add(self, poses: Any) -> PoseSet:
+        """Add or replace custom poses by name (``poses``: as parsed from the user's YAML);
+        DefinitionError if they are not a list of poses or the result is invalid."""
         if not isinstance(poses, list) or not poses:
             raise DefinitionError("expected a 'poses' list with at least one pose")
         builtin = {p["name"] for p in self._base_data()["poses"]}

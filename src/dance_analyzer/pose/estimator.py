@@ -58,7 +58,7 @@ def _register_unrun_package(name: str) -> None:
             return getattr(module, attribute)
         raise AttributeError(f"module {name!r} has no attribute {attribute!r}")
 
-    module.__getattr__ = missing  # type: ignore[attr-defined]  # PEP 562: only for missing names
+    setattr(module, "__getattr__", missing)  # noqa: B010  # PEP 562: only asked for missing names
     sys.modules[name] = module
 
 

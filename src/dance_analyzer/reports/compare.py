@@ -5,8 +5,8 @@ shoulders) and the direction of each limb segment against the vertical. Angles d
 change with the dancer's size, distance or place in the picture, so two people, filmed
 differently, can be compared; and a difference reads as "your left knee was 25° off".
 
-Dynamic time warping aligns the sequences, so a different start time or tempo is not
-counted as a mistake. The alignment is open-ended on one side (subsequence DTW): the
+Dynamic time warping (librosa's) aligns the sequences, so a different start time or
+tempo is not counted as a mistake. The alignment is open-ended on one side (subsequence DTW): the
 shorter performance must be matched in full, the longer one may start and end anywhere,
 so an attempt that starts a few seconds into the choreography still lines up.
 
@@ -68,37 +68,22 @@ def cost_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.where(counted > 0, total / np.maximum(counted, 1), 90.0)
 
 
+# Steps of the warping path, in the order ties are broken: diagonal, then along the
+# shorter sequence, then along the longer one.
+_STEPS = np.array([[1, 1], [1, 0], [0, 1]])
+
+
 def subsequence_dtw(cost: np.ndarray) -> tuple[np.ndarray, float]:
     """Align every row (the shorter sequence) to a stretch of columns; the path and its mean cost.
 
-    Columns may start and end anywhere. Anti-diagonals are computed as vectors, so
-    the recurrence costs O(rows + columns) NumPy operations.
+    Columns may start and end anywhere (librosa's subsequence DTW). The path is (K, 2)
+    row and column indices, in time order.
     """
-    n, m = cost.shape
-    acc = np.full((n, m), np.inf)
-    acc[0] = cost[0]  # free start anywhere in the columns
-    steps = np.zeros((n, m), np.int8)  # 0: diagonal, 1: from above, 2: from the left
-    for d in range(1, n + m - 1):
-        i = np.arange(max(1, d - m + 1), min(n, d + 1))
-        j = d - i
-        if len(i) == 0:
-            continue
-        diag = np.where(j > 0, acc[i - 1, np.maximum(j - 1, 0)], np.inf)
-        up = acc[i - 1, j]
-        left = np.where(j > 0, acc[i, np.maximum(j - 1, 0)], np.inf)
-        choices = np.stack([diag, up, left])
-        best = np.argmin(choices, axis=0)
-        acc[i, j] = cost[i, j] + choices[best, np.arange(len(i))]
-        steps[i, j] = best
-    end = int(np.argmin(acc[-1]))  # free end anywhere in the columns
-    path = [(n - 1, end)]
-    i, j = n - 1, end
-    while i > 0:
-        step = steps[i, j]
-        i, j = (i - 1, j - 1) if step == 0 else (i - 1, j) if step == 1 else (i, j - 1)
-        path.append((i, j))
-    path_arr = np.array(path[::-1])
-    return path_arr, float(cost[path_arr[:, 0], path_arr[:, 1]].mean())
+    from librosa.sequence import dtw  # numba: imported when a comparison is made
+
+    _, backwards = dtw(C=cost, subseq=True, backtrack=True, step_sizes_sigma=_STEPS)
+    path = np.ascontiguousarray(backwards[::-1])
+    return path, float(cost[path[:, 0], path[:, 1]].mean())
 
 
 def _score(deviation_deg: float) -> float:

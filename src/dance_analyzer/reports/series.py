@@ -7,6 +7,7 @@ a person), while derivatives, autocorrelation and time warping want a uniform gr
 from __future__ import annotations
 
 import numpy as np
+from scipy.ndimage import uniform_filter1d
 
 
 def interpolate(times: np.ndarray, values: np.ndarray, grid: np.ndarray, *, min_points: int = 1) -> np.ndarray:
@@ -28,14 +29,8 @@ def smooth(values: np.ndarray, width: int = 5) -> np.ndarray:
     """Moving average along time (axis 0): differentiation amplifies the landmarks' jitter.
 
     Edges are padded with their own values, not zeros, so a still dancer at the start of
-    a clip does not seem to move.
+    a clip does not seem to move. Shorter series are returned as they are.
     """
     if len(values) < width:
         return values
-    kernel = np.ones(width) / width
-    half = width // 2
-
-    def along(v: np.ndarray) -> np.ndarray:
-        return np.convolve(np.pad(v, (half, width - 1 - half), mode="edge"), kernel, mode="valid")
-
-    return np.apply_along_axis(along, 0, values)
+    return uniform_filter1d(values, width, axis=0, mode="nearest")

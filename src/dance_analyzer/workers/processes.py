@@ -81,12 +81,11 @@ def start_workers_early(processes: int = 0) -> None:
     if processes > 0 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         for module in WORKER_MODULES:
             importlib.import_module(module)
-        context = multiprocessing.get_context("fork")
-        cancelled = new_cancel_list(context)
-        _early_workers = (processes, *start_processes(context, processes, cancelled), cancelled)
+        fork = multiprocessing.get_context("fork")
+        cancelled = new_cancel_list(fork)
+        _early_workers = (processes, *start_processes(fork, processes, cancelled), cancelled)
         return
-    context = worker_context()
-    if context.get_start_method() == "forkserver":
+    if worker_context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
         forkserver.ensure_running()

@@ -67,7 +67,7 @@ def plan_spans(
         if a <= 0:
             return (b - a) * (analysed_share + decode_cost)
         warm = max(0.0, a - warmup_s)
-        key = keys[max(0, np.searchsorted(keys, warm, side="right") - 1)]
+        key = keys[max(0, int(np.searchsorted(keys, warm, side="right")) - 1)]
         return float((b - warm) * (analysed_share + decode_cost) + (warm - min(key, warm)) * decode_cost)
 
     def cuts_for(budget: float) -> tuple[list[float], float]:

@@ -37,7 +37,7 @@ PROGRESS_INTERVAL_S = 0.2
 CANCEL_SLOTS = 64
 
 
-def init_worker(progress: multiprocessing.Queue, cancelled: Any) -> None:  # type: ignore[type-arg]
+def init_worker(progress: Any, cancelled: Any) -> None:
     # The parent owns the workers' lifecycle. Ctrl-C, or a SIGTERM sent to the whole
     # process group, must reach only the parent, so it can stop gracefully (and put
     # running jobs back in the queue) instead of seeing its workers die mid-video: the
