@@ -30,9 +30,11 @@ def _import_pose_solution() -> Any:
     package never calls. Instead, ``mediapipe`` and ``mediapipe.python.solutions`` are
     registered from their real specs but not yet run, which is all Python needs to
     import ``mediapipe.python.solutions.pose`` and what it imports (0.07 s against
-    0.2 s even with matplotlib kept out). Each runs its own ``__init__`` the first time
-    anyone asks it for a name it lacks, so a later ``import mediapipe`` elsewhere in the
-    process still gets the whole package.
+    0.2 s even with matplotlib kept out). It is also what lets the install leave out
+    MediaPipe's declared requirements (jax, matplotlib, ...: requirements/mediapipe.txt),
+    without which the package's own ``__init__`` fails. Where they are installed, each
+    package runs its ``__init__`` the first time anyone asks it for a name it lacks, so a
+    later ``import mediapipe`` elsewhere in the process still gets the whole package.
     """
     for name in ("mediapipe", "mediapipe.python.solutions"):
         if name not in sys.modules:
