@@ -14,4 +14,5 @@ fi
 bash scripts/install.sh test
 .venv/bin/ruff check src tests
 .venv/bin/ruff format --check -q src tests
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

@@ -9,13 +9,10 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-if TYPE_CHECKING:
-    from .media.video import Limits
 
 
 def _default_data_dir() -> Path:
@@ -76,13 +73,6 @@ class Settings(BaseSettings):
     # Redis redelivers a job whose worker died (never acknowledged) after this long;
     # keep it above the longest job, since a live job is also redelivered after it.
     broker_visibility_timeout_s: float = Field(3600.0, gt=0)
-
-    @property
-    def limits(self) -> Limits:
-        """The limits every decode of an untrusted file checks (see media.video)."""
-        from .media.video import Limits  # PyAV: only where videos are read
-
-        return Limits(max_duration_s=self.max_duration_s, max_frames=self.max_frames, max_pixels=self.max_pixels)
 
     @property
     def max_upload_bytes(self) -> int:

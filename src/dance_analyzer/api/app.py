@@ -17,6 +17,7 @@ from ..jobs.storage import JobFiles
 from ..jobs.store import JobStore
 from ..labels.library import PoseLibrary
 from ..logs import configure_logging
+from ..media.video import Limits
 from ..metrics import QUEUE_DEPTH
 from ..workers.pool import AnalysisPool
 from .errors import install_error_handlers
@@ -55,7 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = AnalysisPool(settings.workers, limits=settings.limits, time_limit_s=settings.analysis_time_limit_s)
+        pool = AnalysisPool(
+            settings.workers, limits=Limits.from_settings(settings), time_limit_s=settings.analysis_time_limit_s
+        )
         app.state.pool = pool
         app.state.analysis_slots = threading.BoundedSemaphore(settings.max_concurrent_analyses)
         job_service = create_job_service(settings, pool, app.state.pose_library)

@@ -11,7 +11,6 @@ import logging
 import re
 import time
 import uuid
-from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse

@@ -78,10 +78,12 @@ def _start(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] 
 def _reader(settings: Settings, workers: int) -> Iterator[Reader]:
     """One worker: read videos in this process. More: split each one across a pool of
     processes, this one analysing a span too (the files are the user's own)."""
+    from ..media.video import Limits
+
     if workers > 1:
         from ..workers.pool import AnalysisPool
 
-        pool = AnalysisPool(workers, limits=settings.limits, trusted=True)
+        pool = AnalysisPool(workers, limits=Limits.from_settings(settings), trusted=True)
         try:
             yield pool
         finally:
@@ -89,7 +91,7 @@ def _reader(settings: Settings, workers: int) -> Iterator[Reader]:
     else:
         from ..workers.inline import InlineReader
 
-        with InlineReader(limits=settings.limits) as inline:
+        with InlineReader(limits=Limits.from_settings(settings)) as inline:
             yield inline
 
 
@@ -202,12 +204,15 @@ def worker(args: argparse.Namespace) -> int:
     start_workers_early()
     from ..jobs.celery_app import WorkerRuntime, create_celery, install_runtime
     from ..labels.library import PoseLibrary
+    from ..media.video import Limits
     from ..workers.pool import AnalysisPool
 
     library = PoseLibrary(settings.poses_file, settings.data_dir)  # custom poses too
     library.current()  # a broken pose file stops the worker now, not at its first job
     pool = AnalysisPool(
-        args.workers or settings.workers, limits=settings.limits, time_limit_s=settings.analysis_time_limit_s
+        args.workers or settings.workers,
+        limits=Limits.from_settings(settings),
+        time_limit_s=settings.analysis_time_limit_s,
     )
     try:
         pool.warm_up()

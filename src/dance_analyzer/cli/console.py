@@ -76,4 +76,4 @@ def print_json(result: dict[str, Any], *, compact: bool) -> None:
         sys.stdout.write("\n")
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`
-        sys.stdout = None  # type: ignore[assignment]
+        sys.stdout = None

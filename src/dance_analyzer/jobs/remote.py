@@ -8,6 +8,7 @@ moves into the record and the backend's copy is dropped.
 
 from __future__ import annotations
 
+import builtins
 from pathlib import Path
 
 from celery import Celery, states
@@ -58,7 +59,7 @@ class CeleryJobService(JobService):
         job = self.store.get(job_id)
         return self._refresh(job) if job is not None and not job.status.finished else job
 
-    def list(self, *, limit: int = 50, status: JobStatus | None = None) -> list[Job]:
+    def list(self, *, limit: int = 50, status: JobStatus | None = None) -> builtins.list[Job]:
         self._refresh_unfinished()
         return super().list(limit=limit, status=status)
 

@@ -8,6 +8,7 @@ records in the same SQLite :class:`JobStore` and files in :class:`JobFiles`.
 
 from __future__ import annotations
 
+import builtins
 import logging
 import threading
 from pathlib import Path
@@ -67,7 +68,7 @@ class JobService:
     def get(self, job_id: str) -> Job | None:
         return self.store.get(job_id)
 
-    def list(self, *, limit: int = 50, status: JobStatus | None = None) -> list[Job]:
+    def list(self, *, limit: int = 50, status: JobStatus | None = None) -> builtins.list[Job]:
         return self.store.list(limit=limit, status=status)
 
     def cancel(self, job_id: str) -> bool:

@@ -8,6 +8,7 @@ once; the writes are tiny.
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 import threading
@@ -102,7 +103,7 @@ class JobStore:
             row = db.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return _job(row) if row else None
 
-    def list(self, *, limit: int = 50, status: JobStatus | None = None) -> list[Job]:
+    def list(self, *, limit: int = 50, status: JobStatus | None = None) -> builtins.list[Job]:
         """Newest first; results are left out (a list of big results helps nobody)."""
         where, args = ("WHERE status = ?", [status.value]) if status else ("", [])
         with self._connect() as db:
@@ -112,7 +113,7 @@ class JobStore:
             ).fetchall()
         return [_job(row) for row in rows]
 
-    def with_status(self, *statuses: JobStatus) -> list[Job]:
+    def with_status(self, *statuses: JobStatus) -> builtins.list[Job]:
         """Oldest first: the order jobs were submitted in."""
         marks = ", ".join("?" * len(statuses))
         with self._connect() as db:
@@ -131,7 +132,7 @@ class JobStore:
         with self._write_lock, self._connect() as db:
             return db.execute("DELETE FROM jobs WHERE id = ?", (job_id,)).rowcount == 1
 
-    def expired(self, ttl_s: float, now: float | None = None) -> list[str]:
+    def expired(self, ttl_s: float, now: float | None = None) -> builtins.list[str]:
         """Ids of jobs finished longer than ``ttl_s`` ago."""
         cutoff = (now if now is not None else time.time()) - ttl_s
         with self._connect() as db:

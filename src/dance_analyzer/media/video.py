@@ -13,11 +13,15 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import av
 import numpy as np
 
 from ..errors import CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 # Leading bytes of the containers a video is likely to arrive in. A file that starts
 # like one of these but will not open is a damaged video (422), not a non-video (415).
@@ -42,9 +46,17 @@ SKIP_NONREF_UNTIL_S = 0.5
 
 @dataclass(frozen=True)
 class Limits:
+    """What decoding an untrusted file may cost; checked before and while decoding."""
+
     max_duration_s: float = math.inf
     max_frames: int = 2**62
     max_pixels: int = 2**62
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(
+            max_duration_s=settings.max_duration_s, max_frames=settings.max_frames, max_pixels=settings.max_pixels
+        )
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,13 @@ router = APIRouter(prefix="/jobs", tags=["jobs"])
 QUEUE_FULL_RETRY_AFTER_S = 30
 BROKER_RETRY_AFTER_S = 10
 # What the two job-creating routes can answer besides their 202.
-JOB_RESPONSES = {**ERROR_RESPONSES, 503: {"model": ErrorBody, "description": "The job queue is unavailable"}}
-NOT_FOUND = {404: {"model": ErrorBody, "description": "No such job (never existed, cancelled or expired)"}}
+JOB_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    503: {"model": ErrorBody, "description": "The job queue is unavailable"},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "No such job (never existed, cancelled or expired)"}
+}
 
 
 def _iso(ts: float | None) -> str | None:
