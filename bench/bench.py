@@ -196,9 +196,9 @@ def in_process_rates(clip: Path, sample: int = 120) -> dict[str, float]:
     """Decode-only and inference-only frames/s on one core, in this process."""
     import av
 
-    from dance_analyzer.pipeline import INFERENCE_MAX_SIDE
+    from dance_analyzer.media.video import iter_frames
     from dance_analyzer.pose.estimator import PoseEstimator
-    from dance_analyzer.video import iter_frames
+    from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE
 
     with av.open(str(clip)) as container:
         started = time.perf_counter()

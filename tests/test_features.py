@@ -3,8 +3,17 @@ import math
 import numpy as np
 import pytest
 
-import skeletons as S
-from dance_analyzer.features import FEATURES, angle_between, compute_features, joint_angle
+from dance_analyzer.features import (
+    FEATURES,
+    angle_between,
+    angle_features,
+    body_points,
+    compute_features,
+    joint_angle,
+    mirrored,
+)
+from dance_analyzer.pose.landmarks import Landmark as L
+from tests.support import skeletons as S
 
 
 def features_of(**pose):
@@ -102,3 +111,55 @@ def test_visibility_is_the_weakest_landmark_used():
     assert vis["left_knee_angle"][0] == pytest.approx(0.2)
     assert vis["right_knee_angle"][0] == pytest.approx(0.99)
     assert vis["left_elbow_angle"][0] == pytest.approx(0.99)
+
+
+# ---------------------------------------------------------------- angles for comparison
+
+
+def angles_of(**pose):
+    _, world = S.frames(S.skeleton(**pose))
+    return {k: float(v[0]) for k, v in angle_features(world).items()}
+
+
+def test_comparison_angles_of_a_t_pose():
+    a = angles_of(**S.T_POSE)
+    for side in ("left", "right"):
+        assert a[f"{side}_elbow"] == pytest.approx(180, abs=1e-3)
+        # The arm is level; the torso's side slants in from the shoulder to the narrower hip.
+        slant = math.degrees(math.atan((S.HALF_SHOULDERS - S.HALF_HIPS) / S.TORSO))
+        assert a[f"{side}_shoulder"] == pytest.approx(90 + slant, abs=1e-3)
+        assert a[f"{side}_upper_arm_dir"] == pytest.approx(90, abs=1e-3)
+        assert a[f"{side}_knee"] == pytest.approx(180, abs=1e-3)
+        assert a[f"{side}_thigh_dir"] == pytest.approx(180, abs=1e-3)
+        assert a[f"{side}_thigh_to_pelvis"] == pytest.approx(90, abs=1e-3)
+    assert a["torso_dir"] == pytest.approx(0, abs=1e-3)
+
+
+def test_the_two_hip_angles_measure_different_movements():
+    """hip_angle (shoulder-hip-knee) folds with a front kick; thigh_to_pelvis opens with a
+    sideways spread of the leg and does not notice the kick."""
+    kick, spread = S.Leg(thigh=90), S.Leg(spread=30)
+    assert angles_of(left_leg=kick)["left_thigh_to_pelvis"] == pytest.approx(90, abs=1e-3)
+    assert features_of(left_leg=kick)["left_hip_angle"] == pytest.approx(90, abs=1e-3)
+    assert angles_of(left_leg=spread)["left_thigh_to_pelvis"] > 110
+    assert angles_of(left_leg=spread)["right_thigh_to_pelvis"] == pytest.approx(90, abs=1e-3)
+
+
+def test_mirrored_angles_swap_sides_and_keep_the_rest():
+    a = angles_of(left_arm=S.Arm(90, 90))
+    m = mirrored({k: np.array([v]) for k, v in a.items()})
+    assert m["right_upper_arm_dir"][0] == a["left_upper_arm_dir"] and m["left_shoulder"][0] == a["right_shoulder"]
+    assert m["torso_dir"][0] == a["torso_dir"] and set(m) == set(a)
+
+
+def test_body_points_are_in_torso_lengths_with_y_up():
+    image, _ = S.frames(S.skeleton(), S.skeleton())
+    image[1] = np.nan  # nobody in the second frame
+    points = body_points(image, aspect=1.0)
+    shoulders = (points[0, L.LEFT_SHOULDER] + points[0, L.RIGHT_SHOULDER]) / 2
+    hips = (points[0, L.LEFT_HIP] + points[0, L.RIGHT_HIP]) / 2
+    assert np.linalg.norm(shoulders - hips) == pytest.approx(1.0)
+    assert shoulders[1] > hips[1]  # up is up
+    assert np.isnan(points[1]).all()
+    wide = body_points(image, aspect=2.0)  # a landscape picture: x counts twice as much
+    assert wide[0, L.LEFT_HIP, 1] == pytest.approx(points[0, L.LEFT_HIP, 1])

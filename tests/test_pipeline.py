@@ -1,98 +1,144 @@
+"""The pipeline's order of steps, on synthetic landmarks handed in by a reader.
+
+The reader is the pipeline's one dependency (it reads files: in worker processes, or
+here); this one hands over prepared skeletons, so every number below is known.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
 
-from dance_analyzer.pipeline import (
-    MIN_SPAN_S,
-    LandmarkTrack,
-    Span,
-    join_tracks,
-    plan_spans,
-)
-from dance_analyzer.video import VideoInfo
+from dance_analyzer.errors import OverlayNotWritten
+from dance_analyzer.media.audio import Soundtrack
+from dance_analyzer.media.video import VideoInfo
+from dance_analyzer.pipeline import AnalysisOptions, analyze, compare, learn_pose
+from dance_analyzer.pose.landmarks import PoseResult
+from dance_analyzer.pose.track import LandmarkTrack
+from tests.support import skeletons as S
 
-INFO = VideoInfo(width=64, height=48, fps=10.0, duration_s=None, frame_count=None, rotation=0, codec="h264")
-
-
-def bounds(spans: list[Span], duration: float) -> list[tuple[float, float]]:
-    return [(s.start_s, duration if s.end_s is None else s.end_s) for s in spans]
+FPS = 10.0
+VIDEO = Path("dance.mp4")
 
 
-DECODE_COST = 0.1  # plan_spans' defaults
-WARMUP_S = 0.5
+def track_of(*poses: dict, seconds_each: float = 1.5) -> LandmarkTrack:
+    """A track that holds each pose for ``seconds_each``, at 10 frames a second."""
+    per = int(seconds_each * FPS)
+    image, world = S.frames(*[S.skeleton(**pose) for pose in poses for _ in range(per)])
+    n = len(image)
+    info = VideoInfo(width=720, height=1280, fps=FPS, duration_s=n / FPS, frame_count=n, rotation=0, codec="h264")
+    return LandmarkTrack(info, n, n / FPS, np.arange(n), np.arange(n) / FPS, image, world)
 
 
-def modelled_cost(start: float, end: float, keyframes: np.ndarray, share: float = 1.0) -> float:
-    """The cost a worker pays for a span, written out independently of the planner."""
-    if start == 0:
-        return (end - start) * (share + DECODE_COST)
-    warm = start - WARMUP_S
-    previous_key = keyframes[keyframes <= warm].max()
-    return (end - warm) * (share + DECODE_COST) + (warm - previous_key) * DECODE_COST
+class PreparedReader:
+    """Hands over prepared landmarks and remembers what it was asked."""
+
+    def __init__(self, track: LandmarkTrack, soundtrack: Soundtrack | None = None) -> None:
+        self.track, self._soundtrack = track, soundtrack or Soundtrack(has_audio=False)
+        self.asked: list[tuple] = []
+        self.rendered: dict | None = None
+        self.render_error: OSError | None = None
+
+    def landmarks(self, path, *, sample_fps=None, on_progress=None, cancel=None):
+        self.asked.append(("landmarks", path, sample_fps))
+        if on_progress is not None:
+            on_progress(self.track.total_frames, self.track.total_frames)
+        return self.track
+
+    def soundtrack(self, path):
+        self.asked.append(("soundtrack", path))
+        return self._soundtrack
+
+    def example(self, path, time_s=None):
+        self.asked.append(("example", path, time_s))
+        return PoseResult(self.track.image[0], self.track.world[0])
+
+    def render(self, path, result, out, on_progress=None):
+        self.asked.append(("render", path, out))
+        if self.render_error is not None:
+            raise self.render_error
+        self.rendered = result
+        return self.track.total_frames
 
 
-@pytest.mark.parametrize("parts", [2, 3, 4])
-def test_spans_are_contiguous_and_cover_the_video(parts):
-    spans = plan_spans(60.0, parts, keyframes=np.arange(0, 60, 2.0))
-    assert len(spans) == parts
-    assert spans[0].start_s == 0 and spans[-1].end_s is None
-    for left, right in zip(spans, spans[1:], strict=False):
-        assert left.end_s == right.start_s
-        assert left.start_s < left.end_s
+def test_an_analysis_names_the_poses_held_and_when():
+    reader = PreparedReader(track_of(S.STANDING, S.SQUAT))
+    progress = []
+    result = analyze(VIDEO, AnalysisOptions(sample_fps=10), reader=reader, on_progress=lambda *p: progress.append(p))
+    assert reader.asked == [("landmarks", VIDEO, 10)] and progress == [(30, 30)]
+    assert list(result) == [
+        "duration_s", "pose_summary", "processed_frames", "total_frames", "fps", "width", "height",
+        "frames_with_person", "segments", "movement",
+    ]  # fmt: skip
+    assert result["pose_summary"] == [
+        {"pose": "squat", "frames_detected": 15},
+        {"pose": "standing", "frames_detected": 15},
+    ]
+    assert [(s["pose"], s["start_s"], s["end_s"]) for s in result["segments"]] == [
+        ("standing", 0.0, 1.5),
+        ("squat", 1.5, 3.0),
+    ]
+    assert (result["duration_s"], result["fps"], result["frames_with_person"]) == (3.0, 10.0, 30)
+    assert result["movement"]["jumps"] == []
 
 
-def test_short_videos_are_not_split_below_the_minimum_span():
-    assert plan_spans(MIN_SPAN_S * 1.5, 4) == [Span()]
-    assert len(plan_spans(MIN_SPAN_S * 2.5, 4)) == 2
-    assert plan_spans(100.0, 1) == [Span()]
+def test_frames_are_listed_only_when_asked_for():
+    reader = PreparedReader(track_of(S.T_POSE))
+    result = analyze(VIDEO, AnalysisOptions(include_frames=True), reader=reader)
+    assert len(result["frames"]) == 15 and result["frames"][0]["poses"] == ["t_pose"]
+    assert list(result)[-2:] == ["frames", "movement"]
 
 
-def test_with_frequent_keyframes_spans_are_nearly_equal():
-    spans = plan_spans(20.0, 2, keyframes=np.arange(0, 20, 0.5))
-    (a, b), (c, d) = bounds(spans, 20.0)
-    # The second span also analyses WARMUP_S early; nothing else differs.
-    assert b == pytest.approx(10.0 + WARMUP_S / 2, abs=0.2)
+def test_a_pose_shorter_than_the_minimum_hold_is_absorbed_into_its_neighbours():
+    track = track_of(S.STANDING, S.ARMS_UP, S.STANDING, seconds_each=0.5)
+    held = analyze(VIDEO, AnalysisOptions(min_segment_s=0.2), reader=PreparedReader(track))
+    assert [s["pose"] for s in held["segments"]] == ["standing", "arms_up", "standing"]
+    smoothed = analyze(VIDEO, AnalysisOptions(min_segment_s=0.6), reader=PreparedReader(track))
+    assert [s["pose"] for s in smoothed["segments"]] == ["standing"]
 
 
-def test_a_span_that_must_decode_from_a_distant_keyframe_is_shorter_and_costs_the_same():
-    keyframes = np.array([0.0, 10.4])  # a typical phone clip: one keyframe every ~10 s
-    spans = plan_spans(12.0, 2, keyframes=keyframes)
-    (a, b), (c, d) = bounds(spans, 12.0)
-    assert d - c < b - a
-    assert modelled_cost(a, b, keyframes) == pytest.approx(modelled_cost(c, d, keyframes), rel=1e-3)
+def test_rhythm_reads_the_soundtrack_and_lines_the_movement_up_with_it():
+    soundtrack = Soundtrack(has_audio=True, tempo_bpm=120.0, beats=np.arange(0.5, 3.0, 0.5))
+    reader = PreparedReader(track_of(S.STANDING, S.SQUAT), soundtrack)
+    result = analyze(VIDEO, AnalysisOptions(rhythm=True), reader=reader)
+    assert ("soundtrack", VIDEO) in reader.asked
+    assert result["rhythm"]["audio_tempo_bpm"] == 120.0 and result["rhythm"]["beats"] == [0.5, 1.0, 1.5, 2.0, 2.5]
+    assert list(result)[-1] == "rhythm"
+    assert "rhythm" not in analyze(VIDEO, reader=reader)
 
 
-def test_sampling_makes_decoding_weigh_more_in_the_balance():
-    keyframes = np.array([0.0, 10.4])
-    every_frame = bounds(plan_spans(12.0, 2, keyframes=keyframes), 12.0)
-    sampled = bounds(plan_spans(12.0, 2, keyframes=keyframes, analysed_share=0.25), 12.0)
-    assert sampled[0][1] > every_frame[0][1]
-    first, second = (modelled_cost(a, b, keyframes, 0.25) for a, b in sampled)
-    assert first == pytest.approx(second, rel=1e-3)
+def test_the_overlay_is_drawn_from_the_frames_which_the_result_then_drops(tmp_path):
+    reader = PreparedReader(track_of(S.STANDING))
+    out = tmp_path / "annotated.mp4"
+    result = analyze(VIDEO, reader=reader, overlay_to=out)
+    assert ("render", VIDEO, out) in reader.asked
+    assert reader.rendered is result and "frames" not in result  # the renderer saw them first
+    kept = analyze(VIDEO, AnalysisOptions(include_frames=True), reader=reader, overlay_to=out)
+    assert len(kept["frames"]) == 15
 
 
-def track(first_t: float, n: int, step: float = 0.1, analysed_every: int = 1) -> LandmarkTrack:
-    kept = np.arange(0, n, analysed_every)
-    return LandmarkTrack(
-        info=INFO,
-        total_frames=n,
-        duration_s=first_t + n * step,
-        indices=kept,
-        times=first_t + kept * step,
-        image=np.full((len(kept), 33, 4), first_t, np.float32),
-        world=np.zeros((len(kept), 33, 3), np.float32),
-    )
+def test_an_overlay_that_cannot_be_written_says_so_without_the_path(tmp_path):
+    reader = PreparedReader(track_of(S.STANDING))
+    reader.render_error = FileNotFoundError(2, "No such file or directory", str(tmp_path / "secret" / "x.mp4"))
+    with pytest.raises(OverlayNotWritten) as caught:
+        analyze(VIDEO, reader=reader, overlay_to=tmp_path / "secret" / "x.mp4")
+    assert caught.value.message == "The annotated video could not be written: No such file or directory"
 
 
-def test_joined_tracks_number_frames_across_spans_and_keep_the_last_end():
-    joined = join_tracks([track(0.0, 5), track(0.5, 4, analysed_every=2), track(0.9, 3)])
-    assert joined.total_frames == 12
-    assert joined.indices.tolist() == [0, 1, 2, 3, 4, 5, 7, 9, 10, 11]
-    np.testing.assert_allclose(joined.times, np.array([0, 1, 2, 3, 4, 5, 7, 9, 10, 11]) / 10)
-    assert joined.duration_s == pytest.approx(1.2)
-    assert joined.image[:, 0, 0].tolist() == [0.0] * 5 + [0.5] * 2 + [pytest.approx(0.9)] * 3
+def test_compare_reads_both_videos_and_scores_the_attempt():
+    same = PreparedReader(track_of(S.STANDING, S.SQUAT))
+    result = compare(Path("ref.mp4"), Path("try.mp4"), AnalysisOptions(sample_fps=5), reader=same)
+    assert [a[:3] for a in same.asked] == [("landmarks", Path("ref.mp4"), 5), ("landmarks", Path("try.mp4"), 5)]
+    assert result["similarity"] == 100.0 and result["offset_s"] == 0.0
 
 
-def test_an_empty_last_span_does_not_shorten_the_video():
-    empty = LandmarkTrack(INFO, 0, 0.0, np.empty(0, np.int64), np.empty(0), np.empty((0, 33, 4)), np.empty((0, 33, 3)))
-    joined = join_tracks([track(0.0, 5), empty])
-    assert (joined.total_frames, joined.duration_s) == (5, pytest.approx(0.5))
+def test_a_learned_pose_comes_back_as_a_definition_and_as_yaml():
+    reader = PreparedReader(track_of(S.ONE_LEG))
+    learned = learn_pose(Path("photo.jpg"), reader=reader, name="knee_up", priority=300, time_s=1.5)
+    assert reader.asked == [("example", Path("photo.jpg"), 1.5)]
+    assert learned["definition"]["name"] == "knee_up" and "foot_lift" in learned["definition"]["when"]
+    assert yaml.safe_load(learned["yaml"]) == {"poses": [learned["definition"]]}
+    assert np.asarray(learned["landmarks"]).shape == (33, 4)

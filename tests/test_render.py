@@ -6,12 +6,11 @@ import av
 import numpy as np
 import pytest
 
-from conftest import media
-from dance_analyzer.definitions import load_definitions
+from dance_analyzer.media.video import iter_frames
 from dance_analyzer.pipeline import AnalysisOptions, analyze
-from dance_analyzer.pose.estimator import PoseEstimator
 from dance_analyzer.render import draw_overlay, render_overlay
-from dance_analyzer.video import iter_frames
+from dance_analyzer.workers.inline import InlineReader
+from tests.support.media import media
 
 
 def decoded(path):
@@ -86,8 +85,8 @@ def test_odd_sizes_are_padded_to_what_h264_needs(tmp_path):
 @pytest.mark.slow
 def test_a_real_clip_gets_its_skeleton_drawn_around_the_real_landmarks(tmp_path):
     clip = media("squat_band_1.mp4")
-    with PoseEstimator() as estimator:
-        result = analyze(clip, AnalysisOptions(include_frames=True), estimator=estimator, poses=load_definitions())
+    with InlineReader() as reader:
+        result = analyze(clip, AnalysisOptions(include_frames=True), reader=reader)
     out = tmp_path / "overlay.mp4"
     assert render_overlay(clip, result, out) == result["total_frames"] == 65
     frames, rate = decoded(out)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import media
+from tests.support.media import media
 
 
 def post(client, files, **params):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import media
+from tests.support.media import media
 
 
 @pytest.mark.slow
@@ -36,7 +36,7 @@ def test_compare_without_a_dancer_is_a_clear_422(client, make_video):
 
 @pytest.mark.slow
 def test_the_job_variant_gives_what_compare_gives(client, data_dir):
-    from processes import finished, poll_job
+    from tests.support.processes import finished, poll_job
 
     data = media("squat_band_1.mp4").read_bytes()
     files = {"reference": ("ref.mp4", data), "attempt": ("mine.mp4", data)}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from hostile import CASE_NAMES, Case, corpus
-from processes import finished, poll_job
+from tests.support.hostile import CASE_NAMES, Case, corpus
+from tests.support.processes import finished, poll_job
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,14 @@
 
 import signal
 import threading
+import time
 
 import av
 import pytest
 
-from conftest import media
 from dance_analyzer.config import Settings
-from processes import finished, kill_group, poll_job, server
+from tests.support.media import long_video, media
+from tests.support.processes import finished, kill_group, poll_job, server
 
 
 def submit(client, path, **params):
@@ -97,15 +98,22 @@ def test_unknown_and_malformed_job_ids_are_404(client):
 
 
 @pytest.mark.slow
-def test_cancelling_a_running_job_stops_it_and_deletes_it(client):
-    job_id = submit(client, media("taichi_solo_1.mp4"))
-    poll_job(client, job_id, lambda j: j["status"] == "running" and j["frames_done"] > 0)
+def test_cancelling_a_running_job_stops_it_and_deletes_it(client, tmp_path):
+    job_id = submit(client, long_video(tmp_path / "long.mp4", 5900, fps=100))  # 59 s: within the app's limit
+    first = poll_job(client, job_id, lambda j: j["status"] == "running" and j["frames_done"] > 0)
+    first_seen = time.monotonic()
+    later = poll_job(client, job_id, lambda j: j["frames_done"] > first["frames_done"] + 30)
+    rate = (later["frames_done"] - first["frames_done"]) / (time.monotonic() - first_seen)  # frames/s, measured
+    cancelled_at = time.monotonic()
     assert client.delete(f"/jobs/{job_id}").status_code == 204
     assert client.get(f"/jobs/{job_id}").status_code == 404
     assert client.delete(f"/jobs/{job_id}").status_code == 404
-    # The cores are free again at once: a short job behind it finishes quickly.
+    # The cores are free again at once: a short job behind it is done long before the
+    # long one would have been, even at twice the speed just measured.
+    remaining_s = (later["frames_total"] - later["frames_done"]) / (2 * rate)
     quick = submit(client, media("squat_band_1.mp4"), sample_fps=2)
-    assert poll_job(client, quick, finished, timeout=30)["status"] == "done"
+    assert poll_job(client, quick, finished, timeout=120)["status"] == "done"
+    assert time.monotonic() - cancelled_at < remaining_s, (remaining_s, rate)
 
 
 def _busy_server_env(data_dir, **extra):
@@ -121,7 +129,8 @@ def _busy_server_env(data_dir, **extra):
 
 @pytest.mark.slow
 def test_a_full_queue_and_busy_workers_answer_429_with_retry_after(tmp_path):
-    long_clip = media("taichi_solo_1.mp4").read_bytes()
+    long_clip = long_video(tmp_path / "long.mp4", 3000).read_bytes()  # still running while the test acts
+    clip = media("squat_band_1.mp4").read_bytes()
     with server(_busy_server_env(tmp_path / "data"), tmp_path / "server.log") as api:
         first = api.post("/jobs", files={"file": ("a.mp4", long_clip)}).json()["id"]
         poll_job(api, first, lambda j: j["status"] == "running")
@@ -135,7 +144,8 @@ def test_a_full_queue_and_busy_workers_answer_429_with_retry_after(tmp_path):
         answers = []
 
         def analyze():
-            answers.append(api.post("/analyze", files={"file": ("a.mp4", long_clip)}, params={"sample_fps": 2}))
+            # The first waits for the busy worker, holding the only slot meanwhile.
+            answers.append(api.post("/analyze", files={"file": ("a.mp4", clip)}, params={"sample_fps": 2}))
 
         threads = [threading.Thread(target=analyze) for _ in range(2)]
         for t in threads:
@@ -168,7 +178,7 @@ def test_a_server_stopped_mid_job_finds_the_job_on_restart(tmp_path, stop, max_a
     job again, or fails it clearly once it has been interrupted max_attempts times. A normal
     stop (SIGTERM) puts the job back in the queue without counting an attempt."""
     env = {"DANCE_DATA_DIR": str(tmp_path / "data"), "DANCE_WORKERS": "2", "DANCE_JOB_MAX_ATTEMPTS": str(max_attempts)}
-    clip = media("dance_solo_2.mp4")
+    clip = long_video(tmp_path / "long.mp4", 1500)  # surely still running when the server is stopped
     with server(env, tmp_path / "server.log") as api:
         job_id = api.post("/jobs", files={"file": (clip.name, clip.read_bytes())}).json()["id"]
         poll_job(api, job_id, lambda j: j["status"] == "running" and j["frames_done"] > 0)

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import yaml
 
-from conftest import media
-from dance_analyzer.classify import label_frames
-from dance_analyzer.definitions import parse_definitions
 from dance_analyzer.features import compute_features
-from dance_analyzer.pipeline import extract_landmarks
+from dance_analyzer.labels.classify import label_frames
+from dance_analyzer.labels.definitions import parse_definitions
 from dance_analyzer.pose.estimator import PoseEstimator
+from dance_analyzer.pose.extract import extract_landmarks
+from tests.support.media import media
 
 HIGH_KNEE = """
 poses:

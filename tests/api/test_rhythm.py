@@ -2,7 +2,7 @@
 
 import pytest
 
-from test_movement import click_video
+from tests.support.media import click_video
 
 
 def test_rhythm_reports_the_beats_of_the_soundtrack(client, tmp_path):

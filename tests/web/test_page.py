@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from conftest import REPO, media
-from processes import server
+from tests.support.media import REPO, media
+from tests.support.processes import server
 
 pytestmark = pytest.mark.slow
 

@@ -1,18 +1,14 @@
-"""Movement quality and rhythm on synthetic skeletons and generated audio with known answers."""
+"""Movement quality on synthetic skeletons with known answers."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-
-import av
 import numpy as np
 import pytest
 
-from dance_analyzer.movement import movement_report
-from dance_analyzer.pipeline import LandmarkTrack
-from dance_analyzer.rhythm import alignment, beat_times, load_audio, rhythm_report
-from dance_analyzer.video import VideoInfo
-from skeletons import Arm, skeleton
+from dance_analyzer.media.video import VideoInfo
+from dance_analyzer.pose.track import LandmarkTrack
+from dance_analyzer.reports.movement import movement_report
+from tests.support.skeletons import Arm, skeleton
 
 FPS = 30.0
 
@@ -77,52 +73,3 @@ def test_jumps_are_found_from_the_hip_trajectory():
     assert all(0.25 < j["height"] <= 0.55 and j["end_s"] - j["start_s"] < 0.5 for j in report["jumps"])
     still, _ = movement_report(track(poses))
     assert still["jumps"] == [] and still["mean_energy"] < 0.01
-
-
-def test_accents_on_the_beat_score_high_and_off_beat_low():
-    beats = np.arange(0, 10, 0.5)
-    on = alignment(beats[1:-1] + 0.03, beats)
-    assert on["on_beat_score"] == 100.0 and on["mean_offset_ms"] == pytest.approx(30, abs=1)
-    off = alignment(beats[1:-1] + 0.25, beats)
-    assert off["on_beat_score"] == 0.0
-
-
-def click_video(path, bpm: float, seconds: float = 8.0):
-    """A video with grey frames and a click track at ``bpm``."""
-    rate = 22050
-    samples = np.zeros(int(seconds * rate), np.float32)
-    click = (np.sin(2 * np.pi * 1500 * np.arange(int(0.02 * rate)) / rate) * np.hanning(int(0.02 * rate))).astype(
-        np.float32
-    )
-    for beat in np.arange(0.5, seconds - 0.1, 60.0 / bpm):
-        start = int(beat * rate)
-        samples[start : start + len(click)] += 0.8 * click
-    with av.open(str(path), "w") as container:
-        video = container.add_stream("libx264", rate=10)
-        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
-        audio = container.add_stream("aac", rate=rate)
-        for _ in range(int(seconds * 10)):
-            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 120, np.uint8), format="rgb24")
-            container.mux(video.encode(frame))
-        chunk = 1024
-        for k in range(0, len(samples) - chunk, chunk):
-            frame = av.AudioFrame.from_ndarray(samples[None, k : k + chunk], format="fltp", layout="mono")
-            frame.sample_rate, frame.pts, frame.time_base = rate, k, Fraction(1, rate)
-            container.mux(audio.encode(frame))
-        container.mux(video.encode())
-        container.mux(audio.encode())
-    return path
-
-
-@pytest.mark.parametrize("bpm", [100, 128])
-def test_beats_of_a_click_track_at_a_known_tempo(tmp_path, bpm):
-    samples = load_audio(click_video(tmp_path / "clicks.mp4", bpm))
-    assert samples is not None and len(samples) > 6 * 22050
-    tempo, beats = beat_times(samples)
-    assert tempo == pytest.approx(bpm, rel=0.04)
-    assert np.median(np.diff(beats)) == pytest.approx(60 / bpm, rel=0.04)
-
-
-def test_no_audio_reports_movement_tempo_only(make_video):
-    report = rhythm_report(make_video(), np.arange(0, 1, 1 / 30), np.zeros(30), {"bpm": 90.0, "confidence": 0.5})
-    assert report == {"audio": False, "movement_tempo_bpm": 90.0}

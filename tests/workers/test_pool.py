@@ -15,20 +15,12 @@ import time
 import numpy as np
 import pytest
 
-from conftest import media
-from dance_analyzer.definitions import load_definitions
 from dance_analyzer.errors import TimeLimitExceeded
-from dance_analyzer.pipeline import (
-    WARMUP_FRAMES,
-    AnalysisOptions,
-    Span,
-    analyze,
-    analyze_tracks,
-    extract_landmarks,
-)
-from dance_analyzer.pose.estimator import PoseEstimator
-from dance_analyzer.workers import AnalysisPool
-from processes import server, wait_for
+from dance_analyzer.pipeline import AnalysisOptions, analyze
+from dance_analyzer.workers.inline import InlineReader
+from dance_analyzer.workers.pool import AnalysisPool
+from tests.support.media import long_video, media
+from tests.support.processes import server, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -36,9 +28,10 @@ EVERY_FRAME = AnalysisOptions(include_frames=True)
 
 
 @pytest.fixture(scope="module")
-def estimator():
-    with PoseEstimator() as e:
-        yield e
+def one_process():
+    """The reference: the whole video in one pass, in this process."""
+    with InlineReader() as reader:
+        yield reader
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +55,11 @@ def landmarks(result):
     return np.array([f["landmarks"] if f["landmarks"] else np.full((33, 4), np.nan) for f in result["frames"]])
 
 
-def test_pool_splits_a_real_clip_and_matches_a_single_pass(pool, estimator):
+def test_pool_splits_a_real_clip_and_matches_a_single_pass(pool, one_process):
     clip = media("dance_solo_2.mp4")
-    single = analyze(clip, EVERY_FRAME, estimator=estimator)
+    single = analyze(clip, EVERY_FRAME, reader=one_process)
     progress = []
-    split = pool.analyze(clip, EVERY_FRAME, on_progress=lambda done, total: progress.append((done, total)))
+    split = analyze(clip, EVERY_FRAME, reader=pool, on_progress=lambda done, total: progress.append((done, total)))
 
     for key in ("total_frames", "processed_frames", "duration_s", "fps", "width", "height"):
         assert split[key] == single[key], key
@@ -82,14 +75,14 @@ def test_pool_splits_a_real_clip_and_matches_a_single_pass(pool, estimator):
     assert progress[-1][1] == single["total_frames"]
 
 
-def test_a_trusted_pool_analyses_a_span_in_the_caller_and_matches_a_single_pass(estimator):
+def test_a_trusted_pool_analyses_a_span_in_the_caller_and_matches_a_single_pass(one_process):
     """The CLI's pool: the calling process takes the first span, one worker the rest."""
     clip = media("dance_solo_2.mp4")
-    single = analyze(clip, EVERY_FRAME, estimator=estimator)
+    single = analyze(clip, EVERY_FRAME, reader=one_process)
     progress = []
     pool = AnalysisPool(2, trusted=True)
     try:
-        split = pool.analyze(clip, EVERY_FRAME, on_progress=lambda done, total: progress.append(done))
+        split = analyze(clip, EVERY_FRAME, reader=pool, on_progress=lambda done, total: progress.append(done))
     finally:
         pool.close()
     assert split["total_frames"] == single["total_frames"]
@@ -103,10 +96,10 @@ def test_a_trusted_pool_stops_its_own_span_at_the_time_limit():
     try:
         started = time.monotonic()
         with pytest.raises(TimeLimitExceeded):
-            pool.analyze(media("taichi_solo_1.mp4"))
+            analyze(media("taichi_solo_1.mp4"), reader=pool)
         assert time.monotonic() - started < 6  # model load, then one frame past the limit
         pool.time_limit_s = None
-        assert pool.analyze(media("one_leg_arms_up_1.mp4"))["total_frames"] == 120  # and the pool carries on
+        assert pool.landmarks(media("one_leg_arms_up_1.mp4")).total_frames == 120  # and the pool carries on
     finally:
         pool.close()
 
@@ -127,16 +120,16 @@ def test_worker_processes_do_not_hold_the_callers_standard_output(pool):
 
 
 def _worker_estimator_state():
-    from dance_analyzer.workers import _worker_state
+    from dance_analyzer.workers.tasks import worker_state
 
     time.sleep(0.5)  # so that the probes sent together land on different workers
-    estimator = _worker_state["estimator"]
+    estimator = worker_state["estimator"]
     return os.getpid(), estimator.fresh, estimator.primed
 
 
 def test_workers_restart_their_models_graphs_while_idle_between_analyses(pool):
     """Else each span of the next request pays MediaPipe's restart (0.25-0.35 s)."""
-    pool.analyze(media("one_leg_arms_up_1.mp4"))
+    pool.landmarks(media("one_leg_arms_up_1.mp4"))
     probes = [pool._executor.submit(_worker_estimator_state) for _ in range(2)]
     states = [probe.result(timeout=30) for probe in probes]
     assert len({pid for pid, _, _ in states}) == 2
@@ -146,16 +139,17 @@ def test_workers_restart_their_models_graphs_while_idle_between_analyses(pool):
 EARLY_START = """
 import os, sys, psutil
 from pathlib import Path
-from dance_analyzer import workers
-workers.start_workers_early(processes=1)  # what the CLI does first thing
-pool = workers.AnalysisPool(int(sys.argv[2]), trusted=True)
+from dance_analyzer.workers.processes import start_workers_early
+start_workers_early(processes=1)  # what the CLI does first thing
+from dance_analyzer.workers.pool import AnalysisPool
+pool = AnalysisPool(int(sys.argv[2]), trusted=True)
 me = psutil.Process()
 forked_here = [p for p in me.children() if p.cmdline() == me.cmdline()]
 servers = [p for p in me.children() if p.cmdline() != me.cmdline() and p.children()]  # not the resource tracker
 pool_workers = servers[0].children() if servers else forked_here
 print(len(servers), len(pool_workers))
 print(all(os.readlink(f"/proc/{p.pid}/fd/1") == os.devnull for p in pool_workers))
-print(pool.analyze(Path(sys.argv[1]))["total_frames"])
+print(pool.landmarks(Path(sys.argv[1])).total_frames)
 pool.close()
 """
 
@@ -179,51 +173,15 @@ def test_the_cli_forks_its_workers_at_start_up_and_its_pool_adopts_them(size, fo
     assert frames == "120"
 
 
-def test_sampling_in_the_pool_analyses_the_frames_a_single_pass_would(pool, estimator):
+def test_sampling_in_the_pool_analyses_the_frames_a_single_pass_would(pool, one_process):
     clip = media("dance_solo_2.mp4")  # 16 fps, 9.4 s
     options = AnalysisOptions(sample_fps=4, include_frames=True)
-    single = analyze(clip, options, estimator=estimator)
-    split = pool.analyze(clip, options)
+    single = analyze(clip, options, reader=one_process)
+    split = analyze(clip, options, reader=pool)
     assert split["processed_frames"] == single["processed_frames"] == 38
     assert split["total_frames"] == single["total_frames"] == 150
     assert [f["t"] for f in split["frames"]] == [f["t"] for f in single["frames"]]
     assert agreement(labels(split), labels(single)) >= 0.9  # 38 frames: one disagreement is 2.6%
-
-
-def test_three_spans_stitched_in_one_process_match_one_pass(estimator):
-    clip = media("one_leg_arms_up_1.mp4")  # 4 s, 120 frames
-    poses = load_definitions()
-    single = analyze(clip, EVERY_FRAME, estimator=estimator, poses=poses)
-    spans = [Span(0.0, 1.3), Span(1.3, 2.6), Span(2.6, None)]
-    tracks = [extract_landmarks(clip, estimator, span=span) for span in spans]
-    assert [t.total_frames for t in tracks] == [39, 39, 42]
-    split = analyze_tracks(tracks, poses, EVERY_FRAME)
-    assert split["segments"][0]["start_s"] == single["segments"][0]["start_s"]
-    assert split["duration_s"] == single["duration_s"]
-    assert agreement(labels(split), labels(single)) >= 0.97
-
-
-class CountingEstimator:
-    """The real estimator, counting the pictures it is shown."""
-
-    def __init__(self, estimator):
-        self.estimator, self.calls = estimator, 0
-
-    def reset(self):
-        self.estimator.reset()
-
-    def __call__(self, rgb):
-        self.calls += 1
-        return self.estimator(rgb)
-
-
-@pytest.mark.parametrize("sample_fps", [None, 10.0])
-def test_a_later_span_warms_the_tracker_up_on_the_frames_just_before_it(estimator, sample_fps):
-    clip = media("one_leg_arms_up_1.mp4")  # 30 fps
-    counting = CountingEstimator(estimator)
-    track = extract_landmarks(clip, counting, span=Span(2.0, 3.0), sample_fps=sample_fps)
-    assert track.times[0] == pytest.approx(2.0, abs=1e-3)
-    assert counting.calls == len(track.indices) + WARMUP_FRAMES
 
 
 def _group(pgid: int) -> list[int]:
@@ -243,9 +201,10 @@ def test_workers_exit_when_the_server_is_killed(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_cli_stops_at_once_on_sigterm_and_leaves_nothing_running():
+def test_the_cli_stops_at_once_on_sigterm_and_leaves_nothing_running(tmp_path):
+    video = long_video(tmp_path / "long.mp4", 3000)  # still running when the signal comes
     process = subprocess.Popen(
-        [sys.executable, "-m", "dance_analyzer.cli", "analyze", str(media("taichi_solo_1.mp4")), "--progress"],
+        [sys.executable, "-m", "dance_analyzer.cli", "analyze", str(video), "--progress"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,

@@ -4,7 +4,7 @@ import sys
 
 import av
 
-from conftest import media
+from tests.support.media import media
 
 
 def run(*args):

@@ -7,27 +7,27 @@ parts of each clip, away from transitions.
 import numpy as np
 import pytest
 
-from conftest import media
 from dance_analyzer.pipeline import AnalysisOptions, analyze
-from dance_analyzer.pose.estimator import PoseEstimator
+from dance_analyzer.workers.inline import InlineReader
+from tests.support.media import media
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def estimator():
-    with PoseEstimator() as est:
-        yield est
+def reader():
+    with InlineReader() as one_process:
+        yield one_process
 
 
 @pytest.fixture(scope="module")
-def results(estimator):
+def results(reader):
     cache = {}
 
     def run(name, **options):
         key = (name, tuple(sorted(options.items())))
         if key not in cache:
-            cache[key] = analyze(media(name), AnalysisOptions(include_frames=True, **options), estimator=estimator)
+            cache[key] = analyze(media(name), AnalysisOptions(include_frames=True, **options), reader=reader)
         return cache[key]
 
     return run

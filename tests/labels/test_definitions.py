@@ -1,6 +1,6 @@
 import pytest
 
-from dance_analyzer.definitions import DefinitionError, load_definitions, parse_definitions
+from dance_analyzer.labels.definitions import DefinitionError, load_definitions, parse_definitions
 
 
 def pose(**overrides):

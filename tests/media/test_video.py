@@ -4,9 +4,9 @@ import subprocess
 import numpy as np
 import pytest
 
-from conftest import media
 from dance_analyzer.errors import CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
-from dance_analyzer.video import Limits, index_packets, iter_frames, probe
+from dance_analyzer.media.video import Limits, index_packets, iter_frames, probe
+from tests.support.media import media
 
 
 def marked(height, width):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from processes import server
+from tests.support.processes import server
 
 pytestmark = pytest.mark.slow
 

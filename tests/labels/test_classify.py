@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-import skeletons as S
-from dance_analyzer.classify import NO_POSE, hold_filter, label_frames, primary_pose, runs_of, smooth_primary
-from dance_analyzer.definitions import load_definitions
 from dance_analyzer.features import compute_features
+from dance_analyzer.labels.classify import NO_POSE, hold_filter, label_frames, primary_pose, runs_of, smooth_primary
+from dance_analyzer.labels.definitions import load_definitions
+from tests.support import skeletons as S
 
 POSES = load_definitions()
 

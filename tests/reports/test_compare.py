@@ -8,10 +8,10 @@ import subprocess
 import numpy as np
 import pytest
 
-from conftest import media
-from dance_analyzer.compare import FEATURE_NAMES, RATE_HZ, align, compare_tracks, subsequence_dtw
-from dance_analyzer.pipeline import extract_landmarks
 from dance_analyzer.pose.estimator import PoseEstimator
+from dance_analyzer.pose.extract import extract_landmarks
+from dance_analyzer.reports.compare import FEATURE_NAMES, RATE_HZ, align, compare_tracks, subsequence_dtw
+from tests.support.media import media
 
 
 def sequence(t: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, media
+from tests.support.media import REPO, media
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,68 @@
+"""The library of poses in use: the built-in file plus the user's own, shared through data_dir."""
+
+import os
+
+import pytest
+import yaml
+
+from dance_analyzer.labels.definitions import DefinitionError, load_definitions
+from dance_analyzer.labels.library import CUSTOM_FILE, PoseLibrary
+
+HIGH_KNEE = {"name": "high_knee", "priority": 200, "when": {"foot_lift": {"one": [0.3, None]}}}
+
+
+def test_without_custom_poses_the_library_is_the_built_in_set(tmp_path):
+    library = PoseLibrary(None, tmp_path)
+    assert library.current() == load_definitions()
+    assert library.custom() == []
+    assert library.next_priority() > max(p.priority for p in load_definitions().poses)
+
+
+def test_added_poses_are_validated_with_the_whole_set_stored_and_seen_by_other_processes(tmp_path):
+    library = PoseLibrary(None, tmp_path)
+    merged = library.add([HIGH_KNEE])
+    assert "high_knee" in merged.names and merged.names[0] == "high_knee"  # the highest priority first
+    stored = yaml.safe_load((tmp_path / CUSTOM_FILE).read_text())
+    assert stored == {"poses": [HIGH_KNEE]}
+    other_process = PoseLibrary(None, tmp_path)  # e.g. a Celery worker sharing data_dir
+    assert "high_knee" in other_process.current().names
+    replaced = library.add([{**HIGH_KNEE, "description": "Knee up."}])  # same name: replaces
+    assert [p.description for p in replaced.poses if p.name == "high_knee"] == ["Knee up."]
+    assert len(library.custom()) == 1
+
+
+def test_a_change_made_elsewhere_is_picked_up(tmp_path):
+    library, writer = PoseLibrary(None, tmp_path), PoseLibrary(None, tmp_path)
+    assert "high_knee" not in library.current().names
+    writer.add([HIGH_KNEE])
+    os.utime(tmp_path / CUSTOM_FILE, (1, 1))  # a different mtime, however fast the two writes were
+    assert "high_knee" in library.current().names
+    assert writer.remove("high_knee") and not writer.remove("high_knee")
+    assert "high_knee" not in library.current().names
+
+
+@pytest.mark.parametrize(
+    ("poses", "words"),
+    [
+        ([{**HIGH_KNEE, "name": "squat"}], "built-in"),
+        ([{**HIGH_KNEE, "priority": 80}], "priority 80"),
+        ([{**HIGH_KNEE, "when": {"knee_angel": [1, 2]}}], "unknown feature"),
+        ([], "at least one pose"),
+        ("not a list", "at least one pose"),
+    ],
+)
+def test_an_invalid_addition_is_refused_and_nothing_is_written(tmp_path, poses, words):
+    library = PoseLibrary(None, tmp_path)
+    with pytest.raises(DefinitionError, match=words):
+        library.add(poses)
+    assert not (tmp_path / CUSTOM_FILE).exists()
+
+
+def test_a_configured_base_file_replaces_the_built_in_one(tmp_path):
+    base = tmp_path / "mine.yaml"
+    base.write_text(yaml.safe_dump({"poses": [{**HIGH_KNEE, "name": "only_pose", "priority": 100}]}))
+    library = PoseLibrary(base, tmp_path / "data")
+    assert library.current().names == ("only_pose",)
+    assert library.add([HIGH_KNEE]).names == ("high_knee", "only_pose")
+    with pytest.raises(DefinitionError, match="built-in"):
+        library.add([{**HIGH_KNEE, "name": "only_pose", "priority": 1}])

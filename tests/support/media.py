@@ -1,0 +1,104 @@
+"""Real media from ../shared (skipped with a message when absent), and videos made on the fly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"
+MEDIA = SHARED / "media"
+PEER_TESTS = SHARED / "peer-tests"
+
+
+def media(name: str) -> Path:
+    path = MEDIA / name
+    if not path.exists():
+        pytest.skip(f"shared media not found: {path} (clone the repo beside ../shared to run this)")
+    return path
+
+
+def peer_test(name: str) -> Path:
+    path = PEER_TESTS / name
+    if not path.exists():
+        pytest.skip(f"peer-test data not found: {path}")
+    return path
+
+
+def write_video(
+    path: Path,
+    *,
+    frames: int = 10,
+    width: int = 64,
+    height: int = 48,
+    fps: int = 10,
+    rotation: int = 0,
+    pts: list[int] | None = None,
+    painter: Callable[[int], np.ndarray] | None = None,
+    gop: int | None = None,
+    b_frames: int = 0,
+) -> Path:
+    """Write a small H.264 MP4 whose frames are known: frame i is filled with grey level 10*i.
+
+    ``rotation`` stores display-rotation metadata (counter-clockwise degrees, as phones do),
+    ``pts`` overrides timestamps (in 1/1000 s) for variable-frame-rate files.
+    ``gop`` sets the keyframe interval and ``b_frames`` the B-frames between references,
+    for tests that seek into the middle of a group of pictures.
+    """
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.options = {"bf": str(b_frames), **({"g": str(gop), "sc_threshold": "0"} if gop else {})}
+        if pts is not None:
+            stream.codec_context.time_base = Fraction(1, 1000)
+        if rotation:
+            stream.set_display_rotation(rotation)
+        for i in range(frames):
+            image = painter(i) if painter else np.full((height, width, 3), (10 * i) % 256, np.uint8)
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            if pts is not None:
+                frame.pts = pts[i]
+                frame.time_base = Fraction(1, 1000)
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def long_video(path: Path, frames: int, fps: int = 30) -> Path:
+    """Thousands of frames with nobody in them: ``frames`` model runs whatever the machine's
+    speed, so a test can act on an analysis of it while it is surely still running."""
+    return write_video(path, frames=frames, fps=fps)
+
+
+def click_video(path: Path, bpm: float, seconds: float = 8.0) -> Path:
+    """A video with grey frames and a click track at ``bpm``."""
+    rate = 22050
+    samples = np.zeros(int(seconds * rate), np.float32)
+    click = (np.sin(2 * np.pi * 1500 * np.arange(int(0.02 * rate)) / rate) * np.hanning(int(0.02 * rate))).astype(
+        np.float32
+    )
+    for beat in np.arange(0.5, seconds - 0.1, 60.0 / bpm):
+        start = int(beat * rate)
+        samples[start : start + len(click)] += 0.8 * click
+    with av.open(str(path), "w") as container:
+        video = container.add_stream("libx264", rate=10)
+        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+        audio = container.add_stream("aac", rate=rate)
+        for _ in range(int(seconds * 10)):
+            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 120, np.uint8), format="rgb24")
+            container.mux(video.encode(frame))
+        chunk = 1024
+        for k in range(0, len(samples) - chunk, chunk):
+            frame = av.AudioFrame.from_ndarray(samples[None, k : k + chunk], format="fltp", layout="mono")
+            frame.sample_rate, frame.pts, frame.time_base = rate, k, Fraction(1, rate)
+            container.mux(audio.encode(frame))
+        container.mux(video.encode())
+        container.mux(audio.encode())
+    return path
