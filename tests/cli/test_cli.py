@@ -1,4 +1,6 @@
 import json
+import os
+import pty
 import subprocess
 import sys
 
@@ -54,3 +56,28 @@ def test_overlay_writes_the_annotated_video_and_keeps_stdout_the_json(tmp_path):
         assert sum(1 for _ in container.decode(video=0)) == 65
     bad = run("analyze", str(media("squat_band_1.mp4")), "--overlay", str(tmp_path / "missing-dir" / "x.mp4"))
     assert bad.returncode == 73 and "annotated video" in bad.stderr
+
+
+def test_on_a_terminal_the_progress_bar_shows_without_being_asked():
+    """stderr on a pseudo-terminal (unsized, as a CI runner's may be): the bar is drawn,
+    stdout is still the JSON alone."""
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dance_analyzer.cli", "analyze", str(media("squat_band_1.mp4")), "--sample-fps", "2.5"],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal closed: the process has exited
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert process.wait(timeout=300) == 0
+    assert json.loads(process.stdout.read())["total_frames"] == 65
+    assert b"65/65 frames" in shown and b"squat_band_1.mp4 [" in shown

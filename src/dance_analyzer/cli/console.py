@@ -55,7 +55,7 @@ class ProgressBar:
                     ascii=".#",
                     file=sys.stderr,
                     mininterval=0.1,
-                    dynamic_ncols=False,
+                    **_screen(sys.stderr),
                 )
             elif total and self._bar.total != total:
                 self._bar.total = total
@@ -68,6 +68,16 @@ class ProgressBar:
                 self._bar.close()
                 self._bar = None
                 self.enabled = False
+
+
+def _screen(stream: Any) -> dict[str, int]:
+    """The terminal's size for tqdm, which cuts the line to its width. A pseudo-terminal
+    nobody sized says 0 by 0, and tqdm would then hide the bar altogether."""
+    try:
+        size = os.get_terminal_size(stream.fileno())
+    except (OSError, ValueError):
+        return {"ncols": 200, "nrows": 50}
+    return {"ncols": size.columns or 200, "nrows": size.lines or 50}
 
 
 def print_json(result: dict[str, Any], *, compact: bool) -> None:
