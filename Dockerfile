@@ -14,12 +14,15 @@ WORKDIR /build
 
 COPY constraints.txt pyproject.toml README.md ./
 COPY requirements/ ./requirements/
+COPY scripts/install_models.py ./scripts/
 # Dependencies in their own layer (installed through a placeholder package), so editing
 # the source does not reinstall them. MediaPipe comes without its declared requirements
-# (jax, matplotlib, opencv-contrib-python, ...: see requirements/mediapipe.txt).
+# (jax, matplotlib, opencv-contrib-python, ...: see requirements/mediapipe.txt); its lite
+# and heavy landmark models come from the npm package @mediapipe/pose, sha256-checked.
 RUN mkdir -p src/dance_analyzer && touch src/dance_analyzer/__init__.py \
     && pip install --no-cache-dir -c constraints.txt . \
     && pip install --no-cache-dir --no-deps --require-hashes -r requirements/mediapipe.txt \
+    && python scripts/install_models.py --cache /tmp/npm-cache && rm -rf /tmp/npm-cache \
     && pip uninstall -y -q dance-analyzer && rm -rf src build
 COPY src ./src
 # Then: the app itself and a smoke test of its imports; out goes what the runtime never uses:
@@ -27,7 +30,9 @@ COPY src ./src
 # - scikit-learn (with narwhals and threadpoolctl, only it needs them): librosa requires it
 #   but imports it only in librosa.segment/decompose, never for the onset strength and beat
 #   tracking that rhythm=true uses (checked: not in sys.modules after beat_track);
-# - the packages' own test suites, MediaPipe's *_test.py files.
+# - the packages' own test suites, MediaPipe's *_test.py files;
+# - MediaPipe's other solutions' models (face, hands, iris, ...) and its Tasks API: the pose
+#   solution's graph reads only modules/pose_detection and modules/pose_landmark.
 # Everything is then byte-compiled once, with hash-based .pyc files that stay valid whatever
 # the copied files' timestamps (the runtime user cannot write .pyc files next to them).
 RUN set -eu; \
@@ -39,9 +44,13 @@ RUN set -eu; \
         [ ! -d "$site/$pkg" ] || find "$site/$pkg" -depth -type d -name tests -exec rm -rf {} +; \
     done; \
     find "$site/mediapipe" -name '*_test.py' -delete; \
+    find "$site/mediapipe/modules" -mindepth 1 -maxdepth 1 -type d ! -name 'pose_*' ! -name __pycache__ \
+        -exec sh -c 'rm -f "$1"/*.tflite "$1"/*.binarypb' _ {} \; ; \
+    rm -rf "$site/mediapipe/tasks"; \
     find /opt/venv -depth -type d -name __pycache__ -exec rm -rf {} +; \
     python -m compileall -q -j 0 --invalidation-mode unchecked-hash "$site"; \
-    python -c "import dance_analyzer.pose.estimator, librosa.beat, librosa.onset"
+    python -c "import dance_analyzer.pose.estimator, librosa.beat, librosa.onset"; \
+    python -c "from dance_analyzer.pose.estimator import PoseEstimator as P; [P(m).prime() for m in ('lite', 'full', 'heavy')]"
 
 # ---------------------------------------------------------------------------------------
 FROM python:3.11-slim

@@ -3,7 +3,8 @@
 For each clip it times, as whole processes including start-up:
   plain        the typical implementation: OpenCV reads, converts, MediaPipe, repeat (one core)
   plain x2     two plain loops side by side: the practical limit for every-frame analysis here
-  cli          `dance-analyzer analyze` with all workers, every frame
+  cli          `dance-analyzer analyze` with all workers, every frame (the full model)
+  cli --model  the same with the lite and the heavy landmark model
   cli 1 proc   the same with --workers 1 (the reference for label agreement)
   cli sampled  `--sample-fps N`
   server       a warm `dance-analyzer serve`, one POST /analyze (upload included)
@@ -199,6 +200,7 @@ def in_process_rates(clip: Path, sample: int = 120) -> dict[str, float]:
     from dance_analyzer.media.video import iter_frames
     from dance_analyzer.pose.estimator import PoseEstimator
     from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE
+    from dance_analyzer.pose.models import MODELS
 
     with av.open(str(clip)) as container:
         started = time.perf_counter()
@@ -208,13 +210,15 @@ def in_process_rates(clip: Path, sample: int = 120) -> dict[str, float]:
     n = sum(1 for _ in iter_frames(clip, max_side=INFERENCE_MAX_SIDE))
     decode_convert_fps = n / (time.perf_counter() - started)
     images = [f.image for f, _ in zip(iter_frames(clip, max_side=INFERENCE_MAX_SIDE), range(sample), strict=False)]
-    with PoseEstimator() as estimator:
-        estimator(images[0])
-        started = time.perf_counter()
-        for image in images[1:]:
-            estimator(image)
-        inference_fps = (len(images) - 1) / (time.perf_counter() - started)
-    return {"decode": decode_fps, "decode+resize+convert": decode_convert_fps, "inference": inference_fps}
+    rates = {"decode": decode_fps, "decode+resize+convert": decode_convert_fps}
+    for model in MODELS:
+        with PoseEstimator(model) as estimator:
+            estimator(images[0])
+            started = time.perf_counter()
+            for image in images[1:]:
+                estimator(image)
+            rates[f"inference {model}"] = (len(images) - 1) / (time.perf_counter() - started)
+    return rates
 
 
 def frame_labels(result_json: str) -> list[tuple[str, ...]]:
@@ -273,6 +277,10 @@ def bench_round(
     labels["single"] = frame_labels(run.stdout)
     run = measure([*CLI, "analyze", "-q", *workers, "--sample-fps", str(args.sample_fps), str(clip)])
     rows[f"cli sample_fps={args.sample_fps:g}"].runs.append(run)
+    for model in ("lite", "heavy"):
+        rows[f"cli --model {model}"].runs.append(
+            measure([*CLI, "analyze", "-q", *workers, "--model", model, str(clip)])
+        )
     rows["server"].runs.append(server.analyze(clip))
 
 
@@ -284,7 +292,16 @@ def bench_clip(clip: Path, args: argparse.Namespace) -> dict[str, object]:
         video_fps = float(container.streams.video[0].average_rate)
     rows = {
         name: Row(name, frames)
-        for name in ["plain", "plain x2 (limit)", "cli", "cli 1 proc", f"cli sample_fps={args.sample_fps:g}", "server"]
+        for name in [
+            "plain",
+            "plain x2 (limit)",
+            "cli",
+            "cli --model lite",
+            "cli --model heavy",
+            "cli 1 proc",
+            f"cli sample_fps={args.sample_fps:g}",
+            "server",
+        ]
     }
     rows["plain x2 (limit)"].frames = 2 * frames
     labels: dict[str, list[tuple[str, ...]]] = {}

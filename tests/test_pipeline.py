@@ -6,6 +6,7 @@ here); this one hands over prepared skeletons, so every number below is known.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -42,17 +43,17 @@ class PreparedReader:
         self.rendered: dict | None = None
         self.render_error: OSError | None = None
 
-    def landmarks(self, path, *, sample_fps=None, on_progress=None, cancel=None):
+    def landmarks(self, path, *, model="full", sample_fps=None, on_progress=None, cancel=None):
         self.asked.append(("landmarks", path, sample_fps))
         if on_progress is not None:
             on_progress(self.track.total_frames, self.track.total_frames)
-        return self.track
+        return replace(self.track, model=model)
 
     def soundtrack(self, path):
         self.asked.append(("soundtrack", path))
         return self._soundtrack
 
-    def example(self, path, time_s=None):
+    def example(self, path, time_s=None, *, model="full"):
         self.asked.append(("example", path, time_s))
         return PoseResult(self.track.image[0], self.track.world[0])
 
@@ -71,7 +72,7 @@ def test_an_analysis_names_the_poses_held_and_when():
     assert reader.asked == [("landmarks", VIDEO, 10)] and progress == [(30, 30)]
     assert list(result) == [
         "duration_s", "pose_summary", "processed_frames", "total_frames", "fps", "width", "height",
-        "frames_with_person", "segments", "movement",
+        "frames_with_person", "model", "segments", "movement",
     ]  # fmt: skip
     assert result["pose_summary"] == [
         {"pose": "squat", "frames_detected": 15},
@@ -83,6 +84,12 @@ def test_an_analysis_names_the_poses_held_and_when():
     ]
     assert (result["duration_s"], result["fps"], result["frames_with_person"]) == (3.0, 10.0, 30)
     assert result["movement"]["jumps"] == []
+
+
+def test_the_result_says_which_model_measured_it():
+    reader = PreparedReader(track_of(S.STANDING))
+    assert analyze(VIDEO, AnalysisOptions(model="heavy"), reader=reader)["model"] == "heavy"
+    assert compare(VIDEO, VIDEO, AnalysisOptions(model="lite"), reader=reader)["model"] == "lite"
 
 
 def test_frames_are_listed_only_when_asked_for():

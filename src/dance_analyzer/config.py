@@ -33,7 +33,8 @@ class Settings(BaseSettings):
     max_frames: int = Field(36_000, gt=0)
     max_pixels: int = Field(4096 * 4096, gt=0)
 
-    # Analysis defaults (each request may override sample_fps).
+    # Analysis defaults (each request may override sample_fps and model).
+    model: Literal["lite", "full", "heavy"] = "full"  # the pose landmark model (see pose/models.py)
     sample_fps: float | None = Field(None, gt=0)
     min_segment_s: float = Field(0.2, ge=0)
     poses_file: Path | None = None

@@ -39,6 +39,10 @@ class NoPersonFound(AnalysisError):
     """The analysis needs a dancer (e.g. to compare two videos) and found nobody."""
 
 
+class ModelNotInstalled(AnalysisError):
+    """The pose model asked for is not one of the three, or is not installed here."""
+
+
 class TimeLimitExceeded(AnalysisError):
     """The analysis ran past the configured time limit and was stopped."""
 

@@ -28,6 +28,7 @@ from .labels.learn import learn_definition
 from .media.audio import Soundtrack
 from .pose.extract import ProgressFn
 from .pose.landmarks import MIN_VISIBILITY, PoseResult
+from .pose.models import DEFAULT_MODEL, ModelName
 from .pose.track import LandmarkTrack
 from .reports.compare import compare_tracks
 from .reports.movement import Energy, movement_report
@@ -44,17 +45,26 @@ class AnalysisOptions:
     include_frames: bool = False
     min_segment_s: float = 0.2
     rhythm: bool = False  # also decode the audio and line the movement up with its beats
+    model: ModelName = DEFAULT_MODEL  # the landmark model: lite, full or heavy
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, sample_fps: float | None = None, include_frames: bool = False, rhythm: bool = False
+        cls,
+        settings: Settings,
+        *,
+        sample_fps: float | None = None,
+        include_frames: bool = False,
+        rhythm: bool = False,
+        model: ModelName | None = None,
     ) -> AnalysisOptions:
-        """A request's options over the server's defaults (``DANCE_SAMPLE_FPS``, ``DANCE_MIN_SEGMENT_S``)."""
+        """A request's options over the server's defaults (``DANCE_SAMPLE_FPS``,
+        ``DANCE_MIN_SEGMENT_S``, ``DANCE_MODEL``)."""
         return cls(
             sample_fps=sample_fps or settings.sample_fps,
             include_frames=include_frames,
             min_segment_s=settings.min_segment_s,
             rhythm=rhythm,
+            model=model or settings.model,
         )
 
 
@@ -65,6 +75,7 @@ class Reader(Protocol):
         self,
         path: Path,
         *,
+        model: str = DEFAULT_MODEL,
         sample_fps: float | None = None,
         on_progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
@@ -74,7 +85,7 @@ class Reader(Protocol):
 
     def soundtrack(self, path: Path) -> Soundtrack: ...
 
-    def example(self, path: Path, time_s: float | None = None) -> PoseResult:
+    def example(self, path: Path, time_s: float | None = None, *, model: str = DEFAULT_MODEL) -> PoseResult:
         """The landmarks of a still image, or of a video's frame at ``time_s``."""
         ...
 
@@ -101,7 +112,9 @@ def analyze(
     ask for them, and dropped again afterwards.
     """
     include_frames = options.include_frames or overlay_to is not None
-    track = reader.landmarks(path, sample_fps=options.sample_fps, on_progress=on_progress, cancel=cancel)
+    track = reader.landmarks(
+        path, model=options.model, sample_fps=options.sample_fps, on_progress=on_progress, cancel=cancel
+    )
     result, energy = describe(track, poses or load_definitions(), options.min_segment_s, include_frames)
     if options.rhythm:
         result["rhythm"] = rhythm_report(reader.soundtrack(path), energy, result["movement"]["tempo"])
@@ -133,6 +146,7 @@ def describe(
         "width": track.info.width,
         "height": track.info.height,
         "frames_with_person": track.frames_with_person,
+        "model": track.model,
         "segments": segments(smoothed, track.times, track.duration_s, poses),
     }
     if include_frames:
@@ -156,9 +170,11 @@ def compare(
     Only ``options.sample_fps`` matters here. ``on_progress`` follows the attempt, the
     second and usually the longer of the two.
     """
-    reference_track = reader.landmarks(reference, sample_fps=options.sample_fps, cancel=cancel)
-    attempt_track = reader.landmarks(attempt, sample_fps=options.sample_fps, on_progress=on_progress, cancel=cancel)
-    return compare_tracks(reference_track, attempt_track, mirror=mirror)
+    reference_track = reader.landmarks(reference, model=options.model, sample_fps=options.sample_fps, cancel=cancel)
+    attempt_track = reader.landmarks(
+        attempt, model=options.model, sample_fps=options.sample_fps, on_progress=on_progress, cancel=cancel
+    )
+    return {**compare_tracks(reference_track, attempt_track, mirror=mirror), "model": options.model}
 
 
 def learn_pose(
@@ -170,12 +186,13 @@ def learn_pose(
     time_s: float | None = None,
     description: str = "",
     min_visibility: float = MIN_VISIBILITY,
+    model: str = DEFAULT_MODEL,
 ) -> dict[str, Any]:
     """A pose definition that holds around the example in ``path`` (a photo, or a video
     at ``time_s``), for review: the definition, the same as YAML, and the landmarks."""
     import yaml
 
-    example = reader.example(path, time_s)
+    example = reader.example(path, time_s, model=model)
     definition = learn_definition(
         example.image,
         example.world,

@@ -124,6 +124,7 @@ def test_health_poses_docs_and_unknown_routes(client, settings):
     health = client.get("/health").json()
     assert health["status"] == "ok" and health["model_loaded"] is True and health["workers"] == settings.workers
     assert health["jobs"] == {"runner": "embedded", "queued": 0}
+    assert health["models"] == ["lite", "full", "heavy"] and health["default_model"] == "full"
     poses = client.get("/poses").json()
     assert {"squat", "t_pose", "standing"} <= {p["name"] for p in poses["poses"]}
     assert any(f["name"] == "knee_angle" for f in poses["features"])
@@ -137,3 +138,21 @@ def test_health_poses_docs_and_unknown_routes(client, settings):
 def test_frames_without_a_person_say_so_with_null_landmarks(client, make_video):
     body = post(client, {"file": ("grey.mp4", make_video().read_bytes())}, detail="frames").json()
     assert body["frames"][0]["landmarks"] is None and body["frames"][0]["poses"] == []
+
+
+@pytest.mark.slow
+def test_the_model_is_chosen_per_request_and_named_in_the_result(client):
+    clip = media("squat_band_1.mp4")
+    answers = {
+        model: client.post(
+            "/analyze", params={"model": model, "sample_fps": 2}, files={"file": ("a.mp4", clip.read_bytes())}
+        )
+        for model in ("lite", "heavy")
+    }
+    for model, r in answers.items():
+        assert r.status_code == 200, r.text
+        assert r.json()["model"] == model and "squat" in {p["pose"] for p in r.json()["pose_summary"]}
+    default = client.post("/analyze", params={"sample_fps": 2}, files={"file": ("a.mp4", clip.read_bytes())})
+    assert default.json()["model"] == "full"
+    bad = client.post("/analyze", params={"model": "huge"}, files={"file": ("a.mp4", clip.read_bytes())})
+    assert bad.status_code == 400 and "model" in bad.json()["error"]

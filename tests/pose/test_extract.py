@@ -39,6 +39,7 @@ class CountingEstimator:
 
     def __init__(self, estimator):
         self.estimator, self.calls = estimator, 0
+        self.model = estimator.model
 
     def reset(self):
         self.estimator.reset()

@@ -123,7 +123,7 @@ def _worker_estimator_state():
     from dance_analyzer.workers.tasks import worker_state
 
     time.sleep(0.5)  # so that the probes sent together land on different workers
-    estimator = worker_state["estimator"]
+    estimator = worker_state["estimators"]["full"]
     return os.getpid(), estimator.fresh, estimator.primed
 
 

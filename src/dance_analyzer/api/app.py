@@ -57,7 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = AnalysisPool(
-            settings.workers, limits=Limits.from_settings(settings), time_limit_s=settings.analysis_time_limit_s
+            settings.workers,
+            model=settings.model,
+            limits=Limits.from_settings(settings),
+            time_limit_s=settings.analysis_time_limit_s,
         )
         app.state.pool = pool
         app.state.analysis_slots = threading.BoundedSemaphore(settings.max_concurrent_analyses)

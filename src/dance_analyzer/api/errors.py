@@ -14,6 +14,7 @@ from ..errors import (
     AnalysisError,
     CorruptVideo,
     EmptyFile,
+    ModelNotInstalled,
     NoPersonFound,
     NotAVideo,
     TimeLimitExceeded,
@@ -26,6 +27,7 @@ log = logging.getLogger("dance_analyzer.api")
 
 STATUS_BY_ERROR: dict[type[AnalysisError], int] = {
     EmptyFile: 400,
+    ModelNotInstalled: 400,
     NotAVideo: 415,
     TooLarge: 413,
     TooLong: 413,

@@ -12,6 +12,10 @@ Detail = Annotated[Literal["summary", "frames"], Query(description="'frames' add
 SampleFps = Annotated[float | None, Query(gt=0, le=240, description="Analyse at most N frames per second")]
 Rhythm = Annotated[bool, Query(description="Also find the music's beats and score the timing")]
 Mirror = Annotated[bool, Query(description="Compare the attempt's left with the reference's right")]
+Model = Annotated[
+    Literal["lite", "full", "heavy"] | None,
+    Query(description="The landmark model: lite (fastest), full or heavy (most accurate); default DANCE_MODEL"),
+]
 
 # The routes read their bodies as streams (see uploads.py), so these document them.
 UPLOAD_BODY = file_upload_body(file="The video", video="Alias of file")

@@ -37,6 +37,7 @@ class AnalysisResult(BaseModel):
     width: int
     height: int
     frames_with_person: int
+    model: str | None = Field(None, description="the landmark model that measured the poses: lite, full or heavy")
     filename: str
     segments: list[Segment]
     movement: dict[str, Any] | None = Field(
@@ -58,6 +59,8 @@ class JobsHealth(BaseModel):
 class Health(BaseModel):
     status: str
     model_loaded: bool
+    models: list[str] = Field(description="the landmark models installed here (choose one with ?model=)")
+    default_model: str = Field(description="the model used when a request does not choose (DANCE_MODEL)")
     workers: int
     version: str
     jobs: JobsHealth

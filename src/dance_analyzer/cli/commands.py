@@ -16,6 +16,7 @@ from ..errors import (
     AnalysisError,
     CorruptVideo,
     EmptyFile,
+    ModelNotInstalled,
     NoPersonFound,
     NotAVideo,
     OverlayNotWritten,
@@ -38,6 +39,7 @@ EXIT_CODES: dict[type[AnalysisError], int] = {
     TooLarge: 68,
     TooLong: 69,
     TimeLimitExceeded: 69,
+    ModelNotInstalled: 78,  # EX_CONFIG: the installation lacks it
 }
 EXIT_MISSING_INPUT = 66
 EXIT_CANNOT_WRITE = 73  # EX_CANTCREAT
@@ -64,9 +66,10 @@ def _start(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] 
     # for another, these exit and the pool starts its own.
     expected_workers = args.workers or os.cpu_count() or 1
     if expected_workers > 1:
+        from ..pose.models import DEFAULT_MODEL
         from ..workers.processes import start_workers_early
 
-        start_workers_early(processes=expected_workers - 1)
+        start_workers_early(processes=expected_workers - 1, model=args.model or DEFAULT_MODEL)
     from ..config import get_settings
 
     settings = get_settings()
@@ -75,7 +78,7 @@ def _start(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] 
 
 
 @contextmanager
-def _reader(settings: Settings, workers: int) -> Iterator[Reader]:
+def _reader(settings: Settings, workers: int, model: str) -> Iterator[Reader]:
     """One worker: read videos in this process. More: split each one across a pool of
     processes, this one analysing a span too (the files are the user's own)."""
     from ..media.video import Limits
@@ -83,7 +86,7 @@ def _reader(settings: Settings, workers: int) -> Iterator[Reader]:
     if workers > 1:
         from ..workers.pool import AnalysisPool
 
-        pool = AnalysisPool(workers, limits=Limits.from_settings(settings), trusted=True)
+        pool = AnalysisPool(workers, model=model, limits=Limits.from_settings(settings), trusted=True)
         try:
             yield pool
         finally:
@@ -111,7 +114,11 @@ def analyze(args: argparse.Namespace) -> int:
     from ..pipeline import analyze as analyze_video
 
     options = AnalysisOptions.from_settings(
-        settings, sample_fps=args.sample_fps, include_frames=args.detail == "frames", rhythm=args.rhythm
+        settings,
+        sample_fps=args.sample_fps,
+        include_frames=args.detail == "frames",
+        rhythm=args.rhythm,
+        model=args.model,
     )
     progress = ProgressBar(path.name, enabled=not args.quiet and sys.stderr.isatty() or args.progress)
     overlay_progress = ProgressBar(f"{path.name} overlay", enabled=progress.enabled)
@@ -122,7 +129,7 @@ def analyze(args: argparse.Namespace) -> int:
 
     try:
         poses = load_definitions(settings.poses_file)
-        with _reader(settings, workers) as reader:
+        with _reader(settings, workers, options.model) as reader:
             result = analyze_video(
                 path,
                 options,
@@ -159,9 +166,9 @@ def compare(args: argparse.Namespace) -> int:
     from ..pipeline import compare as compare_videos
     from ..reports.compare import with_names
 
-    options = AnalysisOptions.from_settings(settings, sample_fps=args.sample_fps)
+    options = AnalysisOptions.from_settings(settings, sample_fps=args.sample_fps, model=args.model)
     try:
-        with _reader(settings, workers) as reader:
+        with _reader(settings, workers, options.model) as reader:
             result = compare_videos(paths[0], paths[1], options, reader=reader, mirror=args.mirror)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -211,6 +218,7 @@ def worker(args: argparse.Namespace) -> int:
     library.current()  # a broken pose file stops the worker now, not at its first job
     pool = AnalysisPool(
         args.workers or settings.workers,
+        model=settings.model,
         limits=Limits.from_settings(settings),
         time_limit_s=settings.analysis_time_limit_s,
     )

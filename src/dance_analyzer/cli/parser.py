@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..pose.models import MODELS
 from . import commands
 
 DESCRIPTION = "Command line: ``dance-analyzer analyze | compare | serve | worker | poses``."
@@ -27,6 +28,15 @@ def _add_workers(p: argparse.ArgumentParser, text: str) -> None:
     p.add_argument("--workers", type=_positive_int, default=None, help=text)
 
 
+def _add_model(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--model",
+        choices=MODELS,
+        default=None,
+        help="landmark model: lite (fastest), full or heavy (most accurate); default DANCE_MODEL or full",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dance-analyzer", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -36,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--detail", choices=["summary", "frames"], default="summary")
     p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
     _add_workers(p, "processes to use (default: DANCE_WORKERS or all cores)")
+    _add_model(p)
     p.add_argument("--rhythm", action="store_true", help="find the music's beats and score the timing")
     p.add_argument("--overlay", metavar="OUT.mp4", default=None, help="also write the annotated video (H.264 MP4)")
     p.add_argument("--compact", action="store_true", help="print JSON on one line")
@@ -50,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mirror", action="store_true", help="compare the attempt's left side with the reference's right")
     p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
     _add_workers(p, "processes to use (default: DANCE_WORKERS or all cores)")
+    _add_model(p)
     p.add_argument("--compact", action="store_true", help="print JSON on one line")
     p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
     p.set_defaults(run=commands.compare)

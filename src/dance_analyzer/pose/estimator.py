@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .landmarks import PoseResult
+from .models import COMPLEXITY, DEFAULT_MODEL, check_installed
 
 # Keep MediaPipe/TFLite from flooding stderr with start-up chatter.
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -66,26 +67,24 @@ def _register_unrun_package(name: str) -> None:
 
 pose_solution = _import_pose_solution()
 
-# Complexity 1 ("full") is the only landmark model shipped inside the 0.10.21 wheel;
-# 0 and 2 would try to download theirs, which air-gapped servers cannot do.
-MODEL_COMPLEXITY = 1
-
 # The size of the blank picture prime() runs: any size sets the graph up; this one is
 # cheap to allocate and to scan for a person.
 _PRIMING_SIDE = 64
 
 
 class PoseEstimator:
-    def __init__(self, *, static_image_mode: bool = False) -> None:
+    def __init__(self, model: str = DEFAULT_MODEL, *, static_image_mode: bool = False) -> None:
+        """``model``: lite, full or heavy (see pose.models); ModelNotInstalled if it is not on
+        disk, before MediaPipe could try to download it."""
+        self.model = check_installed(model)
         self._pose = self._build(static_image_mode)
         self.fresh = True  # no picture seen since the graph (re)started: nothing to forget
         self.primed = False  # the graph has run once since it (re)started (see prime)
 
-    @staticmethod
-    def _build(static_image_mode: bool) -> Any:
+    def _build(self, static_image_mode: bool) -> Any:
         return pose_solution.Pose(
             static_image_mode=static_image_mode,
-            model_complexity=MODEL_COMPLEXITY,
+            model_complexity=COMPLEXITY[self.model],
             smooth_landmarks=True,
             enable_segmentation=False,
             min_detection_confidence=0.5,

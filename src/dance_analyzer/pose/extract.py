@@ -42,6 +42,10 @@ WARMUP_FRAMES = 12
 class Estimator(Protocol):
     """What extraction needs of a pose model (``pose.estimator.PoseEstimator``)."""
 
+    @property
+    def model(self) -> str:  # lite, full or heavy
+        ...
+
     def reset(self) -> None: ...
 
     def __call__(self, rgb: np.ndarray) -> PoseResult | None: ...
@@ -127,6 +131,7 @@ def extract_landmarks(
         times=np.asarray(times, dtype=np.float64),
         image=np.stack(image_rows) if image_rows else np.empty((0, NUM_LANDMARKS, 4), np.float32),
         world=np.stack(world_rows) if world_rows else np.empty((0, NUM_LANDMARKS, 3), np.float32),
+        model=estimator.model,
     )
 
 

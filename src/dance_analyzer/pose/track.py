@@ -25,6 +25,7 @@ class LandmarkTrack:
     times: np.ndarray  # (T,) seconds from the start of the video
     image: np.ndarray  # (T, 33, 4) x, y normalised to the upright picture, z, visibility
     world: np.ndarray  # (T, 33, 3) metres, origin between the hips
+    model: str = "full"  # the landmark model that measured them (pose.models)
 
     @property
     def aspect(self) -> float:
@@ -47,4 +48,5 @@ def join_tracks(tracks: list[LandmarkTrack]) -> LandmarkTrack:
         times=np.concatenate([t.times for t in tracks]),
         image=np.concatenate([t.image for t in tracks]),
         world=np.concatenate([t.world for t in tracks]),
+        model=tracks[0].model,
     )

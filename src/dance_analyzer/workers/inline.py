@@ -15,6 +15,7 @@ from ..media.audio import Soundtrack, read_soundtrack
 from ..media.video import Limits
 from ..pose.extract import Estimator, ProgressFn, example_landmarks, extract_landmarks
 from ..pose.landmarks import PoseResult
+from ..pose.models import DEFAULT_MODEL
 from ..pose.track import LandmarkTrack
 
 if TYPE_CHECKING:
@@ -22,20 +23,23 @@ if TYPE_CHECKING:
 
 
 class InlineReader:
-    def __init__(self, estimator: Estimator | None = None, *, limits: Limits | None = None) -> None:
-        """``estimator``: a model to use (and leave open); by default one of its own."""
-        self._own: PoseEstimator | None = None
-        if estimator is None:
-            from ..pose.estimator import PoseEstimator
-
-            estimator = self._own = PoseEstimator()
-        self.estimator = estimator
+    def __init__(self, *, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
+        self._estimators: dict[str, PoseEstimator] = {}
+
+    def estimator(self, model: str = DEFAULT_MODEL) -> Estimator:
+        """The estimator for ``model``, loaded on first use (ModelNotInstalled if absent)."""
+        if model not in self._estimators:
+            from ..pose.estimator import PoseEstimator  # MediaPipe: only once a model is needed
+
+            self._estimators[model] = PoseEstimator(model)
+        return self._estimators[model]
 
     def landmarks(
         self,
         path: Path,
         *,
+        model: str = DEFAULT_MODEL,
         sample_fps: float | None = None,
         on_progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
@@ -46,7 +50,7 @@ class InlineReader:
 
         return extract_landmarks(
             path,
-            self.estimator,
+            self.estimator(model),
             sample_fps=sample_fps,
             limits=self.limits,
             on_progress=on_progress,
@@ -56,8 +60,8 @@ class InlineReader:
     def soundtrack(self, path: Path) -> Soundtrack:
         return read_soundtrack(path)
 
-    def example(self, path: Path, time_s: float | None = None) -> PoseResult:
-        return example_landmarks(path, time_s, self.estimator, self.limits)
+    def example(self, path: Path, time_s: float | None = None, *, model: str = DEFAULT_MODEL) -> PoseResult:
+        return example_landmarks(path, time_s, self.estimator(model), self.limits)
 
     def render(self, path: Path, result: dict[str, Any], out: Path, on_progress: ProgressFn | None = None) -> int:
         from ..render import render_overlay  # OpenCV and the encoder: only when asked
@@ -65,8 +69,9 @@ class InlineReader:
         return render_overlay(path, result, out, limits=self.limits, on_progress=on_progress)
 
     def close(self) -> None:
-        if self._own is not None:
-            self._own.close()
+        for estimator in self._estimators.values():
+            estimator.close()
+        self._estimators.clear()
 
     def __enter__(self) -> InlineReader:
         return self

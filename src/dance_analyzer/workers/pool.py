@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import Cancelled, CorruptVideo, TimeLimitExceeded
+from ..pose.models import DEFAULT_MODEL, check_installed
 from . import tasks
 from .processes import ProgressQueue, adopt_early_workers, new_cancel_list, start_processes, worker_context
 
@@ -46,6 +47,7 @@ class AnalysisPool:
         self,
         size: int,
         *,
+        model: str = DEFAULT_MODEL,
         limits: Limits | None = None,
         trusted: bool = False,
         time_limit_s: float | None = None,
@@ -56,11 +58,13 @@ class AnalysisPool:
         That saves a process start-up (the caller has nothing else to do meanwhile) and a
         round trip, but a decoder crash would take the caller down, which a server must
         never risk with uploads. ``time_limit_s`` stops any analysis still running after
-        that long.
+        that long. ``model`` is the one every worker loads as it starts (the others are
+        loaded by a worker the first time it is asked for them).
         """
         from ..media.video import Limits
 
         self.size = size
+        self.model = check_installed(model)
         self.trusted = trusted and size > 1
         self._processes = size - 1 if self.trusted else size
         self._local: InlineReader | None = None  # the caller's own, when trusted
@@ -71,6 +75,7 @@ class AnalysisPool:
             from .inline import InlineReader
 
             self._local = InlineReader(limits=limits)
+            self._local.estimator(self.model)
         self.time_limit_s = time_limit_s
         self._limits = limits or Limits()
         self._context = worker_context()
@@ -87,7 +92,7 @@ class AnalysisPool:
         self.ready = False
 
     def _start(self) -> tuple[ProcessPoolExecutor, ProgressQueue]:
-        executor, progress = start_processes(self._context, self._processes, self._cancelled)
+        executor, progress = start_processes(self._context, self._processes, self._cancelled, self.model)
         self._relay_progress_of(progress)
         return executor, progress
 
@@ -120,6 +125,7 @@ class AnalysisPool:
         self,
         path: Path,
         *,
+        model: str = DEFAULT_MODEL,
         sample_fps: float | None = None,
         on_progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
@@ -134,6 +140,7 @@ class AnalysisPool:
         from ..pose.track import join_tracks
         from .spans import plan_analysis
 
+        check_installed(model)  # here, at once, rather than in every worker
         deadline = time.monotonic() + self.time_limit_s if self.time_limit_s else None
         with self._lock:
             executor = self._executor
@@ -156,14 +163,18 @@ class AnalysisPool:
             futures: list[Future[LandmarkTrack]] = []
             try:
                 futures += [
-                    executor.submit(tasks.extract, str(path), span, plan.info, sample_fps, self._limits, (token, n))
+                    executor.submit(
+                        tasks.extract, str(path), span, plan.info, model, sample_fps, self._limits, (token, n)
+                    )
                     for n, span in enumerate(plan.spans)
                     if span is not here
                 ]
                 tracks = []
                 if here is not None:
                     tracks.append(
-                        self._extract_here(path, here, plan.info, sample_fps, listener, futures, cancel, deadline)
+                        self._extract_here(
+                            path, here, plan.info, model, sample_fps, listener, futures, cancel, deadline
+                        )
                     )
                 self._wait(futures, cancel, deadline)
                 tracks += [future.result() for future in futures]
@@ -189,9 +200,10 @@ class AnalysisPool:
         """The soundtrack's beats, decoded in a worker: the audio is untrusted input too."""
         return self._run_in_worker(tasks.soundtrack, str(path))
 
-    def example(self, path: Path, time_s: float | None = None) -> PoseResult:
+    def example(self, path: Path, time_s: float | None = None, *, model: str = DEFAULT_MODEL) -> PoseResult:
         """Landmarks of a still image or of one video frame, found in a worker."""
-        return self._run_in_worker(tasks.example, str(path), time_s, self._limits)
+        check_installed(model)
+        return self._run_in_worker(tasks.example, str(path), time_s, model, self._limits)
 
     def render(self, path: Path, result: dict[str, Any], out: Path, on_progress: ProgressFn | None = None) -> int:
         """Draw the analysis onto a copy of the video: in a worker (it decodes untrusted
@@ -207,6 +219,7 @@ class AnalysisPool:
         path: Path,
         span: Span,
         info: VideoInfo,
+        model: str,
         sample_fps: float | None,
         listener: Callable[[int, int], None],
         others: list[Future[LandmarkTrack]],
@@ -227,7 +240,7 @@ class AnalysisPool:
 
         return extract_landmarks(
             path,
-            self._local.estimator,
+            self._local.estimator(model),
             span=span,
             sample_fps=sample_fps,
             limits=self._limits,

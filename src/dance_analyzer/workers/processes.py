@@ -14,6 +14,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from ..pose.models import DEFAULT_MODEL
 from . import tasks
 
 # Modules every worker needs: imported once, by the forkserver or by a CLI run that forks
@@ -43,11 +44,12 @@ def worker_context() -> multiprocessing.context.BaseContext:
 
 
 def start_processes(
-    context: multiprocessing.context.BaseContext, count: int, cancelled: Any
+    context: multiprocessing.context.BaseContext, count: int, cancelled: Any, model: str
 ) -> tuple[ProcessPoolExecutor, ProgressQueue]:
+    """``count`` workers, each loading ``model`` as it starts (others when first asked for)."""
     progress = context.Queue()
     executor = ProcessPoolExecutor(
-        max_workers=count, mp_context=context, initializer=tasks.init_worker, initargs=(progress, cancelled)
+        max_workers=count, mp_context=context, initializer=tasks.init_worker, initargs=(progress, cancelled, model)
     )
     # The executor starts a process per submission while none is idle: ask for all of
     # them now, so every model loads at once instead of one per chunk.
@@ -66,7 +68,7 @@ def new_cancel_list(context: multiprocessing.context.BaseContext) -> Any:
 _early_workers: tuple[int, ProcessPoolExecutor, ProgressQueue, Any] | None = None
 
 
-def start_workers_early(processes: int = 0) -> None:
+def start_workers_early(processes: int = 0, model: str = DEFAULT_MODEL) -> None:
     """Get the worker processes going now, so that their start overlaps the caller's own.
 
     By default this starts the forkserver, which imports MediaPipe while the caller
@@ -83,7 +85,8 @@ def start_workers_early(processes: int = 0) -> None:
             importlib.import_module(module)
         fork = multiprocessing.get_context("fork")
         cancelled = new_cancel_list(fork)
-        _early_workers = (processes, *start_processes(fork, processes, cancelled), cancelled)
+        # Whatever model they start with, workers load another when first asked for it.
+        _early_workers = (processes, *start_processes(fork, processes, cancelled, model), cancelled)
         return
     if worker_context().get_start_method() == "forkserver":
         from multiprocessing import forkserver

@@ -1,6 +1,7 @@
 """What runs inside a worker process: its set-up, and one function per kind of task.
 
-Each worker holds one pose model, loaded once when the process starts. Heavy modules
+Each worker holds a pose model, loaded once when the process starts, and loads each other
+model (lite, full, heavy) the first time a task asks for it. Heavy modules
 (decoders, drawing, beat tracking) are imported inside the tasks that use them, so a
 worker only pays for what it is asked to do.
 """
@@ -37,7 +38,7 @@ PROGRESS_INTERVAL_S = 0.2
 CANCEL_SLOTS = 64
 
 
-def init_worker(progress: Any, cancelled: Any) -> None:
+def init_worker(progress: Any, cancelled: Any, model: str) -> None:
     # The parent owns the workers' lifecycle. Ctrl-C, or a SIGTERM sent to the whole
     # process group, must reach only the parent, so it can stop gracefully (and put
     # running jobs back in the queue) instead of seeing its workers die mid-video: the
@@ -48,9 +49,9 @@ def init_worker(progress: Any, cancelled: Any) -> None:
 
     _exit_with_parent()
 
-    estimator = PoseEstimator()
+    estimator = PoseEstimator(model)
     estimator.prime()  # while no work has arrived yet
-    worker_state["estimator"] = estimator
+    worker_state["estimators"] = {model: estimator}
     worker_state["progress"] = progress
     worker_state["cancelled"] = cancelled
 
@@ -78,6 +79,16 @@ def ready() -> int:
     return os.getpid()
 
 
+def _estimator(model: str) -> Any:
+    """This worker's estimator for ``model``, loaded on first use (ModelNotInstalled if absent)."""
+    estimators: dict[str, Any] = worker_state["estimators"]
+    if model not in estimators:
+        from ..pose.estimator import PoseEstimator
+
+        estimators[model] = PoseEstimator(model)
+    return estimators[model]
+
+
 def plan(path: str, parts: int, sample_fps: float | None, limits: Limits) -> SpanPlan:
     from .spans import plan_analysis
 
@@ -85,7 +96,13 @@ def plan(path: str, parts: int, sample_fps: float | None, limits: Limits) -> Spa
 
 
 def extract(
-    path: str, span: Span, info: VideoInfo, sample_fps: float | None, limits: Limits, report_as: tuple[int, int]
+    path: str,
+    span: Span,
+    info: VideoInfo,
+    model: str,
+    sample_fps: float | None,
+    limits: Limits,
+    report_as: tuple[int, int],
 ) -> LandmarkTrack:
     """The landmarks of one span, with progress reported as ``report_as`` (analysis token, span)."""
     from ..pose.extract import extract_landmarks
@@ -108,7 +125,7 @@ def extract(
 
     track = extract_landmarks(
         Path(path),
-        worker_state["estimator"],
+        _estimator(model),
         span=span,
         sample_fps=sample_fps,
         limits=limits,
@@ -124,9 +141,9 @@ def extract(
 def refresh() -> None:
     """Forget the video just analysed and restart the model's graph now, between
     analyses, rather than at the start of this worker's next span (0.25-0.35 s then)."""
-    estimator = worker_state["estimator"]
-    estimator.reset()
-    estimator.prime()
+    for estimator in worker_state["estimators"].values():
+        estimator.reset()
+        estimator.prime()
 
 
 def soundtrack(path: str) -> Soundtrack:
@@ -135,10 +152,10 @@ def soundtrack(path: str) -> Soundtrack:
     return read_soundtrack(Path(path))
 
 
-def example(path: str, time_s: float | None, limits: Limits) -> PoseResult:
+def example(path: str, time_s: float | None, model: str, limits: Limits) -> PoseResult:
     from ..pose.extract import example_landmarks
 
-    return example_landmarks(Path(path), time_s, worker_state["estimator"], limits)
+    return example_landmarks(Path(path), time_s, _estimator(model), limits)
 
 
 def render(path: str, result: dict[str, Any], out: str, limits: Limits) -> int:

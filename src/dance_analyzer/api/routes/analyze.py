@@ -9,8 +9,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ... import pipeline
 from ...metrics import FRAMES_ANALYSED
+from ...pose.models import check_installed
 from ..deps import PoolDep, PosesDep, SettingsDep, analysis_slot
-from ..params import UPLOAD_BODY, Detail, Rhythm, SampleFps
+from ..params import UPLOAD_BODY, Detail, Model, Rhythm, SampleFps
 from ..schemas import ERROR_RESPONSES, AnalysisResult
 from ..uploads import receive_video_upload
 
@@ -33,12 +34,14 @@ async def analyze(
     detail: Detail = "summary",
     sample_fps: SampleFps = None,
     rhythm: Rhythm = False,
+    model: Model = None,
 ) -> dict[str, Any]:
+    options = pipeline.AnalysisOptions.from_settings(
+        settings, sample_fps=sample_fps, include_frames=detail == "frames", rhythm=rhythm, model=model
+    )
+    check_installed(options.model)  # before the upload is read
     upload = await receive_video_upload(request, upload_dir=settings.upload_dir, max_bytes=settings.max_upload_bytes)
     with upload:
-        options = pipeline.AnalysisOptions.from_settings(
-            settings, sample_fps=sample_fps, include_frames=detail == "frames", rhythm=rhythm
-        )
         async with analysis_slot(request, instead="/jobs"):
             result = await run_in_threadpool(pipeline.analyze, upload.path, options, reader=pool, poses=poses)
         FRAMES_ANALYSED.inc(result["processed_frames"])

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from ... import pipeline
+from ...pose.models import check_installed
 from ...reports.compare import with_names
 from ..deps import PoolDep, SettingsDep, analysis_slot
-from ..params import COMPARE_BODY, Mirror, SampleFps
+from ..params import COMPARE_BODY, Mirror, Model, SampleFps
 from ..schemas import ERROR_RESPONSES
 from ..uploads import receive_video_uploads
 
@@ -29,7 +30,10 @@ async def compare(
     pool: PoolDep,
     mirror: Mirror = False,
     sample_fps: SampleFps = None,
+    model: Model = None,
 ) -> dict[str, Any]:
+    options = pipeline.AnalysisOptions.from_settings(settings, sample_fps=sample_fps, model=model)
+    check_installed(options.model)  # before the uploads are read
     uploads = await receive_video_uploads(
         request,
         upload_dir=settings.upload_dir,
@@ -38,7 +42,6 @@ async def compare(
     )
     reference, attempt = uploads["reference"], uploads["attempt"]
     with reference, attempt:
-        options = pipeline.AnalysisOptions.from_settings(settings, sample_fps=sample_fps)
         async with analysis_slot(request, instead="/jobs/compare"):
             result = await run_in_threadpool(
                 pipeline.compare,

@@ -14,9 +14,10 @@ from ...jobs.models import Job, JobStatus, is_job_id
 from ...jobs.service import BrokerUnavailable, JobService
 from ...jobs.store import QueueFull
 from ...pipeline import AnalysisOptions
+from ...pose.models import check_installed
 from ..deps import JobsDep, SettingsDep
 from ..errors import Busy
-from ..params import COMPARE_BODY, UPLOAD_BODY, Detail, Mirror, Rhythm, SampleFps
+from ..params import COMPARE_BODY, UPLOAD_BODY, Detail, Mirror, Model, Rhythm, SampleFps
 from ..schemas import ERROR_RESPONSES, ErrorBody, JobCreated, JobList, JobView
 from ..uploads import receive_video_upload, receive_video_uploads
 
@@ -87,13 +88,15 @@ async def create_job(
     sample_fps: SampleFps = None,
     rhythm: Rhythm = False,
     overlay: Annotated[bool, Query(description="Also render the annotated video (overlay_url)")] = False,
+    model: Model = None,
 ) -> dict[str, Any]:
+    options = AnalysisOptions.from_settings(
+        settings, sample_fps=sample_fps, include_frames=detail == "frames", rhythm=rhythm, model=model
+    )
+    check_installed(options.model)
     await _check_room(jobs)
     upload = await receive_video_upload(request, upload_dir=jobs.storage.uploads, max_bytes=settings.max_upload_bytes)
     with upload:  # deletes the staged file unless the job took it
-        options = AnalysisOptions.from_settings(
-            settings, sample_fps=sample_fps, include_frames=detail == "frames", rhythm=rhythm
-        )
         job = Job.new(upload.filename, options, overlay=overlay)
         await _submit(jobs, job, upload.path)
     return _created(request, response, job)
@@ -114,7 +117,10 @@ async def create_compare_job(
     jobs: JobsDep,
     mirror: Mirror = False,
     sample_fps: SampleFps = None,
+    model: Model = None,
 ) -> dict[str, Any]:
+    options = AnalysisOptions.from_settings(settings, sample_fps=sample_fps, model=model)
+    check_installed(options.model)
     await _check_room(jobs)
     uploads = await receive_video_uploads(
         request,
@@ -126,7 +132,7 @@ async def create_compare_job(
     with reference, attempt:
         job = Job.new(
             attempt.filename,
-            AnalysisOptions.from_settings(settings, sample_fps=sample_fps),
+            options,
             compare={"reference_filename": reference.filename, "mirror": mirror},
         )
         await _submit(jobs, job, attempt.path, reference.path)

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ... import __version__
 from ...jobs.models import JobStatus
+from ...pose.models import available_models
 from ..schemas import Health
 
 router = APIRouter(tags=["meta"])
@@ -23,6 +24,8 @@ async def health(request: Request) -> dict[str, Any]:
     return {
         "status": "ok",
         "model_loaded": pool.ready,
+        "models": available_models(),
+        "default_model": pool.model,
         "workers": pool.size,
         "version": __version__,
         "jobs": {"runner": jobs.runner, "queued": await run_in_threadpool(jobs.store.count, JobStatus.QUEUED)},

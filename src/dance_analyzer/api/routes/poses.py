@@ -13,9 +13,10 @@ from ... import pipeline
 from ...features import FEATURES
 from ...labels.definitions import DefinitionError, PoseSet
 from ...labels.library import PoseLibrary
+from ...pose.models import check_installed
 from ..deps import PoolDep, PoseLibraryDep, PosesDep, SettingsDep
 from ..errors import UploadError
-from ..params import LEARN_BODY
+from ..params import LEARN_BODY, Model
 from ..schemas import ERROR_RESPONSES, ErrorBody
 from ..uploads import receive_video_uploads
 
@@ -103,9 +104,11 @@ async def learn(
     name: Annotated[str, Query(description="the new pose's name, e.g. my_arabesque")],
     time_s: Annotated[float | None, Query(ge=0, description="for a video: when the pose is held")] = None,
     description: Annotated[str, Query(max_length=200)] = "",
+    model: Model = None,
 ) -> dict[str, Any]:
     if not _NAME.match(name):
         raise UploadError(400, "The name must be a Python-style identifier, e.g. my_arabesque")
+    chosen = check_installed(model or settings.model)
     uploads = await receive_video_uploads(
         request,
         upload_dir=settings.upload_dir,
@@ -122,4 +125,5 @@ async def learn(
             time_s=time_s,
             description=description,
             min_visibility=pose_set.min_visibility,
+            model=chosen,
         )
