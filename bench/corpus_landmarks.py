@@ -1,0 +1,106 @@
+"""Compute the corpus's landmarks: every labelled example, with each of the three models.
+
+The labels (corpus/labels.jsonl) say where each example's media is; the media stay outside
+the repository (their licences do not allow shipping them). This runs each model over each
+example the way the product does and writes corpus/landmarks/<model>.json, small enough to
+commit, so that bench/accuracy.py and the tests score the pose rules without media or models.
+
+- A photo: decoded and shrunk as the product decodes a still (media.still.read_picture), then
+  one fresh detection (the model's state reset), as /poses/learn finds an example's landmarks.
+  An example whose id ends in "~mirror" is the same photo flipped left to right.
+- A video frame (``time_s``): the whole video analysed in video mode, as /analyze does (the
+  tracker and its smoothing depend on the frames before), and the frame shown at ``time_s``.
+
+Usage:  .venv/bin/python bench/corpus_landmarks.py [--models lite full heavy] [--only SOURCE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+MIRROR = "~mirror"
+
+
+def load_labels() -> list[dict]:
+    with open(CORPUS / "labels.jsonl", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def rounded(result) -> dict | None:  # type: ignore[no-untyped-def]
+    if result is None:
+        return None
+    image = np.round(np.asarray(result.image, np.float64), 4)
+    world = np.round(np.asarray(result.world, np.float64), 4)
+    return {"image": image.tolist(), "world": world.tolist()}
+
+
+def photo_landmarks(examples: list[dict], model: str) -> dict[str, dict | None]:
+    from dance_analyzer.media.still import read_picture
+    from dance_analyzer.pose.estimator import PoseEstimator
+    from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE
+
+    out: dict[str, dict | None] = {}
+    with PoseEstimator(model) as estimator:
+        for example in examples:
+            picture = read_picture(Path(example["media"]), INFERENCE_MAX_SIDE)
+            if example["id"].endswith(MIRROR):
+                picture = np.ascontiguousarray(picture[:, ::-1])
+            estimator.reset()
+            out[example["id"]] = rounded(estimator(picture))
+    return out
+
+
+def frame_landmarks(examples: list[dict], model: str) -> dict[str, dict | None]:
+    from dance_analyzer.pose.estimator import PoseEstimator
+    from dance_analyzer.pose.extract import extract_landmarks
+    from dance_analyzer.pose.landmarks import PoseResult
+
+    by_video: dict[str, list[dict]] = defaultdict(list)
+    for example in examples:
+        by_video[example["media"]].append(example)
+    out: dict[str, dict | None] = {}
+    with PoseEstimator(model) as estimator:
+        for video, wanted in by_video.items():
+            track = extract_landmarks(Path(video), estimator)
+            for example in wanted:
+                k = int(np.argmin(np.abs(track.times - example["time_s"])))
+                if abs(track.times[k] - example["time_s"]) > 0.02:
+                    sys.exit(f"{example['id']}: no frame at {example['time_s']} s (nearest {track.times[k]:.3f} s)")
+                found = not np.isnan(track.image[k, 0, 0])
+                out[example["id"]] = rounded(PoseResult(track.image[k], track.world[k]) if found else None)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="+", default=["lite", "full", "heavy"])
+    parser.add_argument("--only", nargs="+", default=None, help="recompute these sources, keep the rest")
+    args = parser.parse_args()
+    examples = load_labels()
+    if args.only:
+        examples = [e for e in examples if e["source"] in args.only]
+    (CORPUS / "landmarks").mkdir(exist_ok=True)
+    for model in args.models:
+        started = time.perf_counter()
+        path = CORPUS / "landmarks" / f"{model}.json"
+        landmarks = json.loads(path.read_text()) if args.only and path.exists() else {}
+        landmarks.update(photo_landmarks([e for e in examples if e["kind"] == "photo"], model))
+        landmarks.update(frame_landmarks([e for e in examples if e["kind"] == "frame"], model))
+        ids = {e["id"] for e in load_labels()}
+        landmarks = {k: landmarks[k] for k in sorted(landmarks) if k in ids}
+        path.write_text(json.dumps(landmarks, separators=(",", ":")) + "\n")
+        found = sum(v is not None for v in landmarks.values())
+        print(f"{model}: {found}/{len(landmarks)} examples with a person, {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Labelled examples and their landmarks: the data that pose rules are measured against.
+
+A corpus is a directory with ``labels.jsonl`` (one example per line: ``id``, ``source``,
+``kind``, the ``poses`` a person saw, the ones they could not decide, ``view``...) and
+``landmarks/<model>.json`` (per example id, the ``image`` and ``world`` landmarks that model
+found, or null). Rules are scored on the landmarks alone, in a fraction of a second, with
+no media and no model run: the repository's own corpus is ``corpus/`` at its root.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..features import compute_features
+from ..pose.models import MODELS
+from .classify import label_frames
+from .definitions import PoseSet
+from .scoring import Labelled
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    source: str
+    kind: str  # photo or frame
+    poses: frozenset[str]
+    unsure: frozenset[str]
+    view: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    examples: tuple[Example, ...]
+    image: dict[str, np.ndarray]  # per model: (N, 33, 4), NaN where the model found nobody
+    world: dict[str, np.ndarray]  # per model: (N, 33, 3)
+
+    @property
+    def models(self) -> list[str]:
+        return list(self.image)
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({e.source for e in self.examples})
+
+
+def load_corpus(directory: Path) -> Corpus:
+    with open(directory / "labels.jsonl", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    examples = tuple(
+        Example(
+            id=row["id"],
+            source=row["source"],
+            kind=row["kind"],
+            poses=frozenset(row["poses"]),
+            unsure=frozenset(row.get("unsure", ())),
+            view=row.get("view", "other"),
+        )
+        for row in rows
+    )
+    image: dict[str, np.ndarray] = {}
+    world: dict[str, np.ndarray] = {}
+    order = {model: k for k, model in enumerate(MODELS)}
+    for path in sorted((directory / "landmarks").glob("*.json"), key=lambda p: (order.get(p.stem, 99), p.stem)):
+        found = json.loads(path.read_text("utf-8"))
+        image[path.stem] = np.full((len(examples), 33, 4), np.nan, np.float32)
+        world[path.stem] = np.full((len(examples), 33, 3), np.nan, np.float32)
+        for k, example in enumerate(examples):
+            landmarks = found.get(example.id)
+            if landmarks is not None:
+                image[path.stem][k] = landmarks["image"]
+                world[path.stem][k] = landmarks["world"]
+    return Corpus(examples, image, world)
+
+
+def labelled(corpus: Corpus, model: str, poses: PoseSet) -> list[Labelled]:
+    """Every example with what the rules find on this model's landmarks (no temporal filter:
+    examples are single pictures)."""
+    holds = label_frames(compute_features(corpus.image[model], corpus.world[model]), poses)
+    names = poses.names
+    return [
+        Labelled(example.poses, example.unsure, frozenset(names[j] for j in np.flatnonzero(row)))
+        for example, row in zip(corpus.examples, holds, strict=True)
+    ]
