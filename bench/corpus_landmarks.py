@@ -28,6 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 MIRROR = "~mirror"
+MEDIA = Path("/work/corpus-media")  # where corpus/SOURCES.md's files were fetched to (--media to change)
 
 
 def load_labels() -> list[dict]:
@@ -43,7 +44,7 @@ def rounded(result) -> dict | None:  # type: ignore[no-untyped-def]
     return {"image": image.tolist(), "world": world.tolist()}
 
 
-def photo_landmarks(examples: list[dict], model: str) -> dict[str, dict | None]:
+def photo_landmarks(examples: list[dict], model: str, media: Path) -> dict[str, dict | None]:
     from dance_analyzer.media.still import read_picture
     from dance_analyzer.pose.estimator import PoseEstimator
     from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE
@@ -51,7 +52,7 @@ def photo_landmarks(examples: list[dict], model: str) -> dict[str, dict | None]:
     out: dict[str, dict | None] = {}
     with PoseEstimator(model) as estimator:
         for example in examples:
-            picture = read_picture(Path(example["media"]), INFERENCE_MAX_SIDE)
+            picture = read_picture(media / example["media"], INFERENCE_MAX_SIDE)
             if example["id"].endswith(MIRROR):
                 picture = np.ascontiguousarray(picture[:, ::-1])
             estimator.reset()
@@ -59,14 +60,14 @@ def photo_landmarks(examples: list[dict], model: str) -> dict[str, dict | None]:
     return out
 
 
-def frame_landmarks(examples: list[dict], model: str) -> dict[str, dict | None]:
+def frame_landmarks(examples: list[dict], model: str, media: Path) -> dict[str, dict | None]:
     from dance_analyzer.pose.estimator import PoseEstimator
     from dance_analyzer.pose.extract import extract_landmarks
     from dance_analyzer.pose.landmarks import PoseResult
 
     by_video: dict[str, list[dict]] = defaultdict(list)
     for example in examples:
-        by_video[example["media"]].append(example)
+        by_video[str(media / example["media"])].append(example)
     out: dict[str, dict | None] = {}
     with PoseEstimator(model) as estimator:
         for video, wanted in by_video.items():
@@ -84,6 +85,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=["lite", "full", "heavy"])
     parser.add_argument("--only", nargs="+", default=None, help="recompute these sources, keep the rest")
+    parser.add_argument("--missing", action="store_true", help="compute only examples not in the files yet")
+    parser.add_argument("--media", type=Path, default=MEDIA, help="where the examples' media are")
     args = parser.parse_args()
     examples = load_labels()
     if args.only:
@@ -92,9 +95,11 @@ def main() -> None:
     for model in args.models:
         started = time.perf_counter()
         path = CORPUS / "landmarks" / f"{model}.json"
-        landmarks = json.loads(path.read_text()) if args.only and path.exists() else {}
-        landmarks.update(photo_landmarks([e for e in examples if e["kind"] == "photo"], model))
-        landmarks.update(frame_landmarks([e for e in examples if e["kind"] == "frame"], model))
+        keep = (args.only or args.missing) and path.exists()
+        landmarks = json.loads(path.read_text()) if keep else {}
+        todo = [e for e in examples if not (args.missing and e["id"] in landmarks)]
+        landmarks.update(photo_landmarks([e for e in todo if e["kind"] == "photo"], model, args.media))
+        landmarks.update(frame_landmarks([e for e in todo if e["kind"] == "frame"], model, args.media))
         ids = {e["id"] for e in load_labels()}
         landmarks = {k: landmarks[k] for k in sorted(landmarks) if k in ids}
         path.write_text(json.dumps(landmarks, separators=(",", ":")) + "\n")

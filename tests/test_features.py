@@ -163,3 +163,38 @@ def test_body_points_are_in_torso_lengths_with_y_up():
     assert np.isnan(points[1]).all()
     wide = body_points(image, aspect=2.0)  # a landscape picture: x counts twice as much
     assert wide[0, L.LEFT_HIP, 1] == pytest.approx(points[0, L.LEFT_HIP, 1])
+
+
+# ---------------------------------------------------------------- contact, head, crossing, frame
+
+
+def test_a_raised_heel_with_the_toes_down_is_still_a_foot_on_the_ground():
+    image, world = S.frames(S.skeleton())
+    world[0, L.LEFT_HEEL, 1] -= 0.08  # heel lifted 8 cm (y points down): a calf raise, a lunge's back foot
+    world[0, L.LEFT_ANKLE, 1] -= 0.08
+    table = compute_features(image, world)
+    assert abs(table.values["left_foot_lift"][0]) < 0.02  # the toes still touch the ground
+    world[0, [L.LEFT_HEEL, L.LEFT_ANKLE, L.LEFT_FOOT_INDEX], 1] -= 0.2  # the whole foot up
+    assert compute_features(image, world).values["left_foot_lift"][0] > 0.2  # 0.2 m of a 0.82 m leg
+
+
+def test_hands_above_the_head_are_measured_up_the_picture():
+    up = features_of(**S.ARMS_UP)
+    assert up["left_wrist_above_head"] > 0.3 and up["right_wrist_above_head"] > 0.3
+    down = features_of()
+    assert down["left_wrist_above_head"] < -1.0
+    leaning = features_of(left_arm=S.Arm(90, 90, forward=1.0), torso_lean=60)  # arm forward, body leaning
+    assert leaning["left_wrist_above_head"] < 0.2  # overhead for the torso, not for anyone watching
+
+
+def test_folded_forearms_have_crossed_wrists_and_clasped_hands_do_not():
+    assert features_of(**S.ARMS_CROSSED)["wrists_crossed"] > 0.5
+    assert features_of()["wrists_crossed"] < -1.0  # hands hanging at their own sides
+
+
+def test_landmarks_outside_the_picture_are_not_seen():
+    image, world = S.frames(S.skeleton())
+    image[0, [L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE], 1] = 1.3  # legs below the frame
+    table = compute_features(image, world)
+    assert table.visibility["left_knee_angle"][0] == 0.0 and table.visibility["left_foot_lift"][0] == 0.0
+    assert table.visibility["left_elbow_angle"][0] > 0.9  # the arms are still in view

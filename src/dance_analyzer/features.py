@@ -32,10 +32,13 @@ from .pose.landmarks import Landmark as L
 SIDES = ("left", "right")
 
 # Landmark index of each body part, per side.
-_PARTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+_PARTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "foot_index")
 _SIDE = {side: {part: L[f"{side}_{part}".upper()] for part in _PARTS} for side in SIDES}
 _OTHER = {"left": "right", "right": "left"}
 UP = np.array([0.0, -1.0, 0.0])  # world y points down the upright picture
+# How far outside the picture (in picture widths or heights) a landmark may lie and still
+# count as seen: joints at the very edge are often placed just past it.
+IN_FRAME_MARGIN = 0.02
 
 
 # ---------------------------------------------------------------- pure geometry
@@ -90,7 +93,10 @@ class _Body:
 
     def __init__(self, image: np.ndarray, world: np.ndarray) -> None:
         self.world = world.astype(np.float64)
-        self.vis = image[..., 3].astype(np.float64)
+        # A landmark outside the picture was guessed, whatever visibility the model gives it:
+        # legs cut off by the frame must not make leg poses.
+        inside = np.all((image[..., :2] >= -IN_FRAME_MARGIN) & (image[..., :2] <= 1 + IN_FRAME_MARGIN), axis=-1)
+        self.vis = np.where(inside, image[..., 3], 0.0).astype(np.float64)
         w = self.world
         self.mid_shoulder = (w[:, L.LEFT_SHOULDER] + w[:, L.RIGHT_SHOULDER]) / 2
         self.mid_hip = (w[:, L.LEFT_HIP] + w[:, L.RIGHT_HIP]) / 2
@@ -110,6 +116,10 @@ class _Body:
 
     def sv(self, side: str, *parts: str) -> np.ndarray:
         return self.v(*(_SIDE[side][part] for part in parts))
+
+    def sole(self, side: str) -> np.ndarray:
+        """Height of the lowest point of a foot (ankle, heel or toes)."""
+        return np.min([self.height(self.p(side, part)) for part in ("ankle", "heel", "foot_index")], axis=0)
 
     def height(self, point: np.ndarray) -> np.ndarray:
         """Height along the picture's vertical, in metres (up is positive)."""
@@ -205,9 +215,20 @@ def wrist_across(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
 
 @_sided("leg lengths")
 def foot_lift(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
-    """Height of this ankle above the other ankle (negative when it is the lower one)."""
-    rise = b.height(b.p(s, "ankle")) - b.height(b.p(_OTHER[s], "ankle"))
+    """Height of this foot's lowest point above the other foot's (negative when it is the lower one)."""
+    # The lowest of ankle, heel and toes touches the ground: a raised heel with the toes
+    # down (the back foot of a lunge, a calf raise) is still a foot on the ground.
+    rise = b.sole(s) - b.sole(_OTHER[s])
     return safe_ratio(rise, b.leg_length), b.v(L.LEFT_ANKLE, L.RIGHT_ANKLE)
+
+
+@_sided("torso lengths")
+def wrist_above_head(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
+    """Height of the wrist above the nose, up the picture: above the top of the head from about 0.3."""
+    # Up the picture, not along the torso: an arm reaching forward while the body leans
+    # forward (a dancer's pose) is not raised overhead, as anyone watching would say.
+    rise = b.height(b.p(s, "wrist")) - b.height(b.world[:, L.NOSE])
+    return safe_ratio(rise, b.torso_length), b.v(L.NOSE, _SIDE[s]["wrist"], L.LEFT_HIP, L.RIGHT_HIP)
 
 
 # ---------------------------------------------------------------- whole-body features
@@ -233,6 +254,16 @@ def hip_height(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     lowest = np.minimum(b.height(b.p("left", "ankle")), b.height(b.p("right", "ankle")))
     value = safe_ratio(b.height(b.mid_hip) - lowest, b.leg_length)
     return value, b.v(L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)
+
+
+@_unsided("half shoulder widths")
+def wrists_crossed(b: _Body) -> tuple[np.ndarray, np.ndarray]:
+    """How far the wrists have changed sides: 0 when both are at the midline, about 1.5 with arms folded."""
+    # The sum of both wrists' reach across the body: robust to one hand tucked just short
+    # of the midline, and negative for hands apart on their own sides.
+    left, vis_left = wrist_across(b, "left")
+    right, vis_right = wrist_across(b, "right")
+    return left + right, np.minimum(vis_left, vis_right)
 
 
 @_unsided("shoulder widths")

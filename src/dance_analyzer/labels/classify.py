@@ -68,8 +68,9 @@ def label_frames(table: FeatureTable, poses: PoseSet) -> np.ndarray:
     raw = {}
     for pose in poses.poses:
         holds = np.ones(n, dtype=bool)
+        min_visibility = poses.min_visibility if pose.min_visibility is None else pose.min_visibility
         for cond in pose.conditions:
-            holds &= evaluate_condition(table, cond, poses.min_visibility)
+            holds &= evaluate_condition(table, cond, min_visibility)
         raw[pose.name] = holds
     labels = np.zeros((n, len(poses.poses)), dtype=bool)
     for j, pose in enumerate(poses.poses):

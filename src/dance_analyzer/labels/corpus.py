@@ -63,7 +63,7 @@ def load_corpus(directory: Path) -> Corpus:
     )
     image: dict[str, np.ndarray] = {}
     world: dict[str, np.ndarray] = {}
-    order = {model: k for k, model in enumerate(MODELS)}
+    order: dict[str, int] = {model: k for k, model in enumerate(MODELS)}
     for path in sorted((directory / "landmarks").glob("*.json"), key=lambda p: (order.get(p.stem, 99), p.stem)):
         found = json.loads(path.read_text("utf-8"))
         image[path.stem] = np.full((len(examples), 33, 4), np.nan, np.float32)

@@ -64,6 +64,9 @@ class PoseDefinition:
     description: str
     conditions: tuple[Condition, ...]
     unless: tuple[str, ...] = ()
+    # Overrides the set's min_visibility for this pose's features (e.g. a lifted foot is
+    # often half hidden against the other leg).
+    min_visibility: float | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class PoseSet:
                     "description": p.description,
                     "conditions": [c.describe() for c in p.conditions],
                     "unless": list(p.unless),
+                    **({"min_visibility": p.min_visibility} if p.min_visibility is not None else {}),
                 }
                 for p in self.poses
             ],
@@ -155,12 +159,16 @@ def _parse_conditions(when: Any, where: str) -> tuple[Condition, ...]:
     return tuple(conditions)
 
 
+def _visibility(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise DefinitionError(f"{where}: min_visibility must be a number in [0, 1]")
+    return float(value)
+
+
 def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
     if not isinstance(data, dict) or "poses" not in data:
         raise DefinitionError(f"{source}: expected a mapping with a 'poses' list")
-    min_visibility = data.get("min_visibility", MIN_VISIBILITY)
-    if not isinstance(min_visibility, int | float) or not 0 <= min_visibility <= 1:
-        raise DefinitionError(f"{source}: min_visibility must be a number in [0, 1]")
+    min_visibility = _visibility(data.get("min_visibility", MIN_VISIBILITY), source)
     raw_poses = data["poses"]
     if not isinstance(raw_poses, list) or not raw_poses:
         raise DefinitionError(f"{source}: 'poses' must be a non-empty list")
@@ -174,7 +182,7 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
         if not isinstance(name, str) or not name.isidentifier():
             raise DefinitionError(f"{source}: pose #{i + 1} needs a name like 'arms_up'")
         where = f"{source}: pose '{name}'"
-        unknown = set(raw) - {"name", "priority", "description", "when", "unless"}
+        unknown = set(raw) - {"name", "priority", "description", "when", "unless", "min_visibility"}
         if unknown:
             raise DefinitionError(f"{where}: unknown keys {sorted(unknown)}")
         if name in {p.name for p in poses}:
@@ -198,6 +206,7 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
                 description=str(raw.get("description", "")).strip(),
                 conditions=_parse_conditions(raw.get("when"), where),
                 unless=tuple(unless),
+                min_visibility=_visibility(raw["min_visibility"], where) if "min_visibility" in raw else None,
             )
         )
 
@@ -207,7 +216,7 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
             if other not in names or other == pose.name:
                 raise DefinitionError(f"{source}: pose '{pose.name}': 'unless' names unknown pose '{other}'")
     poses.sort(key=lambda p: p.priority, reverse=True)
-    return PoseSet(poses=tuple(poses), min_visibility=float(min_visibility), source=source)
+    return PoseSet(poses=tuple(poses), min_visibility=min_visibility, source=source)
 
 
 def read_definitions(path: Path | None = None) -> tuple[Any, str]:
