@@ -39,8 +39,10 @@ def load_labels() -> list[dict]:
 def rounded(result) -> dict | None:  # type: ignore[no-untyped-def]
     if result is None:
         return None
-    image = np.round(np.asarray(result.image, np.float64), 4)
-    world = np.round(np.asarray(result.world, np.float64), 4)
+    # x, y to 1/10000 of the picture; depth, visibility and world metres to 1/1000.
+    image = np.asarray(result.image, np.float64)
+    image = np.concatenate([np.round(image[:, :2], 4), np.round(image[:, 2:], 3)], axis=1)
+    world = np.round(np.asarray(result.world, np.float64), 3)
     return {"image": image.tolist(), "world": world.tolist()}
 
 
