@@ -7,7 +7,11 @@ the honest one), what each pose is mistaken for, and, with --misses, every miss 
 source. No media, no model: it reads corpus/labels.jsonl and corpus/landmarks/*.json, so it
 runs in about a second.
 
-Usage:  .venv/bin/python bench/accuracy.py [--poses FILE] [--sources S ...] [--misses] [--json out.json]
+The corpus has a fixed held-out split (labels/corpus.py, is_held_out): revise the rules
+looking at `--split dev` misses only, and report `--split held-out`.
+
+Usage:  .venv/bin/python bench/accuracy.py [--poses FILE] [--split dev|held-out] [--sources S ...]
+                                           [--misses] [--json out.json]
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import argparse
 import json
 from pathlib import Path
 
-from dance_analyzer.labels.corpus import Corpus, labelled, load_corpus
+from dance_analyzer.labels.corpus import Corpus, is_held_out, labelled, load_corpus
 from dance_analyzer.labels.definitions import PoseSet, load_definitions
 from dance_analyzer.labels.scoring import confusions, macro_f1, score
 
@@ -91,6 +95,12 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--poses", type=Path, default=None, help="a pose file to score instead of the built-in one")
     parser.add_argument("--sources", nargs="+", default=None, help="score only these sources")
+    parser.add_argument(
+        "--split",
+        choices=("dev", "held-out"),
+        default=None,
+        help="score only the sources rules may be revised on (dev), or only the held-out ones",
+    )
     parser.add_argument("--misses", action="store_true", help="list every example a rule got wrong")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     parser.add_argument("--features", nargs="+", default=None, help="print the features of these examples")
@@ -98,7 +108,12 @@ def main() -> None:
     if args.features:
         show_features(load_corpus(args.corpus), args.features)
         return
-    result = report(load_corpus(args.corpus), load_definitions(args.poses), args.sources, args.misses)
+    corpus = load_corpus(args.corpus)
+    sources = args.sources
+    if args.split:
+        wanted = args.split == "held-out"
+        sources = [s for s in (sources or corpus.sources) if is_held_out(s) == wanted]
+    result = report(corpus, load_definitions(args.poses), sources, args.misses)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))
 

@@ -27,7 +27,7 @@ import numpy as np
 import yaml
 
 from dance_analyzer.features import FEATURES, FeatureTable, compute_features
-from dance_analyzer.labels.classify import evaluate_condition
+from dance_analyzer.labels.classify import pose_holds
 from dance_analyzer.labels.corpus import Corpus, load_corpus
 from dance_analyzer.labels.definitions import Bound, Condition, PoseDefinition, PoseSet, load_definitions
 
@@ -55,12 +55,7 @@ class Data:
 
 
 def raw_holds(data: Data, model: str, pose: PoseDefinition, default_visibility: float) -> np.ndarray:
-    table = data.tables[model]
-    visibility = default_visibility if pose.min_visibility is None else pose.min_visibility
-    holds = np.ones(data.n, bool)
-    for cond in pose.conditions:
-        holds &= evaluate_condition(table, cond, visibility)
-    return holds
+    return pose_holds(data.tables[model], pose, default_visibility)
 
 
 def holds_all(data: Data, model: str, poses: PoseSet) -> dict[str, np.ndarray]:

@@ -198,3 +198,11 @@ def test_landmarks_outside_the_picture_are_not_seen():
     table = compute_features(image, world)
     assert table.visibility["left_knee_angle"][0] == 0.0 and table.visibility["left_foot_lift"][0] == 0.0
     assert table.visibility["left_elbow_angle"][0] > 0.9  # the arms are still in view
+
+
+def test_the_standing_knee_is_the_knee_of_the_lower_foot():
+    balance = features_of(left_leg=S.Leg(thigh=90, shin=90))  # left knee raised, right leg straight
+    assert balance["standing_knee_angle"] == pytest.approx(balance["right_knee_angle"])
+    assert balance["standing_knee_angle"] > 170
+    sitting_step = features_of(left_leg=S.Leg(thigh=90, shin=90), right_leg=S.Leg(thigh=80, shin=100))
+    assert sitting_step["standing_knee_angle"] < 120  # the lower leg is bent too: not balancing on it

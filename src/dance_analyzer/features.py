@@ -256,6 +256,17 @@ def hip_height(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     return value, b.v(L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)
 
 
+@_unsided("degrees")
+def standing_knee_angle(b: _Body) -> tuple[np.ndarray, np.ndarray]:
+    """Knee angle of the standing leg, the one whose foot is lower; 180 is straight."""
+    # Balancing, the body rests on a long leg; in the air (a jump) or sitting on a stool,
+    # the lower leg is bent too, and one foot being higher does not make a balance.
+    lower_is_left = b.sole("left") <= b.sole("right")
+    left, vis_left = knee_angle(b, "left")
+    right, vis_right = knee_angle(b, "right")
+    return np.where(lower_is_left, left, right), np.where(lower_is_left, vis_left, vis_right)
+
+
 @_unsided("half shoulder widths")
 def wrists_crossed(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     """How far the wrists have changed sides: 0 when both are at the midline, about 1.5 with arms folded."""

@@ -19,7 +19,8 @@ def test_real_clip_in_either_field_gives_the_seed_contract(client, field):
     assert body["total_frames"] == body["processed_frames"] == 65
     assert (body["width"], body["height"], body["fps"], body["filename"]) == (720, 1280, 5.0, "squat.mp4")
     summary = {p["pose"]: p["frames_detected"] for p in body["pose_summary"]}
-    assert summary["squat"] >= 30 and summary["standing"] >= 25
+    # Three reps, each about two seconds deep (knees near 95 degrees) at 5 fps, standing between.
+    assert summary["squat"] >= 25 and summary["standing"] >= 25
     assert [s["pose"] for s in body["segments"]].count("squat") == 3
     assert "frames" not in body
 

@@ -52,8 +52,9 @@ def test_squat_clip_reports_three_squats_at_the_right_times(results):
     for start, end in [(0.0, 0.6), (3.8, 5.4), (8.4, 10.2)]:
         assert share(r, "standing", start, end) == 1.0
     summary = {p["pose"]: p["frames_detected"] for p in r["pose_summary"]}
-    # Nothing but squats and standing; a frame on the way down may be neither yet.
-    assert set(summary) == {"squat", "standing"} and summary["squat"] + summary["standing"] >= 62
+    # Nothing but squats and standing; at 5 fps, the one frame on each of the six ways down
+    # and up (knees half bent) may be neither.
+    assert set(summary) == {"squat", "standing"} and summary["squat"] + summary["standing"] >= 59
 
 
 def test_one_leg_balance_throughout_with_arms_up_in_the_middle(results):

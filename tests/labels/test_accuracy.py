@@ -18,15 +18,15 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # The lowest F1 over the three models when the rules were last revised, less 0.02: a change
 # that makes any pose worse on any model fails here. Raise them as the rules improve.
 FLOORS = {
-    "t_pose": 0.83,
-    "squat": 0.69,
-    "lunge": 0.84,
-    "arms_up": 0.81,
-    "one_leg": 0.73,
+    "t_pose": 0.91,
+    "squat": 0.78,
+    "lunge": 0.83,
+    "arms_up": 0.87,
+    "one_leg": 0.84,
     "one_arm_up": 0.68,
-    "arms_crossed": 0.63,
-    "hands_on_hips": 0.63,
-    "standing": 0.75,
+    "arms_crossed": 0.78,
+    "hands_on_hips": 0.71,
+    "standing": 0.80,
 }
 
 

@@ -63,7 +63,7 @@ def test_poorly_seen_landmarks_produce_no_label():
     image[0, 25:29, 3] = 0.1  # knees and ankles barely visible
     assert labels_of(image, world) == [set()]
     image, world = S.frames(S.skeleton(**S.ARMS_UP))
-    image[0, 15, 3] = 0.3  # left wrist unsure: cannot claim arms_up, nor one_arm_up
+    image[0, 15, 3] = 0.1  # left wrist barely seen: cannot claim arms_up, nor one_arm_up
     assert labels_of(image, world)[0] & {"arms_up", "one_arm_up"} == set()
 
 
@@ -100,3 +100,20 @@ def test_smooth_primary_merges_short_runs_into_the_longer_neighbour():
     primary = np.array([0, 0, 0, 0, 1, 0, 0, 2, 2, 2])
     assert smooth_primary(primary, times, 1.0, 0.2).tolist() == [0, 0, 0, 0, 0, 0, 0, 2, 2, 2]
     assert smooth_primary(primary, times, 1.0, 0.0).tolist() == primary.tolist()
+
+
+def test_a_straight_leg_held_out_low_is_a_balance_and_a_bent_one_is_a_step():
+    # The foot about 0.18 leg lengths up: below the plain one_leg bar, so only or_when sees it.
+    held_out = S.skeleton(left_leg=S.Leg(thigh=35))  # a straight leg swung forward
+    stepping = S.skeleton(left_leg=S.Leg(thigh=-10, shin=40))  # back foot lifting, knee bent
+    image, world = S.frames(held_out, stepping)
+    table = compute_features(image, world)
+    assert 0.15 < table.values["left_foot_lift"][0] < 0.25 and table.values["left_knee_angle"][0] > 170
+    assert 0.15 < table.values["left_foot_lift"][1] < 0.25 and table.values["left_knee_angle"][1] < 150
+    found = labels_of(image, world)
+    assert "one_leg" in found[0] and "one_leg" not in found[1]
+
+
+def test_a_jump_is_not_a_balance():
+    image, world = S.frames(S.skeleton(left_leg=S.Leg(thigh=90, shin=90), right_leg=S.Leg(thigh=30, shin=80)))
+    assert "one_leg" not in labels_of(image, world)[0]  # the lower leg is bent too: in the air

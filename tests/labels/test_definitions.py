@@ -60,3 +60,19 @@ def test_a_user_can_add_a_pose_in_a_file(tmp_path):
     poses = load_definitions(path)
     assert poses.names == ("plie",)
     assert poses.poses[0].conditions[0].describe() == "both sides: knee_angle in [100, 150]"
+
+
+def test_or_when_gives_a_pose_a_second_way_to_hold(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "poses:\n"
+        "  - name: low\n    priority: 5\n"
+        "    when: {hip_height: [null, 0.5]}\n"
+        "    or_when: {torso_tilt: [80, null]}\n"
+    )
+    pose = load_definitions(path).poses[0]
+    assert [c.describe() for c in pose.alternative] == ["torso_tilt in [80, ]"]
+    assert load_definitions(path).to_dict()["poses"][0]["or_conditions"] == ["torso_tilt in [80, ]"]
+    path.write_text(path.read_text().replace("torso_tilt: [80, null]", "tilt: [1, 2]"))
+    with pytest.raises(DefinitionError, match="or_when.*unknown feature"):
+        load_definitions(path)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..features import FeatureTable
-from .definitions import Condition, PoseSet
+from .definitions import Condition, PoseDefinition, PoseSet
 
 NO_POSE = -1
 
@@ -62,16 +62,26 @@ def evaluate_condition(table: FeatureTable, cond: Condition, min_visibility: flo
     return left_known & right_known & (left ^ right)
 
 
+def _all_hold(table: FeatureTable, conditions: tuple[Condition, ...], min_visibility: float) -> np.ndarray:
+    holds = np.ones(len(table), dtype=bool)
+    for cond in conditions:
+        holds &= evaluate_condition(table, cond, min_visibility)
+    return holds
+
+
+def pose_holds(table: FeatureTable, pose: PoseDefinition, default_min_visibility: float) -> np.ndarray:
+    """Where a pose's own conditions hold (``when``, or ``or_when``), before ``unless``."""
+    min_visibility = default_min_visibility if pose.min_visibility is None else pose.min_visibility
+    holds = _all_hold(table, pose.conditions, min_visibility)
+    if pose.alternative:
+        holds |= _all_hold(table, pose.alternative, min_visibility)
+    return holds
+
+
 def label_frames(table: FeatureTable, poses: PoseSet) -> np.ndarray:
     """(T, P) booleans, per frame and without temporal filtering; columns in priority order."""
     n = len(table)
-    raw = {}
-    for pose in poses.poses:
-        holds = np.ones(n, dtype=bool)
-        min_visibility = poses.min_visibility if pose.min_visibility is None else pose.min_visibility
-        for cond in pose.conditions:
-            holds &= evaluate_condition(table, cond, min_visibility)
-        raw[pose.name] = holds
+    raw = {pose.name: pose_holds(table, pose, poses.min_visibility) for pose in poses.poses}
     labels = np.zeros((n, len(poses.poses)), dtype=bool)
     for j, pose in enumerate(poses.poses):
         excluded = np.zeros(n, dtype=bool)

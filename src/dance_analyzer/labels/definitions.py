@@ -64,6 +64,8 @@ class PoseDefinition:
     description: str
     conditions: tuple[Condition, ...]
     unless: tuple[str, ...] = ()
+    # A second way the pose can hold (``or_when``): all of these instead of ``conditions``.
+    alternative: tuple[Condition, ...] = ()
     # Overrides the set's min_visibility for this pose's features (e.g. a lifted foot is
     # often half hidden against the other leg).
     min_visibility: float | None = None
@@ -88,6 +90,7 @@ class PoseSet:
                     "priority": p.priority,
                     "description": p.description,
                     "conditions": [c.describe() for c in p.conditions],
+                    **({"or_conditions": [c.describe() for c in p.alternative]} if p.alternative else {}),
                     "unless": list(p.unless),
                     **({"min_visibility": p.min_visibility} if p.min_visibility is not None else {}),
                 }
@@ -182,7 +185,7 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
         if not isinstance(name, str) or not name.isidentifier():
             raise DefinitionError(f"{source}: pose #{i + 1} needs a name like 'arms_up'")
         where = f"{source}: pose '{name}'"
-        unknown = set(raw) - {"name", "priority", "description", "when", "unless", "min_visibility"}
+        unknown = set(raw) - {"name", "priority", "description", "when", "or_when", "unless", "min_visibility"}
         if unknown:
             raise DefinitionError(f"{where}: unknown keys {sorted(unknown)}")
         if name in {p.name for p in poses}:
@@ -205,6 +208,7 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
                 priority=priority,
                 description=str(raw.get("description", "")).strip(),
                 conditions=_parse_conditions(raw.get("when"), where),
+                alternative=_parse_conditions(raw["or_when"], f"{where}, or_when") if "or_when" in raw else (),
                 unless=tuple(unless),
                 min_visibility=_visibility(raw["min_visibility"], where) if "min_visibility" in raw else None,
             )
