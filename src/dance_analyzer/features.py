@@ -97,6 +97,8 @@ class _Body:
         # legs cut off by the frame must not make leg poses.
         inside = np.all((image[..., :2] >= -IN_FRAME_MARGIN) & (image[..., :2] <= 1 + IN_FRAME_MARGIN), axis=-1)
         self.vis = np.where(inside, image[..., 3], 0.0).astype(np.float64)
+        # ...but one below the bottom edge is certainly lower than anything in the picture.
+        self.below_picture = image[..., 1] > 1 + IN_FRAME_MARGIN
         w = self.world
         self.mid_shoulder = (w[:, L.LEFT_SHOULDER] + w[:, L.RIGHT_SHOULDER]) / 2
         self.mid_hip = (w[:, L.LEFT_HIP] + w[:, L.RIGHT_HIP]) / 2
@@ -178,14 +180,14 @@ def hip_angle(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
 def arm_elevation(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
     """Shoulder-to-wrist direction against the torso: 0 hanging, 90 level, 180 overhead."""
     value = angle_between(b.p(s, "wrist") - b.p(s, "shoulder"), -b.torso_up)
-    return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, _SIDE[s]["wrist"])
+    return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, _SIDE[s]["wrist"])
 
 
 @_sided("degrees")
 def upper_arm_elevation(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
     """Shoulder-to-elbow direction against the torso: 0 at the side, 90 level."""
     value = angle_between(b.p(s, "elbow") - b.p(s, "shoulder"), -b.torso_up)
-    return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, _SIDE[s]["elbow"])
+    return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, _SIDE[s]["elbow"])
 
 
 @_sided("torso lengths")
@@ -227,8 +229,12 @@ def wrist_above_head(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
     """Height of the wrist above the nose, up the picture: above the top of the head from about 0.3."""
     # Up the picture, not along the torso: an arm reaching forward while the body leans
     # forward (a dancer's pose) is not raised overhead, as anyone watching would say.
-    rise = b.height(b.p(s, "wrist")) - b.height(b.world[:, L.NOSE])
-    return safe_ratio(rise, b.torso_length), b.v(L.NOSE, _SIDE[s]["wrist"], L.LEFT_HIP, L.RIGHT_HIP)
+    rise = safe_ratio(b.height(b.p(s, "wrist")) - b.height(b.world[:, L.NOSE]), b.torso_length)
+    # A hand below the bottom of a picture that shows the face is below the head: a body
+    # cropped at the waist still shows one arm up.
+    below = b.below_picture[:, _SIDE[s]["wrist"]]
+    visibility = np.where(below, b.v(L.NOSE), b.v(L.NOSE, _SIDE[s]["wrist"]))
+    return np.where(below, np.minimum(rise, 0.0), rise), visibility
 
 
 # ---------------------------------------------------------------- whole-body features

@@ -21,10 +21,10 @@ FLOORS = {
     "t_pose": 0.91,
     "squat": 0.78,
     "lunge": 0.83,
-    "arms_up": 0.87,
+    "arms_up": 0.88,
     "one_leg": 0.84,
-    "one_arm_up": 0.68,
-    "arms_crossed": 0.78,
+    "one_arm_up": 0.73,
+    "arms_crossed": 0.79,
     "hands_on_hips": 0.71,
     "standing": 0.80,
 }

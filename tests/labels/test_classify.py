@@ -4,6 +4,7 @@ import pytest
 from dance_analyzer.features import compute_features
 from dance_analyzer.labels.classify import NO_POSE, hold_filter, label_frames, primary_pose, runs_of, smooth_primary
 from dance_analyzer.labels.definitions import load_definitions
+from dance_analyzer.pose.landmarks import Landmark as L
 from tests.support import skeletons as S
 
 POSES = load_definitions()
@@ -117,3 +118,10 @@ def test_a_straight_leg_held_out_low_is_a_balance_and_a_bent_one_is_a_step():
 def test_a_jump_is_not_a_balance():
     image, world = S.frames(S.skeleton(left_leg=S.Leg(thigh=90, shin=90), right_leg=S.Leg(thigh=30, shin=80)))
     assert "one_leg" not in labels_of(image, world)[0]  # the lower leg is bent too: in the air
+
+
+def test_a_body_cropped_at_the_waist_still_shows_one_arm_up():
+    image, world = S.frames(S.skeleton(**S.ONE_ARM_UP))
+    below = [L.RIGHT_WRIST, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE]
+    image[0, below, 1] = 1.2  # the hanging hand and everything from the hips down are below the picture
+    assert labels_of(image, world) == [{"one_arm_up"}]  # and no leg pose from legs nobody sees
