@@ -23,6 +23,16 @@ poses:
 """
 
 
+# Four levels of nine-fold aliases: 350 bytes that expand 6,561-fold (every extra level x9).
+ALIAS_BOMB = """
+a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+poses: [{name: bomb, priority: 301, description: *d, when: {torso_tilt: [0, 10]}}]
+"""
+
+
 @pytest.fixture
 def clean_custom(client):
     yield
@@ -52,8 +62,23 @@ def test_upload_a_definition_then_use_and_remove_it(client, clean_custom):
         ("poses: [{name: squat, priority: 301, when: {torso_tilt: [0, 10]}}]", "built-in"),
         ("poses: [unclosed", "not valid yaml"),
         ("", "at least one pose"),
+        (ALIAS_BOMB, "aliases"),
+        ("poses: " + "[" * 5000 + "]" * 5000, "nested deeper"),
+        ('{"poses": ' + "[" * 5000 + "]" * 5000 + "}", "nested deeper"),
+        ("poses: [{name: x5, priority: " + "9" * 5000 + ", when: {torso_tilt: [0, 10]}}]", "5000 digits"),
     ],
-    ids=["unknown_feature", "empty_range", "duplicate_priority", "builtin_name", "bad_yaml", "empty"],
+    ids=[
+        "unknown_feature",
+        "empty_range",
+        "duplicate_priority",
+        "builtin_name",
+        "bad_yaml",
+        "empty",
+        "alias_bomb",
+        "deep_yaml",
+        "deep_json",
+        "huge_number",
+    ],
 )
 def test_invalid_definitions_are_refused_with_the_place_of_the_problem(client, body, words):
     r = client.post("/poses", content=body, headers={"content-type": "application/yaml"})

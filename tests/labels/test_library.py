@@ -66,3 +66,22 @@ def test_a_configured_base_file_replaces_the_built_in_one(tmp_path):
     assert library.add([HIGH_KNEE]).names == ("high_knee", "only_pose")
     with pytest.raises(DefinitionError, match="built-in"):
         library.add([{**HIGH_KNEE, "name": "only_pose", "priority": 1}])
+
+
+def test_a_stored_file_with_aliases_is_refused_by_name_not_expanded(tmp_path):
+    """A custom file written before aliases were refused: the server says which file, and why."""
+    (tmp_path / CUSTOM_FILE).write_text(
+        "poses:\n"
+        "- {name: bomb, priority: 301, when: {torso_tilt: [0, 10]}, description: &a [lol, lol, lol]}\n"
+        "- {name: bomb2, priority: 302, when: {torso_tilt: [0, 10]}, description: *a}\n"
+    )
+    with pytest.raises(DefinitionError, match=f"{CUSTOM_FILE}: .*aliases"):
+        PoseLibrary(None, tmp_path).current()
+
+
+def test_a_value_used_twice_is_stored_in_full_so_that_it_reads_back(tmp_path):
+    shared = {"one": [0.3, None]}  # one object in two places: a plain dumper writes an alias
+    library = PoseLibrary(None, tmp_path)
+    library.add([{**HIGH_KNEE, "when": {"foot_lift": shared}, "or_when": {"foot_lift": shared}}])
+    assert "*" not in (tmp_path / CUSTOM_FILE).read_text()
+    assert "high_knee" in PoseLibrary(None, tmp_path).current().names

@@ -17,6 +17,7 @@ import yaml
 
 from ..features import FEATURES
 from ..pose.landmarks import MIN_VISIBILITY
+from .safe_yaml import load_yaml
 
 SIDE_MODES = ("both", "either", "one", "left", "right")
 
@@ -233,7 +234,7 @@ def read_definitions(path: Path | None = None) -> tuple[Any, str]:
         text = Path(path).read_text("utf-8")
         source = Path(path).name
     try:
-        return yaml.safe_load(text), source
+        return load_yaml(text), source
     except yaml.YAMLError as exc:
         raise DefinitionError(f"{source}: not valid YAML: {exc}") from exc
 

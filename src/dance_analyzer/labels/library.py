@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .definitions import DefinitionError, PoseSet, load_definitions, parse_definitions, read_definitions
+from .safe_yaml import dump_yaml, load_yaml
 
 CUSTOM_FILE = "custom_poses.yaml"
 
@@ -37,7 +38,10 @@ class PoseLibrary:
     def custom(self) -> list[dict[str, Any]]:
         if not self.custom_file.exists():
             return []
-        data = yaml.safe_load(self.custom_file.read_text("utf-8")) or {}
+        try:
+            data = load_yaml(self.custom_file.read_text("utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise DefinitionError(f"{self.custom_file.name}: not valid YAML: {exc}") from exc
         return list(data.get("poses", []))
 
     def current(self) -> PoseSet:
@@ -85,5 +89,5 @@ class PoseLibrary:
         self.custom_file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.custom_file.parent, prefix=".custom-", suffix=".yaml")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            yaml.safe_dump({"poses": custom}, f, sort_keys=False, allow_unicode=True)
+            dump_yaml({"poses": custom}, f)
         os.replace(tmp, self.custom_file)

@@ -13,6 +13,7 @@ from ... import pipeline
 from ...features import FEATURES
 from ...labels.definitions import DefinitionError, PoseSet
 from ...labels.library import PoseLibrary
+from ...labels.safe_yaml import load_yaml
 from ...pose.models import check_installed
 from ..deps import PoolDep, PoseLibraryDep, PosesDep, SettingsDep
 from ..errors import UploadError
@@ -67,7 +68,7 @@ async def add_poses(request: Request, library: PoseLibraryDep) -> dict[str, Any]
         if len(body) > MAX_DEFINITION_BYTES:
             raise UploadError(413, f"A pose definition is at most {MAX_DEFINITION_BYTES // 1024} KB")
     try:
-        data = yaml.safe_load(body.decode("utf-8")) if body.strip() else None
+        data = load_yaml(body.decode("utf-8")) if body.strip() else None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise UploadError(400, f"The definition is not valid YAML or JSON: {exc}") from None
     poses = data.get("poses") if isinstance(data, dict) and "poses" in data else [data] if data else None
