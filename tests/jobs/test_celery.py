@@ -128,3 +128,17 @@ def test_a_worker_killed_mid_job_hands_the_job_to_another(cluster, tmp_path):
     assert job["status"] == "done", job
     assert job["worker"] == "w2@test" and job["attempts"] == 2
     assert job["result"]["total_frames"] == 3000
+
+
+def test_a_job_whose_worker_vanished_runs_again_long_before_the_visibility_timeout(cluster, tmp_path):
+    """With the default hour-long visibility timeout, Redis would redeliver the job an hour
+    later; the API sees the heartbeat stop and sends it again within a minute or so."""
+    first = cluster.worker("w1", visibility_timeout_s=3600)
+    job_id = submit(cluster.api, long_video(tmp_path / "long.mp4", 3000))
+    poll_job(cluster.api, job_id, lambda j: j["status"] == "running" and j["frames_done"] > 0)
+    kill_group(first, signal.SIGKILL)
+    first.wait(timeout=10)
+    cluster.worker("w2", visibility_timeout_s=3600)
+    job = poll_job(cluster.api, job_id, finished, timeout=300)
+    assert job["status"] == "done", job
+    assert job["worker"] == "w2@test" and job["attempts"] == 2

@@ -21,6 +21,7 @@ from ..errors import (
     TooLarge,
     TooLong,
 )
+from ..jobs.service import BrokerUnavailable
 from ..metrics import ERRORS
 
 log = logging.getLogger("dance_analyzer.api")
@@ -84,6 +85,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def busy(_: Request, exc: Busy) -> JSONResponse:
         ERRORS.labels("busy").inc()
         return error_response(exc.status_code, exc.message, {"Retry-After": str(exc.retry_after_s)})
+
+    @app.exception_handler(BrokerUnavailable)
+    async def broker_unavailable(_: Request, exc: BrokerUnavailable) -> JSONResponse:
+        ERRORS.labels("broker_unavailable").inc()
+        return error_response(503, exc.message, {"Retry-After": str(exc.retry_after_s)})
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

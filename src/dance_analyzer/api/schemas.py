@@ -57,7 +57,8 @@ class JobsHealth(BaseModel):
 
 
 class Health(BaseModel):
-    status: str
+    status: str = Field(description="'ok', or 'degraded' when jobs cannot be queued or run (see problems)")
+    problems: list[str] | None = None
     model_loaded: bool
     models: list[str] = Field(description="the landmark models installed here (choose one with ?model=)")
     default_model: str = Field(description="the model used when a request does not choose (DANCE_MODEL)")

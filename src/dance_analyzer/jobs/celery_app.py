@@ -22,6 +22,11 @@ error instead of taking down worker after worker.
 Progress and outcomes travel through the result backend: the task's state is
 ``RUNNING`` with a progress dict while it runs; it then returns either
 ``{"result": ...}`` or ``{"error": ..., "kind": ...}``, with who ran it and when.
+
+Redis may go away mid-job (a restart, a failover). The heartbeat keeps trying, the
+task stores its outcome itself, retrying until Redis is back (OUTCOME_RETRY_S), and
+the upload stays until the API has recorded that outcome: whatever is lost with a
+Redis that kept nothing, the API can send again (see :mod:`.remote`).
 """
 
 from __future__ import annotations
@@ -53,6 +58,11 @@ RUNNING = "RUNNING"
 # changed for STALE_AFTER_S (measured on the watcher's own clock) is dead.
 HEARTBEAT_S = 1.0
 STALE_AFTER_S = 10.0
+# How long a finished task keeps trying to store its outcome while Redis is away.
+OUTCOME_RETRY_S = 600.0
+# Calls to Redis fail this fast when it is down, so the API can answer 503 at once.
+REDIS_CONNECT_TIMEOUT_S = 2.0
+REDIS_SOCKET_TIMEOUT_S = 10.0
 
 
 def cancel_key(job_id: str) -> str:
@@ -79,7 +89,16 @@ def create_celery(settings: Settings) -> Celery:
         broker_transport_options=transport,
         result_backend_transport_options=transport,
         broker_connection_retry_on_startup=True,
+        broker_connection_timeout=REDIS_CONNECT_TIMEOUT_S,
+        # Publishing while Redis is down fails within a second or two, not after minutes.
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
+        redis_socket_connect_timeout=REDIS_CONNECT_TIMEOUT_S,
+        redis_socket_timeout=REDIS_SOCKET_TIMEOUT_S,
+        redis_backend_health_check_interval=5,
         worker_send_task_events=False,
+        # A lost connection to Redis does not stop the job in hand: it keeps running and
+        # stores its outcome once Redis is back.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
     )
     app.task(name=TASK_NAME, bind=True)(_analyze_job)
     return app
@@ -125,7 +144,6 @@ def _analyze_job(
     if backend.get(cancel_key(job_id)):
         return {"cancelled": True}
     if attempt > runtime.settings.job_max_attempts:
-        runtime.storage.delete_upload(job_id)
         return {
             "error": f"The worker analysing this video stopped unexpectedly, {attempt - 1} times; not trying again",
             "kind": WORKER_LOST,
@@ -146,11 +164,20 @@ def _analyze_job(
     stop = threading.Event()
 
     def beat() -> None:
+        unreachable = False
         while True:
             progress["beat"] += 1
-            task.update_state(task_id=job_id, state=RUNNING, meta=dict(progress))
-            if backend.get(cancel_key(job_id)):
-                cancel.set()
+            try:
+                task.update_state(task_id=job_id, state=RUNNING, meta=dict(progress))
+                if backend.get(cancel_key(job_id)):
+                    cancel.set()
+                if unreachable:
+                    log.info("job %s: the result backend is back", job_id)
+                unreachable = False
+            except Exception as exc:  # Redis restarting: keep working, keep beating
+                if not unreachable:
+                    log.warning("job %s: cannot reach the result backend (%s); still analysing", job_id, exc)
+                unreachable = True
             if stop.wait(HEARTBEAT_S):
                 return
 
@@ -180,8 +207,29 @@ def _analyze_job(
     finally:
         stop.set()
         heart.join()
-    runtime.storage.delete_upload(job_id)
-    return {**outcome, "worker": progress["worker"], "attempt": attempt, "started_at": progress["started_at"]}
+    # The upload stays until the API has recorded this outcome: if the outcome is lost
+    # with Redis, the job can still run again.
+    final = {**outcome, "worker": progress["worker"], "attempt": attempt, "started_at": progress["started_at"]}
+    _store_outcome(backend, job_id, final)
+    return final
+
+
+def _store_outcome(backend: Any, job_id: str, outcome: dict[str, Any]) -> None:
+    """Store the outcome, retrying while Redis is away; Celery stores the return value too,
+    but only once, and a failure there is lost (with the job, if Redis kept nothing)."""
+    deadline = time.monotonic() + OUTCOME_RETRY_S
+    delay = 0.5
+    while True:
+        try:
+            backend.store_result(job_id, outcome, states.SUCCESS)
+            return
+        except Exception as exc:
+            if time.monotonic() > deadline:
+                log.error("job %s: could not store its outcome (%s); giving up", job_id, exc)
+                return
+            log.warning("job %s: cannot store its outcome yet (%s); retrying", job_id, exc)
+            time.sleep(delay)
+            delay = min(delay * 2, 10.0)
 
 
 def _watch_other_run(backend: Any, job_id: str, info: dict[str, Any]) -> dict[str, Any] | None:

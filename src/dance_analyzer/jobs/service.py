@@ -25,7 +25,13 @@ INTERNAL = "Internal"
 
 
 class BrokerUnavailable(Exception):
-    """The job could not be handed to the broker."""
+    """The broker (Redis) cannot be reached: the API answers 503 and asks to retry later."""
+
+    retry_after_s = 10
+
+    def __init__(self, message: str = "The job queue is unavailable; try again later") -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class JobService:
@@ -70,6 +76,10 @@ class JobService:
 
     def list(self, *, limit: int = 50, status: JobStatus | None = None) -> builtins.list[Job]:
         return self.store.list(limit=limit, status=status)
+
+    def health(self) -> str | None:
+        """None when jobs can be taken and run, else what is wrong (for /health)."""
+        return None
 
     def cancel(self, job_id: str) -> bool:
         """Stop the job if it runs, and delete its record and upload. False if unknown."""

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from ...jobs.models import Job, JobStatus, is_job_id
-from ...jobs.service import BrokerUnavailable, JobService
+from ...jobs.service import JobService
 from ...jobs.store import QueueFull
 from ...pipeline import AnalysisOptions
 from ...pose.models import check_installed
@@ -24,14 +24,14 @@ from ..uploads import receive_video_upload, receive_video_uploads
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
 QUEUE_FULL_RETRY_AFTER_S = 30
-BROKER_RETRY_AFTER_S = 10
 # What the two job-creating routes can answer besides their 202.
 JOB_RESPONSES: dict[int | str, dict[str, Any]] = {
     **ERROR_RESPONSES,
-    503: {"model": ErrorBody, "description": "The job queue is unavailable"},
+    503: {"model": ErrorBody, "description": "The job queue (Redis) is unavailable: retry after Retry-After seconds"},
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorBody, "description": "No such job (never existed, cancelled or expired)"}
+    404: {"model": ErrorBody, "description": "No such job (never existed, cancelled or expired)"},
+    503: JOB_RESPONSES[503],
 }
 
 
@@ -154,8 +154,6 @@ async def _submit(jobs: JobService, job: Job, path: Path, reference: Path | None
         await run_in_threadpool(jobs.submit, job, path, reference)
     except QueueFull:
         raise _queue_full() from None
-    except BrokerUnavailable as exc:
-        raise Busy(str(exc), BROKER_RETRY_AFTER_S, status_code=503) from None
 
 
 def _created(request: Request, response: Response, job: Job) -> dict[str, Any]:

@@ -17,12 +17,14 @@ from ..schemas import Health
 router = APIRouter(tags=["meta"])
 
 
-@router.get("/health", response_model=Health)
+@router.get("/health", response_model=Health, response_model_exclude_none=True)
 async def health(request: Request) -> dict[str, Any]:
     pool = request.app.state.pool
     jobs = request.app.state.jobs
+    problem = await run_in_threadpool(jobs.health)
     return {
-        "status": "ok",
+        "status": "degraded" if problem else "ok",
+        **({"problems": [problem]} if problem else {}),
         "model_loaded": pool.ready,
         "models": available_models(),
         "default_model": pool.model,
