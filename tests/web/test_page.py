@@ -38,11 +38,32 @@ def browser():
         browser.close()
 
 
+# Each page records what the server's Content-Security-Policy blocked, if anything.
+RECORD_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+});
+"""
+OPENED: list = []
+
+
+@pytest.fixture(autouse=True)
+def nothing_is_blocked_by_the_pages_policy():
+    OPENED.clear()
+    yield
+    for page in OPENED:
+        assert page.evaluate("window.cspViolations") == [], "the page's own CSP blocked some of it"
+
+
 def open_page(browser, api, **viewport):
     context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
     page = context.new_page()
+    page.add_init_script(RECORD_VIOLATIONS)
     page.goto(str(api.base_url))
     page.wait_for_selector("body[data-state=ready]")
+    assert "frame-ancestors 'none'" in page.evaluate("fetch('/').then(r => r.headers.get('content-security-policy'))")
+    OPENED.append(page)
     return page
 
 
@@ -64,10 +85,10 @@ def test_upload_follow_and_see_the_timeline_the_video_and_the_chart(browser, api
     assert "65" in numbers and "Movement tempo" in numbers and "Symmetry" in numbers
 
     # The annotated video loads and plays in the page.
-    page.wait_for_function("document.getElementById('video').readyState >= 2", timeout=30_000)
+    page.wait_for_function("() => document.getElementById('video').readyState >= 2", timeout=30_000)
     assert page.evaluate("document.getElementById('video').videoWidth") == 720
     page.evaluate("document.getElementById('video').play()")
-    page.wait_for_function("document.getElementById('video').currentTime > 0.5", timeout=30_000)
+    page.wait_for_function("() => document.getElementById('video').currentTime > 0.5", timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "page-desktop-playing.png"), full_page=True)
 
     # A click on the second squat band seeks the video to its start, and the cursor follows.
@@ -75,7 +96,8 @@ def test_upload_follow_and_see_the_timeline_the_video_and_the_chart(browser, api
     second_squat = [s for s in segments if s["pose"] == "squat"][1]
     page.locator("#bands .band[data-pose=squat]").nth(1).click()
     page.wait_for_function(
-        f"Math.abs(document.getElementById('video').currentTime - {second_squat['start_s']}) < 0.05", timeout=10_000
+        f"() => Math.abs(document.getElementById('video').currentTime - {second_squat['start_s']}) < 0.05",
+        timeout=10_000,
     )
     cursor = page.locator("#cursor").bounding_box()
     band = page.locator("#bands .band[data-pose=squat]").nth(1).bounding_box()
@@ -92,7 +114,7 @@ def test_the_page_fits_a_phone_screen(browser, api):
     page.check("#sample")  # quick look: 10 frames/s
     page.set_input_files("#file", str(media("dance_solo_2.mp4")))
     page.wait_for_selector("body[data-state=done]", timeout=180_000)
-    page.wait_for_function("document.getElementById('video').readyState >= 2", timeout=30_000)
+    page.wait_for_function("() => document.getElementById('video').readyState >= 2", timeout=30_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.locator("#timeline").bounding_box()["width"] <= 390
     page.screenshot(path=str(ARTIFACTS / "page-phone-result.png"), full_page=True)
@@ -126,7 +148,7 @@ def test_compare_two_dances_side_by_side(browser, api):
     page.wait_for_selector("body[data-state=compared]", timeout=180_000)
     assert page.inner_text("#similarity") == "100%"
     for video in ("reference-video", "attempt-video"):
-        page.wait_for_function(f"document.getElementById('{video}').readyState >= 1", timeout=30_000)
+        page.wait_for_function(f"() => document.getElementById('{video}').readyState >= 1", timeout=30_000)
     assert page.locator("#part-scores .bar").count() == 5
     moments = page.locator("#worst .moment")
     assert moments.count() >= 1
@@ -134,6 +156,6 @@ def test_compare_two_dances_side_by_side(browser, api):
     start = float(moments.first.get_attribute("data-start"))
     moments.first.click()
     page.wait_for_function(
-        f"Math.abs(document.getElementById('attempt-video').currentTime - {start}) < 0.05", timeout=10_000
+        f"() => Math.abs(document.getElementById('attempt-video').currentTime - {start}) < 0.05", timeout=10_000
     )
     page.screenshot(path=str(ARTIFACTS / "page-compare.png"), full_page=True)

@@ -103,5 +103,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["Location", "Retry-After", "X-Request-ID"],
         )
     # Outermost, so that even CORS preflights and 401s get a request id, a log line and metrics.
-    app.add_middleware(RequestMiddleware, api_keys=settings.api_key_list)
+    app.add_middleware(
+        RequestMiddleware,
+        api_keys=settings.api_key_list,
+        routes=app.router.routes,
+        cors=bool(settings.cors_origin_list),
+    )
     return app

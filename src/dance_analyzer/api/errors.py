@@ -8,7 +8,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from ..errors import (
     AnalysisError,
@@ -23,6 +22,7 @@ from ..errors import (
 )
 from ..jobs.service import BrokerUnavailable
 from ..metrics import ERRORS
+from .headers import allow_header, allowed_methods
 
 log = logging.getLogger("dance_analyzer.api")
 
@@ -61,15 +61,6 @@ def error_response(status_code: int, message: str, headers: dict[str, str] | Non
     return JSONResponse({"error": message}, status_code=status_code, headers=headers)
 
 
-def _allowed_methods(request: Request) -> list[str]:
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        if match is not Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
-    return sorted(methods)
-
-
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AnalysisError)
     async def analysis_error(_: Request, exc: AnalysisError) -> JSONResponse:
@@ -104,7 +95,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:  # Starlette lists only the first matching route's methods
-            headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
+            headers = {**(headers or {}), **allow_header(allowed_methods(request.app.router.routes, request.scope))}
         return error_response(exc.status_code, str(exc.detail), headers)
 
     @app.exception_handler(Exception)

@@ -1,4 +1,5 @@
-"""What every request goes through: a request id, the API key check, a log line and metrics.
+"""What every request goes through: a request id, the API key check, a log line, metrics,
+and the headers that harden every answer; OPTIONS is answered here, without a key.
 
 Plain ASGI rather than Starlette's BaseHTTPMiddleware, so upload bodies stream through
 untouched (the size limit is enforced while they stream) and nothing is buffered.
@@ -11,13 +12,16 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Sequence
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..logs import REQUEST_ID
 from ..metrics import ERRORS, REQUEST_SECONDS, REQUESTS
+from .headers import add_security_headers, allow_header, allowed_methods
 
 log = logging.getLogger("dance_analyzer.http")
 
@@ -31,9 +35,13 @@ def _is_public(path: str) -> bool:
 
 
 class RequestMiddleware:
-    def __init__(self, app: ASGIApp, *, api_keys: list[str]) -> None:
+    def __init__(self, app: ASGIApp, *, api_keys: list[str], routes: Sequence[BaseRoute], cors: bool) -> None:
+        """``routes``: the app's, to say which methods a path takes; ``cors``: whether CORS
+        preflights go on to the CORS middleware (otherwise OPTIONS is answered here)."""
         self.app = app
         self.api_keys = [key.encode() for key in api_keys]
+        self.routes = routes
+        self.cors = cors
 
     def _authorized(self, headers: Headers) -> bool:
         offered = headers.get("x-api-key") or ""
@@ -62,18 +70,14 @@ class RequestMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+                response_headers = MutableHeaders(scope=message)
+                response_headers.append("X-Request-ID", request_id)
+                add_security_headers(response_headers, scope["path"])
             await send(message)
 
         try:
-            preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
-            if self.api_keys and not preflight and not _is_public(scope["path"]) and not self._authorized(headers):
-                ERRORS.labels("unauthorized").inc()
-                response = JSONResponse(
-                    {"error": "A valid API key is required (X-API-Key header or Authorization: Bearer)"},
-                    status_code=401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
+            response = self._answer_here(scope, headers)
+            if response is not None:
                 await response(scope, receive, send_with_id)
             else:
                 await self.app(scope, receive, send_with_id)
@@ -97,6 +101,30 @@ class RequestMiddleware:
                 },
             )
             REQUEST_ID.reset(token)
+
+    def _answer_here(self, scope: Scope, headers: Headers) -> Response | None:
+        """OPTIONS (but a CORS preflight, when CORS is on) and a missing key are answered
+        here; None lets the request through to the app."""
+        if scope["method"] == "OPTIONS":
+            if self.cors and "access-control-request-method" in headers:
+                return None
+            return _options(self.routes, scope)
+        if self.api_keys and not _is_public(scope["path"]) and not self._authorized(headers):
+            ERRORS.labels("unauthorized").inc()
+            return JSONResponse(
+                {"error": "A valid API key is required (X-API-Key header or Authorization: Bearer)"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return None
+
+
+def _options(routes: Sequence[BaseRoute], scope: Scope) -> Response:
+    """What the path takes: nothing about the resource itself, so no key is needed."""
+    methods = allowed_methods(routes, scope)
+    if not methods:
+        return JSONResponse({"error": "Not Found"}, status_code=404)
+    return Response(status_code=204, headers=allow_header(methods))
 
 
 def _route_of(scope: Scope) -> str:
