@@ -22,6 +22,7 @@ from ..labels.library import PoseLibrary
 from ..metrics import IN_PROGRESS
 from ..workers.pool import AnalysisPool
 from .errors import Busy
+from .keys import ANONYMOUS, Tenant
 
 # Seconds a client told "busy" should wait before trying again.
 BUSY_RETRY_AFTER_S = 5
@@ -42,9 +43,17 @@ def get_pose_library(request: Request) -> PoseLibrary:
     return library
 
 
-def get_poses(library: Annotated[PoseLibrary, Depends(get_pose_library)]) -> PoseSet:
-    """The poses in use now: built-in and custom (another process may have added some)."""
-    return library.current()
+def get_tenant(request: Request) -> Tenant:
+    """Whose request this is (the API key's owner), as the request middleware found it."""
+    tenant: Tenant = getattr(request.state, "tenant", ANONYMOUS)
+    return tenant
+
+
+def get_poses(
+    library: Annotated[PoseLibrary, Depends(get_pose_library)], tenant: Annotated[Tenant, Depends(get_tenant)]
+) -> PoseSet:
+    """The poses in use now: built-in and the key's custom ones (another process may have added some)."""
+    return library.current(tenant.name)
 
 
 def get_jobs(request: Request) -> JobService:
@@ -57,6 +66,7 @@ PoolDep = Annotated[AnalysisPool, Depends(get_pool)]
 PosesDep = Annotated[PoseSet, Depends(get_poses)]
 PoseLibraryDep = Annotated[PoseLibrary, Depends(get_pose_library)]
 JobsDep = Annotated[JobService, Depends(get_jobs)]
+TenantDep = Annotated[Tenant, Depends(get_tenant)]
 
 
 @asynccontextmanager

@@ -124,7 +124,12 @@ def install_runtime(runtime: WorkerRuntime) -> None:
 
 
 def _analyze_job(
-    task: Task, job_id: str, options: dict[str, Any], overlay: bool = False, compare: dict[str, Any] | None = None
+    task: Task,
+    job_id: str,
+    options: dict[str, Any],
+    overlay: bool = False,
+    compare: dict[str, Any] | None = None,
+    owner: str = "",
 ) -> dict[str, Any]:
     if _runtime is None:
         raise RuntimeError("no worker runtime: start workers with `dance-analyzer worker`")
@@ -189,7 +194,7 @@ def _analyze_job(
     try:
         result = run_job(
             runtime.reader,
-            runtime.library.current(),
+            runtime.library.current(owner),  # with the owner's custom poses
             runtime.storage,
             job_id,
             path,

@@ -38,7 +38,7 @@ class LocalJobService(JobService):
         store: JobStore,
         storage: JobFiles,
         reader: Reader,
-        poses: Callable[[], PoseSet],
+        poses: Callable[[str], PoseSet],
         *,
         max_queued: int,
         ttl_s: float,
@@ -47,7 +47,7 @@ class LocalJobService(JobService):
     ) -> None:
         super().__init__(store, storage, max_queued=max_queued, ttl_s=ttl_s)
         self.reader = reader
-        self.poses = poses  # asked at each job: custom poses can change
+        self.poses = poses  # asked at each job, for its owner: custom poses can change
         self.concurrency = concurrency
         self.max_attempts = max_attempts
         self.worker_name = f"local@{socket.gethostname()}"
@@ -142,7 +142,7 @@ class LocalJobService(JobService):
         try:
             result = run_job(
                 self.reader,
-                self.poses(),
+                self.poses(job.owner),
                 self.storage,
                 job_id,
                 path,

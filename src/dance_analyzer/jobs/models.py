@@ -53,12 +53,27 @@ class Job:
     # What went wrong, as the name of an analysis error (``CorruptVideo``, ...) or
     # ``WorkerLost``/``Internal`` for failures that are not the video's fault.
     error_kind: str | None = None
+    # The API key's name that submitted it: only that key (or an admin) sees the job, and
+    # the analysis uses that key's custom poses. "" when the server has no keys.
+    owner: str = ""
 
     @classmethod
     def new(
-        cls, filename: str, options: AnalysisOptions, *, overlay: bool = False, compare: dict[str, Any] | None = None
+        cls,
+        filename: str,
+        options: AnalysisOptions,
+        *,
+        overlay: bool = False,
+        compare: dict[str, Any] | None = None,
+        owner: str = "",
     ) -> Job:
-        return cls(id=uuid.uuid4().hex, filename=filename, options=options, overlay=overlay, compare=compare)
+        return cls(
+            id=uuid.uuid4().hex, filename=filename, options=options, overlay=overlay, compare=compare, owner=owner
+        )
+
+    def visible_to(self, owner: str | None) -> bool:
+        """``owner`` None: an admin, who sees every job."""
+        return owner is None or self.owner == owner
 
     @property
     def progress(self) -> float:

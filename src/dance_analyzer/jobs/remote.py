@@ -74,9 +74,9 @@ class CeleryJobService(JobService):
         job = self.store.get(job_id)
         return self._broker(lambda: self._refresh(job)) if job is not None and not job.status.finished else job
 
-    def list(self, *, limit: int = 50, status: JobStatus | None = None) -> builtins.list[Job]:
+    def list(self, *, limit: int = 50, status: JobStatus | None = None, owner: str | None = None) -> builtins.list[Job]:
         self._refresh_unfinished()
-        return super().list(limit=limit, status=status)
+        return super().list(limit=limit, status=status, owner=owner)
 
     def health(self) -> str | None:
         """None when Redis answers, else what is wrong."""
@@ -107,7 +107,9 @@ class CeleryJobService(JobService):
 
     def _send(self, job: Job) -> None:
         self.celery.send_task(
-            TASK_NAME, args=[job.id, options_to_dict(job.options), job.overlay, job.compare], task_id=job.id
+            TASK_NAME,
+            args=[job.id, options_to_dict(job.options), job.overlay, job.compare, job.owner],
+            task_id=job.id,
         )
 
     def _withdraw(self, job_id: str) -> None:

@@ -74,8 +74,8 @@ class JobService:
     def get(self, job_id: str) -> Job | None:
         return self.store.get(job_id)
 
-    def list(self, *, limit: int = 50, status: JobStatus | None = None) -> builtins.list[Job]:
-        return self.store.list(limit=limit, status=status)
+    def list(self, *, limit: int = 50, status: JobStatus | None = None, owner: str | None = None) -> builtins.list[Job]:
+        return self.store.list(limit=limit, status=status, owner=owner)
 
     def health(self) -> str | None:
         """None when jobs can be taken and run, else what is wrong (for /health)."""

@@ -37,15 +37,19 @@ CREATE TABLE IF NOT EXISTS jobs (
     error TEXT,
     error_kind TEXT,
     overlay INTEGER NOT NULL DEFAULT 0,
-    compare TEXT
+    compare TEXT,
+    owner TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, created_at);
 """
+# Columns added since the first schema, for databases made before them.
+MIGRATIONS = {"owner": "ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''"}
 
 _COLUMNS = (
     "id, filename, options, status, created_at, started_at, finished_at, frames_done, frames_total, "
-    "attempts, worker, result, error, error_kind, overlay, compare"
+    "attempts, worker, result, error, error_kind, overlay, compare, owner"
 )
+_N_COLUMNS = _COLUMNS.count(",") + 1
 
 
 class QueueFull(Exception):
@@ -60,6 +64,10 @@ class JobStore:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            present = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
+            for column, statement in MIGRATIONS.items():
+                if column not in present:
+                    db.execute(statement)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -82,7 +90,7 @@ class JobStore:
                     (queued,) = db.execute("SELECT COUNT(*) FROM jobs WHERE status = 'queued'").fetchone()
                     if queued >= max_unfinished:
                         raise QueueFull(f"{queued} jobs are already waiting")
-                db.execute(f"INSERT INTO jobs ({_COLUMNS}) VALUES ({', '.join('?' * 16)})", _row(job))
+                db.execute(f"INSERT INTO jobs ({_COLUMNS}) VALUES ({', '.join('?' * _N_COLUMNS)})", _row(job))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -93,7 +101,7 @@ class JobStore:
         with self._write_lock, self._connect() as db:
             row = _row(job)
             cursor = db.execute(
-                f"UPDATE jobs SET ({_COLUMNS}) = ({', '.join('?' * 16)}) WHERE id = ?",
+                f"UPDATE jobs SET ({_COLUMNS}) = ({', '.join('?' * _N_COLUMNS)}) WHERE id = ?",
                 (*row, job.id),
             )
             return cursor.rowcount == 1
@@ -103,9 +111,17 @@ class JobStore:
             row = db.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return _job(row) if row else None
 
-    def list(self, *, limit: int = 50, status: JobStatus | None = None) -> builtins.list[Job]:
-        """Newest first; results are left out (a list of big results helps nobody)."""
-        where, args = ("WHERE status = ?", [status.value]) if status else ("", [])
+    def list(self, *, limit: int = 50, status: JobStatus | None = None, owner: str | None = None) -> builtins.list[Job]:
+        """Newest first; results are left out (a list of big results helps nobody).
+        ``owner`` None lists every owner's jobs."""
+        conditions, args = [], []
+        if status is not None:
+            conditions.append("status = ?")
+            args.append(status.value)
+        if owner is not None:
+            conditions.append("owner = ?")
+            args.append(owner)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         with self._connect() as db:
             rows = db.execute(
                 f"SELECT {_COLUMNS.replace('result', 'NULL')} FROM jobs {where} ORDER BY created_at DESC LIMIT ?",
@@ -158,6 +174,7 @@ def _row(job: Job) -> tuple[Any, ...]:
         job.error_kind,
         int(job.overlay),
         json.dumps(job.compare) if job.compare is not None else None,
+        job.owner,
     )
 
 
@@ -179,6 +196,7 @@ def _job(row: tuple[Any, ...]) -> Job:
         error_kind,
         overlay,
         compare,
+        owner,
     ) = row
     return Job(
         id=id_,
@@ -197,4 +215,5 @@ def _job(row: tuple[Any, ...]) -> Job:
         error_kind=error_kind,
         overlay=bool(overlay),
         compare=json.loads(compare) if compare else None,
+        owner=owner,
     )

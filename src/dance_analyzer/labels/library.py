@@ -1,16 +1,20 @@
 """The poses in use: the built-in (or configured) file plus the user's own, kept under data_dir.
 
 Users add poses without code: upload a definition (the same YAML as ``poses.yaml``),
-or learn one from an example (:mod:`.learn`) and save it after reviewing it. The
-custom poses live in ``data_dir/custom_poses.yaml``, which the API and the workers
-share; every change is validated against the whole merged set first (unknown
-features, empty ranges, duplicate names or priorities are refused with the message
-that says where), then written atomically.
+or learn one from an example (:mod:`.learn`) and save it after reviewing it. Custom
+poses belong to their owner (an API key's name): each owner sees the built-in poses
+plus their own, kept in ``data_dir/custom_poses/<owner>.yaml`` (the server without
+keys has one owner, "", in ``data_dir/custom_poses.yaml``). The API and the workers
+share these files; every change is validated against the owner's whole merged set
+first (unknown features, empty ranges, duplicate names or priorities are refused with
+the message that says where), then written atomically.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -22,45 +26,58 @@ from .definitions import DefinitionError, PoseSet, load_definitions, parse_defin
 from .safe_yaml import dump_yaml, load_yaml
 
 CUSTOM_FILE = "custom_poses.yaml"
+CUSTOM_DIR = "custom_poses"
+
+
+def _file_name(owner: str) -> str:
+    """A file name for any owner name: readable, and unique thanks to the hash."""
+    readable = re.sub(r"[^A-Za-z0-9_-]", "_", owner)[:40]
+    return f"{readable}-{hashlib.sha256(owner.encode()).hexdigest()[:12]}.yaml"
 
 
 class PoseLibrary:
     def __init__(self, base_file: Path | None, data_dir: Path) -> None:
         self.base_file = base_file
-        self.custom_file = data_dir / CUSTOM_FILE
+        self.data_dir = data_dir
         self._lock = threading.Lock()
-        self._cache: tuple[float | None, PoseSet] | None = None
+        self._cache: dict[str, tuple[float | None, PoseSet]] = {}
+
+    def custom_file(self, owner: str = "") -> Path:
+        return self.data_dir / CUSTOM_FILE if not owner else self.data_dir / CUSTOM_DIR / _file_name(owner)
 
     def _base_data(self) -> dict[str, Any]:
         data, _ = read_definitions(self.base_file)
         return data
 
-    def custom(self) -> list[dict[str, Any]]:
-        if not self.custom_file.exists():
+    def custom(self, owner: str = "") -> list[dict[str, Any]]:
+        path = self.custom_file(owner)
+        if not path.exists():
             return []
         try:
-            data = load_yaml(self.custom_file.read_text("utf-8")) or {}
+            data = load_yaml(path.read_text("utf-8")) or {}
         except yaml.YAMLError as exc:
-            raise DefinitionError(f"{self.custom_file.name}: not valid YAML: {exc}") from exc
+            raise DefinitionError(f"{path.name}: not valid YAML: {exc}") from exc
         return list(data.get("poses", []))
 
-    def current(self) -> PoseSet:
-        """The merged pose set; re-read when another process changed the custom file."""
-        mtime = self.custom_file.stat().st_mtime if self.custom_file.exists() else None
+    def current(self, owner: str = "") -> PoseSet:
+        """The owner's merged pose set; re-read when another process changed their file."""
+        path = self.custom_file(owner)
+        mtime = path.stat().st_mtime if path.exists() else None
         with self._lock:
-            if self._cache is None or self._cache[0] != mtime:
-                custom = self.custom()
+            cached = self._cache.get(owner)
+            if cached is None or cached[0] != mtime:
+                custom = self.custom(owner)
                 poses = self._merge(custom) if custom else load_definitions(self.base_file)
-                self._cache = (mtime, poses)
-            return self._cache[1]
+                cached = self._cache[owner] = (mtime, poses)
+            return cached[1]
 
     def _merge(self, custom: list[dict[str, Any]]) -> PoseSet:
         base = self._base_data()
         return parse_definitions({**base, "poses": [*base["poses"], *custom]}, "poses (built-in + custom)")
 
-    def add(self, poses: Any) -> PoseSet:
-        """Add or replace custom poses by name (``poses``: as parsed from the user's YAML);
-        DefinitionError if they are not a list of poses or the result is invalid."""
+    def add(self, poses: Any, owner: str = "") -> PoseSet:
+        """Add or replace the owner's custom poses by name (``poses``: as parsed from the
+        user's YAML); DefinitionError if they are not a list of poses or the result is invalid."""
         if not isinstance(poses, list) or not poses:
             raise DefinitionError("expected a 'poses' list with at least one pose")
         builtin = {p["name"] for p in self._base_data()["poses"]}
@@ -68,26 +85,27 @@ class PoseLibrary:
             if isinstance(pose, dict) and pose.get("name") in builtin:
                 raise DefinitionError(f"pose '{pose['name']}': a built-in pose has this name; choose another")
         names = {p.get("name") for p in poses if isinstance(p, dict)}
-        custom = [p for p in self.custom() if p.get("name") not in names] + poses
+        custom = [p for p in self.custom(owner) if p.get("name") not in names] + poses
         merged = self._merge(custom)  # raises with the place of the problem
-        self._write(custom)
+        self._write(custom, owner)
         return merged
 
-    def remove(self, name: str) -> bool:
-        custom = self.custom()
+    def remove(self, name: str, owner: str = "") -> bool:
+        custom = self.custom(owner)
         kept = [p for p in custom if p.get("name") != name]
         if len(kept) == len(custom):
             return False
-        self._write(kept)
+        self._write(kept, owner)
         return True
 
-    def next_priority(self) -> int:
+    def next_priority(self, owner: str = "") -> int:
         """Above every pose in use: a learned pose is specific, so it wins when it holds."""
-        return max(p.priority for p in self.current().poses) + 10
+        return max(p.priority for p in self.current(owner).poses) + 10
 
-    def _write(self, custom: list[dict[str, Any]]) -> None:
-        self.custom_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.custom_file.parent, prefix=".custom-", suffix=".yaml")
+    def _write(self, custom: list[dict[str, Any]], owner: str) -> None:
+        path = self.custom_file(owner)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".custom-", suffix=".yaml")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             dump_yaml({"poses": custom}, f)
-        os.replace(tmp, self.custom_file)
+        os.replace(tmp, path)

@@ -15,8 +15,9 @@ from ...jobs.service import JobService
 from ...jobs.store import QueueFull
 from ...pipeline import AnalysisOptions
 from ...pose.models import check_installed
-from ..deps import JobsDep, SettingsDep
+from ..deps import JobsDep, SettingsDep, TenantDep
 from ..errors import Busy
+from ..keys import Tenant
 from ..params import COMPARE_BODY, UPLOAD_BODY, Detail, Mirror, Model, Rhythm, SampleFps
 from ..schemas import ERROR_RESPONSES, ErrorBody, JobCreated, JobList, JobView
 from ..uploads import receive_video_upload, receive_video_uploads
@@ -64,9 +65,15 @@ def job_view(job: Job, request: Request, ttl_s: float, *, with_result: bool = Tr
     return view
 
 
-def _find(jobs: JobService, job_id: str) -> Job:
+def _scope(tenant: Tenant) -> str | None:
+    """Whose jobs this key sees: its own, or every key's for an admin (None)."""
+    return None if tenant.admin else tenant.name
+
+
+def _find(jobs: JobService, job_id: str, tenant: Tenant) -> Job:
+    # Another key's job is answered exactly like a job that does not exist.
     job = jobs.get(job_id) if is_job_id(job_id) else None
-    if job is None:
+    if job is None or not job.visible_to(_scope(tenant)):
         raise HTTPException(404, f"No job with id {job_id!r}: it never existed, was cancelled or has expired")
     return job
 
@@ -84,6 +91,7 @@ async def create_job(
     response: Response,
     settings: SettingsDep,
     jobs: JobsDep,
+    tenant: TenantDep,
     detail: Detail = "summary",
     sample_fps: SampleFps = None,
     rhythm: Rhythm = False,
@@ -97,7 +105,7 @@ async def create_job(
     await _check_room(jobs)
     upload = await receive_video_upload(request, upload_dir=jobs.storage.uploads, max_bytes=settings.max_upload_bytes)
     with upload:  # deletes the staged file unless the job took it
-        job = Job.new(upload.filename, options, overlay=overlay)
+        job = Job.new(upload.filename, options, overlay=overlay, owner=tenant.name)
         await _submit(jobs, job, upload.path)
     return _created(request, response, job)
 
@@ -115,6 +123,7 @@ async def create_compare_job(
     response: Response,
     settings: SettingsDep,
     jobs: JobsDep,
+    tenant: TenantDep,
     mirror: Mirror = False,
     sample_fps: SampleFps = None,
     model: Model = None,
@@ -134,6 +143,7 @@ async def create_compare_job(
             attempt.filename,
             options,
             compare={"reference_filename": reference.filename, "mirror": mirror},
+            owner=tenant.name,
         )
         await _submit(jobs, job, attempt.path, reference.path)
     return _created(request, response, job)
@@ -173,10 +183,11 @@ async def list_jobs(
     request: Request,
     settings: SettingsDep,
     jobs: JobsDep,
+    tenant: TenantDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     status: JobStatus | None = None,
 ) -> dict[str, Any]:
-    found = await run_in_threadpool(lambda: jobs.list(limit=limit, status=status))
+    found = await run_in_threadpool(lambda: jobs.list(limit=limit, status=status, owner=_scope(tenant)))
     return {"jobs": [job_view(job, request, settings.job_ttl_s, with_result=False) for job in found]}
 
 
@@ -193,8 +204,9 @@ async def get_job(
     request: Request,
     settings: SettingsDep,
     jobs: JobsDep,
+    tenant: TenantDep,
 ) -> dict[str, Any]:
-    job = await run_in_threadpool(_find, jobs, job_id)
+    job = await run_in_threadpool(_find, jobs, job_id, tenant)
     return job_view(job, request, settings.job_ttl_s)
 
 
@@ -209,8 +221,8 @@ async def get_job(
     },
     summary="The annotated video of a job submitted with overlay=true",
 )
-async def get_overlay(job_id: str, jobs: JobsDep) -> FileResponse:
-    job = await run_in_threadpool(_find, jobs, job_id)
+async def get_overlay(job_id: str, jobs: JobsDep, tenant: TenantDep) -> FileResponse:
+    job = await run_in_threadpool(_find, jobs, job_id, tenant)
     if not job.overlay:
         raise HTTPException(404, "This job was submitted without overlay=true: it has no annotated video")
     if job.status is JobStatus.FAILED:
@@ -225,7 +237,8 @@ async def get_overlay(job_id: str, jobs: JobsDep) -> FileResponse:
 @router.delete(
     "/{job_id}", status_code=204, responses=NOT_FOUND, summary="Cancel a job and delete its upload and result"
 )
-async def delete_job(job_id: str, jobs: JobsDep) -> Response:
-    if not (is_job_id(job_id) and await run_in_threadpool(jobs.cancel, job_id)):
+async def delete_job(job_id: str, jobs: JobsDep, tenant: TenantDep) -> Response:
+    job = await run_in_threadpool(_find, jobs, job_id, tenant)
+    if not await run_in_threadpool(jobs.cancel, job.id):
         raise HTTPException(404, f"No job with id {job_id!r}: it never existed, was cancelled or has expired")
     return Response(status_code=204)

@@ -15,7 +15,7 @@ from ...labels.definitions import DefinitionError, PoseSet
 from ...labels.library import PoseLibrary
 from ...labels.safe_yaml import load_yaml
 from ...pose.models import check_installed
-from ..deps import PoolDep, PoseLibraryDep, PosesDep, SettingsDep
+from ..deps import PoolDep, PoseLibraryDep, PosesDep, SettingsDep, TenantDep
 from ..errors import UploadError
 from ..params import LEARN_BODY, Model
 from ..schemas import ERROR_RESPONSES, ErrorBody
@@ -27,10 +27,10 @@ MAX_DEFINITION_BYTES = 256 * 1024
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
 
-def _describe(pose_set: PoseSet, library: PoseLibrary) -> dict[str, Any]:
+def _describe(pose_set: PoseSet, library: PoseLibrary, owner: str) -> dict[str, Any]:
     return {
         **pose_set.to_dict(),
-        "custom": [p.get("name") for p in library.custom()],
+        "custom": [p.get("name") for p in library.custom(owner)],
         "features": [
             {"name": f.name, "per_side": f.sided, "unit": f.unit, "description": f.description}
             for f in FEATURES.values()
@@ -39,8 +39,8 @@ def _describe(pose_set: PoseSet, library: PoseLibrary) -> dict[str, Any]:
 
 
 @router.get("", summary="The pose definitions in use (built-in and custom) and the features they use")
-async def list_poses(pose_set: PosesDep, library: PoseLibraryDep) -> dict[str, Any]:
-    return _describe(pose_set, library)
+async def list_poses(pose_set: PosesDep, library: PoseLibraryDep, tenant: TenantDep) -> dict[str, Any]:
+    return _describe(pose_set, library, tenant.name)
 
 
 @router.post(
@@ -61,7 +61,7 @@ async def list_poses(pose_set: PosesDep, library: PoseLibraryDep) -> dict[str, A
     },
     summary="Add or replace custom poses (the poses.yaml format); used by every later analysis",
 )
-async def add_poses(request: Request, library: PoseLibraryDep) -> dict[str, Any]:
+async def add_poses(request: Request, library: PoseLibraryDep, tenant: TenantDep) -> dict[str, Any]:
     body = b""
     async for chunk in request.stream():
         body += chunk
@@ -73,10 +73,10 @@ async def add_poses(request: Request, library: PoseLibraryDep) -> dict[str, Any]
         raise UploadError(400, f"The definition is not valid YAML or JSON: {exc}") from None
     poses = data.get("poses") if isinstance(data, dict) and "poses" in data else [data] if data else None
     try:
-        merged = await run_in_threadpool(library.add, poses)
+        merged = await run_in_threadpool(library.add, poses, tenant.name)
     except DefinitionError as exc:
         raise UploadError(400, f"Invalid pose definition: {exc}") from None
-    return _describe(merged, library)
+    return _describe(merged, library, tenant.name)
 
 
 @router.delete(
@@ -85,8 +85,8 @@ async def add_poses(request: Request, library: PoseLibraryDep) -> dict[str, Any]
     responses={404: {"model": ErrorBody, "description": "No custom pose with that name"}},
     summary="Remove a custom pose",
 )
-async def remove_pose(name: str, library: PoseLibraryDep) -> None:
-    if not await run_in_threadpool(library.remove, name):
+async def remove_pose(name: str, library: PoseLibraryDep, tenant: TenantDep) -> None:
+    if not await run_in_threadpool(library.remove, name, tenant.name):
         raise HTTPException(404, f"No custom pose named {name!r} (built-in poses cannot be removed)")
 
 
@@ -102,6 +102,7 @@ async def learn(
     pool: PoolDep,
     library: PoseLibraryDep,
     pose_set: PosesDep,
+    tenant: TenantDep,
     name: Annotated[str, Query(description="the new pose's name, e.g. my_arabesque")],
     time_s: Annotated[float | None, Query(ge=0, description="for a video: when the pose is held")] = None,
     description: Annotated[str, Query(max_length=200)] = "",
@@ -122,7 +123,7 @@ async def learn(
             example.path,
             reader=pool,
             name=name,
-            priority=library.next_priority(),
+            priority=library.next_priority(tenant.name),
             time_s=time_s,
             description=description,
             min_visibility=pose_set.min_visibility,
