@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     # comma-separated. CORS is closed unless origins are listed (comma-separated, or *).
     api_keys: str = ""
     cors_origins: str = ""
+    # API calls a key (or, without keys, a client address) may make per minute; 0: no limit.
+    rate_limit_per_minute: int = Field(0, ge=0)
+
+    # A request body that stops arriving for this long is answered 408 (its upload deleted),
+    # so that a stalled client cannot hold a connection and a staged file for good.
+    body_timeout_s: float = Field(60.0, gt=0)
 
     # /analyze answers within the request. When this many analyses are already
     # running, a new one waits up to busy_wait_s for a slot, then gets a 429.

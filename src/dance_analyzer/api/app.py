@@ -21,6 +21,7 @@ from ..media.video import Limits
 from ..metrics import QUEUE_DEPTH
 from ..workers.pool import AnalysisPool
 from .errors import install_error_handlers
+from .limits import install_client_handlers
 from .middleware import RequestMiddleware
 from .routes import analyze, compare, jobs, meta, poses, web
 
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.pose_library = PoseLibrary(settings.poses_file, settings.data_dir)
     app.state.pose_library.current()
     install_error_handlers(app)
+    install_client_handlers(app)
     app.include_router(analyze.router)
     app.include_router(compare.router)
     app.include_router(jobs.router)
@@ -108,5 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_keys=settings.api_key_list,
         routes=app.router.routes,
         cors=bool(settings.cors_origin_list),
+        rate_limit_per_minute=settings.rate_limit_per_minute,
+        body_timeout_s=settings.body_timeout_s,
     )
     return app

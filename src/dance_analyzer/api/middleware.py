@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..logs import REQUEST_ID
 from ..metrics import ERRORS, REQUEST_SECONDS, REQUESTS
 from .headers import add_security_headers, allow_header, allowed_methods
+from .limits import RateLimiter, receive_within
 
 log = logging.getLogger("dance_analyzer.http")
 
@@ -34,21 +35,36 @@ def _is_public(path: str) -> bool:
     return path == "/" or any(path == p or (p.endswith("/") and path.startswith(p)) for p in PUBLIC_PATHS)
 
 
+def _offered_key(headers: Headers) -> str:
+    offered = headers.get("x-api-key") or ""
+    auth = headers.get("authorization") or ""
+    if not offered and auth.lower().startswith("bearer "):
+        offered = auth[7:].strip()
+    return offered
+
+
 class RequestMiddleware:
-    def __init__(self, app: ASGIApp, *, api_keys: list[str], routes: Sequence[BaseRoute], cors: bool) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        api_keys: list[str],
+        routes: Sequence[BaseRoute],
+        cors: bool,
+        rate_limit_per_minute: int = 0,
+        body_timeout_s: float | None = None,
+    ) -> None:
         """``routes``: the app's, to say which methods a path takes; ``cors``: whether CORS
         preflights go on to the CORS middleware (otherwise OPTIONS is answered here)."""
         self.app = app
         self.api_keys = [key.encode() for key in api_keys]
         self.routes = routes
         self.cors = cors
+        self.limiter = RateLimiter(rate_limit_per_minute) if rate_limit_per_minute else None
+        self.body_timeout_s = body_timeout_s
 
     def _authorized(self, headers: Headers) -> bool:
-        offered = headers.get("x-api-key") or ""
-        auth = headers.get("authorization") or ""
-        if not offered and auth.lower().startswith("bearer "):
-            offered = auth[7:].strip()
-        candidate = offered.encode("utf-8", errors="replace")
+        candidate = _offered_key(headers).encode("utf-8", errors="replace")
         # Compare against every key, always: the time taken says nothing about which matched.
         matched = False
         for key in self.api_keys:
@@ -75,6 +91,8 @@ class RequestMiddleware:
                 add_security_headers(response_headers, scope["path"])
             await send(message)
 
+        if self.body_timeout_s is not None:
+            receive = receive_within(receive, self.body_timeout_s)
         try:
             response = self._answer_here(scope, headers)
             if response is not None:
@@ -103,20 +121,39 @@ class RequestMiddleware:
             REQUEST_ID.reset(token)
 
     def _answer_here(self, scope: Scope, headers: Headers) -> Response | None:
-        """OPTIONS (but a CORS preflight, when CORS is on) and a missing key are answered
-        here; None lets the request through to the app."""
+        """OPTIONS (but a CORS preflight, when CORS is on), a missing key and a caller over
+        its rate are answered here; None lets the request through to the app."""
         if scope["method"] == "OPTIONS":
             if self.cors and "access-control-request-method" in headers:
                 return None
             return _options(self.routes, scope)
-        if self.api_keys and not _is_public(scope["path"]) and not self._authorized(headers):
+        if _is_public(scope["path"]):
+            return None
+        if self.api_keys and not self._authorized(headers):
             ERRORS.labels("unauthorized").inc()
             return JSONResponse(
                 {"error": "A valid API key is required (X-API-Key header or Authorization: Bearer)"},
                 status_code=401,
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        return None
+        return self._over_rate(scope, headers)
+
+    def _over_rate(self, scope: Scope, headers: Headers) -> Response | None:
+        """A 429 for a caller (its key; without keys, its address) over the rate, else None."""
+        if self.limiter is None:
+            return None
+        client = scope.get("client")
+        caller = _offered_key(headers) if self.api_keys else client[0] if client else ""
+        wait_s = self.limiter.retry_after(caller)
+        if wait_s is None:
+            return None
+        ERRORS.labels("rate_limited").inc()
+        per = "key" if self.api_keys else "client"
+        return JSONResponse(
+            {"error": f"Too many requests: at most {self.limiter.per_minute} a minute per {per}; retry in {wait_s} s"},
+            status_code=429,
+            headers={"Retry-After": str(wait_s)},
+        )
 
 
 def _options(routes: Sequence[BaseRoute], scope: Scope) -> Response:
