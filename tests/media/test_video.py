@@ -1,4 +1,6 @@
+import math
 import shutil
+import struct
 import subprocess
 
 import numpy as np
@@ -7,6 +9,7 @@ import pytest
 from dance_analyzer.errors import CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
 from dance_analyzer.media.video import Limits, index_packets, iter_frames, probe
 from tests.support.media import media
+from tests.support.mutations import atoms
 
 
 def marked(height, width):
@@ -143,3 +146,24 @@ def test_a_single_decoder_thread_gives_the_same_pictures():
     assert len(single) == len(threaded) > 20
     for a, b in zip(single, threaded, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_stream_ffmpeg_cannot_identify_is_a_damaged_video(make_video, tmp_path):
+    """A `vmhd` atom whose size field says 10 (it is 20) leaves the video track without
+    a codec: every reader must call that a damaged video, never fail on the missing codec."""
+    data = bytearray(make_video(frames=10).read_bytes())
+    vmhd = next(atom for atom in atoms(bytes(data)) if atom.kind == b"vmhd")
+    struct.pack_into(">I", data, vmhd.offset, 10)
+    path = tmp_path / "unidentified.mp4"
+    path.write_bytes(bytes(data))
+    with pytest.raises(CorruptVideo, match="codec"):
+        probe(path)
+    with pytest.raises(CorruptVideo, match="codec"):
+        next(iter_frames(path))
+    with pytest.raises(CorruptVideo, match="codec"):
+        next(iter_frames(path, start_s=0.5))
+
+
+@pytest.mark.parametrize("start_s", [1e300, math.inf])
+def test_a_start_past_any_timestamp_yields_no_frame(make_video, start_s):
+    assert list(iter_frames(make_video(frames=10), start_s=start_s)) == []

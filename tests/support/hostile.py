@@ -8,6 +8,7 @@ and words the error must contain, so the message names the problem.
 from __future__ import annotations
 
 import os
+import struct
 import zlib
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -15,6 +16,9 @@ from pathlib import Path
 
 import av
 import numpy as np
+
+from tests.support.h264 import write_resized_h264
+from tests.support.mutations import atoms
 
 
 @dataclass
@@ -47,16 +51,25 @@ def _encode(path: Path, *, width=32, height=32, frames=8, rate: Fraction | int =
 
 def _png() -> bytes:
     raw = b"".join(b"\x00" + bytes([200, 30, 30]) * 4 for _ in range(4))
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
-
     return (
         b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", (4).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0]))
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
+        + _chunk(b"IHDR", (4).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0]))
+        + _chunk(b"IDAT", zlib.compress(raw))
+        + _chunk(b"IEND", b"")
     )
+
+
+def huge_png(width: int, height: int) -> bytes:
+    """A real ``width`` x ``height`` PNG of one colour: 200 KB at 8192x8192, 192 MB decoded."""
+    compressor = zlib.compressobj(9)
+    row = b"\x00" + b"\x80" * 3 * width
+    pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", pixels) + _chunk(b"IEND", b"")
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
 
 
 def _audio_only(path: Path) -> bytes:
@@ -78,6 +91,14 @@ def _no_frames(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def _unidentified_codec(path: Path) -> bytes:
+    """A video track FFmpeg cannot name the codec of: its `vmhd` atom's size field says 10."""
+    data = bytearray(_encode(path, frames=8))
+    vmhd = next(atom for atom in atoms(bytes(data)) if atom.kind == b"vmhd")
+    struct.pack_into(">I", data, vmhd.offset, 10)
+    return bytes(data)
+
+
 def _multipart(boundary: bytes, parts: list[tuple[bytes, bytes]]) -> bytes:
     body = b""
     for disposition, content in parts:
@@ -91,6 +112,7 @@ CASE_NAMES = (
     "truncated_60pct", "truncated_95pct", "corrupt_middle", "audio_only", "no_frames", "huge_dimensions",
     "very_long_tiny", "absurd_low_fps", "absurd_high_fps", "valid_with_wrong_part_type", "path_traversal_name",
     "huge_filename", "non_utf8_filename", "many_parts", "wrong_content_type", "unterminated_multipart",
+    "unidentified_codec", "huge_frame_header", "frames_grow_past_limit",
 )  # fmt: skip
 
 
@@ -131,6 +153,29 @@ def corpus(tmp: Path) -> list[Case]:
             "huge_dimensions",
             "huge.mp4",
             _encode(tmp / "huge.mp4", width=4112, height=4112, frames=1),
+            {413},
+            ("frame size",),
+        ),
+        Case(
+            "unidentified_codec",
+            "vmhd.mp4",
+            _unidentified_codec(tmp / "vmhd.mp4"),
+            {422},
+            ("damaged",),
+        ),
+        Case(  # a 4 KB H.264 file whose parameter sets declare 16000x16000 pictures
+            "huge_frame_header",
+            "huge.mp4",
+            write_resized_h264(tmp / "declared.mp4", declared=(16000, 16000)).read_bytes(),
+            {413},
+            ("frame size",),
+        ),
+        Case(  # 6 s of 64x64, then pictures declared 16000x16000: only the decoder sees them
+            "frames_grow_past_limit",
+            "grows.mp4",
+            write_resized_h264(
+                tmp / "grows.mp4", declared=(16000, 16000), from_keyframe=2, frames=90, gop=30
+            ).read_bytes(),
             {413},
             ("frame size",),
         ),

@@ -1,28 +1,154 @@
-"""Still pictures (a photo to learn a pose from), decoded with OpenCV.
+"""Still pictures (a photo to learn a pose from), decoded with OpenCV within the frame size limit.
 
-OpenCV reads the frame size limit ``OPENCV_IO_MAX_IMAGE_PIXELS`` once, when it is first
-imported: the worker set-up (:mod:`dance_analyzer.workers.setup`) sets it, so a small
-file declaring a huge picture cannot allocate gigabytes.
+The limit is applied to the size the file's header declares, before decoding: a 200 KB
+PNG can declare 8192x8192 pixels, 192 MB once decoded. The headers of the usual photo
+formats (JPEG, PNG, WebP, BMP, PNM) are read here; a picture in another format OpenCV
+reads (TIFF, JPEG 2000, ...) is checked once decoded, its decoding bounded meanwhile by
+OpenCV's own limit ``OPENCV_IO_MAX_IMAGE_PIXELS``, which the worker set-up sets
+(:mod:`dance_analyzer.workers.process_setup`).
 """
 
 from __future__ import annotations
 
+import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import NotAVideo
+from ..errors import NotAVideo, TooLarge
+
+Size = tuple[int, int]  # width, height
 
 
-def read_picture(path: Path, max_side: int) -> np.ndarray:
+def read_picture(path: Path, max_side: int, max_pixels: int) -> np.ndarray:
     """The RGB picture in ``path``, shrunk so that its longer side is at most ``max_side``."""
+    data = path.read_bytes()
+    declared = declared_size(data)
+    if declared is not None:
+        _check_size(declared, max_pixels)
+    decoded = _decode(data)
+    _check_size((decoded.shape[1], decoded.shape[0]), max_pixels)
+    return _shrunk_rgb(decoded, max_side)
+
+
+def declared_size(data: bytes) -> Size | None:
+    """The (width, height) the header of a JPEG, PNG, WebP, BMP or PNM file declares;
+    None for other formats and for headers too damaged to say."""
+    for signature, reader in _HEADER_READERS:
+        if data.startswith(signature):
+            try:
+                return reader(data)
+            except (struct.error, ValueError, IndexError):
+                return None
+    return None
+
+
+def _check_size(size: Size, max_pixels: int) -> None:
+    width, height = size
+    if width * height > max_pixels:
+        raise TooLarge(f"Image size {width}x{height} is over the limit of {max_pixels} pixels")
+
+
+def _decode(data: bytes) -> np.ndarray:
     import cv2
 
-    data = np.frombuffer(path.read_bytes(), np.uint8)
-    decoded = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    try:
+        decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    except cv2.error as exc:  # OpenCV raises, rather than returning None, for sizes over its limit
+        if "CV_IO_MAX_IMAGE_PIXELS" in str(exc):
+            raise TooLarge("The image is over the image decoder's size limit") from exc
+        raise NotAVideo("The image is damaged and cannot be decoded") from exc
     if decoded is None:
         raise NotAVideo("The file is neither a video nor an image in a supported format")
+    return np.asarray(decoded)
+
+
+def _shrunk_rgb(decoded: np.ndarray, max_side: int) -> np.ndarray:
+    import cv2
+
     scale = max_side / max(decoded.shape[:2])
     if scale < 1:
         decoded = cv2.resize(decoded, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     return np.ascontiguousarray(decoded[:, :, ::-1])
+
+
+# ------------------------------------------------------------------------- headers
+
+
+def _png_size(data: bytes) -> Size:
+    if data[12:16] != b"IHDR":
+        raise ValueError("no IHDR chunk first")
+    width, height = struct.unpack_from(">II", data, 16)
+    return width, height
+
+
+# Start-of-frame markers (every JPEG coding process); C4, C8 and CC are other segments.
+_JPEG_SOF = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+
+
+def _jpeg_size(data: bytes) -> Size | None:
+    """The size in the first start-of-frame segment, walking the segments before it."""
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            raise ValueError("not at a marker")
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker in _JPEG_SOF:
+            height, width = struct.unpack_from(">HH", data, at + 5)
+            return width, height
+        if marker == 0xDA:  # the picture data starts before any frame header: nothing to say
+            return None
+        (length,) = struct.unpack_from(">H", data, at + 2)
+        at += 2 + length
+    return None
+
+
+def _webp_size(data: bytes) -> Size | None:
+    if data[8:12] != b"WEBP":  # another RIFF file (AVI, WAV)
+        return None
+    chunk = data[12:16]
+    if chunk == b"VP8 ":  # lossy: 14-bit sizes after the key frame's start code
+        if data[23:26] != b"\x9d\x01\x2a":
+            raise ValueError("no VP8 start code")
+        width, height = struct.unpack_from("<HH", data, 26)
+        return width & 0x3FFF, height & 0x3FFF
+    if chunk == b"VP8L":  # lossless: 14-bit sizes minus one after the signature byte
+        (bits,) = struct.unpack_from("<I", data, 21)
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8X":  # extended: 24-bit canvas sizes minus one
+        width = int.from_bytes(data[24:27], "little") + 1
+        height = int.from_bytes(data[27:30], "little") + 1
+        return width, height
+    return None
+
+
+def _bmp_size(data: bytes) -> Size:
+    (header_size,) = struct.unpack_from("<I", data, 14)
+    if header_size == 12:  # OS/2 core header: 16-bit sizes
+        width, height = struct.unpack_from("<HH", data, 18)
+        return width, height
+    width, height = struct.unpack_from("<ii", data, 18)
+    return abs(width), abs(height)  # a negative height means rows top-down
+
+
+def _pnm_size(data: bytes) -> Size:
+    """P1-P6 and PF/Pf: the magic, then width and height as text (comments start with #)."""
+    text = data[2:256].decode("ascii", errors="replace")
+    words = [line.split("#")[0] for line in text.splitlines()]
+    width, height = " ".join(words).split()[:2]
+    return int(width), int(height)
+
+
+_HEADER_READERS: tuple[tuple[bytes, Callable[[bytes], Size | None]], ...] = (
+    (b"\x89PNG\r\n\x1a\n", _png_size),
+    (b"\xff\xd8", _jpeg_size),
+    (b"BM", _bmp_size),
+    *((b"P%d" % n, _pnm_size) for n in range(1, 7)),
+    (b"PF", _pnm_size),
+    (b"Pf", _pnm_size),
+    (b"RIFF", _webp_size),
+)

@@ -10,7 +10,7 @@ that everything downstream sees the upright picture a person sees.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,30 +18,19 @@ from typing import TYPE_CHECKING
 import av
 import numpy as np
 
-from ..errors import CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
+from ..errors import AnalysisError, CorruptVideo, TooLarge, TooLong
+from .containers import decoder_guard, open_video
 
 if TYPE_CHECKING:
     from ..config import Settings
 
-# Leading bytes of the containers a video is likely to arrive in. A file that starts
-# like one of these but will not open is a damaged video (422), not a non-video (415).
-_CONTAINER_SIGNATURES: tuple[tuple[int, bytes], ...] = (
-    (4, b"ftyp"),  # MP4, MOV, 3GP
-    (4, b"moov"),
-    (4, b"mdat"),
-    (4, b"wide"),
-    (4, b"free"),
-    (0, b"\x1a\x45\xdf\xa3"),  # Matroska / WebM
-    (0, b"RIFF"),  # AVI
-    (0, b"OggS"),
-    (0, b"FLV"),
-    (0, b"\x00\x00\x01\xba"),  # MPEG-PS
-)
-
-
 # Before a span's start, frames no other frame refers to are not decoded until this
 # long before it; from then on everything is, so sampling and warm-up see every frame.
 SKIP_NONREF_UNTIL_S = 0.5
+
+# Seek targets are int64 ticks: a start after any timestamp (1e300 s, infinity) seeks to
+# the end instead of overflowing.
+_LAST_TICK = 2**62
 
 
 @dataclass(frozen=True)
@@ -81,38 +70,35 @@ class Frame:
     image: np.ndarray | None
 
 
-def looks_like_video_container(path: Path) -> bool:
-    with open(path, "rb") as f:
-        head = f.read(16)
-    return any(head[offset : offset + len(sig)] == sig for offset, sig in _CONTAINER_SIGNATURES) or (
-        len(head) > 0 and head[0] == 0x47  # MPEG-TS sync byte
-    )
+def _video_stream(container: av.container.InputContainer, limits: Limits) -> av.VideoStream:
+    """The first video stream, once its declared frame size has passed the limit, with the
+    decoder's own guard set (the decoder opens on the first packet, with these options)."""
+    stream = container.streams.video[0]
+    context: av.VideoCodecContext | None = stream.codec_context
+    if context is None:  # FFmpeg could not tell the codec (e.g. a damaged sample description)
+        raise CorruptVideo("The video stream is damaged: its codec cannot be identified")
+    _check_size(int(context.width or 0), int(context.height or 0), limits)
+    context.options = {**context.options, **decoder_guard(limits.max_pixels)}
+    return stream
 
 
-def _open(path: Path) -> av.container.InputContainer:
-    if path.stat().st_size == 0:
-        raise EmptyFile("The uploaded file is empty")
-    try:
-        container = av.open(str(path), mode="r", metadata_errors="ignore")
-    except (av.FFmpegError, UnicodeDecodeError, ValueError) as exc:
-        if looks_like_video_container(path):
-            raise CorruptVideo("The video file is damaged or truncated and cannot be opened") from exc
-        raise NotAVideo("The file is not a video in a supported format") from exc
-    if _is_still_image(container.format.name):
-        container.close()
-        raise NotAVideo("The file is a still image, not a video")
-    if not container.streams.video:
-        has_streams = len(list(container.streams)) > 0
-        container.close()
-        if not has_streams and looks_like_video_container(path):  # e.g. an MP4 cut before its index
-            raise CorruptVideo("The video file is damaged or truncated: no stream in it can be read")
-        raise NotAVideo("The file contains no video stream")
-    return container
+def _check_size(width: int, height: int, limits: Limits) -> None:
+    error = _size_error(width, height, limits)
+    if error is not None:
+        raise error
 
 
-def _is_still_image(format_name: str) -> bool:
-    """FFmpeg opens single images (PNG, JPEG, ...) as one-frame videos: refuse them as such."""
-    return format_name == "image2" or any(name.endswith("_pipe") for name in format_name.split(","))
+def _size_error(width: int, height: int, limits: Limits) -> TooLarge | None:
+    if width * height <= limits.max_pixels:
+        return None
+    return TooLarge(f"Frame size {width}x{height} is over the limit of {limits.max_pixels} pixels per frame")
+
+
+def _decoding_failed(stream: av.VideoStream, limits: Limits, damaged: str) -> AnalysisError:
+    """A decoder refusing a frame over its guard reports invalid data, as a damaged stream
+    does; the frame size it was last given tells the two apart."""
+    context = stream.codec_context
+    return _size_error(int(context.width or 0), int(context.height or 0), limits) or CorruptVideo(damaged)
 
 
 def _display_rotation(degrees: float | int | None) -> int:
@@ -142,15 +128,9 @@ def probe(path: Path, limits: Limits = Limits()) -> VideoInfo:
     Decoding one frame here means a file that cannot produce a picture is rejected
     before any worker spends time on it.
     """
-    container = _open(path)
+    container = open_video(path, limits.max_pixels)
     try:
-        stream = container.streams.video[0]
-        ctx = stream.codec_context
-        stored_w, stored_h = int(ctx.width or 0), int(ctx.height or 0)
-        if stored_w * stored_h > limits.max_pixels:
-            raise TooLarge(
-                f"Frame size {stored_w}x{stored_h} is over the limit of {limits.max_pixels} pixels per frame"
-            )
+        stream = _video_stream(container, limits)
         fps = float(stream.average_rate) if stream.average_rate else None
         duration = _declared_duration(container, stream)
         if duration is not None and duration > limits.max_duration_s:
@@ -161,9 +141,10 @@ def probe(path: Path, limits: Limits = Limits()) -> VideoInfo:
         try:
             first = next(container.decode(stream), None)
         except av.FFmpegError as exc:
-            raise CorruptVideo("The video stream could not be decoded") from exc
+            raise _decoding_failed(stream, limits, "The video stream could not be decoded") from exc
         if first is None:
             raise CorruptVideo("The video contains no decodable frames")
+        _check_size(first.width, first.height, limits)
         rotation = _display_rotation(first.rotation)
         width, height = (first.width, first.height)
         if rotation in (90, 270):
@@ -175,7 +156,7 @@ def probe(path: Path, limits: Limits = Limits()) -> VideoInfo:
             duration_s=duration,
             frame_count=frame_count,
             rotation=rotation,
-            codec=ctx.name,
+            codec=stream.codec_context.name,
         )
     finally:
         container.close()
@@ -204,7 +185,7 @@ def index_packets(path: Path, limits: Limits = Limits()) -> PacketIndex:
     any frame is decoded, and chunk planners use the keyframes to weigh what a chunk
     starting between two of them must decode before its first frame.
     """
-    container = _open(path)
+    container = open_video(path, limits.max_pixels)
     try:
         stream = container.streams.video[0]
         start = stream.start_time or 0
@@ -235,7 +216,7 @@ def iter_frames(
     max_side: int | None = None,
     limits: Limits = Limits(),
     decoder_threads: int = 0,
-) -> Iterator[Frame]:
+) -> Generator[Frame, None, None]:
     """Yield the frames shown in ``[start_s, end_s)`` in order; only sampled ones carry an RGB image.
 
     A later start seeks to the keyframe before it and decodes forward, so a video can
@@ -251,9 +232,9 @@ def iter_frames(
     pass 1: the hand-offs between decoder threads only add work (on a 1080x1920 clip,
     10.3 ms of CPU a frame threaded against 8.5 ms single-threaded).
     """
-    container = _open(path)
+    container = open_video(path, limits.max_pixels)
     try:
-        stream = container.streams.video[0]
+        stream = _video_stream(container, limits)
         stream.thread_type = "AUTO"
         stream.thread_count = decoder_threads
         origin = stream.start_time or 0
@@ -266,6 +247,7 @@ def iter_frames(
         index = 0
         try:
             for decoded, frame in enumerate(frames):
+                _check_size(frame.width, frame.height, limits)  # the stream may change size: each frame
                 t = _frame_time(frame, origin, time_base, decoded, nominal_fps)
                 bucket = math.floor(t * sample_fps + 1e-6) if sample_fps else decoded
                 if t < start_s - 1e-6:
@@ -284,7 +266,9 @@ def iter_frames(
                 yield Frame(index=index, t=t, image=image)
                 index += 1
         except av.FFmpegError as exc:
-            raise CorruptVideo(f"The video is damaged: decoding failed after {index} frames") from exc
+            raise _decoding_failed(
+                stream, limits, f"The video is damaged: decoding failed after {index} frames"
+            ) from exc
         if index == 0 and start_s <= 0:
             raise CorruptVideo("The video contains no decodable frames")
     finally:
@@ -306,7 +290,7 @@ def _decode_from(
         yield from container.decode(stream)
         return
     ticks_per_s = 1 / float(stream.time_base)
-    target = (stream.start_time or 0) + int(start_s * ticks_per_s)
+    target = int(min((stream.start_time or 0) + start_s * ticks_per_s, _LAST_TICK))
     decode_all_from = target - int(SKIP_NONREF_UNTIL_S * ticks_per_s)
     context = stream.codec_context
     try:

@@ -104,7 +104,9 @@ async def learn(
     pose_set: PosesDep,
     tenant: TenantDep,
     name: Annotated[str, Query(description="the new pose's name, e.g. my_arabesque")],
-    time_s: Annotated[float | None, Query(ge=0, description="for a video: when the pose is held")] = None,
+    time_s: Annotated[
+        float | None, Query(ge=0, allow_inf_nan=False, description="for a video: when the pose is held")
+    ] = None,
     description: Annotated[str, Query(max_length=200)] = "",
     model: Model = None,
 ) -> dict[str, Any]:
