@@ -21,6 +21,7 @@ from pathlib import Path
 from tests.support.media import MEDIA
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
+STILL_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 
 # Atoms whose body is a list of atoms, and where in the body that list starts.
 _CHILDREN_AT = {
@@ -96,13 +97,14 @@ def atoms(data: bytes, start: int = 0, end: int | None = None, depth: int = 0) -
     return found
 
 
-def shared_clips(max_bytes: int | None = None) -> list[Path]:
-    """The shared videos (smallest first), at most ``max_bytes`` each; empty if ../shared is absent."""
+def shared_clips(max_bytes: int | None = None, suffixes: tuple[str, ...] = VIDEO_SUFFIXES) -> list[Path]:
+    """The shared videos (or, with STILL_SUFFIXES, pictures), smallest first, at most
+    ``max_bytes`` each; empty if ../shared/media is absent."""
     if not MEDIA.is_dir():
         return []
-    clips = [p for p in MEDIA.rglob("*") if p.suffix.lower() in VIDEO_SUFFIXES and p.is_file()]
-    clips = [p for p in clips if max_bytes is None or p.stat().st_size <= max_bytes]
-    return sorted(clips, key=lambda p: (p.stat().st_size, p.name))
+    found = [p for p in MEDIA.rglob("*") if p.suffix.lower() in suffixes and p.is_file()]
+    found = [p for p in found if max_bytes is None or p.stat().st_size <= max_bytes]
+    return sorted(found, key=lambda p: (p.stat().st_size, p.name))
 
 
 def mutants(sources: list[Path], count: int, seed: int, first: int = 0) -> Iterator[Mutant]:
