@@ -57,9 +57,16 @@ class Settings(BaseSettings):
     # API calls a key (or, without keys, a client address) may make per minute; 0: no limit.
     rate_limit_per_minute: int = Field(0, ge=0)
 
-    # A request body that stops arriving for this long is answered 408 (its upload deleted),
-    # so that a stalled client cannot hold a connection and a staged file for good.
+    # Connections, so that slow or idle clients cannot hold the server's files and memory:
+    # at most max_connections at once (more are answered 503 and closed); a request's
+    # headers must arrive within header_timeout_s (of connecting, or of the request's first
+    # byte), else 408; a request body that stops arriving for body_timeout_s, or arrives
+    # slower than body_min_rate_kb_s on average after that long (0: any rate), is answered
+    # 408 (its upload deleted).
+    max_connections: int = Field(200, ge=1)
+    header_timeout_s: float = Field(30.0, gt=0)
     body_timeout_s: float = Field(60.0, gt=0)
+    body_min_rate_kb_s: float = Field(1.0, ge=0)
 
     # /analyze answers within the request. When this many analyses are already
     # running, a new one waits up to busy_wait_s for a slot, then gets a 429.

@@ -112,5 +112,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cors=bool(settings.cors_origin_list),
         rate_limit_per_minute=settings.rate_limit_per_minute,
         body_timeout_s=settings.body_timeout_s,
+        body_min_rate_bytes_s=settings.body_min_rate_kb_s * 1024,
     )
     return app

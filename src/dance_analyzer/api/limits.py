@@ -59,27 +59,41 @@ class BodyTimeout(Exception):
     """The client stopped sending its request body."""
 
 
-def receive_within(receive: Receive, timeout_s: float) -> Receive:
-    """``receive``, failing with :class:`BodyTimeout` when the body stops for ``timeout_s``.
+def receive_within(receive: Receive, timeout_s: float, min_rate_bytes_s: float = 0) -> Receive:
+    """``receive``, failing with :class:`BodyTimeout` when the body stops for ``timeout_s``,
+    or arrives slower than ``min_rate_bytes_s`` on average after the first ``timeout_s``:
+    a client dripping a byte a second never lets it stop, yet holds a connection and a
+    staged file for as long as it likes.
 
-    Only the app's waits for the body count (not the time it spends on what arrived), and
-    once the body is complete later calls pass straight through: they only wait for the
+    Once the body is complete later calls pass straight through: they only wait for the
     client to disconnect, e.g. while a file streams back.
     """
+    started = time.monotonic()
+    received = 0
     complete = False
 
     async def receive_body() -> Message:
-        nonlocal complete
+        nonlocal received, complete
         if complete:
             return await receive()
+        wait_s = timeout_s
+        if min_rate_bytes_s:  # the average rate so far must keep up, after a first timeout_s
+            wait_s = min(wait_s, started + timeout_s + received / min_rate_bytes_s - time.monotonic())
         try:
-            message = await asyncio.wait_for(receive(), timeout_s)
+            message = await asyncio.wait_for(receive(), max(wait_s, 0.0))
         except asyncio.TimeoutError:
-            raise BodyTimeout(f"The request body stopped arriving: nothing came for {timeout_s:g} s") from None
+            raise BodyTimeout(_too_slow(wait_s < timeout_s, timeout_s, min_rate_bytes_s)) from None
+        received += len(message.get("body", b""))
         complete = message["type"] != "http.request" or not message.get("more_body", False)
         return message
 
     return receive_body
+
+
+def _too_slow(rate: bool, timeout_s: float, min_rate_bytes_s: float) -> str:
+    if rate:
+        return f"The request body arrives too slowly: under {min_rate_bytes_s / 1024:g} KB/s"
+    return f"The request body stopped arriving: nothing came for {timeout_s:g} s"
 
 
 def install_client_handlers(app: FastAPI) -> None:
@@ -87,8 +101,11 @@ def install_client_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BodyTimeout)
     async def body_timeout(_: Request, exc: BodyTimeout) -> JSONResponse:
+        # No "Connection: close", which makes uvicorn close at once and may reset the
+        # connection under a client still sending, before it reads this: the server's
+        # protocol closes connections whose body is unread after a linger (server.py).
         ERRORS.labels("body_timeout").inc()
-        return error_response(408, str(exc), {"Connection": "close"})
+        return error_response(408, str(exc))
 
     @app.exception_handler(ClientDisconnect)
     async def client_gone(request: Request, _: ClientDisconnect) -> JSONResponse:

@@ -53,6 +53,7 @@ class RequestMiddleware:
         cors: bool,
         rate_limit_per_minute: int = 0,
         body_timeout_s: float | None = None,
+        body_min_rate_bytes_s: float = 0,
     ) -> None:
         """``routes``: the app's, to say which methods a path takes; ``cors``: whether CORS
         preflights go on to the CORS middleware (otherwise OPTIONS is answered here)."""
@@ -62,6 +63,7 @@ class RequestMiddleware:
         self.cors = cors
         self.limiter = RateLimiter(rate_limit_per_minute) if rate_limit_per_minute else None
         self.body_timeout_s = body_timeout_s
+        self.body_min_rate_bytes_s = body_min_rate_bytes_s
 
     def _authorized(self, headers: Headers) -> bool:
         candidate = _offered_key(headers).encode("utf-8", errors="replace")
@@ -92,7 +94,7 @@ class RequestMiddleware:
             await send(message)
 
         if self.body_timeout_s is not None:
-            receive = receive_within(receive, self.body_timeout_s)
+            receive = receive_within(receive, self.body_timeout_s, self.body_min_rate_bytes_s)
         try:
             response = self._answer_here(scope, headers)
             if response is not None:

@@ -182,6 +182,7 @@ def compare(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from ..api.server import uvicorn_options
     from ..config import get_settings
 
     settings = get_settings()
@@ -192,8 +193,7 @@ def serve(args: argparse.Namespace) -> int:
         port=args.port or settings.port,
         log_level=settings.log_level,
         access_log=False,  # the app logs each request itself (JSON, with its request id)
-        # Long uploads and analyses: keep idle connections long enough for slow clients.
-        timeout_keep_alive=30,
+        **uvicorn_options(settings),  # connection cap, header timeout, keep-alive
     )
     return 0
 
