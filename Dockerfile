@@ -65,7 +65,6 @@ ENV PATH=/opt/venv/bin:$PATH \
     VIRTUAL_ENV=/opt/venv \
     DANCE_HOST=0.0.0.0 \
     DANCE_PORT=5000 \
-    DANCE_UPLOAD_DIR=/tmp \
     DANCE_DATA_DIR=/data \
     PYTHONUNBUFFERED=1
 EXPOSE 5000
@@ -76,8 +75,10 @@ VOLUME /data
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/health', timeout=4)"
 
-# One gunicorn worker holding the analysis process pool; --timeout leaves room for long
-# videos, --graceful-timeout lets in-flight analyses finish on shutdown.
-CMD ["gunicorn", "dance_analyzer.api:create_app()", "--worker-class", "uvicorn.workers.UvicornWorker", \
+# One gunicorn worker holding the analysis process pool, with the connection limits of
+# `dance-analyzer serve` (DANCE_MAX_CONNECTIONS, DANCE_HEADER_TIMEOUT_S); --timeout leaves
+# room for long videos, --graceful-timeout lets in-flight analyses finish on shutdown.
+CMD ["gunicorn", "dance_analyzer.api:create_app()", \
+     "--worker-class", "dance_analyzer.api.gunicorn_worker.GuardedUvicornWorker", \
      "--workers", "1", "--bind", "0.0.0.0:5000", "--timeout", "600", "--graceful-timeout", "60", \
      "--keep-alive", "30", "--access-logfile", "-"]

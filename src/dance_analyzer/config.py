@@ -39,9 +39,6 @@ class Settings(BaseSettings):
     min_segment_s: float = Field(0.2, ge=0)
     poses_file: Path | None = None
 
-    # Where uploads are staged while they are analysed; None means the system temp dir.
-    upload_dir: Path | None = None
-
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     log_level: str = "info"
     log_format: Literal["json", "text"] = "json"  # json: one object per line, with the request id
@@ -87,6 +84,12 @@ class Settings(BaseSettings):
     # Redis redelivers a job whose worker died (never acknowledged) after this long;
     # keep it above the longest job, since a live job is also redelivered after it.
     broker_visibility_timeout_s: float = Field(3600.0, gt=0)
+
+    @property
+    def temp_dir(self) -> Path:
+        """The server's own scratch space: uploads while they are received and analysed, and
+        the worker processes' socket. Emptied at start-up, so a killed server's files go."""
+        return self.data_dir / "tmp"
 
     @property
     def max_upload_bytes(self) -> int:

@@ -8,18 +8,13 @@ from dance_analyzer.config import Settings
 
 
 @pytest.fixture(scope="session")
-def upload_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("uploads")
-
-
-@pytest.fixture(scope="session")
 def data_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("data")
 
 
 @pytest.fixture(scope="session")
-def settings(upload_dir, data_dir):
-    return Settings(workers=2, upload_dir=upload_dir, data_dir=data_dir, max_upload_mb=5, max_duration_s=60)
+def settings(data_dir):
+    return Settings(workers=2, data_dir=data_dir, max_upload_mb=5, max_duration_s=60)
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +25,7 @@ def client(settings):
 
 
 @pytest.fixture(autouse=True)
-def no_upload_left_behind(upload_dir, data_dir):
+def no_upload_left_behind(data_dir):
     yield
-    leftovers = [*upload_dir.iterdir(), *(data_dir / "uploads").glob("*")]
+    leftovers = [*(data_dir / "tmp").glob("upload-*"), *(data_dir / "uploads").glob("*")]
     assert leftovers == [], f"temporary uploads left behind: {leftovers}"

@@ -52,7 +52,7 @@ def internal_errors(client) -> float:
     return float(match.group(1)) if match else 0.0
 
 
-def test_a_client_gone_mid_upload_is_logged_as_such_not_as_a_server_error(client, data_dir, upload_dir, caplog):
+def test_a_client_gone_mid_upload_is_logged_as_such_not_as_a_server_error(client, caplog):
     """The app as the server drives it: part of a multipart body, then the disconnect."""
     before = internal_errors(client)
     body = b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n\r\nthe first bytes'

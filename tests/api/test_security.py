@@ -24,7 +24,6 @@ def locked(tmp_path_factory):
     settings = Settings(
         workers=2,
         data_dir=tmp / "data",
-        upload_dir=tmp,
         api_keys="key-one, key-two",
         cors_origins="https://ok.example",
         analysis_time_limit_s=4,

@@ -20,6 +20,7 @@ from ..logs import configure_logging
 from ..media.video import Limits
 from ..metrics import QUEUE_DEPTH
 from ..workers.pool import AnalysisPool
+from ..workers.processes import fresh_temp_dir
 from .errors import install_error_handlers
 from .limits import install_client_handlers
 from .middleware import RequestMiddleware
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        fresh_temp_dir(settings.temp_dir)  # before the pool starts the forkserver
         pool = AnalysisPool(
             settings.workers,
             model=settings.model,

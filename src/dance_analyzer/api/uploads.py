@@ -70,7 +70,7 @@ class _UploadSink:
     counts against the limit.
     """
 
-    def __init__(self, directory: str | None, max_bytes: int, wanted: dict[str, str]) -> None:
+    def __init__(self, directory: Path, max_bytes: int, wanted: dict[str, str]) -> None:
         self.directory = directory
         self.max_bytes = max_bytes
         self.wanted = wanted
@@ -145,7 +145,7 @@ _CALLBACKS = (
 )
 
 
-async def receive_video_upload(request: Request, *, upload_dir: Path | None, max_bytes: int) -> StagedUpload:
+async def receive_video_upload(request: Request, *, upload_dir: Path, max_bytes: int) -> StagedUpload:
     """The one video of an /analyze or /jobs request, in the ``file`` or ``video`` field."""
     staged = await receive_video_uploads(
         request, upload_dir=upload_dir, max_bytes=max_bytes, wanted={name: "video" for name in FILE_FIELDS}
@@ -154,7 +154,7 @@ async def receive_video_upload(request: Request, *, upload_dir: Path | None, max
 
 
 async def receive_video_uploads(
-    request: Request, *, upload_dir: Path | None, max_bytes: int, wanted: dict[str, str]
+    request: Request, *, upload_dir: Path, max_bytes: int, wanted: dict[str, str]
 ) -> dict[str, StagedUpload]:
     """Every wanted upload, staged; a missing, empty or cut-off one is a 400 and stages nothing."""
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
@@ -164,7 +164,7 @@ async def receive_video_uploads(
     if declared and declared.isdigit() and int(declared) > max_bytes + _ENVELOPE_BYTES:
         raise UploadError(413, f"The file is over the upload limit of {max_bytes // (1024 * 1024)} MB")
 
-    sink = _UploadSink(str(upload_dir) if upload_dir else None, max_bytes, wanted)
+    sink = _UploadSink(upload_dir, max_bytes, wanted)
     parser = MultipartParser(params[b"boundary"], {name: getattr(sink, name) for name in _CALLBACKS})  # type: ignore[arg-type]
     try:
         async for chunk in request.stream():

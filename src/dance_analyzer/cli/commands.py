@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -186,15 +186,20 @@ def serve(args: argparse.Namespace) -> int:
     from ..config import get_settings
 
     settings = get_settings()
-    uvicorn.run(
-        "dance_analyzer.api:create_app",
-        factory=True,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        log_level=settings.log_level,
-        access_log=False,  # the app logs each request itself (JSON, with its request id)
-        **uvicorn_options(settings),  # connection cap, header timeout, keep-alive
-    )
+    # Uvicorn stops gracefully on SIGTERM, then raises the signal again to die of it: with
+    # the default handler the process was killed before its exit handlers ran, leaving
+    # multiprocessing's temp dir and semaphores behind. Raised here, it ends run() instead.
+    signal.signal(signal.SIGTERM, _interrupt)
+    with suppress(KeyboardInterrupt):  # SIGTERM or Ctrl-C, after the graceful stop
+        uvicorn.run(
+            "dance_analyzer.api:create_app",
+            factory=True,
+            host=args.host or settings.host,
+            port=args.port or settings.port,
+            log_level=settings.log_level,
+            access_log=False,  # the app logs each request itself (JSON, with its request id)
+            **uvicorn_options(settings),  # connection cap, header timeout, keep-alive
+        )
     return 0
 
 

@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import multiprocessing.util
+import os
+import shutil
+import socket
+import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from ..pose.models import DEFAULT_MODEL
@@ -25,6 +31,53 @@ WORKER_MODULES = ["dance_analyzer.pose.estimator", "dance_analyzer.pose.extract"
 WORKER_PRELOAD = ["dance_analyzer.workers.process_setup", *WORKER_MODULES]
 
 ProgressQueue = Any  # multiprocessing.Queue of (token, span, frames done); a context's Queue has no usable type
+
+# A socket's path holds at most 107 bytes; the forkserver's is <dir>/pymp-XXXXXXXX/listener-XXXXXXXX.
+_SOCKET_PATH_MAX = 107
+_SOCKET_NAME_LEN = len("/pymp-XXXXXXXX/listener-XXXXXXXX")
+
+
+def fresh_temp_dir(directory: Path) -> None:
+    """Make ``directory`` this process's scratch space, emptied of what an earlier run left.
+
+    multiprocessing keeps the forkserver's socket in a ``pymp-*`` directory of the system
+    temp dir, removed at exit only if the process exits normally: every killed server
+    left one there. Here it is made under ``directory`` instead, which is emptied now
+    (keeping this process's own, if it made one already), so nothing is left for good.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    ours = _make_multiprocessing_temp_dir_in(directory)
+    for entry in directory.iterdir():
+        if entry == ours:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _make_multiprocessing_temp_dir_in(directory: Path) -> Path:
+    """multiprocessing's temp dir, made in ``directory`` if it is not made yet and can hold
+    the socket (a short enough path, a file system with sockets); else where it is."""
+    saved = tempfile.tempdir
+    if len(os.fsencode(directory)) + _SOCKET_NAME_LEN <= _SOCKET_PATH_MAX and _holds_sockets(directory):
+        tempfile.tempdir = str(directory)
+    try:
+        return Path(multiprocessing.util.get_temp_dir())  # made once per process; later calls return it
+    finally:
+        tempfile.tempdir = saved
+
+
+def _holds_sockets(directory: Path) -> bool:
+    probe = directory / f".socket-probe-{os.getpid()}"
+    try:
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(str(probe))
+        return True
+    except OSError:  # e.g. a network or FUSE file system without socket files
+        return False
+    finally:
+        probe.unlink(missing_ok=True)
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

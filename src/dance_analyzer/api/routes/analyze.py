@@ -40,7 +40,7 @@ async def analyze(
         settings, sample_fps=sample_fps, include_frames=detail == "frames", rhythm=rhythm, model=model
     )
     check_installed(options.model)  # before the upload is read
-    upload = await receive_video_upload(request, upload_dir=settings.upload_dir, max_bytes=settings.max_upload_bytes)
+    upload = await receive_video_upload(request, upload_dir=settings.temp_dir, max_bytes=settings.max_upload_bytes)
     with upload:
         async with analysis_slot(request, instead="/jobs"):
             result = await run_in_threadpool(pipeline.analyze, upload.path, options, reader=pool, poses=poses)

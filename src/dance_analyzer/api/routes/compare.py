@@ -36,7 +36,7 @@ async def compare(
     check_installed(options.model)  # before the uploads are read
     uploads = await receive_video_uploads(
         request,
-        upload_dir=settings.upload_dir,
+        upload_dir=settings.temp_dir,
         max_bytes=settings.max_upload_bytes,
         wanted={"reference": "reference", "attempt": "attempt"},
     )

@@ -115,7 +115,7 @@ async def learn(
     chosen = check_installed(model or settings.model)
     uploads = await receive_video_uploads(
         request,
-        upload_dir=settings.upload_dir,
+        upload_dir=settings.temp_dir,
         max_bytes=settings.max_upload_bytes,
         wanted={"file": "file", "image": "file", "video": "file"},
     )
