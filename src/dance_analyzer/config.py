@@ -47,9 +47,12 @@ class Settings(BaseSettings):
     # a pathological file must not hold the workers forever.
     analysis_time_limit_s: float = Field(900.0, gt=0)
 
-    # Access. With keys set, every API call needs one (X-API-Key or Authorization: Bearer);
-    # comma-separated. CORS is closed unless origins are listed (comma-separated, or *).
+    # Access. With keys set, every API call needs one (X-API-Key or Authorization: Bearer),
+    # and each key sees only its own jobs and custom poses: `name:key` entries,
+    # comma-separated, and/or a YAML keys file re-read when it changes (api/keys.py).
+    # CORS is closed unless origins are listed (comma-separated, or *).
     api_keys: str = ""
+    api_keys_file: Path | None = None
     cors_origins: str = ""
     # API calls a key (or, without keys, a client address) may make per minute; 0: no limit.
     rate_limit_per_minute: int = Field(0, ge=0)

@@ -22,6 +22,7 @@ from ..metrics import QUEUE_DEPTH
 from ..workers.pool import AnalysisPool
 from ..workers.processes import fresh_temp_dir
 from .errors import install_error_handlers
+from .keys import KeyRing
 from .limits import install_client_handlers
 from .middleware import RequestMiddleware
 from .routes import analyze, compare, jobs, meta, poses, web
@@ -109,7 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost, so that even CORS preflights and 401s get a request id, a log line and metrics.
     app.add_middleware(
         RequestMiddleware,
-        api_keys=settings.api_key_list,
+        keys=KeyRing(settings.api_keys, settings.api_keys_file),
         routes=app.router.routes,
         cors=bool(settings.cors_origin_list),
         rate_limit_per_minute=settings.rate_limit_per_minute,

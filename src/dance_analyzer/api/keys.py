@@ -8,7 +8,7 @@ changes, so keys can be added, renamed or rotated without a restart::
       - name: studio-a
         key: "a long random string"
       - name: studio-b
-        sha256: "9f86d0...":            # the key's SHA-256, so the file holds no secret
+        sha256: "9f86d0..."             # the key's SHA-256, so the file holds no secret
       - name: ops
         key: "another one"
         admin: true                     # sees and manages every key's jobs
@@ -48,6 +48,7 @@ class Tenant:
 
 
 ANONYMOUS = Tenant("", admin=True)  # no keys configured: one user, who sees everything
+NOBODY = Tenant("\x00nobody")  # keys configured, none offered (public pages only): owns nothing
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ untouched (the size limit is enforced while they stream) and nothing is buffered
 
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 import time
@@ -22,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..logs import REQUEST_ID
 from ..metrics import ERRORS, REQUEST_SECONDS, REQUESTS
 from .headers import add_security_headers, allow_header, allowed_methods
+from .keys import NOBODY, KeyRing, Tenant
 from .limits import RateLimiter, receive_within
 
 log = logging.getLogger("dance_analyzer.http")
@@ -48,7 +48,7 @@ class RequestMiddleware:
         self,
         app: ASGIApp,
         *,
-        api_keys: list[str],
+        keys: KeyRing,
         routes: Sequence[BaseRoute],
         cors: bool,
         rate_limit_per_minute: int = 0,
@@ -58,20 +58,12 @@ class RequestMiddleware:
         """``routes``: the app's, to say which methods a path takes; ``cors``: whether CORS
         preflights go on to the CORS middleware (otherwise OPTIONS is answered here)."""
         self.app = app
-        self.api_keys = [key.encode() for key in api_keys]
+        self.keys = keys
         self.routes = routes
         self.cors = cors
         self.limiter = RateLimiter(rate_limit_per_minute) if rate_limit_per_minute else None
         self.body_timeout_s = body_timeout_s
         self.body_min_rate_bytes_s = body_min_rate_bytes_s
-
-    def _authorized(self, headers: Headers) -> bool:
-        candidate = _offered_key(headers).encode("utf-8", errors="replace")
-        # Compare against every key, always: the time taken says nothing about which matched.
-        matched = False
-        for key in self.api_keys:
-            matched |= hmac.compare_digest(candidate, key)
-        return matched
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -129,28 +121,31 @@ class RequestMiddleware:
             if self.cors and "access-control-request-method" in headers:
                 return None
             return _options(self.routes, scope)
+        # Whose request this is: what it creates is theirs, and they see only what is theirs.
+        tenant = self.keys.identify(_offered_key(headers))
+        scope.setdefault("state", {})["tenant"] = tenant or NOBODY
         if _is_public(scope["path"]):
             return None
-        if self.api_keys and not self._authorized(headers):
+        if tenant is None:
             ERRORS.labels("unauthorized").inc()
             return JSONResponse(
                 {"error": "A valid API key is required (X-API-Key header or Authorization: Bearer)"},
                 status_code=401,
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        return self._over_rate(scope, headers)
+        return self._over_rate(scope, tenant)
 
-    def _over_rate(self, scope: Scope, headers: Headers) -> Response | None:
-        """A 429 for a caller (its key; without keys, its address) over the rate, else None."""
+    def _over_rate(self, scope: Scope, tenant: Tenant) -> Response | None:
+        """A 429 for a caller (its key's owner; without keys, its address) over the rate, else None."""
         if self.limiter is None:
             return None
         client = scope.get("client")
-        caller = _offered_key(headers) if self.api_keys else client[0] if client else ""
+        caller = tenant.name if self.keys.enabled else client[0] if client else ""
         wait_s = self.limiter.retry_after(caller)
         if wait_s is None:
             return None
         ERRORS.labels("rate_limited").inc()
-        per = "key" if self.api_keys else "client"
+        per = "key" if self.keys.enabled else "client"
         return JSONResponse(
             {"error": f"Too many requests: at most {self.limiter.per_minute} a minute per {per}; retry in {wait_s} s"},
             status_code=429,
