@@ -39,6 +39,8 @@ def test_builtin_file_loads_in_priority_order_with_the_required_poses():
         ({"poses": [pose(when={"knee_angle": {"sometimes": [0, 90]}})]}, "unknown side"),
         ({"poses": [pose(when={"both": {"torso_tilt": [0, 9]}})]}, "cannot take a side"),
         ({"poses": [pose(when={"torso_tilt": ["low", 9]})]}, "numbers or null"),
+        ({"poses": [pose(when={"torso_tilt": [float("nan"), 9]})]}, "finite numbers"),
+        ({"poses": [pose(when={"torso_tilt": [0, float("inf")]})]}, "finite numbers"),
         ({"poses": [pose(unless=["ghost"])]}, "unknown pose 'ghost'"),
         ({"poses": [pose(colour="red")]}, "unknown keys"),
         ({"poses": []}, "non-empty list"),

@@ -107,6 +107,8 @@ def _parse_range(value: Any, where: str) -> tuple[float, float]:
     for bound in (low, high):
         if isinstance(bound, bool) or not isinstance(bound, int | float):
             raise DefinitionError(f"{where}: range bounds must be numbers or null, got {bound!r}")
+        if math.isnan(bound) or (math.isinf(bound) and bound in value):
+            raise DefinitionError(f"{where}: range bounds must be finite numbers (null for open), got {bound!r}")
     if low > high:
         raise DefinitionError(f"{where}: empty range [{value[0]}, {value[1]}]")
     return float(low), float(high)
