@@ -11,8 +11,9 @@ directories. Exits 1 if any of those is wrong, so a script can rely on it.
 
 Usage:  .venv/bin/python bench/fuzz.py [--count 10000] [--seed 20261202] [--clients 2]
             [--max-bytes N] [--hang-s 120] [--json out.json]
-It starts `dance-analyzer serve` on a free loopback port with fresh upload and data
-directories (DANCE_* from the environment do not apply) and stops it afterwards.
+It starts `dance-analyzer serve` on a free loopback port with a fresh data directory
+(uploads are staged in its tmp/, jobs keep theirs in uploads/; DANCE_* from the environment
+do not apply) and stops it afterwards.
 Needs the test extras (pip install -e .[test]) and ../shared/media beside the repo.
 """
 
@@ -164,10 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no clips in {MEDIA}: clone the repo beside ../shared")
     print(f"{args.count} mutants of {len(clips)} clips, seed {args.seed}, {args.clients} clients", flush=True)
     with tempfile.TemporaryDirectory(prefix="dance-fuzz-") as tmp:
-        uploads, data = Path(tmp) / "uploads", Path(tmp) / "data"
-        uploads.mkdir()
-        env = {"DANCE_UPLOAD_DIR": str(uploads), "DANCE_DATA_DIR": str(data), "DANCE_WORKERS": str(args.workers),
-               "DANCE_LOG_LEVEL": "warning"}  # fmt: skip
+        data = Path(tmp) / "data"
+        env = {"DANCE_DATA_DIR": str(data), "DANCE_WORKERS": str(args.workers), "DANCE_LOG_LEVEL": "warning"}
         with server(env, Path(tmp) / "server.log") as api:
             pid = api.process.pid  # type: ignore[attr-defined]
             while not api.get("/health").json()["model_loaded"]:
@@ -179,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             wall = time.monotonic() - started
             time.sleep(2)  # let the last job's files go
             end_mb = tree_rss_mb(pid)
-            left = files_left(uploads, data)
+            left = files_left(data)
         result = report(answers, watch, end_mb, left, wall)
     print_report(result)
     if args.json:

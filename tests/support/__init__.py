@@ -1,3 +1,6 @@
-"""Helpers the tests share: real media and generated videos (``media``), synthetic
-skeletons (``skeletons``), real server and Redis processes (``processes``) and the
-hostile-input corpus (``hostile``)."""
+"""Helpers the tests share: real media and generated videos (``media``, and ``h264`` for
+videos whose parameter sets declare another frame size), synthetic skeletons
+(``skeletons``), real server and Redis processes (``processes``), the hostile-input corpus
+(``hostile``), seeded mutations of the shared clips (``mutations``) read in a child process
+(``decoding``) or sent to a server (``fuzzing``), and the peak memory of one statement in a
+fresh process (``memory``)."""

@@ -112,7 +112,9 @@ def descendants(pid: int) -> set[int]:
     return {process.pid for process in psutil.Process(pid).children(recursive=True)}
 
 
-def files_left(upload_dir: Path, data_dir: Path) -> list[Path]:
-    """Uploads staged for a request, and a job's upload or annotated video, still on disk."""
-    directories = (upload_dir, data_dir / "uploads", data_dir / "overlays")
-    return sorted(path for directory in directories if directory.is_dir() for path in directory.rglob("*"))
+def files_left(data_dir: Path) -> list[Path]:
+    """Uploads staged for a request (``tmp``), a job's upload or annotated video, still on
+    disk; the running server's own multiprocessing directory (``tmp/pymp-*``) is not one."""
+    directories = (data_dir / "tmp", data_dir / "uploads", data_dir / "overlays")
+    found = (path for directory in directories if directory.is_dir() for path in directory.rglob("*"))
+    return sorted(path for path in found if not any(part.startswith("pymp-") for part in path.parts))

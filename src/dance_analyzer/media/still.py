@@ -97,6 +97,9 @@ def _jpeg_size(data: bytes) -> Size | None:
         if marker == 0xFF:  # fill byte
             at += 1
             continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # markers without a length
+            at += 2
+            continue
         if marker in _JPEG_SOF:
             height, width = struct.unpack_from(">HH", data, at + 5)
             return width, height
