@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -74,10 +75,11 @@ class TreeWatch:
 
 
 def run(
-    api: httpx.Client, batch: list[tuple[int, Mutant]], clients: int, hang_s: float, budget_s: float
+    api: httpx.Client, batch: Iterable[tuple[int, Mutant]], clients: int, hang_s: float, budget_s: float
 ) -> list[Answer]:
     """Send the mutants, ``clients`` at a time, printing progress every 500; no new one
-    is sent after ``budget_s`` (the report then says how many were)."""
+    is sent after ``budget_s`` (the report then says how many were). Mutants are made as
+    they are sent: ten thousand of them held at once would be gigabytes."""
     answers: list[Answer] = []
     pending = iter(batch)
     lock = threading.Lock()
@@ -171,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             pid = api.process.pid  # type: ignore[attr-defined]
             while not api.get("/health").json()["model_loaded"]:
                 time.sleep(0.5)
-            batch = list(enumerate(mutants(clips, args.count, args.seed, args.first), start=args.first))
+            batch = enumerate(mutants(clips, args.count, args.seed, args.first), start=args.first)
             started = time.monotonic()
             with TreeWatch(pid) as watch:
                 answers = run(api, batch, args.clients, args.hang_s, args.budget_min * 60)
