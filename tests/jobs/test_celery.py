@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from dance_analyzer.api import create_app
 from dance_analyzer.config import Settings
 from tests.support.media import long_video, media
-from tests.support.processes import finished, kill_group, poll_job, redis_server, running, wait_for
+from tests.support.processes import finished, kill_group, poll_job, running, wait_for
+from tests.support.redis import redis_server
 
 pytestmark = pytest.mark.slow
 

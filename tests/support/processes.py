@@ -1,9 +1,8 @@
-"""Real processes for tests: the server and Celery workers as users run them, and redis-server."""
+"""Real processes for tests: the server and Celery workers as users run them (redis-server: redis.py)."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -90,34 +89,6 @@ def server(env: dict[str, str], log: Path) -> Iterator[httpx.Client]:
             yield client
         finally:
             client.close()
-
-
-@contextmanager
-def redis_server() -> Iterator[str]:
-    """A throwaway redis-server on a free loopback port; yields its URL."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server not installed (Debian package redis-server; scripts/test.sh installs it as root)")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-
-        def up() -> bool:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    return True
-            except OSError:
-                return False
-
-        wait_for(up, 20, "redis-server to start")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def poll_job(client: Any, job_id: str, until: Callable[[dict], bool], timeout: float = 120) -> dict:

@@ -1,4 +1,5 @@
-"""A redis-server a test can kill and start again on the same port, with or without persistence."""
+"""A redis-server for tests: throwaway, or one a test can kill and start again on the same
+port, with or without persistence."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -75,3 +77,13 @@ def restartable_redis(directory: Path, *, appendonly: bool) -> Iterator[Restarta
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """A throwaway redis-server on a free loopback port, keeping nothing; yields its URL."""
+    with (
+        tempfile.TemporaryDirectory(prefix="redis-") as directory,
+        restartable_redis(Path(directory), appendonly=False) as server,
+    ):
+        yield server.url

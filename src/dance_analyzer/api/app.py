@@ -110,7 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost, so that even CORS preflights and 401s get a request id, a log line and metrics.
     app.add_middleware(
         RequestMiddleware,
-        keys=KeyRing(settings.api_keys, settings.api_keys_file),
+        keys=KeyRing(settings.api_key_list, settings.api_keys_file),
         routes=app.router.routes,
         cors=bool(settings.cors_origin_list),
         rate_limit_per_minute=settings.rate_limit_per_minute,

@@ -61,11 +61,9 @@ def _digest(key: str) -> bytes:
     return hashlib.sha256(key.encode("utf-8")).digest()
 
 
-def _parse_env(text: str) -> list[_Entry]:
+def _parse_env(items: list[str]) -> list[_Entry]:
     entries = []
-    for item in (part.strip() for part in text.split(",")):
-        if not item:
-            continue
+    for item in items:
         name, sep, key = item.partition(":")
         if not sep:  # a bare key, as before names existed
             name, key = f"key-{hashlib.sha256(item.encode()).hexdigest()[:8]}", item
@@ -92,8 +90,9 @@ def _parse_file(data: Any, source: str) -> list[_Entry]:
 
 
 class KeyRing:
-    def __init__(self, env_keys: str = "", keys_file: Path | None = None) -> None:
-        self._env = _parse_env(env_keys)
+    def __init__(self, env_keys: list[str] | None = None, keys_file: Path | None = None) -> None:
+        """``env_keys``: DANCE_API_KEYS's entries (``Settings.api_key_list``)."""
+        self._env = _parse_env(env_keys or [])
         self._file = keys_file
         self._file_entries: list[_Entry] = []
         self._file_mtime: float | None = None

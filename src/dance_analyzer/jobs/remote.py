@@ -94,7 +94,7 @@ class CeleryJobService(JobService):
             raise
         except Exception as exc:  # connection refused, timeout, a Redis loading its data...
             log.warning("the job queue is unavailable: %s", exc)
-            raise BrokerUnavailable("The job queue is unavailable; try again later") from exc
+            raise BrokerUnavailable() from exc
 
     def _dispatch(self, job: Job) -> None:
         try:
@@ -103,7 +103,7 @@ class CeleryJobService(JobService):
             log.error("could not send job %s to the broker: %s", job.id, exc)
             self.store.delete(job.id)
             self.storage.delete_all(job.id)
-            raise BrokerUnavailable("The job queue is unavailable; try again later") from exc
+            raise BrokerUnavailable() from exc
 
     def _send(self, job: Job) -> None:
         self.celery.send_task(
@@ -159,10 +159,8 @@ class CeleryJobService(JobService):
         elif state == states.FAILURE:
             log.error("job %s failed in the worker: %r", job.id, info)
             updated = job.failed("The analysis failed because of an internal error", INTERNAL)
-        elif job.status is JobStatus.RUNNING:
-            self._resend_if_stale(job)  # a started job without its state: Redis lost it
-        if updated.status is JobStatus.RUNNING and state == RUNNING:
-            self._resend_if_stale(updated)
+        if updated.status is JobStatus.RUNNING and state != states.SUCCESS:
+            self._resend_if_stale(updated)  # beating, or started and its state lost with Redis
         if updated is job:
             return job
         if self.store.save(updated) and updated.status.finished:
