@@ -72,7 +72,7 @@ def test_an_analysis_names_the_poses_held_and_when():
     assert reader.asked == [("landmarks", VIDEO, 10)] and progress == [(30, 30)]
     assert list(result) == [
         "duration_s", "pose_summary", "processed_frames", "total_frames", "fps", "width", "height",
-        "frames_with_person", "model", "segments", "movement",
+        "frames_with_person", "model", "segments", "moves", "move_summary", "movement",
     ]  # fmt: skip
     assert result["pose_summary"] == [
         {"pose": "squat", "frames_detected": 15},
@@ -83,7 +83,7 @@ def test_an_analysis_names_the_poses_held_and_when():
         ("squat", 1.5, 3.0),
     ]
     assert (result["duration_s"], result["fps"], result["frames_with_person"]) == (3.0, 10.0, 30)
-    assert result["movement"]["jumps"] == []
+    assert result["moves"] == [] and result["move_summary"] == []  # a still dancer makes no move
 
 
 def test_the_result_says_which_model_measured_it():

@@ -25,6 +25,7 @@ from .features import compute_features
 from .labels.classify import hold_filter, label_frames, primary_pose, smooth_primary
 from .labels.definitions import PoseSet, load_definitions
 from .labels.learn import learn_definition
+from .labels.moves import MoveSet, detect_moves, load_moves, motion_of, move_summary
 from .media.audio import Soundtrack
 from .pose.extract import ProgressFn
 from .pose.landmarks import MIN_VISIBILITY, PoseResult
@@ -100,6 +101,7 @@ def analyze(
     *,
     reader: Reader,
     poses: PoseSet | None = None,
+    moves: MoveSet | None = None,
     on_progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     overlay_to: Path | None = None,
@@ -115,7 +117,7 @@ def analyze(
     track = reader.landmarks(
         path, model=options.model, sample_fps=options.sample_fps, on_progress=on_progress, cancel=cancel
     )
-    result, energy = describe(track, poses or load_definitions(), options.min_segment_s, include_frames)
+    result, energy = describe(track, poses or load_definitions(), options.min_segment_s, include_frames, moves=moves)
     if options.rhythm:
         result["rhythm"] = rhythm_report(reader.soundtrack(path), energy, result["movement"]["tempo"])
     if overlay_to is not None:
@@ -129,10 +131,16 @@ def analyze(
 
 
 def describe(
-    track: LandmarkTrack, poses: PoseSet, min_segment_s: float, include_frames: bool = False
+    track: LandmarkTrack,
+    poses: PoseSet,
+    min_segment_s: float,
+    include_frames: bool = False,
+    *,
+    moves: MoveSet | None = None,
 ) -> tuple[dict[str, Any], Energy]:
     """The result of a track: poses per frame, held and smoothed into a timeline, then
-    summarised; and the motion energy that rhythm lines up with the music."""
+    summarised; the moves read from the landmarks over time (and the poses, for floor
+    work); and the motion energy that rhythm lines up with the music."""
     table = compute_features(track.image, track.world)
     labels = hold_filter(label_frames(table, poses), track.times, track.duration_s, min_segment_s)
     primary = primary_pose(labels)
@@ -149,6 +157,11 @@ def describe(
         "model": track.model,
         "segments": segments(smoothed, track.times, track.duration_s, poses),
     }
+    held = {name: labels[:, k] for k, name in enumerate(poses.names)}
+    motion = motion_of(track.times, track.duration_s, track.image, track.world, track.aspect, held)
+    found = detect_moves(motion, moves or load_moves())
+    result["moves"] = [m.to_json() for m in found]
+    result["move_summary"] = move_summary(found, motion)
     if include_frames:
         result["frames"] = frame_details(track.indices, track.times, labels, track.image, poses)
     result["movement"], energy = movement_report(track)

@@ -17,4 +17,4 @@ def test_rhythm_reports_the_beats_of_the_soundtrack(client, tmp_path):
 
 def test_without_rhythm_there_is_no_rhythm_section(client, make_video):
     body = client.post("/analyze", files={"file": ("a.mp4", make_video().read_bytes())}).json()
-    assert "rhythm" not in body and body["movement"]["jumps"] == []
+    assert "rhythm" not in body and body["moves"] == []

@@ -59,17 +59,3 @@ def test_jerky_movement_has_more_jerk_than_smooth_movement():
     smooth, _ = movement_report(track(waving(6, 3.0)))
     jerky, _ = movement_report(track(waving(6, 3.0, jitter=0.01)))
     assert jerky["jerk"]["left_hand"] > 3 * smooth["jerk"]["left_hand"]
-
-
-def test_jumps_are_found_from_the_hip_trajectory():
-    poses = [skeleton() for _ in range(int(10 * FPS))]
-    lift = np.zeros(len(poses))
-    t = np.arange(len(poses)) / FPS
-    for start in (3.0, 7.0):  # two 0.4 s jumps, half a torso high
-        flight = (t >= start) & (t < start + 0.4)
-        lift[flight] = 0.1 * np.sin(np.pi * (t[flight] - start) / 0.4)
-    report, _ = movement_report(track(poses, lift))
-    assert [round(j["start_s"]) for j in report["jumps"]] == [3, 7]
-    assert all(0.25 < j["height"] <= 0.55 and j["end_s"] - j["start_s"] < 0.5 for j in report["jumps"])
-    still, _ = movement_report(track(poses))
-    assert still["jumps"] == [] and still["mean_energy"] < 0.01

@@ -41,7 +41,7 @@ class AnalysisResult(BaseModel):
     filename: str
     segments: list[Segment]
     movement: dict[str, Any] | None = Field(
-        None, description="energy per second, range of motion, symmetry, jerk, jumps, movement tempo"
+        None, description="energy per second, range of motion, symmetry, jerk, movement tempo"
     )
     rhythm: dict[str, Any] | None = Field(None, description="with rhythm=true: audio beats and on-beat score")
     frames: list[FrameResult] | None = None

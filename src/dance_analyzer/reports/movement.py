@@ -1,4 +1,7 @@
-"""How the dancer moves: energy over time, range of motion, symmetry, smoothness, jumps, tempo.
+"""How the dancer moves: energy over time, range of motion, symmetry, smoothness, tempo.
+
+Jumps, turns and the other moves are named ones (``labels.moves``); this is how much
+and how well the body moves overall.
 
 Computed from the landmarks the analysis already has, vectorised over frames.
 Distances are in torso lengths of the picture (:func:`features.body_points`), so a
@@ -40,8 +43,6 @@ ROM_ANGLES = {
     "right_leg": {"knee": "right_knee", "hip": "right_thigh_to_pelvis"},
 }
 GRID_HZ = 30.0  # signals are resampled to this rate for derivatives and tempo
-JUMP_MIN_RISE = 0.25  # torso lengths above the standing hip height
-JUMP_MAX_S = 1.5
 TEMPO_RANGE_S = (0.25, 2.0)  # 30 to 240 beats per minute
 
 
@@ -113,31 +114,6 @@ def jerk(grid: np.ndarray, points: np.ndarray) -> dict[str, float]:
     return out
 
 
-def jumps(grid: np.ndarray, points: np.ndarray) -> list[dict[str, float]]:
-    """Flights of the hips: rising JUMP_MIN_RISE above the standing height and back down."""
-    if len(grid) < 3:
-        return []
-    hip = (points[:, L.LEFT_HIP, 1] + points[:, L.RIGHT_HIP, 1]) / 2
-    window = int(2 * GRID_HZ)  # the standing height: a running median over 4 s
-    padded = np.pad(hip, window, mode="edge")
-    baseline = np.array([np.nanmedian(padded[i : i + 2 * window + 1]) for i in range(len(hip))])
-    rise = hip - baseline
-    airborne = np.nan_to_num(rise, nan=0.0) > JUMP_MIN_RISE
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], airborne.astype(int), [0]])))
-    out = []
-    for start, end in zip(edges[::2], edges[1::2], strict=True):
-        duration = grid[end - 1] - grid[start] + 1 / GRID_HZ
-        if duration <= JUMP_MAX_S:
-            out.append(
-                {
-                    "start_s": round(float(grid[start]), 2),
-                    "end_s": round(float(grid[end - 1] + 1 / GRID_HZ), 2),
-                    "height": round(float(np.nanmax(rise[start:end])), 2),  # torso lengths
-                }
-            )
-    return out
-
-
 def movement_tempo(energy: np.ndarray) -> dict[str, float] | None:
     """The dominant period of the motion energy, by autocorrelation, as beats per minute."""
     signal = np.nan_to_num(energy - np.nanmean(energy)) if len(energy) else energy
@@ -197,7 +173,6 @@ def _movement_report(track: LandmarkTrack) -> tuple[dict[str, Any], Energy]:
         "range_of_motion_deg": rom,
         "symmetry": symmetry(rom),
         "jerk": jerk(grid, uniform),
-        "jumps": jumps(grid, uniform),
         "tempo": movement_tempo(energy),
     }
     return report, Energy(grid, energy)

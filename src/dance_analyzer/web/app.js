@@ -150,7 +150,6 @@ function renderNumbers(result) {
     rows.push(
       ["Movement tempo", movement.tempo ? `${Math.round(movement.tempo.bpm)} bpm` : "–"],
       ["Symmetry", `arms ${Math.round(movement.symmetry.arms)} · legs ${Math.round(movement.symmetry.legs)}`],
-      ["Jumps", `${movement.jumps.length}`],
     );
   }
   if (result.rhythm && result.rhythm.audio_tempo_bpm) {

@@ -1,0 +1,72 @@
+"""Moves: what the dancer does over time (turns, jumps, kicks, steps, sways, floor work).
+
+Poses are read frame by frame; moves are read from the landmark time series
+(``signals.Motion``), one detector module per kind, with every threshold in the
+declarative ``moves.yaml`` (``definitions``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from . import step
+from .definitions import KINDS, MoveDefinition, MoveSet, load_moves, parse_moves
+from .events import Move
+from .signals import Motion, motion_of
+
+__all__ = [
+    "KINDS",
+    "Motion",
+    "Move",
+    "MoveDefinition",
+    "MoveSet",
+    "detect_moves",
+    "load_moves",
+    "motion_of",
+    "move_summary",
+    "parse_moves",
+]
+
+
+def detect_moves(motion: Motion, moves: MoveSet) -> list[Move]:
+    """Every move of every enabled kind, in order of start."""
+    found = [m for definition in moves.moves if definition.enabled for m in definition.detect(motion)]
+    order = {name: k for k, name in enumerate(KINDS)}
+    return sorted(found, key=lambda m: (m.start_s, order[m.move]))
+
+
+def move_summary(found: list[Move], motion: Motion) -> list[dict[str, Any]]:
+    """Per kind of move: how many, and what a teacher would say of them together."""
+    out = []
+    for name in KINDS:
+        of_kind = [m for m in found if m.move == name]
+        if not of_kind:
+            continue
+        entry: dict[str, Any] = {"move": name, "count": len(of_kind)}
+        entry.update(_measures(name, of_kind, motion))
+        out.append(entry)
+    return out
+
+
+def _measures(name: str, of_kind: list[Move], motion: Motion) -> dict[str, Any]:
+    if name == "turn":
+        kinds = Counter(f"{m.measures['rotations']:g} {m.measures['direction']} {m.measures['kind']}" for m in of_kind)
+        return {
+            "rotations": sum(m.measures["rotations"] for m in of_kind),
+            "by_kind": [{"turn": k, "count": n} for k, n in kinds.most_common()],
+        }
+    if name == "jump":
+        return {
+            "mean_airtime_s": round(float(np.mean([m.measures["airtime_s"] for m in of_kind])), 3),
+            "max_height": max(m.measures["height"] for m in of_kind),
+        }
+    if name == "kick":
+        return {"max_height_deg": max(m.measures["height_deg"] for m in of_kind)}
+    if name == "step":
+        return step.summary(of_kind, motion.hips(), motion.times)
+    if name == "floor_work":
+        return {"total_s": round(sum(m.end_s - m.start_s for m in of_kind), 2)}
+    return {"total_s": round(sum(m.end_s - m.start_s for m in of_kind), 2)}

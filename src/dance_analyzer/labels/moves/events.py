@@ -1,0 +1,60 @@
+"""What every move detector returns, and the interval arithmetic they share.
+
+Detectors find moves as runs of frames where some condition holds; a run is
+``(start, stop)`` frame positions, ``stop`` exclusive, so that a move's end time is the
+time of the first frame after it (the frame where the dancer has landed, stopped...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Move:
+    move: str
+    start_s: float
+    end_s: float
+    measures: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"move": self.move, "start_s": round(self.start_s, 3), "end_s": round(self.end_s, 3), **self.measures}
+
+
+Run = tuple[int, int]
+
+
+def runs(mask: np.ndarray) -> list[Run]:
+    """Maximal runs of True, as (start, stop) with stop exclusive."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def bridge(found: list[Run], times: np.ndarray, max_gap_s: float) -> list[Run]:
+    """Join runs separated by less than ``max_gap_s``: one move seen through a flicker."""
+    out: list[Run] = []
+    for start, stop in found:
+        if out and times[start] - times[out[-1][1] - 1] <= max_gap_s:
+            out[-1] = (out[-1][0], stop)
+        else:
+            out.append((start, stop))
+    return out
+
+
+def span_s(run: Run, times: np.ndarray, end_time: float) -> tuple[float, float]:
+    """The run's start and end times: it ends where the next frame starts."""
+    start, stop = run
+    return float(times[start]), float(times[stop]) if stop < len(times) else end_time
+
+
+def extend(run: Run, mask: np.ndarray) -> Run:
+    """Grow a run outwards while ``mask`` holds: a strict test finds a move, a looser one finds its edges."""
+    start, stop = run
+    while start > 0 and mask[start - 1]:
+        start -= 1
+    while stop < len(mask) and mask[stop]:
+        stop += 1
+    return start, stop

@@ -1,0 +1,113 @@
+"""Jumps: both feet off the floor.
+
+The floor is where the lower foot usually is (``Motion.ground``); the dancer is in the
+air while even the lower foot is above it. A clear rise (``min_rise``) finds a jump, and
+its take-off and landing are the frames where the lower foot leaves and regains the
+floor (``edge_rise``), so the airtime is counted in whole frames as a person counts it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...features import angle_between, joint_angle
+from ...pose.landmarks import Landmark as L
+from .events import Move, extend, runs, span_s
+from .signals import FOOT, Motion
+
+
+@dataclass(frozen=True)
+class JumpParams:
+    min_rise: float = 0.12  # torso lengths the lower foot must clear to be a jump
+    edge_rise: float = 0.05  # above this the foot has left the floor
+    min_airtime_s: float = 0.05
+    max_airtime_s: float = 1.2
+    ground_window_s: float = 2.0
+    settle_s: float = 0.25  # the floor level before take-off and after landing is read over this long
+    min_visibility: float = 0.3
+    # The shape in the air, read at the top of the jump:
+    tuck_knee_deg: float = 100.0  # both knees bent tighter than this
+    split_deg: float = 100.0  # the thighs this far apart (front and back, or to the sides)
+    straight_knee_deg: float = 150.0  # both legs this straight and together
+
+
+def detect(motion: Motion, params: JumpParams) -> list[Move]:
+    feet = motion.seen(FOOT["left"][:1] + FOOT["right"][:1], params.min_visibility)
+    lower = np.fmin(motion.foot_height("left"), motion.foot_height("right"))
+    rise = np.where(feet, lower - motion.ground(params.ground_window_s), np.nan)
+    clear = np.nan_to_num(rise, nan=0.0) >= params.min_rise
+    hips = motion.hips()[:, 1]
+    out = []
+    done: set[tuple[int, int]] = set()
+    for core in runs(clear):
+        # The floor around this jump: where the feet were just before and just after. A
+        # dancer walking towards the camera stands lower in the picture afterwards, which
+        # is not a jump; a jump rises above both.
+        before, after = _level(motion, lower, core, params.settle_s)
+        local = np.fmax(before, after)
+        if not np.isfinite(local) or np.nanmax(lower[core[0] : core[1]]) - local < params.min_rise:
+            continue
+        # The whole body goes up, not only the feet (a leg folded under in a lunge or a roll).
+        hips_before, _ = _level(motion, hips, core, params.settle_s)
+        if not np.nanmax(hips[core[0] : core[1]]) - hips_before >= params.min_rise:
+            continue
+        run = extend(core, np.nan_to_num(lower - local, nan=0.0) >= params.edge_rise)
+        if run in done:
+            continue
+        done.add(run)
+        start_s, end_s = span_s(run, motion.times, motion.end_time)
+        airtime = end_s - start_s
+        if not params.min_airtime_s <= airtime <= params.max_airtime_s:
+            continue
+        top = run[0] + int(np.nanargmax(rise[run[0] : run[1]]))
+        out.append(
+            Move(
+                "jump",
+                start_s,
+                end_s,
+                {
+                    "airtime_s": round(airtime, 3),
+                    "height": round(float(rise[top]), 2),  # torso lengths
+                    "takeoff_s": round(start_s, 3),
+                    "landing_s": round(end_s, 3),
+                    "shape": _shape(motion.world[top], params),
+                },
+            )
+        )
+    return out
+
+
+def _level(motion: Motion, height: np.ndarray, run: tuple[int, int], settle_s: float) -> tuple[float, float]:
+    """The median height over ``settle_s`` before the run and after it."""
+    times = motion.times
+    start, stop = run
+    ahead = (times < times[start]) & (times >= times[start] - settle_s)
+    behind = (times > times[stop - 1]) & (times <= times[stop - 1] + settle_s)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # nothing known there
+        return float(np.nanmedian(height[ahead])) if ahead.any() else np.nan, (
+            float(np.nanmedian(height[behind])) if behind.any() else np.nan
+        )
+
+
+def _shape(world: np.ndarray, params: JumpParams) -> str | None:
+    """Tuck, split or straight, where the legs at the top of the jump say so clearly."""
+    knees = [
+        joint_angle(world[None, L[f"{s}_HIP"]], world[None, L[f"{s}_KNEE"]], world[None, L[f"{s}_ANKLE"]])[0]
+        for s in ("LEFT", "RIGHT")
+    ]
+    thighs = angle_between(
+        world[None, L.LEFT_KNEE] - world[None, L.LEFT_HIP], world[None, L.RIGHT_KNEE] - world[None, L.RIGHT_HIP]
+    )[0]
+    if not np.isfinite([*knees, thighs]).all():
+        return None
+    if max(knees) <= params.tuck_knee_deg:
+        return "tuck"
+    if thighs >= params.split_deg:
+        return "split"
+    if min(knees) >= params.straight_knee_deg and thighs <= 30.0:
+        return "straight"
+    return None

@@ -1,0 +1,77 @@
+"""Kicks and leg extensions: one leg raised high while the other stands.
+
+The height is the hip-to-ankle line against straight down, in degrees (90: the foot at
+hip height), from the world landmarks, so it does not depend on the camera's distance.
+The standing leg must be near vertical: that rules out sitting, lying and jumps, where
+both legs leave the vertical. The direction (front, side or back) is the raised leg's
+reach in the pelvis's own frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...pose.landmarks import Landmark as L
+from .events import Move, bridge, runs, span_s
+from .signals import SIDES, Motion
+
+UP = np.array([0.0, -1.0, 0.0])
+
+
+@dataclass(frozen=True)
+class KickParams:
+    min_height_deg: float = 45.0
+    max_standing_deg: float = 30.0  # the other leg stays within this of vertical
+    min_duration_s: float = 0.1
+    max_pause_s: float = 0.1
+    held_s: float = 0.6  # held at height at least this long: an extension rather than a kick
+    min_visibility: float = 0.2
+
+
+def detect(motion: Motion, params: KickParams) -> list[Move]:
+    heights = {side: motion.leg_height_deg(side) for side in SIDES}
+    out = []
+    for side, other in (("left", "right"), ("right", "left")):
+        leg = [L[f"{side.upper()}_{p}"] for p in ("HIP", "KNEE", "ANKLE")]
+        seen = motion.seen(leg, params.min_visibility)
+        with np.errstate(invalid="ignore"):
+            raised = seen & (heights[side] >= params.min_height_deg) & (heights[other] <= params.max_standing_deg)
+        for run in bridge(runs(raised), motion.times, params.max_pause_s):
+            start_s, end_s = span_s(run, motion.times, motion.end_time)
+            if end_s - start_s < params.min_duration_s:
+                continue
+            top = run[0] + int(np.nanargmax(heights[side][run[0] : run[1]]))
+            out.append(
+                Move(
+                    "kick",
+                    start_s,
+                    end_s,
+                    {
+                        "side": side,
+                        "direction": _direction(motion.world[top], side),
+                        "height_deg": round(float(heights[side][top])),
+                        "kind": "extension" if end_s - start_s >= params.held_s else "kick",
+                    },
+                )
+            )
+    return sorted(out, key=lambda m: m.start_s)
+
+
+def _direction(world: np.ndarray, side: str) -> str:
+    """Front, side or back: where the raised foot reaches, against the pelvis."""
+    across = world[L.LEFT_HIP] - world[L.RIGHT_HIP]
+    across[1] = 0.0
+    forward = np.cross(across, UP)
+    hip = world[L[f"{side.upper()}_HIP"]]
+    reach = world[L[f"{side.upper()}_ANKLE"]] - hip
+    reach[1] = 0.0
+    scale = np.linalg.norm(across) * np.linalg.norm(reach)
+    if not np.isfinite(scale) or scale < 1e-9:
+        return "front"
+    ahead = float(np.dot(reach, forward) / np.linalg.norm(forward) / np.linalg.norm(reach))
+    sideways = float(np.dot(reach, across) / np.linalg.norm(across) / np.linalg.norm(reach))
+    if abs(sideways) > abs(ahead):
+        return "side"
+    return "front" if ahead > 0 else "back"

@@ -1,0 +1,145 @@
+"""Steps: the weight passing from one foot to the other.
+
+Two ways a step shows. Walking: one foot swings — leaves the floor, travels, lands
+somewhere else — while the other stays planted (both feet moving at once is a jump, not
+a step). Stepping in place or side to side with the feet apart (a step-touch, a weight
+change): the hips move from over one foot to over the other. Both are found, and a
+weight change during a swing is the same step, counted once. Distances and speeds are
+in torso lengths of the picture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...pose.landmarks import Landmark as L
+from .events import Move, runs, span_s
+from .signals import FOOT, SIDES, Motion, smooth_s
+
+
+@dataclass(frozen=True)
+class StepParams:
+    swing_speed: float = 1.0  # a foot moving faster than this is swinging
+    min_travel: float = 0.2  # torso lengths between where the foot left and where it landed
+    min_swing_s: float = 0.08
+    max_swing_s: float = 1.0
+    planted_share: float = 0.6  # of the swing, the other foot planted
+    on_floor: float = 0.15  # torso lengths above the floor a foot may be and still stand on it
+    weight_side: float = 0.25  # hips this close to a foot (share of the feet's spread): weight on it
+    min_spread: float = 0.4  # torso lengths between the feet for the weight's side to mean anything
+    max_transfer_s: float = 1.0
+    smooth_s: float = 0.1
+    min_visibility: float = 0.3
+
+
+def detect(motion: Motion, params: StepParams) -> list[Move]:
+    found = swings(motion, params) + weight_changes(motion, params)
+    found.sort(key=lambda m: m.start_s)
+    out: list[Move] = []
+    for move in found:
+        if out and move.start_s < out[-1].end_s:  # the same step seen both ways
+            continue
+        out.append(move)
+    return out
+
+
+def swings(motion: Motion, params: StepParams) -> list[Move]:
+    ankles = {s: motion.points[:, L[f"{s.upper()}_ANKLE"]] for s in SIDES}
+    speed = {s: _speed(motion, ankles[s], params.smooth_s) for s in SIDES}
+    seen = {s: motion.seen(FOOT[s][:1], params.min_visibility) for s in SIDES}
+    ground = motion.ground(2.0)
+    down = {s: np.nan_to_num(motion.foot_height(s) - ground, nan=np.inf) <= params.on_floor for s in SIDES}
+    last = len(motion.times) - 1
+    out = []
+    for side, other in (("left", "right"), ("right", "left")):
+        for start, stop in runs(seen[side] & (speed[side] > params.swing_speed)):
+            start_s, end_s = span_s((start, stop), motion.times, motion.end_time)
+            if not params.min_swing_s <= end_s - start_s <= params.max_swing_s:
+                continue
+            before, after = max(start - 1, 0), min(stop, last)
+            if not (down[side][before] and down[side][after]):  # a leg swinging in the air is no step
+                continue
+            travel = ankles[side][after] - ankles[side][before]
+            if not np.isfinite(travel).all() or np.hypot(*travel) < params.min_travel:
+                continue
+            planted = seen[other][start:stop] & (speed[other][start:stop] <= params.swing_speed)
+            if np.mean(planted) < params.planted_share:
+                continue
+            out.append(Move("step", start_s, end_s, {"foot": side, "direction": direction(travel)}))
+    return out
+
+
+def weight_changes(motion: Motion, params: StepParams) -> list[Move]:
+    """The hips arriving over one foot after having been over the other (or between them)."""
+    left, right = motion.points[:, L.LEFT_ANKLE, 0], motion.points[:, L.RIGHT_ANKLE, 0]
+    hips = smooth_s(motion.times, motion.hips()[:, 0], params.smooth_s)
+    spread = left - right
+    seen = motion.seen([L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HIP, L.RIGHT_HIP], params.min_visibility)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(seen & (np.abs(spread) >= params.min_spread), (hips - right) / spread, np.nan)
+    # Which foot bears the weight: over the left, over the right, or in the middle.
+    out = []
+    last_side: str | None = None
+    left_side_at = 0  # the last frame the weight was on last_side
+    middle_at = 0  # the last frame the hips were midway between the feet
+    for k, value in enumerate(share):
+        if not np.isfinite(value):
+            continue
+        side = "left" if value >= 1 - params.weight_side else "right" if value <= params.weight_side else None
+        if side is None:
+            if abs(value - 0.5) <= 0.1:
+                middle_at = k
+            continue
+        if side != last_side:
+            start = left_side_at if last_side is not None else middle_at
+            if 0 < motion.times[k] - motion.times[start] <= params.max_transfer_s:
+                out.append(
+                    Move(
+                        "step",
+                        float(motion.times[start]),
+                        float(motion.times[k]),
+                        {"foot": side, "direction": "in place"},
+                    )
+                )
+            last_side = side
+        left_side_at = k
+    return out
+
+
+def _speed(motion: Motion, point: np.ndarray, width_s: float) -> np.ndarray:
+    if len(motion.times) < 2:
+        return np.zeros(len(motion.times))
+    with np.errstate(invalid="ignore"):
+        velocity = np.gradient(point, motion.times, axis=0)
+    return np.nan_to_num(smooth_s(motion.times, np.hypot(velocity[:, 0], velocity[:, 1]), width_s))
+
+
+def direction(travel: np.ndarray) -> str:
+    """Where a displacement in the picture goes: across it, or towards or away from the camera.
+
+    Things nearer the camera stand lower in the picture, so a foot landing lower has
+    come towards it.
+    """
+    dx, dy = float(travel[0]), float(travel[1])
+    if abs(dx) >= abs(dy):
+        return "right" if dx > 0 else "left"  # as the picture shows it
+    return "towards the camera" if dy < 0 else "away from the camera"
+
+
+def summary(steps: list[Move], hips: np.ndarray, times: np.ndarray) -> dict[str, object]:
+    """Steps per minute over the stepping, and where the stepping took the dancer."""
+    if not steps:
+        return {}
+    span = steps[-1].end_s - steps[0].start_s
+    out: dict[str, object] = {
+        "per_minute": round(60.0 * len(steps) / span, 1) if len(steps) >= 2 and span > 0 else None
+    }
+    first = int(np.searchsorted(times, steps[0].start_s))
+    last = min(int(np.searchsorted(times, steps[-1].end_s)), len(times) - 1)
+    travel = hips[last] - hips[first]
+    if np.isfinite(travel).all():
+        out["travel"] = direction(travel) if np.hypot(*travel) >= 0.3 else "in place"
+        out["distance"] = round(float(np.hypot(*travel)), 2)  # torso lengths
+    return out

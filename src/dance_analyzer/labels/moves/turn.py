@@ -1,0 +1,98 @@
+"""Turns: the torso's facing sweeping round the vertical axis.
+
+The facing is unwrapped over the whole clip (``signals.unwrap_facing``), so a double
+pirouette is one sweep of about 720 degrees however the model labels the back view.
+A turn is a run of frames turning the same way fast enough, pauses shorter than
+``max_pause_s`` bridged, that adds up to at least ``min_rotation_deg``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...pose.landmarks import Landmark as L
+from .events import Move, bridge, extend, runs, span_s
+from .signals import SIDES, Motion, smooth_s
+
+TORSO = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]
+
+
+@dataclass(frozen=True)
+class TurnParams:
+    min_rotation_deg: float = 180.0
+    min_speed_deg_s: float = 120.0  # a turn's core turns at least this fast
+    edge_speed_deg_s: float = 40.0  # its start and end are where it slows below this
+    max_pause_s: float = 0.2
+    smooth_s: float = 0.1
+    swap_step_deg: float = 120.0  # a faster change between frames is a left/right swap, not a turn
+    lift: float = 0.25  # torso lengths one foot must be above the other to stand on one leg
+    one_leg_share: float = 0.5  # of the turn's frames on one leg, to call it a pirouette
+    max_tilt_deg: float = 45.0  # a torso leaning further is rolling or flipping, not turning
+    min_visibility: float = 0.3
+
+
+def detect(motion: Motion, params: TurnParams) -> list[Move]:
+    with np.errstate(invalid="ignore"):
+        seen = motion.seen(TORSO, params.min_visibility) & (motion.torso_tilt_deg() <= params.max_tilt_deg)
+    facing = np.where(seen, motion.facing(params.swap_step_deg), np.nan)
+    facing = smooth_s(motion.times, facing, params.smooth_s)
+    if np.count_nonzero(np.isfinite(facing)) < 3:
+        return []
+    with np.errstate(invalid="ignore"):
+        speed = np.gradient(facing, motion.times)
+    speed = np.nan_to_num(speed)
+    out = []
+    for sign in (1.0, -1.0):
+        fast = bridge(runs(sign * speed >= params.min_speed_deg_s), motion.times, params.max_pause_s)
+        slow = sign * speed >= params.edge_speed_deg_s
+        for core in fast:
+            start, stop = extend(core, slow)
+            rotation = _swept(facing, start, stop)
+            if abs(rotation) >= params.min_rotation_deg and np.sign(rotation) == sign:
+                out.append(_turn(motion, params, (start, stop), rotation))
+    out.sort(key=lambda m: m.start_s)
+    return _drop_overlaps(out)
+
+
+def _swept(facing: np.ndarray, start: int, stop: int) -> float:
+    inside = facing[start:stop]
+    inside = inside[np.isfinite(inside)]
+    return float(inside[-1] - inside[0]) if len(inside) >= 2 else 0.0
+
+
+def _turn(motion: Motion, params: TurnParams, run: tuple[int, int], rotation: float) -> Move:
+    start, stop = run
+    left, right = motion.foot_height("left")[start:stop], motion.foot_height("right")[start:stop]
+    lifted = {"left": left - right >= params.lift, "right": right - left >= params.lift}
+    on_one = np.mean(lifted["left"] | lifted["right"]) >= params.one_leg_share
+    # Facing angles grow as the dancer turns to their own left: counter-clockwise from above.
+    direction = "counter-clockwise" if rotation > 0 else "clockwise"
+    measures: dict[str, object] = {
+        "rotations": round(abs(rotation) / 180.0) / 2.0,
+        "degrees": round(abs(rotation)),
+        "direction": direction,
+        "support": "one_leg" if on_one else "two_legs",
+        "kind": "pirouette" if on_one else "two-foot turn",
+    }
+    if on_one:
+        # En dehors turns towards the raised leg's side, en dedans towards the standing leg's.
+        working = max(SIDES, key=lambda s: int(np.count_nonzero(lifted[s])))
+        towards = "left" if rotation > 0 else "right"
+        measures["working_leg"] = working
+        measures["en"] = "en dehors" if towards == working else "en dedans"
+    start_s, end_s = span_s(run, motion.times, motion.end_time)
+    return Move("turn", start_s, end_s, measures)
+
+
+def _drop_overlaps(moves: list[Move]) -> list[Move]:
+    """A wobble at the end of one turn can start a short opposite one: keep the bigger."""
+    out: list[Move] = []
+    for move in moves:
+        if out and move.start_s < out[-1].end_s:
+            if move.measures["degrees"] > out[-1].measures["degrees"]:
+                out[-1] = move
+            continue
+        out.append(move)
+    return out

@@ -1,0 +1,36 @@
+import pytest
+
+from dance_analyzer.labels.definitions import DefinitionError
+from dance_analyzer.labels.moves import KINDS, load_moves, parse_moves
+
+
+def test_the_built_in_file_defines_every_kind_with_a_description():
+    moves = load_moves()
+    assert moves.names == tuple(KINDS)
+    assert all(m.enabled and len(m.description) > 20 for m in moves.moves)
+
+
+def test_a_short_file_tunes_a_threshold_and_keeps_the_rest():
+    moves = parse_moves({"moves": {"jump": {"min_rise": 0.3}, "sway": {"enabled": False}}})
+    by_name = {m.name: m for m in moves.moves}
+    assert by_name["jump"].params.min_rise == 0.3
+    assert by_name["jump"].params.edge_rise == load_moves().moves[1].params.edge_rise
+    assert not by_name["sway"].enabled and by_name["turn"].enabled
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"moves": {"twirl": {}}}, "unknown move 'twirl'"),
+        ({"moves": {"jump": {"min_rize": 0.3}}}, "unknown key 'min_rize'"),
+        ({"moves": {"jump": {"min_rise": "high"}}}, "expected a number"),
+        ({"moves": {"jump": {"min_rise": -1}}}, "at least 0"),
+        ({"moves": {"jump": {"min_rise": float("nan")}}}, "finite"),
+        ({"moves": {"floor_work": {"positions": "lie"}}}, "list of names"),
+        ({"moves": {"jump": {"enabled": "yes"}}}, "enabled true or false"),
+        ({"moves": []}, "a 'moves' mapping"),
+    ],
+)
+def test_mistakes_are_refused_naming_the_move_and_the_key(data, message):
+    with pytest.raises(DefinitionError, match=message):
+        parse_moves(data, "mine.yaml")

@@ -1,0 +1,68 @@
+import math
+
+import numpy as np
+import pytest
+
+from dance_analyzer.labels.moves import load_moves
+from dance_analyzer.labels.moves.kick import detect
+from dance_analyzer.pose.landmarks import Landmark as L
+from tests.support.motions import clip, motion, standing
+from tests.support.skeletons import SHIN, THIGH, Leg
+
+PARAMS = load_moves().moves[2].params
+
+
+def kicking(leg: Leg, side: str = "left", start: float = 1.0, length: float = 0.4):
+    def at(t: float):
+        if start <= t < start + length:
+            return standing(**{f"{side}_leg": leg})
+        return standing()
+
+    return clip(3.0, at)
+
+
+def test_a_front_kick_gives_its_side_direction_and_height():
+    found = detect(motion(*kicking(Leg(thigh=90))), PARAMS)
+    assert [(m.measures["side"], m.measures["direction"], m.measures["kind"]) for m in found] == [
+        ("left", "front", "kick")
+    ]
+    assert found[0].measures["height_deg"] == pytest.approx(90, abs=2)
+    assert found[0].start_s == pytest.approx(1.0, abs=0.05) and found[0].end_s == pytest.approx(1.4, abs=0.05)
+
+
+def test_mirrored_the_other_leg_kicks():
+    found = detect(motion(*kicking(Leg(thigh=90)), mirror=True), PARAMS)
+    assert [(m.measures["side"], m.measures["direction"]) for m in found] == [("right", "front")]
+
+
+def side_kick(degrees: float):
+    """The right leg swung straight out to the side by ``degrees`` from hanging."""
+    image, world = standing()
+    a = math.radians(degrees)
+    out = np.array([-math.sin(a), math.cos(a), 0.0])  # the dancer's right is the picture's left
+    hip = world[L.RIGHT_HIP]
+    for name, length in (
+        ("KNEE", THIGH),
+        ("ANKLE", THIGH + SHIN),
+        ("HEEL", THIGH + SHIN + 0.05),
+        ("FOOT_INDEX", THIGH + SHIN + 0.08),
+    ):
+        world[L[f"RIGHT_{name}"]] = hip + length * out
+        image[L[f"RIGHT_{name}"], :3] = world[L[f"RIGHT_{name}"]] * 0.4 + 0.5
+        image[L[f"RIGHT_{name}"], 2] = world[L[f"RIGHT_{name}"], 2] * 0.4
+    return image, world
+
+
+def test_side_and_back_kicks_and_a_held_extension():
+    side = detect(motion(*clip(3.0, lambda t: side_kick(80) if 1 <= t < 1.4 else standing())), PARAMS)
+    back = detect(motion(*kicking(Leg(thigh=-60))), PARAMS)
+    held = detect(motion(*kicking(Leg(thigh=100), length=1.2)), PARAMS)
+    assert [m.measures["direction"] for m in side] == ["side"]
+    assert [m.measures["direction"] for m in back] == ["back"]
+    assert [m.measures["kind"] for m in held] == ["extension"]
+
+
+def test_a_low_leg_lift_or_both_legs_up_is_no_kick():
+    assert detect(motion(*kicking(Leg(thigh=30))), PARAMS) == []
+    sitting = clip(2.0, lambda t: standing(left_leg=Leg(thigh=90), right_leg=Leg(thigh=90)))
+    assert detect(motion(*sitting), PARAMS) == []

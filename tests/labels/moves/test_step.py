@@ -1,0 +1,79 @@
+import numpy as np
+import pytest
+
+from dance_analyzer.labels.moves import load_moves
+from dance_analyzer.labels.moves.step import detect, summary
+from tests.support.motions import LEFT_FOOT, RIGHT_FOOT, UPPER_BODY, clip, motion, shifted, standing
+from tests.support.skeletons import Leg
+
+PARAMS = load_moves().moves[3].params
+STRIDE = 0.12  # picture widths: 0.6 torso lengths
+
+
+def walking(steps: int, swing_s: float = 0.3, rest_s: float = 0.3):
+    """Walking across the picture: the feet take turns to swing forward past each other
+    (with a small lift), the body keeping between them."""
+    period = swing_s + rest_s
+    # Where each foot stands after k steps: the moving foot lands a stride past the other.
+    places = [[0.0, 0.0]]
+    for k in range(steps):
+        left, right = places[-1]
+        places.append([right + STRIDE, right] if k % 2 == 0 else [left, left + STRIDE])
+
+    def at(t: float):
+        k, into = divmod(t - 0.5, period)
+        k = int(k)
+        if t < 0.5 or k >= steps:
+            feet = places[0] if t < 0.5 else places[-1]
+        else:
+            phase = min(into / swing_s, 1.0)
+            feet = [a + (b - a) * phase for a, b in zip(places[k], places[k + 1], strict=True)]
+        lift = [0.0, 0.0]
+        if t >= 0.5 and k < steps and into < swing_s:
+            lift[k % 2] = 0.03 * float(np.sin(np.pi * into / swing_s))
+        frame = standing()
+        frame = shifted(frame, LEFT_FOOT, feet[0], -lift[0])
+        frame = shifted(frame, RIGHT_FOOT, feet[1], -lift[1])
+        return shifted(frame, UPPER_BODY, (feet[0] + feet[1]) / 2)
+
+    return clip(0.5 + steps * period + 0.5, at)
+
+
+def test_each_swing_of_a_walk_is_a_step_in_the_direction_walked():
+    found = detect(motion(*walking(4)), PARAMS)
+    assert len(found) == 4
+    assert [m.measures["foot"] for m in found] == ["left", "right", "left", "right"]
+    assert {m.measures["direction"] for m in found} == {"right"}
+
+
+def test_steps_per_minute_over_the_stepping():
+    m = motion(*walking(6, swing_s=0.3, rest_s=0.2))
+    found = detect(m, PARAMS)
+    per_minute = summary(found, m.hips(), m.times)["per_minute"]
+    assert per_minute == pytest.approx(60 / 0.5 * 6 / (6 - 0.4), rel=0.1)
+
+
+def test_a_weight_change_between_planted_feet_is_a_step():
+    wide = {"left_leg": Leg(spread=25), "right_leg": Leg(spread=25)}
+
+    targets = [0.0, 1.0, -1.0, 1.0]
+
+    def at(t: float):
+        # The hips travel over the left foot, then over the right, then back: three changes,
+        # each taking 0.4 s at the start of a second.
+        k = min(int(t), 3)
+        before = targets[k - 1] if k else 0.0
+        share = min((t - k) / 0.4, 1.0)
+        return shifted(standing(**wide), UPPER_BODY, 0.12 * (before + (targets[k] - before) * share))
+
+    found = detect(motion(*clip(4.0, at)), PARAMS)
+    assert [m.measures["foot"] for m in found] == ["left", "right", "left"]
+
+
+def test_standing_still_or_a_leg_swinging_in_the_air_takes_no_step():
+    assert detect(motion(*clip(3.0, lambda t: standing())), PARAMS) == []
+
+    def kick(t: float):
+        return standing(left_leg=Leg(thigh=80 * float(np.sin(np.pi * min(max(t - 1, 0), 1))))) if t < 3 else standing()
+
+    assert detect(motion(*clip(3.0, kick)), PARAMS) == []

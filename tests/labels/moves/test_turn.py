@@ -1,0 +1,86 @@
+import numpy as np
+import pytest
+
+from dance_analyzer.labels.moves import load_moves
+from dance_analyzer.labels.moves.signals import unwrap_facing
+from dance_analyzer.labels.moves.turn import TurnParams, detect
+from tests.support.motions import clip, motion, standing, turned
+from tests.support.skeletons import Leg
+
+PARAMS = load_moves().moves[0].params
+
+
+def spin(total_deg: float, seconds: float = 2.0, still: float = 0.5, **pose: object):
+    """Still, then a steady spin of ``total_deg``, then still again."""
+
+    def at(t: float):
+        share = min(max((t - still) / seconds, 0.0), 1.0)
+        return turned(standing(**pose), total_deg * share)
+
+    return clip(still + seconds + still, at)
+
+
+def test_a_skeleton_spun_twice_gives_two_clockwise_rotations():
+    found = detect(motion(*spin(720)), PARAMS)
+    assert len(found) == 1
+    turn = found[0]
+    assert turn.measures["rotations"] == 2.0 and turn.measures["direction"] == "clockwise"
+    assert turn.start_s == pytest.approx(0.5, abs=0.1) and turn.end_s == pytest.approx(2.5, abs=0.1)
+    assert turn.measures["support"] == "two_legs"
+
+
+def test_the_mirrored_video_turns_the_other_way():
+    found = detect(motion(*spin(720), mirror=True), PARAMS)
+    assert [(m.measures["rotations"], m.measures["direction"]) for m in found] == [(2.0, "counter-clockwise")]
+
+
+@pytest.mark.parametrize(("degrees", "rotations"), [(540, 1.5), (360, 1.0), (200, 0.5)])
+def test_rotations_are_counted_in_half_turns(degrees: float, rotations: float):
+    found = detect(motion(*spin(-degrees, seconds=degrees / 360)), PARAMS)
+    assert [(m.measures["rotations"], m.measures["direction"]) for m in found] == [(rotations, "counter-clockwise")]
+
+
+def test_a_quarter_turn_or_a_slow_drift_is_no_turn():
+    assert detect(motion(*spin(90, seconds=0.5)), PARAMS) == []
+    assert detect(motion(*spin(360, seconds=8.0)), PARAMS) == []  # 45 degrees a second: walking round
+
+
+def test_a_turn_on_one_leg_is_a_pirouette_and_says_en_dehors_or_en_dedans():
+    passe = {"left_leg": Leg(thigh=80, shin=150)}  # the left foot drawn up to the right knee
+    # Turning to the right (clockwise) on the right leg with the left raised: towards the standing leg.
+    turn = detect(motion(*spin(360, seconds=0.8, **passe)), PARAMS)[0]
+    assert (turn.measures["kind"], turn.measures["working_leg"], turn.measures["en"]) == (
+        "pirouette",
+        "left",
+        "en dedans",
+    )
+    mirror = detect(motion(*spin(360, seconds=0.8, **passe), mirror=True), PARAMS)[0]
+    assert (mirror.measures["direction"], mirror.measures["working_leg"], mirror.measures["en"]) == (
+        "counter-clockwise",
+        "right",
+        "en dedans",
+    )
+
+
+def test_left_right_swaps_in_the_back_view_do_not_break_the_count():
+    times, image, world = spin(720)
+    # The model calls the left side right for the frames where the back faces the camera.
+    facing = np.degrees(np.arctan2(world[:, 11, 2] - world[:, 12, 2], world[:, 11, 0] - world[:, 12, 0]))
+    back = np.abs(facing) > 100
+    swap = [0, 4, 5, 6, 1, 2, 3, 8, 7, 10, 9] + [i + 1 if i % 2 else i - 1 for i in range(11, 33)]
+    image[back] = image[back][:, swap]
+    world[back] = world[back][:, swap]
+    found = detect(motion(times, image, world), PARAMS)
+    assert [(m.measures["rotations"], m.measures["direction"]) for m in found] == [(2.0, "clockwise")]
+
+
+def test_unwrapping_follows_a_whole_turn_and_steps_over_a_swap():
+    raw = np.array([0, 60, 120, 180, -120, -60, 0, 60], dtype=float)  # one turn and a bit
+    assert list(unwrap_facing(raw, 120)) == [0, 60, 120, 180, 240, 300, 360, 420]
+    swapped = np.array([0, 30, 60, 90 + 180 - 360, 120 - 180, 150], dtype=float)  # frames 3-4 swapped
+    assert np.allclose(np.diff(unwrap_facing(swapped, 120)) % 180, 30)
+
+
+def test_thresholds_come_from_the_parameters():
+    strict = TurnParams(min_rotation_deg=800)
+    assert detect(motion(*spin(720)), strict) == []
