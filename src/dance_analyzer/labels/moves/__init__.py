@@ -47,17 +47,46 @@ def move_summary(found: list[Move], motion: Motion) -> list[dict[str, Any]]:
             continue
         entry: dict[str, Any] = {"move": name, "count": len(of_kind)}
         entry.update(_measures(name, of_kind, motion))
+        entry["text"] = _text(name, of_kind, entry)
         out.append(entry)
     return out
 
 
+ROTATIONS = {0.5: "half", 1.0: "single", 1.5: "one-and-a-half", 2.0: "double", 3.0: "triple", 4.0: "quadruple"}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _text(name: str, of_kind: list[Move], entry: dict[str, Any]) -> str:
+    """What a teacher would say: "1 double pirouette clockwise", "8 steps (96 per minute)"."""
+    n = len(of_kind)
+    if name == "turn":
+        groups = Counter(
+            (m.measures["rotations"], m.measures["kind"], m.measures["direction"]) for m in of_kind
+        ).most_common()
+        return ", ".join(
+            f"{count} {ROTATIONS.get(rot, f'{rot:g}-rotation')} {kind}{'' if count == 1 else 's'} {direction}"
+            for (rot, kind, direction), count in groups
+        )
+    if name == "jump":
+        return f"{_plural(n, 'jump')} (airtime {entry['mean_airtime_s']:.2f} s on average)"
+    if name == "kick":
+        return f"{_plural(n, 'kick')} (highest {entry['max_height_deg']} degrees)"
+    if name == "step":
+        rate = f", {entry['per_minute']:g} per minute" if entry.get("per_minute") else ""
+        travel = entry.get("travel")
+        where = f", travelling {travel}" if travel and travel != "in place" else ""
+        return f"{_plural(n, 'step')}{rate}{where}"
+    if name == "floor_work":
+        return f"floor work for {entry['total_s']:g} s"
+    return f"{_plural(n, name)} ({entry['total_s']:g} s)"
+
+
 def _measures(name: str, of_kind: list[Move], motion: Motion) -> dict[str, Any]:
     if name == "turn":
-        kinds = Counter(f"{m.measures['rotations']:g} {m.measures['direction']} {m.measures['kind']}" for m in of_kind)
-        return {
-            "rotations": sum(m.measures["rotations"] for m in of_kind),
-            "by_kind": [{"turn": k, "count": n} for k, n in kinds.most_common()],
-        }
+        return {"rotations": sum(m.measures["rotations"] for m in of_kind)}
     if name == "jump":
         return {
             "mean_airtime_s": round(float(np.mean([m.measures["airtime_s"] for m in of_kind])), 3),

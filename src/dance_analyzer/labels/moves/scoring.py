@@ -1,0 +1,96 @@
+"""Detected moves against labelled ones: matches, precision, recall and measure errors.
+
+A detection matches a labelled move of the same kind when their intervals overlap by
+at least half of the shorter one (a jump found two frames late still matches; a turn
+that merely brushes another does not). Matching is one to one, largest overlaps first.
+Labelled moves marked unsure count neither way: a detection over one is not a false
+alarm, and missing one is not a miss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .events import Move
+
+MIN_OVERLAP = 0.5
+
+
+@dataclass(frozen=True)
+class Interval:
+    move: str
+    start_s: float
+    end_s: float
+    measures: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class KindScore:
+    """Counts for one kind of move, and the measures of matched pairs."""
+
+    labelled: int = 0
+    detected: int = 0
+    matched: int = 0
+    pairs: list[tuple[Interval, Move]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.detected if self.detected else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.labelled if self.labelled else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: KindScore) -> None:
+        self.labelled += other.labelled
+        self.detected += other.detected
+        self.matched += other.matched
+        self.pairs.extend(other.pairs)
+
+
+def overlap(a_start: float, a_end: float, b_start: float, b_end: float) -> float:
+    """The shared time as a share of the shorter interval."""
+    shared = min(a_end, b_end) - max(a_start, b_start)
+    shorter = min(a_end - a_start, b_end - b_start)
+    return max(shared, 0.0) / shorter if shorter > 0 else 0.0
+
+
+def score_clip(
+    labelled: list[Interval], unsure: list[Interval], detected: list[Move], kinds: list[str]
+) -> dict[str, KindScore]:
+    """Per kind of move in ``kinds`` (those labelled exhaustively in the clip)."""
+    out = {}
+    for kind in kinds:
+        truth = [m for m in labelled if m.move == kind]
+        doubt = [m for m in unsure if m.move == kind]
+        found = [m for m in detected if m.move == kind]
+        candidates = sorted(
+            (
+                (overlap(t.start_s, t.end_s, f.start_s, f.end_s), i, j)
+                for i, t in enumerate(truth)
+                for j, f in enumerate(found)
+            ),
+            reverse=True,
+        )
+        used_t: set[int] = set()
+        used_f: set[int] = set()
+        pairs = []
+        for share, i, j in candidates:
+            if share < MIN_OVERLAP or i in used_t or j in used_f:
+                continue
+            used_t.add(i)
+            used_f.add(j)
+            pairs.append((truth[i], found[j]))
+        excused = {
+            j
+            for j, f in enumerate(found)
+            if j not in used_f and any(overlap(d.start_s, d.end_s, f.start_s, f.end_s) >= MIN_OVERLAP for d in doubt)
+        }
+        out[kind] = KindScore(labelled=len(truth), detected=len(found) - len(excused), matched=len(pairs), pairs=pairs)
+    return out
