@@ -47,6 +47,7 @@ class AnalysisOptions:
     min_segment_s: float = 0.2
     rhythm: bool = False  # also decode the audio and line the movement up with its beats
     model: ModelName = DEFAULT_MODEL  # the landmark model: lite, full or heavy
+    moves_file: Path | None = None  # move thresholds instead of the built-in moves.yaml
 
     @classmethod
     def from_settings(
@@ -59,13 +60,14 @@ class AnalysisOptions:
         model: ModelName | None = None,
     ) -> AnalysisOptions:
         """A request's options over the server's defaults (``DANCE_SAMPLE_FPS``,
-        ``DANCE_MIN_SEGMENT_S``, ``DANCE_MODEL``)."""
+        ``DANCE_MIN_SEGMENT_S``, ``DANCE_MODEL``, ``DANCE_MOVES_FILE``)."""
         return cls(
             sample_fps=sample_fps or settings.sample_fps,
             include_frames=include_frames,
             min_segment_s=settings.min_segment_s,
             rhythm=rhythm,
             model=model or settings.model,
+            moves_file=settings.moves_file,
         )
 
 
@@ -117,7 +119,13 @@ def analyze(
     track = reader.landmarks(
         path, model=options.model, sample_fps=options.sample_fps, on_progress=on_progress, cancel=cancel
     )
-    result, energy = describe(track, poses or load_definitions(), options.min_segment_s, include_frames, moves=moves)
+    result, energy = describe(
+        track,
+        poses or load_definitions(),
+        options.min_segment_s,
+        include_frames,
+        moves=moves or load_moves(options.moves_file),
+    )
     if options.rhythm:
         result["rhythm"] = rhythm_report(reader.soundtrack(path), energy, result["movement"]["tempo"])
     if overlay_to is not None:
@@ -159,7 +167,7 @@ def describe(
     }
     held = {name: labels[:, k] for k, name in enumerate(poses.names)}
     motion = motion_of(track.times, track.duration_s, track.image, track.world, track.aspect, held)
-    found = detect_moves(motion, moves or load_moves())
+    found = detect_moves(motion, moves or load_moves())  # a caller's own file, or the built-in one
     result["moves"] = [m.to_json() for m in found]
     result["move_summary"] = move_summary(found, motion)
     if include_frames:

@@ -34,3 +34,21 @@ def test_a_short_file_tunes_a_threshold_and_keeps_the_rest():
 def test_mistakes_are_refused_naming_the_move_and_the_key(data, message):
     with pytest.raises(DefinitionError, match=message):
         parse_moves(data, "mine.yaml")
+
+
+def test_a_move_file_set_in_the_environment_is_checked_at_start_up(tmp_path, monkeypatch):
+    from pydantic import ValidationError
+
+    from dance_analyzer.config import Settings
+    from dance_analyzer.pipeline import AnalysisOptions
+
+    good = tmp_path / "moves.yaml"
+    good.write_text("moves:\n  jump:\n    min_rise: 0.3\n")
+    monkeypatch.setenv("DANCE_MOVES_FILE", str(good))
+    options = AnalysisOptions.from_settings(Settings())
+    assert options.moves_file == good and load_moves(options.moves_file).moves[1].params.min_rise == 0.3
+    bad = tmp_path / "typo.yaml"
+    bad.write_text("moves:\n  jump:\n    min_rize: 0.3\n")
+    monkeypatch.setenv("DANCE_MOVES_FILE", str(bad))
+    with pytest.raises(ValidationError, match="unknown key 'min_rize'"):
+        Settings()
