@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     min_segment_s: float = Field(0.2, ge=0)
     poses_file: Path | None = None
     # A move file (same shape as labels/moves/moves.yaml; kinds and keys left out keep
-    # their built-in values). Checked at start-up, so a typo fails loudly, not per request.
+    # their built-in values). Loaded when the server or a CLI analysis starts.
     moves_file: Path | None = None
 
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
@@ -90,18 +90,6 @@ class Settings(BaseSettings):
     # Redis redelivers a job whose worker died (never acknowledged) after this long;
     # keep it above the longest job, since a live job is also redelivered after it.
     broker_visibility_timeout_s: float = Field(3600.0, gt=0)
-
-    @field_validator("moves_file")
-    @classmethod
-    def _moves_file_loads(cls, path: Path | None) -> Path | None:
-        if path is not None:
-            from .labels.moves import load_moves  # the file's own validation, with its messages
-
-            try:
-                load_moves(path)
-            except (OSError, ValueError) as exc:
-                raise ValueError(f"DANCE_MOVES_FILE: {exc}") from exc
-        return path
 
     @property
     def temp_dir(self) -> Path:

@@ -16,6 +16,7 @@ from ..jobs.service import JobService
 from ..jobs.storage import JobFiles
 from ..jobs.store import JobStore
 from ..labels.library import PoseLibrary
+from ..labels.moves import load_moves
 from ..logs import configure_logging
 from ..media.video import Limits
 from ..metrics import QUEUE_DEPTH
@@ -86,10 +87,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    # Loaded when the app is created, so a broken pose file stops the server loudly;
-    # every analysis classifies with the library's current set (custom poses included).
+    # Loaded when the app is created, so a broken pose or move file stops the server
+    # loudly; every analysis classifies with the library's current set (custom poses
+    # included).
     app.state.pose_library = PoseLibrary(settings.poses_file, settings.data_dir)
     app.state.pose_library.current()
+    load_moves(settings.moves_file)
     install_error_handlers(app)
     install_client_handlers(app)
     app.include_router(analyze.router)

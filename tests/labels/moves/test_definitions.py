@@ -36,9 +36,8 @@ def test_mistakes_are_refused_naming_the_move_and_the_key(data, message):
         parse_moves(data, "mine.yaml")
 
 
-def test_a_move_file_set_in_the_environment_is_checked_at_start_up(tmp_path, monkeypatch):
-    from pydantic import ValidationError
-
+def test_a_move_file_set_in_the_environment_is_used_and_a_broken_one_stops_the_server(tmp_path, monkeypatch):
+    from dance_analyzer.api.app import create_app
     from dance_analyzer.config import Settings
     from dance_analyzer.pipeline import AnalysisOptions
 
@@ -49,6 +48,5 @@ def test_a_move_file_set_in_the_environment_is_checked_at_start_up(tmp_path, mon
     assert options.moves_file == good and load_moves(options.moves_file).moves[1].params.min_rise == 0.3
     bad = tmp_path / "typo.yaml"
     bad.write_text("moves:\n  jump:\n    min_rize: 0.3\n")
-    monkeypatch.setenv("DANCE_MOVES_FILE", str(bad))
-    with pytest.raises(ValidationError, match="unknown key 'min_rize'"):
-        Settings()
+    with pytest.raises(DefinitionError, match="typo.yaml: move 'jump': unknown key 'min_rize'"):
+        create_app(Settings(moves_file=bad, data_dir=tmp_path / "data"))
