@@ -25,8 +25,8 @@ quiet_pip install -q --upgrade pip
 stale=$(.venv/bin/python - <<'EOF'
 import importlib.metadata as md
 names = ["opencv-contrib-python", "opencv-python", "opencv-contrib-python-headless",
-         "jax", "jaxlib", "ml_dtypes", "opt_einsum", "sounddevice", "sentencepiece",
-         "absl-py", "flatbuffers"]
+         "jax", "jaxlib", "opt_einsum", "sounddevice", "sentencepiece", "absl-py"]
+# (ml_dtypes and flatbuffers, once MediaPipe's, are now ai-edge-litert's requirements.)
 present = []
 for name in names:
     try:
