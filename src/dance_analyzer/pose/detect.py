@@ -57,6 +57,11 @@ class Detections:
 
     ``scores``: (N,) in [MIN_SCORE, 1]; ``boxes``: (N, 4) xmin, ymin, xmax, ymax (a box
     may reach past the picture's edges); ``keypoints``: (N, 4, 2) x, y (see Keypoint).
+
+    The boxes are the model's own, and this model draws every box the same size (a fifth
+    of the letterboxed square) around the upper body: good enough to tell detections of
+    one person from another's, not a measure of the body. The body's extent is the
+    full-body circle (hip centre to circle point), or the landmarks once the model ran.
     """
 
     scores: np.ndarray
