@@ -1,4 +1,7 @@
-from dance_analyzer.labels.moves import Move, move_summary
+import numpy as np
+import pytest
+
+from dance_analyzer.labels.moves import Move, detect_moves, load_moves, motion_of, move_summary
 from tests.support.motions import clip, motion, standing
 
 
@@ -15,3 +18,10 @@ def test_the_summary_counts_each_kind_and_says_it_in_words():
     assert summary["turn"]["text"] == "1 double pirouette clockwise"
     assert (summary["jump"]["count"], summary["jump"]["mean_airtime_s"]) == (2, 0.35)
     assert summary["jump"]["text"] == "2 jumps (airtime 0.35 s on average)"
+
+
+@pytest.mark.parametrize("frames", [0, 1, 2, 5])
+def test_a_clip_of_a_few_frames_or_nobody_at_all_has_no_moves(frames):
+    times = np.arange(frames) / 30.0
+    nobody = motion_of(times, frames / 30.0, np.full((frames, 33, 4), np.nan), np.full((frames, 33, 3), np.nan), 1.0)
+    assert detect_moves(nobody, load_moves()) == [] and move_summary([], nobody) == []

@@ -31,6 +31,8 @@ SIDES = ("left", "right")
 def fill_gaps(times: np.ndarray, values: np.ndarray, max_gap_s: float) -> np.ndarray:
     """Values (T, ...) with NaN runs no longer than ``max_gap_s`` interpolated linearly."""
     out = values.astype(np.float64).copy()
+    if len(times) == 0:
+        return out
     flat = out.reshape(len(times), -1)
     for k in range(flat.shape[1]):
         column = flat[:, k]
