@@ -84,3 +84,10 @@ def test_unwrapping_follows_a_whole_turn_and_steps_over_a_swap():
 def test_thresholds_come_from_the_parameters():
     strict = TurnParams(min_rotation_deg=800)
     assert detect(motion(*spin(720)), strict) == []
+
+
+def test_a_sampled_analysis_still_counts_the_turns():
+    times, image, world = spin(720, seconds=1.2)  # 600 degrees a second
+    sampled = slice(None, None, 6)  # 5 frames a second: 120 degrees between frames
+    found = detect(motion(times[sampled], image[sampled], world[sampled]), PARAMS)
+    assert [(m.measures["rotations"], m.measures["direction"]) for m in found] == [(2.0, "clockwise")]

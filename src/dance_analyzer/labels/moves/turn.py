@@ -26,7 +26,7 @@ class TurnParams:
     edge_speed_deg_s: float = 40.0  # its start and end are where it slows below this
     max_pause_s: float = 0.2
     smooth_s: float = 0.1
-    swap_step_deg: float = 120.0  # a faster change between frames is a left/right swap, not a turn
+    swap_step_deg: float = 120.0  # a bigger change between frames (at 30/s) is a left/right swap, not a turn
     lift: float = 0.25  # torso lengths one foot must be above the other to stand on one leg
     one_leg_share: float = 0.5  # of the turn's frames on one leg, to call it a pirouette
     max_tilt_deg: float = 45.0  # a torso leaning further is rolling or flipping, not turning
@@ -36,7 +36,10 @@ class TurnParams:
 def detect(motion: Motion, params: TurnParams) -> list[Move]:
     with np.errstate(invalid="ignore"):
         seen = motion.seen(TORSO, params.min_visibility) & (motion.torso_tilt_deg() <= params.max_tilt_deg)
-    facing = np.where(seen, motion.facing(params.swap_step_deg), np.nan)
+    # The swap threshold is per frame at 30 frames/s: sampled analyses turn further
+    # between frames, up to where a turn and a swap can no longer be told apart.
+    max_step = min(params.swap_step_deg * max(1.0, 30.0 / motion.rate), 179.0)
+    facing = np.where(seen, motion.facing(max_step), np.nan)
     facing = smooth_s(motion.times, facing, params.smooth_s)
     if np.count_nonzero(np.isfinite(facing)) < 3:
         return []
