@@ -1,4 +1,4 @@
-"""The annotated video: same frames, size and rate as the input, and the skeleton really drawn."""
+"""The annotated video: same frames, size and rate as the input, the skeleton, the pose and the moves really drawn."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from dance_analyzer.media.video import iter_frames
 from dance_analyzer.pipeline import AnalysisOptions, analyze
-from dance_analyzer.render import draw_overlay, render_overlay
+from dance_analyzer.render import _Timeline, draw_overlay, render_overlay
 from dance_analyzer.workers.inline import InlineReader
 from tests.support.media import media
 
@@ -50,6 +50,78 @@ def test_the_skeleton_and_label_are_drawn_where_the_landmarks_are():
     blank = np.zeros_like(image)
     draw_overlay(blank, hidden, None)
     assert not blank.any()
+
+
+def test_each_move_is_a_line_under_the_pose_name():
+    pose_only = draw_overlay(np.zeros((200, 300, 3), np.uint8), None, "t_pose")
+    with_move = draw_overlay(np.zeros((200, 300, 3), np.uint8), None, "t_pose", ["turn 2x clockwise"])
+    rows = lambda image: np.flatnonzero(image.any(axis=(1, 2)))  # noqa: E731
+    assert np.array_equal(with_move[: rows(pose_only)[-1] + 1], pose_only[: rows(pose_only)[-1] + 1])
+    assert rows(with_move)[-1] > rows(pose_only)[-1] + 10  # a second line, below the first
+    assert with_move[rows(pose_only)[-1] + 5 :].any(axis=(0, 1))[2]  # in the moves' colour (blue in it)
+    alone = draw_overlay(np.zeros((200, 300, 3), np.uint8), None, None, ["jump 0.40 s"])
+    assert rows(alone)[0] == rows(pose_only)[0]  # no pose: the move takes the top line
+
+
+# 30 frames/s: frame 2 is at 0.06667 s, which a result rounds to 0.067 (after it), and
+# frame 14 at 0.46667 s rounds to 0.467: boundaries that read later than their frames.
+FPS = 30.0
+JUMP = {"move": "jump", "start_s": round(2 / FPS, 3), "end_s": round(14 / FPS, 3), "airtime_s": 0.4, "height": 0.3}
+
+
+def result_with_a_jump(frames: int, *, landmarks_every: int = 1) -> dict:
+    result = synthetic_result(frames, FPS, landmarks_every=landmarks_every)
+    for frame in result["frames"]:
+        frame["t"] = round(frame["t"], 4)  # as the pipeline writes them
+    result["segments"] = [
+        {"pose": "standing", "start_s": 0.0, "end_s": round(5 / FPS, 3), "frames": 5},
+        {"pose": "t_pose", "start_s": round(5 / FPS, 3), "end_s": round(frames / FPS, 3), "frames": frames - 5},
+    ]
+    result["moves"] = [JUMP]
+    return result
+
+
+def test_moves_and_poses_land_on_the_frames_whose_times_were_rounded():
+    timeline = _Timeline(result_with_a_jump(20))
+    assert [k for k in range(20) if timeline.moves_at(k)] == list(range(2, 14))
+    assert timeline.moves_at(2) == ["jump 0.40 s"]
+    assert [timeline.pose_at(k) for k in range(20)] == ["standing"] * 5 + ["t_pose"] * 15
+    # Sampled (every 3rd frame analysed): frames in between show their latest analysed frame.
+    sampled = result_with_a_jump(20, landmarks_every=3)
+    sampled["moves"] = [{**JUMP, "start_s": round(3 / FPS, 3), "end_s": round(12 / FPS, 3)}]
+    timeline = _Timeline(sampled)
+    assert [k for k in range(20) if timeline.moves_at(k)] == list(range(3, 12))
+
+
+def test_a_move_shorter_than_a_frame_still_shows_on_one_frame():
+    result = result_with_a_jump(20)
+    result["moves"] = [{**JUMP, "start_s": round(7 / FPS, 3), "end_s": round(7 / FPS, 3) + 0.0004}]
+    assert [k for k in range(20) if _Timeline(result).moves_at(k)] == [7]
+
+
+def test_the_moves_name_is_drawn_on_the_frames_inside_the_move_and_not_outside(make_video, tmp_path):
+    clip = make_video(frames=20, width=320, height=240, fps=30, painter=lambda i: np.full((240, 320, 3), 90, np.uint8))
+    result = result_with_a_jump(20)
+    out = tmp_path / "overlay.mp4"
+    assert render_overlay(clip, result, out) == 20
+    frames, _ = decoded(out)
+    originals = [f.image for f in iter_frames(clip)]
+    points = np.array(result["frames"][0]["landmarks"], np.float32)
+    corner = np.s_[:70, :200]  # the pose name and the lines under it
+
+    def distance(k: int, moves: list[str]) -> float:
+        pose = "standing" if k < 5 else "t_pose"
+        expected = draw_overlay(originals[k].copy(), points, pose, moves)
+        return float(np.abs(frames[k][corner].astype(int) - expected[corner].astype(int)).mean())
+
+    for k in range(20):
+        drawn = distance(k, ["jump 0.40 s"])
+        nothing = distance(k, [])
+        if 2 <= k < 14:
+            assert drawn < nothing / 2, f"frame {k} is inside the jump: its caption should be drawn"
+            assert drawn < distance(k, ["kick front 90 deg"]) / 2  # the name itself, not any line
+        else:
+            assert nothing < drawn / 2, f"frame {k} is outside the jump: no caption"
 
 
 @pytest.mark.parametrize("rotation", [0, 90])
@@ -99,3 +171,35 @@ def test_a_real_clip_gets_its_skeleton_drawn_around_the_real_landmarks(tmp_path)
     assert np.abs(frames[k][around].astype(int) - originals[k][around].astype(int)).max() > 80
     corner = np.s_[1200:1270, 620:710]  # floor, far from the dancer and the label
     assert np.abs(frames[k][corner].astype(int) - originals[k][corner].astype(int)).mean() < 6
+
+
+@pytest.mark.slow
+def test_the_ballet_clips_pirouette_is_named_on_its_frames_and_every_segment_keeps_its_frames(tmp_path):
+    clip = media("ballet_spin_1.mp4")
+    with InlineReader() as reader:
+        result = analyze(clip, AnalysisOptions(include_frames=True), reader=reader)
+    timeline = _Timeline(result)
+    # Every segment's boundaries fall on the analysed frames it was made of.
+    for segment in result["segments"]:
+        start, stop = timeline.span(segment["start_s"], segment["end_s"])
+        assert stop - start == segment["frames"], segment
+    turn = next(m for m in result["moves"] if m["move"] == "turn")
+    caption = "turn 2x clockwise"
+    inside = [f["index"] for f in result["frames"] if turn["start_s"] - 0.001 <= f["t"] < turn["end_s"] - 0.001]
+    assert [k for k in range(result["total_frames"]) if caption in timeline.moves_at(k)] == inside
+    out = tmp_path / "overlay.mp4"
+    assert render_overlay(clip, result, out) == result["total_frames"]
+    frames, _ = decoded(out)
+    originals = [f.image for f in iter_frames(clip)]
+    corner = np.s_[:200, :700]
+    for k in (inside[0], inside[len(inside) // 2], inside[-1] + 1):
+        landmarks = timeline.landmarks_at(k)
+        pose = timeline.pose_at(k)
+        moves = timeline.moves_at(k)
+        right = draw_overlay(originals[k].copy(), landmarks, pose, moves)[corner].astype(int)
+        without = draw_overlay(originals[k].copy(), landmarks, pose, [m for m in moves if m != caption])
+        shown = frames[k][corner].astype(int)
+        if k in inside:
+            assert np.abs(shown - right).mean() < np.abs(shown - without[corner].astype(int)).mean() / 2
+        else:
+            assert caption not in moves
