@@ -26,7 +26,7 @@ from .errors import install_error_handlers
 from .keys import KeyRing
 from .limits import install_client_handlers
 from .middleware import RequestMiddleware
-from .routes import analyze, compare, jobs, meta, poses, web
+from .routes import analyze, compare, jobs, meta, moves, poses, web
 
 
 def create_job_service(settings: Settings, pool: AnalysisPool, library: PoseLibrary) -> JobService:
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jobs.router)
     app.include_router(meta.router)
     app.include_router(poses.router)
+    app.include_router(moves.router)
     app.include_router(web.router)
     app.mount("/static", web.static_files(), name="static")
     if settings.cors_origin_list:  # closed unless configured: browsers on other origins get no access

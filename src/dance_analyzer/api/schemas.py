@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class PoseCount(BaseModel):
@@ -17,6 +17,79 @@ class Segment(BaseModel):
     start_s: float
     end_s: float
     frames: int
+
+
+MOVE_KINDS = "turn, jump, kick, step, sway, bounce or floor_work"
+
+
+class Move(BaseModel):
+    """One move, with the measures of its kind beside the common fields."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "description": (
+                "Common fields, then the kind's own measures. turn: rotations (in half turns), degrees, "
+                "direction (clockwise / counter-clockwise seen from above), support (one_leg / two_legs), "
+                "kind (pirouette / two-foot turn) and, for a pirouette, working_leg and en (en dehors / en dedans). "
+                "jump: airtime_s, height (torso lengths), takeoff_s, landing_s, shape (tuck / split / straight "
+                "or null). kick: side, direction (front / side / back), height_deg, kind (kick / extension). "
+                "step: foot, direction. sway, bounce: cycles, period_s, amplitude (torso lengths). "
+                "floor_work: lowest (kneel / sit / lie or null)."
+            ),
+            "examples": [
+                {
+                    "move": "turn",
+                    "start_s": 0.968,
+                    "end_s": 2.836,
+                    "rotations": 2.0,
+                    "degrees": 740,
+                    "direction": "clockwise",
+                    "support": "one_leg",
+                    "kind": "pirouette",
+                    "working_leg": "right",
+                    "en": "en dehors",
+                }
+            ],
+        },
+    )
+
+    move: str = Field(description=MOVE_KINDS)
+    start_s: float
+    end_s: float = Field(description="when the move is over (the first frame after it)")
+
+
+class MoveSummary(BaseModel):
+    """How many moves of one kind, with measures over all of them."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "description": (
+                "Per kind: turn: rotations (in all); jump: mean_airtime_s, max_height; kick: max_height_deg; "
+                "step: per_minute, travel, distance; sway, bounce, floor_work: total_s."
+            ),
+            "examples": [{"move": "turn", "count": 1, "rotations": 2.0, "text": "1 double pirouette clockwise"}],
+        },
+    )
+
+    move: str = Field(description=MOVE_KINDS)
+    count: int
+    text: str | None = Field(None, description="what a teacher would say, e.g. '1 double pirouette clockwise'")
+
+
+class MoveDefinition(BaseModel):
+    name: str = Field(description=MOVE_KINDS)
+    description: str
+    enabled: bool
+    thresholds: dict[str, Any] = Field(
+        description="every threshold its detector uses (seconds, degrees, torso lengths); tune them in DANCE_MOVES_FILE"
+    )
+
+
+class MoveDefinitions(BaseModel):
+    moves: list[MoveDefinition]
+    source: str = Field(description="the move file in use: the built-in moves.yaml, or DANCE_MOVES_FILE's name")
 
 
 class FrameResult(BaseModel):
@@ -40,6 +113,10 @@ class AnalysisResult(BaseModel):
     model: str | None = Field(None, description="the landmark model that measured the poses: lite, full or heavy")
     filename: str
     segments: list[Segment]
+    moves: list[Move] = Field(
+        default_factory=list, description="what the dancer did over time, in order of start, each with its measures"
+    )
+    move_summary: list[MoveSummary] = Field(default_factory=list, description="the moves counted per kind")
     movement: dict[str, Any] | None = Field(
         None, description="energy per second, range of motion, symmetry, jerk, movement tempo"
     )
