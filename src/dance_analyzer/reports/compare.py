@@ -86,7 +86,9 @@ def subsequence_dtw(cost: np.ndarray) -> tuple[np.ndarray, float]:
     return path, float(cost[path[:, 0], path[:, 1]].mean())
 
 
-def _score(deviation_deg: float) -> float:
+def deviation_score(deviation_deg: float) -> float:
+    """0-100 from a mean angle difference in degrees: one scale for every report that compares
+    bodies (comparisons here, group sync in ``reports.sync``), so their numbers read alike."""
     return round(100.0 * float(np.exp(-deviation_deg / SCORE_SCALE_DEG)), 1)
 
 
@@ -192,13 +194,17 @@ def compare_tracks(reference: LandmarkTrack, attempt: LandmarkTrack, *, mirror: 
     reference_t = alignment.reference_idx / RATE_HZ
     slope = np.polyfit(attempt_t, reference_t, 1)[0] if np.ptp(attempt_t) > 0 else 1.0
     return {
-        "similarity": _score(mean_dev),  # as filmed, or mirrored with mirror=True
-        "as_filmed_similarity": _score(results["as_filmed"][3]),
-        "mirrored_similarity": _score(results["mirrored"][3]),
+        "similarity": deviation_score(mean_dev),  # as filmed, or mirrored with mirror=True
+        "as_filmed_similarity": deviation_score(results["as_filmed"][3]),
+        "mirrored_similarity": deviation_score(results["mirrored"][3]),
         "mirror": mirror,
         "mean_deviation_deg": round(mean_dev, 1),
-        "body_parts": {part: {"score": _score(dev), "deviation_deg": round(dev, 1)} for part, dev in parts.items()},
-        "groups": {group: _score(float(np.nanmean([parts[p] for p in members]))) for group, members in GROUPS.items()},
+        "body_parts": {
+            part: {"score": deviation_score(dev), "deviation_deg": round(dev, 1)} for part, dev in parts.items()
+        },
+        "groups": {
+            group: deviation_score(float(np.nanmean([parts[p] for p in members]))) for group, members in GROUPS.items()
+        },
         "offset_s": round(float(reference_t[0] - attempt_t[0]), 2),
         "tempo_ratio": round(float(slope), 3),  # reference seconds per attempt second
         "sync_map": _sync_map(alignment),
