@@ -226,3 +226,11 @@ def test_arrays_in_and_bad_input_out():
         sync_report([a])
     with pytest.raises(ValueError, match="same analysed frames"):
         sync_report([a, track(DANCE, every=2)])
+
+
+def test_no_frames_or_one_frame_gives_a_report_without_lags():
+    empty = sync_from_world(np.empty(0), {1: np.empty((0, 33, 3)), 2: np.empty((0, 33, 3))})
+    assert empty["group"]["score"] is None and empty["pairs"][0]["lag_s"] is None and empty["duration_s"] == 0.0
+    a = track(DANCE)
+    one = sync_from_world(a.times[:1], {1: a.world[:1], 2: a.world[:1]})
+    assert one["group"]["score"] == 100.0 and one["pairs"][0]["lag_s"] is None

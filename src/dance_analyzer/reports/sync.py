@@ -83,17 +83,16 @@ class _Dancer:
 
 
 def _on_grid(times: np.ndarray, world: np.ndarray, grid: np.ndarray) -> _Dancer:
-    here = np.isfinite(world.reshape(len(world), -1)).all(axis=1)
+    here = np.isfinite(world).all(axis=(1, 2))
     features = angle_features(world)
     matrices = [np.stack([f[name] for name in FEATURE_NAMES], axis=1) for f in (features, mirrored(features))]
     if not here.any() or not len(grid):
         empty = np.full((len(grid), len(FEATURE_NAMES)), np.nan)
         return _Dancer(empty, empty, np.zeros(len(grid), bool))
     # A grid moment counts as present when the analysed frame nearest to it is.
-    after = np.clip(np.searchsorted(times, grid), 1, max(len(times) - 1, 1))
-    before = after - 1
+    after = np.clip(np.searchsorted(times, grid), 0, len(times) - 1)
+    before = np.maximum(after - 1, 0)
     nearest = np.where(np.abs(grid - times[before]) <= np.abs(times[after] - grid), before, after)
-    nearest = np.clip(nearest, 0, len(times) - 1)
     filled = [interpolate(times[here], m[here], grid) for m in matrices]
     return _Dancer(filled[0], filled[1], here[nearest])
 
