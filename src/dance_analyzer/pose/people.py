@@ -1,0 +1,360 @@
+"""Every person through a video: found by the detector now and then, followed in between.
+
+MediaPipe's graph follows one body: it runs its person detector until it finds someone,
+then places each next crop from the last landmarks, and detects again only when the
+body is lost. This does the same for everyone at once. Each person followed costs one
+landmark-model run a frame; the detector runs on the first frame, every
+``detect_every`` frames after, and whenever someone is lost, so people who walk in are
+found within a fraction of a second without a detector run every frame.
+
+The detector tends to report the most prominent person only, so each detection is done
+in rounds: the people already known are painted black and the detector looks again,
+until a round finds nobody new. A detection that lands on a known body (its landmarks'
+torso within a third of a torso length of theirs) is refused: that is one person, not two.
+
+Ids: a person followed from frame to frame keeps their id. When a person is lost (the
+model's presence score drops, or their crop slides onto someone else in a crossing) and a
+detection finds a body near where they were going within ``max_gap_s``, they are matched
+back one to one (:func:`pose.associate.match_lost`); later, a re-entry is a new person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..media.video import Limits, VideoInfo, iter_frames, probe
+from .associate import (
+    black_out,
+    body_box,
+    body_distance,
+    match_lost,
+    same_body,
+    slid,
+    to_pixels,
+    torso_length,
+)
+from .crop import Rois, rois_from_points
+from .detect import Keypoint, PoseDetector
+from .extract import INFERENCE_MAX_SIDE
+from .landmark_model import MIN_PRESENCE, LandmarkModel, PeopleLandmarks
+from .landmarks import NUM_LANDMARKS
+from .track import LandmarkTrack
+
+ProgressFn = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class PeopleOptions:
+    """How hard to look, and how long a person must stay to count.
+
+    ``rounds``: detector runs per detection, each with everyone found so far blacked out
+    (grown by ``margin`` of their box on each side); ``min_score``: the detector's score
+    a new person needs; ``min_presence``: the landmark model's, below which a person is
+    lost. ``max_gap_s``: how long a lost person can still be matched back (about a
+    second: a turn behind a partner, a crossing). ``min_present_s``: people in view for
+    less are left out (passers-by, false detections).
+    """
+
+    detect_every: int = 10
+    rounds: int = 3
+    margin: float = 0.1
+    min_score: float = 0.5
+    min_presence: float = MIN_PRESENCE
+    max_gap_s: float = 1.0
+    min_present_s: float = 1.0
+    max_people: int = 8
+
+
+@dataclass
+class Person:
+    """One person over all analysed frames (T of them), NaN rows where they are absent, as
+    in :class:`pose.track.LandmarkTrack`; ``boxes``: (T, 4) xmin, ymin, xmax, ymax of their
+    visible landmarks, normalised to the picture; ``presence``: (T,) the model's score."""
+
+    id: int
+    present: np.ndarray
+    image: np.ndarray
+    world: np.ndarray
+    boxes: np.ndarray
+    presence: np.ndarray
+
+    @property
+    def frames_present(self) -> int:
+        return int(self.present.sum())
+
+
+@dataclass
+class People:
+    """Everyone followed through a video; ``main_id``: the main dancer (present longest,
+    ties broken by size), None when nobody stayed long enough."""
+
+    info: VideoInfo
+    total_frames: int
+    duration_s: float
+    indices: np.ndarray  # (T,) analysed frame numbers
+    times: np.ndarray  # (T,) seconds
+    persons: list[Person]
+    main_id: int | None
+    model: str
+
+    def person(self, person_id: int) -> Person:
+        return next(p for p in self.persons if p.id == person_id)
+
+    def track(self, person_id: int) -> LandmarkTrack:
+        """One person as the track every later step reads."""
+        one = self.person(person_id)
+        return LandmarkTrack(
+            info=self.info,
+            total_frames=self.total_frames,
+            duration_s=self.duration_s,
+            indices=self.indices,
+            times=self.times,
+            image=one.image,
+            world=one.world,
+            model=self.model,
+        )
+
+    def counts(self) -> np.ndarray:
+        """(T,) how many people are present in each analysed frame."""
+        if not self.persons:
+            return np.zeros(len(self.times), np.int64)
+        return np.sum([p.present for p in self.persons], axis=0)
+
+
+@dataclass
+class _Track:
+    """A person being followed: their rows so far and where to look next."""
+
+    key: int
+    rows: dict[int, tuple[np.ndarray, np.ndarray, float]] = field(default_factory=dict)
+    points: np.ndarray = field(default_factory=lambda: np.zeros((NUM_LANDMARKS, 2)))
+    roi: Rois | None = None
+    last_t: float = 0.0
+    active: bool = True
+
+    def update(self, row: int, t: float, marks: PeopleLandmarks, k: int) -> None:
+        points = to_pixels(marks.image[k], marks.width, marks.height)
+        self.rows[row] = (marks.image[k], marks.world[k], float(marks.presence[k]))
+        self.points, self.last_t, self.active = points, t, True
+        self.roi = marks.next_rois()[k]
+
+
+class PeopleTracker:
+    """Frames in, one at a time; people out at the end. The models are loaded once and can
+    be reused across videos (``reset``)."""
+
+    def __init__(
+        self,
+        model: LandmarkModel,
+        detector: PoseDetector | None = None,
+        options: PeopleOptions = PeopleOptions(),
+    ) -> None:
+        self.model = model
+        self.detector = detector or PoseDetector(min_score=options.min_score)
+        self.options = options
+        self.detector_runs = 0
+        self.landmark_runs = 0
+        self.reset()
+
+    def reset(self) -> None:
+        self.tracks: list[_Track] = []
+        self.row = 0
+        self.last_detect = -(10**9)
+
+    # --- one frame -------------------------------------------------------------------
+
+    def step(self, picture: np.ndarray, t: float) -> None:
+        """Follow everyone into this RGB picture, and look for newcomers when it is time."""
+        options = self.options
+        lost_now = self._follow(picture, t)
+        missing = [tr for tr in self.tracks if not tr.active and t - tr.last_t <= options.max_gap_s]
+        since = self.row - self.last_detect
+        search = max(1, options.detect_every // 3) if missing else options.detect_every
+        if lost_now or since >= search or not any(tr.active for tr in self.tracks):
+            self.last_detect = self.row
+            self._detect(picture, t, missing)
+        self.row += 1
+
+    def _follow(self, picture: np.ndarray, t: float) -> bool:
+        active = [tr for tr in self.tracks if tr.active and tr.roi is not None]
+        if not active:
+            return False
+        rois = _stack_rois([tr.roi for tr in active if tr.roi is not None])
+        marks = self.model(picture, rois)
+        self.landmark_runs += len(active)
+        lost = False
+        jumps = {}
+        for k, tr in enumerate(active):
+            points = to_pixels(marks.image[k], marks.width, marks.height)
+            if marks.presence[k] < self.options.min_presence or slid(tr.points, points):
+                tr.active, lost = False, True
+                continue
+            previous = tr.points
+            tr.update(self.row, t, marks, k)
+            jumps[tr.key] = body_distance(previous, tr.points)
+        return self._drop_doubles([tr for tr in active if tr.active], jumps) or lost
+
+    def _drop_doubles(self, tracks: list[_Track], jumps: dict[int, float]) -> bool:
+        """Two crops on one body (one person's crop slid onto the other as they crossed):
+        the one that moved further since the last frame is the one that slid; it is lost
+        for now, and found again by the detector when the two part."""
+        dropped = False
+        for a in tracks:
+            for b in tracks:
+                if a.key < b.key and a.active and b.active and same_body(a.points, b.points):
+                    loser = a if jumps.get(a.key, 0.0) > jumps.get(b.key, 0.0) else b
+                    loser.rows.pop(self.row, None)
+                    loser.active, dropped = False, True
+        return dropped
+
+    def _detect(self, picture: np.ndarray, t: float, missing: list[_Track]) -> None:
+        options = self.options
+        known = [tr.points for tr in self.tracks if tr.active]
+        found = self._find_new(picture, known)
+        if not found:
+            return
+        new_points = [to_pixels(marks.image[k], marks.width, marks.height) for marks, k in found]
+        pairs = match_lost(
+            [tr.points for tr in missing],
+            [t - tr.last_t for tr in missing],
+            new_points,
+        )
+        matched = {new: missing[old] for old, new in pairs}
+        for j, (marks, k) in enumerate(found):
+            track = matched.get(j)
+            if track is None:
+                if sum(tr.active for tr in self.tracks) >= options.max_people:
+                    continue
+                track = _Track(key=len(self.tracks))
+                self.tracks.append(track)
+            track.update(self.row, t, marks, k)
+
+    def _find_new(self, picture: np.ndarray, known: list[np.ndarray]) -> list[tuple[PeopleLandmarks, int]]:
+        """People not among ``known`` (pixel skeletons), found in rounds of black-out."""
+        options = self.options
+        height, width = picture.shape[:2]
+        masked = black_out(picture, [body_box(points) for points in known], options.margin)
+        found: list[tuple[PeopleLandmarks, int]] = []
+        bodies = list(known)
+        for _ in range(options.rounds):
+            detections = self.detector(masked)
+            self.detector_runs += 1
+            keep = detections.scores >= options.min_score
+            if not keep.any():
+                break
+            keypoints = detections.keypoints[keep]
+            rois = rois_from_points(
+                keypoints[:, Keypoint.HIP_CENTRE], keypoints[:, Keypoint.FULL_BODY_CIRCLE], width, height
+            )
+            marks = self.model(picture, rois)
+            self.landmark_runs += len(rois)
+            added = []
+            for k in range(len(marks)):
+                points = to_pixels(marks.image[k], width, height)
+                if marks.presence[k] < options.min_presence or any(same_body(points, b) for b in bodies):
+                    continue
+                found.append((marks, k))
+                bodies.append(points)
+                added.append(body_box(points, marks.image[k, :, 3]))
+            if not added:
+                break
+            masked = black_out(masked, added, options.margin)
+        return found
+
+    # --- the result ------------------------------------------------------------------
+
+    def people(
+        self, info: VideoInfo, total_frames: int, duration_s: float, indices: np.ndarray, times: np.ndarray
+    ) -> People:
+        """Everyone who stayed ``min_present_s``, ids 1, 2, ... in order of appearance."""
+        count = len(times)
+        durations = np.diff(np.asarray(times, np.float64), append=duration_s) if count else np.empty(0)
+        persons: list[Person] = []
+        for tr in sorted(self.tracks, key=lambda tr: min(tr.rows, default=count)):
+            rows = np.array(sorted(tr.rows), np.int64)
+            if not len(rows) or durations[rows].sum() < self.options.min_present_s - 1e-9:
+                continue
+            persons.append(_person(len(persons) + 1, tr, count, info.width, info.height))
+        return People(
+            info=info,
+            total_frames=total_frames,
+            duration_s=duration_s,
+            indices=np.asarray(indices, np.int64),
+            times=np.asarray(times, np.float64),
+            persons=persons,
+            main_id=main_dancer(persons, durations, info.width, info.height),
+            model=self.model.name,
+        )
+
+
+def _stack_rois(rois: list[Rois]) -> Rois:
+    return Rois(
+        center=np.concatenate([r.center for r in rois]),
+        size=np.concatenate([r.size for r in rois]),
+        angle=np.concatenate([r.angle for r in rois]),
+        width=rois[0].width,
+        height=rois[0].height,
+    )
+
+
+def _person(person_id: int, tr: _Track, count: int, width: int, height: int) -> Person:
+    image = np.full((count, NUM_LANDMARKS, 4), np.nan, np.float32)
+    world = np.full((count, NUM_LANDMARKS, 3), np.nan, np.float32)
+    boxes = np.full((count, 4), np.nan)
+    presence = np.full(count, np.nan)
+    for row, (landmarks, metres, score) in tr.rows.items():
+        image[row], world[row], presence[row] = landmarks, metres, score
+        boxes[row] = body_box(landmarks[:, :2].astype(np.float64), landmarks[:, 3])
+    return Person(person_id, ~np.isnan(presence), image, world, boxes, presence)
+
+
+def main_dancer(persons: list[Person], durations: np.ndarray, width: int, height: int) -> int | None:
+    """The person present longest; among equals, the larger (median torso on screen)."""
+    if not persons:
+        return None
+
+    def key(person: Person) -> tuple[float, float]:
+        shown = float(durations[person.present].sum())
+        sizes = [torso_length(points) for points in to_pixels(person.image[person.present], width, height)]
+        return round(shown, 6), float(np.median(sizes))
+
+    return max(persons, key=key).id
+
+
+def track_people(
+    path: Path,
+    tracker: PeopleTracker,
+    *,
+    sample_fps: float | None = None,
+    limits: Limits = Limits(),
+    on_progress: ProgressFn | None = None,
+    decoder_threads: int = 0,
+) -> People:
+    """Everyone in a video, read by the repo's decoder as :func:`pose.extract.extract_landmarks`
+    reads it (rotation, limits, sampling and the inference size alike)."""
+    info = probe(path, limits)
+    expected = info.frame_count or None
+    tracker.reset()
+    indices: list[int] = []
+    times: list[float] = []
+    decoded = 0
+    last_t = prev_t = 0.0
+    for frame in iter_frames(
+        path, sample_fps=sample_fps, max_side=INFERENCE_MAX_SIDE, limits=limits, decoder_threads=decoder_threads
+    ):
+        decoded += 1
+        prev_t, last_t = last_t, frame.t
+        if frame.image is None:
+            continue
+        tracker.step(frame.image, frame.t)
+        indices.append(decoded - 1)
+        times.append(frame.t)
+        if on_progress is not None:
+            on_progress(decoded, expected)
+    step = (last_t - prev_t) if decoded > 1 else (1.0 / info.fps if info.fps else 0.0)
+    duration = last_t + step if decoded else 0.0
+    return tracker.people(info, decoded, duration, np.asarray(indices), np.asarray(times))
