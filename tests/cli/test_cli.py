@@ -81,3 +81,60 @@ def test_on_a_terminal_the_progress_bar_shows_without_being_asked():
     assert process.wait(timeout=300) == 0
     assert json.loads(process.stdout.read())["total_frames"] == 65
     assert b"65/65 frames" in shown and b"squat_band_1.mp4 [" in shown
+
+
+def test_the_table_shows_the_move_summary_and_each_move_with_its_times():
+    clip = str(media("ballet_spin_1.mp4"))
+    r = run("analyze", clip, "--format", "table", "--quiet")
+    assert r.returncode == 0, r.stderr
+    body = json.loads(run("analyze", clip, "--quiet").stdout)  # piped: JSON, with the same moves
+    summary = " · ".join(entry["text"] for entry in body["move_summary"])
+    assert "1 double pirouette clockwise" in summary
+    assert f"Moves: {summary}" in r.stdout
+    lines = r.stdout.splitlines()
+    for move in body["moves"]:
+        times = f"{move['start_s']:6.2f} – {move['end_s']:6.2f} s  {move['move']}"
+        assert any(times in line for line in lines), f"{times!r} not in the table"
+    turn = next(line for line in lines if "s  turn" in line)
+    assert "turn 2x clockwise (pirouette" in turn
+    assert "ballet_spin_1.mp4" in lines[0] and "Time per pose" in r.stdout and "one leg" in r.stdout
+
+
+def test_on_a_terminal_the_result_is_a_table_not_json():
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dance_analyzer.cli", "analyze", str(media("ballet_spin_1.mp4")), "--quiet"],
+        stdout=terminal,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert process.wait(timeout=300) == 0
+    text = shown.decode()
+    assert "Moves: " in text and "double pirouette" in text and not text.lstrip().startswith("{")
+
+
+def test_moves_command_lists_every_move_with_its_description_and_thresholds(tmp_path):
+    r = run("moves")
+    assert r.returncode == 0, r.stderr
+    for name in ("turn", "jump", "kick", "step", "sway", "bounce", "floor_work"):
+        assert f"\n{name}\n" in r.stdout
+    assert "pirouette" in r.stdout and "min_rotation_deg" in r.stdout and "min_airtime_s" in r.stdout
+    tuned = tmp_path / "moves.yaml"
+    tuned.write_text("moves:\n  jump:\n    min_airtime_s: 0.1\n  kick:\n    enabled: false\n")
+    r = run("moves", "--file", str(tuned))
+    assert r.returncode == 0 and "moves from moves.yaml" in r.stdout and "kick  (disabled)" in r.stdout
+    assert any(line.split() == ["min_airtime_s", "0.1"] for line in r.stdout.splitlines())
+    tuned.write_text("moves:\n  jump:\n    min_airtime: 0.1\n")
+    r = run("moves", "--file", str(tuned))
+    assert r.returncode == 65 and "unknown key 'min_airtime'" in r.stderr and r.stdout == ""
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1

@@ -1,4 +1,4 @@
-"""Command line: ``dance-analyzer analyze | compare | serve | worker | poses``.
+"""Command line: ``dance-analyzer analyze | compare | serve | worker | poses | moves``.
 
 A thin shell: it parses arguments, hands the files to the pipeline, prints JSON to
 stdout and keeps everything meant for a person (progress, errors) on stderr so the

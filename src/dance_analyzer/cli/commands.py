@@ -24,7 +24,7 @@ from ..errors import (
     TooLarge,
     TooLong,
 )
-from .console import ProgressBar, print_json, silence_native_stderr
+from .console import ProgressBar, print_json, print_text, silence_native_stderr
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -151,8 +151,19 @@ def analyze(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
         overlay_progress.finish()
-    print_json({**result, "filename": path.name}, compact=args.compact)
+    result = {**result, "filename": path.name}
+    if _format(args) == "table":
+        from .table import result_table
+
+        print_text(result_table(result))
+    else:
+        print_json(result, compact=args.compact)
     return 0
+
+
+def _format(args: argparse.Namespace) -> str:
+    """As asked; else a table for a person at a terminal, JSON for a pipe or a file."""
+    return str(args.format or ("table" if sys.stdout.isatty() else "json"))
 
 
 def compare(args: argparse.Namespace) -> int:
@@ -259,4 +270,28 @@ def poses(args: argparse.Namespace) -> int:
     for spec in FEATURES.values():
         side = "per side" if spec.sided else "whole body"
         print(f"  {spec.name:20} {side:10} {spec.unit:20} {spec.description}")
+    return 0
+
+
+def moves(args: argparse.Namespace) -> int:
+    """The move definitions in use (or a move file's, checked): what each is and its thresholds."""
+    from ..config import get_settings
+    from ..labels.definitions import DefinitionError
+    from ..labels.moves import load_moves
+
+    path = Path(args.file) if args.file else get_settings().moves_file
+    try:
+        move_set = load_moves(path)
+    except (OSError, DefinitionError) as exc:
+        print(f"error: {path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return EXIT_MISSING_INPUT if isinstance(exc, OSError) else 65
+    lines = [f"moves from {move_set.source}"]
+    for move in move_set.moves:
+        definition = move.to_dict()
+        state = "" if definition["enabled"] else "  (disabled)"
+        lines += ["", f"{move.name}{state}", f"  {definition['description'] or '(no description)'}"]
+        for key, value in definition["thresholds"].items():
+            shown = ", ".join(value) if isinstance(value, list) else f"{value:g}"
+            lines.append(f"    {key:22} {shown}")
+    print_text("\n".join(lines))
     return 0

@@ -87,3 +87,12 @@ def print_json(result: dict[str, Any], *, compact: bool) -> None:
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stdout = None
+
+
+def print_text(text: str) -> None:
+    """A person's output on stdout, ending in a newline (quietly, when the pipe closed)."""
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stdout = None

@@ -7,7 +7,7 @@ import argparse
 from ..pose.models import MODELS
 from . import commands
 
-DESCRIPTION = "Command line: ``dance-analyzer analyze | compare | serve | worker | poses``."
+DESCRIPTION = "Command line: dance-analyzer analyze | compare | serve | worker | poses | moves."
 
 
 def _positive_float(text: str) -> float:
@@ -49,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model(p)
     p.add_argument("--rhythm", action="store_true", help="find the music's beats and score the timing")
     p.add_argument("--overlay", metavar="OUT.mp4", default=None, help="also write the annotated video (H.264 MP4)")
+    p.add_argument(
+        "--format",
+        choices=["json", "table"],
+        default=None,
+        help="json (the result), or table (for reading: poses, moves and their times); "
+        "default: table on a terminal, json when piped",
+    )
     p.add_argument("--compact", action="store_true", help="print JSON on one line")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
@@ -79,4 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("poses", help="print the pose definitions and features")
     p.add_argument("--file", default=None, help="a pose file to validate and show (default: the one in use)")
     p.set_defaults(run=commands.poses)
+
+    p = sub.add_parser("moves", help="print the move definitions: what each move is and its thresholds")
+    p.add_argument("--file", default=None, help="a move file to validate and show (default: the one in use)")
+    p.set_defaults(run=commands.moves)
     return parser
