@@ -12,7 +12,13 @@ hits every row alike:
 All one thread. Medians in ms; "per frame, N people" is the detector plus N landmark runs,
 what a frame costs where the detector runs on every frame.
 
-Usage:  .venv/bin/python bench/people.py [--clips a.mp4 ...] [--frames 40]
+Then people tracking (pose.people.PeopleTracker: the detector every 10 frames or when
+someone is lost, one landmark run per person per frame) against the legacy single-person
+loop (MediaPipe's graph in video mode, what the pipeline runs today) on the same
+consecutive frames of a clip with 1, 2 and about 4 people, the two taking turns frame by
+frame: frames/s of each, people followed per frame, detector and landmark runs.
+
+Usage:  .venv/bin/python bench/people.py [--clips a.mp4 ...] [--frames 40] [--track-frames 120]
 Needs:  ../shared/media (the clips are its paths).
 """
 
@@ -35,8 +41,15 @@ from dance_analyzer.pose.estimator import PoseEstimator
 from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE
 from dance_analyzer.pose.landmark_model import LandmarkModel
 from dance_analyzer.pose.models import MODELS
+from dance_analyzer.pose.people import PeopleTracker
 
 T = TypeVar("T")
+# Clips with 1, 2 and about 4 people followed per frame.
+TRACK_CLIPS = [
+    "ballet_spin_1.mp4",
+    "multi_person/pose2sim_demo_multiperson_cam02_two_people_balance.mp4",
+    "multi_person/davis_lindy_hop_couples_dancing.mp4",
+]
 MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media"
 CLIPS = [
     "ballet_spin_1.mp4",
@@ -111,16 +124,53 @@ def bench_clip(path: Path, count: int) -> None:
         )
 
 
+def bench_tracking(path: Path, count: int, model: str = "full") -> None:
+    """People tracking and the legacy loop over the same consecutive frames, alternating."""
+    images = [frame.image for frame in iter_frames(path, max_side=INFERENCE_MAX_SIDE) if frame.image is not None]
+    images = images[:count]
+    tracker = PeopleTracker(LandmarkModel(model))
+    legacy = PoseEstimator(model)
+    tracker.step(images[0], 0.0)  # first runs set the interpreters up
+    legacy(images[0])
+    tracker.reset()
+    legacy.reset()
+    tracker.detector_runs = tracker.landmark_runs = 0
+    tracking_s = legacy_s = 0.0
+    followed = []
+    for index, image in enumerate(images):
+        ms, _ = timed(tracker.step, image, index / 30)
+        tracking_s += ms / 1000
+        followed.append(sum(track.active for track in tracker.tracks))
+        ms, _ = timed(legacy, image)
+        legacy_s += ms / 1000
+    legacy.close()
+    n = len(images)
+    print(
+        f"  {path.name[:40]:40s} {np.mean(followed):4.1f} people  tracking {n / tracking_s:5.1f} frames/s  "
+        f"legacy {n / legacy_s:5.1f} frames/s  ({tracker.detector_runs} detector, "
+        f"{tracker.landmark_runs} landmark runs in {n} frames)"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clips", nargs="+", default=CLIPS, help="paths under ../shared/media, or files")
     parser.add_argument("--frames", type=int, default=40, help="frames per clip, spread over it")
+    parser.add_argument("--track-clips", nargs="+", default=TRACK_CLIPS, help="clips for the tracking rows")
+    parser.add_argument("--track-frames", type=int, default=120, help="consecutive frames for the tracking rows")
     args = parser.parse_args(argv)
     for clip in args.clips:
-        path = Path(clip) if Path(clip).is_file() else MEDIA / clip
-        if not path.is_file():
-            sys.exit(f"not found: {path}")
-        bench_clip(path, args.frames)
+        bench_clip(found(clip), args.frames)
+    print("\npeople tracking against the legacy single-person loop (full model, same frames):")
+    for clip in args.track_clips:
+        bench_tracking(found(clip), args.track_frames)
+
+
+def found(clip: str) -> Path:
+    path = Path(clip) if Path(clip).is_file() else MEDIA / clip
+    if not path.is_file():
+        sys.exit(f"not found: {path}")
+    return path
 
 
 if __name__ == "__main__":
