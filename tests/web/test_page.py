@@ -109,6 +109,64 @@ def test_upload_follow_and_see_the_timeline_the_video_and_the_chart(browser, api
     assert overlay.status_code == 200 and overlay.headers["content-type"] == "video/mp4"
 
 
+def test_moves_are_labelled_spans_above_the_poses_and_a_click_plays_from_there(browser, api):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = open_page(browser, api)
+    page.set_input_files("#file", str(media("ballet_spin_1.mp4")))
+    page.wait_for_selector("body[data-state=done]", timeout=180_000)
+    result = api.get(f"/jobs/{page.get_attribute('#result', 'data-job')}").json()["result"]
+    moves = result["moves"]
+    assert any(m["move"] == "turn" for m in moves)
+
+    # One span per move, in order, each labelled with its name and key measure (not colour alone).
+    spans = page.locator("#moves .move")
+    assert spans.count() == len(moves)
+    assert [spans.nth(i).get_attribute("data-move") for i in range(len(moves))] == [m["move"] for m in moves]
+    turn_index = next(i for i, m in enumerate(moves) if m["move"] == "turn")
+    turn = spans.nth(turn_index)
+    assert turn.inner_text() == "turn 2× clockwise"
+    assert turn.get_attribute("aria-label").startswith("turn 2× clockwise: ")
+    for i, m in enumerate(moves):
+        assert spans.nth(i).get_attribute("aria-label").startswith(m["move"].replace("_", " "))
+        assert spans.nth(i).is_visible()
+
+    # The lane sits above the pose bands, and its spans line up with the times.
+    lane, bands = page.locator("#moves").bounding_box(), page.locator("#bands").bounding_box()
+    assert lane["y"] + lane["height"] <= bands["y"] + 1
+    box = turn.bounding_box()
+    assert box["y"] + box["height"] <= bands["y"] + 1
+    assert abs(box["x"] - (lane["x"] + lane["width"] * moves[turn_index]["start_s"] / result["duration_s"])) < 2
+
+    # The move summary's words beside the numbers, and every move in full with its times.
+    summary = page.inner_text("#move-summary")
+    assert summary == " · ".join(entry["text"] for entry in result["move_summary"])
+    assert "1 double pirouette clockwise" in summary
+    listed = page.locator("#move-list .moment").all_inner_texts()
+    assert (
+        listed[turn_index]
+        == f"{moves[turn_index]['start_s']:.2f}–{moves[turn_index]['end_s']:.2f} s: turn 2× clockwise"
+    )
+    assert len(listed) == len(moves)
+
+    # A click on the turn plays the video from the turn's start, and the cursor goes there.
+    page.wait_for_function("() => document.getElementById('video').readyState >= 1", timeout=30_000)
+    turn.click()
+    start = moves[turn_index]["start_s"]
+    page.wait_for_function(
+        f"() => Math.abs(document.getElementById('video').currentTime - {start}) < 0.01", timeout=10_000
+    )
+    assert abs(page.locator("#cursor").bounding_box()["x"] - box["x"]) < 3
+    # ... and so does the list: the last move's entry.
+    page.locator("#move-list .moment").last.click()
+    page.wait_for_function(
+        f"() => Math.abs(document.getElementById('video').currentTime - {moves[-1]['start_s']}) < 0.01",
+        timeout=10_000,
+    )
+    turn.click()
+    page.wait_for_function("() => !document.getElementById('video').seeking", timeout=10_000)
+    page.screenshot(path=str(ARTIFACTS / "page-desktop-moves.png"), full_page=True)
+
+
 def test_the_page_fits_a_phone_screen(browser, api):
     page = open_page(browser, api, width=390, height=844)
     page.check("#sample")  # quick look: 10 frames/s

@@ -1,5 +1,5 @@
 // dance-analyzer's page: upload to /jobs, follow the job, show the annotated video,
-// the timeline of poses and the numbers. Plain DOM, no build step.
+// the timeline of moves and poses and the numbers. Plain DOM, no build step.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -15,6 +15,43 @@ function colourOf(pose) {
 }
 
 function label(pose) { return pose.replaceAll("_", " "); }
+
+// Times in a result are rounded to the millisecond, so a start can read up to 0.5 ms
+// before its frame: seeking a hair after it shows that frame, not the one before.
+const ROUNDING_S = 0.001;
+
+// A move's name and its key measure, as the overlay and the CLI say it (captions.py).
+function moveCaption(m) {
+  const num = (v) => typeof v === "number";
+  const words = [label(m.move)];
+  if (m.move === "turn") words.push(num(m.rotations) ? `${m.rotations}×` : null, m.direction);
+  else if (m.move === "jump") words.push(num(m.airtime_s) ? `${m.airtime_s.toFixed(2)} s` : null, m.shape);
+  else if (m.move === "kick") words.push(m.direction, num(m.height_deg) ? `${Math.round(m.height_deg)}°` : null);
+  else if (m.move === "step") words.push(m.direction);
+  else if (m.move === "sway" || m.move === "bounce") words.push(num(m.cycles) ? `${m.cycles} cycles` : null);
+  else if (m.move === "floor_work" && m.lowest) words.push(`(${m.lowest})`);
+  return words.filter(Boolean).join(" ");
+}
+
+// A move summary entry in words: the result's own sentence, else its count and kind.
+function summaryText(entry) {
+  if (entry.text) return entry.text;
+  const name = label(entry.move);
+  if (typeof entry.count !== "number") return name;
+  return entry.move === "floor_work" || entry.count === 1 ? `${entry.count} ${name}` : `${entry.count} ${name}s`;
+}
+
+// Moves may overlap (a kick at the end of a turn): each goes on the first row where it
+// fits, so every label stays readable.
+function moveRows(moves) {
+  const ends = [];
+  return moves.map((m) => {
+    let row = ends.findIndex((end) => end <= m.start_s + 1e-9);
+    if (row < 0) { row = ends.length; ends.push(0); }
+    ends[row] = m.end_s;
+    return row;
+  });
+}
 
 // Servers started with DANCE_API_KEYS want a key on every API call; the page asks once
 // and keeps it in this browser.
@@ -97,6 +134,7 @@ function renderTimeline(result, video) {
   const duration = result.duration_s || 1;
   const cursor = $("cursor");
   const seek = (t) => { video.currentTime = t; move(); };
+  const seekStart = (t) => seek(Math.min(duration, t + ROUNDING_S));
   function move() {
     cursor.style.left = `${Math.min(100, (100 * video.currentTime) / duration)}%`;
   }
@@ -117,9 +155,10 @@ function renderTimeline(result, video) {
     band.style.background = colourOf(seg.pose);
     band.title = `${label(seg.pose)}: ${seg.start_s.toFixed(1)}–${seg.end_s.toFixed(1)} s`;
     band.setAttribute("aria-label", band.title);
-    band.addEventListener("click", () => seek(seg.start_s));
+    band.addEventListener("click", () => seekStart(seg.start_s));
     bands.append(band);
   }
+  renderMoves(result.moves || [], result.move_summary || [], duration, seekStart);
   const poses = [...new Set(result.segments.map((s) => s.pose))];
   $("legend").replaceChildren(...poses.map((pose) => {
     const item = document.createElement("li");
@@ -130,10 +169,47 @@ function renderTimeline(result, video) {
   }));
   // Click anywhere on the timeline (not only on a band) to seek there.
   $("timeline").onclick = (e) => {
-    if (e.target.classList.contains("band")) return;
+    if (e.target.closest(".band, .move")) return;
     const box = $("timeline").getBoundingClientRect();
     seek(((e.clientX - box.left) / box.width) * duration);
   };
+}
+
+// The moves' lane, above the pose bands: one labelled span per move (a short one may
+// show only the start of its label; the list under the timeline has them in full); a
+// click on either seeks to the move.
+function renderMoves(moves, summary, duration, seekStart) {
+  $("move-summary").textContent = summary.length ? summary.map(summaryText).join(" · ") : "No move found.";
+  $("move-list").replaceChildren(...moves.map((m) => {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "moment";
+    button.dataset.move = m.move;
+    button.textContent = `${m.start_s.toFixed(2)}–${m.end_s.toFixed(2)} s: ${moveCaption(m)}`;
+    button.addEventListener("click", () => seekStart(m.start_s));
+    item.append(button);
+    return item;
+  }));
+  const lane = $("moves");
+  const rows = moveRows(moves);
+  lane.hidden = moves.length === 0;
+  lane.style.height = `${(Math.max(...rows, -1) + 1) * 24}px`;
+  lane.replaceChildren(...moves.map((m, k) => {
+    const span = document.createElement("button");
+    span.type = "button";
+    span.className = "move";
+    span.dataset.move = m.move;
+    span.dataset.start = m.start_s;
+    span.style.left = `${(100 * m.start_s) / duration}%`;
+    span.style.width = `${(100 * (m.end_s - m.start_s)) / duration}%`;
+    span.style.top = `${rows[k] * 24}px`;
+    span.textContent = moveCaption(m);
+    span.title = `${moveCaption(m)}: ${m.start_s.toFixed(2)}–${m.end_s.toFixed(2)} s`;
+    span.setAttribute("aria-label", `${span.title} (play from here)`);
+    span.addEventListener("click", () => seekStart(m.start_s));
+    return span;
+  }));
 }
 
 function renderNumbers(result) {
