@@ -1,0 +1,36 @@
+"""The words the overlay and the CLI show for moves."""
+
+from __future__ import annotations
+
+import pytest
+
+from dance_analyzer.captions import move_caption, summary_line, summary_text
+
+
+@pytest.mark.parametrize(
+    ("move", "caption"),
+    [
+        ({"move": "turn", "rotations": 2.0, "direction": "clockwise", "kind": "pirouette"}, "turn 2x clockwise"),
+        ({"move": "turn", "rotations": 1.5, "direction": "counter-clockwise"}, "turn 1.5x counter-clockwise"),
+        ({"move": "jump", "airtime_s": 0.4, "height": 0.3, "shape": None}, "jump 0.40 s"),
+        ({"move": "jump", "airtime_s": 0.333, "shape": "tuck"}, "jump 0.33 s tuck"),
+        ({"move": "kick", "direction": "front", "height_deg": 95, "side": "left"}, "kick front 95 deg"),
+        ({"move": "step", "foot": "left", "direction": "in place"}, "step in place"),
+        ({"move": "sway", "cycles": 2.5, "period_s": 0.8}, "sway 2.5 cycles"),
+        ({"move": "floor_work", "lowest": "sit"}, "floor work (sit)"),
+        ({"move": "floor_work", "lowest": None}, "floor work"),
+    ],
+)
+def test_a_moves_caption_is_its_name_and_key_measure(move, caption):
+    assert move_caption({"start_s": 0.0, "end_s": 1.0, **move}) == caption
+
+
+def test_the_summary_uses_the_results_sentence_and_falls_back_to_the_count():
+    summary = [
+        {"move": "jump", "count": 2, "mean_airtime_s": 0.3},
+        {"move": "turn", "count": 1, "rotations": 2.0, "text": "1 double pirouette clockwise"},
+        {"move": "step", "count": 1},
+        {"move": "floor_work", "count": 2, "total_s": 3.0},
+    ]
+    assert summary_text(summary[1]) == "1 double pirouette clockwise"
+    assert summary_line(summary) == "2 jumps · 1 double pirouette clockwise · 1 step · 2 floor work"
