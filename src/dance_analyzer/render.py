@@ -19,9 +19,9 @@ import av
 import cv2
 import numpy as np
 
-from .captions import move_caption
 from .media.video import Limits, iter_frames, probe
 from .pose.landmarks import MIN_VISIBILITY, SKELETON
+from .reports.captions import move_caption
 
 BONE_RGB = (0, 230, 118)
 JOINT_RGB = (255, 255, 255)

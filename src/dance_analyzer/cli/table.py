@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..captions import move_caption, move_name, summary_line
+from ..reports.captions import move_caption, move_name, summary_line
 
 
 def _seconds(value: Any) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dance_analyzer.captions import move_caption, summary_line, summary_text
+from dance_analyzer.reports.captions import move_caption, summary_line, summary_text
 
 
 @pytest.mark.parametrize(
