@@ -34,10 +34,12 @@ from .pose.track import LandmarkTrack
 from .reports.compare import compare_tracks
 from .reports.movement import Energy, movement_report
 from .reports.rhythm import rhythm_report
-from .reports.summary import frame_details, pose_summary, segments
+from .reports.summary import add_people_to_frames, frame_details, pose_summary, segments
+from .reports.sync import sync_report
 
 if TYPE_CHECKING:  # pydantic stays out of processes that don't need it
     from .config import Settings
+    from .pose.people import People
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class AnalysisOptions:
     min_segment_s: float = 0.2
     rhythm: bool = False  # also decode the audio and line the movement up with its beats
     model: ModelName = DEFAULT_MODEL  # the landmark model: lite, full or heavy
+    people: bool = False  # every person in view, not only the main dancer
+    max_people: int = 8
     moves_file: Path | None = None  # move thresholds instead of the built-in moves.yaml
 
     @classmethod
@@ -86,6 +90,19 @@ class Reader(Protocol):
         """The landmark track of every analysed frame; raises ``Cancelled`` once ``cancel`` is set."""
         ...
 
+    def people(
+        self,
+        path: Path,
+        *,
+        model: str = DEFAULT_MODEL,
+        sample_fps: float | None = None,
+        max_people: int = 8,
+        on_progress: ProgressFn | None = None,
+        cancel: threading.Event | None = None,
+    ) -> People:
+        """Everyone in view, each followed with a stable id; raises ``Cancelled`` once ``cancel`` is set."""
+        ...
+
     def soundtrack(self, path: Path) -> Soundtrack: ...
 
     def example(self, path: Path, time_s: float | None = None, *, model: str = DEFAULT_MODEL) -> PoseResult:
@@ -116,16 +133,23 @@ def analyze(
     ask for them, and dropped again afterwards.
     """
     include_frames = options.include_frames or overlay_to is not None
-    track = reader.landmarks(
-        path, model=options.model, sample_fps=options.sample_fps, on_progress=on_progress, cancel=cancel
-    )
-    result, energy = describe(
-        track,
-        poses or load_definitions(),
-        options.min_segment_s,
-        include_frames,
-        moves=moves or load_moves(options.moves_file),
-    )
+    poses = poses or load_definitions()
+    moves = moves or load_moves(options.moves_file)
+    if options.people:
+        crowd = reader.people(
+            path,
+            model=options.model,
+            sample_fps=options.sample_fps,
+            max_people=options.max_people,
+            on_progress=on_progress,
+            cancel=cancel,
+        )
+        result, energy = describe_people(crowd, poses, options.min_segment_s, include_frames, moves=moves)
+    else:
+        track = reader.landmarks(
+            path, model=options.model, sample_fps=options.sample_fps, on_progress=on_progress, cancel=cancel
+        )
+        result, energy = describe(track, poses, options.min_segment_s, include_frames, moves=moves)
     if options.rhythm:
         result["rhythm"] = rhythm_report(reader.soundtrack(path), energy, result["movement"]["tempo"])
     if overlay_to is not None:
@@ -173,6 +197,34 @@ def describe(
     if include_frames:
         result["frames"] = frame_details(track.indices, track.times, labels, track.image, poses)
     result["movement"], energy = movement_report(track)
+    return result, energy
+
+
+def describe_people(
+    crowd: People, poses: PoseSet, min_segment_s: float, include_frames: bool = False, *, moves: MoveSet
+) -> tuple[dict[str, Any], Energy]:
+    """The result for everyone in view: the top-level fields describe the main dancer (so
+    the seed contract reads the same), ``people`` describes each person the same way, and
+    ``sync`` says how together they dance when there are several."""
+    result, energy = describe(crowd.main_track(), poses, min_segment_s, include_frames, moves=moves)
+    result["main_person"] = crowd.main_id
+    result["people"] = []
+    for person in crowd.persons:
+        own, _ = describe(crowd.track(person.id), poses, min_segment_s, moves=moves)
+        present = crowd.times[person.present]
+        result["people"].append(
+            {
+                "id": person.id,
+                "first_s": round(float(present[0]), 3) if len(present) else None,
+                "last_s": round(float(present[-1]), 3) if len(present) else None,
+                "frames_present": person.frames_present,
+                **{key: own[key] for key in ("pose_summary", "segments", "moves", "move_summary", "movement")},
+            }
+        )
+    if len(crowd.persons) >= 2:
+        result["sync"] = sync_report({p.id: crowd.track(p.id) for p in crowd.persons}, mirror=True)
+    if include_frames:
+        add_people_to_frames(result["frames"], crowd)
     return result, energy
 
 

@@ -118,6 +118,22 @@ class People:
             model=self.model,
         )
 
+    def main_track(self) -> LandmarkTrack:
+        """The main dancer's track; a track with nobody in it when nobody stayed long enough."""
+        if self.main_id is not None:
+            return self.track(self.main_id)
+        nobody = len(self.times)
+        return LandmarkTrack(
+            info=self.info,
+            total_frames=self.total_frames,
+            duration_s=self.duration_s,
+            indices=self.indices,
+            times=self.times,
+            image=np.full((nobody, NUM_LANDMARKS, 4), np.nan, np.float32),
+            world=np.full((nobody, NUM_LANDMARKS, 3), np.nan, np.float32),
+            model=self.model,
+        )
+
     def counts(self) -> np.ndarray:
         """(T,) how many people are present in each analysed frame."""
         if not self.persons:
@@ -332,6 +348,7 @@ def track_people(
     sample_fps: float | None = None,
     limits: Limits = Limits(),
     on_progress: ProgressFn | None = None,
+    interrupt: Callable[[], None] | None = None,
     decoder_threads: int = 0,
 ) -> People:
     """Everyone in a video, read by the repo's decoder as :func:`pose.extract.extract_landmarks`
@@ -346,6 +363,8 @@ def track_people(
     for frame in iter_frames(
         path, sample_fps=sample_fps, max_side=INFERENCE_MAX_SIDE, limits=limits, decoder_threads=decoder_threads
     ):
+        if interrupt is not None:
+            interrupt()  # raises to stop: a withdrawn job frees its worker
         decoded += 1
         prev_t, last_t = last_t, frame.t
         if frame.image is None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..labels.classify import NO_POSE, runs_of
 from ..labels.definitions import PoseSet
+
+if TYPE_CHECKING:  # the people tracker's models load only where people are followed
+    from ..pose.people import People
 
 
 def pose_summary(primary: np.ndarray, poses: PoseSet) -> list[dict[str, Any]]:
@@ -47,3 +50,17 @@ def frame_details(
             }
         )
     return out
+
+
+def add_people_to_frames(frames: list[dict[str, Any]], crowd: People) -> None:
+    """Each analysed frame also lists everyone in it: id, box and landmarks."""
+    for k, frame in enumerate(frames):
+        frame["people"] = [
+            {
+                "id": person.id,
+                "box": np.round(person.boxes[k].astype(float), 4).tolist(),
+                "landmarks": np.round(person.image[k].astype(float), 5).tolist(),
+            }
+            for person in crowd.persons
+            if person.present[k]
+        ]

@@ -7,6 +7,7 @@ processes. Only for files the caller trusts: a decoder crash takes this process 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,12 +21,14 @@ from ..pose.track import LandmarkTrack
 
 if TYPE_CHECKING:
     from ..pose.estimator import PoseEstimator
+    from ..pose.people import People, PeopleTracker
 
 
 class InlineReader:
     def __init__(self, *, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
         self._estimators: dict[str, PoseEstimator] = {}
+        self._trackers: dict[tuple[str, int], PeopleTracker] = {}
 
     def estimator(self, model: str = DEFAULT_MODEL) -> Estimator:
         """The estimator for ``model``, loaded on first use (ModelNotInstalled if absent)."""
@@ -44,17 +47,49 @@ class InlineReader:
         on_progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
     ) -> LandmarkTrack:
-        def interrupt() -> None:
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("The analysis was cancelled")
-
         return extract_landmarks(
             path,
             self.estimator(model),
             sample_fps=sample_fps,
             limits=self.limits,
             on_progress=on_progress,
-            interrupt=interrupt if cancel is not None else None,
+            interrupt=self._interrupt(cancel),
+        )
+
+    @staticmethod
+    def _interrupt(cancel: threading.Event | None) -> Callable[[], None] | None:
+        if cancel is None:
+            return None
+
+        def interrupt() -> None:
+            if cancel.is_set():
+                raise Cancelled("The analysis was cancelled")
+
+        return interrupt
+
+    def people(
+        self,
+        path: Path,
+        *,
+        model: str = DEFAULT_MODEL,
+        sample_fps: float | None = None,
+        max_people: int = 8,
+        on_progress: ProgressFn | None = None,
+        cancel: threading.Event | None = None,
+    ) -> People:
+        from ..pose.landmark_model import LandmarkModel
+        from ..pose.people import PeopleOptions, PeopleTracker, track_people
+
+        key = (model, max_people)
+        if key not in self._trackers:
+            self._trackers[key] = PeopleTracker(LandmarkModel(model), options=PeopleOptions(max_people=max_people))
+        return track_people(
+            path,
+            self._trackers[key],
+            sample_fps=sample_fps,
+            limits=self.limits,
+            on_progress=on_progress,
+            interrupt=self._interrupt(cancel),
         )
 
     def soundtrack(self, path: Path) -> Soundtrack:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ..media.video import Limits, VideoInfo
     from ..pose.extract import ProgressFn, Span
     from ..pose.landmarks import PoseResult
+    from ..pose.people import People
     from ..pose.track import LandmarkTrack
     from .inline import InlineReader
 
@@ -196,6 +197,48 @@ class AnalysisPool:
             on_progress(sum(t.total_frames for t in tracks), plan.expected_frames)
         return join_tracks(tracks)
 
+    def people(
+        self,
+        path: Path,
+        *,
+        model: str = DEFAULT_MODEL,
+        sample_fps: float | None = None,
+        max_people: int = 8,
+        on_progress: ProgressFn | None = None,
+        cancel: threading.Event | None = None,
+    ) -> People:
+        """Everyone in a video, followed in one worker: following people from frame to frame
+        does not split into spans. Cancelling and the time limit stop it as they stop
+        single-person extraction."""
+        check_installed(model)
+        deadline = time.monotonic() + self.time_limit_s if self.time_limit_s else None
+        with self._lock:
+            executor = self._executor
+        token = next(self._tokens)
+
+        def listener(_span: int, frames: int) -> None:
+            if on_progress is not None and token in self._listeners:
+                on_progress(frames, None)
+
+        self._listeners[token] = listener
+        future = executor.submit(tasks.people, str(path), model, sample_fps, max_people, self._limits, (token, 0))
+        try:
+            self._wait([future], cancel, deadline)
+            crowd = future.result()
+        except BrokenProcessPool:
+            self._replace_broken(executor)
+            raise self._decoder_crashed() from None
+        finally:
+            if not future.done():
+                self._cancelled[token % tasks.CANCEL_SLOTS] = token
+            future.cancel()
+            self._listeners.pop(token, None)
+            if not self.trusted:
+                self._refresh_workers(executor)
+        if on_progress is not None:
+            on_progress(crowd.total_frames, crowd.total_frames)
+        return crowd
+
     def soundtrack(self, path: Path) -> Soundtrack:
         """The soundtrack's beats, decoded in a worker: the audio is untrusted input too."""
         return self._run_in_worker(tasks.soundtrack, str(path))
@@ -283,10 +326,8 @@ class AnalysisPool:
     def _remaining(self, deadline: float | None) -> float | None:
         return None if deadline is None else max(deadline - time.monotonic(), 0.0)
 
-    def _wait(
-        self, futures: list[Future[LandmarkTrack]], cancel: threading.Event | None, deadline: float | None
-    ) -> None:
-        pending: set[Future[LandmarkTrack]] = set(futures)
+    def _wait(self, futures: list[Future[Any]], cancel: threading.Event | None, deadline: float | None) -> None:
+        pending: set[Future[Any]] = set(futures)
         while pending:
             done, pending = wait(pending, timeout=tasks.PROGRESS_INTERVAL_S, return_when=FIRST_EXCEPTION)
             if any(f.exception() is not None for f in done):

@@ -13,6 +13,7 @@ import multiprocessing.connection
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from ..media.video import Limits, VideoInfo
     from ..pose.extract import Span
     from ..pose.landmarks import PoseResult
+    from ..pose.people import People
     from ..pose.track import LandmarkTrack
     from .spans import SpanPlan
 
@@ -89,6 +91,62 @@ def _estimator(model: str) -> Any:
     return estimators[model]
 
 
+def _progress_and_cancel(report_as: tuple[int, int]) -> tuple[Callable[[int, int | None], None], Callable[[], None]]:
+    """A task's progress reporter (as ``report_as``: analysis token, span) and its check for
+    having been withdrawn (raises Cancelled)."""
+    progress = worker_state["progress"]
+    cancelled = worker_state["cancelled"]
+    token = report_as[0]
+    last = 0.0
+
+    def report(done: int, _expected: int | None) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= PROGRESS_INTERVAL_S:
+            last = now
+            progress.put((*report_as, done))
+
+    def interrupt() -> None:
+        if token in cancelled[:]:
+            raise Cancelled("The analysis was cancelled")
+
+    return report, interrupt
+
+
+def _people_tracker(model: str, max_people: int) -> Any:
+    """This worker's people tracker for ``model``: its detector and landmark model load once."""
+    from ..pose.landmark_model import LandmarkModel
+    from ..pose.people import PeopleOptions, PeopleTracker
+
+    trackers: dict[tuple[str, int], Any] = worker_state.setdefault("trackers", {})
+    if (model, max_people) not in trackers:
+        trackers[(model, max_people)] = PeopleTracker(
+            LandmarkModel(model), options=PeopleOptions(max_people=max_people)
+        )
+    return trackers[(model, max_people)]
+
+
+def people(
+    path: str, model: str, sample_fps: float | None, max_people: int, limits: Limits, report_as: tuple[int, int]
+) -> People:
+    """Everyone in a whole video, in this one worker: following people from frame to frame
+    does not split into spans as single-person extraction does."""
+    from ..pose.people import track_people
+
+    report, interrupt = _progress_and_cancel(report_as)
+    crowd = track_people(
+        Path(path),
+        _people_tracker(model, max_people),
+        sample_fps=sample_fps,
+        limits=limits,
+        on_progress=report,
+        interrupt=interrupt,
+        decoder_threads=1,
+    )
+    worker_state["progress"].put((*report_as, crowd.total_frames))
+    return crowd
+
+
 def plan(path: str, parts: int, sample_fps: float | None, limits: Limits) -> SpanPlan:
     from .spans import plan_analysis
 
@@ -107,22 +165,7 @@ def extract(
     """The landmarks of one span, with progress reported as ``report_as`` (analysis token, span)."""
     from ..pose.extract import extract_landmarks
 
-    progress = worker_state["progress"]
-    cancelled = worker_state["cancelled"]
-    token = report_as[0]
-    last = 0.0
-
-    def report(done: int, _expected: int | None) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if now - last >= PROGRESS_INTERVAL_S:
-            last = now
-            progress.put((*report_as, done))
-
-    def interrupt() -> None:
-        if token in cancelled[:]:
-            raise Cancelled("The analysis was cancelled")
-
+    report, interrupt = _progress_and_cancel(report_as)
     track = extract_landmarks(
         Path(path),
         _estimator(model),
@@ -134,7 +177,7 @@ def extract(
         interrupt=interrupt,
         decoder_threads=1,  # one worker per core: threads would only compete
     )
-    progress.put((*report_as, track.total_frames))
+    worker_state["progress"].put((*report_as, track.total_frames))
     return track
 
 
