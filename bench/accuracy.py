@@ -56,7 +56,7 @@ def report(corpus: Corpus, poses: PoseSet, sources: list[str] | None, misses: bo
             print("  mistaken for: " + "; ".join(f"{a} -> {b} x{n}" for (a, b), n in worst))
         if misses:
             for k, item in zip(keep, chosen, strict=True):
-                wrong = (item.truth ^ item.found) - item.unsure
+                wrong = {p for p in item.truth ^ item.found if item.counts(p)}
                 if wrong:
                     e = corpus.examples[k]
                     print(f"    {e.id} [{e.view}] saw {sorted(item.truth)} found {sorted(item.found)}")

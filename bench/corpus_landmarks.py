@@ -28,7 +28,28 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 MIRROR = "~mirror"
+MAX_PIXELS = 8192 * 8192  # corpus photos are trusted; the product's upload limit does not apply
 MEDIA = Path("/work/corpus-media")  # where corpus/SOURCES.md's files were fetched to (--media to change)
+
+
+# Examples per landmarks file: each file stays well under 2 MB (the repository's limit per file).
+SHARD_SIZE = 700
+
+
+def shard_paths(model: str) -> list[Path]:
+    """The files holding a model's landmarks: <model>.json, then <model>-2.json, <model>-3.json..."""
+    folder = CORPUS / "landmarks"
+    return sorted(folder.glob(f"{model}.json")) + sorted(folder.glob(f"{model}-*.json"), key=lambda p: int(p.stem.split("-")[1]))
+
+
+def write_shards(model: str, landmarks: dict[str, dict | None]) -> None:
+    for old in shard_paths(model):
+        old.unlink()
+    ids = sorted(landmarks)
+    for k in range(0, max(len(ids), 1), SHARD_SIZE):
+        name = f"{model}.json" if k == 0 else f"{model}-{k // SHARD_SIZE + 1}.json"
+        part = {i: landmarks[i] for i in ids[k : k + SHARD_SIZE]}
+        (CORPUS / "landmarks" / name).write_text(json.dumps(part, separators=(",", ":")) + "\n")
 
 
 def load_labels() -> list[dict]:
@@ -54,7 +75,7 @@ def photo_landmarks(examples: list[dict], model: str, media: Path) -> dict[str, 
     out: dict[str, dict | None] = {}
     with PoseEstimator(model) as estimator:
         for example in examples:
-            picture = read_picture(media / example["media"], INFERENCE_MAX_SIDE)
+            picture = read_picture(media / example["media"], INFERENCE_MAX_SIDE, MAX_PIXELS)
             if example["id"].endswith(MIRROR):
                 picture = np.ascontiguousarray(picture[:, ::-1])
             estimator.reset()
@@ -96,15 +117,15 @@ def main() -> None:
     (CORPUS / "landmarks").mkdir(exist_ok=True)
     for model in args.models:
         started = time.perf_counter()
-        path = CORPUS / "landmarks" / f"{model}.json"
-        keep = (args.only or args.missing) and path.exists()
-        landmarks = json.loads(path.read_text()) if keep else {}
+        shards = shard_paths(model)
+        keep = (args.only or args.missing) and shards
+        landmarks = {k: v for path in shards for k, v in json.loads(path.read_text()).items()} if keep else {}
         todo = [e for e in examples if not (args.missing and e["id"] in landmarks)]
         landmarks.update(photo_landmarks([e for e in todo if e["kind"] == "photo"], model, args.media))
         landmarks.update(frame_landmarks([e for e in todo if e["kind"] == "frame"], model, args.media))
         ids = {e["id"] for e in load_labels()}
         landmarks = {k: landmarks[k] for k in sorted(landmarks) if k in ids}
-        path.write_text(json.dumps(landmarks, separators=(",", ":")) + "\n")
+        write_shards(model, landmarks)
         found = sum(v is not None for v in landmarks.values())
         print(f"{model}: {found}/{len(landmarks)} examples with a person, {time.perf_counter() - started:.0f} s")
 

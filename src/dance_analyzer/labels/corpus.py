@@ -31,6 +31,16 @@ class Example:
     poses: frozenset[str]
     unsure: frozenset[str]
     view: str
+    # The poses a person checked this example for: a pose outside it was never looked for,
+    # so the example says nothing about it (neither a positive nor a negative).
+    checked: frozenset[str] = frozenset()
+
+
+# The poses the corpus was first labelled for: an example without a ``checked`` list was
+# checked for these (and only these), before the dance positions were added.
+ORIGINAL_POSES = frozenset(
+    {"t_pose", "squat", "lunge", "arms_up", "one_leg", "one_arm_up", "arms_crossed", "hands_on_hips", "standing"}
+)
 
 
 @dataclass(frozen=True)
@@ -72,22 +82,31 @@ def load_corpus(directory: Path) -> Corpus:
             poses=frozenset(row["poses"]),
             unsure=frozenset(row.get("unsure", ())),
             view=row.get("view", "other"),
+            checked=frozenset(row["checked"]) if "checked" in row else ORIGINAL_POSES,
         )
         for row in rows
     )
     image: dict[str, np.ndarray] = {}
     world: dict[str, np.ndarray] = {}
     order: dict[str, int] = {model: k for k, model in enumerate(MODELS)}
-    for path in sorted((directory / "landmarks").glob("*.json"), key=lambda p: (order.get(p.stem, 99), p.stem)):
+    # A model's landmarks may be split over several files (<model>.json, <model>-2.json...)
+    # to keep each one small.
+    for path in sorted((directory / "landmarks").glob("*.json"), key=lambda p: (order.get(_model(p), 99), p.stem)):
+        model = _model(path)
         found = json.loads(path.read_text("utf-8"))
-        image[path.stem] = np.full((len(examples), 33, 4), np.nan, np.float32)
-        world[path.stem] = np.full((len(examples), 33, 3), np.nan, np.float32)
+        if model not in image:
+            image[model] = np.full((len(examples), 33, 4), np.nan, np.float32)
+            world[model] = np.full((len(examples), 33, 3), np.nan, np.float32)
         for k, example in enumerate(examples):
             landmarks = found.get(example.id)
             if landmarks is not None:
-                image[path.stem][k] = landmarks["image"]
-                world[path.stem][k] = landmarks["world"]
+                image[model][k] = landmarks["image"]
+                world[model][k] = landmarks["world"]
     return Corpus(examples, image, world)
+
+
+def _model(path: Path) -> str:
+    return path.stem.split("-")[0]
 
 
 def labelled(corpus: Corpus, model: str, poses: PoseSet) -> list[Labelled]:
@@ -96,6 +115,6 @@ def labelled(corpus: Corpus, model: str, poses: PoseSet) -> list[Labelled]:
     holds = label_frames(compute_features(corpus.image[model], corpus.world[model]), poses)
     names = poses.names
     return [
-        Labelled(example.poses, example.unsure, frozenset(names[j] for j in np.flatnonzero(row)))
+        Labelled(example.poses, example.unsure, frozenset(names[j] for j in np.flatnonzero(row)), example.checked)
         for example, row in zip(corpus.examples, holds, strict=True)
     ]

@@ -1,7 +1,9 @@
 """How well pose labels match a person's: precision, recall and F1 per pose, and confusions.
 
 Each example has the poses a person saw (``truth``), the ones they could not decide
-(``unsure``: not counted either way for that pose) and the poses the rules found. Used by
+(``unsure``: not counted either way for that pose), the poses the rules found, and the poses
+the person checked it for (``checked``; None: every pose): a pose added after an example was
+labelled is not counted on it until someone has looked. Used by
 the accuracy benchmark on the labelled corpus (bench/accuracy.py) and its test floors.
 """
 
@@ -17,6 +19,11 @@ class Labelled:
     truth: frozenset[str]
     unsure: frozenset[str]
     found: frozenset[str]
+    checked: frozenset[str] | None = None
+
+    def counts(self, pose: str) -> bool:
+        """Whether this example is evidence about ``pose``: checked for it and not unsure."""
+        return pose not in self.unsure and (self.checked is None or pose in self.checked)
 
 
 @dataclass(frozen=True)
@@ -46,11 +53,11 @@ class Score:
 
 
 def score(examples: Iterable[Labelled], poses: Sequence[str]) -> dict[str, Score]:
-    """Per pose: counted over the examples where the person was sure whether it holds."""
+    """Per pose: counted over the examples checked for it where the person was sure whether it holds."""
     counts = {pose: Counter[str]() for pose in poses}
     for example in examples:
         for pose in poses:
-            if pose in example.unsure:
+            if not example.counts(pose):
                 continue
             present, found = pose in example.truth, pose in example.found
             counts[pose]["tp" if present and found else "fp" if found else "fn" if present else "tn"] += 1
@@ -67,7 +74,7 @@ def confusions(examples: Iterable[Labelled]) -> Counter[tuple[str, str]]:
     out: Counter[tuple[str, str]] = Counter()
     for example in examples:
         missed = example.truth - example.found
-        extra = example.found - example.truth - example.unsure
+        extra = {pose for pose in example.found - example.truth if example.counts(pose)}
         for seen in missed:
             for instead in extra or {"(nothing)"}:
                 out[(seen, instead)] += 1
