@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     # A move file (same shape as labels/moves/moves.yaml; kinds and keys left out keep
     # their built-in values). Loaded when the server or a CLI analysis starts.
     moves_file: Path | None = None
+    max_people: int = Field(8, ge=1, le=16)  # with people=all: at most this many people followed
 
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     log_level: str = "info"

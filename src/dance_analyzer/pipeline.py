@@ -62,15 +62,19 @@ class AnalysisOptions:
         include_frames: bool = False,
         rhythm: bool = False,
         model: ModelName | None = None,
+        people: bool = False,
+        max_people: int | None = None,
     ) -> AnalysisOptions:
         """A request's options over the server's defaults (``DANCE_SAMPLE_FPS``,
-        ``DANCE_MIN_SEGMENT_S``, ``DANCE_MODEL``, ``DANCE_MOVES_FILE``)."""
+        ``DANCE_MIN_SEGMENT_S``, ``DANCE_MODEL``, ``DANCE_MAX_PEOPLE``, ``DANCE_MOVES_FILE``)."""
         return cls(
             sample_fps=sample_fps or settings.sample_fps,
             include_frames=include_frames,
             min_segment_s=settings.min_segment_s,
             rhythm=rhythm,
             model=model or settings.model,
+            people=people,
+            max_people=max_people or settings.max_people,
             moves_file=settings.moves_file,
         )
 

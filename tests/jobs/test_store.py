@@ -35,6 +35,13 @@ def test_a_job_round_trips_with_options_progress_and_result(store):
     assert again == done and again.progress == 1.0 and again.options.sample_fps == 10
 
 
+def test_every_option_survives_the_store_including_a_move_file_and_people(store, tmp_path):
+    options = AnalysisOptions(people=True, max_people=3, moves_file=tmp_path / "moves.yaml", model="lite")
+    job = Job.new("clip.mp4", options)
+    store.add(job)
+    assert JobStore(store.path).get(job.id).options == options
+
+
 def test_saving_a_deleted_job_reports_it(store):
     job = Job.new("a.mp4", AnalysisOptions())
     store.add(job)

@@ -17,6 +17,17 @@ Model = Annotated[
     Query(description="The landmark model: lite (fastest), full or heavy (most accurate); default DANCE_MODEL"),
 ]
 
+People = Annotated[
+    Literal["main", "all"],
+    Query(
+        description="'all' follows every person in view (each with a stable id, the group's sync); "
+        "'main' only the main dancer"
+    ),
+]
+MaxPeople = Annotated[
+    int | None, Query(ge=1, le=16, description="With people=all, at most this many people; default DANCE_MAX_PEOPLE")
+]
+
 # The routes read their bodies as streams (see uploads.py), so these document them.
 UPLOAD_BODY = file_upload_body(file="The video", video="Alias of file")
 COMPARE_BODY = file_upload_body(reference="The choreography", attempt="The dance to score")

@@ -92,6 +92,12 @@ class MoveDefinitions(BaseModel):
     source: str = Field(description="the move file in use: the built-in moves.yaml, or DANCE_MOVES_FILE's name")
 
 
+class FramePerson(BaseModel):
+    id: int
+    box: list[float] = Field(description="xmin, ymin, xmax, ymax of the person's landmarks, normalised")
+    landmarks: list[list[float]] = Field(description="33 rows of [x, y, z, visibility]")
+
+
 class FrameResult(BaseModel):
     index: int
     t: float
@@ -99,6 +105,19 @@ class FrameResult(BaseModel):
     landmarks: list[list[float]] | None = Field(
         description="33 rows of [x, y, z, visibility], x/y normalised to the upright frame"
     )
+    people: list[FramePerson] | None = Field(None, description="with people=all: everyone in this frame")
+
+
+class PersonResult(BaseModel):
+    id: int = Field(description="stable through turns, crossings and short occlusions (up to about 1 s)")
+    first_s: float | None
+    last_s: float | None
+    frames_present: int
+    pose_summary: list[PoseCount]
+    segments: list[Segment]
+    moves: list[Move]
+    move_summary: list[MoveSummary]
+    movement: dict[str, Any] | None = None
 
 
 class AnalysisResult(BaseModel):
@@ -121,6 +140,16 @@ class AnalysisResult(BaseModel):
         None, description="energy per second, range of motion, symmetry, jerk, movement tempo"
     )
     rhythm: dict[str, Any] | None = Field(None, description="with rhythm=true: audio beats and on-beat score")
+    main_person: int | None = Field(
+        None, description="with people=all: the main dancer's id (in view longest), whom the top-level fields describe"
+    )
+    people: list[PersonResult] | None = Field(None, description="with people=all: every person in view, described")
+    sync: dict[str, Any] | None = Field(
+        None,
+        description="with people=all and two or more people: 0-100 synchrony per pair and for the group "
+        "(100: the same joint angles at every moment; about 80 is good unison), each dancer's lag behind "
+        "the others in seconds, and the least-in-sync moments with who and which body part",
+    )
     frames: list[FrameResult] | None = None
 
 

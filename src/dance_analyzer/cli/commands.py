@@ -119,6 +119,8 @@ def analyze(args: argparse.Namespace) -> int:
         include_frames=args.detail == "frames",
         rhythm=args.rhythm,
         model=args.model,
+        people=args.people == "all",
+        max_people=args.max_people,
     )
     progress = ProgressBar(path.name, enabled=not args.quiet and sys.stderr.isatty() or args.progress)
     overlay_progress = ProgressBar(f"{path.name} overlay", enabled=progress.enabled)

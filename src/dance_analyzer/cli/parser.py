@@ -48,6 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_workers(p, "processes to use (default: DANCE_WORKERS or all cores)")
     _add_model(p)
     p.add_argument("--rhythm", action="store_true", help="find the music's beats and score the timing")
+    p.add_argument(
+        "--people",
+        choices=["main", "all"],
+        default="main",
+        help="all: follow every person in view (each with an id, and the group's sync); main: the main dancer",
+    )
+    p.add_argument(
+        "--max-people",
+        type=_positive_int,
+        default=None,
+        help="with --people all, at most N people (default DANCE_MAX_PEOPLE)",
+    )
     p.add_argument("--overlay", metavar="OUT.mp4", default=None, help="also write the annotated video (H.264 MP4)")
     p.add_argument(
         "--format",

@@ -7,6 +7,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from ..pipeline import AnalysisOptions
@@ -97,8 +98,10 @@ class Job:
 
 
 def options_to_dict(options: AnalysisOptions) -> dict[str, Any]:
-    return asdict(options)
+    """JSON-ready: the job store and Celery's messages are JSON."""
+    return {key: str(value) if isinstance(value, Path) else value for key, value in asdict(options).items()}
 
 
 def options_from_dict(data: dict[str, Any]) -> AnalysisOptions:
-    return AnalysisOptions(**data)
+    moves_file = data.get("moves_file")
+    return AnalysisOptions(**{**data, "moves_file": Path(moves_file) if moves_file else None})

@@ -18,7 +18,7 @@ from ...pose.models import check_installed
 from ..deps import JobsDep, SettingsDep, TenantDep
 from ..errors import Busy
 from ..keys import Tenant
-from ..params import COMPARE_BODY, UPLOAD_BODY, Detail, Mirror, Model, Rhythm, SampleFps
+from ..params import COMPARE_BODY, UPLOAD_BODY, Detail, MaxPeople, Mirror, Model, People, Rhythm, SampleFps
 from ..schemas import ERROR_RESPONSES, ErrorBody, JobCreated, JobList, JobView
 from ..uploads import receive_video_upload, receive_video_uploads
 
@@ -97,9 +97,17 @@ async def create_job(
     rhythm: Rhythm = False,
     overlay: Annotated[bool, Query(description="Also render the annotated video (overlay_url)")] = False,
     model: Model = None,
+    people: People = "main",
+    max_people: MaxPeople = None,
 ) -> dict[str, Any]:
     options = AnalysisOptions.from_settings(
-        settings, sample_fps=sample_fps, include_frames=detail == "frames", rhythm=rhythm, model=model
+        settings,
+        sample_fps=sample_fps,
+        include_frames=detail == "frames",
+        rhythm=rhythm,
+        model=model,
+        people=people == "all",
+        max_people=max_people,
     )
     check_installed(options.model)
     await _check_room(jobs)

@@ -1,0 +1,51 @@
+"""?people=all over HTTP: every person in the lab clip, in /analyze and in a job, as declared."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.support.media import media
+
+jsonschema_rs = pytest.importorskip("jsonschema_rs", reason="jsonschema_rs not installed (pip install -e .[test])")
+
+LAB = "multi_person/pose2sim_demo_multiperson_cam02_two_people_balance.mp4"
+
+
+def validate(client, model: str, body: dict) -> None:
+    components = client.get("/openapi.json").json()["components"]
+    jsonschema_rs.validate({"$ref": f"#/components/schemas/{model}", "components": components}, body)
+
+
+def test_people_all_describes_everyone_and_their_sync(client):
+    clip = media(LAB)
+    r = client.post(
+        "/analyze", params={"people": "all", "detail": "frames"}, files={"file": (clip.name, clip.read_bytes())}
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    validate(client, "AnalysisResult", body)
+    ids = [p["id"] for p in body["people"]]
+    assert len(ids) >= 2 and body["main_person"] in ids
+    assert 0 <= body["sync"]["group"]["score"] <= 100
+    assert all(len(frame["people"]) >= 2 for frame in body["frames"])
+    # Without it, the answer is the single dancer's, as before.
+    plain = client.post("/analyze", files={"file": (clip.name, clip.read_bytes())}).json()
+    assert "people" not in plain and "sync" not in plain and "main_person" not in plain
+
+
+def test_max_people_is_checked_and_a_job_follows_everyone_too(client):
+    clip = media(LAB)
+    bad = client.post("/analyze", params={"people": "all", "max_people": 0}, files={"file": (clip.name, b"x")})
+    assert bad.status_code == 400 and "max_people" in bad.json()["error"]
+    created = client.post("/jobs", params={"people": "all"}, files={"file": (clip.name, clip.read_bytes())})
+    assert created.status_code == 202, created.text
+    for _ in range(600):
+        job = client.get(created.json()["status_url"]).json()
+        if job["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert job["status"] == "done", job
+    validate(client, "JobView", job)
+    assert len(job["result"]["people"]) >= 2 and "sync" in job["result"]
