@@ -39,7 +39,9 @@ SHARD_SIZE = 700
 def shard_paths(model: str) -> list[Path]:
     """The files holding a model's landmarks: <model>.json, then <model>-2.json, <model>-3.json..."""
     folder = CORPUS / "landmarks"
-    return sorted(folder.glob(f"{model}.json")) + sorted(folder.glob(f"{model}-*.json"), key=lambda p: int(p.stem.split("-")[1]))
+    return sorted(folder.glob(f"{model}.json")) + sorted(
+        folder.glob(f"{model}-*.json"), key=lambda p: int(p.stem.split("-")[1])
+    )
 
 
 def write_shards(model: str, landmarks: dict[str, dict | None]) -> None:

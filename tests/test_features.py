@@ -206,3 +206,29 @@ def test_the_standing_knee_is_the_knee_of_the_lower_foot():
     assert balance["standing_knee_angle"] > 170
     sitting_step = features_of(left_leg=S.Leg(thigh=90, shin=90), right_leg=S.Leg(thigh=80, shin=100))
     assert sitting_step["standing_knee_angle"] < 120  # the lower leg is bent too: not balancing on it
+
+
+def test_floor_features_of_a_standing_body():
+    f = features_of()
+    # Standing, the feet are the floor: the hips about a leg length above it, the knees half.
+    assert 0.9 < f["hip_floor_height"] < 1.1
+    assert f["shoulder_floor_height"] > f["hip_floor_height"]
+    assert 0.4 < f["left_knee_height"] < 0.6
+    assert f["leg_split"] < 20 and f["side_lean"] < 5
+    assert abs(f["left_heel_raise"]) < 0.05  # a flat foot
+
+
+def test_a_raised_leg_is_measured_against_the_vertical_and_the_standing_knee():
+    f = features_of(left_leg=S.Leg(thigh=90, shin=90))
+    assert f["left_thigh_raise"] == pytest.approx(90, abs=5)
+    assert f["right_leg_raise"] < 10  # the standing leg hangs straight down
+    assert f["left_foot_to_knee"] > f["right_foot_to_knee"] or f["left_foot_to_knee"] > 0.3
+
+
+def test_a_lunge_opens_the_legs_and_a_mirror_keeps_the_unsided_features():
+    f = features_of(**S.LUNGE)
+    assert f["leg_split"] > 40
+    image, world = S.frames(S.skeleton(**S.LUNGE))
+    flipped = compute_features(*S.mirrored(image, world))
+    for name in ("leg_split", "knee_spread", "side_lean", "hip_floor_height"):
+        assert float(flipped.values[name][0]) == pytest.approx(f[name], abs=1e-6)
