@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from .errors import OverlayNotWritten
+from .errors import NoPersonFound, OverlayNotWritten
 from .features import compute_features
 from .labels.classify import hold_filter, label_frames, primary_pose, smooth_primary
 from .labels.definitions import PoseSet, load_definitions
@@ -239,19 +239,49 @@ def compare(
     *,
     reader: Reader,
     mirror: bool = False,
+    reference_person: int | None = None,
+    attempt_person: int | None = None,
     on_progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
 ) -> dict[str, Any]:
     """Score an attempt against a reference: both read, then aligned and compared.
 
-    Only ``options.sample_fps`` matters here. ``on_progress`` follows the attempt, the
-    second and usually the longer of the two.
+    Only ``options.sample_fps`` and ``options.model`` matter here. ``on_progress``
+    follows the attempt, the second and usually the longer of the two. A
+    ``reference_person`` / ``attempt_person`` id (from an analysis with people=all)
+    compares that person of a group video instead of its main dancer.
     """
-    reference_track = reader.landmarks(reference, model=options.model, sample_fps=options.sample_fps, cancel=cancel)
-    attempt_track = reader.landmarks(
-        attempt, model=options.model, sample_fps=options.sample_fps, on_progress=on_progress, cancel=cancel
-    )
+    reference_track = _one_dancer(reader, reference, options, reference_person, "reference", cancel=cancel)
+    attempt_track = _one_dancer(reader, attempt, options, attempt_person, "attempt", on_progress, cancel)
     return {**compare_tracks(reference_track, attempt_track, mirror=mirror), "model": options.model}
+
+
+def _one_dancer(
+    reader: Reader,
+    path: Path,
+    options: AnalysisOptions,
+    person: int | None,
+    which: str,
+    on_progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> LandmarkTrack:
+    """The video's main dancer, or the person with that id when one is asked for."""
+    if person is None:
+        return reader.landmarks(
+            path, model=options.model, sample_fps=options.sample_fps, on_progress=on_progress, cancel=cancel
+        )
+    crowd = reader.people(
+        path,
+        model=options.model,
+        sample_fps=options.sample_fps,
+        max_people=options.max_people,
+        on_progress=on_progress,
+        cancel=cancel,
+    )
+    if person not in {p.id for p in crowd.persons}:
+        found = ", ".join(str(p.id) for p in crowd.persons) or "nobody"
+        raise NoPersonFound(f"There is no person {person} in the {which} video (people found: {found})")
+    return crowd.track(person)
 
 
 def learn_pose(

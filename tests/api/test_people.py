@@ -49,3 +49,13 @@ def test_max_people_is_checked_and_a_job_follows_everyone_too(client):
     assert job["status"] == "done", job
     validate(client, "JobView", job)
     assert len(job["result"]["people"]) >= 2 and "sync" in job["result"]
+
+
+def test_compare_takes_a_person_of_each_video_and_names_a_missing_one(client):
+    clip = media(LAB)
+    files = {"reference": (clip.name, clip.read_bytes()), "attempt": (clip.name, clip.read_bytes())}
+    r = client.post("/compare", params={"reference_person": 1, "attempt_person": 1}, files=files)
+    assert r.status_code == 200, r.text
+    assert r.json()["similarity"] > 95
+    missing = client.post("/compare", params={"attempt_person": 99}, files=files)
+    assert missing.status_code == 422 and "no person 99 in the attempt video" in missing.json()["error"]

@@ -84,3 +84,16 @@ def test_the_worker_pool_follows_the_same_people(lab):
             analyze(media(LAB), EVERYONE, reader=pool, cancel=cancel)
     finally:
         pool.close()
+
+
+def test_compare_chooses_a_person_of_a_group_video(one_process, lab):
+    from dance_analyzer.errors import NoPersonFound
+    from dance_analyzer.pipeline import compare
+
+    clip = media(LAB)
+    first, second = (p["id"] for p in lab["people"][:2])
+    same = compare(clip, clip, reader=one_process, reference_person=first, attempt_person=first)
+    other = compare(clip, clip, reader=one_process, reference_person=first, attempt_person=second)
+    assert same["similarity"] > 95 and other["similarity"] < same["similarity"] - 10
+    with pytest.raises(NoPersonFound, match="no person 99 in the attempt video"):
+        compare(clip, clip, reader=one_process, attempt_person=99)

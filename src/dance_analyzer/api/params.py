@@ -28,6 +28,15 @@ MaxPeople = Annotated[
     int | None, Query(ge=1, le=16, description="With people=all, at most this many people; default DANCE_MAX_PEOPLE")
 ]
 
+ReferencePerson = Annotated[
+    int | None,
+    Query(ge=1, description="Compare this person of the reference (an id from people=all) instead of its main dancer"),
+]
+AttemptPerson = Annotated[
+    int | None,
+    Query(ge=1, description="Compare this person of the attempt (an id from people=all) instead of its main dancer"),
+]
+
 # The routes read their bodies as streams (see uploads.py), so these document them.
 UPLOAD_BODY = file_upload_body(file="The video", video="Alias of file")
 COMPARE_BODY = file_upload_body(reference="The choreography", attempt="The dance to score")

@@ -182,7 +182,15 @@ def compare(args: argparse.Namespace) -> int:
     options = AnalysisOptions.from_settings(settings, sample_fps=args.sample_fps, model=args.model)
     try:
         with _reader(settings, workers, options.model) as reader:
-            result = compare_videos(paths[0], paths[1], options, reader=reader, mirror=args.mirror)
+            result = compare_videos(
+                paths[0],
+                paths[1],
+                options,
+                reader=reader,
+                mirror=args.mirror,
+                reference_person=args.reference_person,
+                attempt_person=args.attempt_person,
+            )
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("reference")
     p.add_argument("attempt")
     p.add_argument("--mirror", action="store_true", help="compare the attempt's left side with the reference's right")
+    p.add_argument(
+        "--reference-person", type=_positive_int, default=None, help="compare this person id of the reference"
+    )
+    p.add_argument("--attempt-person", type=_positive_int, default=None, help="compare this person id of the attempt")
     p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
     _add_workers(p, "processes to use (default: DANCE_WORKERS or all cores)")
     _add_model(p)

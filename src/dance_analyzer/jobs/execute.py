@@ -41,6 +41,8 @@ def run_job(
             options,
             reader=reader,
             mirror=bool(compare.get("mirror")),
+            reference_person=compare.get("reference_person"),
+            attempt_person=compare.get("attempt_person"),
             on_progress=on_progress,
             cancel=cancel,
         )

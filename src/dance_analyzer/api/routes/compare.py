@@ -11,7 +11,7 @@ from ... import pipeline
 from ...pose.models import check_installed
 from ...reports.compare import with_names
 from ..deps import PoolDep, SettingsDep, analysis_slot
-from ..params import COMPARE_BODY, Mirror, Model, SampleFps
+from ..params import COMPARE_BODY, AttemptPerson, Mirror, Model, ReferencePerson, SampleFps
 from ..schemas import ERROR_RESPONSES
 from ..uploads import receive_video_uploads
 
@@ -31,6 +31,8 @@ async def compare(
     mirror: Mirror = False,
     sample_fps: SampleFps = None,
     model: Model = None,
+    reference_person: ReferencePerson = None,
+    attempt_person: AttemptPerson = None,
 ) -> dict[str, Any]:
     options = pipeline.AnalysisOptions.from_settings(settings, sample_fps=sample_fps, model=model)
     check_installed(options.model)  # before the uploads are read
@@ -50,5 +52,7 @@ async def compare(
                 options,
                 reader=pool,
                 mirror=mirror,
+                reference_person=reference_person,
+                attempt_person=attempt_person,
             )
     return with_names(result, reference.filename, attempt.filename)

@@ -18,7 +18,19 @@ from ...pose.models import check_installed
 from ..deps import JobsDep, SettingsDep, TenantDep
 from ..errors import Busy
 from ..keys import Tenant
-from ..params import COMPARE_BODY, UPLOAD_BODY, Detail, MaxPeople, Mirror, Model, People, Rhythm, SampleFps
+from ..params import (
+    COMPARE_BODY,
+    UPLOAD_BODY,
+    AttemptPerson,
+    Detail,
+    MaxPeople,
+    Mirror,
+    Model,
+    People,
+    ReferencePerson,
+    Rhythm,
+    SampleFps,
+)
 from ..schemas import ERROR_RESPONSES, ErrorBody, JobCreated, JobList, JobView
 from ..uploads import receive_video_upload, receive_video_uploads
 
@@ -135,6 +147,8 @@ async def create_compare_job(
     mirror: Mirror = False,
     sample_fps: SampleFps = None,
     model: Model = None,
+    reference_person: ReferencePerson = None,
+    attempt_person: AttemptPerson = None,
 ) -> dict[str, Any]:
     options = AnalysisOptions.from_settings(settings, sample_fps=sample_fps, model=model)
     check_installed(options.model)
@@ -150,7 +164,12 @@ async def create_compare_job(
         job = Job.new(
             attempt.filename,
             options,
-            compare={"reference_filename": reference.filename, "mirror": mirror},
+            compare={
+                "reference_filename": reference.filename,
+                "mirror": mirror,
+                "reference_person": reference_person,
+                "attempt_person": attempt_person,
+            },
             owner=tenant.name,
         )
         await _submit(jobs, job, attempt.path, reference.path)
