@@ -1,0 +1,118 @@
+"""Compute the move corpus's landmarks: every labelled clip, with each of the three models.
+
+The labels (corpus/moves/labels.jsonl) say where each clip's media is; the media stay outside
+the repository (their licences do not allow shipping them). Each clip goes through the
+product's own reader (workers.inline.InlineReader, as `analyze --workers 1` reads a video: one
+person, every frame, the model's tracking and smoothing on), and the track is written to
+corpus/moves/landmarks/<safe id>.<model>.npz, small enough to commit, so that the move
+detectors are scored (bench/move_accuracy.py) and tested without media or models.
+
+Each file holds indices, times, image (T, 33, 4), world (T, 33, 3) as float32, and the clip's
+total_frames, duration_s, width, height, fps. A file that would pass MAX_BYTES is stored in
+float16 instead (and says so in `precision`); none does at the corpus's clip lengths.
+
+Usage:  .venv/bin/python bench/move_landmarks.py [--models lite full heavy] [--media DIR] [--only ID ...]
+                                                 [--missing]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus" / "moves"
+MEDIA = Path("/work/move-media")  # where corpus/moves/SOURCES.md's files were fetched to
+MODELS = ("lite", "full", "heavy")
+MAX_BYTES = 1_500_000  # the repository refuses files over 2 MB; keep a margin
+
+
+def safe_id(clip_id: str) -> str:
+    """The clip id as one file name (ids are `<source>/<path in its repository>`)."""
+    return clip_id.replace("/", "__").replace(" ", "_")
+
+
+def landmarks_path(clip_id: str, model: str, folder: Path = CORPUS / "landmarks") -> Path:
+    return folder / f"{safe_id(clip_id)}.{model}.npz"
+
+
+def load_labels(path: Path = CORPUS / "labels.jsonl") -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def encode(track, precision: str) -> bytes:  # noqa: ANN001 - a pose.track.LandmarkTrack
+    dtype = np.float32 if precision == "float32" else np.float16
+    info = track.info
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        indices=track.indices.astype(np.int32),
+        times=track.times.astype(np.float64),
+        image=track.image.astype(dtype),
+        world=track.world.astype(dtype),
+        total_frames=np.int64(track.total_frames),
+        duration_s=np.float64(track.duration_s),
+        width=np.int64(info.width),
+        height=np.int64(info.height),
+        fps=np.float64(info.fps if info.fps else np.nan),
+        frame_count=np.int64(info.frame_count if info.frame_count is not None else -1),
+        rotation=np.int64(info.rotation),
+        codec=np.str_(info.codec),
+        model=np.str_(track.model),
+        precision=np.str_(precision),
+    )
+    return buffer.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
+    parser.add_argument("--media", type=Path, default=MEDIA)
+    parser.add_argument("--only", nargs="+", help="clip ids to (re)compute")
+    parser.add_argument("--missing", action="store_true", help="only the clip/model pairs without a file")
+    parser.add_argument("--labels", type=Path, default=CORPUS / "labels.jsonl")
+    args = parser.parse_args()
+
+    from dance_analyzer.media.video import Limits
+    from dance_analyzer.workers.inline import InlineReader
+
+    clips = load_labels(args.labels)
+    if args.only:
+        unknown = set(args.only) - {c["id"] for c in clips}
+        if unknown:
+            sys.exit(f"not in {args.labels}: {sorted(unknown)}")
+        clips = [c for c in clips if c["id"] in args.only]
+    reader = InlineReader(limits=Limits())  # corpus clips are trusted: no upload limits
+    out = CORPUS / "landmarks"
+    out.mkdir(parents=True, exist_ok=True)
+    for model in args.models:
+        for clip in clips:
+            target = landmarks_path(clip["id"], model, out)
+            if args.missing and target.exists():
+                continue
+            media = args.media / clip["media"]
+            started = time.monotonic()
+            track = reader.landmarks(media, model=model)
+            data = encode(track, "float32")
+            if len(data) > MAX_BYTES:
+                data = encode(track, "float16")
+                print(f"  {clip['id']} {model}: stored as float16 (float32 would pass {MAX_BYTES} bytes)")
+            if len(data) > MAX_BYTES:
+                sys.exit(f"{clip['id']} {model}: {len(data)} bytes even in float16; shorten the clip")
+            target.write_bytes(data)
+            print(
+                f"{model:5} {clip['id']}: {len(track.times)} frames, {track.frames_with_person} with a person, "
+                f"{len(data) / 1e3:.0f} kB, {time.monotonic() - started:.0f} s",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
