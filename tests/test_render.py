@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import av
 import numpy as np
 import pytest
 
 from dance_analyzer.media.video import iter_frames
 from dance_analyzer.pipeline import AnalysisOptions, analyze
-from dance_analyzer.render import _Timeline, draw_overlay, render_overlay
+from dance_analyzer.render import (
+    OUTLINE_RGB,
+    PERSON_RGB,
+    _Timeline,
+    draw_overlay,
+    person_colour,
+    render_overlay,
+    tag_anchor,
+)
 from dance_analyzer.workers.inline import InlineReader
 from tests.support.media import media
 
@@ -203,3 +213,129 @@ def test_the_ballet_clips_pirouette_is_named_on_its_frames_and_every_segment_kee
             assert np.abs(shown - right).mean() < np.abs(shown - without[corner].astype(int)).mean() / 2
         else:
             assert caption not in moves
+
+
+# ------------------------------------------------------------------ several people
+
+# draw_overlay's output for one person before people=all existed (OpenCV as pinned): a
+# single-person result must keep drawing exactly this.
+SINGLE_PERSON_SHA256 = "114f5271044227b0b3e0911bf7bc2ba0c59458f820ab12cfcd48aee3493edabc"
+LAB = "multi_person/pose2sim_demo_multiperson_cam02_two_people_balance.mp4"
+LONG_BONES = ((11, 23), (12, 24), (23, 25), (24, 26), (25, 27), (26, 28), (11, 13), (12, 14), (13, 15), (14, 16))
+
+
+def t_shape(dx: float = 0.0) -> np.ndarray:
+    """The synthetic T, shifted right by ``dx``, with a head (nose at y 0.3) and hips and legs."""
+    points = np.array(synthetic_result(1, 1)["frames"][0]["landmarks"], np.float32)
+    points[:11, :2] = (0.5, 0.3)
+    points[23], points[24] = (0.45, 0.7, 0, 1), (0.55, 0.7, 0, 1)
+    points[25], points[26] = (0.45, 0.85, 0, 1), (0.55, 0.85, 0, 1)
+    points[27:, :2] = (0.5, 0.95)
+    points[:, 0] += dx
+    return points
+
+
+def test_a_single_person_result_is_drawn_exactly_as_before():
+    points = np.array(synthetic_result(1, 1)["frames"][0]["landmarks"], np.float32)
+    image = draw_overlay(np.full((360, 640, 3), 90, np.uint8), points, "t_pose", ["jump 0.40 s"])
+    assert hashlib.sha256(image.tobytes()).hexdigest() == SINGLE_PERSON_SHA256
+    assert _Timeline(synthetic_result(3, 10.0)).people_at(1) is None  # no people: the one skeleton
+    nobody_listed = synthetic_result(3, 10.0)
+    for frame in nobody_listed["frames"]:
+        frame["people"] = None  # as a single-person result validated by the API's model reads
+    assert _Timeline(nobody_listed).people_at(1) is None
+
+
+def test_the_palette_is_fixed_by_id_distinct_and_its_tags_readable():
+    assert [person_colour(i) for i in (1, 2, 3)] == list(PERSON_RGB[:3])
+    assert person_colour(1 + len(PERSON_RGB)) == person_colour(1)
+    colours = np.array(PERSON_RGB, float)
+    apart = np.linalg.norm(colours[:, None] - colours[None], axis=2)
+    assert apart[~np.eye(len(colours), dtype=bool)].min() > 90
+
+    def luminance(rgb) -> float:
+        c = np.array(rgb, float) / 255
+        c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return float(c @ (0.2126, 0.7152, 0.0722))
+
+    for colour in PERSON_RGB:  # the tag's dark text on each colour: WCAG AA for text
+        assert (luminance(colour) + 0.05) / (luminance(OUTLINE_RGB) + 0.05) >= 4.5
+
+
+@pytest.mark.parametrize("background", [0, 255])
+def test_each_person_is_drawn_in_their_colour_with_their_id_above_the_head_on_dark_and_light(background):
+    image = np.full((400, 600, 3), background, np.uint8)
+    people = [(1, t_shape(-0.25)), (2, t_shape(0.25))]
+    draw_overlay(image, None, "t_pose", people=people, main_person=1)
+    for person_id, points in people:
+        colour = np.array(person_colour(person_id))
+        # On the hip-to-knee bone, halfway: the person's colour, ringed in near-black.
+        x, y = (((points[23, :2] + points[25, :2]) / 2) * (600, 400)).round().astype(int)
+        assert (image[y, x] == colour).all()
+        ring = image[y, x - 8 : x + 9].astype(int)
+        assert (np.abs(ring - np.array(OUTLINE_RGB)).sum(axis=1) < 60).any()  # reads on white too
+        # The id tag: the person's colour just above the nose, not below it.
+        anchor = tag_anchor(points, 600, 400)
+        assert anchor == (round(points[0, 0] * 600), round(points[0, 1] * 400))
+        above = image[max(anchor[1] - 45, 0) : anchor[1], anchor[0] - 20 : anchor[0] + 21]
+        assert (above == colour).all(axis=2).sum() > 100
+    # The corner says whose pose it is.
+    plain = draw_overlay(np.full((400, 600, 3), background, np.uint8), None, "t_pose")
+    tagged = draw_overlay(np.full((400, 600, 3), background, np.uint8), None, "t_pose", people=[], main_person=1)
+    assert (tagged[:60] != plain[:60]).any()  # "#1 t pose", not "t pose"
+
+
+def test_people_follow_the_analysed_frames_and_nobody_shows_before_the_first():
+    result = synthetic_result(12, 30.0, landmarks_every=3)
+    result["main_person"] = 2
+    for k, frame in enumerate(result["frames"]):
+        frame["people"] = [{"id": 2, "box": [0, 0, 1, 1], "landmarks": frame["landmarks"]}]
+        if k >= 2:  # someone else from the third analysed frame (video frame 6)
+            frame["people"].append({"id": 5, "box": [0, 0, 1, 1], "landmarks": t_shape(0.1).tolist()})
+    timeline = _Timeline(result)
+    assert timeline.main_person == 2
+    assert [[i for i, _ in timeline.people_at(k)] for k in range(12)] == [[2]] * 6 + [[2, 5]] * 6
+    late = {**result, "frames": [{**f, "index": f["index"] + 2} for f in result["frames"]]}
+    assert _Timeline(late).people_at(0) == []  # before the first analysed frame: nobody
+
+
+@pytest.mark.slow
+def test_the_lab_clips_people_are_drawn_in_their_own_colours_where_they_are(tmp_path):
+    clip = media(LAB)
+    with InlineReader() as reader:
+        result = analyze(clip, AnalysisOptions(include_frames=True, people=True), reader=reader)
+    ids = [p["id"] for p in result["people"]]
+    assert len(ids) >= 2
+    out = tmp_path / "overlay.mp4"
+    assert render_overlay(clip, result, out) == result["total_frames"]
+    frames, _ = decoded(out)
+    originals = [f.image for f in iter_frames(clip)]
+    height, width = originals[0].shape[:2]
+    timeline = _Timeline(result)
+    scale = min(width, height) / 720
+    for k in (10, 50, 90):
+        people = timeline.people_at(k)
+        assert sorted(i for i, _ in people) == sorted(p["id"] for p in result["frames"][k]["people"])
+        expected = draw_overlay(originals[k].copy(), None, None, people=people, main_person=result["main_person"])
+        for person_id, points in people:
+            own = np.array(person_colour(person_id))
+            others = [np.array(person_colour(i)) for i, _ in people if i != person_id]
+            checked = 0
+            for a, b in LONG_BONES:
+                if min(points[a, 3], points[b, 3]) < 0.5:
+                    continue
+                x, y = (((points[a, :2] + points[b, :2]) / 2) * (width, height)).round().astype(int)
+                if not (expected[y, x] == own).all():
+                    continue  # under someone drawn later, or under a joint
+                shown = np.median(frames[k][y - 1 : y + 2, x - 1 : x + 2].reshape(-1, 3), axis=0)
+                assert np.abs(shown - own).sum() < 90, (k, person_id, (a, b), shown)
+                assert all(np.abs(shown - own).sum() < np.abs(shown - o).sum() for o in others)
+                checked += 1
+            assert checked >= 3, f"frame {k}: too few of person {person_id}'s bones to check"
+            # The id tag: the person's colour within a tag's height above the top of the head.
+            x, y = tag_anchor(points, width, height)
+            tag = frames[k][max(y - round(60 * scale), 0) : y, max(x - 30, 0) : x + 31].astype(int)
+            assert (np.abs(tag - own).sum(axis=2) < 60).sum() > 200 * scale, (k, person_id)
+        # Far from everyone: the picture as it was.
+        corner = np.s_[height - 80 : height - 10, width - 120 : width - 20]
+        assert np.abs(frames[k][corner].astype(int) - originals[k][corner].astype(int)).mean() < 6
