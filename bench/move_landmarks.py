@@ -26,16 +26,13 @@ from pathlib import Path
 
 import numpy as np
 
+from dance_analyzer.labels.move_corpus import safe_id
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus" / "moves"
 MEDIA = Path("/work/move-media")  # where corpus/moves/SOURCES.md's files were fetched to
 MODELS = ("lite", "full", "heavy")
 MAX_BYTES = 1_500_000  # the repository refuses files over 2 MB; keep a margin
-
-
-def safe_id(clip_id: str) -> str:
-    """The clip id as one file name (ids are `<source>/<path in its repository>`)."""
-    return clip_id.replace("/", "__").replace(" ", "_")
 
 
 def landmarks_path(clip_id: str, model: str, folder: Path = CORPUS / "landmarks") -> Path:

@@ -1,0 +1,91 @@
+"""The labelled move corpus is well formed and has landmarks for every clip and model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dance_analyzer.labels.move_corpus import MOVE_KINDS, load_move_corpus
+
+ROOT = Path(__file__).resolve().parents[2] / "corpus" / "moves"
+MODELS = ("lite", "full", "heavy")
+CHOICES = {
+    ("turn", "direction"): {"clockwise", "counter-clockwise", None},
+    ("turn", "support"): {"one_leg", "two_legs", None},
+    ("jump", "shape"): {"straight", "tuck", "split", None},
+    ("kick", "side"): {"left", "right", None},
+    ("kick", "direction"): {"front", "side", "back", None},
+    ("floor_work", "lowest"): {"kneel", "sit", "lie", None},
+}
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_move_corpus(ROOT)
+
+
+@pytest.fixture(scope="module")
+def rows():
+    with open(ROOT / "labels.jsonl", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def test_ids_are_unique_and_sources_match(rows):
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids))
+    for r in rows:
+        assert r["id"].split("/")[0] == r["source"] == r["media"].split("/")[0]
+        assert r["person"] and isinstance(r["notes"], str)
+
+
+def test_moves_are_known_inside_the_clip_and_measured(rows):
+    for r in rows:
+        last = (r["frames"] - 1) / r["fps"] + 1.5 / r["fps"]
+        assert set(r["complete"]) <= set(MOVE_KINDS), r["id"]
+        for m in r["moves"] + r["unsure"]:
+            assert m["move"] in MOVE_KINDS, (r["id"], m)
+            assert 0 <= m["start_s"] < m["end_s"] <= last, (r["id"], m)
+            for (kind, key), allowed in CHOICES.items():
+                if m["move"] == kind and m in r["moves"]:
+                    assert key in m and m[key] in allowed, (r["id"], m, key)
+            if m["move"] == "turn" and m in r["moves"]:
+                assert m["rotations"] is None or (isinstance(m["rotations"], float) and m["rotations"] >= 0.5)
+
+
+def test_jumps_start_and_end_on_frame_times(corpus):
+    for clip in corpus.clips:
+        jumps = [m for m in clip.moves if m.move == "jump"]
+        if not jumps:
+            continue
+        times = corpus.track(clip.id, "full").times
+        for m in jumps:
+            for t in (m.start_s, m.end_s):
+                assert np.min(np.abs(times - t)) < 0.002, (clip.id, m)
+            assert m.measures["fps"] == clip.fps
+
+
+def test_every_clip_has_landmarks_for_each_model(corpus):
+    for clip in corpus.clips:
+        lengths = set()
+        for model in MODELS:
+            path = corpus.landmarks_path(clip.id, model)
+            assert path.is_file(), path
+            assert path.stat().st_size < 2_000_000, path
+            track = corpus.track(clip.id, model)
+            assert track.image.shape == (len(track.times), 33, 4) and track.world.shape == (len(track.times), 33, 3)
+            assert track.image.dtype == np.float32 and track.world.dtype == np.float32
+            assert track.total_frames == clip.frames, (clip.id, model)
+            lengths.add(len(track.times))
+        assert lengths == {clip.frames}, clip.id
+
+
+@pytest.mark.parametrize("held_out", [False, True], ids=["dev", "held-out"])
+@pytest.mark.parametrize("kind", ["turn", "jump", "kick"])
+def test_both_halves_hold_turns_jumps_and_kicks(corpus, held_out, kind):
+    found = [
+        m for c in corpus.clips if c.held_out == held_out and kind in c.complete for m in c.moves if m.move == kind
+    ]
+    assert found, f"no labelled {kind} in the {'held-out' if held_out else 'dev'} half"
