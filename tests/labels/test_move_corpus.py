@@ -82,8 +82,20 @@ def test_every_clip_has_landmarks_for_each_model(corpus):
         assert lengths == {clip.frames}, clip.id
 
 
-@pytest.mark.parametrize("held_out", [False, True], ids=["dev", "held-out"])
-@pytest.mark.parametrize("kind", ["turn", "jump", "kick"])
+# Not there yet (corpus/moves/SOURCES.md, "Counts"): strict, so each one fails loudly once labelled.
+MISSING = {("kick", False), ("turn", True), ("jump", True), ("kick", True)}
+
+
+@pytest.mark.parametrize(
+    ("kind", "held_out"),
+    [
+        pytest.param(kind, held_out, marks=[pytest.mark.xfail(strict=True, reason="not labelled yet")])
+        if (kind, held_out) in MISSING
+        else (kind, held_out)
+        for kind in ("turn", "jump", "kick")
+        for held_out in (False, True)
+    ],
+)
 def test_both_halves_hold_turns_jumps_and_kicks(corpus, held_out, kind):
     found = [
         m for c in corpus.clips if c.held_out == held_out and kind in c.complete for m in c.moves if m.move == kind
