@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from dance_analyzer.render import person_colour
 from tests.support.media import REPO, media
 from tests.support.processes import server
 
@@ -217,3 +218,106 @@ def test_compare_two_dances_side_by_side(browser, api):
         f"() => Math.abs(document.getElementById('attempt-video').currentTime - {start}) < 0.05", timeout=10_000
     )
     page.screenshot(path=str(ARTIFACTS / "page-compare.png"), full_page=True)
+
+
+LAB = "multi_person/pose2sim_demo_multiperson_cam02_two_people_balance.mp4"
+
+
+def test_every_dancer_has_a_chip_their_own_timeline_and_the_group_sync_panel(browser, api):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = open_page(browser, api)
+    page.check("#people")  # every dancer: people=all
+    page.set_input_files("#file", str(media(LAB)))
+    page.wait_for_selector("body[data-state=done]", timeout=180_000)
+    result = api.get(f"/jobs/{page.get_attribute('#result', 'data-job')}").json()["result"]
+    people = {p["id"]: p for p in result["people"]}
+    main = result["main_person"]
+    assert len(people) >= 2 and main in people
+
+    def pressed() -> list[int]:
+        return [int(c.get_attribute("data-person")) for c in chips.all() if c.get_attribute("aria-pressed") == "true"]
+
+    def shown(selector: str, key: str) -> list[str]:
+        return page.locator(selector).evaluate_all(f"items => items.map(e => e.dataset.{key})")
+
+    # A chip per dancer: the id in words, the overlay's colour beside it, the main dancer said.
+    chips = page.locator("#people-chips .person-chip")
+    assert [int(chips.nth(i).get_attribute("data-person")) for i in range(chips.count())] == list(people)
+    for i, person_id in enumerate(people):
+        chip = chips.nth(i)
+        assert chip.inner_text().startswith(f"#{person_id}")
+        colour = chip.locator(".swatch").evaluate("e => getComputedStyle(e).backgroundColor")
+        assert colour == "rgb({}, {}, {})".format(*person_colour(person_id))
+        assert ("main" in chip.inner_text()) == (person_id == main)
+
+    # The main dancer's timeline first; another dancer's chip puts theirs in its place.
+    assert pressed() == [main]
+    assert shown("#bands .band", "pose") == [s["pose"] for s in people[main]["segments"]]
+    other = next(i for i, p in people.items() if i != main and p["segments"] != people[main]["segments"])
+    page.locator(f"#people-chips .person-chip[data-person='{other}']").click()
+    assert pressed() == [other]
+    assert shown("#bands .band", "pose") == [s["pose"] for s in people[other]["segments"]]
+    assert shown("#moves .move", "move") == [m["move"] for m in people[other]["moves"]]
+    assert page.locator("#move-list .moment").count() == len(people[other]["moves"])
+    assert page.inner_text("#timeline-who").startswith(f"Timeline of #{other}")
+    # ... and the keyboard reaches the chips: back to the main dancer with Tab order and Enter.
+    page.locator(f"#people-chips .person-chip[data-person='{main}']").focus()
+    page.keyboard.press("Enter")
+    assert pressed() == [main]
+    assert shown("#bands .band", "pose") == [s["pose"] for s in people[main]["segments"]]
+
+    # The sync panel: the group's 0-100 score and what it means, each dancer's lag.
+    sync = result["sync"]
+    assert page.is_visible("#group-sync")
+    assert page.inner_text("#sync-score") == str(round(sync["group"]["score"]))
+    assert page.inner_text("#sync-verdict") != ""
+    assert "0–100" in page.inner_text("#sync-meaning") and "80 or more" in page.inner_text("#sync-meaning")
+    dancers = page.locator("#sync-dancers li")
+    assert [int(d) for d in shown("#sync-dancers li", "person")] == [d["id"] for d in sync["dancers"]]
+    for k, d in enumerate(sync["dancers"]):
+        text = dancers.nth(k).inner_text()
+        assert text.startswith(f"#{d['id']}:")
+        assert (f"{abs(d['lag_s']):.2f} s" in text) if d["lag_s"] else ("lag not measured" in text or "on time" in text)
+
+    # The least-in-sync moments name who and which body part; each plays the video from its start.
+    page.wait_for_function("() => document.getElementById('video').readyState >= 1", timeout=30_000)
+    moments = page.locator("#sync-moments .moment")
+    assert moments.count() == len(sync["least_in_sync"]) >= 1
+    for k, m in enumerate(sync["least_in_sync"]):
+        text = moments.nth(k).inner_text()
+        named = [m["dancer"]] if m["dancer"] is not None else m["pair"]
+        assert all(f"#{i}" in text for i in named) and m["body_part"] in text
+        assert text.startswith(f"{m['start_s']:.1f}–{m['end_s']:.1f} s")
+    last = sync["least_in_sync"][-1]
+    moments.last.click()
+    page.wait_for_function(
+        f"() => Math.abs(document.getElementById('video').currentTime - {last['start_s']}) < 0.01", timeout=10_000
+    )
+    page.wait_for_function("() => !document.getElementById('video').seeking", timeout=10_000)
+    page.screenshot(path=str(ARTIFACTS / "page-desktop-people.png"), full_page=True)
+
+    # A click on a dancer in the video chooses them: where their box is on the shown frame.
+    page.wait_for_function("() => document.getElementById('video').videoWidth > 0", timeout=30_000)
+    t = page.evaluate("document.getElementById('video').currentTime")
+    index = int(t * result["fps"] + 1e-3)
+    frame = [f for f in result["frames"] if f["index"] <= index][-1]
+    target = next(p for p in frame["people"] if p["id"] != pressed()[0])
+    page.locator("#video").scroll_into_view_if_needed()
+    element = page.locator("#video").bounding_box()
+    width, height = page.evaluate(
+        "[document.getElementById('video').videoWidth, document.getElementById('video').videoHeight]"
+    )
+    fit = min(element["width"] / width, element["height"] / height)
+    x0, y0, x1, y1 = target["box"]
+    x = element["x"] + (element["width"] - width * fit) / 2 + (x0 + x1) / 2 * width * fit
+    y = element["y"] + (element["height"] - height * fit) / 2 + (y0 + y1) / 2 * height * fit
+    page.mouse.click(x, y)
+    assert pressed() == [target["id"]]
+    assert page.evaluate("document.getElementById('video').paused")  # a choice, not play/pause
+    assert shown("#bands .band", "pose") == [s["pose"] for s in people[target["id"]]["segments"]]
+
+    # On a phone the chips and the sync panel wrap inside the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function("() => document.documentElement.scrollWidth <= 390", timeout=10_000)
+    assert page.locator("#group-sync").bounding_box()["width"] <= 390
+    page.screenshot(path=str(ARTIFACTS / "page-phone-people.png"), full_page=True)
