@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from pathlib import Path
 
 import av
 import numpy as np
 import pytest
 
+from dance_analyzer import render
 from dance_analyzer.media.video import iter_frames
 from dance_analyzer.pipeline import AnalysisOptions, analyze
 from dance_analyzer.render import (
@@ -339,3 +342,11 @@ def test_the_lab_clips_people_are_drawn_in_their_own_colours_where_they_are(tmp_
         # Far from everyone: the picture as it was.
         corner = np.s_[height - 80 : height - 10, width - 120 : width - 20]
         assert np.abs(frames[k][corner].astype(int) - originals[k][corner].astype(int)).mean() < 6
+
+
+def test_the_pages_dancer_colours_are_the_overlays():
+    script = (Path(render.__file__).parent / "web" / "app.js").read_text()
+    listed = re.search(r"const PERSON_COLOURS = \[([^\]]*)\]", script)
+    assert listed, "app.js lists the dancers' colours in PERSON_COLOURS"
+    colours = re.findall(r'"#([0-9a-f]{6})"', listed.group(1))
+    assert [tuple(int(c[i : i + 2], 16) for i in (0, 2, 4)) for c in colours] == list(PERSON_RGB)
