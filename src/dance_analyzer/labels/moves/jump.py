@@ -24,7 +24,7 @@ class JumpParams:
     min_rise: float = 0.12  # torso lengths the lower foot must clear to be a jump
     edge_rise: float = 0.05  # above this the foot has left the floor
     min_airtime_s: float = 0.05
-    max_airtime_s: float = 1.2
+    max_airtime_s: float = 0.9  # longer "flights" are the floor line lost (a pan, feet hidden), not jumps
     ground_window_s: float = 2.0
     settle_s: float = 0.25  # the floor level before take-off and after landing is read over this long
     min_visibility: float = 0.3
