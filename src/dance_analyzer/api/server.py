@@ -25,10 +25,12 @@ log = logging.getLogger("dance_analyzer.http")
 
 # Seconds an idle connection is kept between requests, for clients that poll.
 KEEP_ALIVE_S = 30
-# After answering a request whose body was not read (refused as too large, unauthorised),
-# the rest of the body is read and dropped for at most this long before the connection
-# closes: closing at once would reset it under a client still sending, which then may
-# never see the answer.
+# After answering a request whose body was not read (refused as too large, unauthorised,
+# the queue full), the rest of the body is read and dropped for at most this long: closing
+# at once would reset the connection under a client still sending, which then may never
+# see the answer. A body that ends in time leaves the connection open for the client's
+# next request (a client reusing it must not find it half-closed); one that does not
+# (dripped, or too large to send in time) has its connection closed.
 LINGER_S = 10.0
 # Seconds a client refused for too many connections is told to wait.
 RETRY_AFTER_S = 5
@@ -87,9 +89,13 @@ class GuardedHttpProtocol(HttpToolsProtocol):
                 timer.cancel()
         super().connection_lost(exc)
 
-    def data_received(self, data: bytes) -> None:
-        if not self._lingering:  # a lingering connection's bytes are the unread body: dropped
-            super().data_received(data)
+    def on_message_complete(self) -> None:
+        super().on_message_complete()  # an answered request's body is dropped as it is parsed
+        if self._lingering:  # the unread body has ended: the connection serves the next request
+            self._lingering = False
+            if self._linger_timer is not None:
+                self._linger_timer.cancel()
+                self._linger_timer = None
 
     # -- parser callbacks
 
@@ -129,13 +135,9 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self._refuse(408, f"The request's headers did not arrive within {self.header_timeout_s:g} s")
 
     def _linger(self) -> None:
-        """Answered, but the client may still be sending the body: drop it for a while, then close."""
+        """Answered, but the client may still be sending the body: read and drop it for a
+        while (uvicorn's parser drops an answered request's body), closing if it does not end."""
         self._lingering = True
-        if self.timeout_keep_alive_task is not None:
-            self.timeout_keep_alive_task.cancel()
-            self.timeout_keep_alive_task = None
-        if self.transport.can_write_eof():
-            self.transport.write_eof()
         self._linger_timer = self.loop.call_later(LINGER_S, self.transport.close)
 
     def _refuse(self, status: int, message: str, extra: dict[str, str] | None = None) -> None:
