@@ -27,7 +27,7 @@ import numpy as np
 from dance_analyzer.labels.definitions import load_definitions
 from dance_analyzer.labels.move_corpus import MoveClip, load_move_corpus
 from dance_analyzer.labels.moves import KINDS, Move, MoveSet, load_moves
-from dance_analyzer.labels.moves.scoring import Interval, KindScore, score_clip
+from dance_analyzer.labels.moves.scoring import KindScore, score_clip
 from dance_analyzer.pipeline import describe
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,22 +38,17 @@ def detected_moves(track: Any, moves: MoveSet) -> list[Move]:
     return [Move(m["move"], m["start_s"], m["end_s"], m) for m in result["moves"]]
 
 
-def intervals(labels: Any) -> list[Interval]:
-    return [Interval(m.move, m.start_s, m.end_s, dict(m.measures)) for m in labels]
-
-
 def evaluate(clips: list[MoveClip], corpus: Any, model: str, moves: MoveSet, misses: bool) -> dict[str, KindScore]:
     totals = {kind: KindScore() for kind in KINDS}
     for clip in clips:
         found = detected_moves(corpus.track(clip.id, model), moves)
-        labelled = intervals(clip.moves)
-        scores = score_clip(labelled, intervals(clip.unsure), found, sorted(clip.complete))
+        scores = score_clip(clip.moves, clip.unsure, found, sorted(clip.complete))
         for kind, s in scores.items():
             totals[kind].add(s)
             if misses:
                 hit_t = {id(t) for t, _ in s.pairs}
                 hit_f = {id(f) for _, f in s.pairs}
-                for t in (t for t in labelled if t.move == kind and id(t) not in hit_t):
+                for t in (t for t in clip.moves if t.move == kind and id(t) not in hit_t):
                     print(f"    miss   {kind:10} {t.start_s:6.2f}-{t.end_s:6.2f}  {clip.id}")
                 for f in (f for f in found if f.move == kind and id(f) not in hit_f):
                     print(f"    extra  {kind:10} {f.start_s:6.2f}-{f.end_s:6.2f}  {clip.id}")

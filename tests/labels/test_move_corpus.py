@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dance_analyzer.labels.move_corpus import MOVE_KINDS, load_move_corpus
+from dance_analyzer.labels.move_corpus import load_move_corpus
+from dance_analyzer.labels.moves import KINDS
 
 ROOT = Path(__file__).resolve().parents[2] / "corpus" / "moves"
 MODELS = ("lite", "full", "heavy")
@@ -44,9 +45,9 @@ def test_ids_are_unique_and_sources_match(rows):
 def test_moves_are_known_inside_the_clip_and_measured(rows):
     for r in rows:
         last = (r["frames"] - 1) / r["fps"] + 1.5 / r["fps"]
-        assert set(r["complete"]) <= set(MOVE_KINDS), r["id"]
+        assert set(r["complete"]) <= set(KINDS), r["id"]
         for m in r["moves"] + r["unsure"]:
-            assert m["move"] in MOVE_KINDS, (r["id"], m)
+            assert m["move"] in KINDS, (r["id"], m)
             assert 0 <= m["start_s"] < m["end_s"] <= last, (r["id"], m)
             for (kind, key), allowed in CHOICES.items():
                 if m["move"] == kind and m in r["moves"]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -21,19 +21,7 @@ import numpy as np
 from ..media.video import VideoInfo
 from ..pose.track import LandmarkTrack
 from .corpus import is_held_out
-
-MOVE_KINDS = ("turn", "jump", "kick", "step", "sway", "bounce", "floor_work")
-
-
-@dataclass(frozen=True)
-class LabelledMove:
-    move: str
-    start_s: float
-    end_s: float
-    # What the labeller measured besides the interval (rotations, direction, support, shape,
-    # side, lowest...), as written in the labels; a jump also carries its clip's ``fps`` so
-    # an airtime error can be counted in frames without the clip at hand.
-    measures: Mapping[str, Any] = field(default_factory=dict)
+from .moves import KINDS, Move
 
 
 @dataclass(frozen=True)
@@ -44,9 +32,9 @@ class MoveClip:
     fps: float
     frames: int
     person: str
-    moves: tuple[LabelledMove, ...]
+    moves: tuple[Move, ...]
     # Moves the labeller saw but could not decide: a detection matching one counts neither way.
-    unsure: tuple[LabelledMove, ...]
+    unsure: tuple[Move, ...]
     # The kinds labelled exhaustively here; detections of any other kind say nothing.
     complete: frozenset[str]
     notes: str = ""
@@ -117,7 +105,7 @@ def load_move_corpus(root: Path) -> MoveCorpus:
             where = f"{root / 'labels.jsonl'}:{number} ({row.get('id')})"
             fps = float(row["fps"])
             complete = frozenset(row.get("complete", ()))
-            unknown = complete - set(MOVE_KINDS)
+            unknown = complete - set(KINDS)
             if unknown:
                 raise ValueError(f"{where}: unknown kinds in complete: {sorted(unknown)}")
             clips.append(
@@ -137,9 +125,9 @@ def load_move_corpus(root: Path) -> MoveCorpus:
     return MoveCorpus(root, tuple(clips))
 
 
-def _move(row: Mapping[str, Any], fps: float, where: str) -> LabelledMove:
+def _move(row: Mapping[str, Any], fps: float, where: str) -> Move:
     move = row["move"]
-    if move not in MOVE_KINDS:
+    if move not in KINDS:
         raise ValueError(f"{where}: unknown move {move!r}")
     start, end = float(row["start_s"]), float(row["end_s"])
     if not start < end:
@@ -147,4 +135,4 @@ def _move(row: Mapping[str, Any], fps: float, where: str) -> LabelledMove:
     measures = {k: v for k, v in row.items() if k not in ("move", "start_s", "end_s")}
     if move == "jump":
         measures["fps"] = fps
-    return LabelledMove(move, start, end, MappingProxyType(measures))
+    return Move(move, start, end, MappingProxyType(measures))

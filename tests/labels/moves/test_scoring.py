@@ -1,5 +1,5 @@
 from dance_analyzer.labels.moves import Move
-from dance_analyzer.labels.moves.scoring import Interval, overlap, score_clip
+from dance_analyzer.labels.moves.scoring import overlap, score_clip
 
 
 def test_overlap_is_a_share_of_the_shorter_interval():
@@ -9,8 +9,8 @@ def test_overlap_is_a_share_of_the_shorter_interval():
 
 
 def test_matches_are_one_to_one_and_unsure_labels_excuse_detections():
-    labelled = [Interval("jump", 1.0, 1.4), Interval("jump", 2.0, 2.4), Interval("turn", 3.0, 4.0)]
-    unsure = [Interval("jump", 5.0, 5.3)]
+    labelled = [Move("jump", 1.0, 1.4), Move("jump", 2.0, 2.4), Move("turn", 3.0, 4.0)]
+    unsure = [Move("jump", 5.0, 5.3)]
     detected = [
         Move("jump", 1.05, 1.45),  # matches the first jump
         Move("jump", 1.1, 1.3),  # a second detection of the same jump: a false alarm

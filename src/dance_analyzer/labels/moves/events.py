@@ -7,6 +7,7 @@ time of the first frame after it (the frame where the dancer has landed, stopped
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,10 +16,14 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Move:
+    """A move found by a detector, or marked by a person in the move corpus."""
+
     move: str
     start_s: float
     end_s: float
-    measures: dict[str, Any] = field(default_factory=dict)
+    # Its own measures (rotations, airtime_s, side, ...): what was detected, or what the
+    # labeller measured (a labelled jump also carries its clip's ``fps``).
+    measures: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"move": self.move, "start_s": round(self.start_s, 3), "end_s": round(self.end_s, 3), **self.measures}

@@ -9,20 +9,12 @@ alarm, and missing one is not a miss.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from .events import Move
 
 MIN_OVERLAP = 0.5
-
-
-@dataclass(frozen=True)
-class Interval:
-    move: str
-    start_s: float
-    end_s: float
-    measures: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -32,7 +24,7 @@ class KindScore:
     labelled: int = 0
     detected: int = 0
     matched: int = 0
-    pairs: list[tuple[Interval, Move]] = field(default_factory=list)
+    pairs: list[tuple[Move, Move]] = field(default_factory=list)  # (labelled, detected)
 
     @property
     def precision(self) -> float:
@@ -62,7 +54,7 @@ def overlap(a_start: float, a_end: float, b_start: float, b_end: float) -> float
 
 
 def score_clip(
-    labelled: list[Interval], unsure: list[Interval], detected: list[Move], kinds: list[str]
+    labelled: Sequence[Move], unsure: Sequence[Move], detected: Sequence[Move], kinds: Sequence[str]
 ) -> dict[str, KindScore]:
     """Per kind of move in ``kinds`` (those labelled exhaustively in the clip)."""
     out = {}
