@@ -140,14 +140,7 @@ def analyze(
     poses = poses or load_definitions()
     moves = moves or load_moves(options.moves_file)
     if options.people:
-        crowd = reader.people(
-            path,
-            model=options.model,
-            sample_fps=options.sample_fps,
-            max_people=options.max_people,
-            on_progress=on_progress,
-            cancel=cancel,
-        )
+        crowd = _read_people(reader, path, options, on_progress, cancel)
         result, energy = describe_people(crowd, poses, options.min_segment_s, include_frames, moves=moves)
     else:
         track = reader.landmarks(
@@ -270,7 +263,21 @@ def _one_dancer(
         return reader.landmarks(
             path, model=options.model, sample_fps=options.sample_fps, on_progress=on_progress, cancel=cancel
         )
-    crowd = reader.people(
+    crowd = _read_people(reader, path, options, on_progress, cancel)
+    if person not in {p.id for p in crowd.persons}:
+        found = ", ".join(str(p.id) for p in crowd.persons) or "nobody"
+        raise NoPersonFound(f"There is no person {person} in the {which} video (people found: {found})")
+    return crowd.track(person)
+
+
+def _read_people(
+    reader: Reader,
+    path: Path,
+    options: AnalysisOptions,
+    on_progress: ProgressFn | None,
+    cancel: threading.Event | None,
+) -> People:
+    return reader.people(
         path,
         model=options.model,
         sample_fps=options.sample_fps,
@@ -278,10 +285,6 @@ def _one_dancer(
         on_progress=on_progress,
         cancel=cancel,
     )
-    if person not in {p.id for p in crowd.persons}:
-        found = ", ".join(str(p.id) for p in crowd.persons) or "nobody"
-        raise NoPersonFound(f"There is no person {person} in the {which} video (people found: {found})")
-    return crowd.track(person)
 
 
 def learn_pose(

@@ -226,12 +226,15 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
     return PoseSet(poses=tuple(poses), min_visibility=min_visibility, source=source)
 
 
-def read_definitions(path: Path | None = None) -> tuple[Any, str]:
-    """The parsed YAML of a pose file (the built-in ``poses.yaml`` when no path is given)
-    and the name errors should use for it; not validated yet."""
+def read_definitions(
+    path: Path | None = None, *, package: str = "dance_analyzer.labels", built_in: str = "poses.yaml"
+) -> tuple[Any, str]:
+    """The parsed YAML of a definitions file (the built-in one, ``built_in`` in ``package``,
+    when no path is given: the poses unless told otherwise) and the name errors should use
+    for it; not validated yet."""
     if path is None:
-        text = resources.files("dance_analyzer.labels").joinpath("poses.yaml").read_text("utf-8")
-        source = "poses.yaml"
+        text = resources.files(package).joinpath(built_in).read_text("utf-8")
+        source = built_in
     else:
         text = Path(path).read_text("utf-8")
         source = Path(path).name

@@ -107,30 +107,27 @@ class People:
     def track(self, person_id: int) -> LandmarkTrack:
         """One person as the track every later step reads."""
         one = self.person(person_id)
-        return LandmarkTrack(
-            info=self.info,
-            total_frames=self.total_frames,
-            duration_s=self.duration_s,
-            indices=self.indices,
-            times=self.times,
-            image=one.image,
-            world=one.world,
-            model=self.model,
-        )
+        return self._track(one.image, one.world)
 
     def main_track(self) -> LandmarkTrack:
         """The main dancer's track; a track with nobody in it when nobody stayed long enough."""
         if self.main_id is not None:
             return self.track(self.main_id)
         nobody = len(self.times)
+        return self._track(
+            np.full((nobody, NUM_LANDMARKS, 4), np.nan, np.float32),
+            np.full((nobody, NUM_LANDMARKS, 3), np.nan, np.float32),
+        )
+
+    def _track(self, image: np.ndarray, world: np.ndarray) -> LandmarkTrack:
         return LandmarkTrack(
             info=self.info,
             total_frames=self.total_frames,
             duration_s=self.duration_s,
             indices=self.indices,
             times=self.times,
-            image=np.full((nobody, NUM_LANDMARKS, 4), np.nan, np.float32),
-            world=np.full((nobody, NUM_LANDMARKS, 3), np.nan, np.float32),
+            image=image,
+            world=world,
             model=self.model,
         )
 

@@ -13,14 +13,10 @@ import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..definitions import DefinitionError
-from ..safe_yaml import load_yaml
+from ..definitions import DefinitionError, read_definitions
 from . import floor, jump, kick, rhythm, step, turn
 from .events import Move
 from .signals import Motion
@@ -114,14 +110,4 @@ def parse_moves(data: Any, source: str = "<data>") -> MoveSet:
 
 def load_moves(path: Path | None = None) -> MoveSet:
     """Load and validate a move file, or the built-in ``moves.yaml`` when no path is given."""
-    if path is None:
-        text = resources.files("dance_analyzer.labels.moves").joinpath("moves.yaml").read_text("utf-8")
-        source = "moves.yaml"
-    else:
-        text = Path(path).read_text("utf-8")
-        source = Path(path).name
-    try:
-        data = load_yaml(text)
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{source}: not valid YAML: {exc}") from exc
-    return parse_moves(data, source)
+    return parse_moves(*read_definitions(path, package="dance_analyzer.labels.moves", built_in="moves.yaml"))
