@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
-import pytest
-
 from dance_analyzer.labels.moves import KINDS
 from tests.support.media import media
-
-jsonschema_rs = pytest.importorskip("jsonschema_rs", reason="jsonschema_rs not installed (pip install -e .[test])")
-
-
-def validate(client, model: str, body: dict) -> None:
-    """``body`` against the OpenAPI schema the API declares for ``model`` (what /docs shows)."""
-    components = client.get("/openapi.json").json()["components"]
-    schema = {"$ref": f"#/components/schemas/{model}", "components": components}
-    jsonschema_rs.validate(schema, body)
+from tests.support.processes import finished, poll_job
+from tests.support.schema import validate
 
 
 def test_get_moves_lists_every_kind_with_its_description_and_thresholds(client):
@@ -67,11 +56,7 @@ def test_a_jobs_result_carries_the_moves_too(client):
     clip = media("ballet_spin_1.mp4")
     created = client.post("/jobs", params={"sample_fps": "15"}, files={"file": (clip.name, clip.read_bytes())})
     assert created.status_code == 202, created.text
-    for _ in range(600):
-        job = client.get(created.json()["status_url"]).json()
-        if job["status"] in ("done", "failed"):
-            break
-        time.sleep(0.1)
+    job = poll_job(client, created.json()["id"], finished)
     assert job["status"] == "done", job
     validate(client, "JobView", job)
     assert isinstance(job["result"]["moves"], list) and "move_summary" in job["result"]

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
-import pytest
-
 from tests.support.media import media
-
-jsonschema_rs = pytest.importorskip("jsonschema_rs", reason="jsonschema_rs not installed (pip install -e .[test])")
+from tests.support.processes import finished, poll_job
+from tests.support.schema import validate
 
 LAB = "multi_person/pose2sim_demo_multiperson_cam02_two_people_balance.mp4"
-
-
-def validate(client, model: str, body: dict) -> None:
-    components = client.get("/openapi.json").json()["components"]
-    jsonschema_rs.validate({"$ref": f"#/components/schemas/{model}", "components": components}, body)
 
 
 def test_people_all_describes_everyone_and_their_sync(client):
@@ -41,11 +32,7 @@ def test_max_people_is_checked_and_a_job_follows_everyone_too(client):
     assert bad.status_code == 400 and "max_people" in bad.json()["error"]
     created = client.post("/jobs", params={"people": "all"}, files={"file": (clip.name, clip.read_bytes())})
     assert created.status_code == 202, created.text
-    for _ in range(600):
-        job = client.get(created.json()["status_url"]).json()
-        if job["status"] in ("done", "failed"):
-            break
-        time.sleep(0.1)
+    job = poll_job(client, created.json()["id"], finished)
     assert job["status"] == "done", job
     validate(client, "JobView", job)
     assert len(job["result"]["people"]) >= 2 and "sync" in job["result"]
