@@ -207,7 +207,12 @@ def describe_people(
     result["main_person"] = crowd.main_id
     result["people"] = []
     for person in crowd.persons:
-        own, _ = describe(crowd.track(person.id), poses, min_segment_s, moves=moves)
+        # The main dancer is described already, above.
+        own = (
+            result
+            if person.id == crowd.main_id
+            else describe(crowd.track(person.id), poses, min_segment_s, moves=moves)[0]
+        )
         present = crowd.times[person.present]
         result["people"].append(
             {
