@@ -12,8 +12,10 @@ import pytest
 
 from dance_analyzer.errors import Cancelled
 from dance_analyzer.pipeline import AnalysisOptions, analyze
+from dance_analyzer.pose.crowd import WARMUP_S
 from dance_analyzer.workers.inline import InlineReader
 from dance_analyzer.workers.pool import AnalysisPool
+from dance_analyzer.workers.spans import plan_analysis
 from tests.support.media import media
 
 pytestmark = pytest.mark.slow
@@ -97,3 +99,29 @@ def test_compare_chooses_a_person_of_a_group_video(one_process, lab):
     assert same["similarity"] > 95 and other["similarity"] < same["similarity"] - 10
     with pytest.raises(NoPersonFound, match="no person 99 in the attempt video"):
         compare(clip, clip, reader=one_process, attempt_person=99)
+
+
+def test_the_pool_follows_long_clips_in_spans_as_well_as_one_pass():
+    """Two workers split each labelled clip long enough into spans, follow them side by
+    side and join them: people are counted right at the labelled moments and keep their ids
+    as the one-pass tracker's do (tests/pose/test_people.py holds the same bars)."""
+    from tests.pose.test_people import CLIPS, MAX_ID_SWITCHES, MIN_COUNTS_RIGHT, id_switches, labels, row_at
+
+    pool = AnalysisPool(2)
+    try:
+        split = [clip for clip in CLIPS if len(plan_analysis(media(clip), 2, warmup_s=WARMUP_S).spans) == 2]
+        assert len(split) >= 3  # the test is about joining spans
+        right = total = 0
+        for clip in split:
+            people = pool.people(media(clip))
+            rows = labels()[clip]
+            for row in (r for r in rows if r["kind"] == "count"):
+                total += 1
+                right += (
+                    row["required"] <= people.counts()[row_at(people, row["t"])] <= row["required"] + row["optional"]
+                )
+            switches, _ = id_switches(people, [r for r in rows if r["kind"] == "identity"])
+            assert switches <= MAX_ID_SWITCHES, clip
+        assert right / total >= MIN_COUNTS_RIGHT
+    finally:
+        pool.close()

@@ -4,6 +4,7 @@ found by looking at the frames)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,10 +16,11 @@ from scipy.optimize import linear_sum_assignment
 
 from dance_analyzer.pose.associate import TORSO, black_out, body_distance, match_lost, same_body, slid, torso_length
 from dance_analyzer.pose.crop import Rois
+from dance_analyzer.pose.crowd import join_people, track_people
 from dance_analyzer.pose.detect import Detections
 from dance_analyzer.pose.landmark_model import LandmarkModel, PeopleLandmarks
 from dance_analyzer.pose.landmarks import NUM_LANDMARKS
-from dance_analyzer.pose.people import People, PeopleOptions, PeopleTracker, main_dancer, track_people
+from dance_analyzer.pose.people import People, PeopleOptions, PeopleTracker, main_dancer
 from tests.support.media import REPO, media
 
 LABELS = REPO / "corpus" / "people" / "labels.jsonl"
@@ -133,23 +135,37 @@ class FakeLandmarks:
         return PeopleLandmarks(image, world, presence, auxiliary, stage.width, stage.height)
 
 
-def run_stage(paths: list[list[tuple[float, float]]], fps: float = 25.0, **options: float) -> People:
-    """Each path: one person's hip centre per frame (front person first)."""
+def run_stage(
+    paths: list[list[tuple[float, float]]],
+    fps: float = 25.0,
+    *,
+    cuts: tuple[int, ...] = (),
+    warmup: int = 12,
+    **options: float,
+) -> People:
+    """Each path: one person's hip centre per frame (front person first). With ``cuts``
+    (frame numbers), each span is followed by a tracker of its own that starts ``warmup``
+    frames early, as the worker pool splits a video, and the spans are joined."""
     from dance_analyzer.media.video import VideoInfo
 
     stage = Stage()
-    tracker = PeopleTracker(
-        FakeLandmarks(stage),  # type: ignore[arg-type]
-        FakeDetector(stage),  # type: ignore[arg-type]
-        PeopleOptions(**options),  # type: ignore[arg-type]
-    )
     frames = len(paths[0])
-    for f in range(frames):
-        stage.hips = [path[f] for path in paths]
-        tracker.step(stage.picture(), f / fps)
-    times = np.arange(frames) / fps
     info = VideoInfo(stage.width, stage.height, fps, frames / fps, frames, 0, "synthetic")
-    return tracker.people(info, frames, frames / fps, np.arange(frames), times)
+    bounds = [0, *cuts, frames]
+    parts = []
+    for start, stop in itertools.pairwise(bounds):
+        tracker = PeopleTracker(
+            FakeLandmarks(stage),  # type: ignore[arg-type]
+            FakeDetector(stage),  # type: ignore[arg-type]
+            PeopleOptions(**options),  # type: ignore[arg-type]
+        )
+        early = max(0, start - warmup)
+        for f in range(early, stop):
+            stage.hips = [path[f] for path in paths]
+            tracker.step(stage.picture(), f / fps)
+        rows = np.arange(early, stop)
+        parts.append(tracker.people(info, stop - start, stop / fps, rows - start, rows / fps, warmup=start - early))
+    return join_people(parts, tracker.options)
 
 
 def who_is_at(people: People, row: int, x: float) -> int | None:
@@ -173,6 +189,38 @@ def test_two_people_crossing_keep_their_ids():
     crossing = frames // 2
     assert people.counts()[crossing] == 1  # hidden behind B: not invented
     assert people.counts()[[0, frames - 1]].tolist() == [2, 2]
+
+
+@pytest.mark.parametrize("cuts", [(20,), (37,), (20, 50)])
+def test_spans_followed_apart_and_joined_give_the_whole_runs_people(cuts):
+    """Two walkers crossing, the video cut into spans as the worker pool cuts it (before,
+    in and after the crossing): the same people, ids and frames as one tracker over all."""
+    frames = 75
+    a = [(100 + 440 * f / (frames - 1), 200) for f in range(frames)]
+    b = [(540 - 440 * f / (frames - 1), 200) for f in range(frames)]
+    whole, joined = run_stage([b, a]), run_stage([b, a], cuts=cuts)
+    assert len(joined.persons) == len(whole.persons) == 2
+    assert joined.main_id == whole.main_id
+    assert joined.indices.tolist() == whole.indices.tolist() == list(range(frames))
+    for row in (0, 30, 45, frames - 1):
+        for x in (100, 540):
+            assert who_is_at(joined, row, x) == who_is_at(whole, row, x)
+    for mine, theirs in zip(joined.persons, whole.persons, strict=True):
+        assert mine.present.tolist() == theirs.present.tolist()
+
+
+def test_someone_hidden_at_a_cut_is_matched_back_across_it():
+    """A dancer hidden for the frames around a cut (the later span's warm-up sees only
+    their partner) is found again just after it and keeps their id, as within a span."""
+    frames = 60
+    hidden = range(24, 34)  # the cut at 30; the warm-up from frame 18
+    a = [(200.0, 200.0) if f not in hidden else (-500.0, 200.0) for f in range(frames)]
+    b = [(500.0, 200.0)] * frames
+    whole, joined = run_stage([b, a]), run_stage([b, a], cuts=(30,), warmup=6)
+    assert len(whole.persons) == len(joined.persons) == 2
+    assert who_is_at(joined, 0, 200) == who_is_at(joined, frames - 1, 200) is not None
+    assert who_is_at(joined, 0, 500) == who_is_at(joined, frames - 1, 500) is not None
+    assert not joined.person(who_is_at(joined, 0, 200)).present[list(hidden)].any()
 
 
 def test_someone_gone_longer_than_the_gap_comes_back_as_a_new_person_and_short_visits_are_dropped():

@@ -16,17 +16,16 @@ Ids: a person followed from frame to frame keeps their id. When a person is lost
 model's presence score drops, or their crop slides onto someone else in a crossing) and a
 detection finds a body near where they were going within ``max_gap_s``, they are matched
 back one to one (:func:`pose.associate.match_lost`); later, a re-entry is a new person.
+Reading a video (whole, or in spans side by side) is :mod:`pose.crowd`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from ..media.video import Limits, VideoInfo, iter_frames, probe
+from ..media.video import VideoInfo
 from .associate import (
     black_out,
     body_box,
@@ -39,12 +38,9 @@ from .associate import (
 )
 from .crop import Rois, rois_from_points
 from .detect import Keypoint, PoseDetector
-from .extract import INFERENCE_MAX_SIDE
 from .landmark_model import MIN_PRESENCE, LandmarkModel, PeopleLandmarks
 from .landmarks import NUM_LANDMARKS
 from .track import LandmarkTrack
-
-ProgressFn = Callable[[int, int | None], None]
 
 
 @dataclass(frozen=True)
@@ -100,6 +96,9 @@ class People:
     persons: list[Person]
     main_id: int | None
     model: str
+    # Leading rows analysed only to start a span's tracking early (see join_people); 0 in
+    # the people of a whole video.
+    warmup: int = 0
 
     def person(self, person_id: int) -> Person:
         return next(p for p in self.persons if p.id == person_id)
@@ -281,17 +280,18 @@ class PeopleTracker:
     # --- the result ------------------------------------------------------------------
 
     def people(
-        self, info: VideoInfo, total_frames: int, duration_s: float, indices: np.ndarray, times: np.ndarray
+        self,
+        info: VideoInfo,
+        total_frames: int,
+        duration_s: float,
+        indices: np.ndarray,
+        times: np.ndarray,
+        warmup: int = 0,
     ) -> People:
-        """Everyone who stayed ``min_present_s``, ids 1, 2, ... in order of appearance."""
+        """Everyone followed so far, every track as it is (ids 1, 2, ... in order of
+        following, nobody left out): one span's people, for :func:`join_people`."""
         count = len(times)
-        durations = np.diff(np.asarray(times, np.float64), append=duration_s) if count else np.empty(0)
-        persons: list[Person] = []
-        for tr in sorted(self.tracks, key=lambda tr: min(tr.rows, default=count)):
-            rows = np.array(sorted(tr.rows), np.int64)
-            if not len(rows) or durations[rows].sum() < self.options.min_present_s - 1e-9:
-                continue
-            persons.append(_person(len(persons) + 1, tr, count, info.width, info.height))
+        persons = [_person(n + 1, tr, count) for n, tr in enumerate(self.tracks)]
         return People(
             info=info,
             total_frames=total_frames,
@@ -299,8 +299,9 @@ class PeopleTracker:
             indices=np.asarray(indices, np.int64),
             times=np.asarray(times, np.float64),
             persons=persons,
-            main_id=main_dancer(persons, durations, info.width, info.height),
+            main_id=None,
             model=self.model.name,
+            warmup=warmup,
         )
 
 
@@ -314,7 +315,7 @@ def _stack_rois(rois: list[Rois]) -> Rois:
     )
 
 
-def _person(person_id: int, tr: _Track, count: int, width: int, height: int) -> Person:
+def _person(person_id: int, tr: _Track, count: int) -> Person:
     image = np.full((count, NUM_LANDMARKS, 4), np.nan, np.float32)
     world = np.full((count, NUM_LANDMARKS, 3), np.nan, np.float32)
     boxes = np.full((count, 4), np.nan)
@@ -336,41 +337,3 @@ def main_dancer(persons: list[Person], durations: np.ndarray, width: int, height
         return round(shown, 6), float(np.median(sizes))
 
     return max(persons, key=key).id
-
-
-def track_people(
-    path: Path,
-    tracker: PeopleTracker,
-    *,
-    sample_fps: float | None = None,
-    limits: Limits = Limits(),
-    on_progress: ProgressFn | None = None,
-    interrupt: Callable[[], None] | None = None,
-    decoder_threads: int = 0,
-) -> People:
-    """Everyone in a video, read by the repo's decoder as :func:`pose.extract.extract_landmarks`
-    reads it (rotation, limits, sampling and the inference size alike)."""
-    info = probe(path, limits)
-    expected = info.frame_count or None
-    tracker.reset()
-    indices: list[int] = []
-    times: list[float] = []
-    decoded = 0
-    last_t = prev_t = 0.0
-    for frame in iter_frames(
-        path, sample_fps=sample_fps, max_side=INFERENCE_MAX_SIDE, limits=limits, decoder_threads=decoder_threads
-    ):
-        if interrupt is not None:
-            interrupt()  # raises to stop: a withdrawn job frees its worker
-        decoded += 1
-        prev_t, last_t = last_t, frame.t
-        if frame.image is None:
-            continue
-        tracker.step(frame.image, frame.t)
-        indices.append(decoded - 1)
-        times.append(frame.t)
-        if on_progress is not None:
-            on_progress(decoded, expected)
-    step = (last_t - prev_t) if decoded > 1 else (1.0 / info.fps if info.fps else 0.0)
-    duration = last_t + step if decoded else 0.0
-    return tracker.people(info, decoded, duration, np.asarray(indices), np.asarray(times))

@@ -77,20 +77,26 @@ class InlineReader:
         on_progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
     ) -> People:
-        from ..pose.landmark_model import LandmarkModel
-        from ..pose.people import PeopleOptions, PeopleTracker, track_people
+        from ..pose.crowd import track_people
 
-        key = (model, max_people)
-        if key not in self._trackers:
-            self._trackers[key] = PeopleTracker(LandmarkModel(model), options=PeopleOptions(max_people=max_people))
         return track_people(
             path,
-            self._trackers[key],
+            self.people_tracker(model, max_people),
             sample_fps=sample_fps,
             limits=self.limits,
             on_progress=on_progress,
             interrupt=self._interrupt(cancel),
         )
+
+    def people_tracker(self, model: str = DEFAULT_MODEL, max_people: int = 8) -> PeopleTracker:
+        """The people tracker for ``model``, its detector and landmark model loaded on first use."""
+        from ..pose.landmark_model import LandmarkModel
+        from ..pose.people import PeopleOptions, PeopleTracker
+
+        key = (model, max_people)
+        if key not in self._trackers:
+            self._trackers[key] = PeopleTracker(LandmarkModel(model), options=PeopleOptions(max_people=max_people))
+        return self._trackers[key]
 
     def soundtrack(self, path: Path) -> Soundtrack:
         return read_soundtrack(path)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..errors import Cancelled, CorruptVideo, TimeLimitExceeded
 from ..pose.models import DEFAULT_MODEL, check_installed
@@ -39,6 +39,14 @@ if TYPE_CHECKING:
     from .inline import InlineReader
 
 T = TypeVar("T")
+
+
+class _SpanResult(Protocol):
+    total_frames: int  # frames decoded in the span
+
+
+R = TypeVar("R", bound=_SpanResult)
+Report = tuple[int, int]  # progress reported as (analysis token, span)
 
 
 class AnalysisPool:
@@ -131,71 +139,30 @@ class AnalysisPool:
         on_progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
     ) -> LandmarkTrack:
-        """The landmarks of one video, its spans extracted side by side and stitched.
-
-        By default even the cheap planning step (probe and packet scan) runs in a
-        worker: it parses untrusted bytes. Setting ``cancel`` stops the workers within
-        a fraction of a second and raises :class:`Cancelled`, so a withdrawn job frees
-        the cores instead of running to the end for nobody.
-        """
+        """The landmarks of one video, its spans extracted side by side and stitched."""
+        from ..pose.extract import extract_landmarks
         from ..pose.track import join_tracks
-        from .spans import plan_analysis
 
         check_installed(model)  # here, at once, rather than in every worker
-        deadline = time.monotonic() + self.time_limit_s if self.time_limit_s else None
-        with self._lock:
-            executor = self._executor
-        try:
-            if self.trusted:
-                plan = plan_analysis(path, self.size, sample_fps, self._limits)
-            else:
-                planning = executor.submit(tasks.plan, str(path), self.size, sample_fps, self._limits)
-                plan = planning.result(timeout=self._remaining(deadline))
-            token = next(self._tokens)
-            done = [0] * len(plan.spans)
 
-            def listener(span_no: int, frames: int) -> None:
-                if on_progress is not None and token in self._listeners:  # not after the final report below
-                    done[span_no] = frames
-                    on_progress(sum(done), plan.expected_frames)
+        def submit(executor: ProcessPoolExecutor, span: Span, info: VideoInfo, report_as: Report) -> Future[Any]:
+            return executor.submit(tasks.extract, str(path), span, info, model, sample_fps, self._limits, report_as)
 
-            self._listeners[token] = listener
-            here = plan.spans[0] if self.trusted else None
-            futures: list[Future[LandmarkTrack]] = []
-            try:
-                futures += [
-                    executor.submit(
-                        tasks.extract, str(path), span, plan.info, model, sample_fps, self._limits, (token, n)
-                    )
-                    for n, span in enumerate(plan.spans)
-                    if span is not here
-                ]
-                tracks = []
-                if here is not None:
-                    tracks.append(
-                        self._extract_here(
-                            path, here, plan.info, model, sample_fps, listener, futures, cancel, deadline
-                        )
-                    )
-                self._wait(futures, cancel, deadline)
-                tracks += [future.result() for future in futures]
-            finally:
-                if not all(future.done() for future in futures):  # cancelled, Ctrl-C, a failed span
-                    self._cancelled[token % tasks.CANCEL_SLOTS] = token
-                for future in futures:
-                    future.cancel()
-                self._listeners.pop(token, None)
-        except BrokenProcessPool:
-            self._replace_broken(executor)
-            raise self._decoder_crashed() from None
-        except TimeoutError:  # planning ran out of time
-            raise self._too_slow() from None
-        finally:
-            if not self.trusted:  # a one-shot CLI run would only wait for it at exit
-                self._refresh_workers(executor)
-        if on_progress is not None:  # relayed reports may still be in flight: end on the true count
-            on_progress(sum(t.total_frames for t in tracks), plan.expected_frames)
-        return join_tracks(tracks)
+        def here(span: Span, info: VideoInfo, report: ProgressFn, interrupt: Callable[[], None]) -> LandmarkTrack:
+            assert self._local is not None
+            return extract_landmarks(
+                path,
+                self._local.estimator(model),
+                span=span,
+                sample_fps=sample_fps,
+                limits=self._limits,
+                on_progress=report,
+                info=info,
+                interrupt=interrupt,
+                decoder_threads=1,
+            )
+
+        return join_tracks(self._in_spans(path, sample_fps, submit, here, on_progress, cancel))
 
     def people(
         self,
@@ -207,37 +174,34 @@ class AnalysisPool:
         on_progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
     ) -> People:
-        """Everyone in a video, followed in one worker: following people from frame to frame
-        does not split into spans. Cancelling and the time limit stop it as they stop
-        single-person extraction."""
+        """Everyone in a video, its spans followed side by side and joined (who is who
+        across each cut: :mod:`pose.crowd`)."""
+        from ..pose.crowd import WARMUP_S, join_people, track_span
+        from ..pose.people import PeopleOptions
+
         check_installed(model)
-        deadline = time.monotonic() + self.time_limit_s if self.time_limit_s else None
-        with self._lock:
-            executor = self._executor
-        token = next(self._tokens)
 
-        def listener(_span: int, frames: int) -> None:
-            if on_progress is not None and token in self._listeners:
-                on_progress(frames, None)
+        def submit(executor: ProcessPoolExecutor, span: Span, info: VideoInfo, report_as: Report) -> Future[Any]:
+            return executor.submit(
+                tasks.people, str(path), span, info, model, sample_fps, max_people, self._limits, report_as
+            )
 
-        self._listeners[token] = listener
-        future = executor.submit(tasks.people, str(path), model, sample_fps, max_people, self._limits, (token, 0))
-        try:
-            self._wait([future], cancel, deadline)
-            crowd = future.result()
-        except BrokenProcessPool:
-            self._replace_broken(executor)
-            raise self._decoder_crashed() from None
-        finally:
-            if not future.done():
-                self._cancelled[token % tasks.CANCEL_SLOTS] = token
-            future.cancel()
-            self._listeners.pop(token, None)
-            if not self.trusted:
-                self._refresh_workers(executor)
-        if on_progress is not None:
-            on_progress(crowd.total_frames, crowd.total_frames)
-        return crowd
+        def here(span: Span, info: VideoInfo, report: ProgressFn, interrupt: Callable[[], None]) -> People:
+            assert self._local is not None
+            return track_span(
+                path,
+                self._local.people_tracker(model, max_people),
+                span=span,
+                info=info,
+                sample_fps=sample_fps,
+                limits=self._limits,
+                on_progress=report,
+                interrupt=interrupt,
+                decoder_threads=1,
+            )
+
+        parts = self._in_spans(path, sample_fps, submit, here, on_progress, cancel, WARMUP_S)
+        return join_people(parts, PeopleOptions(max_people=max_people))
 
     def soundtrack(self, path: Path) -> Soundtrack:
         """The soundtrack's beats, decoded in a worker: the audio is untrusted input too."""
@@ -257,41 +221,83 @@ class AnalysisPool:
 
     # ---------------------------------------------------------------- internals
 
-    def _extract_here(
+    def _in_spans(
         self,
         path: Path,
-        span: Span,
-        info: VideoInfo,
-        model: str,
         sample_fps: float | None,
-        listener: Callable[[int, int], None],
-        others: list[Future[LandmarkTrack]],
+        submit: Callable[[ProcessPoolExecutor, Span, VideoInfo, tuple[int, int]], Future[R]],
+        here: Callable[[Span, VideoInfo, ProgressFn, Callable[[], None]], R],
+        on_progress: ProgressFn | None,
         cancel: threading.Event | None,
-        deadline: float | None,
-    ) -> LandmarkTrack:
-        """Analyse a span in the calling process, stopping as the workers would."""
-        from ..pose.extract import extract_landmarks
+        warmup_s: float | None = None,
+    ) -> list[R]:
+        """One result per span of the video, in order: the spans run side by side in the
+        workers (``submit``), the first in this process when the files are trusted
+        (``here``). ``warmup_s``: how early each later span starts (see ``plan_analysis``).
 
-        assert self._local is not None, "only trusted pools analyse in the caller"
+        By default even the cheap planning step (probe and packet scan) runs in a
+        worker: it parses untrusted bytes. Setting ``cancel`` stops the workers within
+        a fraction of a second and raises :class:`Cancelled`, so a withdrawn job frees
+        the cores instead of running to the end for nobody.
+        """
+        from .spans import plan_analysis
 
-        def interrupt() -> None:
-            self._stop_if_withdrawn(cancel, deadline)
-            for future in others:
-                error = future.exception() if future.done() else None
-                if error is not None:
-                    raise error
+        deadline = time.monotonic() + self.time_limit_s if self.time_limit_s else None
+        with self._lock:
+            executor = self._executor
+        try:
+            if self.trusted:
+                plan = plan_analysis(path, self.size, sample_fps, self._limits, warmup_s)
+            else:
+                planning = executor.submit(tasks.plan, str(path), self.size, sample_fps, self._limits, warmup_s)
+                plan = planning.result(timeout=self._remaining(deadline))
+            token = next(self._tokens)
+            done = [0] * len(plan.spans)
 
-        return extract_landmarks(
-            path,
-            self._local.estimator(model),
-            span=span,
-            sample_fps=sample_fps,
-            limits=self._limits,
-            on_progress=lambda frames, _expected: listener(0, frames),
-            info=info,
-            interrupt=interrupt,
-            decoder_threads=1,
-        )
+            def listener(span_no: int, frames: int) -> None:
+                if on_progress is not None and token in self._listeners:  # not after the final report below
+                    done[span_no] = frames
+                    on_progress(sum(done), plan.expected_frames)
+
+            self._listeners[token] = listener
+            first = plan.spans[0] if self.trusted else None
+            futures: list[Future[R]] = []
+            try:
+                futures += [
+                    submit(executor, span, plan.info, (token, n))
+                    for n, span in enumerate(plan.spans)
+                    if span is not first
+                ]
+                results = []
+                if first is not None:
+
+                    def interrupt() -> None:
+                        self._stop_if_withdrawn(cancel, deadline)
+                        for future in futures:
+                            error = future.exception() if future.done() else None
+                            if error is not None:
+                                raise error
+
+                    results.append(here(first, plan.info, lambda frames, _expected: listener(0, frames), interrupt))
+                self._wait(futures, cancel, deadline)
+                results += [future.result() for future in futures]
+            finally:
+                if not all(future.done() for future in futures):  # cancelled, Ctrl-C, a failed span
+                    self._cancelled[token % tasks.CANCEL_SLOTS] = token
+                for future in futures:
+                    future.cancel()
+                self._listeners.pop(token, None)
+        except BrokenProcessPool:
+            self._replace_broken(executor)
+            raise self._decoder_crashed() from None
+        except TimeoutError:  # planning ran out of time
+            raise self._too_slow() from None
+        finally:
+            if not self.trusted:  # a one-shot CLI run would only wait for it at exit
+                self._refresh_workers(executor)
+        if on_progress is not None:  # relayed reports may still be in flight: end on the true count
+            on_progress(sum(r.total_frames for r in results), plan.expected_frames)
+        return results
 
     def _refresh_workers(self, executor: ProcessPoolExecutor) -> None:
         """Have the workers restart their graphs while idle. Queued behind any spans

@@ -24,8 +24,15 @@ class SpanPlan:
     expected_frames: int
 
 
-def plan_analysis(path: Path, parts: int, sample_fps: float | None = None, limits: Limits = Limits()) -> SpanPlan:
-    """Check a video against the limits and split it for ``parts`` parallel workers."""
+def plan_analysis(
+    path: Path,
+    parts: int,
+    sample_fps: float | None = None,
+    limits: Limits = Limits(),
+    warmup_s: float | None = None,
+) -> SpanPlan:
+    """Check a video against the limits and split it for ``parts`` parallel workers, each
+    span after the first starting ``warmup_s`` early (by default, MediaPipe's warm-up)."""
     info = probe(path, limits)
     index = index_packets(path, limits)
     share = min(1.0, sample_fps / info.fps) if sample_fps and info.fps else 1.0
@@ -34,7 +41,7 @@ def plan_analysis(path: Path, parts: int, sample_fps: float | None = None, limit
         parts,
         keyframes=index.keyframes,
         analysed_share=share,
-        warmup_s=warmup_seconds(info.fps, sample_fps),
+        warmup_s=warmup_seconds(info.fps, sample_fps) if warmup_s is None else warmup_s,
         decode_cost=min(0.5, DECODE_COST_PER_MPX * info.width * info.height / 1e6),
     )
     return SpanPlan(info=info, spans=spans, expected_frames=index.packets)

@@ -127,16 +127,25 @@ def _people_tracker(model: str, max_people: int) -> Any:
 
 
 def people(
-    path: str, model: str, sample_fps: float | None, max_people: int, limits: Limits, report_as: tuple[int, int]
+    path: str,
+    span: Span,
+    info: VideoInfo,
+    model: str,
+    sample_fps: float | None,
+    max_people: int,
+    limits: Limits,
+    report_as: tuple[int, int],
 ) -> People:
-    """Everyone in a whole video, in this one worker: following people from frame to frame
-    does not split into spans as single-person extraction does."""
-    from ..pose.people import track_people
+    """Everyone in one span of a video (every track kept, with its warm-up rows), for the
+    caller to join with the other spans."""
+    from ..pose.crowd import track_span
 
     report, interrupt = _progress_and_cancel(report_as)
-    crowd = track_people(
+    crowd = track_span(
         Path(path),
         _people_tracker(model, max_people),
+        span=span,
+        info=info,
         sample_fps=sample_fps,
         limits=limits,
         on_progress=report,
@@ -147,10 +156,10 @@ def people(
     return crowd
 
 
-def plan(path: str, parts: int, sample_fps: float | None, limits: Limits) -> SpanPlan:
+def plan(path: str, parts: int, sample_fps: float | None, limits: Limits, warmup_s: float | None) -> SpanPlan:
     from .spans import plan_analysis
 
-    return plan_analysis(Path(path), parts, sample_fps, limits)
+    return plan_analysis(Path(path), parts, sample_fps, limits, warmup_s)
 
 
 def extract(
