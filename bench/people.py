@@ -18,6 +18,10 @@ loop (MediaPipe's graph in video mode, what the pipeline runs today) on the same
 consecutive frames of a clip with 1, 2 and about 4 people, the two taking turns frame by
 frame: frames/s of each, people followed per frame, detector and landmark runs.
 
+Last, whole people=all readings through the worker pool: one worker (the clip followed in
+one pass) against two (spans followed side by side and joined, pose.crowd), alternating,
+with the wall time, frames/s and the speed-up, and the people each found.
+
 Usage:  .venv/bin/python bench/people.py [--clips a.mp4 ...] [--frames 40] [--track-frames 120]
 Needs:  ../shared/media (the clips are its paths).
 """
@@ -49,6 +53,12 @@ TRACK_CLIPS = [
     "ballet_spin_1.mp4",
     "multi_person/pose2sim_demo_multiperson_cam02_two_people_balance.mp4",
     "multi_person/davis_lindy_hop_couples_dancing.mp4",
+]
+# Long enough to be split in two: a solo, a duet with a flip, a street scene with five.
+POOL_CLIPS = [
+    "taichi_solo_1.mp4",
+    "multi_person/sports2d_demo_jumpingjacks_flip_walker.mp4",
+    "multi_person/openpose_street_hug_two_people.avi",
 ]
 MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media"
 CLIPS = [
@@ -152,18 +162,51 @@ def bench_tracking(path: Path, count: int, model: str = "full") -> None:
     )
 
 
+def bench_pools(paths: list[Path], repeat: int) -> None:
+    """people=all as the server reads it, with one worker and with two, taking turns."""
+    from dance_analyzer.workers.pool import AnalysisPool
+
+    pools = {size: AnalysisPool(size) for size in (1, 2)}
+    try:
+        for path in paths:
+            pools[1].people(path)  # each worker loads its tracker once, before timing
+            pools[2].people(path)
+            seconds: dict[int, list[float]] = {1: [], 2: []}
+            cast = {}
+            for _ in range(repeat):
+                for size, pool in pools.items():
+                    start = time.perf_counter()
+                    crowd = pool.people(path)
+                    seconds[size].append(time.perf_counter() - start)
+                    cast[size] = [p.frames_present for p in crowd.persons]
+            best = {size: min(s) for size, s in seconds.items()}
+            frames = len(crowd.times)
+            print(
+                f"  {path.name[:40]:40s} {frames:4d} frames  1 worker {best[1]:5.2f} s ({frames / best[1]:5.1f}/s)  "
+                f"2 workers {best[2]:5.2f} s ({frames / best[2]:5.1f}/s)  x{best[1] / best[2]:.2f}  "
+                f"frames present per person: {cast[1]} / {cast[2]}"
+            )
+    finally:
+        for pool in pools.values():
+            pool.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clips", nargs="+", default=CLIPS, help="paths under ../shared/media, or files")
     parser.add_argument("--frames", type=int, default=40, help="frames per clip, spread over it")
     parser.add_argument("--track-clips", nargs="+", default=TRACK_CLIPS, help="clips for the tracking rows")
     parser.add_argument("--track-frames", type=int, default=120, help="consecutive frames for the tracking rows")
+    parser.add_argument("--pool-clips", nargs="+", default=POOL_CLIPS, help="clips for the pool rows")
+    parser.add_argument("--repeat", type=int, default=2, help="readings per clip and pool size")
     args = parser.parse_args(argv)
     for clip in args.clips:
         bench_clip(found(clip), args.frames)
     print("\npeople tracking against the legacy single-person loop (full model, same frames):")
     for clip in args.track_clips:
         bench_tracking(found(clip), args.track_frames)
+    print("\npeople=all through the worker pool, one worker against two (spans joined):")
+    bench_pools([found(clip) for clip in args.pool_clips], args.repeat)
 
 
 def found(clip: str) -> Path:
