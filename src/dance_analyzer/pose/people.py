@@ -40,6 +40,7 @@ from .crop import Rois, rois_from_points
 from .detect import Keypoint, PoseDetector
 from .landmark_model import MIN_PRESENCE, LandmarkModel, PeopleLandmarks
 from .landmarks import NUM_LANDMARKS
+from .smoothing import LandmarkSmoother
 from .track import LandmarkTrack
 
 
@@ -147,12 +148,20 @@ class _Track:
     roi: Rois | None = None
     last_t: float = 0.0
     active: bool = True
+    smoother: LandmarkSmoother = field(default_factory=LandmarkSmoother)
 
     def update(self, row: int, t: float, marks: PeopleLandmarks, k: int) -> None:
-        points = to_pixels(marks.image[k], marks.width, marks.height)
-        self.rows[row] = (marks.image[k], marks.world[k], float(marks.presence[k]))
-        self.points, self.last_t, self.active = points, t, True
-        self.roi = marks.next_rois()[k]
+        """Take this frame's landmarks, smoothed as MediaPipe smooths them (afresh after a
+        loss); the next crop comes from the smoothed crop points, as in MediaPipe's graph.
+        ``points`` stay raw: the tests for a slid crop or a double look for sudden jumps."""
+        if not self.active:
+            self.smoother.reset()
+        image, world, auxiliary = self.smoother(
+            marks.image[k], marks.world[k], marks.auxiliary[k], marks.width, marks.height
+        )
+        self.rows[row] = (image, world, float(marks.presence[k]))
+        self.points, self.last_t, self.active = to_pixels(marks.image[k], marks.width, marks.height), t, True
+        self.roi = rois_from_points(auxiliary[None, 0], auxiliary[None, 1], marks.width, marks.height)
 
 
 class PeopleTracker:
