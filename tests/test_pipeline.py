@@ -6,7 +6,6 @@ here); this one hands over prepared skeletons, so every number below is known.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ from dance_analyzer.media.audio import Soundtrack
 from dance_analyzer.media.video import VideoInfo
 from dance_analyzer.pipeline import AnalysisOptions, analyze, compare, learn_pose
 from dance_analyzer.pose.landmarks import PoseResult
+from dance_analyzer.pose.people import People, Person
 from dance_analyzer.pose.track import LandmarkTrack
 from tests.support import skeletons as S
 
@@ -43,11 +43,16 @@ class PreparedReader:
         self.rendered: dict | None = None
         self.render_error: OSError | None = None
 
-    def landmarks(self, path, *, model="full", sample_fps=None, on_progress=None, cancel=None):
-        self.asked.append(("landmarks", path, sample_fps))
+    def people(self, path, *, model="full", sample_fps=None, max_people=8, on_progress=None, cancel=None):
+        """The prepared track as the one person in view."""
+        self.asked.append(("people", path, sample_fps))
         if on_progress is not None:
             on_progress(self.track.total_frames, self.track.total_frames)
-        return replace(self.track, model=model)
+        t = self.track
+        present = ~np.isnan(t.image[:, 0, 0])
+        boxes = np.concatenate([np.nanmin(t.image[:, :, :2], axis=1), np.nanmax(t.image[:, :, :2], axis=1)], axis=1)
+        dancer = Person(1, present, t.image, t.world, boxes, np.where(present, 0.9, np.nan))
+        return People(t.info, t.total_frames, t.duration_s, t.indices, t.times, [dancer], 1, model)
 
     def soundtrack(self, path):
         self.asked.append(("soundtrack", path))
@@ -69,7 +74,7 @@ def test_an_analysis_names_the_poses_held_and_when():
     reader = PreparedReader(track_of(S.STANDING, S.SQUAT))
     progress = []
     result = analyze(VIDEO, AnalysisOptions(sample_fps=10), reader=reader, on_progress=lambda *p: progress.append(p))
-    assert reader.asked == [("landmarks", VIDEO, 10)] and progress == [(30, 30)]
+    assert reader.asked == [("people", VIDEO, 10)] and progress == [(30, 30)]
     assert list(result) == [
         "duration_s", "pose_summary", "processed_frames", "total_frames", "fps", "width", "height",
         "frames_with_person", "model", "segments", "moves", "move_summary", "movement",
@@ -139,7 +144,7 @@ def test_an_overlay_that_cannot_be_written_says_so_without_the_path(tmp_path):
 def test_compare_reads_both_videos_and_scores_the_attempt():
     same = PreparedReader(track_of(S.STANDING, S.SQUAT))
     result = compare(Path("ref.mp4"), Path("try.mp4"), AnalysisOptions(sample_fps=5), reader=same)
-    assert [a[:3] for a in same.asked] == [("landmarks", Path("ref.mp4"), 5), ("landmarks", Path("try.mp4"), 5)]
+    assert [a[:3] for a in same.asked] == [("people", Path("ref.mp4"), 5), ("people", Path("try.mp4"), 5)]
     assert result["similarity"] == 100.0 and result["offset_s"] == 0.0
 
 

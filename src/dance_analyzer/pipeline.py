@@ -82,18 +82,6 @@ class AnalysisOptions:
 class Reader(Protocol):
     """Reads a video file, wherever that happens safely."""
 
-    def landmarks(
-        self,
-        path: Path,
-        *,
-        model: str = DEFAULT_MODEL,
-        sample_fps: float | None = None,
-        on_progress: ProgressFn | None = None,
-        cancel: threading.Event | None = None,
-    ) -> LandmarkTrack:
-        """The landmark track of every analysed frame; raises ``Cancelled`` once ``cancel`` is set."""
-        ...
-
     def people(
         self,
         path: Path,
@@ -104,7 +92,8 @@ class Reader(Protocol):
         on_progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
     ) -> People:
-        """Everyone in view, each followed with a stable id; raises ``Cancelled`` once ``cancel`` is set."""
+        """Everyone in view, each followed with a stable id (the main dancer among them);
+        raises ``Cancelled`` once ``cancel`` is set."""
         ...
 
     def soundtrack(self, path: Path) -> Soundtrack: ...
@@ -139,14 +128,13 @@ def analyze(
     include_frames = options.include_frames or overlay_to is not None
     poses = poses or load_definitions()
     moves = moves or load_moves(options.moves_file)
+    # Everyone is followed either way: the main dancer is chosen the same way (present
+    # longest), and never swapped for another body, whether or not the others are described.
+    crowd = _read_people(reader, path, options, on_progress, cancel)
     if options.people:
-        crowd = _read_people(reader, path, options, on_progress, cancel)
         result, energy = describe_people(crowd, poses, options.min_segment_s, include_frames, moves=moves)
     else:
-        track = reader.landmarks(
-            path, model=options.model, sample_fps=options.sample_fps, on_progress=on_progress, cancel=cancel
-        )
-        result, energy = describe(track, poses, options.min_segment_s, include_frames, moves=moves)
+        result, energy = describe(crowd.main_track(), poses, options.min_segment_s, include_frames, moves=moves)
     if options.rhythm:
         result["rhythm"] = rhythm_report(reader.soundtrack(path), energy, result["movement"]["tempo"])
     if overlay_to is not None:
@@ -264,11 +252,9 @@ def _one_dancer(
     cancel: threading.Event | None = None,
 ) -> LandmarkTrack:
     """The video's main dancer, or the person with that id when one is asked for."""
-    if person is None:
-        return reader.landmarks(
-            path, model=options.model, sample_fps=options.sample_fps, on_progress=on_progress, cancel=cancel
-        )
     crowd = _read_people(reader, path, options, on_progress, cancel)
+    if person is None:
+        return crowd.main_track()
     if person not in {p.id for p in crowd.persons}:
         found = ", ".join(str(p.id) for p in crowd.persons) or "nobody"
         raise NoPersonFound(f"There is no person {person} in the {which} video (people found: {found})")

@@ -125,3 +125,16 @@ def test_the_pool_follows_long_clips_in_spans_as_well_as_one_pass():
         assert right / total >= MIN_COUNTS_RIGHT
     finally:
         pool.close()
+
+
+def test_without_people_the_result_is_the_main_dancers_as_with_people_all(one_process, lab):
+    """The default analysis follows everyone to choose the main dancer the same way, so a
+    one-dancer clip reads the same with people=all, and a group clip's top-level fields
+    describe the same dancer either way."""
+    alone = analyze(media("ballet_spin_1.mp4"), AnalysisOptions(), reader=one_process)
+    everyone = analyze(media("ballet_spin_1.mp4"), AnalysisOptions(people=True), reader=one_process)
+    assert {k: v for k, v in everyone.items() if k not in ("people", "main_person")} == alone
+    group = analyze(media(LAB), AnalysisOptions(include_frames=True), reader=one_process)
+    assert "people" not in group and "main_person" not in group
+    assert group["pose_summary"] == lab["pose_summary"] and group["segments"] == lab["segments"]
+    assert [f["landmarks"] for f in group["frames"]] == [f["landmarks"] for f in lab["frames"]]

@@ -48,3 +48,8 @@ class TFLiteModel:
         self._interpreter.set_tensor(self._input["index"], np.ascontiguousarray(tensor, dtype=np.float32))
         self._interpreter.invoke()
         return [np.array(self._interpreter.get_tensor(output["index"])) for output in self._outputs]
+
+    def prime(self) -> None:
+        """Run once on zeros: the first run sets up the interpreter's kernels, which a
+        worker waiting for work can do while idle rather than on a user's first frame."""
+        self(np.zeros(self.input_shape, np.float32))

@@ -79,12 +79,12 @@ class AnalysisPool:
         self._local: InlineReader | None = None  # the caller's own, when trusted
         if self.trusted:
             # Load this model before starting workers of the pool's own: starting one
-            # waits for the forkserver to finish importing MediaPipe, and this import can
-            # overlap it. (Workers the CLI forked early are running already.)
+            # waits for the forkserver to finish its imports, and this load can overlap
+            # them. (Workers the CLI forked early are running already.)
             from .inline import InlineReader
 
             self._local = InlineReader(limits=limits)
-            self._local.estimator(self.model)
+            self._local.people_tracker(self.model)
         self.time_limit_s = time_limit_s
         self._limits = limits or Limits()
         self._context = worker_context()

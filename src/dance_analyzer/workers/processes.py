@@ -25,7 +25,7 @@ from . import tasks
 
 # Modules every worker needs: imported once, by the forkserver or by a CLI run that forks
 # its workers itself (see start_workers_early), before any worker is forked.
-WORKER_MODULES = ["dance_analyzer.pose.estimator", "dance_analyzer.pose.extract", "dance_analyzer.workers.spans"]
+WORKER_MODULES = ["dance_analyzer.pose.crowd", "dance_analyzer.pose.extract", "dance_analyzer.workers.spans"]
 # The forkserver first takes on the workers' process set-up (signals ignored, stdout
 # released); a CLI process must keep its own, so workers it forks do that in init_worker.
 WORKER_PRELOAD = ["dance_analyzer.workers.process_setup", *WORKER_MODULES]
@@ -81,10 +81,11 @@ def _holds_sockets(directory: Path) -> bool:
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
-    """Fork workers from a single-threaded server process that has imported MediaPipe.
+    """Fork workers from a single-threaded server process that has imported what they run
+    (the model runtime, NumPy, the decoder).
 
     Plain fork is unsafe here (the API process runs threads; a child forked mid-lock
-    deadlocks) and spawn makes every worker import MediaPipe again (about 2 s of CPU
+    deadlocks) and spawn makes every worker import all that again (seconds of CPU
     each). A forkserver imports once, holds no threads, and forks workers that start in
     a fraction of a second. (A CLI run forks its first workers itself, while it still
     has a single thread: see start_workers_early.)
@@ -124,7 +125,7 @@ _early_workers: tuple[int, ProcessPoolExecutor, ProgressQueue, Any] | None = Non
 def start_workers_early(processes: int = 0, model: str = DEFAULT_MODEL) -> None:
     """Get the worker processes going now, so that their start overlaps the caller's own.
 
-    By default this starts the forkserver, which imports MediaPipe while the caller
+    By default this starts the forkserver, which imports the workers' modules while the caller
     imports the rest; a pool created a moment later forks its workers at once. A one-shot
     CLI run passes ``processes`` before it has started any thread: it then imports what
     the workers need and forks them from itself straight away, which skips a second

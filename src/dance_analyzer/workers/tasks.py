@@ -46,14 +46,15 @@ def init_worker(progress: Any, cancelled: Any, model: str) -> None:
     # running jobs back in the queue) instead of seeing its workers die mid-video: the
     # process set-up ignores both (already done in a forkserver's workers, done here in
     # those a CLI run forks itself), and releases the caller's standard output.
-    from ..pose.estimator import PoseEstimator
     from . import process_setup  # noqa: F401
 
     _exit_with_parent()
 
-    estimator = PoseEstimator(model)
-    estimator.prime()  # while no work has arrived yet
-    worker_state["estimators"] = {model: estimator}
+    worker_state["estimators"] = {}  # MediaPipe's graph, for stills: loaded when one comes
+    worker_state["trackers"] = {}
+    landmarks, detector = _tracker_models(model)
+    landmarks.model.prime()  # while no work has arrived yet
+    detector.model.prime()
     worker_state["progress"] = progress
     worker_state["cancelled"] = cancelled
 
@@ -113,17 +114,26 @@ def _progress_and_cancel(report_as: tuple[int, int]) -> tuple[Callable[[int, int
     return report, interrupt
 
 
-def _people_tracker(model: str, max_people: int) -> Any:
-    """This worker's people tracker for ``model``: its detector and landmark model load once."""
+def _tracker_models(model: str) -> tuple[Any, Any]:
+    """This worker's landmark model (``model``) and person detector, loaded once."""
+    from ..pose.detect import PoseDetector
     from ..pose.landmark_model import LandmarkModel
+
+    trackers: dict[str, Any] = worker_state["trackers"]
+    if model not in trackers:
+        trackers[model] = LandmarkModel(model)
+    if "detector" not in worker_state:
+        worker_state["detector"] = PoseDetector()
+    return trackers[model], worker_state["detector"]
+
+
+def _people_tracker(model: str, max_people: int) -> Any:
+    """A people tracker on this worker's models (a tracker itself holds only the state of
+    the video it follows)."""
     from ..pose.people import PeopleOptions, PeopleTracker
 
-    trackers: dict[tuple[str, int], Any] = worker_state.setdefault("trackers", {})
-    if (model, max_people) not in trackers:
-        trackers[(model, max_people)] = PeopleTracker(
-            LandmarkModel(model), options=PeopleOptions(max_people=max_people)
-        )
-    return trackers[(model, max_people)]
+    landmarks, detector = _tracker_models(model)
+    return PeopleTracker(landmarks, detector, PeopleOptions(max_people=max_people))
 
 
 def people(
