@@ -104,3 +104,76 @@ def test_both_halves_hold_turns_jumps_and_kicks(corpus, held_out, kind):
         m for c in corpus.clips if c.held_out == held_out and kind in c.complete for m in c.moves if m.move == kind
     ]
     assert found, f"no labelled {kind} in the {'held-out' if held_out else 'dev'} half"
+
+
+# The issue's targets, on the held-out half only (bench/move_accuracy.py --split held-out prints the
+# full report): precision and recall at least 0.90 for turns, jumps and kicks, the turn count within
+# half a rotation and the jump airtime within 2 frames. The detectors are tuned on the dev half; these
+# numbers are the honest ones and must not be tuned on.
+TARGET = 0.90
+# Where the held-out numbers stood when these clips were added (lowest over the three models, less
+# 0.02): kicks 13 labelled, precision 0.67 (lite) / 0.80 (full) / 0.76 (heavy), recall 0.92 / 0.92 / 1.00.
+# A floor, not the target: a change that finds fewer kicks or more false ones fails here.
+KICK_FLOOR = {"precision": 0.65, "recall": 0.90}
+
+
+@pytest.fixture(scope="module")
+def held_out_scores(corpus):
+    from dance_analyzer.labels.definitions import load_definitions
+    from dance_analyzer.labels.moves import Move, load_moves
+    from dance_analyzer.labels.moves.scoring import KindScore, score_clip
+    from dance_analyzer.pipeline import describe
+
+    poses, moves = load_definitions(), load_moves()
+    out = {}
+    for model in MODELS:
+        totals = {kind: KindScore() for kind in KINDS}
+        for clip in (c for c in corpus.clips if c.held_out):
+            result, _ = describe(corpus.track(clip.id, model), poses, 0.2, moves=moves)
+            found = [Move(m["move"], m["start_s"], m["end_s"], m) for m in result["moves"]]
+            for kind, s in score_clip(clip.moves, clip.unsure, found, sorted(clip.complete)).items():
+                totals[kind].add(s)
+        out[model] = totals
+    return out
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_held_out_kicks_stay_above_their_floor(held_out_scores, model):
+    kick = held_out_scores[model]["kick"]
+    assert kick.labelled >= 10
+    assert kick.precision >= KICK_FLOOR["precision"], (model, kick.matched, kick.detected)
+    assert kick.recall >= KICK_FLOOR["recall"], (model, kick.matched, kick.labelled)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_held_out_jumps_found_have_their_airtime_within_two_frames(held_out_scores, model):
+    jump = held_out_scores[model]["jump"]
+    assert jump.labelled >= 3
+    errors = [abs(f.measures["airtime_s"] - (t.end_s - t.start_s)) * t.measures["fps"] for t, f in jump.pairs]
+    assert all(e <= 2.0 + 1e-6 for e in errors), (model, errors)
+
+
+NOT_MET = {
+    "turn": "no held-out turn labelled yet (corpus/moves/SOURCES.md)",
+    "jump": "held-out jumps: none of 3 found with lite or heavy, 1 of 3 with full (the taekwondo clip's two "
+    "flying jumps are missed by every model; false jumps at its scene cuts)",
+    "kick": "held-out kick precision 0.67-0.80: false kicks from legs folded in the air, one leg raise "
+    "found twice, and around scene cuts",
+}
+
+
+@pytest.mark.parametrize(
+    "kind", [pytest.param(kind, marks=pytest.mark.xfail(strict=True, reason=why)) for kind, why in NOT_MET.items()]
+)
+def test_held_out_meets_the_issues_targets(held_out_scores, kind):
+    for model in MODELS:
+        s = held_out_scores[model][kind]
+        assert s.labelled >= 3, f"{model}: only {s.labelled} held-out {kind}s labelled"
+        assert s.precision >= TARGET and s.recall >= TARGET, (model, s.precision, s.recall)
+        if kind == "turn":
+            errors = [abs(f.measures["rotations"] - t.measures["rotations"]) for t, f in s.pairs
+                      if t.measures.get("rotations") is not None]  # fmt: skip
+            assert all(e <= 0.5 for e in errors), (model, errors)
+        if kind == "jump":
+            errors = [abs(f.measures["airtime_s"] - (t.end_s - t.start_s)) * t.measures["fps"] for t, f in s.pairs]
+            assert all(e <= 2.0 + 1e-6 for e in errors), (model, errors)
