@@ -16,7 +16,10 @@ from dance_analyzer.pose.models import MODELS
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # The lowest F1 over the three models when the rules were last revised, less 0.02: a change
-# that makes any pose worse on any model fails here. Raise them as the rules improve.
+# that makes any pose worse on any model fails here. Raise them as the rules improve. The
+# seven sources added last (corpus/SOURCES.md) lowered lie, passe, plie, forward_bend,
+# hand_on_hip and hands_on_hips: the floors were measured again on the larger corpus, not the
+# rules revised to fit it.
 FLOORS = {
     "t_pose": 0.91,
     "squat": 0.78,
@@ -25,25 +28,25 @@ FLOORS = {
     "one_leg": 0.84,
     "one_arm_up": 0.73,
     "arms_crossed": 0.79,
-    "hands_on_hips": 0.71,
+    "hands_on_hips": 0.68,
     "standing": 0.80,
     # The dance positions, scored only on the examples checked for them (corpus/labels.jsonl
     # "checked"). Several have few positives yet (releve 3, forward_bend 4, hand_on_hip 4,
     # side_bend 20 of them mostly held out): their floors only stop them getting worse.
     "arms_open": 0.93,
-    "hand_on_hip": 0.27,
-    "plie": 0.62,
+    "hand_on_hip": 0.18,
+    "plie": 0.59,
     "releve": 0.0,
-    "passe": 0.70,
+    "passe": 0.66,
     "arabesque": 0.41,
     "attitude": 0.70,
     "leg_extension": 0.82,
     "split": 0.94,
-    "forward_bend": 0.20,
+    "forward_bend": 0.16,
     "side_bend": 0.19,
     "kneel": 0.48,
     "sit": 0.86,
-    "lie": 0.74,
+    "lie": 0.66,
 }
 
 
