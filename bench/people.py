@@ -7,14 +7,14 @@ hits every row alike:
   detector        pose_detection.tflite: letterbox, model, decoding, suppression (all people)
   lite/full/heavy one landmark-model run per person found: crop, model, decoding
   legacy static   MediaPipe's graph in static-image mode: its detector and one landmark run
-  legacy video    MediaPipe's graph in video mode (what the pipeline runs today): it tracks
+  legacy video    MediaPipe's graph in video mode (what the pipeline ran before it followed people by default): it tracks
                   the person and runs its detector only when it loses them
 All one thread. Medians in ms; "per frame, N people" is the detector plus N landmark runs,
 what a frame costs where the detector runs on every frame.
 
 Then people tracking (pose.people.PeopleTracker: the detector every 10 frames or when
 someone is lost, one landmark run per person per frame) against the legacy single-person
-loop (MediaPipe's graph in video mode, what the pipeline runs today) on the same
+loop (MediaPipe's graph in video mode, the pipeline's reader before it followed people) on the same
 consecutive frames of a clip with 1, 2 and about 4 people, the two taking turns frame by
 frame: frames/s of each, people followed per frame, detector and landmark runs.
 
