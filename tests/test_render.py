@@ -106,6 +106,17 @@ def test_moves_and_poses_land_on_the_frames_whose_times_were_rounded():
     assert [k for k in range(20) if timeline.moves_at(k)] == list(range(3, 12))
 
 
+def test_each_frame_shows_the_timelines_pose_it_carries_whatever_the_rounded_boundaries_say():
+    result = result_with_a_jump(20)
+    for frame in result["frames"]:
+        frame["pose"] = "standing" if frame["index"] < 5 else "t_pose"
+    result["segments"][1]["start_s"] += 0.002  # a boundary that reads later than its first frame
+    result["segments"][0]["end_s"] += 0.002
+    assert [_Timeline(result).pose_at(k) for k in range(20)] == ["standing"] * 5 + ["t_pose"] * 15
+    del result["frames"][5]["pose"]  # a stored result without it: placed by the boundaries
+    assert _Timeline(result).pose_at(5) == "standing"
+
+
 def test_a_move_shorter_than_a_frame_still_shows_on_one_frame():
     result = result_with_a_jump(20)
     result["moves"] = [{**JUMP, "start_s": round(7 / FPS, 3), "end_s": round(7 / FPS, 3) + 0.0004}]

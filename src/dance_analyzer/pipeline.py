@@ -180,7 +180,7 @@ def describe(
     result["moves"] = [m.to_json() for m in found]
     result["move_summary"] = move_summary(found, motion)
     if include_frames:
-        result["frames"] = frame_details(track.indices, track.times, labels, track.image, poses)
+        result["frames"] = frame_details(track.indices, track.times, labels, smoothed, track.image, poses)
     result["movement"], energy = movement_report(track)
     return result, energy
 

@@ -89,9 +89,12 @@ class _Timeline:
             ]
         self.main_person: int | None = result.get("main_person")
         self.poses: list[str | None] = [None] * len(frames)
-        for segment in result.get("segments", []):
-            start, stop = self.span(segment["start_s"], segment["end_s"])
-            self.poses[start:stop] = [str(segment["pose"])] * (stop - start)
+        if all("pose" in f for f in frames):  # the timeline's own pose of each frame
+            self.poses = [f["pose"] for f in frames]
+        else:  # a result stored before frames carried it
+            for segment in result.get("segments", []):
+                start, stop = self.span(segment["start_s"], segment["end_s"])
+                self.poses[start:stop] = [str(segment["pose"])] * (stop - start)
         self.moves: list[list[str]] = [[] for _ in frames]
         for move in result.get("moves") or []:
             start, stop = self.span(move["start_s"], move["end_s"])

@@ -112,3 +112,42 @@ def test_balance_trial_is_one_leg_while_the_leg_is_held_out(results):
     r = results("balance_short_1.mp4")
     assert share(r, "one_leg", 0.65, 0.9) >= 0.9
     assert share(r, "standing", 0.0, 1.67) == 0.0
+
+
+SHARED_CLIPS = [
+    "squat_band_1.mp4",
+    "one_leg_arms_up_1.mp4",
+    "taichi_solo_1.mp4",
+    "dance_solo_1.mp4",
+    "dance_solo_2.mp4",
+    "balance_short_1.mp4",
+    "ballet_spin_1.mp4",
+]
+
+
+@pytest.mark.parametrize("clip", SHARED_CLIPS)
+def test_the_overlay_names_each_frame_with_its_segments_pose_across_every_boundary(results, clip):
+    """The label drawn on a frame is the timeline's: segments and frames are one array.
+
+    Once the overlay placed frames among the segments' rounded start times, and a
+    segment's first frame could show the pose before it (dance_solo_2's arms_crossed)."""
+    from dance_analyzer.render import _Timeline
+
+    r = results(clip)
+    frames = r["frames"]
+    runs: list[list] = []  # consecutive frames with the same timeline pose
+    for f in frames:
+        if runs and runs[-1][0] == f["pose"]:
+            runs[-1][1] += 1
+        else:
+            runs.append([f["pose"], 1, f["t"]])
+    named = [run for run in runs if run[0] is not None]
+    assert [(s["pose"], s["frames"]) for s in r["segments"]] == [(p, n) for p, n, _ in named]
+    for segment, (_, _, first_t) in zip(r["segments"], named, strict=True):
+        assert abs(first_t - segment["start_s"]) <= 5.5e-4, segment  # both rounded
+    timeline = _Timeline(r)
+    analysed = {f["index"]: f["pose"] for f in frames}
+    shown = None
+    for index in range(r["total_frames"]):  # every decoded frame shows its latest analysed frame's
+        shown = analysed.get(index, shown)
+        assert timeline.pose_at(index) == shown, (clip, index)

@@ -38,7 +38,9 @@ def test_frames_list_every_pose_that_holds_and_null_landmarks_without_a_person()
     labels[0, [SQUAT, STANDING]] = True
     image = np.full((2, 33, 4), 0.123456789, np.float32)
     image[1] = np.nan
-    frames = frame_details(np.array([0, 3]), np.array([0.0, 0.123456]), labels, image, POSES)
+    smoothed = np.array([STANDING, NO_POSE])
+    frames = frame_details(np.array([0, 3]), np.array([0.0, 0.123456]), labels, smoothed, image, POSES)
     assert frames[0]["poses"] == ["squat", "standing"] and frames[0]["index"] == 0
+    assert frames[0]["pose"] == "standing"  # the timeline's, not the first that holds
     assert frames[0]["landmarks"][0] == [0.12346] * 4 and len(frames[0]["landmarks"]) == 33
-    assert frames[1] == {"index": 3, "t": 0.1235, "poses": [], "landmarks": None}
+    assert frames[1] == {"index": 3, "t": 0.1235, "poses": [], "pose": None, "landmarks": None}

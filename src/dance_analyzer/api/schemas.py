@@ -101,7 +101,10 @@ class FramePerson(BaseModel):
 class FrameResult(BaseModel):
     index: int
     t: float
-    poses: list[str]
+    poses: list[str] = Field(description="every pose that holds in this frame")
+    pose: str | None = Field(
+        None, description="the timeline's pose in this frame: the pose of the segment it belongs to, or null"
+    )
     landmarks: list[list[float]] | None = Field(
         description="33 rows of [x, y, z, visibility], x/y normalised to the upright frame"
     )

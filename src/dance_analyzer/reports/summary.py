@@ -35,8 +35,18 @@ def segments(smoothed: np.ndarray, times: np.ndarray, end_time: float, poses: Po
 
 
 def frame_details(
-    indices: np.ndarray, times: np.ndarray, labels: np.ndarray, image: np.ndarray, poses: PoseSet
+    indices: np.ndarray,
+    times: np.ndarray,
+    labels: np.ndarray,
+    smoothed: np.ndarray,
+    image: np.ndarray,
+    poses: PoseSet,
 ) -> list[dict[str, Any]]:
+    """Each analysed frame: every pose that holds (``poses``), and ``pose``, the timeline's
+    pose, read from the same array the segments are cut from. Shells that show a label per
+    frame (the overlay, the page) read ``pose`` rather than locating a frame's time among
+    the segments' rounded boundaries, which can put a segment's first frame in the one
+    before it."""
     names = poses.names
     out = []
     for k in range(len(indices)):
@@ -46,6 +56,7 @@ def frame_details(
                 "index": int(indices[k]),
                 "t": round(float(times[k]), 4),
                 "poses": [names[j] for j in np.flatnonzero(labels[k])],
+                "pose": None if smoothed[k] == NO_POSE else poses.poses[int(smoothed[k])].name,
                 "landmarks": None if np.isnan(lm[0, 0]) else np.round(lm.astype(float), 5).tolist(),
             }
         )
