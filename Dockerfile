@@ -14,15 +14,16 @@ WORKDIR /build
 
 COPY constraints.txt pyproject.toml README.md ./
 COPY requirements/ ./requirements/
-COPY scripts/install_models.py ./scripts/
+COPY scripts/install_assets.py ./scripts/
 # Dependencies in their own layer (installed through a placeholder package), so editing
 # the source does not reinstall them. MediaPipe comes without its declared requirements
 # (jax, matplotlib, opencv-contrib-python, ...: see requirements/mediapipe.txt); its lite
-# and heavy landmark models come from the npm package @mediapipe/pose, sha256-checked.
+# and heavy landmark models come from the npm package @mediapipe/pose, and the API docs'
+# viewers from swagger-ui-dist and redoc, all pinned and sha256-checked.
 RUN mkdir -p src/dance_analyzer && touch src/dance_analyzer/__init__.py \
     && pip install --no-cache-dir -c constraints.txt . \
     && pip install --no-cache-dir --no-deps --require-hashes -r requirements/mediapipe.txt \
-    && python scripts/install_models.py --cache /tmp/npm-cache && rm -rf /tmp/npm-cache \
+    && python scripts/install_assets.py --cache /tmp/npm-cache && rm -rf /tmp/npm-cache \
     && pip uninstall -y -q dance-analyzer && rm -rf src build
 COPY src ./src
 # Then: the app itself and a smoke test of its imports; out goes what the runtime never uses:

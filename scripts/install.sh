@@ -53,8 +53,9 @@ spec="."
 [ -n "$extras" ] && spec=".[$extras]"
 quiet_pip install -q -c constraints.txt -e "$spec"
 quiet_pip install -q --no-deps --require-hashes -r requirements/mediapipe.txt
-# The lite and heavy landmark models, beside the full one (nothing downloads at run time).
-.venv/bin/python scripts/install_models.py
+# The lite and heavy landmark models beside the full one, and the API docs' viewers
+# (Swagger UI, ReDoc): from pinned npm packages, checksummed; nothing downloads at run time.
+.venv/bin/python scripts/install_assets.py
 
 # pip check, minus the MediaPipe requirements skipped on purpose.
 problems=$(.venv/bin/python -m pip check 2>&1 | grep -Ev '^mediapipe [0-9.]+ (requires|has requirement) |^No broken requirements' || true)

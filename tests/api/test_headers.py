@@ -64,9 +64,10 @@ def test_the_pages_policy_allows_only_what_the_page_loads(client):
     assert policy["media-src"] == ["'self'", "blob:"]  # the annotated video, or the chosen files
 
 
-def test_the_api_docs_may_load_their_viewer_from_its_cdn(client):
+def test_the_api_docs_load_their_viewer_from_this_server_only(client):
     policy = directives(client.get("/docs").headers["content-security-policy"])
-    assert "https://cdn.jsdelivr.net" in policy["script-src"] and policy["frame-ancestors"] == ["'none'"]
+    assert policy["script-src"] == ["'self'", "'unsafe-inline'"] and policy["frame-ancestors"] == ["'none'"]
+    assert not any("http" in source for sources in policy.values() for source in sources)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,8 @@ from ..media.video import Limits
 from ..metrics import QUEUE_DEPTH
 from ..workers.pool import AnalysisPool
 from ..workers.processes import fresh_temp_dir
+from .docs import ASSETS_URL, declare_api_keys, docs_assets
+from .docs import router as docs_router
 from .errors import install_error_handlers
 from .keys import KeyRing
 from .limits import install_client_handlers
@@ -85,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Upload a dance video; get the poses the dancer strikes, as a summary and a timeline.",
         lifespan=lifespan,
+        docs_url=None,  # api/docs.py serves both from installed files, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     # Loaded when the app is created, so a broken pose or move file stops the server
@@ -102,7 +106,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(poses.router)
     app.include_router(moves.router)
     app.include_router(web.router)
+    app.include_router(docs_router)
     app.mount("/static", web.static_files(), name="static")
+    app.mount(ASSETS_URL, docs_assets(), name="docs-assets")
+    declare_api_keys(app, required=bool(settings.api_key_list or settings.api_keys_file))
     if settings.cors_origin_list:  # closed unless configured: browsers on other origins get no access
         app.add_middleware(
             CORSMiddleware,

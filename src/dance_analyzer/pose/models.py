@@ -1,7 +1,7 @@
 """The three landmark models of MediaPipe's pose family, and which of them are installed.
 
 ``full`` ships inside the mediapipe wheel; ``lite`` and ``heavy`` are put beside it at
-install time by ``scripts/install_models.py`` (from the npm package @mediapipe/pose).
+install time by ``scripts/install_assets.py`` (from the npm package @mediapipe/pose).
 MediaPipe's legacy solution would download a missing one at run time; dance-analyzer
 refuses to: a model that is not on disk is an error that names the install step.
 
