@@ -77,7 +77,7 @@ def test_an_analysis_names_the_poses_held_and_when():
     assert reader.asked == [("people", VIDEO, 10)] and progress == [(30, 30)]
     assert list(result) == [
         "duration_s", "pose_summary", "processed_frames", "total_frames", "fps", "width", "height",
-        "frames_with_person", "model", "segments", "moves", "move_summary", "movement",
+        "frames_with_person", "model", "segments", "pose_counts", "warnings", "moves", "move_summary", "movement",
     ]  # fmt: skip
     assert result["pose_summary"] == [
         {"pose": "squat", "frames_detected": 15},
@@ -87,8 +87,25 @@ def test_an_analysis_names_the_poses_held_and_when():
         ("standing", 0.0, 1.5),
         ("squat", 1.5, 3.0),
     ]
+    assert result["pose_counts"] == [
+        {"pose": "squat", "count": 1, "reps": [{"start_s": 1.5, "end_s": 3.0}]},
+        {"pose": "standing", "count": 1, "reps": [{"start_s": 0.0, "end_s": 1.5}]},
+    ]
+    assert result["warnings"] == []  # the whole body, well in view
     assert (result["duration_s"], result["fps"], result["frames_with_person"]) == (3.0, 10.0, 30)
     assert result["moves"] == [] and result["move_summary"] == []  # a still dancer makes no move
+
+
+@pytest.mark.filterwarnings("ignore:All-NaN slice:RuntimeWarning")  # the prepared reader's boxes of nobody
+def test_a_dancer_missing_from_half_the_video_is_warned_about_and_poses_struck_twice_count_twice():
+    track = track_of(S.STANDING, S.ARMS_UP, S.STANDING, S.ARMS_UP, seconds_each=1.0)
+    track.image[20:] = np.nan  # gone after two seconds: half the clip
+    track.world[20:] = np.nan
+    result = analyze(VIDEO, reader=PreparedReader(track))
+    assert [w["code"] for w in result["warnings"]] == ["no_person"]
+    assert [(c["pose"], c["count"]) for c in result["pose_counts"]] == [("arms_up", 1), ("standing", 1)]
+    result = analyze(VIDEO, reader=PreparedReader(track_of(S.STANDING, S.ARMS_UP, S.STANDING, S.ARMS_UP)))
+    assert [(c["pose"], c["count"]) for c in result["pose_counts"]] == [("arms_up", 2), ("standing", 2)]
 
 
 def test_the_result_says_which_model_measured_it():

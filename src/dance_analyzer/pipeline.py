@@ -32,6 +32,8 @@ from .pose.landmarks import MIN_VISIBILITY, PoseResult
 from .pose.models import DEFAULT_MODEL, ModelName
 from .pose.track import LandmarkTrack
 from .reports.compare import compare_tracks
+from .reports.counts import pose_counts
+from .reports.framing import framing_warnings
 from .reports.movement import Energy, movement_report
 from .reports.rhythm import rhythm_report
 from .reports.summary import add_people_to_frames, frame_details, pose_summary, segments
@@ -173,6 +175,8 @@ def describe(
         "frames_with_person": track.frames_with_person,
         "model": track.model,
         "segments": segments(smoothed, track.times, track.duration_s, poses),
+        "pose_counts": pose_counts(smoothed, track.times, track.duration_s, poses),
+        "warnings": framing_warnings(track.image),
     }
     held = {name: labels[:, k] for k, name in enumerate(poses.names)}
     motion = motion_of(track.times, track.duration_s, track.image, track.world, track.aspect, held)
@@ -208,7 +212,10 @@ def describe_people(
                 "first_s": round(float(present[0]), 3) if len(present) else None,
                 "last_s": round(float(present[-1]), 3) if len(present) else None,
                 "frames_present": person.frames_present,
-                **{key: own[key] for key in ("pose_summary", "segments", "moves", "move_summary", "movement")},
+                **{
+                    key: own[key]
+                    for key in ("pose_summary", "segments", "pose_counts", "moves", "move_summary", "movement")
+                },
             }
         )
     if len(crowd.persons) >= 2:

@@ -19,6 +19,40 @@ class Segment(BaseModel):
     frames: int
 
 
+class Rep(BaseModel):
+    start_s: float
+    end_s: float
+
+
+class PoseRepetitions(BaseModel):
+    """How many separate times a pose was struck: one per segment of it on the timeline."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "pose": "squat",
+                    "count": 3,
+                    "reps": [
+                        {"start_s": 1.0, "end_s": 3.0},
+                        {"start_s": 5.8, "end_s": 7.8},
+                        {"start_s": 11.0, "end_s": 13.0},
+                    ],
+                }
+            ]
+        }
+    )
+
+    pose: str
+    count: int
+    reps: list[Rep] = Field(description="each time the pose was struck, in order")
+
+
+class ResultWarning(BaseModel):
+    code: str = Field(description="no_person, out_of_view or too_small")
+    message: str = Field(description="what went wrong with the filming, and what to do about it")
+
+
 MOVE_KINDS = "turn, jump, kick, step, sway, bounce or floor_work"
 
 
@@ -118,6 +152,7 @@ class PersonResult(BaseModel):
     frames_present: int
     pose_summary: list[PoseCount]
     segments: list[Segment]
+    pose_counts: list[PoseRepetitions] = Field(default_factory=list, description="repetitions of each pose")
     moves: list[Move]
     move_summary: list[MoveSummary]
     movement: dict[str, Any] | None = None
@@ -135,6 +170,16 @@ class AnalysisResult(BaseModel):
     model: str | None = Field(None, description="the landmark model that measured the poses: lite, full or heavy")
     filename: str
     segments: list[Segment]
+    pose_counts: list[PoseRepetitions] = Field(
+        default_factory=list,
+        description="repetitions of each pose (three squats: count 3, with each rep's time), most repeated first; "
+        "a rep is a segment of the pose, so brief flickers are merged as on the timeline",
+    )
+    warnings: list[ResultWarning] = Field(
+        default_factory=list,
+        description="problems with the filming over more than a quarter of the analysed frames (the dancer not "
+        "found, partly out of view, or too small), each with what to do; empty when the filming was fine",
+    )
     moves: list[Move] = Field(
         default_factory=list, description="what the dancer did over time, in order of start, each with its measures"
     )

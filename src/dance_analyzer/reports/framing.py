@@ -1,0 +1,95 @@
+"""Warnings about how the dancer was filmed, with what to do about it.
+
+Poses are read from every limb: a body cut off by the picture's edge, hidden, or too
+far away to measure yields a thin or wrong timeline that looks like the analysis'
+fault. When that is true of a sizeable share of the clip, the result says so, and says
+how to film it better, instead of leaving the user to guess.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..pose.landmarks import MIN_VISIBILITY
+from ..pose.landmarks import Landmark as L
+
+# The landmarks every pose rule leans on: head, shoulders, hips, knees and ankles. Hands
+# are left out, since arms flung out past the edge for a moment are part of dancing.
+KEY_LANDMARKS = (
+    L.NOSE,
+    L.LEFT_SHOULDER,
+    L.RIGHT_SHOULDER,
+    L.LEFT_HIP,
+    L.RIGHT_HIP,
+    L.LEFT_KNEE,
+    L.RIGHT_KNEE,
+    L.LEFT_ANKLE,
+    L.RIGHT_ANKLE,
+)
+MIN_SHARE = 0.25  # a warning is given once more than this share of the analysed frames is affected
+MIN_BODY_SIZE = 0.15  # the body's extent, as a fraction of the picture, below which it is too small
+
+
+def framing_warnings(image: np.ndarray) -> list[dict[str, str]]:
+    """``{code, message}`` for each way the filming hurt a sizeable share of the analysed
+    frames: ``no_person`` (the dancer not found), ``out_of_view`` (head, hips, knees or feet
+    outside the picture or hidden) and ``too_small`` (the body under 15% of the picture)."""
+    total = len(image)
+    if total == 0:
+        return []
+    present = ~np.isnan(image[:, 0, 0])
+    found: list[dict[str, str]] = []
+    missing = 1.0 - np.count_nonzero(present) / total
+    if missing == 1.0:
+        return [_warning("no_person", "Nobody was found in the video: film the dancer's whole body, in good light.")]
+    if missing > MIN_SHARE:
+        found.append(
+            _warning(
+                "no_person",
+                f"The dancer was not found in {missing:.0%} of the analysed frames: keep the dancer in the "
+                "picture the whole time, in good light.",
+            )
+        )
+    body = image[present]
+    cut = _share(_partly_out_of_view(body))
+    if cut > MIN_SHARE:
+        found.append(
+            _warning(
+                "out_of_view",
+                f"The body was partly out of view in {cut:.0%} of the frames with the dancer (head, hips, knees "
+                "or feet outside the picture or hidden): keep the whole body in the picture, with the camera "
+                "further back if need be.",
+            )
+        )
+    small = _share(_body_size(body) < MIN_BODY_SIZE)
+    if small > MIN_SHARE:
+        found.append(
+            _warning(
+                "too_small",
+                f"The dancer was under {MIN_BODY_SIZE:.0%} of the picture's size in {small:.0%} of the frames "
+                "with the dancer: move the camera closer, or zoom in, so the body fills more of the picture.",
+            )
+        )
+    return found
+
+
+def _partly_out_of_view(body: np.ndarray) -> np.ndarray:
+    """(T,) where any key landmark lies outside the picture or is seen too poorly to trust."""
+    key = body[:, KEY_LANDMARKS, :]
+    inside = (key[..., 0] >= 0.0) & (key[..., 0] <= 1.0) & (key[..., 1] >= 0.0) & (key[..., 1] <= 1.0)
+    return np.any(~inside | (key[..., 3] < MIN_VISIBILITY), axis=1)
+
+
+def _body_size(body: np.ndarray) -> np.ndarray:
+    """(T,) the larger of the body's width and height, each over the picture's: a dancer
+    lying across the picture is as measurable as one standing up in it."""
+    extent = body[:, :, :2].max(axis=1) - body[:, :, :2].min(axis=1)
+    return np.asarray(extent.max(axis=1))
+
+
+def _share(flags: np.ndarray) -> float:
+    return float(np.mean(flags)) if len(flags) else 0.0
+
+
+def _warning(code: str, message: str) -> dict[str, str]:
+    return {"code": code, "message": message}
