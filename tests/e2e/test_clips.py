@@ -60,6 +60,9 @@ def test_squat_clip_reports_three_squats_at_the_right_times(results):
     # 8.2 s) one frame or two can read as hand_on_hip: the geometry is a hand on the hip.
     assert set(summary) <= {"squat", "standing", "hand_on_hip"} and summary.get("hand_on_hip", 0) <= 3
     assert summary["squat"] + summary["standing"] >= 56
+    counts = {c["pose"]: c for c in r["pose_counts"]}
+    assert counts["squat"]["count"] == 3  # "3 squats", each rep the time of its segment
+    assert counts["squat"]["reps"] == [{"start_s": s["start_s"], "end_s": s["end_s"]} for s in squats]
 
 
 def test_one_leg_balance_throughout_with_arms_up_in_the_middle(results):
@@ -151,3 +154,16 @@ def test_the_overlay_names_each_frame_with_its_segments_pose_across_every_bounda
     for index in range(r["total_frames"]):  # every decoded frame shows its latest analysed frame's
         shown = analysed.get(index, shown)
         assert timeline.pose_at(index) == shown, (clip, index)
+
+
+@pytest.mark.parametrize("clip", SHARED_CLIPS)
+def test_a_whole_body_filmed_in_view_gets_no_framing_warning(results, clip):
+    assert results(clip)["warnings"] == []
+
+
+def test_a_dancer_whose_feet_leave_the_picture_is_told_to_keep_the_whole_body_in_view(results):
+    """dance-twirl: she comes close to the camera and her feet are below the picture's
+    edge from about 1.5 s of its 3 s (49% of the frames)."""
+    r = results("solo_dance/davis_dance_twirl_contemporary.mp4")
+    assert [w["code"] for w in r["warnings"]] == ["out_of_view"]
+    assert "whole body" in r["warnings"][0]["message"]
