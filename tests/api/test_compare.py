@@ -3,6 +3,7 @@
 import pytest
 
 from tests.support.media import media
+from tests.support.schema import validate
 
 
 @pytest.mark.slow
@@ -19,6 +20,7 @@ def test_compare_a_clip_with_itself(client):
     assert body["reference"]["filename"] == "ref.mp4" and body["attempt"]["filename"] == "mine.mp4"
     assert set(body["body_parts"]) == {"left_arm", "right_arm", "left_leg", "right_leg", "torso"}
     assert body["sync_map"][0] == [0.0, 0.0]
+    validate(client, "CompareResult", body)
 
 
 def test_compare_needs_both_videos(client, make_video):
@@ -46,5 +48,6 @@ def test_the_job_variant_gives_what_compare_gives(client, data_dir):
     assert job["status"] == "done", job
     direct = client.post("/compare", params={"sample_fps": 2.5}, files=files).json()
     assert job["result"] == direct and job["result"]["attempt"]["filename"] == "mine.mp4"
+    validate(client, "JobView", job)
     assert list((data_dir / "uploads").iterdir()) == []
     assert client.delete(f"/jobs/{job['id']}").status_code == 204

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .report_models import CompareResult, Movement, Rhythm, Sync
+
 
 class PoseCount(BaseModel):
     pose: str
@@ -155,7 +157,7 @@ class PersonResult(BaseModel):
     pose_counts: list[PoseRepetitions] = Field(default_factory=list, description="repetitions of each pose")
     moves: list[Move]
     move_summary: list[MoveSummary]
-    movement: dict[str, Any] | None = None
+    movement: Movement | None = None
 
 
 class AnalysisResult(BaseModel):
@@ -184,15 +186,15 @@ class AnalysisResult(BaseModel):
         default_factory=list, description="what the dancer did over time, in order of start, each with its measures"
     )
     move_summary: list[MoveSummary] = Field(default_factory=list, description="the moves counted per kind")
-    movement: dict[str, Any] | None = Field(
+    movement: Movement | None = Field(
         None, description="energy per second, range of motion, symmetry, jerk, movement tempo"
     )
-    rhythm: dict[str, Any] | None = Field(None, description="with rhythm=true: audio beats and on-beat score")
+    rhythm: Rhythm | None = Field(None, description="with rhythm=true: audio beats and on-beat score")
     main_person: int | None = Field(
         None, description="with people=all: the main dancer's id (in view longest), whom the top-level fields describe"
     )
     people: list[PersonResult] | None = Field(None, description="with people=all: every person in view, described")
-    sync: dict[str, Any] | None = Field(
+    sync: Sync | None = Field(
         None,
         description="with people=all and two or more people: 0-100 synchrony per pair and for the group "
         "(100: the same joint angles at every moment; about 80 is good unison), each dancer's lag behind "
@@ -242,7 +244,7 @@ class JobView(BaseModel):
     worker: str | None
     status_url: str
     overlay_url: str | None = Field(None, description="the annotated video, when requested with overlay=true")
-    result: AnalysisResult | dict[str, Any] | None = Field(
+    result: AnalysisResult | CompareResult | None = Field(
         None, description="when done: what /analyze (or, for a comparison job, /compare) returns"
     )
     error: str | None = Field(None, description="when failed: why")

@@ -12,6 +12,7 @@ from ...pose.models import check_installed
 from ...reports.compare import with_names
 from ..deps import PoolDep, SettingsDep, analysis_slot
 from ..params import COMPARE_BODY, AttemptPerson, Mirror, Model, ReferencePerson, SampleFps
+from ..report_models import CompareResult
 from ..schemas import ERROR_RESPONSES
 from ..uploads import receive_video_uploads
 
@@ -20,9 +21,19 @@ router = APIRouter(tags=["analysis"])
 
 @router.post(
     "/compare",
+    response_model=CompareResult,
     responses=ERROR_RESPONSES,
     openapi_extra=COMPARE_BODY,
     summary="Score an attempt against a reference dance, aligned in time",
+    description=(
+        "Upload two videos, `reference` (the teacher) and `attempt` (the student). Both are analysed, "
+        "aligned in time (the attempt may start later or dance slower), and compared joint angle by joint "
+        "angle: a 0-100 similarity overall and per body part (100 is the same angles throughout, about 80 "
+        "is good, 67 is 10 degrees apart on average), the time offset and tempo ratio, and the worst moments "
+        "with the body part most off. With `mirror=true` a mirror image of the reference (a class facing "
+        "its teacher) counts as the same. Waits for the answer; for long videos use `POST /jobs/compare`.\n\n"
+        "Example: `curl -F reference=@teacher.mp4 -F attempt=@me.mp4 'http://localhost:5000/compare?mirror=true'`"
+    ),
 )
 async def compare(
     request: Request,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -37,6 +38,7 @@ from ..uploads import receive_video_upload, receive_video_uploads
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
 QUEUE_FULL_RETRY_AFTER_S = 30
+JobId = Annotated[str, PathParam(description="the id from the 202 answer of POST /jobs (or /jobs/compare)")]
 # What the two job-creating routes can answer besides their 202.
 JOB_RESPONSES: dict[int | str, dict[str, Any]] = {
     **ERROR_RESPONSES,
@@ -97,6 +99,13 @@ def _find(jobs: JobService, job_id: str, tenant: Tenant) -> Job:
     responses=JOB_RESPONSES,
     openapi_extra=UPLOAD_BODY,
     summary="Queue a video for analysis; poll the job for its result",
+    description=(
+        "Takes the same upload and options as `POST /analyze`, answers 202 at once with the job's id and "
+        "`status_url` (also in `Location`), and analyses in the background (this server's pool, or Celery "
+        "workers). Poll `GET /jobs/{job_id}` for progress and, once done, the result; `overlay=true` also "
+        "renders the annotated video. 429 when the queue is full.\n\n"
+        "Example: `curl -F file=@clip.mp4 'http://localhost:5000/jobs?overlay=true'`"
+    ),
 )
 async def create_job(
     request: Request,
@@ -137,6 +146,11 @@ async def create_job(
     responses=JOB_RESPONSES,
     openapi_extra=COMPARE_BODY,
     summary="Queue a comparison of an attempt with a reference; poll the job for what /compare returns",
+    description=(
+        "`POST /compare` as a job: the same two uploads (`reference`, `attempt`) and options; poll the job, "
+        "whose result is what `/compare` returns.\n\n"
+        "Example: `curl -F reference=@teacher.mp4 -F attempt=@me.mp4 http://localhost:5000/jobs/compare`"
+    ),
 )
 async def create_compare_job(
     request: Request,
@@ -205,14 +219,16 @@ def _created(request: Request, response: Response, job: Job) -> dict[str, Any]:
     response_model_exclude_unset=True,
     responses={400: {"model": ErrorBody, "description": "A bad query parameter"}},
     summary="Recent jobs, newest first (without their results)",
+    description="The caller's jobs (an admin key sees everyone's), newest first, with status and progress; "
+    "fetch one for its result.\n\nExample: `curl 'http://localhost:5000/jobs?status=done&limit=10'`",
 )
 async def list_jobs(
     request: Request,
     settings: SettingsDep,
     jobs: JobsDep,
     tenant: TenantDep,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    status: JobStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="at most this many jobs")] = 50,
+    status: Annotated[JobStatus | None, Query(description="only jobs in this state")] = None,
 ) -> dict[str, Any]:
     found = await run_in_threadpool(lambda: jobs.list(limit=limit, status=status, owner=_scope(tenant)))
     return {"jobs": [job_view(job, request, settings.job_ttl_s, with_result=False) for job in found]}
@@ -225,9 +241,12 @@ async def list_jobs(
     response_model_exclude_unset=True,
     responses=NOT_FOUND,
     summary="A job's status and progress; its result once done",
+    description="`status` goes queued, running, then done (with `result`) or failed (with `error`). "
+    "Progress is frames analysed over frames expected. Finished jobs are deleted at `expires_at`.\n\n"
+    "Example: `curl http://localhost:5000/jobs/<id>`",
 )
 async def get_job(
-    job_id: str,
+    job_id: JobId,
     request: Request,
     settings: SettingsDep,
     jobs: JobsDep,
@@ -247,8 +266,10 @@ async def get_job(
         409: {"model": ErrorBody, "description": "The job has not finished"},
     },
     summary="The annotated video of a job submitted with overlay=true",
+    description="The uploaded video with each dancer's skeleton, the pose and the move drawn on every "
+    "frame, as MP4.\n\nExample: `curl -o annotated.mp4 http://localhost:5000/jobs/<id>/overlay.mp4`",
 )
-async def get_overlay(job_id: str, jobs: JobsDep, tenant: TenantDep) -> FileResponse:
+async def get_overlay(job_id: JobId, jobs: JobsDep, tenant: TenantDep) -> FileResponse:
     job = await run_in_threadpool(_find, jobs, job_id, tenant)
     if not job.overlay:
         raise HTTPException(404, "This job was submitted without overlay=true: it has no annotated video")
@@ -262,9 +283,14 @@ async def get_overlay(job_id: str, jobs: JobsDep, tenant: TenantDep) -> FileResp
 
 
 @router.delete(
-    "/{job_id}", status_code=204, responses=NOT_FOUND, summary="Cancel a job and delete its upload and result"
+    "/{job_id}",
+    status_code=204,
+    responses=NOT_FOUND,
+    summary="Cancel a job and delete its upload and result",
+    description="A queued job never runs; a running one is stopped; a finished one's result and annotated "
+    "video are deleted.\n\nExample: `curl -X DELETE http://localhost:5000/jobs/<id>`",
 )
-async def delete_job(job_id: str, jobs: JobsDep, tenant: TenantDep) -> Response:
+async def delete_job(job_id: JobId, jobs: JobsDep, tenant: TenantDep) -> Response:
     job = await run_in_threadpool(_find, jobs, job_id, tenant)
     if not await run_in_threadpool(jobs.cancel, job.id):
         raise HTTPException(404, f"No job with id {job_id!r}: it never existed, was cancelled or has expired")

@@ -17,7 +17,15 @@ from ..schemas import Health
 router = APIRouter(tags=["meta"])
 
 
-@router.get("/health", response_model=Health, response_model_exclude_none=True)
+@router.get(
+    "/health",
+    response_model=Health,
+    response_model_exclude_none=True,
+    summary="Whether the server can analyse now, and with which models",
+    description="For load balancers and people: `ok`, or `degraded` with the problems (e.g. the job queue "
+    "unreachable); the models installed and the default, the pool's workers, the queue. Needs no API key.\n\n"
+    "Example: `curl http://localhost:5000/health`",
+)
 async def health(request: Request) -> dict[str, Any]:
     pool = request.app.state.pool
     jobs = request.app.state.jobs
@@ -34,6 +42,12 @@ async def health(request: Request) -> dict[str, Any]:
     }
 
 
-@router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
+@router.get(
+    "/metrics",
+    response_class=PlainTextResponse,
+    summary="Prometheus metrics",
+    description="Requests, latencies, frames analysed and queue sizes, in Prometheus's text format.\n\n"
+    "Example: `curl http://localhost:5000/metrics`",
+)
 async def metrics() -> PlainTextResponse:
     return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -18,6 +18,9 @@ router = APIRouter(prefix="/moves", tags=["moves"])
     response_model=MoveDefinitions,
     summary="The moves an analysis finds (turn, jump, kick, step, sway, bounce, floor_work), described, "
     "with their thresholds",
+    description="Each kind of move with a description a dancer recognises and every threshold its detector "
+    "uses (seconds, degrees, torso lengths), from the built-in moves.yaml or `DANCE_MOVES_FILE`.\n\n"
+    "Example: `curl http://localhost:5000/moves`",
 )
 def list_moves(settings: SettingsDep) -> dict[str, Any]:
     # Read per request (a few kilobytes of YAML, on a worker thread): it says what the

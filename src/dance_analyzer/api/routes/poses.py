@@ -6,7 +6,7 @@ import re
 from typing import Annotated, Any
 
 import yaml
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from ... import pipeline
@@ -18,6 +18,7 @@ from ...pose.models import check_installed
 from ..deps import PoolDep, PoseLibraryDep, PosesDep, SettingsDep, TenantDep
 from ..errors import UploadError
 from ..params import LEARN_BODY, Model
+from ..report_models import LearnedPose, PoseList
 from ..schemas import ERROR_RESPONSES, ErrorBody
 from ..uploads import receive_video_uploads
 
@@ -38,7 +39,16 @@ def _describe(pose_set: PoseSet, library: PoseLibrary, owner: str) -> dict[str, 
     }
 
 
-@router.get("", summary="The pose definitions in use (built-in and custom) and the features they use")
+@router.get(
+    "",
+    response_model=PoseList,
+    summary="The pose definitions in use (built-in and custom) and the features they use",
+    description=(
+        "Every pose the analysis can name, highest priority first, each with its description and its "
+        "conditions as readable text, then the features a condition can measure (with units). Custom poses "
+        "are the caller's own (per API key).\n\nExample: `curl http://localhost:5000/poses`"
+    ),
+)
 async def list_poses(pose_set: PosesDep, library: PoseLibraryDep, tenant: TenantDep) -> dict[str, Any]:
     return _describe(pose_set, library, tenant.name)
 
@@ -59,7 +69,16 @@ async def list_poses(pose_set: PosesDep, library: PoseLibraryDep, tenant: Tenant
             },
         }
     },
+    response_model=PoseList,
     summary="Add or replace custom poses (the poses.yaml format); used by every later analysis",
+    description=(
+        "The body is one pose or `{poses: [...]}` in the poses.yaml format, as YAML or JSON: a name, a "
+        "priority, a description and `when` conditions on the features listed by `GET /poses`. It is "
+        "validated (unknown features and keys are refused, with where) and then used by every later "
+        "analysis made with the same API key. Answers with the whole pose set, as `GET /poses` does.\n\n"
+        "Example: `curl -H 'Content-Type: application/yaml' --data-binary @my_poses.yaml "
+        "http://localhost:5000/poses`"
+    ),
 )
 async def add_poses(request: Request, library: PoseLibraryDep, tenant: TenantDep) -> dict[str, Any]:
     body = b""
@@ -84,8 +103,12 @@ async def add_poses(request: Request, library: PoseLibraryDep, tenant: TenantDep
     status_code=204,
     responses={404: {"model": ErrorBody, "description": "No custom pose with that name"}},
     summary="Remove a custom pose",
+    description="Removes one of the caller's own poses by name. Built-in poses cannot be removed.\n\n"
+    "Example: `curl -X DELETE http://localhost:5000/poses/my_arabesque`",
 )
-async def remove_pose(name: str, library: PoseLibraryDep, tenant: TenantDep) -> None:
+async def remove_pose(
+    name: Annotated[str, Path(description="the custom pose's name")], library: PoseLibraryDep, tenant: TenantDep
+) -> None:
     if not await run_in_threadpool(library.remove, name, tenant.name):
         raise HTTPException(404, f"No custom pose named {name!r} (built-in poses cannot be removed)")
 
@@ -94,7 +117,15 @@ async def remove_pose(name: str, library: PoseLibraryDep, tenant: TenantDep) -> 
     "/learn",
     responses=ERROR_RESPONSES,
     openapi_extra=LEARN_BODY,
+    response_model=LearnedPose,
     summary="Derive a pose definition from a photo, or a video at time_s, for review; POST it to /poses to use it",
+    description=(
+        "Upload a photo (or a video and the moment `time_s`) of someone holding the pose. The answer is a "
+        "definition whose conditions hold around that body's measures, as data and as YAML, with the "
+        "landmarks it was read from. Nothing is saved: review it, edit it if you like, and `POST` it to "
+        "`/poses`.\n\n"
+        "Example: `curl -F file=@arabesque.jpg 'http://localhost:5000/poses/learn?name=my_arabesque'`"
+    ),
 )
 async def learn(
     request: Request,
@@ -107,7 +138,9 @@ async def learn(
     time_s: Annotated[
         float | None, Query(ge=0, allow_inf_nan=False, description="for a video: when the pose is held")
     ] = None,
-    description: Annotated[str, Query(max_length=200)] = "",
+    description: Annotated[
+        str, Query(max_length=200, description="the new pose's description, as a dancer would say it")
+    ] = "",
     model: Model = None,
 ) -> dict[str, Any]:
     if not _NAME.match(name):

@@ -1,0 +1,339 @@
+"""Response models of the report sections and of the pose endpoints.
+
+They exist for the reader of ``/docs``: each figure's unit and scale, and what a good
+value is, next to its name. Every model allows fields it does not declare, because a
+response model drops undeclared keys silently: a measure added to a report must never
+vanish from the API because nobody declared it here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCORE_0_100 = "0-100: 100 is the same joint angles at every moment; about 80 is good unison, 67 is 10 degrees apart"
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# ------------------------------------------------------------------------ movement
+
+
+class EnergyAt(_Open):
+    t: float = Field(description="start of the second, seconds")
+    energy: float = Field(description="mean speed of the main joints in that second, torso lengths per second")
+
+
+class LegRange(_Open):
+    knee: float = Field(description="degrees")
+    hip: float = Field(description="degrees, thigh against the pelvis (opens as the leg goes out sideways)")
+
+
+class ArmRange(_Open):
+    elbow: float = Field(description="degrees")
+    shoulder: float = Field(description="degrees, upper arm against the torso")
+
+
+class RangeOfMotion(_Open):
+    left_arm: ArmRange
+    right_arm: ArmRange
+    left_leg: LegRange
+    right_leg: LegRange
+
+
+HALF_AS_MUCH = "50 when one moves through twice the range of the other"
+
+
+class Symmetry(_Open):
+    arms: float = Field(description="0-100: 100 when both arms move through the same ranges; " + HALF_AS_MUCH)
+    legs: float = Field(description="0-100: 100 when both legs move through the same ranges; " + HALF_AS_MUCH)
+
+
+class Jerk(_Open):
+    left_hand: float
+    right_hand: float
+    left_foot: float
+    right_foot: float
+
+
+class Tempo(_Open):
+    bpm: float = Field(description="the movement's dominant repetition rate, beats per minute")
+    confidence: float = Field(description="0-1: how strongly the movement repeats at that rate")
+
+
+class Movement(_Open):
+    """How much and how well the body moves overall; distances in torso lengths, so a
+    dancer far from the camera moves as much as one close to it."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "energy_per_second": [{"t": 0.0, "energy": 0.412}, {"t": 1.0, "energy": 0.655}],
+                    "mean_energy": 0.53,
+                    "range_of_motion_deg": {
+                        "left_arm": {"elbow": 41.2, "shoulder": 95.0},
+                        "right_arm": {"elbow": 38.9, "shoulder": 88.1},
+                        "left_leg": {"knee": 20.3, "hip": 12.5},
+                        "right_leg": {"knee": 22.0, "hip": 14.1},
+                    },
+                    "symmetry": {"arms": 93.1, "legs": 89.4},
+                    "jerk": {"left_hand": 41.5, "right_hand": 39.8, "left_foot": 12.2, "right_foot": 13.0},
+                    "tempo": {"bpm": 112.4, "confidence": 0.41},
+                }
+            ]
+        },
+    )
+
+    energy_per_second: list[EnergyAt]
+    mean_energy: float = Field(description="the mean of energy_per_second, torso lengths per second (0 is still)")
+    range_of_motion_deg: RangeOfMotion = Field(
+        description="per limb, the span of each joint angle over the clip (5th to 95th percentile), degrees"
+    )
+    symmetry: Symmetry
+    jerk: Jerk = Field(
+        description="median third derivative of each hand and foot, torso lengths per second cubed: lower is "
+        "smoother; compare takes of the same dance rather than reading one value alone"
+    )
+    tempo: Tempo | None = Field(description="null when the movement does not repeat")
+
+
+# -------------------------------------------------------------------------- rhythm
+
+
+class Rhythm(_Open):
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "audio": True,
+                    "movement_tempo_bpm": 118.2,
+                    "audio_tempo_bpm": 117.5,
+                    "beats": [0.51, 1.02, 1.53],
+                    "on_beat_score": 72.0,
+                    "mean_offset_ms": -35.0,
+                    "accents": 25,
+                }
+            ]
+        },
+    )
+
+    audio: bool = Field(description="whether the video has a soundtrack")
+    movement_tempo_bpm: float | None = Field(None, description="the movement's own tempo, beats per minute")
+    audio_tempo_bpm: float | None = Field(None, description="the music's tempo; absent without music")
+    beats: list[float] | None = Field(None, description="the music's beats, seconds")
+    on_beat_score: float | None = Field(
+        None,
+        description="0-100: the share of the movement's accents within 0.15 of a beat of the nearest beat; "
+        "accents that ignore the music score about 30 by chance",
+    )
+    mean_offset_ms: float | None = Field(
+        None, description="milliseconds, how early (negative) or late the on-beat accents fall"
+    )
+    accents: int | None = Field(None, description="how many movement accents (peaks of energy) were found")
+
+
+# ---------------------------------------------------------------------------- sync
+
+
+class GroupSync(_Open):
+    score: float | None = Field(description=SCORE_0_100)
+    deviation_deg: float | None = Field(description="mean joint-angle difference between the dancers, degrees")
+    compared_s: float = Field(description="seconds in which at least two dancers were in view together")
+    body_parts: dict[str, float | None] = Field(description="arms, legs and torso: each on the same 0-100 scale")
+
+
+class DancerSync(_Open):
+    id: int
+    present_s: float
+    score: float | None = Field(description="this dancer against the rest of the group, " + SCORE_0_100)
+    deviation_deg: float | None
+    lag_s: float | None = Field(description="seconds behind the group (negative: ahead); null under 2 s together")
+    lag_correlation: float | None = Field(description="0-1: how sure the lag is")
+    mirrored: bool = Field(description="whether this dancer was compared as a mirror image of the group")
+
+
+class PairSync(_Open):
+    dancers: list[int]
+    score: float | None = Field(description=SCORE_0_100)
+    deviation_deg: float | None
+    compared_s: float
+    mirrored: bool
+    as_filmed_score: float | None
+    mirrored_score: float | None
+    lag_s: float | None
+    lag_correlation: float | None
+    aligned_score: float | None = Field(description="the score once the lag is taken out")
+
+
+class SyncMoment(_Open):
+    start_s: float
+    end_s: float
+    score: float | None
+    deviation_deg: float | None
+    pair: list[int] = Field(description="the two dancers furthest apart in this moment")
+    pair_deviation_deg: float | None
+    dancer: int | None = Field(description="the dancer most out of step, where one stands out")
+    body_part: str
+    joint: str
+    joint_deviation_deg: float | None
+
+
+class Sync(_Open):
+    """How in sync a group is: the same moment, joint angles compared, mirror-aware."""
+
+    group: GroupSync
+    dancers: list[DancerSync]
+    pairs: list[PairSync]
+    least_in_sync: list[SyncMoment] = Field(description="the 1 s windows where the group is least together")
+    duration_s: float
+    mirror: bool
+    max_lag_s: float
+    rate_hz: float = Field(description="the common grid the dancers are resampled to, per second")
+
+
+# ------------------------------------------------------------------------- compare
+
+
+class PartScore(_Open):
+    score: float = Field(description=SCORE_0_100)
+    deviation_deg: float = Field(description="mean difference of this part's angles, degrees")
+
+
+class CompareMoment(_Open):
+    attempt_start_s: float
+    attempt_end_s: float
+    reference_start_s: float
+    reference_end_s: float
+    body_part: str
+    deviation_deg: float
+    mean_deviation_deg: float
+
+
+class ComparedVideo(_Open):
+    duration_s: float
+    frames: int
+    filename: str | None = None
+
+
+class CompareResult(_Open):
+    """The attempt against the reference once aligned in time (dynamic time warping)."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "similarity": 84.2,
+                    "as_filmed_similarity": 84.2,
+                    "mirrored_similarity": 61.0,
+                    "mirror": False,
+                    "mean_deviation_deg": 4.4,
+                    "body_parts": {"left_arm": {"score": 78.5, "deviation_deg": 6.1}},
+                    "groups": {"arms": 80.1, "legs": 88.0, "torso": 93.4},
+                    "offset_s": 0.4,
+                    "tempo_ratio": 1.02,
+                    "sync_map": [[0.0, 0.4], [1.0, 1.42]],
+                    "worst_moments": [],
+                    "reference": {"duration_s": 12.0, "frames": 288, "filename": "teacher.mp4"},
+                    "attempt": {"duration_s": 11.6, "frames": 279, "filename": "me.mp4"},
+                    "rate_hz": 10.0,
+                }
+            ]
+        },
+    )
+
+    similarity: float = Field(description=SCORE_0_100 + "; as filmed, or the better of mirrored with mirror=true")
+    as_filmed_similarity: float
+    mirrored_similarity: float
+    mirror: bool
+    mean_deviation_deg: float
+    body_parts: dict[str, PartScore] = Field(description="left_arm, right_arm, left_leg, right_leg, torso")
+    groups: dict[str, float] = Field(description="arms, legs, torso on the same 0-100 scale")
+    offset_s: float = Field(description="where the attempt starts in the reference, seconds")
+    tempo_ratio: float = Field(description="reference seconds per attempt second: above 1, the attempt is faster")
+    sync_map: list[list[float]] = Field(description="pairs [attempt_s, reference_s] of the alignment")
+    worst_moments: list[CompareMoment]
+    reference: ComparedVideo
+    attempt: ComparedVideo
+    rate_hz: float
+
+
+# --------------------------------------------------------------------------- poses
+
+
+class FeatureInfo(_Open):
+    name: str
+    per_side: bool = Field(description="measured for each side: use left_<name> / right_<name>")
+    unit: str
+    description: str
+
+
+class PoseDefinitionView(_Open):
+    name: str
+    priority: int = Field(description="the higher wins when several poses hold in the same frame")
+    description: str
+    conditions: list[str] = Field(description="every condition must hold, as readable text")
+    or_conditions: list[str] | None = Field(None, description="a second way the pose can hold: all of these instead")
+    unless: list[str] = Field(default_factory=list, description="poses that, when they hold, rule this one out")
+    min_visibility: float | None = Field(None, description="this pose's own visibility threshold, where it has one")
+
+
+class PoseList(_Open):
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "min_visibility": 0.5,
+                    "poses": [
+                        {
+                            "name": "squat",
+                            "priority": 20,
+                            "description": "Knees deeply bent, hips low.",
+                            "conditions": ["knee_angle (both) between 40 and 120 degrees"],
+                            "unless": [],
+                        }
+                    ],
+                    "custom": ["my_arabesque"],
+                    "features": [
+                        {"name": "knee_angle", "per_side": True, "unit": "degrees", "description": "hip-knee-ankle"}
+                    ],
+                }
+            ]
+        },
+    )
+
+    min_visibility: float = Field(description="0-1: landmarks less visible than this do not count")
+    poses: list[PoseDefinitionView]
+    custom: list[str | None] = Field(description="the names of the caller's own poses")
+    features: list[FeatureInfo] = Field(description="what conditions can measure")
+
+
+class LearnedPose(_Open):
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "definition": {
+                        "name": "my_arabesque",
+                        "priority": 100,
+                        "description": "Learned from an example (6 measures, as shown).",
+                        "when": {"left_knee_angle": {"between": [160.0, 180.0]}},
+                    },
+                    "yaml": "poses:\n- name: my_arabesque\n  ...",
+                    "landmarks": [[0.51, 0.22, -0.31, 0.99]],
+                }
+            ]
+        },
+    )
+
+    definition: dict[str, Any] = Field(description="the pose, in the poses.yaml format; POST it to /poses to use it")
+    yaml: str = Field(description="the same definition as YAML, to review and edit")
+    landmarks: list[list[float]] = Field(description="the example's 33 landmarks [x, y, z, visibility]")
