@@ -27,6 +27,11 @@ _NEEDED = ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js")
 # Paths that never ask for a key (api/middleware.py's PUBLIC_PATHS that are operations).
 _OPEN_OPERATIONS = ("/health",)
 
+_UNAUTHORISED = {
+    "description": "No API key, or a key this server does not know (send it as X-API-Key or a bearer token)",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+}
+
 router = APIRouter(include_in_schema=False)
 
 
@@ -100,9 +105,12 @@ def declare_api_keys(app: FastAPI, *, required: bool) -> None:
         schemes["Bearer"] = {"type": "http", "scheme": "bearer", "description": "The same key as a bearer token."}
         security: list[dict[str, list[str]]] = [{"ApiKey": []}, {"Bearer": []}]
         schema["security"] = security if required else [*security, {}]
-        for path in _OPEN_OPERATIONS:
-            for operation in schema.get("paths", {}).get(path, {}).values():
-                operation["security"] = []
+        for path, operations in schema.get("paths", {}).items():
+            for operation in operations.values():
+                if path in _OPEN_OPERATIONS:
+                    operation["security"] = []
+                elif required:
+                    operation.setdefault("responses", {})["401"] = _UNAUTHORISED
         app.openapi_schema = schema
         return schema
 
