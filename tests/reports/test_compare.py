@@ -8,10 +8,21 @@ import subprocess
 import numpy as np
 import pytest
 
+from dance_analyzer.errors import NoPersonFound
+from dance_analyzer.media.video import VideoInfo
 from dance_analyzer.pose.estimator import PoseEstimator
 from dance_analyzer.pose.extract import extract_landmarks
-from dance_analyzer.reports.compare import FEATURE_NAMES, RATE_HZ, align, compare_tracks, subsequence_dtw
+from dance_analyzer.pose.track import LandmarkTrack
+from dance_analyzer.reports.compare import (
+    FEATURE_NAMES,
+    RATE_HZ,
+    align,
+    compare_tracks,
+    subsequence_dtw,
+    unrelated_warning,
+)
 from tests.support.media import media
+from tests.support.skeletons import skeleton
 
 
 def sequence(t: np.ndarray) -> np.ndarray:
@@ -84,6 +95,7 @@ def test_a_clip_compared_with_itself_scores_100(tracks):
     result = compare_tracks(tracks["original"], tracks["original"])
     assert result["similarity"] == 100.0 and result["offset_s"] == 0 and result["tempo_ratio"] == 1.0
     assert all(part["score"] == 100.0 for part in result["body_parts"].values())
+    assert result["warnings"] == []
 
 
 @pytest.mark.slow
@@ -99,6 +111,7 @@ def test_a_slowed_copy_scores_high_with_the_tempo_found(tracks):
     result = compare_tracks(tracks["original"], tracks["slow"])
     assert result["similarity"] >= 85
     assert result["tempo_ratio"] == pytest.approx(0.8, abs=0.05)  # reference seconds per attempt second
+    assert result["warnings"] == [] and compare_tracks(tracks["original"], tracks["late"])["warnings"] == []
 
 
 @pytest.mark.slow
@@ -110,6 +123,7 @@ def test_a_different_dance_scores_clearly_lower_and_says_where(tracks):
     assert 1 <= len(worst) <= 3 and worst[0]["deviation_deg"] >= 15
     assert worst[0]["body_part"] in result["body_parts"]
     assert worst[0]["attempt_end_s"] - worst[0]["attempt_start_s"] == pytest.approx(1.0)
+    assert [w["code"] for w in result["warnings"]] == ["unrelated"]  # a score, but not a grade
 
 
 @pytest.mark.slow
@@ -120,3 +134,32 @@ def test_a_mirrored_copy_matches_when_compared_as_a_mirror(tracks):
     assert as_filmed["similarity"] == as_filmed["as_filmed_similarity"]
     mirrored = compare_tracks(tracks["original"], tracks["mirrored"], mirror=True)
     assert mirrored["similarity"] == as_filmed["mirrored_similarity"] >= 75
+    assert mirrored["warnings"] == []
+
+
+def test_unrelated_videos_are_named_by_an_implausible_warp_or_a_low_score():
+    assert unrelated_warning(92.0, 1.0) == [] and unrelated_warning(60.0, 0.6) == []
+    (fast,) = unrelated_warning(80.0, 3.58)
+    assert fast["code"] == "unrelated" and "3.58 times" in fast["message"]
+    assert "no stretch" in unrelated_warning(80.0, 0.0)[0]["message"]
+    assert "40/100" in unrelated_warning(40.0, 1.1)[0]["message"]
+
+
+def _track(found: bool) -> LandmarkTrack:
+    """3 s at 10 frames/s of a standing skeleton, or of nobody."""
+    image, world = skeleton()
+    n = 30
+    image_t = np.repeat(image[None].astype(np.float32), n, 0)
+    world_t = np.repeat(world[None].astype(np.float32), n, 0)
+    if not found:
+        image_t[:], world_t[:] = np.nan, np.nan
+    info = VideoInfo(width=640, height=480, fps=10.0, duration_s=3.0, frame_count=n, rotation=0, codec="h264")
+    return LandmarkTrack(info, n, 3.0, np.arange(n), np.arange(n) / 10.0, image_t, world_t)
+
+
+def test_no_person_in_one_video_says_which():
+    empty = _track(found=False)
+    with pytest.raises(NoPersonFound, match="attempt video"):
+        compare_tracks(_track(found=True), empty)
+    with pytest.raises(NoPersonFound, match="reference video"):
+        compare_tracks(empty, _track(found=True))

@@ -221,6 +221,11 @@ class ComparedVideo(_Open):
     filename: str | None = None
 
 
+class CompareWarning(_Open):
+    code: str = Field(description="unrelated")
+    message: str = Field(description="what looks wrong, and what to check")
+
+
 class CompareResult(_Open):
     """The attempt against the reference once aligned in time (dynamic time warping)."""
 
@@ -243,6 +248,7 @@ class CompareResult(_Open):
                     "reference": {"duration_s": 12.0, "frames": 288, "filename": "teacher.mp4"},
                     "attempt": {"duration_s": 11.6, "frames": 279, "filename": "me.mp4"},
                     "rate_hz": 10.0,
+                    "warnings": [],
                 }
             ]
         },
@@ -262,6 +268,12 @@ class CompareResult(_Open):
     reference: ComparedVideo
     attempt: ComparedVideo
     rate_hz: float
+    warnings: list[CompareWarning] = Field(
+        default_factory=list,
+        description="`unrelated` when the two videos do not look like the same dance (lining them up needs "
+        "one danced at under half or over twice the other's speed, or they are over 20 degrees apart even "
+        "aligned): the score is then not a grade. Empty otherwise",
+    )
 
 
 # --------------------------------------------------------------------------- poses

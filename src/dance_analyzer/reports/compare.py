@@ -35,6 +35,12 @@ RATE_HZ = 10.0
 SCORE_SCALE_DEG = 25.0
 WORST_WINDOW_S = 1.0
 WORST_COUNT = 3
+# Two takes of one dance line up at a tempo ratio near 1 (a student half as fast is
+# already unusual), and are rarely more than 20 degrees apart on average. Unrelated clips
+# score 35-65 all the same, so a score alone does not tell the user they compared the
+# wrong files: the alignment's warp does.
+PLAUSIBLE_TEMPO = (0.5, 2.0)
+UNRELATED_BELOW = 45.0
 
 BODY_PARTS: dict[str, tuple[str, ...]] = {
     "left_arm": ("left_elbow", "left_shoulder", "left_upper_arm_dir", "left_forearm_dir"),
@@ -180,8 +186,9 @@ def compare_tracks(reference: LandmarkTrack, attempt: LandmarkTrack, *, mirror: 
     ref = resample(reference.times, ref_features, reference.duration_s)
     as_filmed = resample(attempt.times, att_features, attempt.duration_s)
     swapped = resample(attempt.times, mirrored(att_features), attempt.duration_s)
-    if np.isnan(ref).all() or np.isnan(as_filmed).all():
-        raise NoPersonFound("No person was found in one of the videos, so there is nothing to compare")
+    for which, values in (("reference", ref), ("attempt", as_filmed)):
+        if np.isnan(values).all():
+            raise NoPersonFound(f"No person was found in the {which} video, so there is nothing to compare")
 
     results = {}
     for name, att in (("as_filmed", as_filmed), ("mirrored", swapped)):
@@ -193,8 +200,9 @@ def compare_tracks(reference: LandmarkTrack, attempt: LandmarkTrack, *, mirror: 
     attempt_t = alignment.attempt_idx / RATE_HZ
     reference_t = alignment.reference_idx / RATE_HZ
     slope = np.polyfit(attempt_t, reference_t, 1)[0] if np.ptp(attempt_t) > 0 else 1.0
+    similarity = deviation_score(mean_dev)
     return {
-        "similarity": deviation_score(mean_dev),  # as filmed, or mirrored with mirror=True
+        "similarity": similarity,  # as filmed, or mirrored with mirror=True
         "as_filmed_similarity": deviation_score(results["as_filmed"][3]),
         "mirrored_similarity": deviation_score(results["mirrored"][3]),
         "mirror": mirror,
@@ -212,7 +220,31 @@ def compare_tracks(reference: LandmarkTrack, attempt: LandmarkTrack, *, mirror: 
         "reference": {"duration_s": round(reference.duration_s, 3), "frames": int(len(reference.times))},
         "attempt": {"duration_s": round(attempt.duration_s, 3), "frames": int(len(attempt.times))},
         "rate_hz": RATE_HZ,
+        "warnings": unrelated_warning(similarity, float(slope)),
     }
+
+
+def unrelated_warning(similarity: float, tempo_ratio: float) -> list[dict[str, str]]:
+    """A warning when the two videos do not look like the same dance, so a score between
+    unrelated clips is not read as a grade."""
+    low, high = PLAUSIBLE_TEMPO
+    if low <= tempo_ratio <= high and similarity >= UNRELATED_BELOW:
+        return []
+    if not low <= tempo_ratio <= high:
+        why = (
+            f"lining them up would need the attempt to be danced at {tempo_ratio:.2f} times the reference's speed"
+            if tempo_ratio > 0
+            else "no stretch of the reference follows the attempt"
+        )
+    else:
+        why = f"their joint angles are {similarity:.0f}/100 alike even at the best alignment"
+    return [
+        {
+            "code": "unrelated",
+            "message": f"These two videos do not look like the same dance ({why}); the score compares "
+            "unrelated movements. Check that the reference and the attempt are the right files.",
+        }
+    ]
 
 
 def with_names(result: dict[str, Any], reference: str, attempt: str) -> dict[str, Any]:
