@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import yaml
 
+from dance_analyzer.config import Settings
 from dance_analyzer.errors import OverlayNotWritten
 from dance_analyzer.media.audio import Soundtrack
 from dance_analyzer.media.video import VideoInfo
@@ -77,7 +78,8 @@ def test_an_analysis_names_the_poses_held_and_when():
     assert reader.asked == [("people", VIDEO, 10)] and progress == [(30, 30)]
     assert list(result) == [
         "duration_s", "pose_summary", "processed_frames", "total_frames", "fps", "width", "height",
-        "frames_with_person", "model", "segments", "pose_counts", "warnings", "moves", "move_summary", "movement",
+        "frames_with_person", "model", "segments", "pose_counts", "warnings", "moves", "move_summary", "angles",
+        "movement",
     ]  # fmt: skip
     assert result["pose_summary"] == [
         {"pose": "squat", "frames_detected": 15},
@@ -120,6 +122,27 @@ def test_frames_are_listed_only_when_asked_for():
     # A T also holds arms_open (second-position arms), which ranks below it.
     assert len(result["frames"]) == 15 and result["frames"][0]["poses"] == ["t_pose", "arms_open"]
     assert list(result)[-2:] == ["frames", "movement"]
+
+
+def test_the_angles_over_time_share_the_frames_times_and_use_the_filter_asked_for():
+    slow = track_of(S.STANDING, S.SQUAT)
+    n = len(slow.times)  # the same skeletons at 30 frames a second, so a 6 Hz cutoff fits
+    track = LandmarkTrack(slow.info, n, n / 30, slow.indices, slow.indices / 30, slow.image, slow.world)
+    result = analyze(VIDEO, AnalysisOptions(include_frames=True), reader=PreparedReader(track))
+    angles = result["angles"]
+    assert angles["times"] == [f["t"] for f in result["frames"]]
+    assert (angles["filter"], angles["cutoff_hz"]) == ("butterworth", 6.0)
+    knee = angles["joints"]["left_knee"]
+    assert knee[0] == pytest.approx(180.0, abs=0.5) and knee[-1] == pytest.approx(80.0, abs=0.5)  # S.SQUAT's knee
+    assert 80.5 < knee[n // 2] < 179.5  # smoothed across the jump from standing to squatting
+    raw = analyze(VIDEO, AnalysisOptions(angle_filter="none"), reader=PreparedReader(track))["angles"]
+    assert raw["filter"] == "none" and raw["joints"]["left_knee"][n // 2 - 1 : n // 2 + 1] == [180.0, 80.0]
+    everyone = analyze(VIDEO, AnalysisOptions(people=True, angle_filter="none"), reader=PreparedReader(track))
+    assert everyone["people"][0]["angles"] == raw
+    assert AnalysisOptions.from_settings(Settings(angle_filter="none")).angle_filter == "none"
+    assert AnalysisOptions.from_settings(Settings(angle_filter="none"), angle_filter="butterworth").angle_filter == (
+        "butterworth"
+    )
 
 
 def test_a_pose_shorter_than_the_minimum_hold_is_absorbed_into_its_neighbours():

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # their built-in values). Loaded when the server or a CLI analysis starts.
     moves_file: Path | None = None
     max_people: int = Field(8, ge=1, le=16)  # with people=all: at most this many people followed
+    # The angles over time: zero-phase Butterworth low-pass (6 Hz), or raw (reports/angles.py).
+    angle_filter: Literal["butterworth", "none"] = "butterworth"
 
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     log_level: str = "info"

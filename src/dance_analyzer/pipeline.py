@@ -31,6 +31,7 @@ from .pose.extract import ProgressFn
 from .pose.landmarks import MIN_VISIBILITY, PoseResult
 from .pose.models import DEFAULT_MODEL, ModelName
 from .pose.track import LandmarkTrack
+from .reports.angles import AngleFilter, angles_report
 from .reports.compare import compare_tracks
 from .reports.counts import pose_counts
 from .reports.framing import framing_warnings
@@ -54,6 +55,7 @@ class AnalysisOptions:
     people: bool = False  # every person in view, not only the main dancer
     max_people: int = 8
     moves_file: Path | None = None  # move thresholds instead of the built-in moves.yaml
+    angle_filter: AngleFilter = "butterworth"  # how the angles over time are smoothed (reports.angles)
 
     @classmethod
     def from_settings(
@@ -66,9 +68,11 @@ class AnalysisOptions:
         model: ModelName | None = None,
         people: bool = False,
         max_people: int | None = None,
+        angle_filter: AngleFilter | None = None,
     ) -> AnalysisOptions:
         """A request's options over the server's defaults (``DANCE_SAMPLE_FPS``,
-        ``DANCE_MIN_SEGMENT_S``, ``DANCE_MODEL``, ``DANCE_MAX_PEOPLE``, ``DANCE_MOVES_FILE``)."""
+        ``DANCE_MIN_SEGMENT_S``, ``DANCE_MODEL``, ``DANCE_MAX_PEOPLE``, ``DANCE_MOVES_FILE``,
+        ``DANCE_ANGLE_FILTER``)."""
         return cls(
             sample_fps=sample_fps or settings.sample_fps,
             include_frames=include_frames,
@@ -78,6 +82,7 @@ class AnalysisOptions:
             people=people,
             max_people=max_people or settings.max_people,
             moves_file=settings.moves_file,
+            angle_filter=angle_filter or settings.angle_filter,
         )
 
 
@@ -134,9 +139,18 @@ def analyze(
     # longest), and never swapped for another body, whether or not the others are described.
     crowd = _read_people(reader, path, options, on_progress, cancel)
     if options.people:
-        result, energy = describe_people(crowd, poses, options.min_segment_s, include_frames, moves=moves)
+        result, energy = describe_people(
+            crowd, poses, options.min_segment_s, include_frames, moves=moves, angle_filter=options.angle_filter
+        )
     else:
-        result, energy = describe(crowd.main_track(), poses, options.min_segment_s, include_frames, moves=moves)
+        result, energy = describe(
+            crowd.main_track(),
+            poses,
+            options.min_segment_s,
+            include_frames,
+            moves=moves,
+            angle_filter=options.angle_filter,
+        )
     if options.rhythm:
         result["rhythm"] = rhythm_report(reader.soundtrack(path), energy, result["movement"]["tempo"])
     if overlay_to is not None:
@@ -156,6 +170,7 @@ def describe(
     include_frames: bool = False,
     *,
     moves: MoveSet | None = None,
+    angle_filter: AngleFilter = "butterworth",
 ) -> tuple[dict[str, Any], Energy]:
     """The result of a track: poses per frame, held and smoothed into a timeline, then
     summarised; the moves read from the landmarks over time (and the poses, for floor
@@ -183,19 +198,32 @@ def describe(
     found = detect_moves(motion, moves or load_moves())  # a caller's own file, or the built-in one
     result["moves"] = [m.to_json() for m in found]
     result["move_summary"] = move_summary(found, motion)
+    result["angles"] = angles_report(track.times, track.world, filter=angle_filter)
     if include_frames:
         result["frames"] = frame_details(track.indices, track.times, labels, smoothed, track.image, poses)
     result["movement"], energy = movement_report(track)
     return result, energy
 
 
+# What each person of people=all gets of their own description.
+_PERSON_SECTIONS = ("pose_summary", "segments", "pose_counts", "moves", "move_summary", "movement", "angles")
+
+
 def describe_people(
-    crowd: People, poses: PoseSet, min_segment_s: float, include_frames: bool = False, *, moves: MoveSet
+    crowd: People,
+    poses: PoseSet,
+    min_segment_s: float,
+    include_frames: bool = False,
+    *,
+    moves: MoveSet,
+    angle_filter: AngleFilter = "butterworth",
 ) -> tuple[dict[str, Any], Energy]:
     """The result for everyone in view: the top-level fields describe the main dancer (so
     the seed contract reads the same), ``people`` describes each person the same way, and
     ``sync`` says how together they dance when there are several."""
-    result, energy = describe(crowd.main_track(), poses, min_segment_s, include_frames, moves=moves)
+    result, energy = describe(
+        crowd.main_track(), poses, min_segment_s, include_frames, moves=moves, angle_filter=angle_filter
+    )
     result["main_person"] = crowd.main_id
     result["people"] = []
     for person in crowd.persons:
@@ -203,7 +231,7 @@ def describe_people(
         own = (
             result
             if person.id == crowd.main_id
-            else describe(crowd.track(person.id), poses, min_segment_s, moves=moves)[0]
+            else describe(crowd.track(person.id), poses, min_segment_s, moves=moves, angle_filter=angle_filter)[0]
         )
         present = crowd.times[person.present]
         result["people"].append(
@@ -212,10 +240,7 @@ def describe_people(
                 "first_s": round(float(present[0]), 3) if len(present) else None,
                 "last_s": round(float(present[-1]), 3) if len(present) else None,
                 "frames_present": person.frames_present,
-                **{
-                    key: own[key]
-                    for key in ("pose_summary", "segments", "pose_counts", "moves", "move_summary", "movement")
-                },
+                **{key: own[key] for key in _PERSON_SECTIONS},
             }
         )
     if len(crowd.persons) >= 2:

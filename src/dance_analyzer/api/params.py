@@ -24,6 +24,14 @@ People = Annotated[
         "'main' only the main dancer"
     ),
 ]
+AngleFilterQuery = Annotated[
+    Literal["butterworth", "none"] | None,
+    Query(
+        alias="filter",
+        description="How the angles over time are smoothed: 'butterworth' (zero-phase low-pass, order 4, 6 Hz) "
+        "or 'none' (raw angles); default DANCE_ANGLE_FILTER",
+    ),
+]
 MaxPeople = Annotated[
     int | None, Query(ge=1, le=16, description="With people=all, at most this many people; default DANCE_MAX_PEOPLE")
 ]

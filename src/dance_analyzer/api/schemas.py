@@ -128,6 +128,69 @@ class MoveDefinitions(BaseModel):
     source: str = Field(description="the move file in use: the built-in moves.yaml, or DANCE_MOVES_FILE's name")
 
 
+class JointAngles(BaseModel):
+    """One series per joint, a value (or null) per time; extra joints are kept if ever added."""
+
+    model_config = ConfigDict(extra="allow")
+
+    left_knee: list[float | None]
+    right_knee: list[float | None]
+    left_hip: list[float | None]
+    right_hip: list[float | None]
+    left_elbow: list[float | None]
+    right_elbow: list[float | None]
+    left_shoulder: list[float | None]
+    right_shoulder: list[float | None]
+    torso_tilt: list[float | None]
+
+
+class AngleSeries(BaseModel):
+    """Joint angles over time, from the world landmarks (camera-independent), in degrees to 0.1."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "description": (
+                "knee: hip-knee-ankle, hip: shoulder-hip-knee, elbow: shoulder-elbow-wrist, shoulder: "
+                "elbow-shoulder-hip (180 is a straight limb); torso_tilt: mid-hip to mid-shoulder from vertical "
+                "(0 upright). Null where nobody was found for longer than max_gap_s; shorter gaps are bridged "
+                "linearly and marked in interpolated."
+            ),
+            "examples": [
+                {
+                    "unit": "degrees",
+                    "filter": "butterworth",
+                    "cutoff_hz": 6.0,
+                    "max_gap_s": 0.5,
+                    "times": [0.0, 0.0333, 0.0667],
+                    "joints": {
+                        **{
+                            f"{side}_{joint}": [172.4, 171.9, 170.2]
+                            for joint in ("knee", "hip", "elbow")
+                            for side in ("left", "right")
+                        },
+                        "left_shoulder": [20.3, 21.0, 22.8],
+                        "right_shoulder": [19.8, 20.5, 21.9],
+                        "torso_tilt": [3.1, 3.0, 3.2],
+                    },
+                    "interpolated": [False, True, False],
+                }
+            ],
+        },
+    )
+
+    unit: str = Field(description="degrees")
+    filter: str = Field(
+        description="'butterworth' (zero-phase low-pass, order 4) or 'none': raw angles, because filter=none was "
+        "asked or the analysed frame rate is at most twice the cutoff"
+    )
+    cutoff_hz: float | None = Field(description="the low-pass cutoff; null when not filtered")
+    max_gap_s: float = Field(description="the longest absence bridged by interpolation")
+    times: list[float] = Field(description="seconds, one per analysed frame (the frames' t)")
+    joints: JointAngles
+    interpolated: list[bool] = Field(description="per time: nobody was found and the value was interpolated")
+
+
 class FramePerson(BaseModel):
     id: int
     box: list[float] = Field(description="xmin, ymin, xmax, ymax of the person's landmarks, normalised")
@@ -158,6 +221,7 @@ class PersonResult(BaseModel):
     moves: list[Move]
     move_summary: list[MoveSummary]
     movement: Movement | None = None
+    angles: AngleSeries | None = None
 
 
 class AnalysisResult(BaseModel):
@@ -188,6 +252,9 @@ class AnalysisResult(BaseModel):
     move_summary: list[MoveSummary] = Field(default_factory=list, description="the moves counted per kind")
     movement: Movement | None = Field(
         None, description="energy per second, range of motion, symmetry, jerk, movement tempo"
+    )
+    angles: AngleSeries | None = Field(
+        None, description="joint angles over time (degrees), filtered as `filter` says; the page's angle plot"
     )
     rhythm: Rhythm | None = Field(None, description="with rhythm=true: audio beats and on-beat score")
     main_person: int | None = Field(

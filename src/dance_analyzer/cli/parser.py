@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model(p)
     p.add_argument("--rhythm", action="store_true", help="find the music's beats and score the timing")
     p.add_argument(
+        "--filter",
+        choices=["butterworth", "none"],
+        default=None,
+        help="angles over time: zero-phase 6 Hz low-pass, or raw (default DANCE_ANGLE_FILTER: butterworth)",
+    )
+    p.add_argument(
         "--people",
         choices=["main", "all"],
         default="main",

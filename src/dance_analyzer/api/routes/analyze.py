@@ -11,7 +11,7 @@ from ... import pipeline
 from ...metrics import FRAMES_ANALYSED
 from ...pose.models import check_installed
 from ..deps import PoolDep, PosesDep, SettingsDep, analysis_slot
-from ..params import UPLOAD_BODY, Detail, MaxPeople, Model, People, Rhythm, SampleFps
+from ..params import UPLOAD_BODY, AngleFilterQuery, Detail, MaxPeople, Model, People, Rhythm, SampleFps
 from ..schemas import ERROR_RESPONSES, AnalysisResult
 from ..uploads import receive_video_upload
 
@@ -46,6 +46,7 @@ async def analyze(
     model: Model = None,
     people: People = "main",
     max_people: MaxPeople = None,
+    angle_filter: AngleFilterQuery = None,
 ) -> dict[str, Any]:
     options = pipeline.AnalysisOptions.from_settings(
         settings,
@@ -55,6 +56,7 @@ async def analyze(
         model=model,
         people=people == "all",
         max_people=max_people,
+        angle_filter=angle_filter,
     )
     check_installed(options.model)  # before the upload is read
     upload = await receive_video_upload(request, upload_dir=settings.temp_dir, max_bytes=settings.max_upload_bytes)

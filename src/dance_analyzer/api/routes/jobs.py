@@ -22,6 +22,7 @@ from ..keys import Tenant
 from ..params import (
     COMPARE_BODY,
     UPLOAD_BODY,
+    AngleFilterQuery,
     AttemptPerson,
     Detail,
     MaxPeople,
@@ -120,6 +121,7 @@ async def create_job(
     model: Model = None,
     people: People = "main",
     max_people: MaxPeople = None,
+    angle_filter: AngleFilterQuery = None,
 ) -> dict[str, Any]:
     options = AnalysisOptions.from_settings(
         settings,
@@ -129,6 +131,7 @@ async def create_job(
         model=model,
         people=people == "all",
         max_people=max_people,
+        angle_filter=angle_filter,
     )
     check_installed(options.model)
     await _check_room(jobs)
