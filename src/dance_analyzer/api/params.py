@@ -32,6 +32,16 @@ AngleFilterQuery = Annotated[
         "or 'none' (raw angles); default DANCE_ANGLE_FILTER",
     ),
 ]
+ExportFormat = Annotated[
+    Literal["json", "csv"],
+    Query(
+        description="'csv' answers a table (text/csv, one row per analysed frame: poses, angles) as a download "
+        "instead of the JSON result"
+    ),
+]
+WithLandmarks = Annotated[
+    bool, Query(description="With format=csv: also the 33 landmarks (x, y, z, visibility) as columns")
+]
 MaxPeople = Annotated[
     int | None, Query(ge=1, le=16, description="With people=all, at most this many people; default DANCE_MAX_PEOPLE")
 ]

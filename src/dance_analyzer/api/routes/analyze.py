@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ... import pipeline
 from ...metrics import FRAMES_ANALYSED
 from ...pose.models import check_installed
 from ..deps import PoolDep, PosesDep, SettingsDep, analysis_slot
-from ..params import UPLOAD_BODY, AngleFilterQuery, Detail, MaxPeople, Model, People, Rhythm, SampleFps
+from ..exports import CSV_ANSWER, csv_response
+from ..params import (
+    UPLOAD_BODY,
+    AngleFilterQuery,
+    Detail,
+    ExportFormat,
+    MaxPeople,
+    Model,
+    People,
+    Rhythm,
+    SampleFps,
+    WithLandmarks,
+)
 from ..schemas import ERROR_RESPONSES, AnalysisResult
 from ..uploads import receive_video_upload
 
@@ -22,7 +34,7 @@ router = APIRouter(tags=["analysis"])
     "/analyze",
     response_model=AnalysisResult,
     response_model_exclude_unset=True,
-    responses=ERROR_RESPONSES,
+    responses={**ERROR_RESPONSES, **CSV_ANSWER},
     openapi_extra=UPLOAD_BODY,
     summary="Analyse an uploaded video and return its poses",
     description=(
@@ -47,11 +59,13 @@ async def analyze(
     people: People = "main",
     max_people: MaxPeople = None,
     angle_filter: AngleFilterQuery = None,
-) -> dict[str, Any]:
+    format: ExportFormat = "json",
+    landmarks: WithLandmarks = False,
+) -> dict[str, Any] | Response:
     options = pipeline.AnalysisOptions.from_settings(
         settings,
         sample_fps=sample_fps,
-        include_frames=detail == "frames",
+        include_frames=detail == "frames" or format == "csv",  # the table's rows
         rhythm=rhythm,
         model=model,
         people=people == "all",
@@ -64,4 +78,6 @@ async def analyze(
         async with analysis_slot(request, instead="/jobs"):
             result = await run_in_threadpool(pipeline.analyze, upload.path, options, reader=pool, poses=poses)
         FRAMES_ANALYSED.inc(result["processed_frames"])
+    if format == "csv":
+        return csv_response(result, upload.filename, landmarks=landmarks)
     return {**result, "filename": upload.filename}

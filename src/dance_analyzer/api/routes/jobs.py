@@ -18,6 +18,7 @@ from ...pipeline import AnalysisOptions
 from ...pose.models import check_installed
 from ..deps import JobsDep, SettingsDep, TenantDep
 from ..errors import Busy
+from ..exports import csv_response
 from ..keys import Tenant
 from ..params import (
     COMPARE_BODY,
@@ -32,6 +33,7 @@ from ..params import (
     ReferencePerson,
     Rhythm,
     SampleFps,
+    WithLandmarks,
 )
 from ..schemas import ERROR_RESPONSES, ErrorBody, JobCreated, JobList, JobView
 from ..uploads import receive_video_upload, receive_video_uploads
@@ -283,6 +285,39 @@ async def get_overlay(job_id: JobId, jobs: JobsDep, tenant: TenantDep) -> FileRe
         raise HTTPException(409, "The annotated video is not ready yet: wait for the job to be done")
     stem = job.filename.rsplit(".", 1)[0] or "video"
     return FileResponse(path, media_type="video/mp4", filename=f"{stem}-annotated.mp4")
+
+
+@router.get(
+    "/{job_id}/result.csv",
+    name="get_result_csv",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "One row per analysed frame: poses, angles (and landmarks)"},
+        **NOT_FOUND,
+        409: {
+            "model": ErrorBody,
+            "description": "Not done yet, failed, a comparison, or submitted without detail=frames",
+        },
+    },
+    summary="A finished job's result as a CSV table (jobs submitted with detail=frames)",
+    description="The analysis as a table, one row per analysed frame: time, frame, the poses, every joint angle "
+    "and whether it was interpolated (with people=all, one row per person per frame; `landmarks=true` adds the "
+    "33 landmarks). The table needs the frames' details, so submit the job with `detail=frames`.\n\n"
+    "Example: `curl -o clip.csv 'http://localhost:5000/jobs/<id>/result.csv?landmarks=true'`",
+)
+async def get_result_csv(job_id: JobId, jobs: JobsDep, tenant: TenantDep, landmarks: WithLandmarks = False) -> Response:
+    job = await run_in_threadpool(_find, jobs, job_id, tenant)
+    if job.status is JobStatus.FAILED:
+        raise HTTPException(409, f"The job failed, so there is no result: {job.error}")
+    if job.status is not JobStatus.DONE or job.result is None:
+        raise HTTPException(409, "The result is not ready yet: wait for the job to be done")
+    if job.compare is not None:
+        raise HTTPException(409, "A comparison job's result has no per-frame table; CSV export is for analyses")
+    if "frames" not in job.result:
+        raise HTTPException(
+            409, "This job was submitted without detail=frames, which the CSV table needs: submit it again with it"
+        )
+    return csv_response(job.result, job.filename, landmarks=landmarks)
 
 
 @router.delete(

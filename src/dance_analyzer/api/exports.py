@@ -1,0 +1,41 @@
+"""Results as downloads: the CSV table of an analysis, named after the upload."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import HTTPException
+from fastapi.responses import Response
+
+from ..reports.export import NoFrameDetails, result_csv
+
+CSV_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            "text/csv": {"example": "time_s,frame,pose,poses,left_knee_deg,...\n0.0,0,standing,standing,171.2,..."}
+        },
+        "description": "The result, or with format=csv its table as a download (`<upload name>.csv`)",
+    }
+}
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition that any name survives: quotes, slashes, non-ASCII."""
+    quoted = quote(filename)
+    return f'attachment; filename="{filename}"' if quoted == filename else f"attachment; filename*=utf-8''{quoted}"
+
+
+def csv_response(result: dict[str, Any], upload_name: str, *, landmarks: bool) -> Response:
+    """The CSV table of ``result``, or a 409 saying how to get one when it has no frames."""
+    try:
+        text = result_csv(result, landmarks=landmarks)
+    except NoFrameDetails as exc:
+        raise HTTPException(409, str(exc)) from None
+    stem = PurePath(upload_name.replace("\\", "/")).stem or "result"
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": attachment(f"{stem}.csv")},
+    )

@@ -1,0 +1,102 @@
+"""The result as a table: one CSV row per analysed frame, for a spreadsheet or pandas.
+
+The columns are fixed by the result's shape, not by what a given video happened to
+contain, so files from different videos stack. A value that is unknown (nobody found, a
+result stored before angles existed) is an empty cell, never a made-up number.
+
+With people=all there is a ``person`` column and one row per person per analysed frame
+(the main dancer first), so that each person's series is complete on the same times.
+The per-frame poses (``pose``, ``poses``) are measured for the main dancer only: other
+people's rows leave them empty; their angles and landmarks are their own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from ..pose.landmarks import LANDMARK_NAMES
+from .angles import JOINTS
+
+LANDMARK_VALUES = ("x", "y", "z", "visibility")
+
+
+class NoFrameDetails(ValueError):
+    """The result was made without its per-frame details (detail=frames), which a table needs."""
+
+
+def csv_columns(*, landmarks: bool = False, people: bool = False) -> list[str]:
+    return [
+        "time_s",
+        "frame",
+        *(["person"] if people else []),
+        "pose",
+        "poses",
+        *(f"{joint}_deg" for joint in JOINTS),
+        "interpolated",
+        *([f"{name}_{value}" for name in LANDMARK_NAMES for value in LANDMARK_VALUES] if landmarks else []),
+    ]
+
+
+def result_csv(result: dict[str, Any], *, landmarks: bool = False) -> str:
+    """The CSV text of an analysis result that has its ``frames`` (detail=frames).
+
+    ``landmarks`` adds the 33 image landmarks (x, y normalised to the upright picture, z,
+    visibility) per row. Raises :class:`NoFrameDetails` without ``frames``.
+    """
+    frames = result.get("frames")
+    if frames is None:
+        raise NoFrameDetails("This result has no per-frame details: analyse with detail=frames to export it as CSV")
+    people = result.get("people")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(csv_columns(landmarks=landmarks, people=people is not None))
+    if people is None:
+        writer.writerows(_rows(frames, result.get("angles"), None, result.get("main_person"), landmarks))
+    else:
+        main = result.get("main_person")
+        for person in sorted(people, key=lambda p: p["id"] != main):
+            writer.writerows(_rows(frames, person.get("angles"), person["id"], main, landmarks))
+    return out.getvalue()
+
+
+def _rows(
+    frames: list[dict[str, Any]],
+    angles: dict[str, Any] | None,
+    person: int | None,
+    main: int | None,
+    landmarks: bool,
+) -> Iterator[list[Any]]:
+    """One person's rows (``person`` None: the one dancer of a people=main result)."""
+    joints = (angles or {}).get("joints", {})
+    interpolated = (angles or {}).get("interpolated")
+    is_main = person is None or person == main
+    for k, frame in enumerate(frames):
+        row: list[Any] = [frame["t"], frame["index"]]
+        if person is not None:
+            row.append(person)
+        row += [frame.get("pose") or "", ";".join(frame["poses"])] if is_main else ["", ""]
+        row += [_cell(joints[j][k]) if j in joints and k < len(joints[j]) else "" for j in JOINTS]
+        row.append("" if interpolated is None or k >= len(interpolated) else str(bool(interpolated[k])).lower())
+        if landmarks:
+            row += _landmark_cells(_landmarks_of(frame, person, is_main))
+        yield row
+
+
+def _landmarks_of(frame: dict[str, Any], person: int | None, is_main: bool) -> list[list[float]] | None:
+    if is_main:
+        return frame.get("landmarks")
+    seen = [p for p in frame.get("people") or [] if p["id"] == person]
+    return seen[0]["landmarks"] if seen else None
+
+
+def _landmark_cells(points: list[list[float]] | None) -> list[Any]:
+    if points is None:
+        return [""] * (len(LANDMARK_NAMES) * len(LANDMARK_VALUES))
+    return [_cell(v) for point in points for v in point]
+
+
+def _cell(value: float | None) -> Any:
+    return "" if value is None else value
