@@ -9,6 +9,7 @@ from dance_analyzer.pose.landmarks import LANDMARK_NAMES
 from dance_analyzer.reports.angles import JOINTS
 from tests.support.media import media
 from tests.support.processes import finished, poll_job
+from tests.support.schema import validate
 
 CLIP = "squat_band_1.mp4"  # 65 frames at 5 fps: quick
 
@@ -65,3 +66,23 @@ def test_a_job_exports_its_result_only_when_it_has_the_frames(client):
     refused = client.get(f"/jobs/{summary_only}/result.csv")
     assert refused.status_code == 409 and "detail=frames" in refused.json()["error"]
     assert client.get("/jobs/" + "0" * 32 + "/result.csv").status_code == 404
+
+
+def test_with_people_all_each_person_has_their_own_rows_and_angles(client):
+    clip = media("multi_person/pose2sim_demo_multiperson_cam02_two_people_balance.mp4")
+    files = {"file": (clip.name, clip.read_bytes())}
+    body = client.post("/analyze", params={"people": "all", "detail": "frames"}, files=files).json()
+    validate(client, "AnalysisResult", body)  # each person's angles are declared, so kept
+    r = client.post("/analyze", params={"people": "all", "format": "csv"}, files=files)
+    assert r.status_code == 200, r.text
+    header, rows = table(r.text)
+    assert header[:3] == ["time_s", "frame", "person"]
+    ids = [p["id"] for p in body["people"]]
+    assert len(ids) >= 2 and len(rows) == len(ids) * body["processed_frames"]
+    assert [int(row["person"]) for row in rows[:: body["processed_frames"]]] == sorted(
+        ids, key=lambda i: i != body["main_person"]
+    )
+    for person in body["people"]:
+        own = [row["left_knee_deg"] for row in rows if int(row["person"]) == person["id"]]
+        assert own == ["" if v is None else str(v) for v in person["angles"]["joints"]["left_knee"]]
+        assert sum(v != "" for v in own) >= person["frames_present"] * 0.9
