@@ -25,7 +25,7 @@ from .features import compute_features
 from .labels.classify import hold_filter, label_frames, primary_pose, smooth_primary
 from .labels.definitions import PoseSet, load_definitions
 from .labels.learn import learn_definition
-from .labels.moves import MoveSet, detect_moves, load_moves, motion_of, move_summary
+from .labels.moves import Motion, Move, MoveSet, detect_moves, load_moves, motion_of, move_summary
 from .media.audio import Soundtrack
 from .pose.extract import ProgressFn
 from .pose.landmarks import MIN_VISIBILITY, PoseResult
@@ -175,8 +175,7 @@ def describe(
     """The result of a track: poses per frame, held and smoothed into a timeline, then
     summarised; the moves read from the landmarks over time (and the poses, for floor
     work); and the motion energy that rhythm lines up with the music."""
-    table = compute_features(track.image, track.world)
-    labels = hold_filter(label_frames(table, poses), track.times, track.duration_s, min_segment_s)
+    labels = hold_filter(frame_labels(track.image, track.world, poses), track.times, track.duration_s, min_segment_s)
     primary = primary_pose(labels)
     smoothed = smooth_primary(primary, track.times, track.duration_s, min_segment_s)
     result: dict[str, Any] = {
@@ -193,9 +192,9 @@ def describe(
         "pose_counts": pose_counts(smoothed, track.times, track.duration_s, poses),
         "warnings": framing_warnings(track.image),
     }
-    held = {name: labels[:, k] for k, name in enumerate(poses.names)}
-    motion = motion_of(track.times, track.duration_s, track.image, track.world, track.aspect, held)
-    found = detect_moves(motion, moves or load_moves())  # a caller's own file, or the built-in one
+    # A caller's own move file, or the built-in one.
+    found, motion = find_moves(track.times, track.duration_s, track.image, track.world, track.aspect, labels, poses,
+                               moves or load_moves())  # fmt: skip
     result["moves"] = [m.to_json() for m in found]
     result["move_summary"] = move_summary(found, motion)
     result["angles"] = angles_report(track.times, track.world, filter=angle_filter)
@@ -207,6 +206,29 @@ def describe(
 
 # What each person of people=all gets of their own description.
 _PERSON_SECTIONS = ("pose_summary", "segments", "pose_counts", "moves", "move_summary", "movement", "angles")
+
+
+def frame_labels(image: np.ndarray, world: np.ndarray, poses: PoseSet) -> np.ndarray:
+    """(T, P) every pose that holds in each frame on its own, before any smoothing over
+    time: what a live session shows the moment a frame arrives."""
+    return label_frames(compute_features(image, world), poses)
+
+
+def find_moves(
+    times: np.ndarray,
+    end_time: float,
+    image: np.ndarray,
+    world: np.ndarray,
+    aspect: float,
+    held: np.ndarray,
+    poses: PoseSet,
+    moves: MoveSet,
+) -> tuple[list[Move], Motion]:
+    """The moves in these frames, given the poses held in them (``held``, after
+    :func:`hold_filter`: floor work reads kneeling, sitting and lying)."""
+    by_name = {name: held[:, k] for k, name in enumerate(poses.names)}
+    motion = motion_of(times, end_time, image, world, aspect, by_name)
+    return detect_moves(motion, moves), motion
 
 
 def describe_people(
