@@ -45,11 +45,14 @@ def corpus():
 
 
 def stream(session: LiveSession, track, start: float = 0.0) -> list[dict]:
-    events = []
+    """The answer to each frame of the track."""
+    answers = []
     for k, t in enumerate(track.times):
         found = np.isfinite(track.image[k, 0, 0])
-        events += session.add(start + float(t), track.image[k] if found else None, track.world[k] if found else None)
-    return events
+        answers.append(
+            session.add(start + float(t), track.image[k] if found else None, track.world[k] if found else None)
+        )
+    return answers
 
 
 def new_session(track) -> LiveSession:
@@ -62,7 +65,7 @@ def new_session(track) -> LiveSession:
 def test_each_frames_pose_is_the_offline_classification_of_that_frame(corpus, clip):
     track = corpus.track(clip, "full")
     poses = load_definitions()
-    events = [e for e in stream(new_session(track), track, start=100.0) if e["type"] == "pose"]
+    events = stream(new_session(track), track, start=100.0)
     offline = pipeline.frame_labels(track.image, track.world, poses)
     primary = primary_pose(offline)
     assert len(events) == len(track.times)
@@ -75,7 +78,7 @@ def test_each_frames_pose_is_the_offline_classification_of_that_frame(corpus, cl
 def test_the_moves_announced_and_the_final_result_are_the_offline_analysis(corpus, clip):
     track = corpus.track(clip, "full")
     session = new_session(track)
-    announced = [e for e in stream(session, track, start=7.5) if e["type"] == "move"]
+    announced = [m for answer in stream(session, track, start=7.5) for m in answer["moves"]]
     result, late = session.finish()
     live_track = session.track()
     offline, _ = pipeline.describe(live_track, load_definitions(), 0.2, moves=load_moves())
@@ -86,6 +89,7 @@ def test_the_moves_announced_and_the_final_result_are_the_offline_analysis(corpu
     # Every offline move was announced, during the session or at its end, once; a few
     # announced in the moment may not survive the whole recording (live.py says why).
     said = announced + late
+    assert all(e["type"] == "pose" for e in stream(new_session(track), track))
     overlaps = [[a["move"] == b["move"] and a["start_s"] < b["end_s"] and b["start_s"] < a["end_s"] for b in said]
                 for a in offline["moves"]]  # fmt: skip
     assert all(any(row) for row in overlaps), "an offline move was never announced"
@@ -99,9 +103,8 @@ def test_a_move_is_announced_while_the_session_runs_not_only_at_the_end(corpus):
     session = new_session(track)
     announced_at = []
     for k, t in enumerate(track.times):
-        for event in session.add(float(t), track.image[k], track.world[k]):
-            if event["type"] == "move":
-                announced_at.append((float(t), event))
+        for move in session.add(float(t), track.image[k], track.world[k])["moves"]:
+            announced_at.append((float(t), move))
     assert len(announced_at) >= 3
     for t, move in announced_at:  # said once settled, at the next run of the detectors
         settle = SETTLE_S.get(move["move"], DEFAULT_SETTLE_S)
@@ -159,7 +162,6 @@ def test_frames_of_many_sessions_classified_together_are_as_if_alone(corpus):
         batch.append((sessions[0], -1.0, None, None))  # a bad frame in the batch refuses only itself
         answers = add_frames(batch)
         assert isinstance(answers[-1], LiveInputError)
-        for (session, *_), events in zip(batch[:-1], answers[:-1], strict=True):
-            together[sessions.index(session)] += events
-    for a, b in zip(alone, together, strict=True):
-        assert [e for e in a if e["type"] == "pose"] == [e for e in b if e["type"] == "pose"]
+        for (session, *_), answer in zip(batch[:-1], answers[:-1], strict=True):
+            together[sessions.index(session)].append(answer)
+    assert alone == together

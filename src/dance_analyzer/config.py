@@ -87,6 +87,13 @@ class Settings(BaseSettings):
     job_ttl_s: float = Field(24 * 3600, gt=0)  # finished jobs and results are deleted after this
     job_max_attempts: int = Field(2, ge=1)  # starts before a job a worker keeps dying on fails
 
+    # Live sessions (/live, a WebSocket): the browser sends landmarks, the server answers
+    # poses and moves. At most max_live_sessions at once (more are refused, close code
+    # 1013); one idle for live_idle_s is closed; one lasts at most live_max_s.
+    max_live_sessions: int = Field(32, ge=1)
+    live_idle_s: float = Field(30.0, gt=0)
+    live_max_s: float = Field(600.0, gt=0)
+
     # Scale-out: with a broker URL, jobs go to Celery workers (`dance-analyzer worker`).
     broker_url: str | None = None
     result_backend: str | None = None  # defaults to the broker URL

@@ -72,14 +72,14 @@ class LiveSession:
     def frames(self) -> int:
         return len(self._times)
 
-    def add(self, t: float, image: np.ndarray | None, world: np.ndarray | None) -> list[dict[str, Any]]:
-        """Take one frame (no landmarks: nobody found); the events it produces, the frame's
-        pose first (with the client's own ``t``), then any move that is now over (in
-        session time, from the first frame). Many sessions at once: :func:`add_frames`."""
-        (events,) = add_frames([(self, t, image, world)])
-        if isinstance(events, LiveInputError):
-            raise events
-        return events
+    def add(self, t: float, image: np.ndarray | None, world: np.ndarray | None) -> dict[str, Any]:
+        """Take one frame (no landmarks: nobody found); the answer to it: the frame's poses
+        (with the client's own ``t``) and the moves now over (in session time, from the
+        first frame), usually none. Many sessions at once: :func:`add_frames`."""
+        (answer,) = add_frames([(self, t, image, world)])
+        if isinstance(answer, LiveInputError):
+            raise answer
+        return answer
 
     def _take(self, t: float, image: Any, world: Any) -> Frame:
         image_a, world_a = _checked(t, image, world)
@@ -93,24 +93,23 @@ class LiveSession:
         self._start, self._last = start, now
         return Frame(self, float(t), now, image_a, world_a)
 
-    def _keep(self, frame: Frame, labels: np.ndarray) -> list[dict[str, Any]]:
+    def _keep(self, frame: Frame, labels: np.ndarray) -> dict[str, Any]:
         self._times.append(frame.now)
         self._image.append(frame.image)
         self._world.append(frame.world)
         self._labels.append(labels)
         primary = int(primary_pose(labels[None])[0])
-        events: list[dict[str, Any]] = [
-            {
-                "type": "pose",
-                "t": round(frame.t, 4),
-                "pose": None if primary == NO_POSE else self.poses.names[primary],
-                "poses": [self.poses.names[j] for j in np.flatnonzero(labels)],
-            }
-        ]
+        answer: dict[str, Any] = {
+            "type": "pose",
+            "t": round(frame.t, 4),
+            "pose": None if primary == NO_POSE else self.poses.names[primary],
+            "poses": [self.poses.names[j] for j in np.flatnonzero(labels)],
+            "moves": [],
+        }
         if frame.now - self._moves_run_at >= MOVES_EVERY_S:
             self._moves_run_at = frame.now
-            events += [{"type": "move", **m.to_json()} for m in self._settled_moves(frame.now)]
-        return events
+            answer["moves"] = [m.to_json() for m in self._settled_moves(frame.now)]
+        return answer
 
     def _settled_moves(self, now: float) -> list[Move]:
         times = np.asarray(self._times)
@@ -140,7 +139,7 @@ class LiveSession:
         track = self.track()
         result, _ = pipeline.describe(track, self.poses, self.min_segment_s, moves=self.moves)
         late = [m for m in result["moves"] if not any(_same_json(m, a) for a in self._announced)]
-        return result, [{"type": "move", **m} for m in late]
+        return result, late
 
     def track(self) -> LandmarkTrack:
         """The session's landmarks as an analysed video's: every frame analysed."""
@@ -173,15 +172,15 @@ class Frame:
 Incoming = tuple[LiveSession, float, Any, Any]
 
 
-def add_frames(incoming: list[Incoming]) -> list[list[dict[str, Any]] | LiveInputError]:
-    """Frames for many sessions (or many for one, in order): each one's events, or the
+def add_frames(incoming: list[Incoming]) -> list[dict[str, Any] | LiveInputError]:
+    """Frames for many sessions (or many for one, in order): the answer to each, or the
     error that refused it.
 
     Classifying costs about the same for one frame as for dozens (the rules are
     vectorised over frames), so a server with many live dancers classifies together
     whatever has arrived from all of them, grouped by the pose set each session uses.
     """
-    out: list[list[dict[str, Any]] | LiveInputError] = []
+    out: list[dict[str, Any] | LiveInputError] = []
     groups: dict[int, list[tuple[int, Frame]]] = {}
     for k, (session, t, image, world) in enumerate(incoming):
         try:
@@ -189,7 +188,7 @@ def add_frames(incoming: list[Incoming]) -> list[list[dict[str, Any]] | LiveInpu
         except LiveInputError as exc:
             out.append(exc)
             continue
-        out.append([])
+        out.append(LiveInputError("not classified"))  # replaced below
         groups.setdefault(id(session.poses), []).append((k, frame))
     for members in groups.values():
         frames = [frame for _, frame in members]

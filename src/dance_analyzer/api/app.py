@@ -27,8 +27,9 @@ from .docs import router as docs_router
 from .errors import install_error_handlers
 from .keys import KeyRing
 from .limits import install_client_handlers
+from .live_hub import LiveHub
 from .middleware import RequestMiddleware
-from .routes import analyze, compare, jobs, meta, moves, poses, web
+from .routes import analyze, compare, jobs, live, meta, moves, poses, web
 
 
 def create_job_service(settings: Settings, pool: AnalysisPool, library: PoseLibrary) -> JobService:
@@ -91,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.keys = KeyRing(settings.api_key_list, settings.api_keys_file)
+    app.state.live = LiveHub(settings.max_live_sessions)
     # Loaded when the app is created, so a broken pose or move file stops the server
     # loudly; every analysis classifies with the library's current set (custom poses
     # included).
@@ -105,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meta.router)
     app.include_router(poses.router)
     app.include_router(moves.router)
+    app.include_router(live.router)
     app.include_router(web.router)
     app.include_router(docs_router)
     app.mount("/static", web.static_files(), name="static")
@@ -121,7 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost, so that even CORS preflights and 401s get a request id, a log line and metrics.
     app.add_middleware(
         RequestMiddleware,
-        keys=KeyRing(settings.api_key_list, settings.api_keys_file),
+        keys=app.state.keys,
         routes=app.router.routes,
         cors=bool(settings.cors_origin_list),
         rate_limit_per_minute=settings.rate_limit_per_minute,

@@ -1,0 +1,173 @@
+"""/live: a WebSocket over which a browser that runs the pose model itself sends each
+frame's landmarks and hears the poses and moves back (protocol in docs/live.md).
+
+The key travels in the handshake's headers or in the first message, never in the URL,
+which ends up in logs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+
+from ...labels.moves import load_moves
+from ...live import FRAME_FLOATS, LiveInputError, LiveSession, parse_binary_frame
+from ..keys import KeyRing
+from ..live_hub import LiveHub
+
+router = APIRouter()
+log = logging.getLogger("dance_analyzer.live")
+
+# Close codes: 1000 done, 1008 refused (origin), 1013 full, 4400 bad start, 4401 key, 4408 idle.
+FULL, POLICY, BAD_START, NO_KEY, IDLE = 1013, 1008, 4400, 4401, 4408
+
+
+async def _refuse(websocket: WebSocket, code: int, error: str) -> None:
+    await websocket.send_json({"type": "error", "error": error})
+    await websocket.close(code=code, reason=error[:120])
+
+
+def _origin_allowed(websocket: WebSocket, cors_origins: list[str]) -> bool:
+    """Browsers do not apply CORS to WebSockets: another site's page could open one with
+    the user's network position, so only this server's own pages (and listed origins) may."""
+    origin = websocket.headers.get("origin")
+    if origin is None or "*" in cors_origins or origin in cors_origins:
+        return True
+    host = websocket.headers.get("host", "")
+    return origin.split("://", 1)[-1] == host
+
+
+def _offered_key(headers: Headers, start: dict[str, Any]) -> str:
+    auth = headers.get("authorization") or ""
+    bearer = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+    key = start.get("api_key")
+    return headers.get("x-api-key") or bearer or (key if isinstance(key, str) else "")
+
+
+@router.websocket("/live")
+async def live(websocket: WebSocket) -> None:
+    app = websocket.app
+    settings = app.state.settings
+    hub: LiveHub = app.state.live
+    keys: KeyRing = app.state.keys
+    await websocket.accept()
+    if not _origin_allowed(websocket, settings.cors_origin_list):
+        await _refuse(websocket, POLICY, "This page's origin may not open live sessions here")
+        return
+    if not hub.open():
+        await _refuse(websocket, FULL, f"Too many live sessions ({hub.max_sessions}); try again in a minute")
+        return
+    try:
+        await _serve(websocket, hub, keys, settings)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.close()
+
+
+async def _serve(websocket: WebSocket, hub: LiveHub, keys: KeyRing, settings: Any) -> None:
+    idle_s: float = settings.live_idle_s
+    start = await _receive(websocket, idle_s)
+    if start is None:
+        return
+    if not isinstance(start, dict) or start.get("type") != "start":
+        await _refuse(websocket, BAD_START, 'The first message is {"type": "start", ...} (see docs/live.md)')
+        return
+    tenant = keys.identify(_offered_key(websocket.headers, start))
+    if tenant is None:
+        await _refuse(
+            websocket, NO_KEY, "A valid API key is required (X-API-Key header or api_key in the start message)"
+        )
+        return
+    width, height = start.get("width", 640), start.get("height", 480)
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 16384 for v in (width, height)):
+        await _refuse(websocket, BAD_START, "width and height are the camera picture's size in pixels")
+        return
+    model = start.get("model", "full")
+    poses = await run_in_threadpool(app_poses, websocket, tenant.name)
+    session = LiveSession(
+        poses,
+        load_moves(settings.moves_file),
+        min_segment_s=settings.min_segment_s,
+        width=width,
+        height=height,
+        model=model if model in ("lite", "full", "heavy") else "full",
+        max_s=settings.live_max_s,
+    )
+    session_id = uuid.uuid4().hex
+    await websocket.send_json(
+        {
+            "type": "ready",
+            "session": session_id,
+            "poses": list(poses.names),
+            "binary_frame_floats": FRAME_FLOATS,
+            "idle_timeout_s": idle_s,
+            "max_s": settings.live_max_s,
+        }
+    )
+    log.info("live session %s started", session_id)
+    while True:
+        message = await _receive(websocket, idle_s)
+        if message is None:
+            return
+        frame: tuple[Any, Any, Any]
+        if isinstance(message, bytes):
+            try:
+                frame = parse_binary_frame(message)
+            except LiveInputError as exc:
+                await websocket.send_json({"type": "error", "error": str(exc)})
+                continue
+        elif isinstance(message, dict) and message.get("type") == "frame":
+            frame = (message.get("t"), message.get("image"), message.get("world"))
+        elif isinstance(message, dict) and message.get("type") == "stop":
+            await _finish(websocket, session)
+            log.info("live session %s ended after %d frames", session_id, session.frames)
+            return
+        else:
+            await websocket.send_json({"type": "error", "error": 'Messages are "frame" (or binary frames) and "stop"'})
+            continue
+        try:
+            answer = await hub.add((session, *frame))
+        except LiveInputError as exc:
+            answer = {"type": "error", "error": f"frame refused: {exc}"}
+        await websocket.send_json(answer)
+
+
+def app_poses(websocket: WebSocket, owner: str) -> Any:
+    return websocket.app.state.pose_library.current(owner)
+
+
+async def _finish(websocket: WebSocket, session: LiveSession) -> None:
+    try:
+        result, late = await run_in_threadpool(session.finish)
+    except LiveInputError as exc:
+        await _refuse(websocket, 1000, str(exc))
+        return
+    await websocket.send_json({"type": "result", "moves": late, "result": {**result, "filename": "live"}})
+    await websocket.close(code=1000)
+
+
+async def _receive(websocket: WebSocket, idle_s: float) -> Any:
+    """The next message (parsed JSON, or bytes), or None once the session is over: closed
+    by the client, idle too long (then told so), or not JSON (told so, and waited on)."""
+    while True:
+        try:
+            message = await asyncio.wait_for(websocket.receive(), idle_s)
+        except TimeoutError:
+            await _refuse(websocket, IDLE, f"No message for {idle_s:.0f} s: the live session is closed")
+            return None
+        if message["type"] == "websocket.disconnect":
+            return None
+        if message.get("bytes") is not None:
+            return message["bytes"]
+        try:
+            return json.loads(message.get("text") or "")
+        except ValueError:
+            await websocket.send_json({"type": "error", "error": "Messages are JSON text, or binary frames"})
