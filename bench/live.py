@@ -1,0 +1,152 @@
+"""How many live dancers one server process holds: simulated sessions over real WebSockets.
+
+Each session streams a recorded landmark track (the move corpus: the model's real output
+on real clips, looped) at 30 frames/s in real time, as a browser running the model would,
+to a real `dance-analyzer serve` (one process). Per number of sessions: the frames
+answered per second (against the frames offered), the answer latency (send to answer
+received; median and p95), the server's CPU per frame and its share of one core, and the
+server's peak memory. Then, for the same frames in the same run, the plain loop: one
+LiveSession fed directly in this process, frame by frame (the cost of the analysis
+without the network or batching), and its ratio to the server's CPU per frame.
+
+Usage:  .venv/bin/python bench/live.py [--sessions 1 10 20 30] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+import psutil
+import websockets
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from dance_analyzer.labels.definitions import load_definitions  # noqa: E402
+from dance_analyzer.labels.move_corpus import load_move_corpus  # noqa: E402
+from dance_analyzer.labels.moves import load_moves  # noqa: E402
+from dance_analyzer.live import LiveSession  # noqa: E402
+
+FPS = 30.0
+CLIPS = ["real-virtual-dancing/videos/dance.mp4", "3d-pose-kick-analysis/input/Insane Taekwondo Skills.mp4"]
+
+
+def frames(seconds: float) -> list[bytes]:
+    """Binary frames (t, 33x4 image, 33x3 world as float32) at 30 frames/s, from real tracks."""
+    corpus = load_move_corpus(REPO / "corpus" / "moves")
+    image = np.concatenate([corpus.track(c, "full").image for c in CLIPS])
+    world = np.concatenate([corpus.track(c, "full").world for c in CLIPS])
+    out = []
+    for k in range(int(seconds * FPS)):
+        j = k % len(image)
+        out.append(np.concatenate([[k / FPS], image[j].ravel(), world[j].ravel()]).astype("<f4").tobytes())
+    return out
+
+
+async def session(url: str, stream: list[bytes], latencies: list[float], offset: float) -> int:
+    answered = 0
+    async with websockets.connect(url, max_size=2**24) as ws:
+        await ws.send(json.dumps({"type": "start", "width": 1280, "height": 720}))
+        json.loads(await ws.recv())
+        await asyncio.sleep(offset)  # sessions start spread over one frame
+        begin = time.perf_counter()
+        for k, data in enumerate(stream):
+            due = begin + k / FPS
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            sent = time.perf_counter()
+            await ws.send(data)
+            answer = json.loads(await ws.recv())
+            latencies.append(time.perf_counter() - sent)
+            answered += answer["type"] == "pose"
+        await ws.send(json.dumps({"type": "stop"}))
+        json.loads(await ws.recv())
+    return answered
+
+
+async def run(url: str, n: int, stream: list[bytes]) -> tuple[int, list[float], float]:
+    latencies: list[float] = []
+    start = time.perf_counter()
+    answered = await asyncio.gather(*(session(url, stream, latencies, k / FPS / n) for k in range(n)))
+    return sum(answered), latencies, time.perf_counter() - start
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def plain_loop(stream: list[bytes]) -> float:
+    """CPU seconds per frame of one session fed directly, frame by frame."""
+    from dance_analyzer.live import parse_binary_frame
+
+    live = LiveSession(load_definitions(), load_moves(), width=1280, height=720)
+    start = time.process_time()
+    for data in stream:
+        live.add(*parse_binary_frame(data))
+    live.finish()
+    return (time.process_time() - start) / len(stream)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 20, 30])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    stream = frames(args.seconds)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as data:
+        env = {**os.environ, "DANCE_DATA_DIR": data, "DANCE_WORKERS": "1", "DANCE_LOG_LEVEL": "warning",
+               "DANCE_MAX_LIVE_SESSIONS": "100"}  # fmt: skip
+        server = subprocess.Popen(
+            [sys.executable, "-m", "dance_analyzer.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(600):
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.2)
+            proc = psutil.Process(server.pid)
+            url = f"ws://127.0.0.1:{port}/live"
+            print(f"{'sessions':>8} {'offered/s':>9} {'answered/s':>10} {'p50 ms':>7} {'p95 ms':>7} "
+                  f"{'CPU ms/frame':>12} {'core %':>7} {'server RSS MB':>13}")  # fmt: skip
+            for n in args.sessions:
+                cpu0 = proc.cpu_times()
+                answered, latencies, wall = asyncio.run(run(url, n, stream))
+                cpu1 = proc.cpu_times()
+                cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
+                rss = proc.memory_info().rss / 2**20
+                ms = 1000 * np.array(latencies)
+                print(f"{n:>8} {n * FPS:>9.0f} {answered / wall:>10.1f} {np.median(ms):>7.1f} "
+                      f"{np.percentile(ms, 95):>7.1f} {1000 * cpu / answered:>12.2f} {100 * cpu / wall:>7.0f} "
+                      f"{rss:>13.0f}")  # fmt: skip
+            served = 1000 * cpu / answered
+        finally:
+            server.terminate()
+            server.wait(30)
+    plain = 1000 * plain_loop(stream)
+    print(f"plain loop (one session in this process, frame by frame): {plain:.2f} CPU ms/frame; "
+          f"server at {args.sessions[-1]} sessions: {served:.2f} ({served / plain:.2f}x the plain loop)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
