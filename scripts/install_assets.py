@@ -5,6 +5,10 @@
   at run time, which dance-analyzer must never do. The family's three models (Apache-2.0)
   are published in the npm package @mediapipe/pose; they go where the solution looks for
   them (mediapipe/modules/pose_landmark/), so model_complexity 0 and 2 load from disk.
+- MediaPipe's in-browser pose runtime from the same package (pose.js, its WebAssembly, the
+  packed detector, the graph) and the three models again, for the page's live mode, where
+  the dancer's own browser runs the model. They go under
+  <prefix>/share/dance-analyzer/live/, where api/routes/web.py serves them.
 - The interactive API docs' viewers, Swagger UI (swagger-ui-dist, Apache-2.0) and ReDoc
   (redoc, MIT), which FastAPI would otherwise load from a CDN (blank pages offline). They go
   under <prefix>/share/dance-analyzer/docs/ (the venv's, or /opt/venv in the container),
@@ -54,6 +58,17 @@ MODELS = {  # file -> sha256; full must already be the one inside the mediapipe 
     "pose_landmark_heavy.tflite": "59e42d71bcd44cbdbabc419f0ff76686595fd265419566bd4009ef703ea8e1fe",
 }
 
+LIVE_FILES = {  # the web solution, as pose.js asks for its files
+    "pose.js": "fcb703afcce65d0a1c540f6a70c3bb45fc84521498c21a9d4160265dde648ab4",
+    "pose_solution_packed_assets.data": "a63c614bef30d35947f13be361820b1e4e3bec9cfeebf4d11216a18373108e85",
+    "pose_solution_packed_assets_loader.js": "d7aa29b7d8e11b5c97a58d719e982dd15c2de72995d95112d60492b854840a36",
+    "pose_solution_simd_wasm_bin.js": "3983d1dca31d945d81abb70b18dd61f28ef4736e112463d7cfb1cbadef588127",
+    "pose_solution_simd_wasm_bin.wasm": "195a929430e2ce130b3efb82e64ba27c8e68cb0f6bad870b715688060ea6f7e2",
+    "pose_solution_wasm_bin.js": "3fcfd9574a04fcf4a0b9271b9b4429c6b9a70278300a5e54c45ddf2001e41422",
+    "pose_solution_wasm_bin.wasm": "a5589369289e1f1e007c106e8ffb26e85a5be762c6db9551ed36213f8f58378d",
+    "pose_web.binarypb": "dc8efd1c2d62007b34278467407fda5f70847f41310e0e39f0f59fc17b1d01f7",
+    **MODELS,
+}
 SWAGGER_UI_FILES = {
     "swagger-ui-bundle.js": "e6a898692f2d768e807c3ba4626068a69a2c5dd960dd6c76f3e4d3a3de180af2",
     "swagger-ui.css": "5ed08757e53da3e026d6cbecc61fe5d43585c9560b302d534ad56692519a273d",
@@ -78,6 +93,11 @@ def model_dir() -> Path:
 def docs_dir() -> Path:
     """Where api/docs.py looks for the docs viewers: beside this Python's own files."""
     return Path(sys.prefix) / "share" / "dance-analyzer" / "docs"
+
+
+def live_dir() -> Path:
+    """Where the page's live mode finds MediaPipe's in-browser runtime."""
+    return Path(sys.prefix) / "share" / "dance-analyzer" / "live"
 
 
 def tarball(package: NpmPackage, cache: Path) -> bytes:
@@ -119,6 +139,7 @@ def install_files(package: NpmPackage, files: dict[str, str], target: Path, cach
 
 def install(cache: Path) -> None:
     install_files(POSE, MODELS, model_dir(), cache)
+    install_files(POSE, LIVE_FILES, live_dir(), cache)
     install_files(SWAGGER_UI, SWAGGER_UI_FILES, docs_dir(), cache)
     install_files(REDOC, REDOC_FILES, docs_dir(), cache)
 

@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(docs_router)
     app.mount("/static", web.static_files(), name="static")
     app.mount(ASSETS_URL, docs_assets(), name="docs-assets")
+    app.mount(web.LIVE_ASSETS_URL, web.live_assets(), name="live-assets")
     declare_api_keys(app, required=bool(settings.api_key_list or settings.api_keys_file))
     if settings.cors_origin_list:  # closed unless configured: browsers on other origins get no access
         app.add_middleware(

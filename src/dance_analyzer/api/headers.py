@@ -27,6 +27,10 @@ DOCS_POLICY = (
     "img-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 DOCS_PATHS = ("/docs", "/redoc")
+# Live mode: the page also compiles MediaPipe's WebAssembly (served from this server,
+# /live-assets) and talks to /live over a WebSocket on this same origin.
+LIVE_POLICY = PAGE_POLICY.replace("default-src 'self';", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';")
+LIVE_PATHS = ("/live.html",)
 HARDENING = (
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
@@ -38,7 +42,7 @@ _STATIC_METHODS = {"GET", "HEAD"}
 
 
 def security_headers(path: str) -> list[tuple[str, str]]:
-    policy = DOCS_POLICY if path in DOCS_PATHS else PAGE_POLICY
+    policy = DOCS_POLICY if path in DOCS_PATHS else LIVE_POLICY if path in LIVE_PATHS else PAGE_POLICY
     return [*HARDENING, ("Content-Security-Policy", policy)]
 
 

@@ -28,7 +28,17 @@ log = logging.getLogger("dance_analyzer.http")
 
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 # Open without a key: the page and its files, liveness, and the API's own description.
-PUBLIC_PATHS = ("/health", "/docs", "/redoc", "/docs-assets/", "/openapi.json", "/static/", "/favicon.ico")
+PUBLIC_PATHS = (
+    "/health",
+    "/docs",
+    "/redoc",
+    "/docs-assets/",
+    "/openapi.json",
+    "/static/",
+    "/favicon.ico",
+    "/live.html",
+    "/live-assets/",
+)
 
 
 def _is_public(path: str) -> bool:

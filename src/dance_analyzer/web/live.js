@@ -1,0 +1,231 @@
+// Live mode: the camera, MediaPipe's pose model running in this browser (served by this
+// server from /live-assets, nothing from elsewhere), and a WebSocket to /live that answers
+// each frame's landmarks with the pose and, once over, each move (docs/live.md).
+"use strict";
+
+const KEY_STORE = "dance-analyzer-api-key"; // the same key the main page saved
+const FLOATS = 1 + 33 * 4 + 33 * 3;
+const STRIP_S = 30;
+const COMPLEXITY = { lite: 0, full: 1, heavy: 2 };
+// MediaPipe's skeleton: pairs of landmark indices.
+const BONES = [[11, 12], [11, 13], [13, 15], [12, 14], [14, 16], [11, 23], [12, 24], [23, 24], [23, 25], [25, 27],
+  [27, 29], [29, 31], [27, 31], [24, 26], [26, 28], [28, 30], [30, 32], [28, 32], [0, 11], [0, 12]];
+
+const $ = (id) => document.getElementById(id);
+const live = {
+  running: false, ws: null, pose: null, stream: null, started: 0, processed: 0,
+  strip: [], moves: [], counts: {}, result: null,
+  log: [], // what the tests read: each frame sent, and what the server answered for it
+  answered: 0, // answers come in the order the frames went
+};
+window.liveLog = live.log;
+
+function label(name) { return name ? name.replace(/_/g, " ") : "—"; }
+
+function colourOf(name) {
+  if (!name) return "transparent";
+  let h = 0;
+  for (const c of name) h = (h * 31 + c.charCodeAt(0)) % 360;
+  return `hsl(${h} 65% 45%)`;
+}
+
+function setState(state, text) {
+  document.body.dataset.live = state;
+  if (text) $("live-status").textContent = text;
+}
+
+function defaultModel() {
+  // Phones get the lite model: the full one is several times slower there.
+  return /Android|iPhone|iPad|Mobile/i.test(navigator.userAgent) ? "lite" : "full";
+}
+
+async function start() {
+  if (live.running) return;
+  if (typeof Pose === "undefined") {
+    setState("error", "The pose model's files are not installed on this server (scripts/install_assets.py).");
+    return;
+  }
+  const model = $("live-model").value;
+  $("live-start").disabled = true;
+  setState("starting", "Starting the camera…");
+  try {
+    live.stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
+  } catch (err) {
+    $("live-start").disabled = false;
+    setState("error", `No camera: ${err.message}. Allow the camera for this page and try again.`);
+    return;
+  }
+  const video = $("live-video");
+  video.srcObject = live.stream;
+  await video.play();
+  setState("loading", `Loading the ${model} model in this browser…`);
+  live.pose = new Pose({ locateFile: (file) => `/live-assets/${file}` });
+  live.pose.setOptions({ modelComplexity: COMPLEXITY[model], smoothLandmarks: true, enableSegmentation: false,
+    minDetectionConfidence: 0.5, minTrackingConfidence: 0.5 });
+  live.pose.onResults(onResults);
+  await live.pose.initialize();
+  openSocket(model, video.videoWidth, video.videoHeight);
+}
+
+function openSocket(model, width, height) {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const ws = new WebSocket(`${scheme}://${location.host}/live`);
+  ws.binaryType = "arraybuffer";
+  live.ws = ws;
+  ws.onopen = () => {
+    const key = localStorage.getItem(KEY_STORE);
+    ws.send(JSON.stringify({ type: "start", width, height, model, ...(key ? { api_key: key } : {}) }));
+  };
+  ws.onmessage = (event) => onAnswer(JSON.parse(event.data));
+  ws.onclose = (event) => {
+    if (live.running) stopCamera();
+    if (!live.result && event.code !== 1000) setState("error", event.reason || "The live session ended.");
+  };
+}
+
+function onAnswer(msg) {
+  if (msg.type === "ready") {
+    live.running = true;
+    live.started = performance.now();
+    $("live-stage").hidden = false;
+    $("live-result").hidden = true;
+    $("live-stop").disabled = false;
+    setState("running", "Live: dance!");
+    loop();
+  } else if (msg.type === "pose") {
+    const entry = live.log[live.answered++];
+    if (entry) { entry.pose = msg.pose; entry.poses = msg.poses; entry.answer_t = msg.t; }
+    showPose(msg);
+    for (const move of msg.moves) addMove(move);
+  } else if (msg.type === "result") {
+    for (const move of msg.moves) addMove(move);
+    showResult(msg.result);
+  } else if (msg.type === "error") {
+    if (live.running && msg.error.startsWith("frame refused")) live.answered++;
+    setState(live.running ? "running" : "error", msg.error);
+  }
+}
+
+async function loop() {
+  const video = $("live-video");
+  while (live.running) {
+    await live.pose.send({ image: video });
+    // Let the page breathe between frames (answers, drawing, the Stop button): on a slow
+    // machine one frame of the model takes longer than the camera's frame interval.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+function onResults(results) {
+  if (!live.running) return;
+  const t = Math.round(performance.now()) / 1000;
+  drawFrame(results);
+  const frame = new Float32Array(FLOATS).fill(NaN);
+  frame[0] = t;
+  const image = results.poseLandmarks, world = results.poseWorldLandmarks;
+  if (image && world) {
+    image.forEach((p, k) => frame.set([p.x, p.y, p.z, p.visibility ?? 0], 1 + 4 * k));
+    world.forEach((p, k) => frame.set([p.x, p.y, p.z], 1 + 33 * 4 + 3 * k));
+  }
+  live.log.push({ t: frame[0], frame: Array.from(frame) });
+  live.processed += 1;
+  if (live.ws && live.ws.readyState === WebSocket.OPEN) live.ws.send(frame.buffer);
+  const seconds = (performance.now() - live.started) / 1000;
+  $("live-rate").textContent = `${(live.processed / seconds).toFixed(1)} frames/s in this browser`;
+}
+
+function drawFrame(results) {
+  const canvas = $("live-canvas");
+  const img = results.image;
+  canvas.width = img.width; canvas.height = img.height;
+  const ctx = canvas.getContext("2d");
+  ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+  const points = results.poseLandmarks;
+  if (!points) return;
+  ctx.lineWidth = Math.max(2, canvas.width / 200);
+  ctx.strokeStyle = "#39ff88";
+  for (const [a, b] of BONES) {
+    if (points[a].visibility < 0.5 || points[b].visibility < 0.5) continue;
+    ctx.beginPath();
+    ctx.moveTo(points[a].x * canvas.width, points[a].y * canvas.height);
+    ctx.lineTo(points[b].x * canvas.width, points[b].y * canvas.height);
+    ctx.stroke();
+  }
+}
+
+function showPose(msg) {
+  $("live-pose").textContent = label(msg.pose);
+  $("live-pose").dataset.pose = msg.pose || "";
+  const now = msg.t;
+  live.strip.push({ t: now, pose: msg.pose });
+  while (live.strip.length && live.strip[0].t < now - STRIP_S) live.strip.shift();
+  const strip = $("live-strip");
+  strip.replaceChildren();
+  for (let k = 0; k < live.strip.length; k++) {
+    const next = k + 1 < live.strip.length ? live.strip[k + 1].t : now;
+    const span = document.createElement("span");
+    span.style.width = `${(100 * (next - live.strip[k].t)) / STRIP_S}%`;
+    span.style.background = colourOf(live.strip[k].pose);
+    span.title = label(live.strip[k].pose);
+    strip.append(span);
+  }
+}
+
+function moveText(move) {
+  if (move.move === "turn") return `turn ${move.rotations}× ${move.direction || ""}`.trim();
+  if (move.move === "jump") return `jump! ${move.airtime_s ?? ""} s`.trim();
+  if (move.move === "kick") return `kick ${move.height_deg ?? ""}°`.trim();
+  return label(move.move);
+}
+
+function addMove(move) {
+  if (live.moves.some((m) => m.move === move.move && m.start_s === move.start_s)) return;
+  live.moves.push(move);
+  live.counts[move.move] = (live.counts[move.move] || 0) + 1;
+  const item = document.createElement("li");
+  item.className = "fresh";
+  item.dataset.move = move.move;
+  item.textContent = `${moveText(move)} (${move.start_s.toFixed(1)} s)`;
+  $("live-moves").prepend(item);
+  $("live-counts").textContent = Object.entries(live.counts).map(([m, n]) => `${n} ${label(m)}`).join(", ");
+}
+
+function stopCamera() {
+  live.running = false;
+  if (live.stream) live.stream.getTracks().forEach((track) => track.stop());
+  $("live-stop").disabled = true;
+  $("live-start").disabled = false;
+}
+
+function stop() {
+  if (!live.running) return;
+  stopCamera();
+  setState("finishing", "Putting your session together…");
+  if (live.ws && live.ws.readyState === WebSocket.OPEN) live.ws.send(JSON.stringify({ type: "stop" }));
+}
+
+function showResult(result) {
+  live.result = result;
+  window.liveResult = result;
+  $("live-result").hidden = false;
+  const top = result.pose_summary.slice(0, 3).map((p) => `${label(p.pose)} (${p.frames_detected} frames)`);
+  const moves = (result.move_summary || []).map((m) => m.text || `${m.count} ${m.move}`);
+  $("live-summary").textContent = `${result.duration_s.toFixed(1)} s, ${result.processed_frames} frames. `
+    + (top.length ? `Mostly ${top.join(", ")}. ` : "No pose held. ")
+    + (moves.length ? `Moves: ${moves.join("; ")}.` : "");
+  const list = $("live-segments");
+  list.replaceChildren(...result.segments.map((s) => {
+    const li = document.createElement("li");
+    li.textContent = `${s.start_s.toFixed(1)}–${s.end_s.toFixed(1)} s: ${label(s.pose)}`;
+    return li;
+  }));
+  const blob = new Blob([JSON.stringify(result, null, 2)], { type: "application/json" });
+  $("live-download").href = URL.createObjectURL(blob);
+  setState("done", "Session over: your result is below.");
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("live-model").value = defaultModel();
+  $("live-start").addEventListener("click", start);
+  $("live-stop").addEventListener("click", stop);
+});

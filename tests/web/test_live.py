@@ -1,0 +1,111 @@
+"""Live mode in a real headless Chromium: a fake camera fed from a real clip, MediaPipe's
+pose model running in the page (served by this server), landmarks over /live.
+
+Headless Chromium here has only software WebGL, so the model runs at a frame or two a
+second: this tests function and correctness (the pose shown for each frame is the
+server's offline classification of that frame's landmarks), not speed. The frames/s
+per model is printed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+
+import numpy as np
+import pytest
+
+from dance_analyzer import pipeline
+from dance_analyzer.labels.classify import NO_POSE, primary_pose
+from dance_analyzer.labels.definitions import load_definitions
+from tests.support.media import REPO, media
+from tests.support.processes import server
+
+pytestmark = pytest.mark.slow
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e .[test])")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = REPO / "test-artifacts"
+RECORD_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.cspViolations.push(e.violatedDirective));
+"""
+
+
+@pytest.fixture(scope="module")
+def camera(tmp_path_factory):
+    """dance_solo_1 (arms open, then a hand on the hip) as a Y4M file a fake camera plays."""
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg not installed (scripts/test.sh installs it as root)")
+    out = tmp_path_factory.mktemp("camera") / "clip.y4m"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-i", str(media("dance_solo_1.mp4")), "-t", "8",
+         "-vf", "scale=360:640,fps=15", "-pix_fmt", "yuv420p", str(out)],
+        check=True,
+    )  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("live")
+    with server({"DANCE_DATA_DIR": str(tmp / "data"), "DANCE_WORKERS": "1"}, tmp / "server.log") as client:
+        yield client
+
+
+@pytest.mark.parametrize("model", ["lite", "full"])
+def test_the_camera_through_the_in_page_model_gives_the_servers_poses_and_a_result(api, camera, model):
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed (Debian package chromium; scripts/test.sh installs it as root)")
+    base = str(api.base_url).rstrip("/")
+    refused: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                  f"--use-file-for-fake-video-capture={camera}"],
+        )  # fmt: skip
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else (
+            refused.append(r.request.url), r.abort())[1])  # fmt: skip
+        page = context.new_page()
+        page.add_init_script(RECORD_VIOLATIONS)
+        page.goto(base + "/live.html")
+        page.select_option("#live-model", model)
+        page.click("#live-start")
+        page.wait_for_function("() => ['running', 'error'].includes(document.body.dataset.live)", timeout=120_000)
+        assert page.evaluate("document.body.dataset.live") == "running", page.inner_text("#live-status")
+        started, first = time.monotonic(), page.evaluate("window.liveLog.length")
+        page.wait_for_function(
+            "() => window.liveLog.filter(e => e.pose !== undefined && !Number.isNaN(e.frame[1])).length >= 8",
+            timeout=180_000,
+        )
+        seconds, processed = time.monotonic() - started, page.evaluate("window.liveLog.length") - first
+        page.click("#live-stop")
+        page.wait_for_function("() => document.body.dataset.live === 'done'", timeout=60_000)
+        log = page.evaluate("window.liveLog")
+        result = page.evaluate("window.liveResult")
+        shown_last = page.inner_text("#live-pose")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"live-{model}.png"), full_page=True)
+        violations = page.evaluate("window.cspViolations")
+        browser.close()
+    answered = [e for e in log if "pose" in e]
+    print(f"\nin-page {model} model: {processed / seconds:.1f} frames/s ({processed} frames in {seconds:.1f} s)")
+    assert refused == [] and violations == []
+
+    # Each frame's pose is what the offline rules say of the landmarks the page sent.
+    frames = np.array([e["frame"] for e in answered], dtype=np.float32).astype(float)
+    image = frames[:, 1 : 1 + 33 * 4].reshape(-1, 33, 4)
+    world = frames[:, 1 + 33 * 4 :].reshape(-1, 33, 3)
+    poses = load_definitions()
+    offline = primary_pose(pipeline.frame_labels(image, world, poses))
+    assert [e["pose"] for e in answered] == [None if p == NO_POSE else poses.names[p] for p in offline]
+    assert np.isfinite(image[:, 0, 0]).sum() >= 8  # the dancer was found
+    assert {e["pose"] for e in answered} & {"arms_open", "hand_on_hip", "standing"}
+    assert shown_last.replace(" ", "_") == (answered[-1]["pose"] or "—")
+
+    # The session becomes a result: every frame the page sent, described.
+    assert result["processed_frames"] == len(answered) == len(log)
+    assert result["segments"] and result["filename"] == "live"
