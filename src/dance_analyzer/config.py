@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     # poses and moves. At most max_live_sessions at once (more are refused, close code
     # 1013); one idle for live_idle_s is closed; one lasts at most live_max_s.
     max_live_sessions: int = Field(32, ge=1)
+    # Of those, sessions whose browser sends camera pictures and leaves the model to the
+    # server (each costs one landmark run per frame here).
+    max_server_live_sessions: int = Field(2, ge=0)
     live_idle_s: float = Field(30.0, gt=0)
     live_max_s: float = Field(600.0, gt=0)
 

@@ -211,6 +211,14 @@ def parse_binary_frame(data: bytes) -> tuple[float, np.ndarray | None, np.ndarra
     return float(values[0]), image, world
 
 
+def parse_camera_frame(data: bytes) -> tuple[float, bytes]:
+    """A camera frame for the server-side model: t as a little-endian float64, then the
+    picture as JPEG."""
+    if len(data) < 9:
+        raise LiveInputError("a camera frame is its time t (8 bytes, float64) and then a JPEG picture")
+    return float(np.frombuffer(data[:8], dtype="<f8")[0]), data[8:]
+
+
 def _checked(t: Any, image: Any, world: Any) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(t, bool) or not isinstance(t, int | float) or not np.isfinite(t) or t < 0:
         raise LiveInputError("each frame needs its time t, in seconds (a finite number, 0 or more)")

@@ -147,3 +147,59 @@ def test_another_sites_page_cannot_open_a_session(tmp_path):
         assert code == 1008 and "origin" in error
     with client.websocket_connect("/live", headers={"Origin": "http://testserver"}) as ws:
         assert start(ws)["type"] == "ready"
+
+
+def camera_frames(clip: Path) -> list[bytes]:
+    """The clip's pictures as a camera page sends them: t (float64), then a JPEG."""
+    import cv2
+
+    from dance_analyzer.media.video import iter_frames
+
+    out = []
+    for frame in iter_frames(clip, max_side=640):
+        assert frame.image is not None
+        ok, jpeg = cv2.imencode(".jpg", frame.image[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 85])
+        assert ok
+        out.append(np.array([frame.t], "<f8").tobytes() + jpeg.tobytes())
+    return out
+
+
+@pytest.mark.slow
+def test_with_the_model_on_the_server_a_real_clip_reads_as_its_analysis(tmp_path):
+    from dance_analyzer.pipeline import AnalysisOptions, analyze
+    from dance_analyzer.workers.inline import InlineReader
+    from tests.support.media import media
+
+    clip = media("squat_band_1.mp4")
+    offline = analyze(clip, AnalysisOptions(include_frames=True), reader=InlineReader())["frames"]
+    with live_client(tmp_path).websocket_connect("/live") as ws:
+        ready = start(ws, width=720, height=1280, mode="server", model="full")
+        assert ready["type"] == "ready" and ready["mode"] == "server"
+        answers = []
+        for data in camera_frames(clip):
+            ws.send_bytes(data)
+            answers.append(ws.receive_json())
+        ws.send_bytes(b"\x00" * 8 + b"not a jpeg")
+        assert "frame refused" in ws.receive_json()["error"]
+        ws.send_json({"type": "stop"})
+        result = ws.receive_json()["result"]
+    assert len(answers) == len(offline) == 65 and all(a["type"] == "pose" for a in answers)
+    assert all(a["landmarks"] is not None and len(a["landmarks"]) == 33 for a in answers)  # to draw
+    live = [a["pose"] for a in answers]
+    analysed = [f["poses"][0] if f["poses"] else None for f in offline]  # each frame on its own, first by priority
+    agree = np.mean([a == b for a, b in zip(live, analysed, strict=True)])
+    print(f"\nserver-side live mode agrees with the analysis on {agree:.0%} of the squat clip's frames")
+    assert agree >= 0.9
+    assert [c["count"] for c in result["pose_counts"] if c["pose"] == "squat"] == [3]
+
+
+def test_the_server_runs_the_model_for_a_few_sessions_only(tmp_path):
+    client = live_client(tmp_path, max_server_live_sessions=0)
+    with client.websocket_connect("/live") as ws:
+        ws.send_json({"type": "start", "mode": "server"})
+        code, error = closed_with(ws)
+        assert code == 1013 and "in the browser" in error
+    with client.websocket_connect("/live") as ws:
+        ws.send_json({"type": "start", "mode": "telepathy"})
+        code, error = closed_with(ws)
+        assert code == 4400 and "mode" in error

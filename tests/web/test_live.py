@@ -109,3 +109,34 @@ def test_the_camera_through_the_in_page_model_gives_the_servers_poses_and_a_resu
     # The session becomes a result: every frame the page sent, described.
     assert result["processed_frames"] == len(answered) == len(log)
     assert result["segments"] and result["filename"] == "live"
+
+
+def test_with_the_model_on_the_server_the_page_sends_pictures_and_draws_the_answers(api, camera):
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed (Debian package chromium; scripts/test.sh installs it as root)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                  f"--use-file-for-fake-video-capture={camera}"],
+        )  # fmt: skip
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.add_init_script(RECORD_VIOLATIONS)
+        page.goto(str(api.base_url).rstrip("/") + "/live.html")
+        page.select_option("#live-where", "server")
+        page.click("#live-start")
+        page.wait_for_function("() => window.liveLog.filter(e => e.pose !== undefined).length >= 30", timeout=120_000)
+        page.click("#live-stop")
+        page.wait_for_function("() => document.body.dataset.live === 'done'", timeout=60_000)
+        log = page.evaluate("window.liveLog")
+        result = page.evaluate("window.liveResult")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "live-server-model.png"), full_page=True)
+        assert page.evaluate("window.cspViolations") == []
+        browser.close()
+    answered = [e for e in log if "pose" in e]
+    latency = np.median([e["latency_ms"] for e in answered if "latency_ms" in e])
+    print(f"\nserver-side model from the page: {len(answered)} frames, median picture-to-label {latency:.0f} ms")
+    # The fake camera shows her arms open, then a hand on the hip: the server found and named her.
+    assert {e["pose"] for e in answered} & {"arms_open", "hand_on_hip", "standing"}
+    assert result["processed_frames"] == len(answered) and result["segments"]

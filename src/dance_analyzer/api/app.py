@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.keys = KeyRing(settings.api_key_list, settings.api_keys_file)
-    app.state.live = LiveHub(settings.max_live_sessions)
+    app.state.live = LiveHub(settings.max_live_sessions, settings.max_server_live_sessions)
     # Loaded when the app is created, so a broken pose or move file stops the server
     # loudly; every analysis classifies with the library's current set (custom poses
     # included).

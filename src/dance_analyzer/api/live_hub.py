@@ -19,9 +19,11 @@ from ..live import Incoming, LiveInputError, add_frames
 
 
 class LiveHub:
-    def __init__(self, max_sessions: int) -> None:
+    def __init__(self, max_sessions: int, max_server_sessions: int = 0) -> None:
         self.max_sessions = max_sessions
+        self.max_server_sessions = max_server_sessions
         self.active = 0
+        self.server_active = 0
         self._pending: list[tuple[Incoming, asyncio.Future[dict[str, Any] | LiveInputError]]] = []
         self._draining: asyncio.Task[None] | None = None
 
@@ -34,6 +36,16 @@ class LiveHub:
 
     def close(self) -> None:
         self.active -= 1
+
+    def open_server_model(self) -> bool:
+        """Room for one more session whose model runs here (until :meth:`close_server_model`)?"""
+        if self.server_active >= self.max_server_sessions:
+            return False
+        self.server_active += 1
+        return True
+
+    def close_server_model(self) -> None:
+        self.server_active -= 1
 
     async def add(self, frame: Incoming) -> dict[str, Any]:
         """The answer to the frame once its batch is classified; raises LiveInputError for a

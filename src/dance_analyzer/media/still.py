@@ -23,7 +23,12 @@ Size = tuple[int, int]  # width, height
 
 def read_picture(path: Path, max_side: int, max_pixels: int) -> np.ndarray:
     """The RGB picture in ``path``, shrunk so that its longer side is at most ``max_side``."""
-    data = path.read_bytes()
+    return decode_picture(path.read_bytes(), max_side, max_pixels)
+
+
+def decode_picture(data: bytes, max_side: int, max_pixels: int) -> np.ndarray:
+    """The RGB picture encoded in ``data`` (a photo file, or a live camera's JPEG frame),
+    shrunk so that its longer side is at most ``max_side``."""
     declared = declared_size(data)
     if declared is not None:
         _check_size(declared, max_pixels)

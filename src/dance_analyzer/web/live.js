@@ -41,7 +41,8 @@ function defaultModel() {
 
 async function start() {
   if (live.running) return;
-  if (typeof Pose === "undefined") {
+  live.mode = $("live-where").value;
+  if (live.mode === "browser" && typeof Pose === "undefined") {
     setState("error", "The pose model's files are not installed on this server (scripts/install_assets.py).");
     return;
   }
@@ -58,12 +59,14 @@ async function start() {
   const video = $("live-video");
   video.srcObject = live.stream;
   await video.play();
-  setState("loading", `Loading the ${model} model in this browser…`);
-  live.pose = new Pose({ locateFile: (file) => `/live-assets/${file}` });
-  live.pose.setOptions({ modelComplexity: COMPLEXITY[model], smoothLandmarks: true, enableSegmentation: false,
-    minDetectionConfidence: 0.5, minTrackingConfidence: 0.5 });
-  live.pose.onResults(onResults);
-  await live.pose.initialize();
+  if (live.mode === "browser") {
+    setState("loading", `Loading the ${model} model in this browser…`);
+    live.pose = new Pose({ locateFile: (file) => `/live-assets/${file}` });
+    live.pose.setOptions({ modelComplexity: COMPLEXITY[model], smoothLandmarks: true, enableSegmentation: false,
+      minDetectionConfidence: 0.5, minTrackingConfidence: 0.5 });
+    live.pose.onResults(onResults);
+    await live.pose.initialize();
+  }
   openSocket(model, video.videoWidth, video.videoHeight);
 }
 
@@ -74,7 +77,8 @@ function openSocket(model, width, height) {
   live.ws = ws;
   ws.onopen = () => {
     const key = localStorage.getItem(KEY_STORE);
-    ws.send(JSON.stringify({ type: "start", width, height, model, ...(key ? { api_key: key } : {}) }));
+    ws.send(JSON.stringify({ type: "start", width, height, model, mode: live.mode,
+      ...(key ? { api_key: key } : {}) }));
   };
   ws.onmessage = (event) => onAnswer(JSON.parse(event.data));
   ws.onclose = (event) => {
@@ -97,17 +101,25 @@ function onAnswer(msg) {
     if (entry) { entry.pose = msg.pose; entry.poses = msg.poses; entry.answer_t = msg.t; }
     showPose(msg);
     for (const move of msg.moves) addMove(move);
+    if (live.mode === "server") {
+      drawServerFrame(msg.landmarks);
+      if (live.inFlight) live.inFlight(); // the next picture goes once this one is answered
+    }
   } else if (msg.type === "result") {
     for (const move of msg.moves) addMove(move);
     showResult(msg.result);
   } else if (msg.type === "error") {
-    if (live.running && msg.error.startsWith("frame refused")) live.answered++;
+    if (live.running && msg.error.startsWith("frame refused")) {
+      live.answered++;
+      if (live.mode === "server" && live.inFlight) live.inFlight();
+    }
     setState(live.running ? "running" : "error", msg.error);
   }
 }
 
 async function loop() {
   const video = $("live-video");
+  if (live.mode === "server") return serverLoop(video);
   while (live.running) {
     await live.pose.send({ image: video });
     // Let the page breathe between frames (answers, drawing, the Stop button): on a slow
@@ -151,6 +163,41 @@ function drawFrame(results) {
     ctx.lineTo(points[b].x * canvas.width, points[b].y * canvas.height);
     ctx.stroke();
   }
+}
+
+// Server-side model: the page sends downscaled JPEG pictures (t as float64 first) and
+// draws the skeleton the server answers with; one picture in flight at a time, so a slow
+// link or server drops frames here instead of queueing them.
+async function serverLoop(video) {
+  const grab = document.createElement("canvas");
+  const scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
+  grab.width = Math.round(video.videoWidth * scale);
+  grab.height = Math.round(video.videoHeight * scale);
+  const ctx = grab.getContext("2d");
+  while (live.running) {
+    ctx.drawImage(video, 0, 0, grab.width, grab.height);
+    live.lastPicture = grab;
+    const jpeg = await new Promise((resolve) => grab.toBlob(resolve, "image/jpeg", 0.8));
+    const t = Math.round(performance.now()) / 1000;
+    const head = new Float64Array([t]);
+    const answered = new Promise((resolve) => { live.inFlight = resolve; });
+    live.log.push({ t, sent_at: performance.now() });
+    live.processed += 1;
+    if (!live.ws || live.ws.readyState !== WebSocket.OPEN) break;
+    live.ws.send(new Blob([head.buffer, jpeg]));
+    await answered;
+    const seconds = (performance.now() - live.started) / 1000;
+    $("live-rate").textContent = `${(live.processed / seconds).toFixed(1)} frames/s through the server`;
+  }
+}
+
+function drawServerFrame(landmarks) {
+  const entry = live.log[live.answered - 1];
+  if (entry) entry.latency_ms = performance.now() - entry.sent_at;
+  const picture = live.lastPicture;
+  if (!picture) return;
+  const points = landmarks ? landmarks.map(([x, y, , visibility]) => ({ x, y, visibility })) : null;
+  drawFrame({ image: picture, poseLandmarks: points });
 }
 
 function showPose(msg) {

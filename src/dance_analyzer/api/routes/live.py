@@ -13,12 +13,17 @@ import logging
 import uuid
 from typing import Any
 
+import numpy as np
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
+from ...errors import ModelNotInstalled, NotAVideo, TooLarge
 from ...labels.moves import load_moves
-from ...live import FRAME_FLOATS, LiveInputError, LiveSession, parse_binary_frame
+from ...live import FRAME_FLOATS, LiveInputError, LiveSession, parse_binary_frame, parse_camera_frame
+from ...media.still import decode_picture
+from ...pose.camera import CameraFollower
+from ...pose.extract import INFERENCE_MAX_SIDE
 from ..keys import KeyRing
 from ..live_hub import LiveHub
 
@@ -91,14 +96,47 @@ async def _serve(websocket: WebSocket, hub: LiveHub, keys: KeyRing, settings: An
         await _refuse(websocket, BAD_START, "width and height are the camera picture's size in pixels")
         return
     model = start.get("model", "full")
-    poses = await run_in_threadpool(app_poses, websocket, tenant.name)
+    if model not in ("lite", "full", "heavy"):
+        await _refuse(websocket, BAD_START, "model is lite, full or heavy")
+        return
+    mode = start.get("mode", "browser")
+    if mode not in ("browser", "server"):
+        await _refuse(websocket, BAD_START, 'mode is "browser" (it sends landmarks) or "server" (it sends pictures)')
+        return
+    if mode == "server":
+        if not hub.open_server_model():
+            await _refuse(
+                websocket, FULL, f"The server runs the model for {hub.max_server_sessions} live sessions at most, "
+                "and they are all taken: run the model in the browser, or try again later"
+            )  # fmt: skip
+            return
+        try:
+            await _serve_session(websocket, hub, settings, tenant.name, width, height, model, mode)
+        finally:
+            hub.close_server_model()
+        return
+    await _serve_session(websocket, hub, settings, tenant.name, width, height, model, mode)
+
+
+async def _serve_session(
+    websocket: WebSocket, hub: LiveHub, settings: Any, owner: str, width: int, height: int, model: str, mode: str
+) -> None:
+    idle_s: float = settings.live_idle_s
+    follower = None
+    if mode == "server":
+        try:
+            follower = await run_in_threadpool(CameraFollower, model)
+        except ModelNotInstalled as exc:
+            await _refuse(websocket, BAD_START, str(exc))
+            return
+    poses = await run_in_threadpool(app_poses, websocket, owner)
     session = LiveSession(
         poses,
         load_moves(settings.moves_file),
         min_segment_s=settings.min_segment_s,
         width=width,
         height=height,
-        model=model if model in ("lite", "full", "heavy") else "full",
+        model=model,
         max_s=settings.live_max_s,
     )
     session_id = uuid.uuid4().hex
@@ -106,6 +144,7 @@ async def _serve(websocket: WebSocket, hub: LiveHub, keys: KeyRing, settings: An
         {
             "type": "ready",
             "session": session_id,
+            "mode": mode,
             "poses": list(poses.names),
             "binary_frame_floats": FRAME_FLOATS,
             "idle_timeout_s": idle_s,
@@ -118,7 +157,13 @@ async def _serve(websocket: WebSocket, hub: LiveHub, keys: KeyRing, settings: An
         if message is None:
             return
         frame: tuple[Any, Any, Any]
-        if isinstance(message, bytes):
+        if isinstance(message, bytes) and follower is not None:
+            try:
+                frame = await run_in_threadpool(_camera_frame, follower, message, settings.max_pixels)
+            except (LiveInputError, NotAVideo, TooLarge) as exc:
+                await websocket.send_json({"type": "error", "error": f"frame refused: {exc}"})
+                continue
+        elif isinstance(message, bytes):
             try:
                 frame = parse_binary_frame(message)
             except LiveInputError as exc:
@@ -137,7 +182,18 @@ async def _serve(websocket: WebSocket, hub: LiveHub, keys: KeyRing, settings: An
             answer = await hub.add((session, *frame))
         except LiveInputError as exc:
             answer = {"type": "error", "error": f"frame refused: {exc}"}
+        if follower is not None and answer["type"] == "pose":  # the page draws the skeleton from these
+            image = frame[1]
+            answer["landmarks"] = None if image is None else np.round(image, 4).tolist()
         await websocket.send_json(answer)
+
+
+def _camera_frame(follower: CameraFollower, data: bytes, max_pixels: int) -> tuple[float, Any, Any]:
+    """A camera picture to the dancer's landmarks (None, None: nobody)."""
+    t, jpeg = parse_camera_frame(data)
+    picture = decode_picture(jpeg, INFERENCE_MAX_SIDE, max_pixels)
+    found = follower.step(picture, t)
+    return (t, *found) if found is not None else (t, None, None)
 
 
 def app_poses(websocket: WebSocket, owner: str) -> Any:
