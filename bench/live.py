@@ -9,7 +9,12 @@ server's peak memory. Then, for the same frames in the same run, the plain loop:
 LiveSession fed directly in this process, frame by frame (the cost of the analysis
 without the network or batching), and its ratio to the server's CPU per frame.
 
+With --server-model, the sessions instead send camera pictures (JPEG, 640 px, 15 frames/s,
+from a shared clip) and the server runs the landmark model for each: how many real-time
+sessions of that kind one machine holds, with the picture-to-answer latency.
+
 Usage:  .venv/bin/python bench/live.py [--sessions 1 10 20 30] [--seconds 10]
+        .venv/bin/python bench/live.py --server-model [--sessions 1 2 3 4]
 """
 
 from __future__ import annotations
@@ -54,15 +59,29 @@ def frames(seconds: float) -> list[bytes]:
     return out
 
 
-async def session(url: str, stream: list[bytes], latencies: list[float], offset: float) -> int:
+def pictures(seconds: float, fps: float) -> list[bytes]:
+    """Camera frames for the server-side model: t (float64) and a JPEG, from a shared clip."""
+    import cv2
+
+    from dance_analyzer.media.video import iter_frames
+
+    clip = REPO.parent / "shared" / "media" / "dance_solo_1.mp4"
+    jpegs = []
+    for frame in iter_frames(clip, max_side=640, sample_fps=fps):
+        if frame.image is not None:
+            jpegs.append(cv2.imencode(".jpg", frame.image[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 80])[1].tobytes())
+    return [np.array([k / fps], "<f8").tobytes() + jpegs[k % len(jpegs)] for k in range(int(seconds * fps))]
+
+
+async def session(url: str, stream: list[bytes], latencies: list[float], offset: float, start: dict) -> int:
     answered = 0
     async with websockets.connect(url, max_size=2**24) as ws:
-        await ws.send(json.dumps({"type": "start", "width": 1280, "height": 720}))
+        await ws.send(json.dumps(start))
         json.loads(await ws.recv())
         await asyncio.sleep(offset)  # sessions start spread over one frame
         begin = time.perf_counter()
         for k, data in enumerate(stream):
-            due = begin + k / FPS
+            due = begin + k / start["fps"]
             delay = due - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -76,11 +95,11 @@ async def session(url: str, stream: list[bytes], latencies: list[float], offset:
     return answered
 
 
-async def run(url: str, n: int, stream: list[bytes]) -> tuple[int, list[float], float]:
+async def run(url: str, n: int, stream: list[bytes], start: dict) -> tuple[int, list[float], float]:
     latencies: list[float] = []
-    start = time.perf_counter()
-    answered = await asyncio.gather(*(session(url, stream, latencies, k / FPS / n) for k in range(n)))
-    return sum(answered), latencies, time.perf_counter() - start
+    began = time.perf_counter()
+    answered = await asyncio.gather(*(session(url, stream, latencies, k / start["fps"] / n, start) for k in range(n)))
+    return sum(answered), latencies, time.perf_counter() - began
 
 
 def free_port() -> int:
@@ -105,12 +124,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 20, 30])
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--server-model", action="store_true", help="send pictures; the server runs the model")
     args = parser.parse_args()
-    stream = frames(args.seconds)
+    if args.server_model:
+        stream = pictures(args.seconds, 15.0)
+        start = {"type": "start", "width": 1080, "height": 1920, "mode": "server", "model": "full", "fps": 15.0}
+    else:
+        stream = frames(args.seconds)
+        start = {"type": "start", "width": 1280, "height": 720, "fps": FPS}
     port = free_port()
     with tempfile.TemporaryDirectory() as data:
         env = {**os.environ, "DANCE_DATA_DIR": data, "DANCE_WORKERS": "1", "DANCE_LOG_LEVEL": "warning",
-               "DANCE_MAX_LIVE_SESSIONS": "100"}  # fmt: skip
+               "DANCE_MAX_LIVE_SESSIONS": "100", "DANCE_MAX_SERVER_LIVE_SESSIONS": "100"}  # fmt: skip
         server = subprocess.Popen(
             [sys.executable, "-m", "dance_analyzer.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env,
@@ -131,18 +156,20 @@ def main() -> None:
                   f"{'CPU ms/frame':>12} {'core %':>7} {'server RSS MB':>13}")  # fmt: skip
             for n in args.sessions:
                 cpu0 = proc.cpu_times()
-                answered, latencies, wall = asyncio.run(run(url, n, stream))
+                answered, latencies, wall = asyncio.run(run(url, n, stream, start))
                 cpu1 = proc.cpu_times()
                 cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
                 rss = proc.memory_info().rss / 2**20
                 ms = 1000 * np.array(latencies)
-                print(f"{n:>8} {n * FPS:>9.0f} {answered / wall:>10.1f} {np.median(ms):>7.1f} "
+                print(f"{n:>8} {n * start['fps']:>9.0f} {answered / wall:>10.1f} {np.median(ms):>7.1f} "
                       f"{np.percentile(ms, 95):>7.1f} {1000 * cpu / answered:>12.2f} {100 * cpu / wall:>7.0f} "
                       f"{rss:>13.0f}")  # fmt: skip
             served = 1000 * cpu / answered
         finally:
             server.terminate()
             server.wait(30)
+    if args.server_model:
+        return
     plain = 1000 * plain_loop(stream)
     print(f"plain loop (one session in this process, frame by frame): {plain:.2f} CPU ms/frame; "
           f"server at {args.sessions[-1]} sessions: {served:.2f} ({served / plain:.2f}x the plain loop)")  # fmt: skip
