@@ -18,7 +18,6 @@ Usage:  .venv/bin/python bench/move_landmarks.py [--models lite full heavy] [--m
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 import time
@@ -45,27 +44,9 @@ def load_labels(path: Path = CORPUS / "labels.jsonl") -> list[dict]:
 
 
 def encode(track, precision: str) -> bytes:  # noqa: ANN001 - a pose.track.LandmarkTrack
-    dtype = np.float32 if precision == "float32" else np.float16
-    info = track.info
-    buffer = io.BytesIO()
-    np.savez_compressed(
-        buffer,
-        indices=track.indices.astype(np.int32),
-        times=track.times.astype(np.float64),
-        image=track.image.astype(dtype),
-        world=track.world.astype(dtype),
-        total_frames=np.int64(track.total_frames),
-        duration_s=np.float64(track.duration_s),
-        width=np.int64(info.width),
-        height=np.int64(info.height),
-        fps=np.float64(info.fps if info.fps else np.nan),
-        frame_count=np.int64(info.frame_count if info.frame_count is not None else -1),
-        rotation=np.int64(info.rotation),
-        codec=np.str_(info.codec),
-        model=np.str_(track.model),
-        precision=np.str_(precision),
-    )
-    return buffer.getvalue()
+    from dance_analyzer.pose.track import encode_track
+
+    return encode_track(track, np.float32 if precision == "float32" else np.float16)
 
 
 def main() -> None:

@@ -7,8 +7,8 @@ hits every row alike:
   detector        pose_detection.tflite: letterbox, model, decoding, suppression (all people)
   lite/full/heavy one landmark-model run per person found: crop, model, decoding
   legacy static   MediaPipe's graph in static-image mode: its detector and one landmark run
-  legacy video    MediaPipe's graph in video mode (what the pipeline ran before it followed people by default): it tracks
-                  the person and runs its detector only when it loses them
+  legacy video    MediaPipe's graph in video mode (what the pipeline ran before it followed people
+                  by default): it tracks the person and runs its detector only when it loses them
 All one thread. Medians in ms; "per frame, N people" is the detector plus N landmark runs,
 what a frame costs where the detector runs on every frame.
 

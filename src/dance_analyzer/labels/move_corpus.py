@@ -16,10 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import numpy as np
-
-from ..media.video import VideoInfo
-from ..pose.track import LandmarkTrack
+from ..pose.track import LandmarkTrack, load_track
 from .corpus import is_held_out
 from .moves import KINDS, Move
 
@@ -65,28 +62,7 @@ class MoveCorpus:
 
     def track(self, clip_id: str, model: str) -> LandmarkTrack:
         """The track as the product's reader returned it, rebuilt from the stored file (float32)."""
-        with np.load(self.landmarks_path(clip_id, model)) as data:
-            fps = float(data["fps"])
-            frame_count = int(data["frame_count"]) if "frame_count" in data else -1
-            info = VideoInfo(
-                width=int(data["width"]),
-                height=int(data["height"]),
-                fps=None if np.isnan(fps) else fps,
-                duration_s=float(data["duration_s"]),
-                frame_count=None if frame_count < 0 else frame_count,
-                rotation=int(data["rotation"]) if "rotation" in data else 0,
-                codec=str(data["codec"]) if "codec" in data else "",
-            )
-            return LandmarkTrack(
-                info=info,
-                total_frames=int(data["total_frames"]),
-                duration_s=float(data["duration_s"]),
-                indices=data["indices"].astype(np.int64),
-                times=data["times"].astype(np.float64),
-                image=data["image"].astype(np.float32),
-                world=data["world"].astype(np.float32),
-                model=str(data["model"]) if "model" in data else model,
-            )
+        return load_track(self.landmarks_path(clip_id, model), model)
 
 
 def safe_id(clip_id: str) -> str:

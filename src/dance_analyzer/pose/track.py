@@ -6,7 +6,11 @@ workers all import it downwards from the stage that produces it.
 
 from __future__ import annotations
 
+import io
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -50,3 +54,65 @@ def join_tracks(tracks: list[LandmarkTrack]) -> LandmarkTrack:
         world=np.concatenate([t.world for t in tracks]),
         model=tracks[0].model,
     )
+
+
+def encode_track(track: LandmarkTrack, dtype: type = np.float32) -> bytes:
+    """The track as a compressed .npz (the move corpus's and a job's stored landmarks)."""
+    info = track.info
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        indices=track.indices.astype(np.int32),
+        times=track.times.astype(np.float64),
+        image=track.image.astype(dtype),
+        world=track.world.astype(dtype),
+        total_frames=np.int64(track.total_frames),
+        duration_s=np.float64(track.duration_s),
+        width=np.int64(info.width),
+        height=np.int64(info.height),
+        fps=np.float64(info.fps if info.fps else np.nan),
+        frame_count=np.int64(info.frame_count if info.frame_count is not None else -1),
+        rotation=np.int64(info.rotation),
+        codec=np.str_(info.codec),
+        model=np.str_(track.model),
+        precision=np.str_(np.dtype(dtype).name),
+    )
+    return buffer.getvalue()
+
+
+def save_track(track: LandmarkTrack, path: Path) -> None:
+    """Write the track whole or not at all (a reader never sees half a file)."""
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(encode_track(track))
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+def load_track(path: Path, model: str = "full") -> LandmarkTrack:
+    """A stored track, as float32 (``model`` for files that do not say theirs)."""
+    with np.load(path) as data:
+        fps = float(data["fps"])
+        frame_count = int(data["frame_count"]) if "frame_count" in data else -1
+        info = VideoInfo(
+            width=int(data["width"]),
+            height=int(data["height"]),
+            fps=None if np.isnan(fps) else fps,
+            duration_s=float(data["duration_s"]),
+            frame_count=None if frame_count < 0 else frame_count,
+            rotation=int(data["rotation"]) if "rotation" in data else 0,
+            codec=str(data["codec"]) if "codec" in data else "",
+        )
+        return LandmarkTrack(
+            info=info,
+            total_frames=int(data["total_frames"]),
+            duration_s=float(data["duration_s"]),
+            indices=data["indices"].astype(np.int64),
+            times=data["times"].astype(np.float64),
+            image=data["image"].astype(np.float32),
+            world=data["world"].astype(np.float32),
+            model=str(data["model"]) if "model" in data else model,
+        )
