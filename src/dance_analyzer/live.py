@@ -26,12 +26,15 @@ from typing import Any
 import numpy as np
 
 from . import pipeline
+from .errors import NoPersonFound
 from .labels.classify import NO_POSE, hold_filter, primary_pose
 from .labels.definitions import PoseSet
 from .labels.moves import Move, MoveSet
 from .media.video import VideoInfo
 from .pose.landmarks import NUM_LANDMARKS
 from .pose.track import LandmarkTrack
+from .reports.compare import compare_tracks
+from .reports.follow import WINDOW_S, angle_rows, follow_score
 
 MOVE_WINDOW_S = 20.0
 MOVES_EVERY_S = 0.5
@@ -59,10 +62,14 @@ class LiveSession:
     height: int = 480
     model: str = "full"
     max_s: float = 600.0
+    # Follow-along: the reference being danced along with (a finished analysis's dancer).
+    reference: LandmarkTrack | None = None
     _times: list[float] = field(default_factory=list)
     _image: list[np.ndarray] = field(default_factory=list)
     _world: list[np.ndarray] = field(default_factory=list)
     _labels: list[np.ndarray] = field(default_factory=list)
+    _angles: list[np.ndarray] = field(default_factory=list)
+    _reference_angles: np.ndarray | None = None
     _announced: list[Move] = field(default_factory=list)
     _moves_run_at: float = -np.inf
     _start: float | None = None
@@ -109,7 +116,20 @@ class LiveSession:
         if frame.now - self._moves_run_at >= MOVES_EVERY_S:
             self._moves_run_at = frame.now
             answer["moves"] = [m.to_json() for m in self._settled_moves(frame.now)]
+        if self.reference is not None:
+            answer["follow"] = self._follow(frame)
         return answer
+
+    def _follow(self, frame: Frame) -> dict[str, Any] | None:
+        reference = self.reference
+        assert reference is not None
+        if self._reference_angles is None:
+            self._reference_angles = angle_rows(reference.world)
+        self._angles.append(angle_rows(frame.world[None])[0])
+        first = int(np.searchsorted(self._times, frame.now - WINDOW_S))
+        return follow_score(
+            np.asarray(self._times[first:]), np.stack(self._angles[first:]), reference.times, self._reference_angles
+        )
 
     def _settled_moves(self, now: float) -> list[Move]:
         times = np.asarray(self._times)
@@ -138,6 +158,11 @@ class LiveSession:
             raise LiveInputError("the session ended before any frame arrived")
         track = self.track()
         result, _ = pipeline.describe(track, self.poses, self.min_segment_s, moves=self.moves)
+        if self.reference is not None:
+            try:
+                result["follow"] = compare_tracks(self.reference, track)
+            except NoPersonFound as exc:
+                result["follow"] = {"error": str(exc)}
         late = [m for m in result["moves"] if not any(_same_json(m, a) for a in self._announced)]
         return result, late
 

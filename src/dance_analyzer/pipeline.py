@@ -30,7 +30,7 @@ from .media.audio import Soundtrack
 from .pose.extract import ProgressFn
 from .pose.landmarks import MIN_VISIBILITY, PoseResult
 from .pose.models import DEFAULT_MODEL, ModelName
-from .pose.track import LandmarkTrack
+from .pose.track import LandmarkTrack, save_track
 from .reports.angles import AngleFilter, angles_report
 from .reports.compare import compare_tracks
 from .reports.counts import pose_counts
@@ -125,8 +125,12 @@ def analyze(
     cancel: threading.Event | None = None,
     overlay_to: Path | None = None,
     on_overlay_progress: ProgressFn | None = None,
+    landmarks_to: Path | None = None,
 ) -> dict[str, Any]:
     """Analyse one video file and return the result JSON (without the filename).
+
+    With ``landmarks_to``, also store the main dancer's landmarks there (a reference that
+    live sessions can follow along with).
 
     With ``overlay_to``, also draw the annotated video there. It is drawn from the
     landmarks the analysis found, so they are kept for it even when the caller did not
@@ -138,6 +142,8 @@ def analyze(
     # Everyone is followed either way: the main dancer is chosen the same way (present
     # longest), and never swapped for another body, whether or not the others are described.
     crowd = _read_people(reader, path, options, on_progress, cancel)
+    if landmarks_to is not None:
+        save_track(crowd.main_track(), landmarks_to)
     if options.people:
         result, energy = describe_people(
             crowd, poses, options.min_segment_s, include_frames, moves=moves, angle_filter=options.angle_filter

@@ -54,6 +54,8 @@ def run_job(
         on_progress=on_progress,
         cancel=cancel,
         overlay_to=files.overlay_path(job_id) if overlay else None,
+        # An annotated video can be danced along with live: its dancer's landmarks are the reference.
+        landmarks_to=files.landmarks_path(job_id) if overlay else None,
     )
 
 

@@ -1,4 +1,5 @@
-"""A job's files: the upload waiting for its worker, and the annotated video it produced.
+"""A job's files: the upload waiting for its worker, and the annotated video it produced
+(with the main dancer's landmarks beside it: a reference to follow along with, live).
 
 Both live under a directory the API and the workers share: a shared volume is the
 simplest thing every deployment has. The interface is the operations an object
@@ -67,19 +68,23 @@ class JobFiles:
     def overlay_path(self, job_id: str) -> Path:
         return self.overlays / f"{_check(job_id)}.mp4"
 
+    def landmarks_path(self, job_id: str) -> Path:
+        return self.overlays / f"{_check(job_id)}.landmarks.npz"
+
     def delete_all(self, job_id: str) -> None:
         self.delete_upload(job_id)
         self.overlay_path(job_id).unlink(missing_ok=True)
+        self.landmarks_path(job_id).unlink(missing_ok=True)
 
     # housekeeping
     def job_ids(self) -> set[str]:
         """Every job that has a file here."""
-        names = [*self.uploads.glob("*.video"), *self.overlays.glob("*.mp4")]
+        names = [*self.uploads.glob("*.video"), *self.overlays.glob("*.mp4"), *self.overlays.glob("*.npz")]
         return {_owner(p) for p in names if is_job_id(_owner(p))}
 
     def remove_partial_files(self) -> None:
         """Delete files that belong to no job: uploads or renders cut off by a crash."""
-        for directory, suffix in ((self.uploads, ".video"), (self.overlays, ".mp4")):
+        for directory, suffixes in ((self.uploads, (".video",)), (self.overlays, (".mp4", ".npz"))):
             for path in directory.iterdir():
-                if path.is_file() and not (path.suffix == suffix and is_job_id(_owner(path))):
+                if path.is_file() and not (path.suffix in suffixes and is_job_id(_owner(path))):
                     path.unlink(missing_ok=True)

@@ -19,12 +19,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
 from ...errors import ModelNotInstalled, NotAVideo, TooLarge
+from ...jobs.models import JobStatus, is_job_id
 from ...labels.moves import load_moves
 from ...live import FRAME_FLOATS, LiveInputError, LiveSession, parse_binary_frame, parse_camera_frame
 from ...media.still import decode_picture
 from ...pose.camera import CameraFollower
 from ...pose.extract import INFERENCE_MAX_SIDE
-from ..keys import KeyRing
+from ...pose.track import LandmarkTrack, load_track
+from ..keys import KeyRing, Tenant
 from ..live_hub import LiveHub
 
 router = APIRouter()
@@ -103,6 +105,13 @@ async def _serve(websocket: WebSocket, hub: LiveHub, keys: KeyRing, settings: An
     if mode not in ("browser", "server"):
         await _refuse(websocket, BAD_START, 'mode is "browser" (it sends landmarks) or "server" (it sends pictures)')
         return
+    reference: LandmarkTrack | None = None
+    if start.get("follow") is not None:
+        found = await run_in_threadpool(_reference, websocket, start["follow"], tenant)
+        if isinstance(found, str):
+            await _refuse(websocket, BAD_START, found)
+            return
+        reference = found
     if mode == "server":
         if not hub.open_server_model():
             await _refuse(
@@ -111,15 +120,35 @@ async def _serve(websocket: WebSocket, hub: LiveHub, keys: KeyRing, settings: An
             )  # fmt: skip
             return
         try:
-            await _serve_session(websocket, hub, settings, tenant.name, width, height, model, mode)
+            await _serve_session(websocket, hub, settings, tenant.name, width, height, model, mode, reference)
         finally:
             hub.close_server_model()
         return
-    await _serve_session(websocket, hub, settings, tenant.name, width, height, model, mode)
+    await _serve_session(websocket, hub, settings, tenant.name, width, height, model, mode, reference)
+
+
+def _reference(websocket: WebSocket, job_id: Any, tenant: Tenant) -> LandmarkTrack | str:
+    """The follow-along reference: a finished analysis job's dancer; or why it cannot be."""
+    jobs = getattr(websocket.app.state, "jobs", None)
+    job = jobs.get(job_id) if jobs is not None and isinstance(job_id, str) and is_job_id(job_id) else None
+    if jobs is None or job is None or not job.visible_to(None if tenant.admin else tenant.name):
+        return f"No job with id {job_id!r} to follow along with"
+    path = jobs.storage.landmarks_path(job.id)
+    if job.status is not JobStatus.DONE or not path.exists():
+        return "That job is not a finished analysis submitted with overlay=true: nothing to follow along with"
+    return load_track(path)
 
 
 async def _serve_session(
-    websocket: WebSocket, hub: LiveHub, settings: Any, owner: str, width: int, height: int, model: str, mode: str
+    websocket: WebSocket,
+    hub: LiveHub,
+    settings: Any,
+    owner: str,
+    width: int,
+    height: int,
+    model: str,
+    mode: str,
+    reference: LandmarkTrack | None = None,
 ) -> None:
     idle_s: float = settings.live_idle_s
     follower = None
@@ -138,6 +167,7 @@ async def _serve_session(
         height=height,
         model=model,
         max_s=settings.live_max_s,
+        reference=reference,
     )
     session_id = uuid.uuid4().hex
     await websocket.send_json(
@@ -145,6 +175,7 @@ async def _serve_session(
             "type": "ready",
             "session": session_id,
             "mode": mode,
+            "follow": None if reference is None else {"duration_s": round(reference.duration_s, 3)},
             "poses": list(poses.names),
             "binary_frame_floats": FRAME_FLOATS,
             "idle_timeout_s": idle_s,
