@@ -35,13 +35,14 @@ document.addEventListener("securitypolicyviolation", (e) => window.cspViolations
 
 @pytest.fixture(scope="module")
 def camera(tmp_path_factory):
-    """dance_solo_1 (arms open, then a hand on the hip) as a Y4M file a fake camera plays."""
+    """dance_solo_1 (arms open, then a hand on the hip) as a Y4M file a fake camera plays:
+    letterboxed into the 640x480 picture the page asks the camera for, so none is cropped."""
     if shutil.which("ffmpeg") is None:
         pytest.skip("ffmpeg not installed (scripts/test.sh installs it as root)")
     out = tmp_path_factory.mktemp("camera") / "clip.y4m"
     subprocess.run(
         ["ffmpeg", "-v", "error", "-y", "-i", str(media("dance_solo_1.mp4")), "-t", "8",
-         "-vf", "scale=360:640,fps=15", "-pix_fmt", "yuv420p", str(out)],
+         "-vf", "scale=-2:480,pad=640:480:(ow-iw)/2:0,fps=15", "-pix_fmt", "yuv420p", str(out)],
         check=True,
     )  # fmt: skip
     return out
@@ -140,3 +141,46 @@ def test_with_the_model_on_the_server_the_page_sends_pictures_and_draws_the_answ
     # The fake camera shows her arms open, then a hand on the hip: the server found and named her.
     assert {e["pose"] for e in answered} & {"arms_open", "hand_on_hip", "standing"}
     assert result["processed_frames"] == len(answered) and result["segments"]
+
+
+def test_following_a_finished_analysis_plays_it_counts_in_and_scores_the_dance(api, camera):
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed (Debian package chromium; scripts/test.sh installs it as root)")
+    from tests.support.processes import finished, poll_job
+
+    with media("dance_solo_1.mp4").open("rb") as f:
+        r = api.post("/jobs", params={"overlay": "true"}, files={"file": ("dance_solo_1.mp4", f)})
+    job = poll_job(api, r.json()["id"], finished, timeout=300)
+    assert job["status"] == "done", job
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                  f"--use-file-for-fake-video-capture={camera}", "--autoplay-policy=no-user-gesture-required"],
+        )  # fmt: skip
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.add_init_script(RECORD_VIOLATIONS)
+        page.goto(str(api.base_url).rstrip("/") + "/live.html")
+        page.wait_for_selector(f"#live-follow option[value='{job['id']}']", state="attached")
+        page.select_option("#live-follow", job["id"])
+        page.select_option("#live-where", "server")
+        page.click("#live-start")
+        page.wait_for_function("() => document.body.dataset.live === 'countin'", timeout=60_000)
+        page.wait_for_function(
+            "() => window.liveLog.filter(e => e.follow).length >= 90 && "
+            "document.getElementById('live-reference').currentTime > 1",
+            timeout=120_000,
+        )
+        shown = page.inner_text("#live-score")
+        page.click("#live-stop")
+        page.wait_for_function("() => document.body.dataset.live === 'done'", timeout=60_000)
+        result = page.evaluate("window.liveResult")
+        said = page.inner_text("#live-follow-result")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "live-follow-along.png"), full_page=True)
+        assert page.evaluate("window.cspViolations") == []
+        browser.close()
+    print(f"\nfollow-along of dance_solo_1 against its own analysis: {result['follow']['similarity']} / 100")
+    assert 0 <= float(shown) <= 100
+    assert said.startswith(f"Against the reference: {result['follow']['similarity']:.0f} / 100")
+    assert result["follow"]["similarity"] >= 90

@@ -39,9 +39,58 @@ function defaultModel() {
   return /Android|iPhone|iPad|Mobile/i.test(navigator.userAgent) ? "lite" : "full";
 }
 
+function authHeaders() {
+  const key = localStorage.getItem(KEY_STORE);
+  return key ? { "X-API-Key": key } : {};
+}
+
+// Finished analyses with an annotated video can be danced along with.
+async function listReferences() {
+  try {
+    const response = await fetch("/jobs?status=done&limit=50", { headers: authHeaders() });
+    if (!response.ok) return;
+    const select = $("live-follow");
+    for (const job of (await response.json()).jobs) {
+      if (!job.overlay_url) continue;
+      const option = document.createElement("option");
+      option.value = job.id;
+      option.textContent = `${job.filename} (${job.finished_at ? job.finished_at.slice(0, 16).replace("T", " ") : ""})`;
+      option.dataset.video = job.overlay_url;
+      select.append(option);
+    }
+  } catch (err) {
+    // No list (e.g. a key is needed and none is saved): dancing freely still works.
+  }
+}
+
+async function prepareReference() {
+  const option = $("live-follow").selectedOptions[0];
+  live.follow = option && option.value ? option.value : null;
+  $("live-reference-view").hidden = !live.follow;
+  $("live-score-box").hidden = !live.follow;
+  if (!live.follow) return;
+  const video = $("live-reference");
+  let url = option.dataset.video;
+  if (localStorage.getItem(KEY_STORE)) {  // a <video> cannot send headers
+    url = URL.createObjectURL(await (await fetch(url, { headers: authHeaders() })).blob());
+  }
+  video.src = url;
+  await new Promise((resolve) => { video.onloadeddata = resolve; video.onerror = resolve; });
+}
+
+async function countIn() {
+  for (const n of ["3", "2", "1"]) {
+    $("live-countin").textContent = n;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+  }
+  $("live-countin").textContent = "";
+  $("live-reference").play().catch(() => {});
+}
+
 async function start() {
   if (live.running) return;
   live.mode = $("live-where").value;
+  await prepareReference();
   if (live.mode === "browser" && typeof Pose === "undefined") {
     setState("error", "The pose model's files are not installed on this server (scripts/install_assets.py).");
     return;
@@ -78,7 +127,7 @@ function openSocket(model, width, height) {
   ws.onopen = () => {
     const key = localStorage.getItem(KEY_STORE);
     ws.send(JSON.stringify({ type: "start", width, height, model, mode: live.mode,
-      ...(key ? { api_key: key } : {}) }));
+      ...(live.follow ? { follow: live.follow } : {}), ...(key ? { api_key: key } : {}) }));
   };
   ws.onmessage = (event) => onAnswer(JSON.parse(event.data));
   ws.onclose = (event) => {
@@ -89,17 +138,18 @@ function openSocket(model, width, height) {
 
 function onAnswer(msg) {
   if (msg.type === "ready") {
-    live.running = true;
-    live.started = performance.now();
-    $("live-stage").hidden = false;
-    $("live-result").hidden = true;
-    $("live-stop").disabled = false;
-    setState("running", "Live: dance!");
-    loop();
+    if (live.follow) {
+      $("live-stage").hidden = false;
+      setState("countin", "Get ready…");
+      countIn().then(() => begin());
+    } else {
+      begin();
+    }
   } else if (msg.type === "pose") {
     const entry = live.log[live.answered++];
-    if (entry) { entry.pose = msg.pose; entry.poses = msg.poses; entry.answer_t = msg.t; }
+    if (entry) { entry.pose = msg.pose; entry.poses = msg.poses; entry.answer_t = msg.t; entry.follow = msg.follow; }
     showPose(msg);
+    if (msg.follow) showFollow(msg.follow);
     for (const move of msg.moves) addMove(move);
     if (live.mode === "server") {
       drawServerFrame(msg.landmarks);
@@ -115,6 +165,21 @@ function onAnswer(msg) {
     }
     setState(live.running ? "running" : "error", msg.error);
   }
+}
+
+function begin() {
+  live.running = true;
+  live.started = performance.now();
+  $("live-stage").hidden = false;
+  $("live-result").hidden = true;
+  $("live-stop").disabled = false;
+  setState("running", "Live: dance!");
+  loop();
+}
+
+function showFollow(follow) {
+  $("live-score").textContent = follow.score.toFixed(0);
+  $("live-worst").textContent = `Most off: ${label(follow.worst_part)} (${follow.worst_part_deg}° on average)`;
 }
 
 async function loop() {
@@ -266,6 +331,14 @@ function showResult(result) {
     li.textContent = `${s.start_s.toFixed(1)}–${s.end_s.toFixed(1)} s: ${label(s.pose)}`;
     return li;
   }));
+  const follow = result.follow;
+  $("live-follow-result").textContent = !follow ? "" : follow.error ? follow.error
+    : `Against the reference: ${follow.similarity.toFixed(0)} / 100 (100: the same angles throughout; about 80 is good)`
+      + (follow.worst_moments && follow.worst_moments.length
+        ? `. Worst moment: ${label(follow.worst_moments[0].body_part)} at ${follow.worst_moments[0].attempt_start_s.toFixed(1)} s.`
+        : ".")
+      + (follow.warnings && follow.warnings.length ? ` ${follow.warnings[0].message}` : "");
+  $("live-reference").pause();
   const blob = new Blob([JSON.stringify(result, null, 2)], { type: "application/json" });
   $("live-download").href = URL.createObjectURL(blob);
   setState("done", "Session over: your result is below.");
@@ -273,6 +346,7 @@ function showResult(result) {
 
 document.addEventListener("DOMContentLoaded", () => {
   $("live-model").value = defaultModel();
+  listReferences();
   $("live-start").addEventListener("click", start);
   $("live-stop").addEventListener("click", stop);
 });
