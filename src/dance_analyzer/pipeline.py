@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from .errors import NoPersonFound, OverlayNotWritten
+from .errors import CorruptVideo, EmptyFile, NoPersonFound, NotAVideo, OverlayNotWritten, TooLarge, TooLong
 from .features import compute_features
 from .labels.classify import hold_filter, label_frames, primary_pose, smooth_primary
 from .labels.definitions import PoseSet, load_definitions
@@ -289,15 +289,19 @@ def compare(
     attempt_person: int | None = None,
     on_progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    on_reference_progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
     """Score an attempt against a reference: both read, then aligned and compared.
 
     Only ``options.sample_fps`` and ``options.model`` matter here. ``on_progress``
-    follows the attempt, the second and usually the longer of the two. A
+    follows the attempt, the second and usually the longer of the two
+    (``on_reference_progress`` the reference, read first). A
     ``reference_person`` / ``attempt_person`` id (from an analysis with people=all)
     compares that person of a group video instead of its main dancer.
     """
-    reference_track = _one_dancer(reader, reference, options, reference_person, "reference", cancel=cancel)
+    reference_track = _one_dancer(
+        reader, reference, options, reference_person, "reference", on_reference_progress, cancel
+    )
     attempt_track = _one_dancer(reader, attempt, options, attempt_person, "attempt", on_progress, cancel)
     return {**compare_tracks(reference_track, attempt_track, mirror=mirror), "model": options.model}
 
@@ -311,8 +315,12 @@ def _one_dancer(
     on_progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
 ) -> LandmarkTrack:
-    """The video's main dancer, or the person with that id when one is asked for."""
-    crowd = _read_people(reader, path, options, on_progress, cancel)
+    """The video's main dancer, or the person with that id when one is asked for. An
+    input error names the video (reference or attempt): there are two."""
+    try:
+        crowd = _read_people(reader, path, options, on_progress, cancel)
+    except (EmptyFile, NotAVideo, CorruptVideo, TooLarge, TooLong) as exc:
+        raise type(exc)(f"The {which} video: {exc.message[:1].lower()}{exc.message[1:]}") from exc
     if person is None:
         return crowd.main_track()
     if person not in {p.id for p in crowd.persons}:

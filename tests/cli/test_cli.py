@@ -138,3 +138,109 @@ def test_moves_command_lists_every_move_with_its_description_and_thresholds(tmp_
     r = run("moves", "--file", str(tuned))
     assert r.returncode == 65 and "unknown key 'min_airtime'" in r.stderr and r.stdout == ""
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+BAD_YAML = "poses: [\n  - name: x\n"
+MISSPELT = """
+poses:
+  - name: high_knee
+    priority: 5
+    description: One knee up.
+    when:
+      knee_angel: [0, 90]
+"""
+
+
+def one_line_error(r, *names: str) -> str:
+    """The single stderr line of a failed command, which must name every one of ``names``."""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""
+    assert lines[0].startswith("dance-analyzer: error: "), lines[0]
+    for name in names:
+        assert name in lines[0], (name, lines[0])
+    return lines[0]
+
+
+def test_a_bad_pose_file_is_one_line_naming_it_and_the_problem(tmp_path):
+    not_yaml = tmp_path / "not_yaml.yaml"
+    not_yaml.write_text(BAD_YAML)
+    misspelt = tmp_path / "misspelt.yaml"
+    misspelt.write_text(MISSPELT)
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"\xff\xfe\x00\x81")
+    cases = [
+        (not_yaml, 65, "not valid YAML"),
+        (misspelt, 65, "knee_angel"),
+        (binary, 66, "not a text file"),
+        (tmp_path / "missing.yaml", 66, "no such file"),
+        (tmp_path, 66, "is a directory"),
+    ]
+    for path, code, problem in cases:
+        for command in ("poses", "moves"):
+            r = run(command, "--file", str(path))
+            assert r.returncode == code, (command, path, r.stderr)
+            one_line_error(r, str(path), problem if command == "poses" or code == 66 else "")
+
+
+def test_an_analysis_with_a_bad_pose_file_in_the_settings_says_so(tmp_path):
+    misspelt = tmp_path / "mine.yaml"
+    misspelt.write_text(MISSPELT)
+    r = subprocess.run(
+        [sys.executable, "-m", "dance_analyzer.cli", "analyze", str(media("squat_band_1.mp4"))],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "DANCE_POSES_FILE": str(misspelt)},
+    )  # fmt: skip
+    assert r.returncode == 65
+    one_line_error(r, str(misspelt), "knee_angel")
+
+
+def test_bad_videos_are_one_line_naming_the_file(tmp_path):
+    text = tmp_path / "notes.mp4"
+    text.write_text("not a video")
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    for path, code in ((text, 66), (empty, 65), (tmp_path / "gone.mp4", 66), (tmp_path, 66)):
+        r = run("analyze", str(path), "--workers", "1")
+        assert r.returncode == code, (path, r.stderr)
+        one_line_error(r, str(path))
+    # compare says which of its two videos is wrong
+    r = run("compare", str(media("squat_band_1.mp4")), str(text), "--workers", "1", "--sample-fps", "2")
+    assert r.returncode == 66
+    assert "attempt video" in one_line_error(r)
+
+
+def test_version_and_help_for_every_option():
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.startswith("dance-analyzer ")
+    from dance_analyzer.cli.parser import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.choices and isinstance(a.choices, dict))
+    for name, sub in subparsers.choices.items():
+        for action in sub._actions:
+            assert action.help, f"{name} {action.option_strings or action.dest} has no help"
+    assert "exit codes" in run("analyze", "--help").stdout
+    assert "%(" not in run("analyze", "--help").stdout  # no format markup leaks
+
+
+def test_output_to_a_file_in_each_format(tmp_path):
+    import csv
+
+    clip = str(media("squat_band_1.mp4"))
+    out = tmp_path / "result.csv"
+    r = run("analyze", clip, "--format", "csv", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "" and f"wrote {out}" in r.stderr
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 65 and "left_knee_deg" in rows[0] and {row["pose"] for row in rows} >= {"squat", "standing"}
+    table = tmp_path / "result.txt"
+    assert run("analyze", clip, "--format", "table", "-o", str(table)).returncode == 0
+    assert "3 × squat" in table.read_text()
+    as_json = tmp_path / "result.json"
+    assert run("analyze", clip, "-o", str(as_json)).returncode == 0  # JSON when not a terminal
+    body = json.loads(as_json.read_text())
+    assert {"duration_s", "pose_summary", "processed_frames", "total_frames"} <= set(body)
+    r = run("analyze", clip, "-o", str(tmp_path / "no-such-dir" / "x.json"))
+    assert r.returncode == 73
+    one_line_error(r, "no-such-dir")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result.csv", "result.json", "result.txt"]

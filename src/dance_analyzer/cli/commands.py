@@ -4,9 +4,11 @@ pipeline, print its result or say what went wrong (with an exit code a script ca
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -28,6 +30,7 @@ from .console import ProgressBar, print_json, print_text, silence_native_stderr
 
 if TYPE_CHECKING:
     from ..config import Settings
+    from ..labels.definitions import PoseSet
     from ..pipeline import Reader
 
 # Exit codes a script can branch on (64+ follow sysexits.h in spirit).
@@ -41,9 +44,52 @@ EXIT_CODES: dict[type[AnalysisError], int] = {
     TimeLimitExceeded: 69,
     ModelNotInstalled: 78,  # EX_CONFIG: the installation lacks it
 }
+EXIT_BAD_DEFINITIONS = 65  # EX_DATAERR: a pose or move file that is not valid
 EXIT_MISSING_INPUT = 66
 EXIT_CANNOT_WRITE = 73  # EX_CANTCREAT
 EXIT_INTERRUPTED = 130
+
+
+class InputProblem(Exception):
+    """Said in one line naming the file, and the command exits with ``code``."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _error(message: str) -> None:
+    print(f"dance-analyzer: error: {message}", file=sys.stderr)
+
+
+def _os_problem(path: Path, exc: OSError | UnicodeDecodeError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{path}: not a text file"
+    if isinstance(exc, IsADirectoryError) or path.is_dir():
+        return f"{path}: is a directory, not a file"
+    if isinstance(exc, FileNotFoundError):
+        return f"{path}: no such file"
+    return f"{path}: {exc.strerror or exc}"
+
+
+def _poses_from(path: Path | None) -> PoseSet:
+    """The pose set of ``path`` (None: the built-in one); InputProblem when it cannot be."""
+    from ..labels.definitions import DefinitionError, load_definitions
+
+    try:
+        return load_definitions(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        assert path is not None
+        raise InputProblem(_os_problem(path, exc), EXIT_MISSING_INPUT) from None
+    except DefinitionError as exc:
+        raise InputProblem(
+            str(exc) if path is None else f"{path}: {_after_name(str(exc), path)}", EXIT_BAD_DEFINITIONS
+        ) from None
+
+
+def _after_name(message: str, path: Path) -> str:
+    """A definition error's text without the file name it starts with (said once, in front)."""
+    return message.removeprefix(f"{path.name}: ")
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
@@ -58,7 +104,7 @@ def _start(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] 
         silence_native_stderr()
     for path in paths:
         if not path.is_file():
-            print(f"error: no such file: {path}", file=sys.stderr)
+            _error(f"{path}: is a directory, not a video" if path.is_dir() else f"{path}: no such file")
             return None
     # Before the settings, which take 0.3 s to import (pydantic), so that the workers are
     # ready as soon as this process is. Their number is a guess until the settings are
@@ -98,8 +144,8 @@ def _reader(settings: Settings, workers: int, model: str) -> Iterator[Reader]:
             yield inline
 
 
-def _failed(exc: AnalysisError) -> int:
-    print(f"error: {exc.message}", file=sys.stderr)
+def _failed(exc: AnalysisError, path: Path | None = None) -> int:
+    _error(f"{path}: {exc.message}" if path is not None else exc.message)
     return EXIT_CODES.get(type(exc), 1)
 
 
@@ -109,18 +155,19 @@ def analyze(args: argparse.Namespace) -> int:
     if started is None:
         return EXIT_MISSING_INPUT
     settings, workers = started
-    from ..labels.definitions import load_definitions
     from ..pipeline import AnalysisOptions
     from ..pipeline import analyze as analyze_video
 
+    output_format = _format(args)
     options = AnalysisOptions.from_settings(
         settings,
         sample_fps=args.sample_fps,
-        include_frames=args.detail == "frames",
+        include_frames=args.detail == "frames" or output_format == "csv",  # a row per frame
         rhythm=args.rhythm,
         model=args.model,
         people=args.people == "all",
         max_people=args.max_people,
+        angle_filter=args.filter,
     )
     progress = ProgressBar(path.name, enabled=not args.quiet and sys.stderr.isatty() or args.progress)
     overlay_progress = ProgressBar(f"{path.name} overlay", enabled=progress.enabled)
@@ -130,8 +177,10 @@ def analyze(args: argparse.Namespace) -> int:
         overlay_progress(done, total)
 
     try:
-        poses = load_definitions(settings.poses_file)
+        # In the pool's block, which stops the workers started early even when the pose
+        # file is refused.
         with _reader(settings, workers, options.model) as reader:
+            poses = _poses_from(settings.poses_file)
             result = analyze_video(
                 path,
                 options,
@@ -144,28 +193,58 @@ def analyze(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except InputProblem as exc:
+        _error(str(exc))
+        return exc.code
     except OverlayNotWritten as exc:
         reason = getattr(exc.__cause__, "strerror", None) or exc.message
         print(f"error: could not write the annotated video {args.overlay}: {reason}", file=sys.stderr)
         return EXIT_CANNOT_WRITE
     except AnalysisError as exc:
-        return _failed(exc)
+        return _failed(exc, path)
     finally:
         progress.finish()
         overlay_progress.finish()
     result = {**result, "filename": path.name}
-    if _format(args) == "table":
+    if output_format == "csv":
+        from ..reports.export import result_csv
+
+        text = result_csv(result).rstrip("\n")
+    elif output_format == "table":
         from .table import result_table
 
-        print_text(result_table(result))
+        text = result_table(result)
     else:
-        print_json(result, compact=args.compact)
-    return 0
+        text = json.dumps(result, indent=None if args.compact else 2)
+    return _output(text, args.output)
 
 
 def _format(args: argparse.Namespace) -> str:
     """As asked; else a table for a person at a terminal, JSON for a pipe or a file."""
-    return str(args.format or ("table" if sys.stdout.isatty() else "json"))
+    if args.format:
+        return str(args.format)
+    return "table" if sys.stdout.isatty() and args.output is None else "json"
+
+
+def _output(text: str, out: str | None) -> int:
+    """Print ``text``, or write it to ``out`` whole (a temporary file renamed into place:
+    a failed run leaves no half-written file)."""
+    if out is None:
+        print_text(text)
+        return 0
+    target = Path(out)
+    try:
+        fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+        os.replace(partial, target)
+    except OSError as exc:
+        with suppress(UnboundLocalError, OSError):
+            os.unlink(partial)
+        _error(f"{target}: cannot write it: {exc.strerror or exc}")
+        return EXIT_CANNOT_WRITE
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
 
 
 def compare(args: argparse.Namespace) -> int:
@@ -180,6 +259,18 @@ def compare(args: argparse.Namespace) -> int:
     from ..reports.compare import with_names
 
     options = AnalysisOptions.from_settings(settings, sample_fps=args.sample_fps, model=args.model)
+    shown = not args.quiet and sys.stderr.isatty() or args.progress
+    bars = [
+        ProgressBar(f"{role} {p.name}", enabled=shown) for role, p in zip(("reference", "attempt"), paths, strict=True)
+    ]
+
+    def reference_progress(done: int, total: int | None) -> None:
+        bars[0](done, total)
+
+    def attempt_progress(done: int, total: int | None) -> None:
+        bars[0].finish()  # the reference is read: its bar keeps its line
+        bars[1](done, total)
+
     try:
         with _reader(settings, workers, options.model) as reader:
             result = compare_videos(
@@ -190,12 +281,17 @@ def compare(args: argparse.Namespace) -> int:
                 mirror=args.mirror,
                 reference_person=args.reference_person,
                 attempt_person=args.attempt_person,
+                on_progress=attempt_progress,
+                on_reference_progress=reference_progress,
             )
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except AnalysisError as exc:
         return _failed(exc)
+    finally:
+        for bar in bars:
+            bar.finish()
     print_json(with_names(result, paths[0].name, paths[1].name), compact=args.compact)
     return 0
 
@@ -263,9 +359,12 @@ def worker(args: argparse.Namespace) -> int:
 def poses(args: argparse.Namespace) -> int:
     from ..config import get_settings
     from ..features import FEATURES
-    from ..labels.definitions import load_definitions
 
-    pose_set = load_definitions(Path(args.file) if args.file else get_settings().poses_file)
+    try:
+        pose_set = _poses_from(Path(args.file) if args.file else get_settings().poses_file)
+    except InputProblem as exc:
+        _error(str(exc))
+        return exc.code
     for pose in pose_set.poses:
         print(f"{pose.name:14} priority {pose.priority:3}  {pose.description}")
         for cond in pose.conditions:
@@ -292,9 +391,13 @@ def moves(args: argparse.Namespace) -> int:
     path = Path(args.file) if args.file else get_settings().moves_file
     try:
         move_set = load_moves(path)
-    except (OSError, DefinitionError) as exc:
-        print(f"error: {path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
-        return EXIT_MISSING_INPUT if isinstance(exc, OSError) else 65
+    except (OSError, UnicodeDecodeError) as exc:
+        assert path is not None
+        _error(_os_problem(path, exc))
+        return EXIT_MISSING_INPUT
+    except DefinitionError as exc:
+        _error(f"{path}: {_after_name(str(exc), path)}" if path is not None else str(exc))
+        return EXIT_BAD_DEFINITIONS
     lines = [f"moves from {move_set.source}"]
     for move in move_set.moves:
         definition = move.to_dict()

@@ -8,6 +8,27 @@ from ..pose.models import MODELS
 from . import commands
 
 DESCRIPTION = "Command line: dance-analyzer analyze | compare | serve | worker | poses | moves."
+EPILOG = """exit codes:
+  0    done
+  1    the analysis failed for another reason
+  2    bad arguments
+  65   a pose or move file is not valid (the message says where), or the video is empty
+  66   an input file is missing, a directory, or not a video
+  67   the video is damaged, or nobody was found to compare
+  68   the video's frames are larger than the limit
+  69   the video is longer than the limit, or the analysis took too long
+  73   the output file (-o, --overlay) cannot be written
+  78   the chosen landmark model is not installed (run scripts/install.sh)
+  130  interrupted"""
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dance-analyzer")
+    except PackageNotFoundError:
+        return "(not installed)"
 
 
 def _positive_float(text: str) -> float:
@@ -38,12 +59,28 @@ def _add_model(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dance-analyzer", description=DESCRIPTION)
+    parser = argparse.ArgumentParser(
+        prog="dance-analyzer",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("analyze", help="analyse a video file and print the result JSON")
-    p.add_argument("video")
-    p.add_argument("--detail", choices=["summary", "frames"], default="summary")
+    p = sub.add_parser(
+        "analyze",
+        help="analyse a video file: a table on a terminal, JSON when piped",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("video", help="the video file (MP4, MOV, WebM, ...)")
+    p.add_argument(
+        "--detail",
+        choices=["summary", "frames"],
+        default="summary",
+        help="frames: also every analysed frame's poses and landmarks",
+    )
     p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
     _add_workers(p, "processes to use (default: DANCE_WORKERS or all cores)")
     _add_model(p)
@@ -69,20 +106,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overlay", metavar="OUT.mp4", default=None, help="also write the annotated video (H.264 MP4)")
     p.add_argument(
         "--format",
-        choices=["json", "table"],
+        choices=["json", "table", "csv"],
         default=None,
-        help="json (the result), or table (for reading: poses, moves and their times); "
-        "default: table on a terminal, json when piped",
+        help="json (the result), table (for reading: poses, counts, moves and their times), or csv (a row "
+        "per analysed frame: time, poses, joint angles); default: table on a terminal, json when piped",
     )
+    p.add_argument("-o", "--output", metavar="FILE", default=None, help="write the output to FILE, not stdout")
     p.add_argument("--compact", action="store_true", help="print JSON on one line")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
     p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
     p.set_defaults(run=commands.analyze)
 
-    p = sub.add_parser("compare", help="score an attempt against a reference dance (JSON on stdout)")
-    p.add_argument("reference")
-    p.add_argument("attempt")
+    p = sub.add_parser(
+        "compare",
+        help="score an attempt against a reference dance (JSON on stdout)",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("reference", help="the reference video (the choreography, the teacher)")
+    p.add_argument("attempt", help="the video of the attempt to score")
     p.add_argument("--mirror", action="store_true", help="compare the attempt's left side with the reference's right")
     p.add_argument(
         "--reference-person", type=_positive_int, default=None, help="compare this person id of the reference"
@@ -92,12 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_workers(p, "processes to use (default: DANCE_WORKERS or all cores)")
     _add_model(p)
     p.add_argument("--compact", action="store_true", help="print JSON on one line")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
     p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
     p.set_defaults(run=commands.compare)
 
     p = sub.add_parser("serve", help="run the HTTP server")
-    p.add_argument("--host", default=None)
-    p.add_argument("--port", type=int, default=None)
+    p.add_argument("--host", default=None, help="address to listen on (default DANCE_HOST, 0.0.0.0)")
+    p.add_argument("--port", type=int, default=None, help="port to listen on (default DANCE_PORT, 5000)")
     p.set_defaults(run=commands.serve)
 
     p = sub.add_parser("worker", help="run a Celery worker for /jobs (needs DANCE_BROKER_URL)")

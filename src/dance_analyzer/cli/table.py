@@ -54,6 +54,8 @@ def result_table(result: Mapping[str, Any]) -> str:
     ]
     lines.append(f"{result.get('filename', '')}  " + " · ".join(f for f in facts if f))
     lines.append(f"Dancer found in {result.get('frames_with_person')} frames")
+    for warning in result.get("warnings") or []:
+        lines.append(f"Warning: {warning.get('message', warning.get('code'))}")
 
     segments = result.get("segments") or []
     seconds: dict[str, float] = {}
@@ -65,6 +67,13 @@ def result_table(result: Mapping[str, Any]) -> str:
             lines.append(f"  {move_name(pose):16} {s:6.2f} s")
     else:
         lines.append("  no pose held long enough to count")
+
+    counts = [c for c in result.get("pose_counts") or [] if c.get("count")]
+    if counts:
+        lines += ["", "Counts"]
+        for c in counts:
+            reps = ", ".join(f"{_seconds(r.get('start_s'))}–{_seconds(r.get('end_s'))} s" for r in c.get("reps", []))
+            lines.append(f"  {c['count']:>3} × {move_name(c['pose']):14} {reps}")
 
     lines += ["", "Poses over time"]
     lines += [f"  {_span(seg)}  {move_name(seg['pose'])}" for seg in segments] or ["  none"]

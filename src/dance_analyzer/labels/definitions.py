@@ -241,7 +241,14 @@ def read_definitions(
     try:
         return load_yaml(text), source
     except yaml.YAMLError as exc:
-        raise DefinitionError(f"{source}: not valid YAML: {exc}") from exc
+        raise DefinitionError(f"{source}: not valid YAML: {yaml_problem(exc)}") from exc
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """PyYAML's error in one line: the problem and where (its own text spans several)."""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    mark = getattr(exc, "problem_mark", None)
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else str(problem)
 
 
 def load_definitions(path: Path | None = None) -> PoseSet:
