@@ -36,6 +36,7 @@ PUBLIC_PATHS = (
     "/openapi.json",
     "/static/",
     "/favicon.ico",
+    "/favicon.svg",
     "/live.html",
     "/live-assets/",
 )

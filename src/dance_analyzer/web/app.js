@@ -7,8 +7,10 @@
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 500;
 // One colour per pose, stable across videos (chosen by the pose's name).
-const PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4",
-                 "#f032e6", "#9a6324", "#469990", "#808000", "#000075", "#a9a9a9"];
+// Each at least 4.9:1 against the light page and 3:1 against the dark one, and no two
+// alike (no greys: the gaps between poses are the page's own background).
+const PALETTE = ["#d62728", "#2e7d32", "#1f5fbf", "#c2410c", "#7e22ce", "#0e7490",
+                 "#be185d", "#8c564b", "#5b6b00", "#a16207", "#1e3a8a", "#475569"];
 
 function colourOf(pose) {
   let h = 0;
@@ -135,8 +137,9 @@ function upload(file) {
   });
 }
 
-async function follow(statusUrl) {
+async function follow(statusUrl, mine) {
   for (;;) {
+    if (mine && mine.cancelled) return null;
     const response = await fetch(statusUrl, { cache: "no-store", headers: authHeaders() });
     if (!response.ok) throw new Error(await errorText(response));
     const job = await response.json();
@@ -200,6 +203,7 @@ function renderTimeline(subject, playback) {
     band.style.left = `${(100 * seg.start_s) / duration}%`;
     band.style.width = `${(100 * (seg.end_s - seg.start_s)) / duration}%`;
     band.style.background = colourOf(seg.pose);
+    band.textContent = label(seg.pose); // bands read without colour (clipped when narrow)
     band.title = `${label(seg.pose)}: ${seg.start_s.toFixed(1)}–${seg.end_s.toFixed(1)} s`;
     band.setAttribute("aria-label", band.title);
     band.addEventListener("click", () => seekStart(seg.start_s));
@@ -207,13 +211,19 @@ function renderTimeline(subject, playback) {
   }
   renderMoves(subject.moves || [], subject.move_summary || [], duration, seekStart);
   const poses = [...new Set(subject.segments.map((s) => s.pose))];
-  $("legend").replaceChildren(...poses.map((pose) => {
+  const items = poses.map((pose) => {
     const item = document.createElement("li");
     const swatch = document.createElement("span");
     swatch.style.background = colourOf(pose);
     item.append(swatch, label(pose));
     return item;
-  }));
+  });
+  // The gaps between bands: no pose held long enough (or nobody in view) there.
+  const gap = document.createElement("li");
+  const blank = document.createElement("span");
+  blank.className = "no-pose";
+  gap.append(blank, "no pose held (or nobody in view)");
+  $("legend").replaceChildren(...items, gap);
   renderChart(subject);
 }
 
@@ -503,12 +513,46 @@ function renderSync(sync, playback, select) {
   panel.hidden = false;
 }
 
+// Each pose's repetitions ("3 × squat"), each rep a button that plays it.
+function renderCounts(counts, seekStart) {
+  const repeated = (counts || []).filter((c) => c.count > 0);
+  $("counts-facts").hidden = repeated.length === 0;
+  $("counts").replaceChildren(...repeated.map((c) => {
+    const item = document.createElement("li");
+    item.dataset.pose = c.pose;
+    item.append(`${c.count} × ${label(c.pose)}: `);
+    c.reps.forEach((rep, k) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = `${rep.start_s.toFixed(1)} s`;
+      button.setAttribute("aria-label", `${label(c.pose)} number ${k + 1}, at ${rep.start_s.toFixed(1)} s`);
+      button.addEventListener("click", () => seekStart(rep.start_s));
+      item.append(button);
+    });
+    return item;
+  }));
+}
+
+function renderWarnings(warnings) {
+  const list = $("warnings");
+  list.replaceChildren(...(warnings || []).map((w) => {
+    const item = document.createElement("li");
+    item.dataset.code = w.code;
+    item.textContent = w.message;
+    return item;
+  }));
+  list.hidden = list.children.length === 0;
+}
+
 async function show(job) {
   const result = job.result;
+  $("result-title").textContent = result.filename || job.filename || "";
+  renderWarnings(result.warnings);
   const video = $("video");
   const source = await videoSource(job.overlay_url);
   video.src = source;
   const playback = followPlayback(result, video);
+  renderCounts(result.pose_counts, playback.seekStart);
   const select = renderPeople(result, video, playback);
   renderSync(result.sync, playback, select);
   renderNumbers(result);
@@ -529,15 +573,87 @@ async function analyse(file) {
   $("result").hidden = true;
   $("comparison").hidden = true;
   $("pick").hidden = true;
+  $("history").hidden = true;
   document.body.dataset.state = "working";
   try {
     const created = await upload(file);
-    setStatus("Queued…", null);
-    await show(await follow(created.status_url));
+    // The result's own address: it survives a reload and can be shared (with the key).
+    history.pushState(null, "", `#job=${created.id}`);
+    await track(created.id, created.status_url);
   } catch (err) {
     document.body.dataset.state = "error";
     showError(err.message);
   }
+}
+
+// Follow a job to its result, with a Cancel button meanwhile.
+let following = null;
+async function track(id, statusUrl) {
+  const mine = { id, cancelled: false };
+  following = mine;
+  $("cancel").hidden = false;
+  $("cancel").onclick = async () => {
+    mine.cancelled = true;
+    $("cancel").hidden = true;
+    await fetch(`/jobs/${id}`, { method: "DELETE", headers: authHeaders() });
+    history.pushState(null, "", "/");
+    document.body.dataset.state = "cancelled";
+    $("status").hidden = true;
+    $("pick").hidden = false;
+    $("error").textContent = "Analysis cancelled.";
+    $("error").hidden = false;
+    loadHistory();
+  };
+  setStatus("Queued…", null);
+  try {
+    const job = await follow(statusUrl, mine);
+    if (job && following === mine) await show(job);
+  } finally {
+    $("cancel").hidden = true;
+  }
+}
+
+// A result's address (#job=<id>): show it, or follow it if it is still running.
+async function openFromAddress() {
+  const match = /^#job=([0-9a-f]{32})$/.exec(location.hash);
+  if (!match) return false;
+  $("pick").hidden = true;
+  $("history").hidden = true;
+  $("result").hidden = true;
+  document.body.dataset.state = "working";
+  try {
+    let response = await fetch(`/jobs/${match[1]}`, { headers: authHeaders() });
+    if (response.status === 401 && askForKey()) response = await fetch(`/jobs/${match[1]}`, { headers: authHeaders() });
+    if (!response.ok) throw new Error(await errorText(response));
+    const job = await response.json();
+    if (job.status === "failed") throw new Error(job.error || "That analysis failed");
+    if (job.result && job.result.similarity !== undefined) throw new Error("That is a comparison, not an analysis");
+    if (job.status === "done") await show(job);
+    else await track(job.id, job.status_url);
+  } catch (err) {
+    document.body.dataset.state = "error";
+    showError(err.message);
+  }
+  return true;
+}
+
+// The caller's recent analyses, each a link to its result.
+async function loadHistory() {
+  try {
+    const response = await fetch("/jobs?limit=10", { headers: authHeaders() });
+    if (!response.ok) return;
+    const { jobs } = await response.json();
+    $("history-list").replaceChildren(...jobs.map((job) => {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = `#job=${job.id}`;
+      link.textContent = job.filename;
+      const when = (job.finished_at || job.created_at || "").slice(0, 16).replace("T", " ");
+      item.append(link, ` ${job.status}${when ? `, ${when}` : ""}`);
+      return item;
+    }));
+    $("history").hidden = jobs.length === 0 || !$("result").hidden;
+  } catch (_) { /* no history: the page still works */ }
 }
 
 // ---------------------------------------------------------------- compare two dances
@@ -649,9 +765,14 @@ function init() {
     $("pick").hidden = false;
     $("video").removeAttribute("src");
     input.value = "";
+    history.pushState(null, "", "/");
+    loadHistory();
   });
   $("compare-go").addEventListener("click", compare);
+  window.addEventListener("popstate", () => { if (!location.hash) location.reload(); });
+  window.addEventListener("hashchange", openFromAddress);
   document.body.dataset.state = "ready";
+  openFromAddress().then((opened) => { if (!opened) loadHistory(); });
 }
 
 init();

@@ -23,6 +23,12 @@ async def index() -> FileResponse:
     return FileResponse(WEB_DIR / "index.html", media_type="text/html")
 
 
+@router.get("/favicon.svg")
+@router.get("/favicon.ico")
+async def favicon() -> FileResponse:
+    return FileResponse(WEB_DIR / "favicon.svg", media_type="image/svg+xml")
+
+
 @router.get("/live.html")
 async def live_page() -> FileResponse:
     return FileResponse(WEB_DIR / "live.html", media_type="text/html")

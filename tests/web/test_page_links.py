@@ -1,0 +1,83 @@
+"""The page's result keeps its address, earlier analyses are listed, a running one can be
+cancelled; counts, warnings, legend, favicon and dark mode. Real Chromium, real server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.media import media
+from tests.web.test_page import ARTIFACTS, api, browser, open_page  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_result_survives_a_reload_is_listed_and_shows_its_counts(browser, api):  # noqa: F811
+    failed: list[str] = []
+    page = open_page(browser, api)
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.set_input_files("#file", str(media("squat_band_1.mp4")))
+    page.wait_for_selector("body[data-state=done]", timeout=180_000)
+    job_id = page.get_attribute("#result", "data-job")
+    assert page.url.endswith(f"#job={job_id}")
+    result = api.get(f"/jobs/{job_id}").json()["result"]
+    bands = page.locator("#bands .band").all_inner_texts()
+
+    # Counts: "3 × squat", each rep a button that plays it.
+    squats = page.locator("#counts li[data-pose=squat]")
+    assert squats.inner_text().startswith("3 × squat")
+    squats.locator("button").nth(1).click()
+    second = next(c for c in result["pose_counts"] if c["pose"] == "squat")["reps"][1]["start_s"]
+    page.wait_for_function(
+        f"() => Math.abs(document.getElementById('video').currentTime - {second}) < 0.01", timeout=10_000
+    )
+    # Bands carry their names (not colour alone); the legend names the gaps too.
+    assert [b.replace(" ", "_") for b in bands if b] and "squat" in bands
+    assert "no pose held" in page.inner_text("#legend")
+    assert page.inner_text("#result-title") == "squat_band_1.mp4"
+
+    # The address brings the same result back after a reload.
+    page.reload()
+    page.wait_for_selector("body[data-state=done]", timeout=60_000)
+    assert page.locator("#bands .band").all_inner_texts() == bands
+    assert page.get_attribute("#result", "data-job") == job_id
+
+    # The start page lists it; its link opens it.
+    page.click("#again")
+    page.wait_for_selector("#history-list a", timeout=10_000)
+    link = page.locator(f"#history-list a[href='#job={job_id}']")
+    assert link.inner_text() == "squat_band_1.mp4"
+    link.click()
+    page.wait_for_selector("body[data-state=done]", timeout=60_000)
+    assert page.locator("#bands .band").all_inner_texts() == bands
+    assert failed == [], failed  # no favicon 404, nothing else missing
+
+
+def test_a_running_analysis_can_be_cancelled(browser, api):  # noqa: F811
+    page = open_page(browser, api)
+    page.set_input_files("#file", str(media("taichi_solo_1.mp4")))
+    page.wait_for_selector("#cancel:not([hidden])", timeout=60_000)
+    job_id = page.url.rsplit("#job=", 1)[1]
+    page.click("#cancel")
+    page.wait_for_selector("body[data-state=cancelled]", timeout=10_000)
+    assert "cancelled" in page.inner_text("#error").lower() and page.is_visible("#drop")
+    assert api.get(f"/jobs/{job_id}").status_code == 404  # gone, with its upload
+
+
+def test_an_unknown_result_address_says_so(browser, api):  # noqa: F811
+    page = open_page(browser, api)
+    page.goto(str(api.base_url) + "/#job=" + "0" * 32)
+    page.wait_for_selector("body[data-state=error]", timeout=10_000)
+    assert "No job" in page.inner_text("#error")
+
+
+def test_dark_mode_follows_the_system(browser, api):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    page.goto(str(api.base_url))
+    page.wait_for_selector("body[data-state=ready]")
+    background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    red, green, blue = (int(v) for v in background[background.index("(") + 1 : -1].split(",")[:3])
+    assert max(red, green, blue) < 60, background
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "page-desktop-dark.png"), full_page=True)
+    context.close()
