@@ -35,6 +35,27 @@ def test_a_result_survives_a_reload_is_listed_and_shows_its_counts(browser, api)
     assert "no pose held" in page.inner_text("#legend")
     assert page.inner_text("#result-title") == "squat_band_1.mp4"
 
+    # The angles over time: knees by default, any joint on demand; hover reads the values.
+    angles = result["angles"]
+    assert page.locator("#angle-joints input").count() == len(angles["joints"]) == 9
+    assert page.locator("#angle-joints input:checked").evaluate_all("boxes => boxes.map(b => b.value)") == [
+        "left_knee",
+        "right_knee",
+    ]
+    plot = page.locator("#angle-plot").bounding_box()
+    k = len(angles["times"]) // 2
+    t = angles["times"][k] + 0.01
+    page.mouse.move(plot["x"] + plot["width"] * t / result["duration_s"], plot["y"] + plot["height"] / 2)
+    readout = page.inner_text("#angle-readout")
+    assert readout.startswith(f"{angles['times'][k]:.2f} s: left knee {angles['joints']['left_knee'][k]}°"), readout
+    page.mouse.click(plot["x"] + plot["width"] / 4, plot["y"] + plot["height"] / 2)
+    page.wait_for_function(
+        f"() => Math.abs(document.getElementById('video').currentTime - {result['duration_s'] / 4}) < 0.2",
+        timeout=10_000,
+    )
+    page.locator("#angle-joints input[value=torso_tilt]").check()
+    page.screenshot(path=str(ARTIFACTS / "page-desktop-angles.png"), full_page=True)
+
     # The address brings the same result back after a reload.
     page.reload()
     page.wait_for_selector("body[data-state=done]", timeout=60_000)
