@@ -102,3 +102,30 @@ def test_dark_mode_follows_the_system(browser, api):  # noqa: F811
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "page-desktop-dark.png"), full_page=True)
     context.close()
+
+
+def test_compare_grades_body_parts_warns_of_unrelated_clips_and_names_the_bad_file(browser, api, tmp_path):  # noqa: F811
+    page = open_page(browser, api, width=390, height=844)  # a phone
+    page.click("#compare-pick summary")
+    page.set_input_files("#reference-file", str(media("squat_band_1.mp4")))
+    page.set_input_files("#attempt-file", str(media("one_leg_arms_up_1.mp4")))
+    page.click("#compare-go")
+    page.wait_for_selector("body[data-state=compared]", timeout=180_000)
+    # Unrelated dances: said, not only scored.
+    assert page.locator("#compare-warnings li[data-code=unrelated]").count() == 1
+    # Body parts on a good/fair/off scale, in words too.
+    grades = page.locator("#part-scores .bar").evaluate_all("rows => rows.map(r => r.dataset.grade)")
+    assert len(grades) == 5 and set(grades) <= {"good", "fair", "off"}
+    colours = page.locator("#part-scores .fill").evaluate_all("fills => fills.map(f => f.style.background)")
+    assert len(set(colours)) <= 3
+    # On a phone the two videos stay side by side.
+    ref, att = page.locator("#reference-video").bounding_box(), page.locator("#attempt-video").bounding_box()
+    assert abs(ref["y"] - att["y"]) < 2 and ref["x"] + ref["width"] <= att["x"] + 1
+    page.screenshot(path=str(ARTIFACTS / "page-phone-compare.png"), full_page=True)
+
+    bogus = tmp_path / "holiday.mp4"
+    bogus.write_text("not a video")
+    page.set_input_files("#attempt-file", str(bogus))
+    page.click("#compare-go")
+    page.wait_for_selector("body[data-state=error]", timeout=60_000)
+    assert page.inner_text("#error").startswith("The attempt video (holiday.mp4): ")

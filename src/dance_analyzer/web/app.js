@@ -299,6 +299,7 @@ function barRow(key, percent, valueText) {
   const name = document.createElement("span"); name.textContent = label(key);
   const track = document.createElement("span"); track.className = "track";
   const fill = document.createElement("span");
+  fill.className = "fill";
   fill.style.width = `${percent}%`;
   fill.style.background = colourOf(key);
   track.append(fill);
@@ -749,6 +750,13 @@ function referenceTime(syncMap, t) {
   return a1 > a0 ? r0 + ((t - a0) * (r1 - r0)) / (a1 - a0) : r0;
 }
 
+// On /compare's scale: 100 the same angles, about 80 good, 67 is 10 degrees apart.
+function scoreGrade(score) {
+  if (score >= 80) return { word: "good", colour: "#2e7d32" };
+  if (score >= 65) return { word: "fair", colour: "#a16207" };
+  return { word: "off", colour: "#d62728" };
+}
+
 function showComparison(result, referenceFile, attemptFile) {
   const ref = $("reference-video");
   const att = $("attempt-video");
@@ -758,11 +766,24 @@ function showComparison(result, referenceFile, attemptFile) {
   $("sync-facts").textContent =
     `· offset ${result.offset_s.toFixed(1)} s · tempo ×${result.tempo_ratio.toFixed(2)}` +
     (result.mirror ? " · mirrored" : ` · mirrored: ${Math.round(result.mirrored_similarity)}%`);
+  // Body parts on a good-to-poor scale (not the poses' colours): the colour says how
+  // close, and the number and a word say it too.
   $("part-scores").replaceChildren(...Object.entries(result.body_parts).map(([part, v]) => {
-    const row = barRow(part, v.score, `${Math.round(v.score)}`);
+    const grade = scoreGrade(v.score);
+    const row = barRow(part, v.score, `${Math.round(v.score)} ${grade.word}`);
+    row.querySelector(".fill").style.background = grade.colour;
     row.dataset.part = part;
+    row.dataset.grade = grade.word;
     return row;
   }));
+  const warnings = $("compare-warnings");
+  warnings.replaceChildren(...(result.warnings || []).map((w) => {
+    const item = document.createElement("li");
+    item.dataset.code = w.code;
+    item.textContent = w.message;
+    return item;
+  }));
+  warnings.hidden = warnings.children.length === 0;
   // Keep the reference where the sync map says while the attempt plays or seeks.
   const follow = () => {
     const target = referenceTime(result.sync_map, att.currentTime);
@@ -821,7 +842,13 @@ async function compare() {
   const params = new URLSearchParams({ sample_fps: "15", mirror: String($("mirror").checked) });
   try {
     const response = await fetch(`/compare?${params}`, { method: "POST", body: form, headers: authHeaders() });
-    if (!response.ok) throw new Error(await errorText(response));
+    if (!response.ok) {
+      // The server says which of the two ("The attempt video: ..."); the page adds its name.
+      const text = (await errorText(response))
+        .replace(/^The reference video/, `The reference video (${referenceFile.name})`)
+        .replace(/^The attempt video/, `The attempt video (${attemptFile.name})`);
+      throw new Error(text);
+    }
     showComparison(await response.json(), referenceFile, attemptFile);
   } catch (err) {
     document.body.dataset.state = "error";
