@@ -33,6 +33,10 @@ def test_a_result_survives_a_reload_is_listed_and_shows_its_counts(browser, api)
     # Bands carry their names (not colour alone); the legend names the gaps too.
     assert [b.replace(" ", "_") for b in bands if b] and "squat" in bands
     assert "no pose held" in page.inner_text("#legend")
+    # Hovering a band or a legend entry says what the pose is, from the definitions in use.
+    squat = next(p for p in api.get("/poses").json()["poses"] if p["name"] == "squat")["description"]
+    assert page.locator("#bands .band[data-pose=squat]").first.get_attribute("title").endswith(squat)
+    assert page.locator("#legend li", has_text="squat").get_attribute("title") == squat
     assert page.inner_text("#result-title") == "squat_band_1.mp4"
 
     # The angles over time: knees by default, any joint on demand; hover reads the values.

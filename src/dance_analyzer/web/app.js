@@ -20,6 +20,18 @@ function colourOf(pose) {
 
 function label(pose) { return pose.replaceAll("_", " "); }
 
+// What each pose and move is, from the definitions in use (GET /poses, /moves): shown on
+// hover, so a name like "passe" explains itself.
+const ABOUT = { poses: {}, moves: {} };
+async function loadDescriptions() {
+  try {
+    const [poses, moves] = await Promise.all(["/poses", "/moves"].map((url) => fetch(url, { headers: authHeaders() })));
+    if (poses.ok) for (const p of (await poses.json()).poses) ABOUT.poses[p.name] = p.description;
+    if (moves.ok) for (const m of (await moves.json()).moves) ABOUT.moves[m.name] = m.description;
+  } catch (_) { /* names alone still read */ }
+}
+const about = (kind, name) => (ABOUT[kind][name] ? `\n${ABOUT[kind][name]}` : "");
+
 // One colour per dancer id, the overlay's own (render.py PERSON_RGB), so a chip matches
 // the skeleton drawn on the video; the id is always written beside it.
 const PERSON_COLOURS = ["#00e676", "#ff40a0", "#409cff", "#ffc107", "#b46eff", "#ff7043", "#00dce6", "#ebebeb"];
@@ -206,6 +218,7 @@ function renderTimeline(subject, playback) {
     band.textContent = label(seg.pose); // bands read without colour (clipped when narrow)
     band.title = `${label(seg.pose)}: ${seg.start_s.toFixed(1)}–${seg.end_s.toFixed(1)} s`;
     band.setAttribute("aria-label", band.title);
+    band.title += about("poses", seg.pose);
     band.addEventListener("click", () => seekStart(seg.start_s));
     bands.append(band);
   }
@@ -216,6 +229,7 @@ function renderTimeline(subject, playback) {
     const swatch = document.createElement("span");
     swatch.style.background = colourOf(pose);
     item.append(swatch, label(pose));
+    item.title = about("poses", pose).trim();
     return item;
   });
   // The gaps between bands: no pose held long enough (or nobody in view) there.
@@ -259,6 +273,7 @@ function renderMoves(moves, summary, duration, seekStart) {
     span.textContent = moveCaption(m);
     span.title = `${moveCaption(m)}: ${m.start_s.toFixed(2)}–${m.end_s.toFixed(2)} s`;
     span.setAttribute("aria-label", `${span.title} (play from here)`);
+    span.title += about("moves", m.move);
     span.addEventListener("click", () => seekStart(m.start_s));
     return span;
   }));
@@ -880,6 +895,7 @@ function init() {
   window.addEventListener("popstate", () => { if (!location.hash) location.reload(); });
   window.addEventListener("hashchange", openFromAddress);
   document.body.dataset.state = "ready";
+  loadDescriptions();
   openFromAddress().then((opened) => { if (!opened) loadHistory(); });
 }
 
