@@ -60,6 +60,13 @@ def test_a_result_survives_a_reload_is_listed_and_shows_its_counts(browser, api)
     page.locator("#angle-joints input[value=torso_tilt]").check()
     page.screenshot(path=str(ARTIFACTS / "page-desktop-angles.png"), full_page=True)
 
+    # The CSV table: a row per analysed frame, with the angles.
+    with page.expect_download() as download:
+        page.click("#download-csv")
+    rows = download.value.path().read_text().splitlines()
+    assert download.value.suggested_filename == "squat_band_1.csv"
+    assert len(rows) == 1 + result["processed_frames"] and "left_knee_deg" in rows[0]
+
     # The address brings the same result back after a reload.
     page.reload()
     page.wait_for_selector("body[data-state=done]", timeout=60_000)

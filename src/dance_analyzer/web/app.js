@@ -123,10 +123,11 @@ async function errorText(response) {
 }
 
 function upload(file) {
-  const params = new URLSearchParams({ overlay: "true", rhythm: "true" });
+  // Each frame's details (detail=frames): a click on the video picks a dancer by their
+  // box, and the job's CSV table (a row per frame) can be downloaded.
+  const params = new URLSearchParams({ overlay: "true", rhythm: "true", detail: "frames" });
   if ($("sample").checked) params.set("sample_fps", "10");
-  // Every dancer; their boxes per frame (detail=frames) let a click on the video pick one.
-  if ($("people").checked) { params.set("people", "all"); params.set("detail", "frames"); }
+  if ($("people").checked) params.set("people", "all");
   const form = new FormData();
   form.append("file", file, file.name);
   return new Promise((resolve, reject) => {
@@ -659,6 +660,18 @@ async function show(job) {
   $("download-json").download = `${stem}-poses.json`;
   $("download-video").href = source;
   $("download-video").download = `${stem}-annotated.mp4`;
+  // The table of frames, when the job kept them (the page's own uploads do).
+  const csv = $("download-csv");
+  csv.hidden = !result.frames;
+  csv.onclick = async (e) => {
+    e.preventDefault();
+    const response = await fetch(`/jobs/${job.id}/result.csv`, { headers: authHeaders() });
+    if (!response.ok) { showError(await errorText(response)); return; }
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = `${stem}.csv`;
+    link.click();
+  };
   $("status").hidden = true;
   $("result").hidden = false;
   $("result").dataset.job = job.id;
