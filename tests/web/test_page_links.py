@@ -60,6 +60,12 @@ def test_a_result_survives_a_reload_is_listed_and_shows_its_counts(browser, api)
     page.locator("#angle-joints input[value=torso_tilt]").check()
     page.screenshot(path=str(ARTIFACTS / "page-desktop-angles.png"), full_page=True)
 
+    # Every pose that held in any frame has its own lane, beside the winners on the timeline.
+    page.click("#lanes-box summary")
+    lanes = page.locator("#lanes .lane").evaluate_all("lanes => lanes.map(l => l.dataset.pose)")
+    held = {pose for frame in result["frames"] for pose in frame["poses"]}
+    assert set(lanes) == held and "squat" in held
+
     # The CSV table: a row per analysed frame, with the angles.
     with page.expect_download() as download:
         page.click("#download-csv")

@@ -530,6 +530,46 @@ function renderSync(sync, playback, select) {
   panel.hidden = false;
 }
 
+// Every pose that held in each frame (frames[].poses), one lane per pose: the timeline
+// above shows only the one that wins each moment.
+function renderLanes(result, playback) {
+  const frames = result.frames || [];
+  const box = $("lanes-box");
+  box.hidden = frames.length === 0;
+  if (box.hidden) return;
+  const end = (k) => (k + 1 < frames.length ? frames[k + 1].t : result.duration_s);
+  const spans = new Map();
+  frames.forEach((frame, k) => {
+    for (const pose of frame.poses) {
+      const list = spans.get(pose) || [];
+      const last = list[list.length - 1];
+      if (last && last.k === k - 1) { last.end = end(k); last.k = k; } else list.push({ start: frame.t, end: end(k), k });
+      spans.set(pose, list);
+    }
+  });
+  $("lanes").replaceChildren(...[...spans.entries()].map(([pose, list]) => {
+    const lane = document.createElement("div");
+    lane.className = "lane";
+    lane.dataset.pose = pose;
+    const name = document.createElement("span");
+    name.textContent = label(pose);
+    const track = document.createElement("div");
+    track.className = "lane-track";
+    for (const span of list) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.style.left = `${(100 * span.start) / playback.duration}%`;
+      button.style.width = `${(100 * (span.end - span.start)) / playback.duration}%`;
+      button.style.background = colourOf(pose);
+      button.setAttribute("aria-label", `${label(pose)}: ${span.start.toFixed(1)}–${span.end.toFixed(1)} s`);
+      button.addEventListener("click", () => playback.seekStart(span.start));
+      track.append(button);
+    }
+    lane.append(name, track);
+    return lane;
+  }));
+}
+
 // Each pose's repetitions ("3 × squat"), each rep a button that plays it.
 function renderCounts(counts, seekStart) {
   const repeated = (counts || []).filter((c) => c.count > 0);
@@ -651,6 +691,7 @@ async function show(job) {
   const playback = followPlayback(result, video);
   renderCounts(result.pose_counts, playback.seekStart);
   renderAngles(result.angles, video, playback);
+  renderLanes(result, playback);
   const select = renderPeople(result, video, playback);
   renderSync(result.sync, playback, select);
   renderNumbers(result);
