@@ -66,6 +66,10 @@ def test_a_result_survives_a_reload_is_listed_and_shows_its_counts(browser, api)
     held = {pose for frame in result["frames"] for pose in frame["poses"]}
     assert set(lanes) == held and "squat" in held
 
+    # The figures say their unit and, where needed, what they mean.
+    numbers = page.inner_text("#numbers")
+    assert "/ 100" in numbers and "twice the range of the other" in numbers and "torso lengths/s" in numbers
+
     # The CSV table: a row per analysed frame, with the angles.
     with page.expect_download() as download:
         page.click("#download-csv")

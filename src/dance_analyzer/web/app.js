@@ -293,17 +293,31 @@ function renderNumbers(result) {
   const movement = result.movement;
   if (movement) {
     rows.push(
-      ["Movement tempo", movement.tempo ? `${Math.round(movement.tempo.bpm)} bpm` : "–"],
-      ["Symmetry", `arms ${Math.round(movement.symmetry.arms)} · legs ${Math.round(movement.symmetry.legs)}`],
+      ["Movement tempo", movement.tempo ? `${Math.round(movement.tempo.bpm)} bpm` : "–",
+        "How often the movement repeats, in beats per minute; none when it does not repeat."],
+      ["Symmetry", `arms ${Math.round(movement.symmetry.arms)} · legs ${Math.round(movement.symmetry.legs)} / 100`,
+        "100: both sides move through the same ranges; 50: one side moves through twice the range of the other."],
+      ["Energy", `${movement.mean_energy.toFixed(2)} torso lengths/s`,
+        "How fast the main joints move on average, in torso lengths per second (0 is still)."],
     );
   }
   if (result.rhythm && result.rhythm.audio_tempo_bpm) {
     rows.push(["Music tempo", `${Math.round(result.rhythm.audio_tempo_bpm)} bpm`]);
-    if (result.rhythm.on_beat_score !== undefined) rows.push(["On the beat", `${Math.round(result.rhythm.on_beat_score)}%`]);
+    if (result.rhythm.on_beat_score !== undefined) {
+      rows.push(["On the beat", `${Math.round(result.rhythm.on_beat_score)}%`,
+        "The share of the movement's accents that fall near a beat; moving without the music scores about 30%."]);
+    }
   }
-  $("numbers").replaceChildren(...rows.flatMap(([k, v]) => {
+  // Every figure with its unit; the ones that need it say what they mean, in words.
+  $("numbers").replaceChildren(...rows.flatMap(([k, v, meaning]) => {
     const dt = document.createElement("dt"); dt.textContent = k;
     const dd = document.createElement("dd"); dd.textContent = v;
+    if (meaning) {
+      const hint = document.createElement("small");
+      hint.className = "meaning";
+      hint.textContent = meaning;
+      dd.append(hint);
+    }
     return [dt, dd];
   }));
 }
