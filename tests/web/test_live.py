@@ -184,3 +184,38 @@ def test_following_a_finished_analysis_plays_it_counts_in_and_scores_the_dance(a
     assert 0 <= float(shown) <= 100
     assert said.startswith(f"Against the reference: {result['follow']['similarity']:.0f} / 100")
     assert result["follow"]["similarity"] >= 90
+
+
+def test_a_new_reference_is_uploaded_from_the_live_page_and_the_camera_can_be_kept(api, camera):
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed (Debian package chromium; scripts/test.sh installs it as root)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                  f"--use-file-for-fake-video-capture={camera}", "--autoplay-policy=no-user-gesture-required"],
+        )  # fmt: skip
+        page = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
+        page.add_init_script(RECORD_VIOLATIONS)
+        page.goto(str(api.base_url).rstrip("/") + "/live.html")
+        page.set_input_files("#live-reference-file", str(media("squat_band_1.mp4")))
+        page.wait_for_function("() => document.getElementById('live-follow').value !== ''", timeout=180_000)
+        job_id = page.eval_on_selector("#live-follow", "s => s.value")
+        assert api.get(f"/jobs/{job_id}").json()["filename"] == "squat_band_1.mp4"
+        page.check("#live-keep")
+        page.select_option("#live-where", "server")
+        page.click("#live-start")
+        page.wait_for_function("() => window.liveLog.filter(e => e.follow).length >= 20", timeout=120_000)
+        page.click("#live-stop")
+        page.wait_for_function("() => document.body.dataset.live === 'done'", timeout=60_000)
+        page.wait_for_selector("#live-recording:not([hidden])", timeout=10_000)
+        with page.expect_download() as download:
+            page.click("#live-recording")
+        recording = download.value.path().read_bytes()
+        result = page.evaluate("window.liveResult")
+        assert page.evaluate("window.cspViolations") == []
+        browser.close()
+    assert recording[:4] == b"\x1a\x45\xdf\xa3" and len(recording) > 10_000  # a WebM (Matroska) file
+    # A different dance from the reference (squats against arms and hips): scored low.
+    print(f"\nfollowing squats while the camera shows another dance: {result['follow']['similarity']} / 100")
+    assert result["follow"]["similarity"] < 75

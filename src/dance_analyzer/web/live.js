@@ -63,6 +63,53 @@ async function listReferences() {
   }
 }
 
+// A new reference: analysed here as a job with its annotated video, then chosen.
+async function uploadReference(file) {
+  const select = $("live-follow");
+  setState("uploading", `Analysing ${file.name} to follow along with…`);
+  const form = new FormData();
+  form.append("file", file, file.name);
+  try {
+    const created = await fetch("/jobs?overlay=true", { method: "POST", body: form, headers: authHeaders() });
+    const body = await created.json();
+    if (created.status !== 202) throw new Error(body.error || `The upload failed (${created.status})`);
+    for (;;) {
+      const job = await (await fetch(body.status_url, { headers: authHeaders(), cache: "no-store" })).json();
+      if (job.status === "failed") throw new Error(job.error || "The analysis failed");
+      if (job.status === "done") {
+        const option = document.createElement("option");
+        option.value = job.id;
+        option.textContent = job.filename;
+        option.dataset.video = job.overlay_url;
+        select.append(option);
+        select.value = job.id;
+        setState("idle", `${file.name} is ready: press Start to follow along with it.`);
+        return;
+      }
+      setState("uploading", `Analysing ${file.name}: ${Math.round(100 * (job.progress || 0))}%`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } catch (err) {
+    setState("error", err.message);
+  }
+}
+
+// With "keep a recording", the camera is recorded in the browser (MediaRecorder) and
+// offered as a download at the end; it never goes to the server.
+function startRecording(stream) {
+  live.chunks = [];
+  live.recorder = null;
+  if (!$("live-keep").checked || typeof MediaRecorder === "undefined") return;
+  live.recorder = new MediaRecorder(stream);
+  live.recorder.ondataavailable = (e) => { if (e.data.size) live.chunks.push(e.data); };
+  live.recorder.onstop = () => {
+    const link = $("live-recording");
+    link.href = URL.createObjectURL(new Blob(live.chunks, { type: live.recorder.mimeType || "video/webm" }));
+    link.hidden = false;
+  };
+  live.recorder.start(1000);
+}
+
 async function prepareReference() {
   const option = $("live-follow").selectedOptions[0];
   live.follow = option && option.value ? option.value : null;
@@ -168,6 +215,7 @@ function onAnswer(msg) {
 }
 
 function begin() {
+  startRecording(live.stream);
   live.running = true;
   live.started = performance.now();
   $("live-stage").hidden = false;
@@ -304,6 +352,7 @@ function addMove(move) {
 
 function stopCamera() {
   live.running = false;
+  if (live.recorder && live.recorder.state !== "inactive") live.recorder.stop();
   if (live.stream) live.stream.getTracks().forEach((track) => track.stop());
   $("live-stop").disabled = true;
   $("live-start").disabled = false;
@@ -349,4 +398,7 @@ document.addEventListener("DOMContentLoaded", () => {
   listReferences();
   $("live-start").addEventListener("click", start);
   $("live-stop").addEventListener("click", stop);
+  $("live-reference-file").addEventListener("change", (e) => {
+    if (e.target.files[0]) uploadReference(e.target.files[0]);
+  });
 });
