@@ -150,3 +150,21 @@ def test_compare_grades_body_parts_warns_of_unrelated_clips_and_names_the_bad_fi
     page.click("#compare-go")
     page.wait_for_selector("body[data-state=error]", timeout=60_000)
     assert page.inner_text("#error").startswith("The attempt video (holiday.mp4): ")
+
+
+def test_every_tab_stop_is_visible(browser, api):  # noqa: F811
+    page = open_page(browser, api)
+    seen = []
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
+                       const s = getComputedStyle(e);
+                       return {id: e.id || e.tagName, w: r.width, h: r.height, opacity: +s.opacity,
+                               visible: s.visibility !== 'hidden' && e.offsetParent !== null}; }"""
+        )
+        if focused["id"] == "BODY":
+            break
+        seen.append(focused["id"])
+        assert focused["w"] >= 4 and focused["h"] >= 4 and focused["opacity"] > 0.1 and focused["visible"], focused
+    assert "drop" in seen  # the video picker is reached from the keyboard
