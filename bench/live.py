@@ -5,7 +5,9 @@ on real clips, looped) at 30 frames/s in real time, as a browser running the mod
 to a real `dance-analyzer serve` (one process). Per number of sessions: the frames
 answered per second (against the frames offered), the answer latency (send to answer
 received; median and p95), the server's CPU per frame and its share of one core, and the
-server's peak memory. Then, for the same frames in the same run, the plain loop: one
+server's peak memory, and "on time": the share of frames each session could send when due
+(within one frame interval), i.e. whether every session kept its full rate (answered/s also
+counts the sessions' start and end). Then, for the same frames in the same run, the plain loop: one
 LiveSession fed directly in this process, frame by frame (the cost of the analysis
 without the network or batching), and its ratio to the server's CPU per frame.
 
@@ -73,7 +75,9 @@ def pictures(seconds: float, fps: float) -> list[bytes]:
     return [np.array([k / fps], "<f8").tobytes() + jpegs[k % len(jpegs)] for k in range(int(seconds * fps))]
 
 
-async def session(url: str, stream: list[bytes], latencies: list[float], offset: float, start: dict) -> int:
+async def session(
+    url: str, stream: list[bytes], latencies: list[float], late: list[float], offset: float, start: dict
+) -> int:
     answered = 0
     async with websockets.connect(url, max_size=2**24) as ws:
         await ws.send(json.dumps(start))
@@ -86,6 +90,7 @@ async def session(url: str, stream: list[bytes], latencies: list[float], offset:
             if delay > 0:
                 await asyncio.sleep(delay)
             sent = time.perf_counter()
+            late.append(sent - due)  # over one frame interval: the session could not keep up
             await ws.send(data)
             answer = json.loads(await ws.recv())
             latencies.append(time.perf_counter() - sent)
@@ -95,11 +100,14 @@ async def session(url: str, stream: list[bytes], latencies: list[float], offset:
     return answered
 
 
-async def run(url: str, n: int, stream: list[bytes], start: dict) -> tuple[int, list[float], float]:
+async def run(url: str, n: int, stream: list[bytes], start: dict) -> tuple[int, list[float], list[float], float]:
     latencies: list[float] = []
+    late: list[float] = []
     began = time.perf_counter()
-    answered = await asyncio.gather(*(session(url, stream, latencies, k / start["fps"] / n, start) for k in range(n)))
-    return sum(answered), latencies, time.perf_counter() - began
+    answered = await asyncio.gather(
+        *(session(url, stream, latencies, late, k / start["fps"] / n, start) for k in range(n))
+    )
+    return sum(answered), latencies, late, time.perf_counter() - began
 
 
 def free_port() -> int:
@@ -152,16 +160,17 @@ def main() -> None:
                 time.sleep(0.2)
             proc = psutil.Process(server.pid)
             url = f"ws://127.0.0.1:{port}/live"
-            print(f"{'sessions':>8} {'offered/s':>9} {'answered/s':>10} {'p50 ms':>7} {'p95 ms':>7} "
+            print(f"{'sessions':>8} {'offered/s':>9} {'answered/s':>10} {'on time %':>9} {'p50 ms':>7} {'p95 ms':>7} "
                   f"{'CPU ms/frame':>12} {'core %':>7} {'server RSS MB':>13}")  # fmt: skip
             for n in args.sessions:
                 cpu0 = proc.cpu_times()
-                answered, latencies, wall = asyncio.run(run(url, n, stream, start))
+                answered, latencies, late, wall = asyncio.run(run(url, n, stream, start))
+                on_time = 100 * float(np.mean(np.array(late) <= 1 / start["fps"]))
                 cpu1 = proc.cpu_times()
                 cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
                 rss = proc.memory_info().rss / 2**20
                 ms = 1000 * np.array(latencies)
-                print(f"{n:>8} {n * start['fps']:>9.0f} {answered / wall:>10.1f} {np.median(ms):>7.1f} "
+                print(f"{n:>8} {n * start['fps']:>9.0f} {answered / wall:>10.1f} {on_time:>9.1f} {np.median(ms):>7.1f} "
                       f"{np.percentile(ms, 95):>7.1f} {1000 * cpu / answered:>12.2f} {100 * cpu / wall:>7.0f} "
                       f"{rss:>13.0f}")  # fmt: skip
             served = 1000 * cpu / answered

@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -27,10 +26,20 @@ from ..errors import (
     TooLong,
 )
 from .console import ProgressBar, print_json, print_text, silence_native_stderr
+from .files import (
+    EXIT_BAD_DEFINITIONS,
+    EXIT_CANNOT_WRITE,
+    EXIT_MISSING_INPUT,
+    InputProblem,
+    after_name,
+    error,
+    os_problem,
+    poses_from,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from ..config import Settings
-    from ..labels.definitions import PoseSet
     from ..pipeline import Reader
 
 # Exit codes a script can branch on (64+ follow sysexits.h in spirit).
@@ -44,52 +53,7 @@ EXIT_CODES: dict[type[AnalysisError], int] = {
     TimeLimitExceeded: 69,
     ModelNotInstalled: 78,  # EX_CONFIG: the installation lacks it
 }
-EXIT_BAD_DEFINITIONS = 65  # EX_DATAERR: a pose or move file that is not valid
-EXIT_MISSING_INPUT = 66
-EXIT_CANNOT_WRITE = 73  # EX_CANTCREAT
 EXIT_INTERRUPTED = 130
-
-
-class InputProblem(Exception):
-    """Said in one line naming the file, and the command exits with ``code``."""
-
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def _error(message: str) -> None:
-    print(f"dance-analyzer: error: {message}", file=sys.stderr)
-
-
-def _os_problem(path: Path, exc: OSError | UnicodeDecodeError) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"{path}: not a text file"
-    if isinstance(exc, IsADirectoryError) or path.is_dir():
-        return f"{path}: is a directory, not a file"
-    if isinstance(exc, FileNotFoundError):
-        return f"{path}: no such file"
-    return f"{path}: {exc.strerror or exc}"
-
-
-def _poses_from(path: Path | None) -> PoseSet:
-    """The pose set of ``path`` (None: the built-in one); InputProblem when it cannot be."""
-    from ..labels.definitions import DefinitionError, load_definitions
-
-    try:
-        return load_definitions(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        assert path is not None
-        raise InputProblem(_os_problem(path, exc), EXIT_MISSING_INPUT) from None
-    except DefinitionError as exc:
-        raise InputProblem(
-            str(exc) if path is None else f"{path}: {_after_name(str(exc), path)}", EXIT_BAD_DEFINITIONS
-        ) from None
-
-
-def _after_name(message: str, path: Path) -> str:
-    """A definition error's text without the file name it starts with (said once, in front)."""
-    return message.removeprefix(f"{path.name}: ")
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
@@ -104,7 +68,7 @@ def _start(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] 
         silence_native_stderr()
     for path in paths:
         if not path.is_file():
-            _error(f"{path}: is a directory, not a video" if path.is_dir() else f"{path}: no such file")
+            error(f"{path}: is a directory, not a video" if path.is_dir() else f"{path}: no such file")
             return None
     # Before the settings, which take 0.3 s to import (pydantic), so that the workers are
     # ready as soon as this process is. Their number is a guess until the settings are
@@ -145,7 +109,7 @@ def _reader(settings: Settings, workers: int, model: str) -> Iterator[Reader]:
 
 
 def _failed(exc: AnalysisError, path: Path | None = None) -> int:
-    _error(f"{path}: {exc.message}" if path is not None else exc.message)
+    error(f"{path}: {exc.message}" if path is not None else exc.message)
     return EXIT_CODES.get(type(exc), 1)
 
 
@@ -180,7 +144,7 @@ def analyze(args: argparse.Namespace) -> int:
         # In the pool's block, which stops the workers started early even when the pose
         # file is refused.
         with _reader(settings, workers, options.model) as reader:
-            poses = _poses_from(settings.poses_file)
+            poses = poses_from(settings.poses_file)
             result = analyze_video(
                 path,
                 options,
@@ -194,7 +158,7 @@ def analyze(args: argparse.Namespace) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except InputProblem as exc:
-        _error(str(exc))
+        error(str(exc))
         return exc.code
     except OverlayNotWritten as exc:
         reason = getattr(exc.__cause__, "strerror", None) or exc.message
@@ -216,7 +180,7 @@ def analyze(args: argparse.Namespace) -> int:
         text = result_table(result)
     else:
         text = json.dumps(result, indent=None if args.compact else 2)
-    return _output(text, args.output)
+    return write_output(text, args.output)
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -224,27 +188,6 @@ def _format(args: argparse.Namespace) -> str:
     if args.format:
         return str(args.format)
     return "table" if sys.stdout.isatty() and args.output is None else "json"
-
-
-def _output(text: str, out: str | None) -> int:
-    """Print ``text``, or write it to ``out`` whole (a temporary file renamed into place:
-    a failed run leaves no half-written file)."""
-    if out is None:
-        print_text(text)
-        return 0
-    target = Path(out)
-    try:
-        fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
-        os.replace(partial, target)
-    except OSError as exc:
-        with suppress(UnboundLocalError, OSError):
-            os.unlink(partial)
-        _error(f"{target}: cannot write it: {exc.strerror or exc}")
-        return EXIT_CANNOT_WRITE
-    print(f"wrote {target}", file=sys.stderr)
-    return 0
 
 
 def compare(args: argparse.Namespace) -> int:
@@ -361,9 +304,9 @@ def poses(args: argparse.Namespace) -> int:
     from ..features import FEATURES
 
     try:
-        pose_set = _poses_from(Path(args.file) if args.file else get_settings().poses_file)
+        pose_set = poses_from(Path(args.file) if args.file else get_settings().poses_file)
     except InputProblem as exc:
-        _error(str(exc))
+        error(str(exc))
         return exc.code
     for pose in pose_set.poses:
         print(f"{pose.name:14} priority {pose.priority:3}  {pose.description}")
@@ -393,10 +336,10 @@ def moves(args: argparse.Namespace) -> int:
         move_set = load_moves(path)
     except (OSError, UnicodeDecodeError) as exc:
         assert path is not None
-        _error(_os_problem(path, exc))
+        error(os_problem(path, exc))
         return EXIT_MISSING_INPUT
     except DefinitionError as exc:
-        _error(f"{path}: {_after_name(str(exc), path)}" if path is not None else str(exc))
+        error(f"{path}: {after_name(str(exc), path)}" if path is not None else str(exc))
         return EXIT_BAD_DEFINITIONS
     lines = [f"moves from {move_set.source}"]
     for move in move_set.moves:

@@ -293,6 +293,7 @@ async def get_overlay(job_id: JobId, jobs: JobsDep, tenant: TenantDep) -> FileRe
     response_class=Response,
     responses={
         200: {"content": {"text/csv": {}}, "description": "One row per analysed frame: poses, angles (and landmarks)"},
+        400: {"model": ErrorBody, "description": "A bad query parameter"},
         **NOT_FOUND,
         409: {
             "model": ErrorBody,

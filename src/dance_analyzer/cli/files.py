@@ -1,0 +1,83 @@
+"""The files a command reads and writes besides videos: pose and move files in, results
+out. A problem with one is said in one line that names the file, with an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .console import print_text
+
+if TYPE_CHECKING:
+    from ..labels.definitions import PoseSet
+
+EXIT_BAD_DEFINITIONS = 65  # EX_DATAERR: a pose or move file that is not valid
+EXIT_MISSING_INPUT = 66
+EXIT_CANNOT_WRITE = 73  # EX_CANTCREAT
+
+
+class InputProblem(Exception):
+    """Said in one line naming the file, and the command exits with ``code``."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def error(message: str) -> None:
+    print(f"dance-analyzer: error: {message}", file=sys.stderr)
+
+
+def os_problem(path: Path, exc: OSError | UnicodeDecodeError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{path}: not a text file"
+    if isinstance(exc, IsADirectoryError) or path.is_dir():
+        return f"{path}: is a directory, not a file"
+    if isinstance(exc, FileNotFoundError):
+        return f"{path}: no such file"
+    return f"{path}: {exc.strerror or exc}"
+
+
+def poses_from(path: Path | None) -> PoseSet:
+    """The pose set of ``path`` (None: the built-in one); InputProblem when it cannot be."""
+    from ..labels.definitions import DefinitionError, load_definitions
+
+    try:
+        return load_definitions(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        assert path is not None
+        raise InputProblem(os_problem(path, exc), EXIT_MISSING_INPUT) from None
+    except DefinitionError as exc:
+        raise InputProblem(
+            str(exc) if path is None else f"{path}: {after_name(str(exc), path)}", EXIT_BAD_DEFINITIONS
+        ) from None
+
+
+def after_name(message: str, path: Path) -> str:
+    """A definition error's text without the file name it starts with (said once, in front)."""
+    return message.removeprefix(f"{path.name}: ")
+
+
+def write_output(text: str, out: str | None) -> int:
+    """Print ``text``, or write it to ``out`` whole (a temporary file renamed into place:
+    a failed run leaves no half-written file)."""
+    if out is None:
+        print_text(text)
+        return 0
+    target = Path(out)
+    try:
+        fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+        os.replace(partial, target)
+    except OSError as exc:
+        with suppress(UnboundLocalError, OSError):
+            os.unlink(partial)
+        error(f"{target}: cannot write it: {exc.strerror or exc}")
+        return EXIT_CANNOT_WRITE
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
