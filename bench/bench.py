@@ -7,13 +7,21 @@ For each clip it times, as whole processes including start-up:
   cli --model  the same with the lite and the heavy landmark model
   cli 1 proc   the same with --workers 1 (the reference for label agreement)
   cli sampled  `--sample-fps N`
+  cli auto     `--precision auto`: the model on a coarse stride, refined where the answer could change
   server       a warm `dance-analyzer serve`, one POST /analyze (upload included)
+  server auto  the same with precision=auto
 and, in this process, decode-only and inference-only rates, so the pipeline can be
 compared with the limits of the machine. Peak memory is the sum of the proportional
 set size (PSS) over the whole process tree, so shared model pages count once, not
 once per worker; it is sampled once a second, because reading PSS costs CPU that
 would slow down what is being measured. The memory section runs the CLI on the same clip
-looped to 5 s and to 60 s.
+looped to 5 s and to 60 s; the routine section loops it to three minutes (``--routine-s``)
+and times the plain loop, every frame and precision=auto on it.
+
+For precision=auto it also prints the frames the model ran on, the ratio to every frame
+(same run), and how far its answer is from the every-frame one: labels per frame,
+segment boundaries in frames, move counts (bench/adaptive.py does the same over every
+shared clip, beside the noise floor of the every-frame analysis itself).
 
 Each round runs every row once, back to back; wall times are medians over rounds and
 "vs plain" is the median of the per-round ratios, because this VM's speed drifts.
@@ -38,6 +46,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -175,11 +184,11 @@ class Server:
         self.close()
         raise SystemExit("server did not become ready")
 
-    def analyze(self, clip: Path) -> Run:
+    def analyze(self, clip: Path, **params: str) -> Run:
         root = psutil.Process(self.proc.pid)
         started = time.perf_counter()
         with open(clip, "rb") as f:
-            response = self.client.post("/analyze", files={"file": (clip.name, f, "video/mp4")})
+            response = self.client.post("/analyze", params=params, files={"file": (clip.name, f, "video/mp4")})
         wall = time.perf_counter() - started
         response.raise_for_status()
         return Run(wall, tree_pss_mb(root), response.text)
@@ -225,6 +234,35 @@ def frame_labels(result_json: str) -> list[tuple[str, ...]]:
     return [tuple(f["poses"]) for f in json.loads(result_json)["frames"]]
 
 
+def differences(every: dict, other: dict) -> dict[str, Any]:
+    """How far ``other`` is from the every-frame result ``every`` (both with their frames):
+    timeline pose and pose set per frame, segment boundaries (frames off), move counts."""
+    fps = every["fps"] or 1.0
+    timeline = [f["pose"] == g["pose"] for f, g in zip(every["frames"], other["frames"], strict=False)]
+    poses = [f["poses"] == g["poses"] for f, g in zip(every["frames"], other["frames"], strict=False)]
+    starts = [round(s["start_s"] * fps) for s in every["segments"]]
+    theirs = [round(s["start_s"] * fps) for s in other["segments"]]
+    off = max((min(abs(a - b) for b in theirs) for a in starts), default=0) if theirs else None
+    count = lambda r: sorted((m["move"], m["count"]) for m in r.get("move_summary", []))  # noqa: E731
+    return {
+        "timeline_agree": sum(timeline) / max(1, len(every["frames"])),
+        "poses_agree": sum(poses) / max(1, len(every["frames"])),
+        "segments": (len(every["segments"]), len(other["segments"])),
+        "boundary_frames_off": off,
+        "moves_same": count(every) == count(other),
+    }
+
+
+def describe_differences(name: str, diff: dict[str, Any]) -> str:
+    segments = diff["segments"]
+    return (
+        f"  {name}: timeline pose agrees on {100 * float(diff['timeline_agree']):.1f}% of frames, pose sets on "
+        f"{100 * float(diff['poses_agree']):.1f}%; segments {segments[0]} vs {segments[1]}, "
+        f"boundaries at most {diff['boundary_frames_off']} frame(s) off; move counts "
+        f"{'identical' if diff['moves_same'] else 'DIFFER'}"
+    )
+
+
 def agreement(a: list[tuple[str, ...]], b: list[tuple[str, ...]]) -> float:
     if len(a) != len(b):
         return 0.0
@@ -264,6 +302,7 @@ def bench_round(
     rows: dict[str, Row],
     labels: dict[str, list[tuple[str, ...]]],
     server: Server,
+    results: dict[str, dict],
 ) -> None:
     """Every row once, back to back, so that their ratios compare like with like."""
     rows["plain"].runs.append(measure([PYTHON, "-c", PLAIN_LOOP, str(clip)]))
@@ -277,11 +316,18 @@ def bench_round(
     labels["single"] = frame_labels(run.stdout)
     run = measure([*CLI, "analyze", "-q", *workers, "--sample-fps", str(args.sample_fps), str(clip)])
     rows[f"cli sample_fps={args.sample_fps:g}"].runs.append(run)
+    run = measure(
+        [*CLI, "analyze", "-q", *workers, "--precision", "auto", "--detail", "frames", "--compact", str(clip)]
+    )
+    rows["cli auto"].runs.append(run)
+    results["cli auto"] = json.loads(run.stdout)
+    results["cli"] = json.loads(rows["cli"].runs[-1].stdout)
     for model in ("lite", "heavy"):
         rows[f"cli --model {model}"].runs.append(
             measure([*CLI, "analyze", "-q", *workers, "--model", model, str(clip)])
         )
     rows["server"].runs.append(server.analyze(clip))
+    rows["server auto"].runs.append(server.analyze(clip, precision="auto"))
 
 
 def bench_clip(clip: Path, args: argparse.Namespace) -> dict[str, object]:
@@ -300,15 +346,18 @@ def bench_clip(clip: Path, args: argparse.Namespace) -> dict[str, object]:
             "cli --model heavy",
             "cli 1 proc",
             f"cli sample_fps={args.sample_fps:g}",
+            "cli auto",
             "server",
+            "server auto",
         ]
     }
     rows["plain x2 (limit)"].frames = 2 * frames
     labels: dict[str, list[tuple[str, ...]]] = {}
+    results: dict[str, dict] = {}
     server = Server(args.workers)  # warm and idle while the other rows run
     try:
         for _ in range(args.repeat):
-            bench_round(clip, args, rows, labels, server)
+            bench_round(clip, args, rows, labels, server, results)
     finally:
         server.close()
     rates = in_process_rates(clip)
@@ -318,6 +367,16 @@ def bench_clip(clip: Path, args: argparse.Namespace) -> dict[str, object]:
     print(
         f"  labels: parallel vs single-process, every frame: {100 * agree:.1f}% of {len(labels['single'])} frames agree"
     )
+    auto = results["cli auto"]
+    model_frames = auto["model_frames"]
+    print(
+        f"  precision=auto: the model ran on {model_frames} of {auto['processed_frames']} frames "
+        f"({100 * model_frames / max(1, auto['processed_frames']):.0f}%); "
+        f"{rows['cli auto'].speedup(rows['cli']):.2f}x every frame from the CLI, "
+        f"{rows['server auto'].speedup(rows['server']):.2f}x warm"
+    )
+    diff = differences(results["cli"], auto)
+    print(describe_differences("precision=auto vs every frame", diff))
     return {
         "clip": clip.name,
         "frames": frames,
@@ -332,6 +391,7 @@ def bench_clip(clip: Path, args: argparse.Namespace) -> dict[str, object]:
         },
         "in_process_fps": rates,
         "label_agreement": agree,
+        "auto": {"model_frames": model_frames, **{k: v for k, v in diff.items() if k != "segments"}},
     }
 
 
@@ -354,6 +414,44 @@ def bench_memory(clip: Path) -> dict[str, float]:
     return {"peak_5s_mb": peaks[5], "peak_60s_mb": peaks[60], "ratio": ratio}
 
 
+def bench_routine(clip: Path, seconds: float, workers: int) -> dict[str, float]:
+    """A whole routine: the clip looped to ``seconds``; plain loop, every frame, auto."""
+    if shutil.which("ffmpeg") is None:
+        print("\nroutine: skipped (ffmpeg not installed)")
+        return {}
+    with tempfile.TemporaryDirectory() as tmp:
+        looped = loop_clip(clip, seconds, Path(tmp) / "routine.mp4")
+        short = loop_clip(clip, 5, Path(tmp) / "short.mp4")
+        frames = frame_count(looped)
+        plain = measure([PYTHON, "-c", PLAIN_LOOP, str(looped)])
+        every = measure([*CLI, "analyze", "-q", "--workers", str(workers), "--compact", str(looped)])
+        auto = measure(
+            [*CLI, "analyze", "-q", "--workers", str(workers), "--precision", "auto", "--compact", str(looped)]
+        )
+        auto_short = measure([*CLI, "analyze", "-q", "--workers", str(workers), "--precision", "auto", str(short)])
+    body = json.loads(auto.stdout)
+    print(f"\nroutine: {clip.name} looped to {seconds:g} s ({frames} frames)")
+    for name, run in (("plain", plain), ("cli", every), ("cli auto", auto)):
+        print(
+            f"  {name:10}{frames / run.wall_s:8.1f} frames/s{run.wall_s:8.1f} s{run.peak_mb:8.0f} MB"
+            f"{plain.wall_s / run.wall_s:8.2f}x plain"
+        )
+    print(
+        f"  auto: model on {body['model_frames']} of {body['processed_frames']} frames; "
+        f"{every.wall_s / auto.wall_s:.2f}x every frame; peak {auto.peak_mb:.0f} MB against "
+        f"{auto_short.peak_mb:.0f} MB on 5 s of it"
+    )
+    return {
+        "frames": frames,
+        "plain_s": plain.wall_s,
+        "every_frame_s": every.wall_s,
+        "auto_s": auto.wall_s,
+        "auto_vs_plain": plain.wall_s / auto.wall_s,
+        "auto_peak_mb": auto.peak_mb,
+        "auto_short_peak_mb": auto_short.peak_mb,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", nargs="+", default=["taichi_solo_1.mp4", "dance_solo_1.mp4"])
@@ -361,6 +459,7 @@ def main() -> None:
     parser.add_argument("--sample-fps", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="for the CLI runs and the server")
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--routine-s", type=float, default=180.0, help="the routine's length; 0 skips it")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     args = parser.parse_args()
     print(
@@ -371,6 +470,8 @@ def main() -> None:
     results: dict[str, object] = {"clips": [bench_clip(clip, args) for clip in clips]}
     if not args.no_memory:
         results["memory"] = bench_memory(clips[0])
+    if args.routine_s:
+        results["routine"] = bench_routine(clips[-1], args.routine_s, args.workers)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

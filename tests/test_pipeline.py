@@ -44,9 +44,12 @@ class PreparedReader:
         self.rendered: dict | None = None
         self.render_error: OSError | None = None
 
-    def people(self, path, *, model="full", sample_fps=None, max_people=8, on_progress=None, cancel=None):
+    def people(
+        self, path, *, model="full", sample_fps=None, max_people=8, on_progress=None, cancel=None, refinement=None
+    ):
         """The prepared track as the one person in view."""
         self.asked.append(("people", path, sample_fps))
+        self.refinement = refinement
         if on_progress is not None:
             on_progress(self.track.total_frames, self.track.total_frames)
         t = self.track
@@ -78,8 +81,8 @@ def test_an_analysis_names_the_poses_held_and_when():
     assert reader.asked == [("people", VIDEO, 10)] and progress == [(30, 30)]
     assert list(result) == [
         "duration_s", "pose_summary", "processed_frames", "total_frames", "fps", "width", "height",
-        "frames_with_person", "model", "segments", "pose_counts", "warnings", "moves", "move_summary", "angles",
-        "movement",
+        "frames_with_person", "model", "precision", "model_frames", "segments", "pose_counts", "warnings", "moves",
+        "move_summary", "angles", "movement",
     ]  # fmt: skip
     assert result["pose_summary"] == [
         {"pose": "squat", "frames_detected": 15},
@@ -114,6 +117,21 @@ def test_the_result_says_which_model_measured_it():
     reader = PreparedReader(track_of(S.STANDING))
     assert analyze(VIDEO, AnalysisOptions(model="heavy"), reader=reader)["model"] == "heavy"
     assert compare(VIDEO, VIDEO, AnalysisOptions(model="lite"), reader=reader)["model"] == "lite"
+
+
+def test_precision_auto_lets_the_reader_skip_frames_judged_by_the_requests_own_poses():
+    reader = PreparedReader(track_of(S.STANDING, S.SQUAT))
+    result = analyze(VIDEO, AnalysisOptions(), reader=reader)
+    assert reader.refinement is None and result["precision"] == "every_frame"
+    assert result["model_frames"] == result["processed_frames"] == 30
+    result = analyze(VIDEO, AnalysisOptions(precision="auto"), reader=reader)
+    assert result["precision"] == "auto" and reader.refinement is not None
+    track = reader.track
+    # The judge names the frames as the analysis does: a squat and a standing frame differ.
+    labels = reader.refinement.labels(track.image[[0, -1]], track.world[[0, -1]])
+    assert (labels[0] != labels[1]).any()
+    compare(VIDEO, VIDEO, AnalysisOptions(precision="auto"), reader=reader)
+    assert reader.refinement is not None and reader.refinement.labels is None  # a comparison reads no poses
 
 
 def test_frames_are_listed_only_when_asked_for():

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     max_people: int = Field(8, ge=1, le=16)  # with people=all: at most this many people followed
     # The angles over time: zero-phase Butterworth low-pass (6 Hz), or raw (reports/angles.py).
     angle_filter: Literal["butterworth", "none"] = "butterworth"
+    # every_frame: the landmark model on every (sampled) frame; auto: on a coarse stride,
+    # refined to every frame wherever the answer could change (pose/adaptive.py).
+    precision: Literal["auto", "every_frame"] = "every_frame"
 
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     log_level: str = "info"

@@ -13,6 +13,7 @@ pipeline runs here, the same whichever reader read the file.
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from .labels.definitions import PoseSet, load_definitions
 from .labels.learn import learn_definition
 from .labels.moves import Motion, Move, MoveSet, detect_moves, load_moves, motion_of, move_summary
 from .media.audio import Soundtrack
+from .pose.adaptive import Precision, Refinement
 from .pose.extract import ProgressFn
 from .pose.landmarks import MIN_VISIBILITY, PoseResult
 from .pose.models import DEFAULT_MODEL, ModelName
@@ -56,6 +58,7 @@ class AnalysisOptions:
     max_people: int = 8
     moves_file: Path | None = None  # move thresholds instead of the built-in moves.yaml
     angle_filter: AngleFilter = "butterworth"  # how the angles over time are smoothed (reports.angles)
+    precision: Precision = "every_frame"  # or auto: the model on fewer frames (pose.adaptive)
 
     @classmethod
     def from_settings(
@@ -69,10 +72,11 @@ class AnalysisOptions:
         people: bool = False,
         max_people: int | None = None,
         angle_filter: AngleFilter | None = None,
+        precision: Precision | None = None,
     ) -> AnalysisOptions:
         """A request's options over the server's defaults (``DANCE_SAMPLE_FPS``,
         ``DANCE_MIN_SEGMENT_S``, ``DANCE_MODEL``, ``DANCE_MAX_PEOPLE``, ``DANCE_MOVES_FILE``,
-        ``DANCE_ANGLE_FILTER``)."""
+        ``DANCE_ANGLE_FILTER``, ``DANCE_PRECISION``)."""
         return cls(
             sample_fps=sample_fps or settings.sample_fps,
             include_frames=include_frames,
@@ -83,6 +87,7 @@ class AnalysisOptions:
             max_people=max_people or settings.max_people,
             moves_file=settings.moves_file,
             angle_filter=angle_filter or settings.angle_filter,
+            precision=precision or settings.precision,
         )
 
 
@@ -98,9 +103,11 @@ class Reader(Protocol):
         max_people: int = 8,
         on_progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
+        refinement: Refinement | None = None,
     ) -> People:
         """Everyone in view, each followed with a stable id (the main dancer among them);
-        raises ``Cancelled`` once ``cancel`` is set."""
+        raises ``Cancelled`` once ``cancel`` is set. With a ``refinement``, the model runs
+        only on the frames it asks for (:mod:`pose.adaptive`)."""
         ...
 
     def soundtrack(self, path: Path) -> Soundtrack: ...
@@ -141,7 +148,7 @@ def analyze(
     moves = moves or load_moves(options.moves_file)
     # Everyone is followed either way: the main dancer is chosen the same way (present
     # longest), and never swapped for another body, whether or not the others are described.
-    crowd = _read_people(reader, path, options, on_progress, cancel)
+    crowd = _read_people(reader, path, options, on_progress, cancel, poses)
     if landmarks_to is not None:
         save_track(crowd.main_track(), landmarks_to)
     if options.people:
@@ -157,6 +164,7 @@ def analyze(
             moves=moves,
             angle_filter=options.angle_filter,
         )
+    result = _after_model(result, precision=options.precision, model_frames=int(crowd.analysed_rows().sum()))
     if options.rhythm:
         result["rhythm"] = rhythm_report(reader.soundtrack(path), energy, result["movement"]["tempo"])
     if overlay_to is not None:
@@ -167,6 +175,16 @@ def analyze(
         if not options.include_frames:
             del result["frames"]
     return result
+
+
+def _after_model(result: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """``result`` with ``fields`` next to ``model``: how the landmarks were measured, together."""
+    out: dict[str, Any] = {}
+    for key, value in result.items():
+        out[key] = value
+        if key == "model":
+            out.update(fields)
+    return out
 
 
 def describe(
@@ -205,7 +223,9 @@ def describe(
     result["move_summary"] = move_summary(found, motion)
     result["angles"] = angles_report(track.times, track.world, filter=angle_filter)
     if include_frames:
-        result["frames"] = frame_details(track.indices, track.times, labels, smoothed, track.image, poses)
+        result["frames"] = frame_details(
+            track.indices, track.times, labels, smoothed, track.image, poses, track.analysed
+        )
     result["movement"], energy = movement_report(track)
     return result, energy
 
@@ -335,6 +355,7 @@ def _read_people(
     options: AnalysisOptions,
     on_progress: ProgressFn | None,
     cancel: threading.Event | None,
+    poses: PoseSet | None = None,
 ) -> People:
     return reader.people(
         path,
@@ -343,7 +364,16 @@ def _read_people(
         max_people=options.max_people,
         on_progress=on_progress,
         cancel=cancel,
+        refinement=refinement_for(options, poses),
     )
+
+
+def refinement_for(options: AnalysisOptions, poses: PoseSet | None) -> Refinement | None:
+    """What may let the model skip frames (precision=auto): the frames' poses, when the
+    analysis names them (a comparison does not: it scores the landmarks themselves)."""
+    if options.precision != "auto":
+        return None
+    return Refinement(labels=functools.partial(frame_labels, poses=poses) if poses is not None else None)
 
 
 def learn_pose(

@@ -157,3 +157,20 @@ def test_the_model_is_chosen_per_request_and_named_in_the_result(client):
     assert default.json()["model"] == "full"
     bad = client.post("/analyze", params={"model": "huge"}, files={"file": ("a.mp4", clip.read_bytes())})
     assert bad.status_code == 400 and "model" in bad.json()["error"]
+
+
+def test_precision_auto_runs_the_model_on_fewer_frames_and_marks_the_rest(client):
+    data = media("dance_solo_1.mp4").read_bytes()
+    r = post(client, {"file": ("dance.mp4", data)}, detail="frames", precision="auto")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["precision"] == "auto" and body["processed_frames"] == body["total_frames"] == 288
+    assert 0 < body["model_frames"] < 0.75 * body["processed_frames"]
+    interpolated = [f for f in body["frames"] if f["interpolated"]]
+    assert len(interpolated) == body["processed_frames"] - body["model_frames"]
+    assert all(len(f["landmarks"]) == 33 and f["pose"] for f in interpolated)
+    every = post(client, {"file": ("dance.mp4", data)}).json()
+    assert every["precision"] == "every_frame" and every["model_frames"] == 288
+    assert [s["pose"] for s in every["segments"]] == [s["pose"] for s in body["segments"]]
+    bad = post(client, {"file": ("dance.mp4", data)}, precision="fast")
+    assert bad.status_code == 400 and "precision" in bad.json()["error"]

@@ -244,3 +244,25 @@ def test_output_to_a_file_in_each_format(tmp_path):
     assert r.returncode == 73
     one_line_error(r, "no-such-dir")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["result.csv", "result.json", "result.txt"]
+
+
+def test_precision_auto_from_the_cli_with_workers_and_in_one_process_and_in_settings():
+    clip = str(media("dance_solo_1.mp4"))
+    answers = [
+        json.loads(run("analyze", clip, "--precision", "auto", *workers).stdout)
+        for workers in (["--workers", "2"], ["--workers", "1"])
+    ]
+    for body in answers:
+        assert body["precision"] == "auto" and body["processed_frames"] == 288
+        assert 0 < body["model_frames"] < 0.75 * 288
+        assert "standing" in {p["pose"] for p in body["pose_summary"]}
+    env = {**os.environ, "DANCE_PRECISION": "auto"}
+    r = subprocess.run(
+        [sys.executable, "-m", "dance_analyzer.cli", "analyze", "--workers", "1", "--sample-fps", "8", clip],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert json.loads(r.stdout)["precision"] == "auto"
+    assert "invalid choice" in run("analyze", clip, "--precision", "fast").stderr

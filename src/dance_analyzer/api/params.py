@@ -32,6 +32,15 @@ AngleFilterQuery = Annotated[
         "or 'none' (raw angles); default DANCE_ANGLE_FILTER",
     ),
 ]
+PrecisionQuery = Annotated[
+    Literal["auto", "every_frame"] | None,
+    Query(
+        alias="precision",
+        description="'every_frame' runs the landmark model on every analysed frame; 'auto' on a coarse stride, "
+        "refined to every frame wherever the answer could change (faster on held poses and smooth movement); "
+        "default DANCE_PRECISION",
+    ),
+]
 ExportFormat = Annotated[
     Literal["json", "csv"],
     Query(

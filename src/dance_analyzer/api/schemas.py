@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -208,6 +208,11 @@ class FrameResult(BaseModel):
         description="33 rows of [x, y, z, visibility], x/y normalised to the upright frame"
     )
     people: list[FramePerson] | None = Field(None, description="with people=all: everyone in this frame")
+    interpolated: bool | None = Field(
+        None,
+        description="with precision=auto: the model skipped this frame, and its landmarks are interpolated from "
+        "the analysed frames on either side (its poses are read from them)",
+    )
 
 
 class PersonResult(BaseModel):
@@ -234,6 +239,14 @@ class AnalysisResult(BaseModel):
     height: int
     frames_with_person: int
     model: str | None = Field(None, description="the landmark model that measured the poses: lite, full or heavy")
+    precision: Literal["auto", "every_frame"] | None = Field(
+        None,
+        description="every_frame: the landmark model ran on every analysed frame; auto: on a coarse stride, "
+        "refined to every frame wherever a pose, a move or the people in view could change",
+    )
+    model_frames: int | None = Field(
+        None, description="frames the landmark model ran on (equal to processed_frames with every_frame)"
+    )
     filename: str
     segments: list[Segment]
     pose_counts: list[PoseRepetitions] = Field(

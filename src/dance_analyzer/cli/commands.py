@@ -132,6 +132,7 @@ def analyze(args: argparse.Namespace) -> int:
         people=args.people == "all",
         max_people=args.max_people,
         angle_filter=args.filter,
+        precision=args.precision,
     )
     progress = ProgressBar(path.name, enabled=not args.quiet and sys.stderr.isatty() or args.progress)
     overlay_progress = ProgressBar(f"{path.name} overlay", enabled=progress.enabled)
@@ -201,7 +202,9 @@ def compare(args: argparse.Namespace) -> int:
     from ..pipeline import compare as compare_videos
     from ..reports.compare import with_names
 
-    options = AnalysisOptions.from_settings(settings, sample_fps=args.sample_fps, model=args.model)
+    options = AnalysisOptions.from_settings(
+        settings, sample_fps=args.sample_fps, model=args.model, precision=args.precision
+    )
     shown = not args.quiet and sys.stderr.isatty() or args.progress
     bars = [
         ProgressBar(f"{role} {p.name}", enabled=shown) for role, p in zip(("reference", "attempt"), paths, strict=True)

@@ -56,6 +56,13 @@ def _add_model(p: argparse.ArgumentParser) -> None:
         default=None,
         help="landmark model: lite (fastest), full or heavy (most accurate); default DANCE_MODEL or full",
     )
+    p.add_argument(
+        "--precision",
+        choices=("auto", "every_frame"),
+        default=None,
+        help="every_frame: the model on every frame; auto: on a coarse stride, refined to every frame wherever "
+        "the answer could change (faster); default DANCE_PRECISION or every_frame",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

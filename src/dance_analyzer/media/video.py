@@ -9,8 +9,9 @@ that everything downstream sees the upright picture a person sees.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,11 +64,14 @@ class VideoInfo:
 
 @dataclass(frozen=True)
 class Frame:
-    """One decoded frame; ``image`` is None when sampling skipped it."""
+    """One decoded frame; ``image`` is None when sampling skipped it. Read ``lazily``,
+    a sampled frame's picture is converted only when ``convert`` is called (most frames
+    of an adaptive analysis are never looked at)."""
 
     index: int
     t: float
     image: np.ndarray | None
+    convert: Callable[[], np.ndarray] | None = None
 
 
 def _video_stream(container: av.container.InputContainer, limits: Limits) -> av.VideoStream:
@@ -216,8 +220,10 @@ def iter_frames(
     max_side: int | None = None,
     limits: Limits = Limits(),
     decoder_threads: int = 0,
+    lazy: bool = False,
 ) -> Generator[Frame, None, None]:
-    """Yield the frames shown in ``[start_s, end_s)`` in order; only sampled ones carry an RGB image.
+    """Yield the frames shown in ``[start_s, end_s)`` in order; only sampled ones carry an
+    RGB image (or, ``lazy``, the means to convert it).
 
     A later start seeks to the keyframe before it and decodes forward, so a video can
     be split into time chunks that separate processes read independently. ``index``
@@ -259,11 +265,14 @@ def iter_frames(
                     raise TooLong(f"Video has more than {limits.max_frames} frames (the limit)")
                 if t > limits.max_duration_s:
                     raise TooLong(f"Video runs past {limits.max_duration_s:g} s (the limit)")
-                image = None
+                image = convert = None
                 if bucket > last_bucket:
                     last_bucket = bucket
-                    image = _rgb(frame, max_side)
-                yield Frame(index=index, t=t, image=image)
+                    if lazy:
+                        convert = functools.partial(_rgb, frame, max_side)
+                    else:
+                        image = _rgb(frame, max_side)
+                yield Frame(index=index, t=t, image=image, convert=convert)
                 index += 1
         except av.FFmpegError as exc:
             raise _decoding_failed(

@@ -14,13 +14,16 @@ chosen, on the whole video, exactly as for one span.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import math
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ..media.video import Limits, VideoInfo, iter_frames, probe
+from .adaptive import Pending, Refinement, follow_adaptively
 from .associate import FORBIDDEN, SAME_BODY, body_distance, match_lost, to_pixels
 from .extract import INFERENCE_MAX_SIDE, Span
 from .landmarks import NUM_LANDMARKS
@@ -47,9 +50,11 @@ def track_span(
     on_progress: ProgressFn | None = None,
     interrupt: Callable[[], None] | None = None,
     decoder_threads: int = 0,
+    refinement: Refinement | None = None,
 ) -> People:
     """The people of one span, every track kept, warm-up rows first (``People.warmup``);
-    read by the repo's decoder as :func:`pose.extract.extract_landmarks` reads it."""
+    read by the repo's decoder as :func:`pose.extract.extract_landmarks` reads it. With a
+    ``refinement``, the model runs only on the frames it asks for (:mod:`pose.adaptive`)."""
     info = info or probe(path, limits)
     expected = info.frame_count or None
     tracker.reset()
@@ -66,25 +71,43 @@ def track_span(
         max_side=INFERENCE_MAX_SIDE,
         limits=limits,
         decoder_threads=decoder_threads,
+        lazy=refinement is not None,
     )
-    for frame in frames:
-        if interrupt is not None:
-            interrupt()  # raises to stop: a withdrawn job frees its worker
-        warming_up = frame.t < span.start_s - 1e-6
-        if not warming_up:
-            decoded += 1
-            prev_t, last_t = last_t, frame.t
-        if frame.image is None:
-            continue
-        tracker.step(frame.image, frame.t)
-        warmup += warming_up
-        indices.append(decoded - 1)
-        times.append(frame.t)
-        if on_progress is not None and not warming_up:
-            on_progress(decoded, expected)
+
+    def sampled() -> Iterator[Pending]:
+        nonlocal warmup, decoded, last_t, prev_t
+        for frame in frames:
+            if interrupt is not None:
+                interrupt()  # raises to stop: a withdrawn job frees its worker
+            warming_up = frame.t < span.start_s - 1e-6
+            if not warming_up:
+                decoded += 1
+                prev_t, last_t = last_t, frame.t
+            picture = frame.convert or (functools.partial(_given, frame.image) if frame.image is not None else None)
+            if picture is None:
+                continue
+            warmup += warming_up
+            indices.append(decoded - 1)
+            times.append(frame.t)
+            if on_progress is not None and not warming_up:
+                on_progress(decoded, expected)
+            yield Pending(len(times) - 1, frame.t, picture)
+
+    analysed = None
+    if refinement is None:
+        for pending in sampled():
+            tracker.step(pending.picture(), pending.t)
+    else:
+        rate = min(info.fps or 30.0, sample_fps or math.inf)
+        aspect = info.width / info.height if info.height else 1.0
+        analysed = follow_adaptively(tracker, sampled(), refinement, refinement.stride(1.0 / rate), aspect)
     step = (last_t - prev_t) if decoded > 1 else (1.0 / info.fps if info.fps else 0.0)
     duration = last_t + step if decoded else 0.0
-    return tracker.people(info, decoded, duration, np.asarray(indices), np.asarray(times), warmup)
+    return tracker.people(info, decoded, duration, np.asarray(indices), np.asarray(times), warmup, analysed)
+
+
+def _given(image: np.ndarray) -> np.ndarray:
+    return image
 
 
 def track_people(
@@ -95,9 +118,18 @@ def track_people(
     limits: Limits = Limits(),
     on_progress: ProgressFn | None = None,
     interrupt: Callable[[], None] | None = None,
+    refinement: Refinement | None = None,
 ) -> People:
     """Everyone in a whole video, in this process."""
-    part = track_span(path, tracker, sample_fps=sample_fps, limits=limits, on_progress=on_progress, interrupt=interrupt)
+    part = track_span(
+        path,
+        tracker,
+        sample_fps=sample_fps,
+        limits=limits,
+        on_progress=on_progress,
+        interrupt=interrupt,
+        refinement=refinement,
+    )
     return join_people([part], tracker.options)
 
 
@@ -112,6 +144,11 @@ def join_people(parts: list[People], options: PeopleOptions) -> People:
     indices = np.concatenate([p.indices[p.warmup :] + off for p, off in zip(parts, frame_offsets, strict=True)])
     times = np.concatenate([p.times[p.warmup :] for p in parts])
     total = int(rows[-1])
+    analysed = (
+        None
+        if all(p.analysed is None for p in parts)
+        else np.concatenate([p.analysed_rows()[p.warmup :] for p in parts])
+    )
 
     chains: list[list[tuple[int, Person]]] = []
     owner: dict[tuple[int, int], int] = {}  # (part, person id) -> chain
@@ -142,6 +179,7 @@ def join_people(parts: list[People], options: PeopleOptions) -> People:
         persons=kept,
         main_id=main_dancer(kept, durations, first.info.width, first.info.height),
         model=first.model,
+        analysed=analysed,
     )
 
 

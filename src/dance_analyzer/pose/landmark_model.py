@@ -78,12 +78,15 @@ def refine_with_heatmap(xy: np.ndarray, heatmap: np.ndarray) -> np.ndarray:
     col = np.trunc(xy[:, 0] * cols).astype(np.int64)  # C++ float-to-int truncation
     row = np.trunc(xy[:, 1] * rows).astype(np.int64)
     inside = (col >= 0) & (col < cols) & (row >= 0) & (row < rows)
-    padded = np.pad(sigmoid(heatmap.astype(np.float64)), ((half, half), (half, half), (0, 0)))
     steps = np.arange(HEATMAP_KERNEL) - half
-    window_rows = np.clip(row, 0, rows - 1)[:, None] + steps  # (L, K) in the unpadded heatmap
+    window_rows = np.clip(row, 0, rows - 1)[:, None] + steps  # (L, K) in the heatmap, may run off its edges
     window_cols = np.clip(col, 0, cols - 1)[:, None] + steps
     channel = np.arange(channels)[:, None, None]
-    confidence = padded[window_rows[:, :, None] + half, window_cols[:, None, :] + half, channel]  # (L, K, K)
+    at_rows, at_cols = window_rows[:, :, None], window_cols[:, None, :]
+    on_map = (at_rows >= 0) & (at_rows < rows) & (at_cols >= 0) & (at_cols < cols)  # (L, K, K)
+    # Only the windows' values go through the sigmoid (a few thousand, not the whole map).
+    raw = heatmap[np.clip(at_rows, 0, rows - 1), np.clip(at_cols, 0, cols - 1), channel].astype(np.float64)
+    confidence = np.where(on_map, sigmoid(raw), 0.0)
     total = confidence.sum(axis=(1, 2))
     refined_x = (confidence * window_cols[:, None, :]).sum(axis=(1, 2)) / np.where(total > 0, total, 1) / cols
     refined_y = (confidence * window_rows[:, :, None]).sum(axis=(1, 2)) / np.where(total > 0, total, 1) / rows

@@ -21,11 +21,13 @@ Reading a video (whole, or in spans side by side) is :mod:`pose.crowd`'s.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..media.video import VideoInfo
+from .adaptive import fill_skipped
 from .associate import (
     black_out,
     body_box,
@@ -40,7 +42,7 @@ from .crop import Rois, rois_from_points
 from .detect import Keypoint, PoseDetector
 from .landmark_model import MIN_PRESENCE, LandmarkModel, PeopleLandmarks
 from .landmarks import NUM_LANDMARKS
-from .smoothing import LandmarkSmoother
+from .smoothing import CropSmoother, smooth_rows
 from .track import LandmarkTrack
 
 
@@ -100,6 +102,12 @@ class People:
     # Leading rows analysed only to start a span's tracking early (see join_people); 0 in
     # the people of a whole video.
     warmup: int = 0
+    # (T,) which rows the landmark model ran on (None: all); the others were interpolated
+    # from their neighbours (pose.adaptive).
+    analysed: np.ndarray | None = None
+
+    def analysed_rows(self) -> np.ndarray:
+        return np.ones(len(self.times), bool) if self.analysed is None else self.analysed
 
     def person(self, person_id: int) -> Person:
         return next(p for p in self.persons if p.id == person_id)
@@ -129,6 +137,7 @@ class People:
             image=image,
             world=world,
             model=self.model,
+            analysed=self.analysed,
         )
 
     def counts(self) -> np.ndarray:
@@ -140,28 +149,40 @@ class People:
 
 @dataclass
 class _Track:
-    """A person being followed: their rows so far and where to look next."""
+    """A person being followed: their rows so far (raw, as the model gave them: smoothing
+    comes at the end, :func:`pose.smoothing.smooth_rows`) and where to look next."""
 
     key: int
-    rows: dict[int, tuple[np.ndarray, np.ndarray, float]] = field(default_factory=dict)
+    rows: dict[int, tuple[np.ndarray, np.ndarray, float, np.ndarray]] = field(default_factory=dict)
     points: np.ndarray = field(default_factory=lambda: np.zeros((NUM_LANDMARKS, 2)))
     roi: Rois | None = None
     last_t: float = 0.0
     active: bool = True
-    smoother: LandmarkSmoother = field(default_factory=LandmarkSmoother)
+    crop: CropSmoother = field(default_factory=CropSmoother)
+    size: tuple[int, int] = (1, 1)  # the pictures' width and height
+    restarts: set[int] = field(default_factory=set)  # rows found again after a loss: smoothing starts afresh
 
-    def update(self, row: int, t: float, marks: PeopleLandmarks, k: int) -> None:
-        """Take this frame's landmarks, smoothed as MediaPipe smooths them (afresh after a
-        loss); the next crop comes from the smoothed crop points, as in MediaPipe's graph.
-        ``points`` stay raw: the tests for a slid crop or a double look for sudden jumps."""
+    def update(self, row: int, t: float, marks: PeopleLandmarks, k: int, gap: int = 1) -> None:
+        """Take this frame's landmarks; the next crop comes from the smoothed crop points
+        (afresh after a loss), as in MediaPipe's graph. ``points`` stay raw: the tests for
+        a slid crop or a double look for sudden jumps. ``gap``: frames since the last one
+        analysed (more than 1 when frames were skipped)."""
         if not self.active:
-            self.smoother.reset()
-        image, world, auxiliary = self.smoother(
-            marks.image[k], marks.world[k], marks.auxiliary[k], marks.width, marks.height
-        )
-        self.rows[row] = (image, world, float(marks.presence[k]))
+            self.crop.reset()
+            self.restarts.add(row)
+        auxiliary = self.crop(marks.auxiliary[k], marks.width, marks.height, gap)
+        self.rows[row] = (marks.image[k], marks.world[k], float(marks.presence[k]), marks.auxiliary[k])
         self.points, self.last_t, self.active = to_pixels(marks.image[k], marks.width, marks.height), t, True
+        self.size = (marks.width, marks.height)
         self.roi = rois_from_points(auxiliary[None, 0], auxiliary[None, 1], marks.width, marks.height)
+
+
+@dataclass
+class _Checkpoint:
+    row: int
+    last_detect: int
+    events: int
+    tracks: list[tuple[_Track, np.ndarray, Rois | None, float, bool, CropSmoother]]
 
 
 class PeopleTracker:
@@ -185,22 +206,52 @@ class PeopleTracker:
         self.tracks: list[_Track] = []
         self.row = 0
         self.last_detect = -(10**9)
+        self.events = 0  # losses and detections that found somebody: who is in view changed
 
     # --- one frame -------------------------------------------------------------------
 
-    def step(self, picture: np.ndarray, t: float) -> None:
-        """Follow everyone into this RGB picture, and look for newcomers when it is time."""
+    def step(self, picture: np.ndarray, t: float, row: int | None = None, gap: int = 1) -> None:
+        """Follow everyone into this RGB picture, and look for newcomers when it is time.
+
+        ``row``: the frame's place among the video's frames, when some are skipped
+        (:mod:`pose.adaptive`); ``gap``: frames since the last picture stepped."""
         options = self.options
-        lost_now = self._follow(picture, t)
+        if row is not None:
+            self.row = row
+        lost_now = self._follow(picture, t, gap)
         missing = [tr for tr in self.tracks if not tr.active and t - tr.last_t <= options.max_gap_s]
         since = self.row - self.last_detect
         search = max(1, options.detect_every // 3) if missing else options.detect_every
         if lost_now or since >= search or not any(tr.active for tr in self.tracks):
             self.last_detect = self.row
             self._detect(picture, t, missing)
+        self.events += lost_now
         self.row += 1
 
-    def _follow(self, picture: np.ndarray, t: float) -> bool:
+    def checkpoint(self) -> _Checkpoint:
+        """Where everyone is now, to come back to after a look ahead (:meth:`restore`)."""
+        return _Checkpoint(
+            row=self.row,
+            last_detect=self.last_detect,
+            events=self.events,
+            tracks=[(tr, tr.points, tr.roi, tr.last_t, tr.active, copy.deepcopy(tr.crop)) for tr in self.tracks],
+        )
+
+    def restore(self, saved: _Checkpoint) -> None:
+        """Forget every frame stepped since ``saved``, as if they had never been seen."""
+        self.row, self.last_detect, self.events = saved.row, saved.last_detect, saved.events
+        self.tracks = [tr for tr, *_ in saved.tracks]
+        for tr, points, roi, last_t, active, crop in saved.tracks:
+            for row in [r for r in tr.rows if r >= saved.row]:
+                del tr.rows[row]
+                tr.restarts.discard(row)
+            tr.points, tr.roi, tr.last_t, tr.active, tr.crop = points, roi, last_t, active, crop
+
+    def rows_at(self, row: int) -> dict[int, tuple[np.ndarray, np.ndarray, float]]:
+        """Everyone's landmarks (as the model gave them) and presence in one stepped frame, by track."""
+        return {tr.key: tr.rows[row][:3] for tr in self.tracks if row in tr.rows}
+
+    def _follow(self, picture: np.ndarray, t: float, gap: int = 1) -> bool:
         active = [tr for tr in self.tracks if tr.active and tr.roi is not None]
         if not active:
             return False
@@ -215,7 +266,7 @@ class PeopleTracker:
                 tr.active, lost = False, True
                 continue
             previous = tr.points
-            tr.update(self.row, t, marks, k)
+            tr.update(self.row, t, marks, k, gap)
             jumps[tr.key] = body_distance(previous, tr.points)
         return self._drop_doubles([tr for tr in active if tr.active], jumps) or lost
 
@@ -252,6 +303,7 @@ class PeopleTracker:
                     continue
                 track = _Track(key=len(self.tracks))
                 self.tracks.append(track)
+            self.events += 1
             track.update(self.row, t, marks, k)
 
     def _find_new(self, picture: np.ndarray, known: list[np.ndarray]) -> list[tuple[PeopleLandmarks, int]]:
@@ -296,11 +348,13 @@ class PeopleTracker:
         indices: np.ndarray,
         times: np.ndarray,
         warmup: int = 0,
+        analysed: np.ndarray | None = None,
     ) -> People:
         """Everyone followed so far, every track as it is (ids 1, 2, ... in order of
-        following, nobody left out): one span's people, for :func:`join_people`."""
+        following, nobody left out): one span's people, for :func:`join_people`. Rows not
+        ``analysed`` are filled from their neighbours (:func:`pose.adaptive.fill_skipped`)."""
         count = len(times)
-        persons = [_person(n + 1, tr, count) for n, tr in enumerate(self.tracks)]
+        persons = [_person(n + 1, tr, count, analysed) for n, tr in enumerate(self.tracks)]
         return People(
             info=info,
             total_frames=total_frames,
@@ -311,6 +365,7 @@ class PeopleTracker:
             main_id=None,
             model=self.model.name,
             warmup=warmup,
+            analysed=analysed,
         )
 
 
@@ -324,15 +379,24 @@ def _stack_rois(rois: list[Rois]) -> Rois:
     )
 
 
-def _person(person_id: int, tr: _Track, count: int) -> Person:
+def _person(person_id: int, tr: _Track, count: int, analysed: np.ndarray | None = None) -> Person:
+    """One track as a person over ``count`` rows: skipped rows filled in, then smoothed."""
     image = np.full((count, NUM_LANDMARKS, 4), np.nan, np.float32)
     world = np.full((count, NUM_LANDMARKS, 3), np.nan, np.float32)
-    boxes = np.full((count, 4), np.nan)
+    auxiliary = np.full((count, 2, 2), np.nan)
     presence = np.full(count, np.nan)
-    for row, (landmarks, metres, score) in tr.rows.items():
-        image[row], world[row], presence[row] = landmarks, metres, score
-        boxes[row] = body_box(landmarks[:, :2].astype(np.float64), landmarks[:, 3])
-    return Person(person_id, ~np.isnan(presence), image, world, boxes, presence)
+    for row, (landmarks, metres, score, crop_points) in tr.rows.items():
+        image[row], world[row], presence[row], auxiliary[row] = landmarks, metres, score, crop_points
+    if analysed is not None:
+        image, world, auxiliary, presence = (fill_skipped(a, analysed) for a in (image, world, auxiliary, presence))
+    restarts = np.zeros(count, bool)
+    restarts[sorted(tr.restarts)] = True
+    image, world = smooth_rows(image, world, auxiliary, *tr.size, restarts=restarts)
+    present = ~np.isnan(presence)
+    boxes = np.full((count, 4), np.nan)
+    for row in np.flatnonzero(present):
+        boxes[row] = body_box(image[row, :, :2].astype(np.float64), image[row, :, 3])
+    return Person(person_id, present, image, world, boxes, presence)
 
 
 def main_dancer(persons: list[Person], durations: np.ndarray, width: int, height: int) -> int | None:

@@ -54,14 +54,17 @@ class OneEuro:
         self.value: np.ndarray | None = None
         self.speed: np.ndarray | None = None
 
-    def __call__(self, value: np.ndarray, value_scale: float = 1.0) -> np.ndarray:
+    def __call__(self, value: np.ndarray, value_scale: float = 1.0, gap: int = 1) -> np.ndarray:
+        """``gap``: how many frames of the rate since the last value (more than one when
+        frames were skipped: :mod:`pose.adaptive`), so the speed stays per second."""
         s = self.settings
         if self.raw is None or self.value is None or self.speed is None:
             self.raw, self.value, self.speed = value.copy(), value.copy(), np.zeros_like(value)
             return value
-        change = (value - self.raw) * value_scale * self.rate
-        self.speed = self.speed + _alpha(s.derivate_cutoff, self.rate) * (change - self.speed)
-        alpha = _alpha(s.min_cutoff + s.beta * np.abs(self.speed), self.rate)
+        rate = self.rate / max(gap, 1)
+        change = (value - self.raw) * value_scale * rate
+        self.speed = self.speed + _alpha(s.derivate_cutoff, rate) * (change - self.speed)
+        alpha = _alpha(s.min_cutoff + s.beta * np.abs(self.speed), rate)
         self.value = self.value + alpha * (value - self.value)
         self.raw = value.copy()
         return self.value
@@ -74,9 +77,65 @@ class LowPass:
         self.alpha = alpha
         self.value: np.ndarray | None = None
 
-    def __call__(self, value: np.ndarray) -> np.ndarray:
-        self.value = value.copy() if self.value is None else self.value + self.alpha * (value - self.value)
+    def __call__(self, value: np.ndarray, gap: int = 1) -> np.ndarray:
+        """``gap`` steps at once: the weight the same number of single steps would give."""
+        weight = 1.0 - (1.0 - self.alpha) ** max(gap, 1)
+        self.value = value.copy() if self.value is None else self.value + weight * (value - self.value)
         return self.value
+
+
+def _value_scale(auxiliary: np.ndarray, width: int, height: int) -> float:
+    """MediaPipe scales a joint's speed by the body's size on screen: the square around
+    the crop points' circle, its side twice the radius."""
+    radius = float(np.hypot(*((auxiliary[1] - auxiliary[0]) * np.array([width, height], np.float64))))
+    return 1.0 / max(2 * radius, 1e-6)
+
+
+class CropSmoother:
+    """The crop points' filter alone: what following a person from frame to frame needs
+    at once (the landmarks themselves are smoothed afterwards, :func:`smooth_rows`)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.auxiliary = OneEuro(AUXILIARY)
+
+    def __call__(self, auxiliary: np.ndarray, width: int, height: int, gap: int = 1) -> np.ndarray:
+        """(2, 2) smoothed crop points, normalised; ``gap`` frames after the last call."""
+        pixels = np.array([width, height], np.float64)
+        scale = _value_scale(auxiliary, width, height)
+        return np.asarray(self.auxiliary(np.asarray(auxiliary, np.float64) * pixels, scale, gap) / pixels)
+
+
+def smooth_rows(
+    image: np.ndarray,
+    world: np.ndarray,
+    auxiliary: np.ndarray,
+    width: int,
+    height: int,
+    restarts: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One person's (T, 33, 4) picture and (T, 33, 3) world landmarks, smoothed row after
+    row as MediaPipe smooths them, afresh after every absence and at ``restarts`` (a
+    person lost and found within one frame); NaN rows stay NaN.
+
+    Smoothing after the fact, over every row, gives rows the model skipped and filled
+    by interpolation (:mod:`pose.adaptive`) the same filters, step for step, as an
+    analysis of every frame: the filters' lag is part of what the labels read."""
+    out_image = np.array(image, np.float32, copy=True)
+    out_world = np.array(world, np.float32, copy=True)
+    smoother = LandmarkSmoother()
+    seen = False
+    for row in range(len(image)):
+        if np.isnan(image[row, 0, 0]):
+            seen = False
+            continue
+        if not seen or (restarts is not None and restarts[row]):
+            smoother.reset()
+            seen = True
+        out_image[row], out_world[row], _ = smoother(image[row], world[row], auxiliary[row], width, height)
+    return out_image, out_world
 
 
 class LandmarkSmoother:
@@ -92,17 +151,16 @@ class LandmarkSmoother:
         self.auxiliary = OneEuro(AUXILIARY)
 
     def __call__(
-        self, image: np.ndarray, world: np.ndarray, auxiliary: np.ndarray, width: int, height: int
+        self, image: np.ndarray, world: np.ndarray, auxiliary: np.ndarray, width: int, height: int, gap: int = 1
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Smoothed (33, 4) picture landmarks, (33, 3) world landmarks and (2, 2) crop points
-        (hip centre, full-body circle point), all normalised as the model gives them."""
+        (hip centre, full-body circle point), all normalised as the model gives them;
+        ``gap`` frames after the last call."""
         pixels = np.array([width, height, width], np.float64)
-        # MediaPipe scales a joint's speed by the body's size on screen: the square around
-        # the crop points' circle, its side twice the radius.
-        radius = float(np.hypot(*((auxiliary[1] - auxiliary[0]) * pixels[:2])))
-        value_scale = 1.0 / max(2 * radius, 1e-6)
+        value_scale = _value_scale(auxiliary, width, height)
         out = np.array(image, np.float64)
-        out[:, 3] = self.visibility(out[:, 3])
-        out[:, :3] = self.landmarks(out[:, :3] * pixels, value_scale) / pixels
-        aux = self.auxiliary(np.asarray(auxiliary, np.float64) * pixels[:2], value_scale) / pixels[:2]
-        return out.astype(np.float32), self.world(np.asarray(world, np.float64)).astype(np.float32), aux
+        out[:, 3] = self.visibility(out[:, 3], gap)
+        out[:, :3] = self.landmarks(out[:, :3] * pixels, value_scale, gap) / pixels
+        aux = self.auxiliary(np.asarray(auxiliary, np.float64) * pixels[:2], value_scale, gap) / pixels[:2]
+        world_out = self.world(np.asarray(world, np.float64), gap=gap)
+        return out.astype(np.float32), world_out.astype(np.float32), aux

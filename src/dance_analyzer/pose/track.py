@@ -30,6 +30,8 @@ class LandmarkTrack:
     image: np.ndarray  # (T, 33, 4) x, y normalised to the upright picture, z, visibility
     world: np.ndarray  # (T, 33, 3) metres, origin between the hips
     model: str = "full"  # the landmark model that measured them (pose.models)
+    # (T,) which rows the model ran on; None: every row. The others are interpolated.
+    analysed: np.ndarray | None = None
 
     @property
     def aspect(self) -> float:

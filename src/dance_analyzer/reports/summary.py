@@ -41,12 +41,14 @@ def frame_details(
     smoothed: np.ndarray,
     image: np.ndarray,
     poses: PoseSet,
+    analysed: np.ndarray | None = None,
 ) -> list[dict[str, Any]]:
     """Each analysed frame: every pose that holds (``poses``), and ``pose``, the timeline's
     pose, read from the same array the segments are cut from. Shells that show a label per
     frame (the overlay, the page) read ``pose`` rather than locating a frame's time among
     the segments' rounded boundaries, which can put a segment's first frame in the one
-    before it."""
+    before it. With ``analysed`` (precision=auto), each frame also says whether its
+    landmarks were ``interpolated`` from its neighbours rather than measured."""
     names = poses.names
     out = []
     for k in range(len(indices)):
@@ -60,6 +62,8 @@ def frame_details(
                 "landmarks": None if np.isnan(lm[0, 0]) else np.round(lm.astype(float), 5).tolist(),
             }
         )
+        if analysed is not None:
+            out[-1]["interpolated"] = bool(not analysed[k] and not np.isnan(lm[0, 0]))
     return out
 
 

@@ -20,6 +20,7 @@ from ..pose.models import DEFAULT_MODEL
 from ..pose.track import LandmarkTrack
 
 if TYPE_CHECKING:
+    from ..pose.adaptive import Refinement
     from ..pose.estimator import PoseEstimator
     from ..pose.people import People, PeopleTracker
 
@@ -76,6 +77,7 @@ class InlineReader:
         max_people: int = 8,
         on_progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
+        refinement: Refinement | None = None,
     ) -> People:
         from ..pose.crowd import track_people
 
@@ -86,6 +88,7 @@ class InlineReader:
             limits=self.limits,
             on_progress=on_progress,
             interrupt=self._interrupt(cancel),
+            refinement=refinement,
         )
 
     def people_tracker(self, model: str = DEFAULT_MODEL, max_people: int = 8) -> PeopleTracker:

@@ -32,6 +32,7 @@ from .processes import ProgressQueue, adopt_early_workers, new_cancel_list, star
 if TYPE_CHECKING:
     from ..media.audio import Soundtrack
     from ..media.video import Limits, VideoInfo
+    from ..pose.adaptive import Refinement
     from ..pose.extract import ProgressFn, Span
     from ..pose.landmarks import PoseResult
     from ..pose.people import People
@@ -173,9 +174,10 @@ class AnalysisPool:
         max_people: int = 8,
         on_progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
+        refinement: Refinement | None = None,
     ) -> People:
         """Everyone in a video, its spans followed side by side and joined (who is who
-        across each cut: :mod:`pose.crowd`)."""
+        across each cut: :mod:`pose.crowd`); with a ``refinement``, on fewer model runs."""
         from ..pose.crowd import WARMUP_S, join_people, track_span
         from ..pose.people import PeopleOptions
 
@@ -183,7 +185,16 @@ class AnalysisPool:
 
         def submit(executor: ProcessPoolExecutor, span: Span, info: VideoInfo, report_as: Report) -> Future[Any]:
             return executor.submit(
-                tasks.people, str(path), span, info, model, sample_fps, max_people, self._limits, report_as
+                tasks.people,
+                str(path),
+                span,
+                info,
+                model,
+                sample_fps,
+                max_people,
+                self._limits,
+                report_as,
+                refinement,
             )
 
         def here(span: Span, info: VideoInfo, report: ProgressFn, interrupt: Callable[[], None]) -> People:
@@ -198,6 +209,7 @@ class AnalysisPool:
                 on_progress=report,
                 interrupt=interrupt,
                 decoder_threads=1,
+                refinement=refinement,
             )
 
         parts = self._in_spans(path, sample_fps, submit, here, on_progress, cancel, WARMUP_S)

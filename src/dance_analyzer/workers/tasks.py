@@ -22,6 +22,7 @@ from ..errors import Cancelled
 if TYPE_CHECKING:
     from ..media.audio import Soundtrack
     from ..media.video import Limits, VideoInfo
+    from ..pose.adaptive import Refinement
     from ..pose.extract import Span
     from ..pose.landmarks import PoseResult
     from ..pose.people import People
@@ -145,6 +146,7 @@ def people(
     max_people: int,
     limits: Limits,
     report_as: tuple[int, int],
+    refinement: Refinement | None = None,
 ) -> People:
     """Everyone in one span of a video (every track kept, with its warm-up rows), for the
     caller to join with the other spans."""
@@ -161,6 +163,7 @@ def people(
         on_progress=report,
         interrupt=interrupt,
         decoder_threads=1,
+        refinement=refinement,
     )
     worker_state["progress"].put((*report_as, crowd.total_frames))
     return crowd

@@ -20,6 +20,7 @@ from ..params import (
     MaxPeople,
     Model,
     People,
+    PrecisionQuery,
     Rhythm,
     SampleFps,
     WithLandmarks,
@@ -59,6 +60,7 @@ async def analyze(
     people: People = "main",
     max_people: MaxPeople = None,
     angle_filter: AngleFilterQuery = None,
+    precision: PrecisionQuery = None,
     format: ExportFormat = "json",
     landmarks: WithLandmarks = False,
 ) -> dict[str, Any] | Response:
@@ -71,6 +73,7 @@ async def analyze(
         people=people == "all",
         max_people=max_people,
         angle_filter=angle_filter,
+        precision=precision,
     )
     check_installed(options.model)  # before the upload is read
     upload = await receive_video_upload(request, upload_dir=settings.temp_dir, max_bytes=settings.max_upload_bytes)

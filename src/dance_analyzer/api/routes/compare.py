@@ -11,7 +11,7 @@ from ... import pipeline
 from ...pose.models import check_installed
 from ...reports.compare import with_names
 from ..deps import PoolDep, SettingsDep, analysis_slot
-from ..params import COMPARE_BODY, AttemptPerson, Mirror, Model, ReferencePerson, SampleFps
+from ..params import COMPARE_BODY, AttemptPerson, Mirror, Model, PrecisionQuery, ReferencePerson, SampleFps
 from ..report_models import CompareResult
 from ..schemas import ERROR_RESPONSES
 from ..uploads import receive_video_uploads
@@ -44,8 +44,9 @@ async def compare(
     model: Model = None,
     reference_person: ReferencePerson = None,
     attempt_person: AttemptPerson = None,
+    precision: PrecisionQuery = None,
 ) -> dict[str, Any]:
-    options = pipeline.AnalysisOptions.from_settings(settings, sample_fps=sample_fps, model=model)
+    options = pipeline.AnalysisOptions.from_settings(settings, sample_fps=sample_fps, model=model, precision=precision)
     check_installed(options.model)  # before the uploads are read
     uploads = await receive_video_uploads(
         request,

@@ -30,6 +30,7 @@ from ..params import (
     Mirror,
     Model,
     People,
+    PrecisionQuery,
     ReferencePerson,
     Rhythm,
     SampleFps,
@@ -124,6 +125,7 @@ async def create_job(
     people: People = "main",
     max_people: MaxPeople = None,
     angle_filter: AngleFilterQuery = None,
+    precision: PrecisionQuery = None,
 ) -> dict[str, Any]:
     options = AnalysisOptions.from_settings(
         settings,
@@ -134,6 +136,7 @@ async def create_job(
         people=people == "all",
         max_people=max_people,
         angle_filter=angle_filter,
+        precision=precision,
     )
     check_installed(options.model)
     await _check_room(jobs)
@@ -168,8 +171,9 @@ async def create_compare_job(
     model: Model = None,
     reference_person: ReferencePerson = None,
     attempt_person: AttemptPerson = None,
+    precision: PrecisionQuery = None,
 ) -> dict[str, Any]:
-    options = AnalysisOptions.from_settings(settings, sample_fps=sample_fps, model=model)
+    options = AnalysisOptions.from_settings(settings, sample_fps=sample_fps, model=model, precision=precision)
     check_installed(options.model)
     await _check_room(jobs)
     uploads = await receive_video_uploads(

@@ -1,0 +1,189 @@
+"""precision=auto (pose.adaptive): the interval judge and the filling-in on synthetic
+landmarks whose answers are known; the tracker's look-ahead and the whole adaptive pass
+with the real model on real clips, against the analysis of every frame."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from dance_analyzer import pipeline
+from dance_analyzer.labels.definitions import load_definitions
+from dance_analyzer.media.video import iter_frames
+from dance_analyzer.pose.adaptive import Refinement, fill_skipped, moved_in_world, moved_on_screen
+from dance_analyzer.pose.crowd import track_people
+from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE
+from dance_analyzer.pose.landmark_model import LandmarkModel
+from dance_analyzer.pose.landmarks import NUM_LANDMARKS
+from dance_analyzer.pose.people import PeopleTracker
+from tests.support.media import media
+
+# --- synthetic landmarks ----------------------------------------------------------------
+
+
+def body(x: float = 0.5) -> tuple[np.ndarray, np.ndarray, float]:
+    """One person's row: an upright body (torso 0.2 of the picture tall) centred at ``x``,
+    every landmark clearly visible; world landmarks about the hips, in metres."""
+    image = np.zeros((NUM_LANDMARKS, 4), np.float32)
+    image[:, 0], image[:, 1], image[:, 3] = x, 0.5, 0.99
+    image[[11, 12], 1] = 0.3  # shoulders one torso above the hips
+    image[[23, 24], 1] = 0.5
+    image[25:33, 1] = 0.7
+    world = np.zeros((NUM_LANDMARKS, 3), np.float32)
+    world[[11, 12], 1] = -0.5
+    world[25:33, 1] = 0.5
+    return image, world, 0.999
+
+
+def moved(row: tuple[np.ndarray, np.ndarray, float], landmark: int, dx: float, dworld: float = 0.0):
+    image, world, presence = (np.array(row[0]), np.array(row[1]), row[2])
+    image[landmark, 0] += dx
+    world[landmark, 0] += dworld
+    return image, world, presence
+
+
+def test_the_stride_is_the_coarse_interval_in_whole_frames_never_below_one():
+    refinement = Refinement(coarse_s=0.134)
+    assert refinement.stride(1 / 30) == 4
+    assert refinement.stride(1 / 60) == 8
+    assert refinement.stride(1 / 24) == 3
+    assert refinement.stride(1 / 5) == 1  # already coarser than the stride: every frame
+    assert refinement.stride(0.0) == 1
+
+
+def test_an_interval_is_settled_only_when_the_same_people_stay_still_and_sure():
+    refinement = Refinement(max_motion=0.12, max_world_motion=0.08, min_presence=0.95)
+    a = body()
+    assert refinement.settled({0: a}, {0: a}, aspect=1.0)
+    assert not refinement.settled({}, {}, aspect=1.0)  # nobody followed: the detector must look every frame
+    assert not refinement.settled({0: a}, {0: a, 1: body(0.2)}, aspect=1.0)  # somebody came
+    assert not refinement.settled({0: a}, {1: a}, aspect=1.0)  # one left, another came
+    unsure = (a[0], a[1], 0.5)
+    assert not refinement.settled({0: a}, {0: unsure}, aspect=1.0)
+    # An ankle 0.15 torso lengths along on screen (torso 0.2 of the picture) is a move.
+    assert not refinement.settled({0: a}, {0: moved(a, 27, 0.03)}, aspect=1.0)
+    assert refinement.settled({0: a}, {0: moved(a, 27, 0.02)}, aspect=1.0)
+    # 10 cm in the world (a turn the picture foreshortens) is a move too.
+    assert not refinement.settled({0: a}, {0: moved(a, 12, 0.0, 0.1)}, aspect=1.0)
+    # The hands and face move freely: only the poses read them, compared at both ends.
+    assert refinement.settled({0: a}, {0: moved(a, 15, 0.2, 0.3)}, aspect=1.0)
+
+
+def test_different_poses_at_the_two_ends_always_refine():
+    def raised_hand(image: np.ndarray, world: np.ndarray) -> np.ndarray:
+        return (image[:, 15, 0] > 0.6)[:, None]  # one pose: the left wrist to the right
+
+    refinement = Refinement(labels=raised_hand)
+    a = body()
+    assert refinement.settled({0: a}, {0: moved(a, 15, 0.05)}, aspect=1.0)
+    assert not refinement.settled({0: a}, {0: moved(a, 15, 0.2)}, aspect=1.0)
+
+
+def test_a_landmark_out_of_sight_at_either_end_does_not_count_as_moving():
+    a = body()
+    far, hidden = moved(a, 27, 0.5, 0.5), moved(a, 27, 0.5, 0.5)
+    hidden[0][27, 3] = 0.1
+    pair = lambda b: np.stack([a[0], b[0]])[None]  # noqa: E731
+    assert moved_on_screen(pair(far), 1.0)[0] == pytest.approx(2.5)
+    assert moved_on_screen(pair(hidden), 1.0)[0] == 0.0
+    worlds = lambda b: np.stack([a[1], b[1]])[None]  # noqa: E731
+    assert moved_in_world(worlds(far), pair(far)[..., 3])[0] == pytest.approx(0.5)
+    assert moved_in_world(worlds(hidden), pair(hidden)[..., 3])[0] == 0.0
+
+
+def test_skipped_rows_are_interpolated_between_analysed_rows_that_both_have_the_person():
+    values = np.full((9, 2), np.nan)
+    analysed = np.array([1, 0, 0, 1, 0, 1, 0, 0, 1], bool)
+    values[0], values[3], values[8] = [0, 0], [3, 30], [8, 80]  # row 5 analysed: nobody there
+    filled = fill_skipped(values, analysed)
+    np.testing.assert_allclose(filled[:4], [[0, 0], [1, 10], [2, 20], [3, 30]])
+    assert np.isnan(filled[4:8]).all()  # next to an absence nobody knows when they left
+    np.testing.assert_array_equal(filled[8], [8, 80])
+    assert fill_skipped(values, np.ones(9, bool)) is not values  # a copy, even with nothing to fill
+    trailing = fill_skipped(np.array([1.0, np.nan, np.nan]), np.array([True, False, False]))
+    assert np.isnan(trailing[1:]).all()  # nothing after them to interpolate towards
+
+
+# --- the real model on real clips -------------------------------------------------------
+
+
+def pictures(name: str, count: int) -> list[tuple[float, np.ndarray]]:
+    frames = iter_frames(media(name), max_side=INFERENCE_MAX_SIDE)
+    return [(f.t, f.image) for f, _ in zip(frames, range(count), strict=False) if f.image is not None]
+
+
+def test_a_look_ahead_put_back_leaves_the_tracker_as_if_it_never_happened():
+    frames = pictures("dance_solo_1.mp4", 12)
+    model = LandmarkModel("full")
+    straight = PeopleTracker(model)
+    for t, picture in frames:
+        straight.step(picture, t)
+    looked = PeopleTracker(model)
+    for row, (t, picture) in enumerate(frames[:6]):
+        looked.step(picture, t, row=row)
+    saved = looked.checkpoint()
+    looked.step(frames[10][1], frames[10][0], row=10, gap=5)  # a coarse look four frames ahead
+    assert looked.rows_at(10)
+    looked.restore(saved)
+    assert not looked.rows_at(10)
+    for row, (t, picture) in enumerate(frames[6:], start=6):
+        looked.step(picture, t, row=row)
+    mine, theirs = looked.people(*_span(frames)), straight.people(*_span(frames))
+    np.testing.assert_array_equal(mine.persons[0].image, theirs.persons[0].image)
+    np.testing.assert_array_equal(mine.persons[0].world, theirs.persons[0].world)
+
+
+def _span(frames: list[tuple[float, np.ndarray]]) -> tuple:
+    from dance_analyzer.media.video import probe
+
+    times = np.array([t for t, _ in frames])
+    return probe(media("dance_solo_1.mp4")), len(frames), float(times[-1]), np.arange(len(frames)), times
+
+
+@pytest.fixture(scope="module")
+def tracker() -> PeopleTracker:
+    return PeopleTracker(LandmarkModel("full"))
+
+
+def timelines(name: str, tracker: PeopleTracker) -> tuple[dict, dict, np.ndarray]:
+    poses = load_definitions()
+    auto = Refinement(labels=functools.partial(pipeline.frame_labels, poses=poses))
+    results = []
+    analysed = np.empty(0, bool)
+    for refinement in (None, auto):
+        crowd = track_people(media(name), tracker, refinement=refinement)
+        results.append(pipeline.describe(crowd.main_track(), poses, 0.2, include_frames=True)[0])
+        analysed = crowd.analysed_rows()
+    return results[0], results[1], analysed
+
+
+def test_a_dance_held_and_swayed_skips_most_frames_and_keeps_its_timeline(tracker):
+    every, auto, analysed = timelines("dance_solo_1.mp4", tracker)
+    assert analysed[0] and analysed[-1]
+    assert analysed.mean() < 0.6  # the model ran on well under two frames in three
+    poses = [f["pose"] for f in every["frames"]], [f["pose"] for f in auto["frames"]]
+    assert np.mean([a == b for a, b in zip(*poses, strict=True)]) >= 0.99
+    assert [s["pose"] for s in every["segments"]] == [s["pose"] for s in auto["segments"]]
+    starts = [round(s["start_s"] * every["fps"]) for s in every["segments"]]
+    assert all(
+        abs(a - round(b["start_s"] * every["fps"])) <= 1 for a, b in zip(starts, auto["segments"], strict=True)
+    )
+    assert [(m["move"], m["count"]) for m in every["move_summary"]] == [
+        (m["move"], m["count"]) for m in auto["move_summary"]
+    ]
+    interpolated = [f for f, done in zip(auto["frames"], analysed, strict=True) if not done]
+    assert interpolated and all(f["interpolated"] and f["landmarks"] for f in interpolated)
+    assert not any(f["interpolated"] for f, done in zip(auto["frames"], analysed, strict=True) if done)
+
+
+def test_a_quick_turn_is_analysed_frame_by_frame(tracker):
+    every, auto, analysed = timelines("ballet_spin_1.mp4", tracker)
+    turns = [m for m in auto["moves"] if m["move"] == "turn"]
+    assert [(m["rotations"], m["direction"]) for m in turns] == [
+        (m["rotations"], m["direction"]) for m in every["moves"] if m["move"] == "turn"
+    ]
+    fps = every["fps"]
+    during = analysed[int(turns[0]["start_s"] * fps) : int(turns[0]["end_s"] * fps)]
+    assert during.all()  # fast rotation: never skipped
