@@ -167,9 +167,7 @@ def test_a_dance_held_and_swayed_skips_most_frames_and_keeps_its_timeline(tracke
     assert np.mean([a == b for a, b in zip(*poses, strict=True)]) >= 0.99
     assert [s["pose"] for s in every["segments"]] == [s["pose"] for s in auto["segments"]]
     starts = [round(s["start_s"] * every["fps"]) for s in every["segments"]]
-    assert all(
-        abs(a - round(b["start_s"] * every["fps"])) <= 1 for a, b in zip(starts, auto["segments"], strict=True)
-    )
+    assert all(abs(a - round(b["start_s"] * every["fps"])) <= 1 for a, b in zip(starts, auto["segments"], strict=True))
     assert [(m["move"], m["count"]) for m in every["move_summary"]] == [
         (m["move"], m["count"]) for m in auto["move_summary"]
     ]
