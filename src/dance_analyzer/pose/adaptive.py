@@ -68,8 +68,10 @@ class Refinement:
             return 1
         return max(1, int(round(self.coarse_s / frame_interval_s)))
 
-    def settled(self, before: dict[int, Row], after: dict[int, Row], aspect: float) -> bool:
-        """Whether nothing that decides the answer changed between two analysed frames."""
+    def settled(self, before: dict[int, Row], after: dict[int, Row], aspect: float, people_only: bool = False) -> bool:
+        """Whether nothing that decides the answer changed between two analysed frames
+        (``people_only``: whether the same people are followed surely, all a span's
+        warm-up needs: its frames only start the tracking, the answer never reads them)."""
         if before.keys() != after.keys() or not before:
             # Somebody came or went; or nobody is followed, and the detector must look at
             # every frame, as in an analysis of every frame, not to find them late.
@@ -80,6 +82,8 @@ class Refinement:
         presence = np.array([[before[k][2], after[k][2]] for k in keys])
         if (presence < self.min_presence).any():
             return False
+        if people_only:
+            return True
         if (moved_on_screen(image, aspect) > self.max_motion).any():
             return False
         if (moved_in_world(world, image[..., 3]) > self.max_world_motion).any():
@@ -121,6 +125,7 @@ class Pending:
     row: int
     t: float
     picture: Callable[[], np.ndarray]
+    warmup: bool = False  # before the span proper: only tracked into it, never reported
 
 
 def follow_adaptively(
@@ -151,15 +156,16 @@ def follow_adaptively(
         if busy:
             # No look ahead (it would be thrown away); whether the next interval may
             # skip is judged on this one's ends.
-            events = tracker.events
+            events, people_only = tracker.events, all(frame.warmup for frame in pending)
             after = every_frame()
-            busy = tracker.events != events or not refinement.settled(before, after, aspect)
+            busy = tracker.events != events or not refinement.settled(before, after, aspect, people_only)
         else:
             saved = tracker.checkpoint()
             tracker.step(last.picture(), last.t, row=last.row, gap=len(pending))
             after = tracker.rows_at(last.row)
             analysed[last.row] = True
-            if tracker.events != saved.events or not refinement.settled(before, after, aspect):
+            people_only = all(frame.warmup for frame in pending)
+            if tracker.events != saved.events or not refinement.settled(before, after, aspect, people_only):
                 tracker.restore(saved)
                 after, busy = every_frame(), True
         before = after

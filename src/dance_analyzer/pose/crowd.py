@@ -91,7 +91,7 @@ def track_span(
             times.append(frame.t)
             if on_progress is not None and not warming_up:
                 on_progress(decoded, expected)
-            yield Pending(len(times) - 1, frame.t, picture)
+            yield Pending(len(times) - 1, frame.t, picture, warming_up)
 
     analysed = None
     if refinement is None:
