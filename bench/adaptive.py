@@ -11,6 +11,12 @@ For each clip (solo, dance and multi-person) and each model asked for, in this p
                    previous frame's landmarks, so a one-pixel change early on can carry a
                    crop, and a pose near its threshold, a different way for seconds.
 
+It also measures whether MediaPipe-style tracking stays locked across skipped frames: the
+tracker alone, stepped on every frame and on every 4th and 8th frame (its crop placed from
+the landmarks that many frames back), counting the losses and finds of people (a lost
+crop sends the tracker back to the detector; precision=auto refines every interval with
+one, so a stride that loses the dancer costs time, not answers).
+
 Times are one process and one core, measured back to back in this run; the CLI and
 server numbers (whole process, every core) are bench/bench.py's.
 
@@ -57,6 +63,21 @@ def reencode(clip: Path, out: Path) -> Path:
     return out
 
 
+def tracking_events(clip: Path, model: str, stride: int) -> tuple[int, int]:
+    """(losses and finds, detector runs) of the tracker stepped on every ``stride``-th frame."""
+    from dance_analyzer.media.video import iter_frames
+    from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE
+    from dance_analyzer.pose.landmark_model import LandmarkModel
+    from dance_analyzer.pose.people import PeopleTracker
+
+    tracker = PeopleTracker(LandmarkModel(model))
+    sampled = (f for f in iter_frames(clip, max_side=INFERENCE_MAX_SIDE, lazy=True) if f.convert is not None)
+    for row, frame in enumerate(sampled):
+        if row % stride == 0 and frame.convert is not None:
+            tracker.step(frame.convert(), frame.t, row=row, gap=stride)
+    return tracker.events, tracker.detector_runs
+
+
 def analyse(reader: InlineReader, clip: Path, model: str, precision: str) -> tuple[dict[str, Any], float]:
     options = pipeline.AnalysisOptions(include_frames=True, model=model, precision=precision)  # type: ignore[arg-type]
     started = time.perf_counter()
@@ -78,6 +99,11 @@ def bench_clip(reader: InlineReader, clip: Path, model: str, tmp: Path) -> dict[
     )
     print(describe_differences("auto vs every frame   ", auto_diff))
     print(describe_differences("re-encoded (the floor)", floor))
+    lock = {stride: tracking_events(clip, model, stride) for stride in (1, 4, 8)}
+    print(
+        "  tracking alone, people lost or found (detector runs): "
+        + ", ".join(f"every {s} frame(s) {e} ({d})" for s, (e, d) in lock.items())
+    )
     return {
         "clip": str(clip.relative_to(MEDIA)),
         "model": model,
@@ -86,6 +112,7 @@ def bench_clip(reader: InlineReader, clip: Path, model: str, tmp: Path) -> dict[
         "speedup_one_core": every_s / auto_s,
         "auto": {k: v for k, v in auto_diff.items() if k != "segments"},
         "floor": {k: v for k, v in floor.items() if k != "segments"},
+        "tracking_events": {str(stride): events for stride, (events, _) in lock.items()},
     }
 
 
