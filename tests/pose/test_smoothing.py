@@ -4,7 +4,17 @@ afresh."""
 
 import numpy as np
 
-from dance_analyzer.pose.smoothing import AUXILIARY, LANDMARKS, LandmarkSmoother, LowPass, OneEuro
+from dance_analyzer.pose.smoothing import (
+    AUXILIARY,
+    LANDMARKS,
+    SOLUTION_RATE,
+    CropSmoother,
+    LandmarkSmoother,
+    LowPass,
+    OneEuro,
+    _alpha,
+    smooth_rows,
+)
 
 WIDTH, HEIGHT = 640, 480
 
@@ -76,3 +86,44 @@ def test_the_crop_points_are_smoothed_harder_than_the_body():
     body(np.zeros(1), 0.01)
     crop(np.zeros(1), 0.01)
     assert 0 < crop(np.array([5.0]), 0.01)[0] < body(np.array([5.0]), 0.01)[0] < 5.0
+
+
+def test_smoothing_afterwards_over_the_rows_is_the_live_filter_step_for_step_and_restarts_on_absence():
+    rng = np.random.default_rng(4)
+    rows = [frame((0.3 + 0.01 * k, 0.5), rng, noise=2.0) for k in range(12)]
+    image = np.array([r[0] for r in rows], np.float32)
+    world = np.array([r[1][:, :3] for r in rows], np.float32)
+    aux = np.array([r[2] for r in rows])
+    image[5], world[5] = np.nan, np.nan  # absent for a frame: found again afresh
+    restarts = np.zeros(12, bool)
+    restarts[9] = True  # lost and found again within frame 9
+    smooth_image, smooth_world = smooth_rows(image, world, aux, WIDTH, HEIGHT, restarts=restarts)
+    live = LandmarkSmoother()
+    for k in range(12):
+        if k == 5:
+            continue
+        if k in (0, 6, 9):
+            live.reset()
+        want_image, want_world, _ = live(image[k], world[k], aux[k], WIDTH, HEIGHT)
+        np.testing.assert_allclose(smooth_image[k], want_image, rtol=1e-6)
+        np.testing.assert_allclose(smooth_world[k], want_world, rtol=1e-6)
+    assert np.isnan(smooth_image[5]).all()
+    np.testing.assert_allclose(smooth_image[[0, 6, 9]], image[[0, 6, 9]], atol=1e-6)  # fresh: the raw rows
+
+
+def test_a_gap_of_frames_weighs_a_new_value_as_that_many_single_frames_would():
+    one, jump = LowPass(), LowPass()
+    one(np.array([0.0]))
+    jump(np.array([0.0]))
+    for _ in range(4):
+        stepped = one(np.array([1.0]))
+    assert np.isclose(jump(np.array([1.0]), gap=4)[0], stepped[0])
+    # One Euro over a gap: the speed is per second of video (4 frames at 30/s), not per call.
+    skipping = OneEuro(LANDMARKS)
+    skipping(np.zeros(1), 0.01)
+    skipping(np.array([4.0]), 0.01, gap=4)
+    per_second = 4.0 * 0.01 / (4 / SOLUTION_RATE)
+    assert skipping.speed is not None
+    assert np.isclose(skipping.speed[0], _alpha(LANDMARKS.derivate_cutoff, SOLUTION_RATE / 4) * per_second)
+    crop = CropSmoother()
+    assert np.allclose(crop(np.array([[0.5, 0.5], [0.5, 0.3]]), WIDTH, HEIGHT), [[0.5, 0.5], [0.5, 0.3]])
