@@ -66,14 +66,16 @@ def submit(api, name: str | Path = "dance_solo_2.mp4", **params):
 def test_a_job_runs_on_a_celery_worker_with_progress_and_the_analyze_result(cluster):
     assert cluster.api.get("/health").json()["jobs"] == {"runner": "celery", "queued": 0}
     cluster.worker("w1")
-    job_id = submit(cluster.api, sample_fps=12)
+    job_id = submit(cluster.api, sample_fps=12, precision="auto")  # the model on fewer frames, on the worker too
     seen = []
     job = poll_job(cluster.api, job_id, lambda j: seen.append(j["frames_done"]) or finished(j))
     assert job["status"] == "done" and job["worker"] == "w1@test" and job["attempts"] == 1
     assert any(0 < n < job["frames_total"] for n in seen), "progress never reached the API"
     clip = media("dance_solo_2.mp4")
-    direct = cluster.api.post("/analyze", files={"file": (clip.name, clip.read_bytes())}, params={"sample_fps": 12})
+    params = {"sample_fps": 12, "precision": "auto"}
+    direct = cluster.api.post("/analyze", files={"file": (clip.name, clip.read_bytes())}, params=params)
     assert job["result"] == direct.json()
+    assert job["result"]["precision"] == "auto" and job["result"]["model_frames"] <= job["result"]["processed_frames"]
 
     squat = media("squat_band_1.mp4").read_bytes()
     files = {"reference": ("ref.mp4", squat), "attempt": ("mine.mp4", squat)}

@@ -36,7 +36,9 @@ def test_a_job_round_trips_with_options_progress_and_result(store):
 
 
 def test_every_option_survives_the_store_including_a_move_file_and_people(store, tmp_path):
-    options = AnalysisOptions(people=True, max_people=3, moves_file=tmp_path / "moves.yaml", model="lite")
+    options = AnalysisOptions(
+        people=True, max_people=3, moves_file=tmp_path / "moves.yaml", model="lite", precision="auto"
+    )
     job = Job.new("clip.mp4", options)
     store.add(job)
     assert JobStore(store.path).get(job.id).options == options
