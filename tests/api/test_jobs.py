@@ -200,3 +200,20 @@ def test_busy_and_job_errors_are_documented_in_openapi(client):
     spec = client.get("/openapi.json").json()
     assert {"post", "get"} <= set(spec["paths"]["/jobs"]) and "delete" in spec["paths"]["/jobs/{job_id}"]
     assert "429" in spec["paths"]["/analyze"]["post"]["responses"]
+
+
+@pytest.mark.slow
+def test_precision_auto_in_a_job_with_overlay_everyone_in_view_and_a_comparison(client, tmp_path):
+    clip = media("multi_person/pose2sim_demo_multiperson_cam02_two_people_balance.mp4")
+    job = poll_job(client, submit(client, clip, overlay="true", people="all", precision="auto"), finished)
+    assert job["status"] == "done", job
+    result = job["result"]
+    assert result["precision"] == "auto" and result["model_frames"] <= result["processed_frames"] == 100
+    assert len(result["people"]) == 2 and "sync" in result
+    (tmp_path / "overlay.mp4").write_bytes(client.get(job["overlay_url"]).content)
+    with av.open(str(tmp_path / "overlay.mp4")) as container:
+        assert sum(1 for _ in container.decode(video=0)) == result["total_frames"]
+    dance = media("one_leg_arms_up_1.mp4").read_bytes()  # 30 frames/s: a stride of 4
+    files = {"reference": ("ref.mp4", dance), "attempt": ("mine.mp4", dance)}
+    compared = client.post("/compare", params={"precision": "auto"}, files=files)
+    assert compared.status_code == 200 and compared.json()["similarity"] == 100.0
