@@ -153,18 +153,14 @@ def analyze(
         save_track(crowd.main_track(), landmarks_to)
     if options.people:
         result, energy = describe_people(
-            crowd, poses, options.min_segment_s, include_frames, moves=moves, angle_filter=options.angle_filter
-        )
+            crowd, poses, options.min_segment_s, include_frames, moves=moves, angle_filter=options.angle_filter,
+            precision=options.precision,
+        )  # fmt: skip
     else:
         result, energy = describe(
-            crowd.main_track(),
-            poses,
-            options.min_segment_s,
-            include_frames,
-            moves=moves,
-            angle_filter=options.angle_filter,
-        )
-    result = _after_model(result, precision=options.precision, model_frames=int(crowd.analysed_rows().sum()))
+            crowd.main_track(), poses, options.min_segment_s, include_frames, moves=moves,
+            angle_filter=options.angle_filter, precision=options.precision,
+        )  # fmt: skip
     if options.rhythm:
         result["rhythm"] = rhythm_report(reader.soundtrack(path), energy, result["movement"]["tempo"])
     if overlay_to is not None:
@@ -177,16 +173,6 @@ def analyze(
     return result
 
 
-def _after_model(result: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    """``result`` with ``fields`` next to ``model``: how the landmarks were measured, together."""
-    out: dict[str, Any] = {}
-    for key, value in result.items():
-        out[key] = value
-        if key == "model":
-            out.update(fields)
-    return out
-
-
 def describe(
     track: LandmarkTrack,
     poses: PoseSet,
@@ -195,6 +181,7 @@ def describe(
     *,
     moves: MoveSet | None = None,
     angle_filter: AngleFilter = "butterworth",
+    precision: Precision = "every_frame",
 ) -> tuple[dict[str, Any], Energy]:
     """The result of a track: poses per frame, held and smoothed into a timeline, then
     summarised; the moves read from the landmarks over time (and the poses, for floor
@@ -212,6 +199,8 @@ def describe(
         "height": track.info.height,
         "frames_with_person": track.frames_with_person,
         "model": track.model,
+        "precision": precision,
+        "model_frames": int(len(track.indices) if track.analysed is None else track.analysed.sum()),
         "segments": segments(smoothed, track.times, track.duration_s, poses),
         "pose_counts": pose_counts(smoothed, track.times, track.duration_s, poses),
         "warnings": framing_warnings(track.image),
@@ -265,13 +254,15 @@ def describe_people(
     *,
     moves: MoveSet,
     angle_filter: AngleFilter = "butterworth",
+    precision: Precision = "every_frame",
 ) -> tuple[dict[str, Any], Energy]:
     """The result for everyone in view: the top-level fields describe the main dancer (so
     the seed contract reads the same), ``people`` describes each person the same way, and
     ``sync`` says how together they dance when there are several."""
     result, energy = describe(
-        crowd.main_track(), poses, min_segment_s, include_frames, moves=moves, angle_filter=angle_filter
-    )
+        crowd.main_track(), poses, min_segment_s, include_frames, moves=moves, angle_filter=angle_filter,
+        precision=precision,
+    )  # fmt: skip
     result["main_person"] = crowd.main_id
     result["people"] = []
     for person in crowd.persons:

@@ -16,11 +16,11 @@ from scipy.optimize import linear_sum_assignment
 
 from dance_analyzer.pose.associate import TORSO, black_out, body_distance, match_lost, same_body, slid, torso_length
 from dance_analyzer.pose.crop import Rois
-from dance_analyzer.pose.crowd import join_people, track_people
+from dance_analyzer.pose.crowd import join_people, main_dancer, track_people
 from dance_analyzer.pose.detect import Detections
 from dance_analyzer.pose.landmark_model import LandmarkModel, PeopleLandmarks
 from dance_analyzer.pose.landmarks import NUM_LANDMARKS
-from dance_analyzer.pose.people import People, PeopleOptions, PeopleTracker, main_dancer
+from dance_analyzer.pose.people import People, PeopleOptions, PeopleTracker
 from tests.support.media import REPO, media
 
 LABELS = REPO / "corpus" / "people" / "labels.jsonl"

@@ -19,14 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
 from .associate import HIPS, MIN_VISIBILITY, SHOULDERS
-
-if TYPE_CHECKING:
-    from .people import PeopleTracker
 
 Row = tuple[np.ndarray, np.ndarray, float]  # one person in one frame: image, world, presence
 
@@ -35,6 +32,17 @@ Precision = Literal["auto", "every_frame"]
 # knees, ankles, heels and toes (steps, kicks). Hands and face are read only by poses,
 # whose labels are compared at both ends of an interval instead.
 MOVING = (11, 12, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32)
+
+
+class Tracker(Protocol):
+    """What the adaptive pass needs of a people tracker (:class:`pose.people.PeopleTracker`)."""
+
+    events: int  # losses and finds so far
+
+    def step(self, picture: np.ndarray, t: float, row: int | None = None, gap: int = 1) -> None: ...
+    def checkpoint(self) -> Any: ...
+    def restore(self, saved: Any) -> None: ...
+    def rows_at(self, row: int) -> dict[int, Row]: ...
 
 
 class FrameLabels(Protocol):
@@ -129,7 +137,7 @@ class Pending:
 
 
 def follow_adaptively(
-    tracker: PeopleTracker,
+    tracker: Tracker,
     frames: Iterable[Pending],
     refinement: Refinement,
     stride: int,
@@ -160,12 +168,12 @@ def follow_adaptively(
             after = every_frame()
             busy = tracker.events != events or not refinement.settled(before, after, aspect, people_only)
         else:
-            saved = tracker.checkpoint()
+            saved, events = tracker.checkpoint(), tracker.events
             tracker.step(last.picture(), last.t, row=last.row, gap=len(pending))
             after = tracker.rows_at(last.row)
             analysed[last.row] = True
             people_only = all(frame.warmup for frame in pending)
-            if tracker.events != saved.events or not refinement.settled(before, after, aspect, people_only):
+            if tracker.events != events or not refinement.settled(before, after, aspect, people_only):
                 tracker.restore(saved)
                 after, busy = every_frame(), True
         before = after

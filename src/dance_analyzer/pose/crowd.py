@@ -24,10 +24,10 @@ from scipy.optimize import linear_sum_assignment
 
 from ..media.video import Limits, VideoInfo, iter_frames, probe
 from .adaptive import Pending, Refinement, follow_adaptively
-from .associate import FORBIDDEN, SAME_BODY, body_distance, match_lost, to_pixels
+from .associate import FORBIDDEN, SAME_BODY, body_distance, match_lost, to_pixels, torso_length
 from .extract import INFERENCE_MAX_SIDE, Span
 from .landmarks import NUM_LANDMARKS
-from .people import People, PeopleOptions, PeopleTracker, Person, main_dancer
+from .people import People, PeopleOptions, PeopleTracker, Person
 
 ProgressFn = Callable[[int, int | None], None]
 
@@ -244,3 +244,16 @@ def _found_late(before: People, after: People, pairs: dict[int, int], options: P
         [to_pixels(p.image[r], width, height) for p, r in zip(new, first, strict=True)],
     )
     return {new[j].id: lost[i].id for i, j in found}
+
+
+def main_dancer(persons: list[Person], durations: np.ndarray, width: int, height: int) -> int | None:
+    """The person present longest; among equals, the larger (median torso on screen)."""
+    if not persons:
+        return None
+
+    def key(person: Person) -> tuple[float, float]:
+        shown = float(durations[person.present].sum())
+        sizes = [torso_length(points) for points in to_pixels(person.image[person.present], width, height)]
+        return round(shown, 6), float(np.median(sizes))
+
+    return max(persons, key=key).id

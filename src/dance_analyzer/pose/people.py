@@ -36,7 +36,6 @@ from .associate import (
     same_body,
     slid,
     to_pixels,
-    torso_length,
 )
 from .crop import Rois, rois_from_points
 from .detect import Keypoint, PoseDetector
@@ -397,16 +396,3 @@ def _person(person_id: int, tr: _Track, count: int, analysed: np.ndarray | None 
     for row in np.flatnonzero(present):
         boxes[row] = body_box(image[row, :, :2].astype(np.float64), image[row, :, 3])
     return Person(person_id, present, image, world, boxes, presence)
-
-
-def main_dancer(persons: list[Person], durations: np.ndarray, width: int, height: int) -> int | None:
-    """The person present longest; among equals, the larger (median torso on screen)."""
-    if not persons:
-        return None
-
-    def key(person: Person) -> tuple[float, float]:
-        shown = float(durations[person.present].sum())
-        sizes = [torso_length(points) for points in to_pixels(person.image[person.present], width, height)]
-        return round(shown, 6), float(np.median(sizes))
-
-    return max(persons, key=key).id
