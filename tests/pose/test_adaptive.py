@@ -12,7 +12,14 @@ import pytest
 from dance_analyzer import pipeline
 from dance_analyzer.labels.definitions import load_definitions
 from dance_analyzer.media.video import iter_frames
-from dance_analyzer.pose.adaptive import Refinement, fill_skipped, moved_in_world, moved_on_screen
+from dance_analyzer.pose.adaptive import (
+    Pending,
+    Refinement,
+    fill_skipped,
+    follow_adaptively,
+    moved_in_world,
+    moved_on_screen,
+)
 from dance_analyzer.pose.crowd import track_people
 from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE
 from dance_analyzer.pose.landmark_model import LandmarkModel
@@ -104,6 +111,63 @@ def test_skipped_rows_are_interpolated_between_analysed_rows_that_both_have_the_
     assert fill_skipped(values, np.ones(9, bool)) is not values  # a copy, even with nothing to fill
     trailing = fill_skipped(np.array([1.0, np.nan, np.nan]), np.array([True, False, False]))
     assert np.isnan(trailing[1:]).all()  # nothing after them to interpolate towards
+
+
+class PathTracker:
+    """A tracker whose one person follows ``ankle_x(row)`` (the left ankle's x), so that
+    which frames the adaptive pass analyses can be checked against a known path."""
+
+    def __init__(self, ankle_x) -> None:
+        self.ankle_x, self.rows, self.events, self.steps = ankle_x, {}, 0, 0
+
+    def step(self, picture, t, row=None, gap=1) -> None:
+        self.steps += 1
+        self.rows[row] = moved(body(), 27, self.ankle_x(row))
+
+    def checkpoint(self) -> int:
+        return max(self.rows, default=-1) + 1
+
+    def restore(self, saved: int) -> None:
+        self.rows = {r: v for r, v in self.rows.items() if r < saved}
+
+    def rows_at(self, row: int) -> dict:
+        return {0: self.rows[row]} if row in self.rows else {}
+
+
+def frames_of(count: int) -> list[Pending]:
+    return [Pending(row, row / 30, lambda: np.zeros((4, 4, 3), np.uint8)) for row in range(count)]
+
+
+def test_a_still_dancer_is_analysed_every_stride_and_at_the_last_frame():
+    tracker = PathTracker(lambda row: 0.0)
+    analysed = follow_adaptively(tracker, frames_of(42), Refinement(), stride=4, aspect=1.0)
+    assert list(np.flatnonzero(analysed)) == [0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 41]
+    assert tracker.steps == 12
+
+
+def test_fast_dancing_is_analysed_every_frame_with_few_look_aheads_thrown_away():
+    tracker = PathTracker(lambda row: 0.05 * row)  # the ankle a quarter torso a frame
+    analysed = follow_adaptively(tracker, frames_of(400), Refinement(), stride=4, aspect=1.0)
+    assert analysed.all() and tracker.steps <= 401
+
+
+def test_look_aheads_that_keep_failing_come_ever_rarer():
+    # Bursts: still for 4 frames, moving for 4. Each still stretch invites a look ahead
+    # into the next burst, which fails; one in two intervals would throw a run away.
+    def ankle(row: int) -> float:
+        return 0.05 * sum(1 for r in range(row) if (r // 4) % 2 == 1)
+
+    tracker = PathTracker(ankle)
+    follow_adaptively(tracker, frames_of(400), Refinement(), stride=4, aspect=1.0)
+    assert tracker.steps - 400 <= 15
+
+
+def test_only_the_still_part_is_skipped_and_the_skipped_frames_lie_in_it():
+    tracker = PathTracker(lambda row: 0.05 * min(row, 60))  # moving, then still from frame 60
+    analysed = follow_adaptively(tracker, frames_of(200), Refinement(), stride=4, aspect=1.0)
+    assert analysed[:60].all()
+    skipped = np.flatnonzero(~analysed)
+    assert len(skipped) > 100 and skipped.min() > 60
 
 
 # --- the real model on real clips -------------------------------------------------------

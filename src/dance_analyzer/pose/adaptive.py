@@ -151,6 +151,10 @@ def follow_adaptively(
     pending: list[Pending] = []
     before: dict[int, Row] = {}
     busy = False  # the last interval needed every frame: so, most likely, will this one
+    # After a look ahead that failed, that many busy intervals pass before the next one
+    # (doubling while they keep failing): in continuous fast dancing a look ahead is a
+    # model run thrown away, and the judging itself costs a pose check.
+    wait = backoff = 0
 
     def every_frame() -> dict[int, Row]:
         for frame in pending:
@@ -159,23 +163,29 @@ def follow_adaptively(
         return tracker.rows_at(pending[-1].row)
 
     def close_interval() -> None:
-        nonlocal before, busy
+        nonlocal before, busy, wait, backoff
         last = pending[-1]
+        people_only = all(frame.warmup for frame in pending)
         if busy:
             # No look ahead (it would be thrown away); whether the next interval may
-            # skip is judged on this one's ends.
-            events, people_only = tracker.events, all(frame.warmup for frame in pending)
+            # skip is judged on this one's ends, once the wait is over.
+            events = tracker.events
             after = every_frame()
-            busy = tracker.events != events or not refinement.settled(before, after, aspect, people_only)
+            if wait > 0:
+                wait -= 1
+            else:
+                busy = tracker.events != events or not refinement.settled(before, after, aspect, people_only)
         else:
             saved, events = tracker.checkpoint(), tracker.events
             tracker.step(last.picture(), last.t, row=last.row, gap=len(pending))
             after = tracker.rows_at(last.row)
             analysed[last.row] = True
-            people_only = all(frame.warmup for frame in pending)
             if tracker.events != events or not refinement.settled(before, after, aspect, people_only):
                 tracker.restore(saved)
                 after, busy = every_frame(), True
+                wait, backoff = backoff, min(2 * backoff or 1, MAX_BACKOFF)
+            else:
+                backoff = 0
         before = after
         pending.clear()
 

@@ -94,13 +94,13 @@ def track_span(
             yield Pending(len(times) - 1, frame.t, picture, warming_up)
 
     analysed = None
-    if refinement is None:
+    stride = refinement.stride(1.0 / min(info.fps or 30.0, sample_fps or math.inf)) if refinement else 1
+    if refinement is None or stride == 1:  # frames already as far apart as a coarse stride
         for pending in sampled():
             tracker.step(pending.picture(), pending.t)
     else:
-        rate = min(info.fps or 30.0, sample_fps or math.inf)
         aspect = info.width / info.height if info.height else 1.0
-        analysed = follow_adaptively(tracker, sampled(), refinement, refinement.stride(1.0 / rate), aspect)
+        analysed = follow_adaptively(tracker, sampled(), refinement, stride, aspect)
     step = (last_t - prev_t) if decoded > 1 else (1.0 / info.fps if info.fps else 0.0)
     duration = last_t + step if decoded else 0.0
     return tracker.people(info, decoded, duration, np.asarray(indices), np.asarray(times), warmup, analysed)
