@@ -28,6 +28,7 @@ from .associate import HIPS, MIN_VISIBILITY, SHOULDERS
 Row = tuple[np.ndarray, np.ndarray, float]  # one person in one frame: image, world, presence
 
 Precision = Literal["auto", "every_frame"]
+MAX_BACKOFF = 8  # intervals: at most about a second between look-aheads in fast dancing
 # The landmarks the moves are read from: shoulders (facing, turns), hips (jumps, sway),
 # knees, ankles, heels and toes (steps, kicks). Hands and face are read only by poses,
 # whose labels are compared at both ends of an interval instead.
