@@ -1,13 +1,14 @@
 """Fewer model runs for the same answer: a coarse stride, refined where the answer could change.
 
-Most frames of a dance sit inside a held pose or a smooth movement, where the frames
-around them already decide their labels. So the landmark model runs on every
-``stride``-th frame first; after each such run, the interval since the last analysed
-frame is judged. Where nothing could change in it (the same people, each seen surely,
-each body moved little, the same poses holding at both ends), the frames in between are
-skipped and later filled by interpolating their neighbours. Otherwise the tracker is
-put back to the interval's start and steps through every frame of it, exactly as the
-every-frame analysis would, so that label changes and moves land on the same frame.
+Inside a held pose or a slow passage the frames around a frame already decide its
+labels. So the landmark model runs on every ``stride``-th frame first; after each such
+run, the interval since the last analysed frame is judged. Where nothing could change in
+it (the same people, each seen surely, the landmarks the moves read moved little, the
+same poses holding at both ends), the frames in between are skipped and later filled by
+interpolating their neighbours. Otherwise the tracker is put back to the interval's start
+and steps through every frame of it, as the every-frame analysis does, so that label
+changes and moves land on the same frame. In fast, continuous dancing nearly every
+interval is refined: then the look-aheads back off, and the cost stays near every frame's.
 
 MediaPipe's tracking places each crop from the previous frame's landmarks: over a
 skipped interval the body may have left the crop. A crop that lost the body shows as a
