@@ -47,7 +47,7 @@ from dance_analyzer.workers.inline import InlineReader  # noqa: E402
 
 
 def shared_clips() -> list[Path]:
-    """The shared videos: solo clips at the top, solo_dance/ and multi_person/ (never stills/)."""
+    """The shared videos: solo clips at the top, solo_dance/ and multi_person/."""
     found = [p for p in MEDIA.glob("*") if p.suffix in {".mp4", ".avi", ".mov"}]
     for folder in ("solo_dance", "multi_person"):
         found += [p for p in (MEDIA / folder).glob("*") if p.suffix in {".mp4", ".avi", ".mov"}]

@@ -97,16 +97,19 @@ def atoms(data: bytes, start: int = 0, end: int | None = None, depth: int = 0) -
     return found
 
 
+# The shared folders tests may read: the top level and these. Anything else there (photos
+# held out for review) is never read.
+SHARED_FOLDERS = ("multi_person", "solo_dance", "yoga")
+
+
 def shared_clips(max_bytes: int | None = None, suffixes: tuple[str, ...] = VIDEO_SUFFIXES) -> list[Path]:
     """The shared videos (or, with STILL_SUFFIXES, pictures), smallest first, at most
-    ``max_bytes`` each; empty if ../shared/media is absent. The photos in its ``stills``
-    folder are held out for review and are never read."""
+    ``max_bytes`` each; empty if ../shared/media is absent. Only the top level and
+    ``SHARED_FOLDERS`` are read."""
     if not MEDIA.is_dir():
         return []
-    held_out = MEDIA / "stills"
-    found = [
-        p for p in MEDIA.rglob("*") if p.suffix.lower() in suffixes and p.is_file() and not p.is_relative_to(held_out)
-    ]
+    places = [MEDIA.glob("*"), *(MEDIA.joinpath(folder).glob("*") for folder in SHARED_FOLDERS)]
+    found = [p for place in places for p in place if p.suffix.lower() in suffixes and p.is_file()]
     found = [p for p in found if max_bytes is None or p.stat().st_size <= max_bytes]
     return sorted(found, key=lambda p: (p.stat().st_size, p.name))
 
