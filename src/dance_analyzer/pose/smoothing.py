@@ -148,7 +148,7 @@ class LandmarkSmoother:
         self.visibility = LowPass()
         self.landmarks = OneEuro(LANDMARKS)
         self.world = OneEuro(WORLD)
-        self.auxiliary = OneEuro(AUXILIARY)
+        self.crop = CropSmoother()
 
     def __call__(
         self, image: np.ndarray, world: np.ndarray, auxiliary: np.ndarray, width: int, height: int, gap: int = 1
@@ -161,6 +161,6 @@ class LandmarkSmoother:
         out = np.array(image, np.float64)
         out[:, 3] = self.visibility(out[:, 3], gap)
         out[:, :3] = self.landmarks(out[:, :3] * pixels, value_scale, gap) / pixels
-        aux = self.auxiliary(np.asarray(auxiliary, np.float64) * pixels[:2], value_scale, gap) / pixels[:2]
+        aux = self.crop(auxiliary, width, height, gap)
         world_out = self.world(np.asarray(world, np.float64), gap=gap)
         return out.astype(np.float32), world_out.astype(np.float32), aux
