@@ -232,3 +232,43 @@ def test_a_lunge_opens_the_legs_and_a_mirror_keeps_the_unsided_features():
     flipped = compute_features(*S.mirrored(image, world))
     for name in ("leg_split", "knee_spread", "side_lean", "hip_floor_height"):
         assert float(flipped.values[name][0]) == pytest.approx(f[name], abs=1e-6)
+
+
+def _upper_body_turned(world: np.ndarray, degrees: float, axis: np.ndarray) -> np.ndarray:
+    """The landmarks above the hips turned about ``axis`` through the hips' midpoint: about
+    the camera's axis that is a bend over to one side, about the torso's own line a twist."""
+    k = axis / np.linalg.norm(axis)
+    a = math.radians(degrees)
+    cross = np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
+    rot = np.eye(3) + math.sin(a) * cross + (1 - math.cos(a)) * cross @ cross
+    out = world.copy()
+    centre = (world[:, L.LEFT_HIP] + world[:, L.RIGHT_HIP]) / 2
+    upper = list(range(L.LEFT_HIP))
+    out[:, upper] = (world[:, upper] - centre[:, None]) @ rot.T + centre[:, None]
+    return out
+
+
+@pytest.mark.parametrize("bend", [20.0, 40.0, 60.0])
+def test_side_lean_is_the_bend_over_to_one_side_whichever_side(bend):
+    # The shoulders tilt with the torso in a side bend, so the lean is measured against the
+    # hips' axis, not the shoulders'.
+    image, world = S.frames(S.skeleton())
+    leaning = _upper_body_turned(world, bend, np.array([0.0, 0.0, 1.0]))
+    lean = float(compute_features(image, leaning).values["side_lean"][0])
+    assert lean == pytest.approx(bend, abs=1.0)
+    other = float(compute_features(*S.mirrored(image, leaning)).values["side_lean"][0])
+    assert other == pytest.approx(lean, abs=1e-6)
+
+
+def test_a_forward_fold_or_a_plank_with_the_shoulders_out_of_square_is_no_side_lean():
+    # Level with the floor the torso has no upward part to weigh a sideways part against: one
+    # shoulder placed a little ahead of the other (as the model often does) must not read as a
+    # side bend, and nor must a chest turned about the torso's own line.
+    for forward in (80.0, 90.0):
+        image, world = S.frames(S.skeleton(torso_lean=forward))
+        torso = (world[0, L.LEFT_SHOULDER] + world[0, L.RIGHT_SHOULDER] - world[0, L.LEFT_HIP] - world[0, L.RIGHT_HIP]) / 2
+        uneven = world.copy()
+        uneven[:, L.LEFT_SHOULDER] += 0.02 * torso / np.linalg.norm(torso)
+        assert float(compute_features(image, uneven).values["side_lean"][0]) < 5
+        twisted = _upper_body_turned(world, 30.0, torso)
+        assert float(compute_features(image, twisted).values["side_lean"][0]) < 5

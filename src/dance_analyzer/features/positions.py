@@ -76,13 +76,15 @@ def knee_spread(b: _Body) -> tuple[np.ndarray, np.ndarray]:
 @_unsided("degrees")
 def side_lean(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     """Sideways lean of the torso (towards a shoulder), whatever the forward lean; 0 upright."""
-    # Measured in the plane of the shoulders and the vertical: bending forward does not
-    # count, bending over to one side (a triangle, a port de bras to the side) does.
-    across = b.p("left", "shoulder") - b.p("right", "shoulder")
+    # The angle between the hips-to-shoulders line and the plane square to the hips' axis:
+    # bending forward stays in that plane, bending over to one side (a triangle, a port de
+    # bras to the side) leaves it. Measured against the pelvis rather than the shoulders,
+    # which tilt with the bend, and against the vertical, which a plank or a lying body has
+    # no component along.
+    across = b.p("left", "hip") - b.p("right", "hip")
     across = across / np.maximum(norm(across), 1e-9)[:, None]
-    sideways = np.sum(b.torso_up * across, axis=-1)
-    upward = b.torso_up @ UP
-    value = np.degrees(np.abs(np.arctan2(sideways, np.abs(upward))))
+    sideways = np.sum(b.torso_up * across, axis=-1) / np.maximum(b.torso_length, 1e-9)
+    value = np.degrees(np.arcsin(np.clip(np.abs(sideways), 0.0, 1.0)))
     return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
 
 
