@@ -266,7 +266,8 @@ def test_a_forward_fold_or_a_plank_with_the_shoulders_out_of_square_is_no_side_l
     # side bend, and nor must a chest turned about the torso's own line.
     for forward in (80.0, 90.0):
         image, world = S.frames(S.skeleton(torso_lean=forward))
-        torso = (world[0, L.LEFT_SHOULDER] + world[0, L.RIGHT_SHOULDER] - world[0, L.LEFT_HIP] - world[0, L.RIGHT_HIP]) / 2
+        shoulders = world[0, L.LEFT_SHOULDER] + world[0, L.RIGHT_SHOULDER]
+        torso = (shoulders - world[0, L.LEFT_HIP] - world[0, L.RIGHT_HIP]) / 2
         uneven = world.copy()
         uneven[:, L.LEFT_SHOULDER] += 0.02 * torso / np.linalg.norm(torso)
         assert float(compute_features(image, uneven).values["side_lean"][0]) < 5
