@@ -126,3 +126,23 @@ def test_a_body_cropped_at_the_waist_still_shows_one_arm_up():
     below = [L.RIGHT_WRIST, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE]
     image[0, below, 1] = 1.2  # the hanging hand and everything from the hips down are below the picture
     assert labels_of(image, world) == [{"one_arm_up"}]  # and no leg pose from legs nobody sees
+
+
+ARM = {"left": (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST), "right": (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST)}
+
+
+@pytest.mark.parametrize("hidden", ["left", "right"])
+def test_hands_on_hips_in_profile_with_the_far_arm_behind_the_body(hidden):
+    image, world = S.yawed(*S.frames(S.skeleton(**S.HANDS_ON_HIPS)), 90)
+    image[0, list(ARM[hidden][1:]), 3] = 0.1  # the far elbow and hand are hidden by the body
+    assert "hands_on_hips" in labels_of(image, world)[0]
+    # Square to the camera the same picture is one hand on the hip, not both.
+    image, world = S.frames(S.skeleton(**S.HANDS_ON_HIPS))
+    image[0, list(ARM[hidden][1:]), 3] = 0.1
+    assert "hands_on_hips" not in labels_of(image, world)[0]
+
+
+def test_in_profile_a_hanging_near_arm_is_not_hands_on_hips():
+    image, world = S.yawed(*S.frames(S.skeleton()), 90)
+    image[0, [L.RIGHT_ELBOW, L.RIGHT_WRIST], 3] = 0.1
+    assert labels_of(image, world)[0] & {"hands_on_hips", "hand_on_hip"} == set()

@@ -152,6 +152,17 @@ def torso_tilt(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
 
 
+@_unsided("degrees")
+def side_on(b: _Body) -> tuple[np.ndarray, np.ndarray]:
+    """How side-on the shoulders are to the camera: 0 square to it (front or back), 90 in profile."""
+    # Rules about the arms read differently in profile, where the far arm is behind the
+    # body. Seen side-on the far shoulder is hidden but still placed, so the nearer one's
+    # visibility stands for both.
+    across = b.p("left", "shoulder") - b.p("right", "shoulder")
+    value = np.degrees(np.arcsin(np.clip(safe_ratio(np.abs(across[:, 2]), norm(across)), 0.0, 1.0)))
+    return value, np.maximum(b.v(L.LEFT_SHOULDER), b.v(L.RIGHT_SHOULDER))
+
+
 @_unsided("leg lengths")
 def stance_width(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     """Distance between the ankles."""

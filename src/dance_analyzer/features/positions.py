@@ -75,12 +75,12 @@ def knee_spread(b: _Body) -> tuple[np.ndarray, np.ndarray]:
 
 @_unsided("degrees")
 def side_lean(b: _Body) -> tuple[np.ndarray, np.ndarray]:
-    """Sideways lean of the torso (towards a shoulder), whatever the forward lean; 0 upright."""
+    """Lean of the torso over to one side, whatever the forward lean; 0 upright, 90 level with a hip."""
     # The angle between the hips-to-shoulders line and the plane square to the hips' axis:
     # bending forward stays in that plane, bending over to one side (a triangle, a port de
-    # bras to the side) leaves it. Measured against the pelvis rather than the shoulders,
-    # which tilt with the bend, and against the vertical, which a plank or a lying body has
-    # no component along.
+    # bras to the side) leaves it. Measured against the pelvis, not the shoulders, which tilt
+    # with the bend; and not as a ratio to the upward part, which a level torso (a plank,
+    # lying down) does not have.
     across = b.p("left", "hip") - b.p("right", "hip")
     across = across / np.maximum(norm(across), 1e-9)[:, None]
     sideways = np.sum(b.torso_up * across, axis=-1) / np.maximum(b.torso_length, 1e-9)
