@@ -280,3 +280,11 @@ def test_side_on_is_how_far_the_shoulders_are_turned_from_the_camera(turn):
     image, world = S.yawed(*S.frames(S.skeleton()), turn)
     expected = min(abs(turn) % 180, 180 - abs(turn) % 180)  # facing away is square to it too
     assert float(compute_features(image, world).values["side_on"][0]) == pytest.approx(expected, abs=1.0)
+
+
+def test_knee_difference_is_zero_for_knees_bent_alike_and_the_gap_otherwise():
+    squat = features_of(**S.SQUAT)
+    assert squat["knee_difference"] == pytest.approx(0, abs=1e-6)
+    lunge = features_of(**S.LUNGE)
+    assert lunge["knee_difference"] == pytest.approx(abs(lunge["left_knee_angle"] - lunge["right_knee_angle"]))
+    assert lunge["knee_difference"] > 40

@@ -146,3 +146,21 @@ def test_in_profile_a_hanging_near_arm_is_not_hands_on_hips():
     image, world = S.yawed(*S.frames(S.skeleton()), 90)
     image[0, [L.RIGHT_ELBOW, L.RIGHT_WRIST], 3] = 0.1
     assert labels_of(image, world)[0] & {"hands_on_hips", "hand_on_hip"} == set()
+
+
+def test_a_plie_bends_both_knees_alike_and_a_wide_lunge_is_not_one():
+    # A warrior-two lunge seen from the front: the model reads the long back leg a little
+    # bent (it bends straight knees seen head-on), so both knees fall in the plié's range and
+    # only how differently they bend tells the two apart.
+    plie = dict(left_leg=S.Leg(thigh=65, shin=65, spread=35), right_leg=S.Leg(thigh=65, shin=65, spread=35))
+    table = compute_features(*S.frames(S.skeleton(**plie)))
+    assert "plie" in _labels(table)
+    table.values["left_knee_angle"][0] = 100.0  # deep on the front leg
+    for other, is_plie in ((115.0, True), (145.0, False)):
+        table.values["right_knee_angle"][0] = other
+        table.values["knee_difference"][0] = other - 100.0
+        assert ("plie" in _labels(table)) == is_plie
+
+
+def _labels(table) -> set[str]:
+    return {POSES.names[j] for j in np.flatnonzero(label_frames(table, POSES)[0])}

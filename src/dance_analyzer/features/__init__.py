@@ -189,6 +189,17 @@ def standing_knee_angle(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     return np.where(lower_is_left, left, right), np.where(lower_is_left, vis_left, vis_right)
 
 
+@_unsided("degrees")
+def knee_difference(b: _Body) -> tuple[np.ndarray, np.ndarray]:
+    """How differently the knees are bent: near 0 alike (a plié, a squat), large with one leg
+    bent and the other long (a lunge)."""
+    # Seen from the front the model bends a straight knee by 20-30 degrees; the difference
+    # between the legs keeps the shape that each angle alone loses.
+    left, vis_left = knee_angle(b, "left")
+    right, vis_right = knee_angle(b, "right")
+    return np.abs(left - right), np.minimum(vis_left, vis_right)
+
+
 @_unsided("half shoulder widths")
 def wrists_crossed(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     """How far the wrists have changed sides: 0 when both are at the midline, about 1.5 with arms folded."""
