@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 
@@ -164,3 +166,23 @@ def test_a_plie_bends_both_knees_alike_and_a_wide_lunge_is_not_one():
 
 def _labels(table) -> set[str]:
     return {POSES.names[j] for j in np.flatnonzero(label_frames(table, POSES)[0])}
+
+
+def _pitched(world: np.ndarray, degrees: float) -> np.ndarray:
+    """The body tipped over about the picture's horizontal axis (onto its back or front)."""
+    a = math.radians(degrees)
+    rot = np.array([[1, 0, 0], [0, math.cos(a), -math.sin(a)], [0, math.sin(a), math.cos(a)]])
+    return world @ rot.T
+
+
+@pytest.mark.parametrize(
+    ("raised", "tip"), [(S.Leg(thigh=90), -90.0), (S.Leg(thigh=-60), 90.0)], ids=["leg_up", "leg_behind"]
+)
+def test_positions_on_one_standing_leg_need_the_body_up_on_it(raised, tip):
+    # The same shape lying on the floor (a hamstring stretch on the back, a scissor kick) is
+    # not an arabesque or a leg extension: nothing stands on the long leg.
+    image, world = S.frames(S.skeleton(right_leg=raised))
+    assert labels_of(image, world)[0] & {"arabesque", "leg_extension"}
+    lying = labels_of(image, _pitched(world, tip))[0]
+    assert "lie" in lying
+    assert lying & {"arabesque", "attitude", "leg_extension"} == set()
