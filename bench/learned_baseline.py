@@ -1,0 +1,98 @@
+"""Would a learned classifier beat the pose rules? Trained on the dev sources, scored on the
+held-out ones, per pose and per model, on the corpus's committed landmarks (no media, no model
+run; about a minute).
+
+Two learners, each a yes/no classifier per pose, against the rules on the same examples:
+- gradient-boosted trees over the feature table the rules read (unknown features as -999);
+- nearest neighbours over the world landmarks, hip-centred, scaled by the torso and turned
+  about the vertical so the hips face the camera (the embedding MediaPipe's pose
+  classification guide uses, minus its hand-picked distances).
+
+Usage:  .venv/bin/python bench/learned_baseline.py [--neighbours 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.neighbors import KNeighborsClassifier
+
+from dance_analyzer.features import compute_features
+from dance_analyzer.labels.classify import label_frames
+from dance_analyzer.labels.corpus import is_held_out, load_corpus
+from dance_analyzer.labels.definitions import load_definitions
+from dance_analyzer.pose.landmarks import Landmark as L
+
+ROOT = Path(__file__).resolve().parents[1]
+KEPT = [L.NOSE, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_WRIST, L.RIGHT_WRIST]
+KEPT += [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE]
+KEPT += [L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX]
+
+
+def f1(found: np.ndarray, positive: np.ndarray, mask: np.ndarray) -> float:
+    tp = np.sum(found & positive & mask)
+    fp = np.sum(found & ~positive & mask)
+    fn = np.sum(~found & positive & mask)
+    if tp == 0:
+        return 1.0 if fp == 0 and fn == 0 else 0.0
+    return float(2 * tp / (2 * tp + fp + fn))
+
+
+def embedding(world: np.ndarray) -> np.ndarray:
+    """(N, 33, 3) world landmarks as (N, 45) view-independent coordinates."""
+    hips = (world[:, L.LEFT_HIP] + world[:, L.RIGHT_HIP]) / 2
+    shoulders = (world[:, L.LEFT_SHOULDER] + world[:, L.RIGHT_SHOULDER]) / 2
+    torso = np.linalg.norm(shoulders - hips, axis=1)[:, None, None]
+    w = (world - hips[:, None]) / torso
+    across = w[:, L.RIGHT_HIP] - w[:, L.LEFT_HIP]
+    angle = np.arctan2(across[:, 2], across[:, 0])
+    c, s = np.cos(-angle)[:, None], np.sin(-angle)[:, None]
+    turned = np.stack([w[..., 0] * c - w[..., 2] * s, w[..., 1], w[..., 0] * s + w[..., 2] * c], axis=-1)
+    return turned[:, KEPT].reshape(len(w), -1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--neighbours", type=int, default=7)
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore", category=RuntimeWarning)
+    corpus = load_corpus(ROOT / "corpus")
+    poses = load_definitions()
+    held = np.array([is_held_out(e.source) for e in corpus.examples])
+    for model in corpus.models:
+        table = compute_features(corpus.image[model], corpus.world[model])
+        rules = label_frames(table, poses).astype(bool)
+        columns = np.stack([table.values[c] for c in sorted(table.values)], axis=1).astype(float)
+        columns = np.where(np.isfinite(columns), columns, -999.0)
+        points = embedding(corpus.world[model].astype(float))
+        seen = np.isfinite(points).all(axis=1)
+        points = np.where(seen[:, None], points, 0.0)
+        print(f"\n{model}: F1 on the held-out sources\n  {'pose':15} support  rules  trees  neighbours")
+        totals: list[tuple[float, float, float]] = []
+        for j, pose in enumerate(poses.names):
+            positive = np.array([pose in e.poses for e in corpus.examples])
+            sure = np.array([pose in e.checked and pose not in e.unsure for e in corpus.examples])
+            train, test = ~held & sure & seen, held & sure
+            if positive[train].sum() < 3 or positive[test].sum() == 0:
+                continue
+            trees = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, random_state=0)
+            trees.fit(columns[train], positive[train])
+            near = KNeighborsClassifier(n_neighbors=args.neighbours, weights="distance")
+            near.fit(points[train], positive[train])
+            scores = (
+                f1(rules[:, j], positive, test),
+                f1(trees.predict(columns).astype(bool) & seen, positive, test),
+                f1(near.predict(points).astype(bool) & seen, positive, test),
+            )
+            totals.append(scores)
+            print(f"  {pose:15} {int(positive[test].sum()):7d}" + "".join(f"{v:7.2f}" for v in scores))
+        macro = np.mean(totals, axis=0)
+        print(f"  {'macro':15} {'':7}" + "".join(f"{v:7.2f}" for v in macro))
+
+
+if __name__ == "__main__":
+    main()
