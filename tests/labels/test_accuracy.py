@@ -19,12 +19,13 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # that makes any pose worse on any model fails here. Raise them as the rules improve. The
 # seven sources added last (corpus/SOURCES.md) lowered lie, passe, plie, forward_bend,
 # hand_on_hip and hands_on_hips: the floors were measured again on the larger corpus, not the
-# rules revised to fit it.
+# rules revised to fit it. The free-exercise-db pictures re-checked at full size (corpus/SOURCES.md,
+# third pass) lowered arms_up with heavy, likewise measured again.
 FLOORS = {
     "t_pose": 0.91,
     "squat": 0.78,
     "lunge": 0.83,
-    "arms_up": 0.88,
+    "arms_up": 0.86,
     "one_leg": 0.84,
     "one_arm_up": 0.73,
     "arms_crossed": 0.79,
