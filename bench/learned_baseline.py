@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.neighbors import KNeighborsClassifier
+from tune_poses import f1  # the same F1 (sure examples only) the rules are tuned with
 
 from dance_analyzer.features import compute_features
 from dance_analyzer.labels.classify import label_frames
@@ -31,15 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 KEPT = [L.NOSE, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_WRIST, L.RIGHT_WRIST]
 KEPT += [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE]
 KEPT += [L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX]
-
-
-def f1(found: np.ndarray, positive: np.ndarray, mask: np.ndarray) -> float:
-    tp = np.sum(found & positive & mask)
-    fp = np.sum(found & ~positive & mask)
-    fn = np.sum(~found & positive & mask)
-    if tp == 0:
-        return 1.0 if fp == 0 and fn == 0 else 0.0
-    return float(2 * tp / (2 * tp + fp + fn))
 
 
 def embedding(world: np.ndarray) -> np.ndarray:
