@@ -52,9 +52,19 @@ def swings(motion: Motion, params: StepParams) -> list[Move]:
     ground = motion.ground(2.0)
     down = {s: np.nan_to_num(motion.foot_height(s) - ground, nan=np.inf) <= params.on_floor for s in SIDES}
     last = len(motion.times) - 1
+    fast = {s: runs(seen[s] & (speed[s] > params.swing_speed)) for s in SIDES}
+    # The other foot counts as moving only where it swings for at least min_swing_s: a
+    # frame's blip over the speed (a shuffle, the model's jitter) leaves it planted, so a
+    # step is not lost or found on a hair's difference in one frame's speed.
+    moving = {s: np.zeros(len(motion.times), bool) for s in SIDES}
+    for s in SIDES:
+        for start, stop in fast[s]:
+            start_s, end_s = span_s((start, stop), motion.times, motion.end_time)
+            if end_s - start_s >= params.min_swing_s:
+                moving[s][start:stop] = True
     out = []
     for side, other in (("left", "right"), ("right", "left")):
-        for start, stop in runs(seen[side] & (speed[side] > params.swing_speed)):
+        for start, stop in fast[side]:
             start_s, end_s = span_s((start, stop), motion.times, motion.end_time)
             if not params.min_swing_s <= end_s - start_s <= params.max_swing_s:
                 continue
@@ -64,7 +74,7 @@ def swings(motion: Motion, params: StepParams) -> list[Move]:
             travel = ankles[side][after] - ankles[side][before]
             if not np.isfinite(travel).all() or np.hypot(*travel) < params.min_travel:
                 continue
-            planted = seen[other][start:stop] & (speed[other][start:stop] <= params.swing_speed)
+            planted = seen[other][start:stop] & ~moving[other][start:stop]
             if np.mean(planted) < params.planted_share:
                 continue
             out.append(Move("step", start_s, end_s, {"foot": side, "direction": direction(travel)}))
