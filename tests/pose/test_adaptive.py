@@ -249,3 +249,14 @@ def test_a_quick_turn_is_analysed_frame_by_frame(tracker):
     fps = every["fps"]
     during = analysed[int(turns[0]["start_s"] * fps) : int(turns[0]["end_s"] * fps)]
     assert during.all()  # fast rotation: never skipped
+
+
+def test_tai_chi_keeps_its_timeline_and_every_move_count(tracker):
+    # Slow stepping with one foot planted: the model runs on most frames, and the answer,
+    # steps included, must be the every-frame one.
+    every, auto, _ = timelines("taichi_solo_1.mp4", tracker)
+    poses = [f["pose"] for f in every["frames"]], [f["pose"] for f in auto["frames"]]
+    assert np.mean([a == b for a, b in zip(*poses, strict=True)]) >= 0.99
+    assert [(m["move"], m["count"]) for m in every["move_summary"]] == [
+        (m["move"], m["count"]) for m in auto["move_summary"]
+    ]
