@@ -151,16 +151,14 @@ class LandmarkSmoother:
         self.crop = CropSmoother()
 
     def __call__(
-        self, image: np.ndarray, world: np.ndarray, auxiliary: np.ndarray, width: int, height: int, gap: int = 1
+        self, image: np.ndarray, world: np.ndarray, auxiliary: np.ndarray, width: int, height: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Smoothed (33, 4) picture landmarks, (33, 3) world landmarks and (2, 2) crop points
-        (hip centre, full-body circle point), all normalised as the model gives them;
-        ``gap`` frames after the last call."""
+        (hip centre, full-body circle point), all normalised as the model gives them."""
         pixels = np.array([width, height, width], np.float64)
         value_scale = _value_scale(auxiliary, width, height)
         out = np.array(image, np.float64)
-        out[:, 3] = self.visibility(out[:, 3], gap)
-        out[:, :3] = self.landmarks(out[:, :3] * pixels, value_scale, gap) / pixels
-        aux = self.crop(auxiliary, width, height, gap)
-        world_out = self.world(np.asarray(world, np.float64), gap=gap)
-        return out.astype(np.float32), world_out.astype(np.float32), aux
+        out[:, 3] = self.visibility(out[:, 3])
+        out[:, :3] = self.landmarks(out[:, :3] * pixels, value_scale) / pixels
+        aux = self.crop(auxiliary, width, height)
+        return out.astype(np.float32), self.world(np.asarray(world, np.float64)).astype(np.float32), aux
