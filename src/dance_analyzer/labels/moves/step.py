@@ -52,20 +52,19 @@ def swings(motion: Motion, params: StepParams) -> list[Move]:
     ground = motion.ground(2.0)
     down = {s: np.nan_to_num(motion.foot_height(s) - ground, nan=np.inf) <= params.on_floor for s in SIDES}
     last = len(motion.times) - 1
-    fast = {s: runs(seen[s] & (speed[s] > params.swing_speed)) for s in SIDES}
+    swinging = {s: runs(seen[s] & (speed[s] > params.swing_speed)) for s in SIDES}
+    fast = {s: [(run, span_s(run, motion.times, motion.end_time)) for run in swinging[s]] for s in SIDES}
     # The other foot counts as moving only where it swings for at least min_swing_s: a
     # frame's blip over the speed (a shuffle, the model's jitter) leaves it planted, so a
     # step is not lost or found on a hair's difference in one frame's speed.
     moving = {s: np.zeros(len(motion.times), bool) for s in SIDES}
     for s in SIDES:
-        for start, stop in fast[s]:
-            start_s, end_s = span_s((start, stop), motion.times, motion.end_time)
+        for (start, stop), (start_s, end_s) in fast[s]:
             if end_s - start_s >= params.min_swing_s:
                 moving[s][start:stop] = True
     out = []
     for side, other in (("left", "right"), ("right", "left")):
-        for start, stop in fast[side]:
-            start_s, end_s = span_s((start, stop), motion.times, motion.end_time)
+        for (start, stop), (start_s, end_s) in fast[side]:
             if not params.min_swing_s <= end_s - start_s <= params.max_swing_s:
                 continue
             before, after = max(start - 1, 0), min(stop, last)
