@@ -1,5 +1,3 @@
-import math
-
 import numpy as np
 import pytest
 
@@ -24,9 +22,12 @@ EXPECTED = {
 }
 
 
+def labels_in(table):
+    return [{POSES.names[j] for j in np.flatnonzero(row)} for row in label_frames(table, POSES)]
+
+
 def labels_of(image, world):
-    labels = label_frames(compute_features(image, world), POSES)
-    return [{POSES.names[j] for j in np.flatnonzero(row)} for row in labels]
+    return labels_in(compute_features(image, world))
 
 
 @pytest.mark.parametrize("name", EXPECTED)
@@ -156,23 +157,12 @@ def test_a_plie_bends_both_knees_alike_and_a_wide_lunge_is_not_one():
     # only how differently they bend tells the two apart.
     plie = dict(left_leg=S.Leg(thigh=65, shin=65, spread=35), right_leg=S.Leg(thigh=65, shin=65, spread=35))
     table = compute_features(*S.frames(S.skeleton(**plie)))
-    assert "plie" in _labels(table)
+    assert "plie" in labels_in(table)[0]
     table.values["left_knee_angle"][0] = 100.0  # deep on the front leg
     for other, is_plie in ((115.0, True), (145.0, False)):
         table.values["right_knee_angle"][0] = other
         table.values["knee_difference"][0] = other - 100.0
-        assert ("plie" in _labels(table)) == is_plie
-
-
-def _labels(table) -> set[str]:
-    return {POSES.names[j] for j in np.flatnonzero(label_frames(table, POSES)[0])}
-
-
-def _pitched(world: np.ndarray, degrees: float) -> np.ndarray:
-    """The body tipped over about the picture's horizontal axis (onto its back or front)."""
-    a = math.radians(degrees)
-    rot = np.array([[1, 0, 0], [0, math.cos(a), -math.sin(a)], [0, math.sin(a), math.cos(a)]])
-    return world @ rot.T
+        assert ("plie" in labels_in(table)[0]) == is_plie
 
 
 @pytest.mark.parametrize(
@@ -183,6 +173,6 @@ def test_positions_on_one_standing_leg_need_the_body_up_on_it(raised, tip):
     # not an arabesque or a leg extension: nothing stands on the long leg.
     image, world = S.frames(S.skeleton(right_leg=raised))
     assert labels_of(image, world)[0] & {"arabesque", "leg_extension"}
-    lying = labels_of(image, _pitched(world, tip))[0]
+    lying = labels_of(*S.pitched(image, world, tip))[0]
     assert "lie" in lying
     assert lying & {"arabesque", "attitude", "leg_extension"} == set()

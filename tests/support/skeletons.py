@@ -131,6 +131,13 @@ def rolled(image: np.ndarray, world: np.ndarray, degrees: float) -> tuple[np.nda
     return image.copy(), (world @ rot.T).astype(np.float32)
 
 
+def pitched(image: np.ndarray, world: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray]:
+    """The body tipped over about the picture's horizontal axis (onto its back or front)."""
+    a = math.radians(degrees)
+    rot = np.array([[1, 0, 0], [0, math.cos(a), -math.sin(a)], [0, math.sin(a), math.cos(a)]])
+    return image.copy(), (world @ rot.T).astype(np.float32)
+
+
 # Named poses a person would recognise.
 STANDING = dict()
 T_POSE = dict(left_arm=Arm(90, 90), right_arm=Arm(90, 90))
