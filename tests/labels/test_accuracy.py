@@ -45,7 +45,7 @@ FLOORS = {
     "split": 0.94,
     "forward_bend": 0.31,
     "side_bend": 0.54,
-    "kneel": 0.48,
+    "kneel": 0.53,
     "sit": 0.86,
     "lie": 0.66,
 }

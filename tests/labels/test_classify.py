@@ -176,3 +176,28 @@ def test_positions_on_one_standing_leg_need_the_body_up_on_it(raised, tip):
     lying = labels_of(*S.pitched(image, world, tip))[0]
     assert "lie" in lying
     assert lying & {"arabesque", "attitude", "leg_extension"} == set()
+
+
+def test_sitting_back_on_the_heels_is_kneeling_and_cross_legged_is_sitting():
+    # Both have the seat low and the knees folded near the floor; kneeling keeps the knees
+    # together in front, cross-legged (or soles together) opens them wide.
+    table = compute_features(*S.frames(S.skeleton()))
+    folded = {
+        "left_knee_height": 0.05,
+        "right_knee_height": 0.08,
+        "left_knee_angle": 40.0,
+        "right_knee_angle": 45.0,
+        "hip_floor_height": 0.3,
+        "shoulder_floor_height": 1.0,
+        "torso_tilt": 10.0,
+    }
+    for name, value in folded.items():
+        table.values[name][0] = value
+    for spread, pose in ((1.4, "kneel"), (3.0, "sit")):
+        table.values["knee_spread"][0] = spread
+        floor = labels_in(table)[0] & {"kneel", "sit"}
+        assert floor == {pose}
+    # Knees on the floor with the legs long in front (sitting with the legs out) stay sitting.
+    table.values["left_knee_angle"][0] = table.values["right_knee_angle"][0] = 170.0
+    table.values["knee_spread"][0] = 1.0
+    assert labels_in(table)[0] & {"kneel", "sit"} == {"sit"}
