@@ -25,7 +25,7 @@ FLOORS = {
     "t_pose": 0.91,
     "squat": 0.78,
     "lunge": 0.83,
-    "arms_up": 0.86,
+    "arms_up": 0.87,
     "one_leg": 0.84,
     "one_arm_up": 0.73,
     "arms_crossed": 0.79,

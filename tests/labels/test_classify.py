@@ -201,3 +201,12 @@ def test_sitting_back_on_the_heels_is_kneeling_and_cross_legged_is_sitting():
     table.values["left_knee_angle"][0] = table.values["right_knee_angle"][0] = 170.0
     table.values["knee_spread"][0] = 1.0
     assert labels_in(table)[0] & {"kneel", "sit"} == {"sit"}
+
+
+def test_lying_on_the_back_arms_reaching_to_the_ceiling_are_not_raised_overhead():
+    # Up the picture, the hands are far above the head; but the body is lying down.
+    for arms in (S.ARMS_UP, S.ONE_ARM_UP):
+        reaching = {side: S.Arm(90, 90, forward=1.0, upper_lateral=0.0) for side in arms}
+        lying = labels_of(*S.pitched(*S.frames(S.skeleton(**reaching)), -90))[0]
+        assert "lie" in lying
+        assert lying & {"arms_up", "one_arm_up"} == set()
