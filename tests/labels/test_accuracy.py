@@ -46,7 +46,7 @@ FLOORS = {
     "forward_bend": 0.31,
     "side_bend": 0.54,
     "kneel": 0.53,
-    "sit": 0.86,
+    "sit": 0.87,
     "lie": 0.66,
 }
 

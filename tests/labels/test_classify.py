@@ -187,7 +187,7 @@ def test_sitting_back_on_the_heels_is_kneeling_and_cross_legged_is_sitting():
         "right_knee_height": 0.08,
         "left_knee_angle": 40.0,
         "right_knee_angle": 45.0,
-        "hip_floor_height": 0.3,
+        "hip_floor_height": 0.38,  # the hip joint, a little above the seat
         "shoulder_floor_height": 1.0,
         "torso_tilt": 10.0,
     }
