@@ -288,3 +288,11 @@ def test_knee_difference_is_zero_for_knees_bent_alike_and_the_gap_otherwise():
     lunge = features_of(**S.LUNGE)
     assert lunge["knee_difference"] == pytest.approx(abs(lunge["left_knee_angle"] - lunge["right_knee_angle"]))
     assert lunge["knee_difference"] > 40
+
+
+def test_hip_difference_is_zero_for_thighs_alike_and_the_gap_otherwise():
+    squat = features_of(**S.SQUAT)
+    assert squat["hip_difference"] == pytest.approx(0, abs=1e-6)
+    lunge = features_of(**S.FORWARD_LUNGE)
+    assert lunge["hip_difference"] == pytest.approx(abs(lunge["left_hip_angle"] - lunge["right_hip_angle"]))
+    assert lunge["hip_difference"] > 40

@@ -210,3 +210,11 @@ def test_lying_on_the_back_arms_reaching_to_the_ceiling_are_not_raised_overhead(
         lying = labels_of(*S.pitched(*S.frames(S.skeleton(**reaching)), -90))[0]
         assert "lie" in lying
         assert lying & {"arms_up", "one_arm_up"} == set()
+
+
+def test_a_forward_lunge_bends_both_knees_and_is_still_a_lunge_not_a_squat():
+    image, world = S.frames(S.skeleton(**S.FORWARD_LUNGE))
+    features = compute_features(image, world)
+    assert max(features.values["left_knee_angle"][0], features.values["right_knee_angle"][0]) < 130
+    assert labels_in(features)[0] & {"lunge", "squat", "plie"} == {"lunge"}
+    assert labels_of(*S.mirrored(image, world))[0] & {"lunge", "squat", "plie"} == {"lunge"}

@@ -149,3 +149,5 @@ ARMS_CROSSED = dict(left_arm=_FOLDED, right_arm=_FOLDED)
 SQUAT = dict(left_leg=Leg(thigh=80, shin=100), right_leg=Leg(thigh=80, shin=100), torso_lean=30)
 LUNGE = dict(left_leg=Leg(thigh=60, shin=60), right_leg=Leg(thigh=-42))
 ONE_LEG = dict(left_leg=Leg(thigh=90, shin=90))
+# Both knees bent: the front thigh forward, the back one behind with its knee over the floor.
+FORWARD_LUNGE = dict(left_leg=Leg(thigh=75, shin=75), right_leg=Leg(thigh=-25, shin=65))

@@ -200,6 +200,17 @@ def knee_difference(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     return np.abs(left - right), np.minimum(vis_left, vis_right)
 
 
+@_unsided("degrees")
+def hip_difference(b: _Body) -> tuple[np.ndarray, np.ndarray]:
+    """How differently the hips are folded: near 0 with the thighs alike (a squat, a plié),
+    large with one thigh forward and the other under or behind the body (a lunge)."""
+    # Seen from the front or side, a forward lunge bends the back knee too; which thigh is
+    # forward and which is back still tells it from a squat.
+    left, vis_left = hip_angle(b, "left")
+    right, vis_right = hip_angle(b, "right")
+    return np.abs(left - right), np.minimum(vis_left, vis_right)
+
+
 @_unsided("half shoulder widths")
 def wrists_crossed(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     """How far the wrists have changed sides: 0 when both are at the midline, about 1.5 with arms folded."""
