@@ -43,7 +43,7 @@ FLOORS = {
     "attitude": 0.90,
     "leg_extension": 0.90,
     "split": 0.94,
-    "forward_bend": 0.31,
+    "forward_bend": 0.40,
     "side_bend": 0.54,
     "kneel": 0.53,
     "sit": 0.87,
