@@ -226,3 +226,29 @@ def test_a_fold_forward_stands_on_its_feet_not_on_all_fours():
     # On hands and knees the hips are as high and the torso as level, but the knees are down.
     table.values["left_knee_height"][0] = table.values["right_knee_height"][0] = 0.2
     assert "forward_bend" not in labels_in(table)[0]
+
+
+def test_in_profile_a_far_arm_in_plain_view_swinging_is_not_hands_on_hips():
+    # A runner seen side-on: the near hand passes the hip with the elbow bent, the far arm
+    # swings forward in plain view. Hands on hips has the far hand at the hip or hidden.
+    swing = dict(left_arm=S.Arm(35, 42, across=True), right_arm=S.Arm(60, 120, forward=1.0))
+    image, world = S.yawed(*S.frames(S.skeleton(**swing)), 90)
+    assert "hands_on_hips" not in labels_of(image, world)[0]
+    image[0, list(ARM["right"][1:]), 3] = 0.1  # the same far arm hidden behind the body
+    assert "hands_on_hips" in labels_of(image, world)[0]
+
+
+def test_seen_holds_where_every_side_in_view_holds():
+    from dance_analyzer.labels.classify import evaluate_condition
+    from dance_analyzer.labels.definitions import Bound, Condition
+
+    table = compute_features(*S.frames(*[S.skeleton(**S.HANDS_ON_HIPS)] * 4))
+    near = np.array([0.3, 0.3, 0.3, 2.0])
+    far = np.array([0.3, 2.0, 2.0, 2.0])
+    far_seen = np.array([0.9, 0.9, 0.1, 0.1])
+    table.values["left_hand_to_hip"][:], table.values["right_hand_to_hip"][:] = near, far
+    table.visibility["left_hand_to_hip"][:] = 0.9
+    table.visibility["right_hand_to_hip"][:] = far_seen
+    seen = Condition((Bound("hand_to_hip", -np.inf, 0.65),), side="seen")
+    # both in range; one in view out of range; the other hidden; the only one in view out of range
+    assert evaluate_condition(table, seen, 0.5).tolist() == [True, False, True, False]

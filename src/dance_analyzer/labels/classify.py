@@ -58,6 +58,10 @@ def evaluate_condition(table: FeatureTable, cond: Condition, min_visibility: flo
         return left & right
     if cond.side == "either":
         return left | right
+    if cond.side == "seen":
+        # Every side in view holds (and one at least): a side hidden behind the body says
+        # nothing, a side in plain view doing something else rules the pose out.
+        return (left | right) & (left | ~left_known) & (right | ~right_known)
     # "one": exactly one side holds, which can only be claimed when both sides are seen.
     return left_known & right_known & (left ^ right)
 

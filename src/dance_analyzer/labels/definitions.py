@@ -19,7 +19,7 @@ from ..features import FEATURES
 from ..pose.landmarks import MIN_VISIBILITY
 from .safe_yaml import load_yaml
 
-SIDE_MODES = ("both", "either", "one", "left", "right")
+SIDE_MODES = ("both", "either", "one", "seen", "left", "right")
 
 
 class DefinitionError(ValueError):
