@@ -74,6 +74,19 @@ def test_left_right_swaps_in_the_back_view_do_not_break_the_count():
     assert [(m.measures["rotations"], m.measures["direction"]) for m in found] == [(2.0, "clockwise")]
 
 
+def test_back_views_read_as_front_views_on_and_off_do_not_make_turns_or_break_the_count():
+    times, image, world = spin(720)
+    # Every other frame with the back to the camera, the model takes the back for the front:
+    # left and right swapped and the depth flipped, so the facing reads mirrored.
+    facing = np.degrees(np.arctan2(world[:, 11, 2] - world[:, 12, 2], world[:, 11, 0] - world[:, 12, 0]))
+    flipped = (np.abs(facing) > 120) & (np.arange(len(times)) % 2 == 0)
+    swap = [0, 4, 5, 6, 1, 2, 3, 8, 7, 10, 9] + [i + 1 if i % 2 else i - 1 for i in range(11, 33)]
+    image[flipped] = image[flipped][:, swap]
+    world[flipped] = world[flipped][:, swap] * np.array([1.0, 1.0, -1.0], dtype=np.float32)
+    found = detect(motion(times, image, world), PARAMS)
+    assert [(m.measures["rotations"], m.measures["direction"]) for m in found] == [(2.0, "clockwise")]
+
+
 def test_unwrapping_follows_a_whole_turn_and_steps_over_a_swap():
     raw = np.array([0, 60, 120, 180, -120, -60, 0, 60], dtype=float)  # one turn and a bit
     assert list(unwrap_facing(raw, 120)) == [0, 60, 120, 180, 240, 300, 360, 420]

@@ -75,27 +75,40 @@ def frame_rate(times: np.ndarray) -> float:
 def unwrap_facing(yaw_deg: np.ndarray, max_step_deg: float) -> np.ndarray:
     """The facing angle made continuous through whole turns.
 
-    A step larger than ``max_step_deg`` between frames is not a turn (no dancer spins
-    that fast) but the model swapping the body's left and right for a frame or a few,
-    which happens around back views: such a step is taken as the swap (180 degrees)
-    plus what is left over. NaN frames are carried over.
+    Around back views the model often gets the body's orientation wrong for a frame or a
+    few, in one of two ways: it swaps the body's left and right (the facing reads 180
+    degrees off), or it takes the back for the front, swapping the sides and flipping the
+    depth together (the facing reads mirrored, 180 minus itself). Each frame's facing is
+    therefore one of three readings, and the one kept is the path through the clip that
+    turns least overall, each change from one kind of reading to another costing ``0.75 *
+    max_step_deg`` (so a step up to ``max_step_deg`` is a real turn, not a swap). The
+    clip starts on the model's own reading. NaN frames are carried over.
     """
     out = np.full(len(yaw_deg), np.nan)
-    last = np.nan
-    offset = 0.0
-    for k, raw in enumerate(yaw_deg):
-        if not np.isfinite(raw):
-            continue
-        value = raw + offset
-        if np.isfinite(last):
-            step = (value - last + 180.0) % 360.0 - 180.0
-            if abs(step) > max_step_deg:  # a left/right swap: follow the body, not the labels
-                step = (step + 360.0) % 360.0 - 180.0
-                offset += 180.0
-            value = last + step
-        out[k] = value
-        last = value
+    known = np.flatnonzero(np.isfinite(yaw_deg))
+    if len(known) == 0:
+        return out
+    raw = yaw_deg[known]
+    readings = np.stack([raw, raw + 180.0, 180.0 - raw], axis=1)  # (N, 3)
+    switch = 0.75 * max_step_deg * (1.0 - np.eye(3))  # (from, to)
+    cost = switch[0].copy()
+    came_from = np.zeros((len(raw), 3), dtype=int)
+    for k in range(1, len(raw)):
+        total = cost[:, None] + switch + np.abs(_wrap(readings[k][None, :] - readings[k - 1][:, None]))
+        came_from[k] = np.argmin(total, axis=0)
+        cost = total[came_from[k], np.arange(3)]
+    chosen = np.empty(len(raw), dtype=int)
+    chosen[-1] = int(np.argmin(cost))
+    for k in range(len(raw) - 1, 0, -1):
+        chosen[k - 1] = came_from[k, chosen[k]]
+    path = readings[np.arange(len(raw)), chosen]
+    out[known] = path[0] + np.concatenate([[0.0], np.cumsum(_wrap(np.diff(path)))])
     return out
+
+
+def _wrap(degrees: np.ndarray) -> np.ndarray:
+    """Angles into [-180, 180)."""
+    return (degrees + 180.0) % 360.0 - 180.0
 
 
 def facing_deg(world: np.ndarray) -> np.ndarray:
