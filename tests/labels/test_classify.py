@@ -252,3 +252,23 @@ def test_seen_holds_where_every_side_in_view_holds():
     seen = Condition((Bound("hand_to_hip", -np.inf, 0.65),), side="seen")
     # both in range; one in view out of range; the other hidden; the only one in view out of range
     assert evaluate_condition(table, seen, 0.5).tolist() == [True, False, True, False]
+
+
+def test_a_cobra_lifts_the_chest_with_the_legs_behind_and_is_not_sitting():
+    # Seat on the floor and shoulders up, like sitting; but the legs lie behind the hips.
+    table = compute_features(*S.frames(S.skeleton()))
+    for name, value in {
+        "hip_floor_height": 0.1,
+        "shoulder_floor_height": 0.7,
+        "torso_tilt": 45.0,
+        "left_knee_angle": 175.0,
+        "right_knee_angle": 175.0,
+        "left_knee_height": 0.05,
+        "right_knee_height": 0.05,
+        "knee_spread": 1.0,
+    }.items():
+        table.values[name][0] = value
+    table.values["left_leg_forward"][0] = table.values["right_leg_forward"][0] = 0.9
+    assert "sit" in labels_in(table)[0]  # legs long in front: sitting
+    table.values["left_leg_forward"][0] = table.values["right_leg_forward"][0] = -0.9
+    assert "sit" not in labels_in(table)[0]
