@@ -272,3 +272,13 @@ def test_a_cobra_lifts_the_chest_with_the_legs_behind_and_is_not_sitting():
     assert "sit" in labels_in(table)[0]  # legs long in front: sitting
     table.values["left_leg_forward"][0] = table.values["right_leg_forward"][0] = -0.9
     assert "sit" not in labels_in(table)[0]
+
+
+def test_a_childs_pose_folded_over_both_knees_is_not_lying():
+    table = compute_features(*S.frames(S.skeleton()))
+    for name, value in {"torso_tilt": 90.0, "shoulder_floor_height": 0.25, "hip_floor_height": 0.3}.items():
+        table.values[name][0] = value
+    table.values["left_knee_angle"][0] = table.values["right_knee_angle"][0] = 170.0
+    assert "lie" in labels_in(table)[0]  # level and low, legs long: lying
+    table.values["left_knee_angle"][0] = table.values["right_knee_angle"][0] = 35.0
+    assert "lie" not in labels_in(table)[0]  # chest on the thighs, sitting on the heels
