@@ -282,3 +282,21 @@ def test_a_childs_pose_folded_over_both_knees_is_not_lying():
     assert "lie" in labels_in(table)[0]  # level and low, legs long: lying
     table.values["left_knee_angle"][0] = table.values["right_knee_angle"][0] = 35.0
     assert "lie" not in labels_in(table)[0]  # chest on the thighs, sitting on the heels
+
+
+def test_kneeling_seen_side_on_with_the_far_knee_hidden_is_still_kneeling():
+    table = compute_features(*S.frames(S.skeleton()))
+    for name, value in {
+        "left_knee_height": 0.02,
+        "right_knee_height": 0.05,
+        "left_knee_angle": 35.0,
+        "right_knee_angle": 40.0,
+        "knee_spread": 1.5,
+        "hip_floor_height": 0.3,
+        "shoulder_floor_height": 1.0,
+        "torso_tilt": 10.0,
+    }.items():
+        table.values[name][0] = value
+    for name in ("right_knee_height", "right_knee_angle", "knee_spread"):
+        table.visibility[name][0] = 0.15  # behind the near knee: placed, but barely "seen"
+    assert labels_in(table)[0] & {"kneel", "sit"} == {"kneel"}
