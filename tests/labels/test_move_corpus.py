@@ -158,7 +158,8 @@ NOT_MET = {
     "turn": "no held-out turn labelled yet (corpus/moves/SOURCES.md)",
     "jump": "held-out jumps: none of 3 found with lite or heavy, 1 of 3 with full (the taekwondo clip's two "
     "flying jumps are missed by every model; false jumps at its scene cuts)",
-    "kick": "held-out kick precision 0.75-0.86 (19 labelled): one leg raise found in pieces, and legs folded in the air",
+    "kick": "held-out kick precision 0.75-0.86 (19 labelled): one leg raise found in pieces, and legs folded "
+    "in the air",
 }
 
 

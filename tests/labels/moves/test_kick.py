@@ -66,3 +66,24 @@ def test_a_low_leg_lift_or_both_legs_up_is_no_kick():
     assert detect(motion(*kicking(Leg(thigh=30))), PARAMS) == []
     sitting = clip(2.0, lambda t: standing(left_leg=Leg(thigh=90), right_leg=Leg(thigh=90)))
     assert detect(motion(*sitting), PARAMS) == []
+
+
+def test_a_leg_that_dips_under_the_height_at_the_top_is_one_kick_from_lift_to_return():
+    # The leg rises through 35 degrees, reaches 60, sags to 40 for a moment (the model's
+    # jitter, or a flutter), rises again and comes down: one kick, timed from lift to return.
+    def height(t: float) -> float:
+        for start, end, degrees in (
+            (1.1, 1.2, 35.0),
+            (1.2, 1.45, 60.0),
+            (1.45, 1.65, 40.0),
+            (1.65, 1.9, 60.0),
+            (1.9, 2.0, 35.0),
+        ):
+            if start <= t < end:
+                return degrees
+        return 0.0
+
+    found = detect(motion(*clip(3.0, lambda t: side_kick(height(t)) if height(t) else standing())), PARAMS)
+    assert len(found) == 1
+    assert found[0].start_s == pytest.approx(1.1, abs=0.05) and found[0].end_s == pytest.approx(2.0, abs=0.05)
+    assert found[0].measures["height_deg"] == pytest.approx(60, abs=2)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...pose.landmarks import Landmark as L
-from .events import Move, bridge, runs, span_s
+from .events import Move, bridge, extend, runs, span_s
 from .signals import SIDES, Motion
 
 UP = np.array([0.0, -1.0, 0.0])
@@ -23,6 +23,7 @@ UP = np.array([0.0, -1.0, 0.0])
 @dataclass(frozen=True)
 class KickParams:
     min_height_deg: float = 45.0
+    edge_height_deg: float = 30.0  # the kick starts and ends where the leg passes this height
     max_standing_deg: float = 30.0  # the other leg stays within this of vertical
     min_duration_s: float = 0.1
     max_pause_s: float = 0.1
@@ -37,11 +38,23 @@ def detect(motion: Motion, params: KickParams) -> list[Move]:
         leg = [L[f"{side.upper()}_{p}"] for p in ("HIP", "KNEE", "ANKLE")]
         seen = motion.seen(leg, params.min_visibility)
         with np.errstate(invalid="ignore"):
-            raised = seen & (heights[side] >= params.min_height_deg) & (heights[other] <= params.max_standing_deg)
-        for run in bridge(runs(raised), motion.times, params.max_pause_s):
-            start_s, end_s = span_s(run, motion.times, motion.end_time)
-            if end_s - start_s < params.min_duration_s:
+            standing = seen & (heights[other] <= params.max_standing_deg)
+            raised = standing & (heights[side] >= params.min_height_deg)
+            lifted = standing & (heights[side] >= params.edge_height_deg)
+        # A clear rise finds the kick; its edges are where the leg leaves and comes back
+        # past a lower height, so a dip under the threshold at the top does not cut it in two.
+        grown: list[tuple[int, int]] = []
+        for core in bridge(runs(raised), motion.times, params.max_pause_s):
+            core_s, core_end_s = span_s(core, motion.times, motion.end_time)
+            if core_end_s - core_s < params.min_duration_s:  # held high long enough to be meant
                 continue
+            run = extend(core, lifted)
+            if grown and run[0] <= grown[-1][1]:
+                grown[-1] = (grown[-1][0], max(grown[-1][1], run[1]))
+            else:
+                grown.append(run)
+        for run in grown:
+            start_s, end_s = span_s(run, motion.times, motion.end_time)
             top = run[0] + int(np.nanargmax(heights[side][run[0] : run[1]]))
             out.append(
                 Move(
