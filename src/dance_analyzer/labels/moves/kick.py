@@ -65,11 +65,20 @@ def detect(motion: Motion, params: KickParams) -> list[Move]:
                         "side": side,
                         "direction": _direction(motion.world[top], side),
                         "height_deg": round(float(heights[side][top])),
-                        "kind": "extension" if end_s - start_s >= params.held_s else "kick",
+                        "kind": "extension" if _time_at_height(raised, run, motion) >= params.held_s else "kick",
                     },
                 )
             )
     return sorted(out, key=lambda m: m.start_s)
+
+
+def _time_at_height(raised: np.ndarray, run: tuple[int, int], motion: Motion) -> float:
+    """How long the leg stays up at kick height within the kick (not its way up and down)."""
+    start, stop = run
+    frame_s = np.diff(
+        np.append(motion.times[start:stop], motion.times[stop] if stop < len(motion.times) else motion.end_time)
+    )
+    return float(np.sum(frame_s[raised[start:stop]]))
 
 
 def _direction(world: np.ndarray, side: str) -> str:
