@@ -282,17 +282,11 @@ def test_side_on_is_how_far_the_shoulders_are_turned_from_the_camera(turn):
     assert float(compute_features(image, world).values["side_on"][0]) == pytest.approx(expected, abs=1.0)
 
 
-def test_knee_difference_is_zero_for_knees_bent_alike_and_the_gap_otherwise():
+@pytest.mark.parametrize(("joint", "lunge"), [("knee", S.LUNGE), ("hip", S.FORWARD_LUNGE)])
+def test_knee_and_hip_differences_are_zero_for_legs_alike_and_the_gap_otherwise(joint, lunge):
     squat = features_of(**S.SQUAT)
-    assert squat["knee_difference"] == pytest.approx(0, abs=1e-6)
-    lunge = features_of(**S.LUNGE)
-    assert lunge["knee_difference"] == pytest.approx(abs(lunge["left_knee_angle"] - lunge["right_knee_angle"]))
-    assert lunge["knee_difference"] > 40
-
-
-def test_hip_difference_is_zero_for_thighs_alike_and_the_gap_otherwise():
-    squat = features_of(**S.SQUAT)
-    assert squat["hip_difference"] == pytest.approx(0, abs=1e-6)
-    lunge = features_of(**S.FORWARD_LUNGE)
-    assert lunge["hip_difference"] == pytest.approx(abs(lunge["left_hip_angle"] - lunge["right_hip_angle"]))
-    assert lunge["hip_difference"] > 40
+    assert squat[f"{joint}_difference"] == pytest.approx(0, abs=1e-6)
+    apart = features_of(**lunge)
+    gap = abs(apart[f"left_{joint}_angle"] - apart[f"right_{joint}_angle"])
+    assert apart[f"{joint}_difference"] == pytest.approx(gap)
+    assert apart[f"{joint}_difference"] > 40
