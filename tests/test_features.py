@@ -290,3 +290,11 @@ def test_knee_and_hip_differences_are_zero_for_legs_alike_and_the_gap_otherwise(
     gap = abs(apart[f"left_{joint}_angle"] - apart[f"right_{joint}_angle"])
     assert apart[f"{joint}_difference"] == pytest.approx(gap)
     assert apart[f"{joint}_difference"] > 40
+
+
+def test_stride_is_how_far_apart_the_feet_are_front_to_back():
+    assert features_of()["stride"] == pytest.approx(0, abs=1e-6)
+    stepping = features_of(left_leg=S.Leg(thigh=25), right_leg=S.Leg(thigh=-25))
+    assert stepping["stride"] == pytest.approx(stepping["left_leg_forward"] - stepping["right_leg_forward"])
+    assert stepping["stride"] > 0.6
+    assert features_of(left_leg=S.Leg(spread=30))["stride"] < 0.05  # apart to the side is no stride

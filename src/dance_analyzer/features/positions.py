@@ -57,6 +57,15 @@ def leg_forward(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
     return safe_ratio(reach, b.leg_length), b.v(L.LEFT_HIP, L.RIGHT_HIP, L.NOSE, _SIDE[s]["ankle"])
 
 
+@_unsided("leg lengths")
+def stride(b: _Body) -> tuple[np.ndarray, np.ndarray]:
+    """How far apart the feet are front to back, along the way the pelvis faces: near 0 with
+    the feet side by side, large mid-step or in a split stance."""
+    left, vis_left = leg_forward(b, "left")
+    right, vis_right = leg_forward(b, "right")
+    return np.abs(left - right), np.minimum(vis_left, vis_right)
+
+
 @_sided("leg lengths")
 def knee_height(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
     """Height of the knee above the body's lowest point: about 0 when it rests on the floor."""
