@@ -298,3 +298,13 @@ def test_stride_is_how_far_apart_the_feet_are_front_to_back():
     assert stepping["stride"] == pytest.approx(stepping["left_leg_forward"] - stepping["right_leg_forward"])
     assert stepping["stride"] > 0.6
     assert features_of(left_leg=S.Leg(spread=30))["stride"] < 0.05  # apart to the side is no stride
+
+
+def test_side_tilt_is_the_lean_to_the_side_against_the_vertical_and_side_lean_against_the_pelvis():
+    # A whole body tipped over sideways (as a triangle tips the pelvis with the torso) leans
+    # against the vertical, not against its own pelvis; a fold forward leans neither way.
+    tipped = compute_features(*S.rolled(*S.frames(S.skeleton()), 50))
+    assert float(tipped.values["side_tilt"][0]) == pytest.approx(50, abs=1.0)
+    assert float(tipped.values["side_lean"][0]) < 1.0
+    folded = features_of(torso_lean=80)
+    assert folded["side_tilt"] < 1.0 and folded["side_lean"] < 1.0

@@ -236,6 +236,11 @@ def test_a_forward_lunge_bends_both_knees_and_is_still_a_lunge_not_a_squat():
 def test_a_fold_forward_stands_on_its_feet_not_on_all_fours():
     table = compute_features(*S.frames(S.skeleton(torso_lean=80)))
     assert "forward_bend" in labels_in(table)[0]
+    # Tipped over to one side with the pelvis (a triangle: against the pelvis the torso hardly
+    # leans to the side, against the vertical it does), it is no longer straight forward.
+    table.values["side_tilt"][0], table.values["side_lean"][0] = 50.0, 2.0
+    assert "forward_bend" not in labels_in(table)[0]
+    table.values["side_tilt"][0] = 5.0
     # On hands and knees the torso is as level, but the hips are lower: over the knees.
     table.values["hip_floor_height"][0] = 0.78
     assert "forward_bend" not in labels_in(table)[0]

@@ -98,6 +98,19 @@ def side_lean(b: _Body) -> tuple[np.ndarray, np.ndarray]:
 
 
 @_unsided("degrees")
+def side_tilt(b: _Body) -> tuple[np.ndarray, np.ndarray]:
+    """Lean of the torso to one side against the vertical, across the way the dancer faces."""
+    # Unlike side_lean, measured across the hips' direction made level: in a triangle the
+    # pelvis tips over with the torso, so against the pelvis the torso hardly leans at all.
+    across = b.p("left", "hip") - b.p("right", "hip")
+    across = across - np.sum(across * UP, axis=-1)[:, None] * UP
+    across = across / np.maximum(norm(across), 1e-9)[:, None]
+    sideways = np.sum(b.torso_up * across, axis=-1) / np.maximum(b.torso_length, 1e-9)
+    value = np.degrees(np.arcsin(np.clip(np.abs(sideways), 0.0, 1.0)))
+    return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
+
+
+@_unsided("degrees")
 def leg_split(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     """Angle between the two legs (hip to ankle): about 0 together, 180 in a full split."""
     # From the middle of the hips, so that the hips' own width does not open the angle.
