@@ -47,7 +47,7 @@ FLOORS = {
     "attitude": 0.81,
     "leg_extension": 0.86,
     "split": 0.94,
-    "forward_bend": 0.61,
+    "forward_bend": 0.72,
     "side_bend": 0.56,
     "kneel": 0.46,
     "sit": 0.80,
