@@ -296,11 +296,3 @@ def test_a_childs_pose_folded_over_both_knees_is_not_lying():
     assert "lie" in labels_in(table)[0]  # level and low, legs long: lying
     table.values["left_knee_angle"][0] = table.values["right_knee_angle"][0] = 35.0
     assert "lie" not in labels_in(table)[0]  # chest on the thighs, sitting on the heels
-
-
-def test_mid_stride_is_walking_not_standing():
-    def step(degrees):  # one leg forward, the other back, both straight
-        return labels_of(*S.frames(S.skeleton(left_leg=S.Leg(thigh=degrees), right_leg=S.Leg(thigh=-degrees))))[0]
-
-    assert step(4) == {"standing"}  # a weight shift, feet nearly side by side
-    assert "standing" not in step(12)
