@@ -26,7 +26,7 @@ import numpy as np
 
 from ..pose.landmarks import Landmark as L
 from .angles import angle_features, body_points, mirrored
-from .body import _SIDED, _UNSIDED, FeatureSpec, FeatureTable, _Body, _sided, _unsided
+from .body import _SIDED, _UNSIDED, FeatureSpec, FeatureTable, _Body, _sided, _unsided, side_difference
 from .geometry import (
     _OTHER,
     _SIDE,
@@ -195,9 +195,7 @@ def knee_difference(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     bent and the other long (a lunge)."""
     # Seen from the front the model bends a straight knee by 20-30 degrees; the difference
     # between the legs keeps the shape that each angle alone loses.
-    left, vis_left = knee_angle(b, "left")
-    right, vis_right = knee_angle(b, "right")
-    return np.abs(left - right), np.minimum(vis_left, vis_right)
+    return side_difference(knee_angle, b)
 
 
 @_unsided("degrees")
@@ -206,9 +204,7 @@ def hip_difference(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     large with one thigh forward and the other under or behind the body (a lunge)."""
     # Seen from the front or side, a forward lunge bends the back knee too; which thigh is
     # forward and which is back still tells it from a squat.
-    left, vis_left = hip_angle(b, "left")
-    right, vis_right = hip_angle(b, "right")
-    return np.abs(left - right), np.minimum(vis_left, vis_right)
+    return side_difference(hip_angle, b)
 
 
 @_unsided("half shoulder widths")

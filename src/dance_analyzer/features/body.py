@@ -96,6 +96,16 @@ class _Body:
 
 SidedFn = Callable[[_Body, str], tuple[np.ndarray, np.ndarray]]
 BodyFn = Callable[[_Body], tuple[np.ndarray, np.ndarray]]
+
+
+def side_difference(feature: SidedFn, b: _Body) -> tuple[np.ndarray, np.ndarray]:
+    """How far apart the two sides of a per-side feature are, |left - right|, known only as
+    well as the worse-seen side."""
+    left, vis_left = feature(b, "left")
+    right, vis_right = feature(b, "right")
+    return np.abs(left - right), np.minimum(vis_left, vis_right)
+
+
 _SIDED: dict[str, tuple[FeatureSpec, SidedFn]] = {}
 _UNSIDED: dict[str, tuple[FeatureSpec, BodyFn]] = {}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..pose.landmarks import Landmark as L
-from .body import _Body, _sided, _unsided
+from .body import _Body, _sided, _unsided, side_difference
 from .geometry import _OTHER, _SIDE, UP, angle_between, norm, safe_ratio
 
 
@@ -61,9 +61,7 @@ def leg_forward(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
 def stride(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     """How far apart the feet are front to back, along the way the pelvis faces: near 0 with
     the feet side by side, large mid-step or in a split stance."""
-    left, vis_left = leg_forward(b, "left")
-    right, vis_right = leg_forward(b, "right")
-    return np.abs(left - right), np.minimum(vis_left, vis_right)
+    return side_difference(leg_forward, b)
 
 
 @_sided("leg lengths")
@@ -90,11 +88,7 @@ def side_lean(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     # bras to the side) leaves it. Measured against the pelvis, not the shoulders, which tilt
     # with the bend; and not as a ratio to the upward part, which a level torso (a plank,
     # lying down) does not have.
-    across = b.p("left", "hip") - b.p("right", "hip")
-    across = across / np.maximum(norm(across), 1e-9)[:, None]
-    sideways = np.sum(b.torso_up * across, axis=-1) / np.maximum(b.torso_length, 1e-9)
-    value = np.degrees(np.arcsin(np.clip(np.abs(sideways), 0.0, 1.0)))
-    return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
+    return _lean_across(b, b.p("left", "hip") - b.p("right", "hip"))
 
 
 @_unsided("degrees")
@@ -103,7 +97,11 @@ def side_tilt(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     # Unlike side_lean, measured across the hips' direction made level: in a triangle the
     # pelvis tips over with the torso, so against the pelvis the torso hardly leans at all.
     across = b.p("left", "hip") - b.p("right", "hip")
-    across = across - np.sum(across * UP, axis=-1)[:, None] * UP
+    return _lean_across(b, across - np.sum(across * UP, axis=-1)[:, None] * UP)
+
+
+def _lean_across(b: _Body, across: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The torso's lean along a direction (T, 3), in degrees: 0 square to it, 90 along it."""
     across = across / np.maximum(norm(across), 1e-9)[:, None]
     sideways = np.sum(b.torso_up * across, axis=-1) / np.maximum(b.torso_length, 1e-9)
     value = np.degrees(np.arcsin(np.clip(np.abs(sideways), 0.0, 1.0)))
