@@ -40,6 +40,15 @@ def test_rotations_are_counted_in_half_turns(degrees: float, rotations: float):
     assert [(m.measures["rotations"], m.measures["direction"]) for m in found] == [(rotations, "counter-clockwise")]
 
 
+def test_a_half_turn_the_model_reads_short_is_still_half_a_turn():
+    # Seen from the back the model places the shoulders partly front-on, so a real half
+    # turn (front to back) measures 160 degrees or so (the UBC-Fashion clips of the move corpus).
+    found = detect(motion(*spin(160, seconds=0.6)), PARAMS)
+    assert [(m.measures["rotations"], m.measures["direction"]) for m in found] == [(0.5, "clockwise")]
+    # Opening from profile to face the camera and on a little further is not a turn.
+    assert detect(motion(*spin(130, seconds=0.5)), PARAMS) == []
+
+
 def test_a_quarter_turn_or_a_slow_drift_is_no_turn():
     assert detect(motion(*spin(90, seconds=0.5)), PARAMS) == []
     assert detect(motion(*spin(360, seconds=8.0)), PARAMS) == []  # 45 degrees a second: walking round

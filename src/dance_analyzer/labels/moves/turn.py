@@ -21,7 +21,7 @@ TORSO = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]
 
 @dataclass(frozen=True)
 class TurnParams:
-    min_rotation_deg: float = 180.0
+    min_rotation_deg: float = 150.0
     min_speed_deg_s: float = 120.0  # a turn's core turns at least this fast
     edge_speed_deg_s: float = 40.0  # its start and end are where it slows below this
     max_pause_s: float = 0.2
