@@ -18,7 +18,7 @@ def test_get_moves_lists_every_kind_with_its_description_and_thresholds(client):
     for name, move in moves.items():
         assert len(move["description"]) > 30, f"{name} has no description a dancer can read"
         assert move["enabled"] is True and move["thresholds"], name
-    assert moves["turn"]["thresholds"]["min_rotation_deg"] == 180
+    assert moves["turn"]["thresholds"]["min_rotation_deg"] == 150
     validate(client, "MoveDefinitions", body)
 
 

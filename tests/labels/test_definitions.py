@@ -73,8 +73,31 @@ def test_or_when_gives_a_pose_a_second_way_to_hold(tmp_path):
         "    or_when: {torso_tilt: [80, null]}\n"
     )
     pose = load_definitions(path).poses[0]
-    assert [c.describe() for c in pose.alternative] == ["torso_tilt in [80, ]"]
-    assert load_definitions(path).to_dict()["poses"][0]["or_conditions"] == ["torso_tilt in [80, ]"]
+    assert [[c.describe() for c in alt] for alt in pose.alternatives] == [["torso_tilt in [80, ]"]]
+    assert load_definitions(path).to_dict()["poses"][0]["or_conditions"] == [["torso_tilt in [80, ]"]]
     path.write_text(path.read_text().replace("torso_tilt: [80, null]", "tilt: [1, 2]"))
     with pytest.raises(DefinitionError, match="or_when.*unknown feature"):
+        load_definitions(path)
+
+
+def test_or_when_can_list_several_ways_to_hold(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "poses:\n"
+        "  - name: low\n    priority: 5\n"
+        "    when: {hip_height: [null, 0.5]}\n"
+        "    or_when:\n"
+        "      - {torso_tilt: [80, null]}\n"
+        "      - {knee_angle: {both: [null, 90]}}\n"
+    )
+    pose = load_definitions(path).poses[0]
+    assert [[c.describe() for c in alt] for alt in pose.alternatives] == [
+        ["torso_tilt in [80, ]"],
+        ["both sides: knee_angle in [, 90]"],
+    ]
+    path.write_text(path.read_text().replace("knee_angle: {both: [null, 90]}", "tilt: [1, 2]"))
+    with pytest.raises(DefinitionError, match="or_when #2.*unknown feature"):
+        load_definitions(path)
+    path.write_text(path.read_text().split("    or_when:")[0] + "    or_when: []\n")
+    with pytest.raises(DefinitionError, match="or_when"):
         load_definitions(path)

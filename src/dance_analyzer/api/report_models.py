@@ -291,7 +291,9 @@ class PoseDefinitionView(_Open):
     priority: int = Field(description="the higher wins when several poses hold in the same frame")
     description: str
     conditions: list[str] = Field(description="every condition must hold, as readable text")
-    or_conditions: list[str] | None = Field(None, description="a second way the pose can hold: all of these instead")
+    or_conditions: list[list[str]] | None = Field(
+        None, description="other ways the pose can hold: each a list of conditions that together stand instead"
+    )
     unless: list[str] = Field(default_factory=list, description="poses that, when they hold, rule this one out")
     min_visibility: float | None = Field(None, description="this pose's own visibility threshold, where it has one")
 

@@ -315,9 +315,9 @@ def poses(args: argparse.Namespace) -> int:
         print(f"{pose.name:14} priority {pose.priority:3}  {pose.description}")
         for cond in pose.conditions:
             print(f"{'':18}{cond.describe()}")
-        if pose.alternative:
+        for alternative in pose.alternatives:
             print(f"{'':18}or when:")
-            for cond in pose.alternative:
+            for cond in alternative:
                 print(f"{'':20}{cond.describe()}")
         if pose.unless:
             print(f"{'':18}unless: {', '.join(pose.unless)}")

@@ -74,11 +74,11 @@ def _all_hold(table: FeatureTable, conditions: tuple[Condition, ...], min_visibi
 
 
 def pose_holds(table: FeatureTable, pose: PoseDefinition, default_min_visibility: float) -> np.ndarray:
-    """Where a pose's own conditions hold (``when``, or ``or_when``), before ``unless``."""
+    """Where a pose's own conditions hold (``when``, or any of ``or_when``), before ``unless``."""
     min_visibility = default_min_visibility if pose.min_visibility is None else pose.min_visibility
     holds = _all_hold(table, pose.conditions, min_visibility)
-    if pose.alternative:
-        holds |= _all_hold(table, pose.alternative, min_visibility)
+    for alternative in pose.alternatives:
+        holds |= _all_hold(table, alternative, min_visibility)
     return holds
 
 

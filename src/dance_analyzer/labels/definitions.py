@@ -65,8 +65,10 @@ class PoseDefinition:
     description: str
     conditions: tuple[Condition, ...]
     unless: tuple[str, ...] = ()
-    # A second way the pose can hold (``or_when``): all of these instead of ``conditions``.
-    alternative: tuple[Condition, ...] = ()
+    # Other ways the pose can hold (``or_when``): each all of its conditions, instead of
+    # ``conditions``. One body position often has several honest descriptions (kneeling
+    # upright, sitting back on the heels, a low lunge with the back knee down).
+    alternatives: tuple[tuple[Condition, ...], ...] = ()
     # Overrides the set's min_visibility for this pose's features (e.g. a lifted foot is
     # often half hidden against the other leg).
     min_visibility: float | None = None
@@ -91,13 +93,26 @@ class PoseSet:
                     "priority": p.priority,
                     "description": p.description,
                     "conditions": [c.describe() for c in p.conditions],
-                    **({"or_conditions": [c.describe() for c in p.alternative]} if p.alternative else {}),
+                    **(
+                        {"or_conditions": [[c.describe() for c in alt] for alt in p.alternatives]}
+                        if p.alternatives
+                        else {}
+                    ),
                     "unless": list(p.unless),
                     **({"min_visibility": p.min_visibility} if p.min_visibility is not None else {}),
                 }
                 for p in self.poses
             ],
         }
+
+
+def _parse_alternatives(raw: Any, where: str) -> tuple[tuple[Condition, ...], ...]:
+    """``or_when``: one mapping of conditions, or a list of them (each a way to hold)."""
+    if isinstance(raw, list):
+        if not raw:
+            raise DefinitionError(f"{where}: 'or_when' is a mapping of conditions or a non-empty list of them")
+        return tuple(_parse_conditions(alt, f"{where}, or_when #{i + 1}") for i, alt in enumerate(raw))
+    return (_parse_conditions(raw, f"{where}, or_when"),)
 
 
 def _parse_range(value: Any, where: str) -> tuple[float, float]:
@@ -211,7 +226,7 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
                 priority=priority,
                 description=str(raw.get("description", "")).strip(),
                 conditions=_parse_conditions(raw.get("when"), where),
-                alternative=_parse_conditions(raw["or_when"], f"{where}, or_when") if "or_when" in raw else (),
+                alternatives=_parse_alternatives(raw["or_when"], where) if "or_when" in raw else (),
                 unless=tuple(unless),
                 min_visibility=_visibility(raw["min_visibility"], where) if "min_visibility" in raw else None,
             )
