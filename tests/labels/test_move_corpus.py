@@ -111,6 +111,9 @@ def test_both_halves_hold_turns_jumps_and_kicks(corpus, held_out, kind):
 # half a rotation and the jump airtime within 2 frames. The detectors are tuned on the dev half; these
 # numbers are the honest ones and must not be tuned on.
 TARGET = 0.90
+# Airtimes are reported, and labels written, to the millisecond: at 30 frames/s the two
+# roundings together move an error by up to 0.03 frames either way.
+ROUNDING_FRAMES = 0.05
 # Where the held-out numbers stood when these clips were added (lowest over the three models, less
 # 0.02): kicks 19 labelled (six side kicks of a leg-swing clip added to the first 13), precision 0.75
 # (lite) / 0.86 (full) / 0.83 (heavy), recall 0.95 / 0.95 / 1.00.
@@ -142,11 +145,14 @@ def held_out_scores(corpus):
     return _scores(corpus, held_out=True)
 
 
-# Turns have no held-out positive yet, so only the dev half (tuned on: not an honest score)
-# guards them against a change that loses turns or makes false ones. Where they stood when
-# the half turn's bound went to 150 degrees: 9 labelled, precision 1.00 with every model,
-# recall 0.44 (lite, full) and 0.67 (heavy).
-DEV_TURN_FLOOR = {"precision": 0.98, "recall": 0.42}
+# Turns have no held-out positive yet and jumps three, so the dev half (tuned on: not an
+# honest score) guards them against a change that loses them or makes false ones. Where
+# they stood (lowest over the three models, less about 0.02): turns, 9 labelled, when the
+# half turn's bound went to 150 degrees: precision 1.00 with every model, recall 0.44
+# (lite, full) and 0.67 (heavy); jumps, 36 labelled (30 of them rope hops of one clip),
+# when the feet's bound went to 0.06 torso lengths: precision 0.92 / 0.97 / 1.00, recall
+# 0.64 / 0.83 / 0.64.
+DEV_FLOORS = {"turn": {"precision": 0.98, "recall": 0.42}, "jump": {"precision": 0.90, "recall": 0.62}}
 
 
 @pytest.fixture(scope="module")
@@ -154,12 +160,13 @@ def dev_scores(corpus):
     return _scores(corpus, held_out=False)
 
 
+@pytest.mark.parametrize("kind", sorted(DEV_FLOORS))
 @pytest.mark.parametrize("model", MODELS)
-def test_dev_turns_stay_above_their_floor(dev_scores, model):
-    turn = dev_scores[model]["turn"]
-    assert turn.labelled >= 9
-    assert turn.precision >= DEV_TURN_FLOOR["precision"], (model, turn.matched, turn.detected)
-    assert turn.recall >= DEV_TURN_FLOOR["recall"], (model, turn.matched, turn.labelled)
+def test_dev_turns_and_jumps_stay_above_their_floor(dev_scores, model, kind):
+    s, floor = dev_scores[model][kind], DEV_FLOORS[kind]
+    assert s.labelled >= 9
+    assert s.precision >= floor["precision"], (model, s.matched, s.detected)
+    assert s.recall >= floor["recall"], (model, s.matched, s.labelled)
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -175,7 +182,7 @@ def test_held_out_jumps_found_have_their_airtime_within_two_frames(held_out_scor
     jump = held_out_scores[model]["jump"]
     assert jump.labelled >= 3
     errors = [abs(f.measures["airtime_s"] - (t.end_s - t.start_s)) * t.measures["fps"] for t, f in jump.pairs]
-    assert all(e <= 2.0 + 1e-6 for e in errors), (model, errors)
+    assert all(e <= 2.0 + ROUNDING_FRAMES for e in errors), (model, errors)
 
 
 NOT_MET = {
@@ -201,4 +208,4 @@ def test_held_out_meets_the_issues_targets(held_out_scores, kind):
             assert all(e <= 0.5 for e in errors), (model, errors)
         if kind == "jump":
             errors = [abs(f.measures["airtime_s"] - (t.end_s - t.start_s)) * t.measures["fps"] for t, f in s.pairs]
-            assert all(e <= 2.0 + 1e-6 for e in errors), (model, errors)
+            assert all(e <= 2.0 + ROUNDING_FRAMES for e in errors), (model, errors)

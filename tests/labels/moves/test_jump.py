@@ -3,7 +3,7 @@ import pytest
 
 from dance_analyzer.labels.moves import load_moves
 from dance_analyzer.labels.moves.jump import detect
-from tests.support.motions import FPS, clip, lifted, motion, standing
+from tests.support.motions import FPS, LEFT_FOOT, RIGHT_FOOT, UPPER_BODY, clip, lifted, motion, shifted, standing
 from tests.support.skeletons import Leg
 
 PARAMS = load_moves().moves[1].params
@@ -55,6 +55,49 @@ def test_walking_towards_the_camera_is_not_a_jump():
         return lifted(standing(), -0.15 * float(np.clip(t - 1.0, 0, 1)))
 
     assert detect(motion(*clip(3, at)), PARAMS) == []
+
+
+def test_low_quick_hops_over_a_skipping_rope_are_jumps():
+    # Skipping: every 0.4 s the feet clear the floor by a few centimetres (under a tenth
+    # of a torso) for about 5 frames; between hops the knees give, the hips a little low.
+    takeoffs = [0.8, 1.2, 1.6, 2.0, 2.4]
+
+    def at(t: float):
+        for start in takeoffs:
+            if start <= t < start + 0.15:
+                phase = (t - start) / 0.15
+                return lifted(standing(), 0.068 * phase * (1 - phase))  # the feet 0.017 up at the top
+        if takeoffs[0] - 0.25 <= t < takeoffs[-1] + 0.4:
+            return shifted(standing(), UPPER_BODY, 0.0, 0.02)  # knees bent: hips 0.1 torso lower
+        return standing()
+
+    found = detect(motion(*clip(3.5, at)), PARAMS)
+    assert [round(m.start_s, 1) for m in found] == takeoffs
+    assert all(m.measures["airtime_s"] == pytest.approx(0.15, abs=2 / FPS) for m in found)
+
+
+def test_rising_on_to_the_toes_and_staying_up_is_not_a_jump():
+    # A relevé into a turn: the hips rise and stay up; the standing foot's landmarks
+    # flicker above the floor for a few frames. What goes up in a jump comes down.
+    feet = LEFT_FOOT + RIGHT_FOOT
+
+    def at(t: float):
+        if t < 1.0:
+            return standing()
+        up = lifted(standing(), 0.03)  # the hips a seventh of a torso higher
+        return up if 1.0 <= t < 1.1 else shifted(up, feet, 0.0, 0.03)
+
+    assert detect(motion(*clip(3, at)), PARAMS) == []
+    # The same rise that comes straight down again is a (small) jump.
+    blip = clip(3, lambda t: lifted(standing(), 0.03) if 1.0 <= t < 1.1 else standing())
+    assert len(detect(motion(*blip), PARAMS)) == 1
+
+
+def test_a_long_flight_that_barely_leaves_the_floor_is_not_a_jump():
+    # Over half a second in the air, a body rises more than 40 cm: the whole body 6 cm
+    # up all that time is the floor line wobbling or a rise on to the toes, not a flight.
+    assert detect(motion(*hop([1.5], 0.6, 0.026)), PARAMS) == []
+    assert len(detect(motion(*hop([1.5], 0.6, 0.1)), PARAMS)) == 1
 
 
 def test_the_shape_in_the_air():

@@ -18,13 +18,23 @@ from ...pose.landmarks import Landmark as L
 from .events import Move, extend, runs, span_s
 from .signals import FOOT, Motion
 
+GRAVITY = 9.81  # m/s^2
+TORSO_M = 0.5  # an adult's shoulders to hips, in metres: the unit of the picture's heights
+
 
 @dataclass(frozen=True)
 class JumpParams:
     min_rise: float = 0.12  # torso lengths the lower foot must clear to be a jump
+    min_hip_rise: float = 0.12  # torso lengths the hips must rise with it: the whole body goes up
+    min_hip_fall: float = 0.12  # and fall as far again after the landing
     edge_rise: float = 0.05  # above this the foot has left the floor
     min_airtime_s: float = 0.05
     max_airtime_s: float = 0.9  # longer "flights" are the floor line lost (a pan, feet hidden), not jumps
+    # A body in the air for t seconds rises g t^2 / 8: the feet must clear at least this
+    # share of that height (a torso taken as half a metre; the share allows for the
+    # camera's angle). A long "flight" that barely leaves the floor is a foot sliding, a
+    # rise on to the toes or the floor line wobbling, not a jump.
+    min_flight_share: float = 0.25
     ground_window_s: float = 2.0
     settle_s: float = 0.25  # the floor level before take-off and after landing is read over this long
     min_visibility: float = 0.3
@@ -50,9 +60,11 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
         local = np.fmax(before, after)
         if not np.isfinite(local) or np.nanmax(lower[core[0] : core[1]]) - local < params.min_rise:
             continue
-        # The whole body goes up, not only the feet (a leg folded under in a lunge or a roll).
-        hips_before, _ = _level(motion, hips, core, params.settle_s)
-        if not np.nanmax(hips[core[0] : core[1]]) - hips_before >= params.min_rise:
+        # The whole body goes up, not only the feet (a leg folded under in a lunge or a
+        # roll), and comes down again: up on the toes for a turn, the hips stay up.
+        hips_before, hips_after = _level(motion, hips, core, params.settle_s)
+        top = float(np.nanmax(hips[core[0] : core[1]]))
+        if not (top - hips_before >= params.min_hip_rise and top - hips_after >= params.min_hip_fall):
             continue
         run = extend(core, np.nan_to_num(lower - local, nan=0.0) >= params.edge_rise)
         if run in done:
@@ -61,6 +73,9 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
         start_s, end_s = span_s(run, motion.times, motion.end_time)
         airtime = end_s - start_s
         if not params.min_airtime_s <= airtime <= params.max_airtime_s:
+            continue
+        cleared = float(np.nanmax(lower[run[0] : run[1]]) - local)
+        if cleared < params.min_flight_share * flight_height(airtime):
             continue
         top = run[0] + int(np.nanargmax(rise[run[0] : run[1]]))
         out.append(
@@ -78,6 +93,11 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
             )
         )
     return out
+
+
+def flight_height(airtime_s: float) -> float:
+    """How high (torso lengths) a free flight of ``airtime_s`` rises: g t^2 / 8."""
+    return GRAVITY * airtime_s**2 / 8.0 / TORSO_M
 
 
 def _level(motion: Motion, height: np.ndarray, run: tuple[int, int], settle_s: float) -> tuple[float, float]:
