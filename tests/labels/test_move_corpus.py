@@ -114,11 +114,11 @@ TARGET = 0.90
 # Airtimes are reported, and labels written, to the millisecond: at 30 frames/s the two
 # roundings together move an error by up to 0.03 frames either way.
 ROUNDING_FRAMES = 0.05
-# Where the held-out numbers stood when these clips were added (lowest over the three models, less
-# 0.02): kicks 19 labelled (six side kicks of a leg-swing clip added to the first 13), precision 0.75
-# (lite) / 0.86 (full) / 0.83 (heavy), recall 0.95 / 0.95 / 1.00.
+# Where the held-out numbers stood (lowest over the three models, less 0.02): kicks 19 labelled
+# (six side kicks of a leg-swing clip added to the first 13); after the raised foot had to rise
+# itself, precision 0.78 (lite) / 0.86 (full) / 0.86 (heavy), recall 0.95 / 0.95 / 1.00.
 # A floor, not the target: a change that finds fewer kicks or more false ones fails here.
-KICK_FLOOR = {"precision": 0.73, "recall": 0.93}
+KICK_FLOOR = {"precision": 0.76, "recall": 0.93}
 
 
 def _scores(corpus, held_out: bool):
@@ -189,7 +189,7 @@ NOT_MET = {
     "turn": "no held-out turn labelled yet (corpus/moves/SOURCES.md)",
     "jump": "held-out jumps: none of 3 found with lite or heavy, 1 of 3 with full (the taekwondo clip's two "
     "flying jumps are missed by every model; false jumps at its scene cuts)",
-    "kick": "held-out kick precision 0.75-0.86 (19 labelled): one leg raise found in pieces, and legs folded "
+    "kick": "held-out kick precision 0.78-0.86 (19 labelled): one leg raise found in pieces, and legs folded "
     "in the air",
 }
 

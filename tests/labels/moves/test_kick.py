@@ -6,7 +6,7 @@ import pytest
 from dance_analyzer.labels.moves import load_moves
 from dance_analyzer.labels.moves.kick import detect
 from dance_analyzer.pose.landmarks import Landmark as L
-from tests.support.motions import clip, motion, standing
+from tests.support.motions import clip, lifted, motion, standing
 from tests.support.skeletons import SHIN, THIGH, Leg
 
 PARAMS = load_moves().moves[2].params
@@ -28,6 +28,21 @@ def test_a_front_kick_gives_its_side_direction_and_height():
     ]
     assert found[0].measures["height_deg"] == pytest.approx(90, abs=2)
     assert found[0].start_s == pytest.approx(1.0, abs=0.05) and found[0].end_s == pytest.approx(1.4, abs=0.05)
+
+
+def test_a_foot_left_up_on_a_box_while_the_other_steps_down_is_no_kick():
+    # Stepping down off a box backwards: the legs open to 55 degrees as for a kick, but
+    # the raised foot stays where it was (on the box); the body goes down, not the foot up.
+    base = standing()
+    raised = standing(right_leg=Leg(thigh=55))
+    drop = float(raised[0][L.RIGHT_ANKLE, 1] - base[0][L.RIGHT_ANKLE, 1])  # picture y grows downwards
+
+    def stepping_down(t: float):
+        return lifted(raised, drop) if 1.0 <= t < 2.0 else base
+
+    assert detect(motion(*clip(3.0, stepping_down)), PARAMS) == []
+    # The same legs with the foot going up: a kick.
+    assert len(detect(motion(*kicking(Leg(thigh=55), side="right", length=1.0)), PARAMS)) == 1
 
 
 def test_mirrored_the_other_leg_kicks():

@@ -25,6 +25,11 @@ class KickParams:
     min_height_deg: float = 45.0
     edge_height_deg: float = 30.0  # the kick starts and ends where the leg passes this height
     max_standing_deg: float = 30.0  # the other leg stays within this of vertical
+    # The raised foot itself goes up (torso lengths of the picture, against where it was
+    # just before): a foot left up on a step or a box while the other steps down makes
+    # the same angle between the legs, but nothing was raised.
+    min_foot_rise: float = 0.25
+    settle_s: float = 0.25
     min_duration_s: float = 0.1
     max_pause_s: float = 0.1
     held_s: float = 0.6  # held at height at least this long: an extension rather than a kick
@@ -53,7 +58,10 @@ def detect(motion: Motion, params: KickParams) -> list[Move]:
                 grown[-1] = (grown[-1][0], max(grown[-1][1], run[1]))
             else:
                 grown.append(run)
+        foot = motion.foot_height(side)
         for run in grown:
+            if not _foot_rose(foot, run, motion.times, params):
+                continue
             start_s, end_s = span_s(run, motion.times, motion.end_time)
             top = run[0] + int(np.nanargmax(heights[side][run[0] : run[1]]))
             out.append(
@@ -70,6 +78,18 @@ def detect(motion: Motion, params: KickParams) -> list[Move]:
                 )
             )
     return sorted(out, key=lambda m: m.start_s)
+
+
+def _foot_rose(foot: np.ndarray, run: tuple[int, int], times: np.ndarray, params: KickParams) -> bool:
+    """Whether the foot rose during the run above where it was just before it (or, at the
+    clip's start, just after it)."""
+    start, stop = run
+    before = foot[(times < times[start]) & (times >= times[start] - params.settle_s)]
+    after = foot[(times > times[stop - 1]) & (times <= times[stop - 1] + params.settle_s)]
+    rest = before if np.isfinite(before).any() else after
+    if not np.isfinite(rest).any() or not np.isfinite(foot[start:stop]).any():
+        return True  # nothing to compare with: the angle alone decides
+    return bool(np.nanmax(foot[start:stop]) - np.nanmedian(rest) >= params.min_foot_rise)
 
 
 def _time_at_height(raised: np.ndarray, run: tuple[int, int], motion: Motion) -> float:
