@@ -8,14 +8,13 @@ floor (``edge_rise``), so the airtime is counted in whole frames as a person cou
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from ...features import angle_between, joint_angle
 from ...pose.landmarks import Landmark as L
-from .events import Move, extend, runs, span_s
+from .events import Move, extend, levels_around, runs, span_s
 from .signals import FOOT, Motion
 
 GRAVITY = 9.81  # m/s^2
@@ -56,13 +55,13 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
         # The floor around this jump: where the feet were just before and just after. A
         # dancer walking towards the camera stands lower in the picture afterwards, which
         # is not a jump; a jump rises above both.
-        before, after = _level(motion, lower, core, params.settle_s)
+        before, after = levels_around(motion.times, lower, core, params.settle_s)
         local = np.fmax(before, after)
         if not np.isfinite(local) or np.nanmax(lower[core[0] : core[1]]) - local < params.min_rise:
             continue
         # The whole body goes up, not only the feet (a leg folded under in a lunge or a
         # roll), and comes down again: up on the toes for a turn, the hips stay up.
-        hips_before, hips_after = _level(motion, hips, core, params.settle_s)
+        hips_before, hips_after = levels_around(motion.times, hips, core, params.settle_s)
         top = float(np.nanmax(hips[core[0] : core[1]]))
         if not (top - hips_before >= params.min_hip_rise and top - hips_after >= params.min_hip_fall):
             continue
@@ -98,19 +97,6 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
 def flight_height(airtime_s: float) -> float:
     """How high (torso lengths) a free flight of ``airtime_s`` rises: g t^2 / 8."""
     return GRAVITY * airtime_s**2 / 8.0 / TORSO_M
-
-
-def _level(motion: Motion, height: np.ndarray, run: tuple[int, int], settle_s: float) -> tuple[float, float]:
-    """The median height over ``settle_s`` before the run and after it."""
-    times = motion.times
-    start, stop = run
-    ahead = (times < times[start]) & (times >= times[start] - settle_s)
-    behind = (times > times[stop - 1]) & (times <= times[stop - 1] + settle_s)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # nothing known there
-        return float(np.nanmedian(height[ahead])) if ahead.any() else np.nan, (
-            float(np.nanmedian(height[behind])) if behind.any() else np.nan
-        )
 
 
 def _shape(world: np.ndarray, params: JumpParams) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...pose.landmarks import Landmark as L
-from .events import Move, bridge, extend, runs, span_s
+from .events import Move, bridge, extend, levels_around, runs, span_s
 from .signals import SIDES, Motion
 
 UP = np.array([0.0, -1.0, 0.0])
@@ -83,13 +83,12 @@ def detect(motion: Motion, params: KickParams) -> list[Move]:
 def _foot_rose(foot: np.ndarray, run: tuple[int, int], times: np.ndarray, params: KickParams) -> bool:
     """Whether the foot rose during the run above where it was just before it (or, at the
     clip's start, just after it)."""
-    start, stop = run
-    before = foot[(times < times[start]) & (times >= times[start] - params.settle_s)]
-    after = foot[(times > times[stop - 1]) & (times <= times[stop - 1] + params.settle_s)]
-    rest = before if np.isfinite(before).any() else after
-    if not np.isfinite(rest).any() or not np.isfinite(foot[start:stop]).any():
+    before, after = levels_around(times, foot, run, params.settle_s)
+    rest = before if np.isfinite(before) else after
+    inside = foot[run[0] : run[1]]
+    if not np.isfinite(rest) or not np.isfinite(inside).any():
         return True  # nothing to compare with: the angle alone decides
-    return bool(np.nanmax(foot[start:stop]) - np.nanmedian(rest) >= params.min_foot_rise)
+    return bool(np.nanmax(inside) - rest >= params.min_foot_rise)
 
 
 def _time_at_height(raised: np.ndarray, run: tuple[int, int], motion: Motion) -> float:
