@@ -23,7 +23,7 @@ TORSO_M = 0.5  # an adult's shoulders to hips, in metres: the unit of the pictur
 
 @dataclass(frozen=True)
 class JumpParams:
-    min_rise: float = 0.12  # torso lengths the lower foot must clear to be a jump
+    min_rise: float = 0.06  # torso lengths the lower foot must clear to be a jump (a rope hop clears 0.07)
     min_hip_rise: float = 0.12  # torso lengths the hips must rise with it: the whole body goes up
     min_hip_fall: float = 0.12  # and fall as far again after the landing
     edge_rise: float = 0.05  # above this the foot has left the floor
@@ -62,8 +62,8 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
         # The whole body goes up, not only the feet (a leg folded under in a lunge or a
         # roll), and comes down again: up on the toes for a turn, the hips stay up.
         hips_before, hips_after = levels_around(motion.times, hips, core, params.settle_s)
-        top = float(np.nanmax(hips[core[0] : core[1]]))
-        if not (top - hips_before >= params.min_hip_rise and top - hips_after >= params.min_hip_fall):
+        hips_top = float(np.nanmax(hips[core[0] : core[1]]))
+        if not (hips_top - hips_before >= params.min_hip_rise and hips_top - hips_after >= params.min_hip_fall):
             continue
         run = extend(core, np.nan_to_num(lower - local, nan=0.0) >= params.edge_rise)
         if run in done:
