@@ -164,11 +164,16 @@ def test_held_out_kicks_stay_above_their_floor(held_out_scores, model):
     assert kick.recall >= KICK_FLOOR["recall"], (model, kick.matched, kick.labelled)
 
 
+def _airtime_errors_in_frames(jumps) -> list[float]:
+    """Each matched jump's airtime against its label's, in frames of its clip."""
+    return [abs(f.measures["airtime_s"] - (t.end_s - t.start_s)) * t.measures["fps"] for t, f in jumps.pairs]
+
+
 @pytest.mark.parametrize("model", MODELS)
 def test_held_out_jumps_found_have_their_airtime_within_two_frames(held_out_scores, model):
     jump = held_out_scores[model]["jump"]
     assert jump.labelled >= 3
-    errors = [abs(f.measures["airtime_s"] - (t.end_s - t.start_s)) * t.measures["fps"] for t, f in jump.pairs]
+    errors = _airtime_errors_in_frames(jump)
     assert all(e <= 2.0 + ROUNDING_FRAMES for e in errors), (model, errors)
 
 
@@ -195,5 +200,5 @@ def test_held_out_meets_the_issues_targets(held_out_scores, kind):
                       if t.measures.get("rotations") is not None]  # fmt: skip
             assert all(e <= 0.5 for e in errors), (model, errors)
         if kind == "jump":
-            errors = [abs(f.measures["airtime_s"] - (t.end_s - t.start_s)) * t.measures["fps"] for t, f in s.pairs]
+            errors = _airtime_errors_in_frames(s)
             assert all(e <= 2.0 + ROUNDING_FRAMES for e in errors), (model, errors)
