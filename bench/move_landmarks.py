@@ -7,17 +7,12 @@ person, every frame, the model's tracking and smoothing on), and the track is wr
 corpus/moves/landmarks/<safe id>.<model>.npz, small enough to commit, so that the move
 detectors are scored (bench/move_accuracy.py) and tested without media or models.
 
-Each file holds indices, times, image (T, 33, 4), world (T, 33, 3) as float32, face (T,) (the
-face check's score around the head, pose.face), and the clip's total_frames, duration_s, width,
-height, fps. A file that would pass MAX_BYTES is stored in
+Each file holds indices, times, image (T, 33, 4), world (T, 33, 3) as float32, and the clip's
+total_frames, duration_s, width, height, fps. A file that would pass MAX_BYTES is stored in
 float16 instead (and says so in `precision`); none does at the corpus's clip lengths.
 
 Usage:  .venv/bin/python bench/move_landmarks.py [--models lite full heavy] [--media DIR] [--only ID ...]
-                                                 [--missing] [--faces]
-
-``--faces`` keeps each stored track's landmarks and (re)computes only its face scores, from the
-same frames and the same landmarks as the reader's own face check would use (the face check
-runs after the landmark model and changes nothing it measured).
+                                                 [--missing]
 """
 
 from __future__ import annotations
@@ -54,24 +49,6 @@ def encode(track, precision: str) -> bytes:  # noqa: ANN001 - a pose.track.Landm
     return encode_track(track, np.float32 if precision == "float32" else np.float16)
 
 
-def with_faces(track, media: Path):  # noqa: ANN001, ANN201 - pose.track.LandmarkTrack
-    """The track with the face check's scores, computed as pose.extract computes them."""
-    from dataclasses import replace
-
-    from dance_analyzer.media.video import Limits, iter_frames
-    from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE
-    from dance_analyzer.pose.face import FaceCheck
-
-    check = FaceCheck()
-    face = np.full(len(track.indices), np.nan)
-    row = {int(index): k for k, index in enumerate(track.indices)}
-    for frame in iter_frames(media, max_side=INFERENCE_MAX_SIDE, limits=Limits()):
-        k = row.get(frame.index)
-        if k is not None and frame.image is not None and np.isfinite(track.image[k, 0, 0]):
-            face[k] = check(frame.image, track.image[k])[0]
-    return replace(track, face=face)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
@@ -79,11 +56,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", help="clip ids to (re)compute")
     parser.add_argument("--missing", action="store_true", help="only the clip/model pairs without a file")
     parser.add_argument("--labels", type=Path, default=CORPUS / "labels.jsonl")
-    parser.add_argument("--faces", action="store_true", help="only the face scores of the stored tracks")
     args = parser.parse_args()
 
     from dance_analyzer.media.video import Limits
-    from dance_analyzer.pose.track import load_track
     from dance_analyzer.workers.inline import InlineReader
 
     clips = load_labels(args.labels)
@@ -102,7 +77,7 @@ def main() -> None:
                 continue
             media = args.media / clip["media"]
             started = time.monotonic()
-            track = with_faces(load_track(target), media) if args.faces else reader.landmarks(media, model=model)
+            track = reader.landmarks(media, model=model)
             data = encode(track, "float32")
             if len(data) > MAX_BYTES:
                 data = encode(track, "float16")

@@ -207,7 +207,7 @@ def describe(
     }
     # A caller's own move file, or the built-in one.
     found, motion = find_moves(track.times, track.duration_s, track.image, track.world, track.aspect, labels, poses,
-                               moves or load_moves(), track.face)  # fmt: skip
+                               moves or load_moves())  # fmt: skip
     result["moves"] = [m.to_json() for m in found]
     result["move_summary"] = move_summary(found, motion)
     result["angles"] = angles_report(track.times, track.world, filter=angle_filter)
@@ -238,13 +238,11 @@ def find_moves(
     held: np.ndarray,
     poses: PoseSet,
     moves: MoveSet,
-    face: np.ndarray | None = None,
 ) -> tuple[list[Move], Motion]:
     """The moves in these frames, given the poses held in them (``held``, after
-    :func:`hold_filter`: floor work reads kneeling, sitting and lying) and, where known,
-    whether the face was towards the camera (``LandmarkTrack.face``)."""
+    :func:`hold_filter`: floor work reads kneeling, sitting and lying)."""
     by_name = {name: held[:, k] for k, name in enumerate(poses.names)}
-    motion = motion_of(times, end_time, image, world, aspect, by_name, face=face)
+    motion = motion_of(times, end_time, image, world, aspect, by_name)
     return detect_moves(motion, moves), motion
 
 

@@ -189,15 +189,12 @@ def _joined(chain: list[tuple[int, Person]], parts: list[People], rows: np.ndarr
     world = np.full((total, NUM_LANDMARKS, 3), np.nan, np.float32)
     boxes = np.full((total, 4), np.nan)
     presence = np.full(total, np.nan)
-    face = np.full(total, np.nan)
     for k, piece in chain:
         own = slice(parts[k].warmup, None)
         at = slice(int(rows[k]), int(rows[k + 1]))
         image[at], world[at] = piece.image[own], piece.world[own]
         boxes[at], presence[at] = piece.boxes[own], piece.presence[own]
-        if piece.face is not None:
-            face[at] = piece.face[own]
-    return Person(0, ~np.isnan(presence), image, world, boxes, presence, face)
+    return Person(0, ~np.isnan(presence), image, world, boxes, presence)
 
 
 def _links(before: People, after: People, options: PeopleOptions) -> dict[int, int]:

@@ -19,7 +19,6 @@ from ..errors import NoPersonFound, NotAVideo
 from ..media.containers import looks_like_video_container
 from ..media.still import read_picture
 from ..media.video import Limits, VideoInfo, iter_frames, probe
-from .face import FaceCheck
 from .landmarks import NUM_LANDMARKS, PoseResult
 from .track import LandmarkTrack
 
@@ -78,10 +77,8 @@ def extract_landmarks(
     info: VideoInfo | None = None,
     interrupt: Callable[[], None] | None = None,
     decoder_threads: int = 0,
-    face: FaceCheck | None = None,
 ) -> LandmarkTrack:
-    """Run the model over one span of the video (``info``: the probe, if a planner made it),
-    and the face check (:mod:`pose.face`) on every frame it found somebody in.
+    """Run the model over one span of the video (``info``: the probe, if a planner made it).
 
     ``interrupt`` is called before every frame and stops the extraction by raising, so
     a withdrawn analysis stops within a frame, warm-up and seeking included.
@@ -95,8 +92,6 @@ def extract_landmarks(
     times: list[float] = []
     image_rows: list[np.ndarray] = []
     world_rows: list[np.ndarray] = []
-    face_rows: list[float] = []
-    face = face or FaceCheck()
     missing_image = np.full((NUM_LANDMARKS, 4), np.nan, dtype=np.float32)
     missing_world = np.full((NUM_LANDMARKS, 3), np.nan, dtype=np.float32)
     decoded = 0
@@ -126,7 +121,6 @@ def extract_landmarks(
         times.append(frame.t)
         image_rows.append(missing_image if result is None else result.image)
         world_rows.append(missing_world if result is None else result.world)
-        face_rows.append(np.nan if result is None else float(face(frame.image, result.image)[0]))
         if on_progress is not None:
             on_progress(decoded, expected)
     step = (last_t - prev_t) if decoded > 1 else (1.0 / info.fps if info.fps else 0.0)
@@ -139,7 +133,6 @@ def extract_landmarks(
         image=np.stack(image_rows) if image_rows else np.empty((0, NUM_LANDMARKS, 4), np.float32),
         world=np.stack(world_rows) if world_rows else np.empty((0, NUM_LANDMARKS, 3), np.float32),
         model=estimator.model,
-        face=np.asarray(face_rows, np.float64),
     )
 
 

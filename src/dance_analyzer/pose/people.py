@@ -39,7 +39,6 @@ from .associate import (
 )
 from .crop import Rois, rois_from_points
 from .detect import Keypoint, PoseDetector
-from .face import FaceCheck
 from .landmark_model import MIN_PRESENCE, LandmarkModel, PeopleLandmarks
 from .landmarks import NUM_LANDMARKS
 from .smoothing import CropSmoother, smooth_rows
@@ -80,7 +79,6 @@ class Person:
     world: np.ndarray
     boxes: np.ndarray
     presence: np.ndarray
-    face: np.ndarray | None = None  # (T,) pose.face's score; NaN where it did not look
 
     @property
     def frames_present(self) -> int:
@@ -116,7 +114,7 @@ class People:
     def track(self, person_id: int) -> LandmarkTrack:
         """One person as the track every later step reads."""
         one = self.person(person_id)
-        return self._track(one.image, one.world, one.face)
+        return self._track(one.image, one.world)
 
     def main_track(self) -> LandmarkTrack:
         """The main dancer's track; a track with nobody in it when nobody stayed long enough."""
@@ -128,7 +126,7 @@ class People:
             np.full((nobody, NUM_LANDMARKS, 3), np.nan, np.float32),
         )
 
-    def _track(self, image: np.ndarray, world: np.ndarray, face: np.ndarray | None = None) -> LandmarkTrack:
+    def _track(self, image: np.ndarray, world: np.ndarray) -> LandmarkTrack:
         return LandmarkTrack(
             info=self.info,
             total_frames=self.total_frames,
@@ -139,7 +137,6 @@ class People:
             world=world,
             model=self.model,
             analysed=self.analysed,
-            face=face,
         )
 
     def counts(self) -> np.ndarray:
@@ -163,7 +160,6 @@ class _Track:
     crop: CropSmoother = field(default_factory=CropSmoother)
     size: tuple[int, int] = (1, 1)  # the pictures' width and height
     restarts: set[int] = field(default_factory=set)  # rows found again after a loss: smoothing starts afresh
-    faces: dict[int, float] = field(default_factory=dict)  # pose.face's score per row
 
     def update(self, row: int, t: float, marks: PeopleLandmarks, k: int, gap: int = 1) -> None:
         """Take this frame's landmarks; the next crop comes from the smoothed crop points
@@ -197,11 +193,9 @@ class PeopleTracker:
         model: LandmarkModel,
         detector: PoseDetector | None = None,
         options: PeopleOptions = PeopleOptions(),
-        face: FaceCheck | None = None,
     ) -> None:
         self.model = model
         self.detector = detector or PoseDetector(min_score=options.min_score)
-        self.face = face or FaceCheck()
         self.options = options
         self.detector_runs = 0
         self.landmark_runs = 0
@@ -230,7 +224,6 @@ class PeopleTracker:
         if lost_now or since >= search or not any(tr.active for tr in self.tracks):
             self.last_detect = self.row
             self._detect(picture, t, missing)
-        self._look_at_faces(picture)
         self.events += lost_now
         self.row += 1
 
@@ -251,7 +244,6 @@ class PeopleTracker:
             for row in [r for r in tr.rows if r >= saved.row]:
                 del tr.rows[row]
                 tr.restarts.discard(row)
-                tr.faces.pop(row, None)
             tr.points, tr.roi, tr.last_t, tr.active, tr.crop = points, roi, last_t, active, crop
 
     def rows_at(self, row: int) -> dict[int, tuple[np.ndarray, np.ndarray, float]]:
@@ -276,14 +268,6 @@ class PeopleTracker:
             tr.update(self.row, t, marks, k, gap)
             jumps[tr.key] = body_distance(previous, tr.points)
         return self._drop_doubles([tr for tr in active if tr.active], jumps) or lost
-
-    def _look_at_faces(self, picture: np.ndarray) -> None:
-        """Everyone found in this frame: is their face towards the camera (pose.face)?"""
-        here = [tr for tr in self.tracks if self.row in tr.rows]
-        if here:
-            scores = self.face(picture, np.stack([tr.rows[self.row][0] for tr in here]))
-            for tr, score in zip(here, scores, strict=True):
-                tr.faces[self.row] = float(score)
 
     def _drop_doubles(self, tracks: list[_Track], jumps: dict[int, float]) -> bool:
         """Two crops on one body (one person's crop slid onto the other as they crossed):
@@ -400,10 +384,8 @@ def _person(person_id: int, tr: _Track, count: int, analysed: np.ndarray | None 
     world = np.full((count, NUM_LANDMARKS, 3), np.nan, np.float32)
     auxiliary = np.full((count, 2, 2), np.nan)
     presence = np.full(count, np.nan)
-    face = np.full(count, np.nan)
     for row, (landmarks, metres, score, crop_points) in tr.rows.items():
         image[row], world[row], presence[row], auxiliary[row] = landmarks, metres, score, crop_points
-        face[row] = tr.faces.get(row, np.nan)
     if analysed is not None:
         image, world, auxiliary, presence = (fill_skipped(a, analysed) for a in (image, world, auxiliary, presence))
     restarts = np.zeros(count, bool)
@@ -413,4 +395,4 @@ def _person(person_id: int, tr: _Track, count: int, analysed: np.ndarray | None 
     boxes = np.full((count, 4), np.nan)
     for row in np.flatnonzero(present):
         boxes[row] = body_box(image[row, :, :2].astype(np.float64), image[row, :, 3])
-    return Person(person_id, present, image, world, boxes, presence, face)
+    return Person(person_id, present, image, world, boxes, presence)

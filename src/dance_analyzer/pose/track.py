@@ -32,9 +32,6 @@ class LandmarkTrack:
     model: str = "full"  # the landmark model that measured them (pose.models)
     # (T,) which rows the model ran on; None: every row. The others are interpolated.
     analysed: np.ndarray | None = None
-    # (T,) the face detector's score around the head (pose.face): a front view or a back
-    # view; NaN where it did not look, None where nobody ran it.
-    face: np.ndarray | None = None
 
     @property
     def aspect(self) -> float:
@@ -58,7 +55,6 @@ def join_tracks(tracks: list[LandmarkTrack]) -> LandmarkTrack:
         image=np.concatenate([t.image for t in tracks]),
         world=np.concatenate([t.world for t in tracks]),
         model=tracks[0].model,
-        face=None if any(t.face is None for t in tracks) else np.concatenate([t.face for t in tracks]),
     )
 
 
@@ -82,7 +78,6 @@ def encode_track(track: LandmarkTrack, dtype: type = np.float32) -> bytes:
         codec=np.str_(info.codec),
         model=np.str_(track.model),
         precision=np.str_(np.dtype(dtype).name),
-        **({} if track.face is None else {"face": track.face.astype(np.float32)}),
     )
     return buffer.getvalue()
 
@@ -122,5 +117,4 @@ def load_track(path: Path, model: str = "full") -> LandmarkTrack:
             image=data["image"].astype(np.float32),
             world=data["world"].astype(np.float32),
             model=str(data["model"]) if "model" in data else model,
-            face=data["face"].astype(np.float64) if "face" in data else None,
         )

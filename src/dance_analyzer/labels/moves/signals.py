@@ -72,15 +72,7 @@ def frame_rate(times: np.ndarray) -> float:
     return 1.0 / step if step > 0 else 30.0
 
 
-# A step between frames beyond the largest real turn costs this many times that step on
-# top: the path changes readings where they meet (the mirrored reading meets the model's
-# own in profile), not by leaping, however the face evidence pulls.
-LEAP_COST = 4.0
-
-
-def unwrap_facing(
-    yaw_deg: np.ndarray, max_step_deg: float, front: np.ndarray | None = None, weight_deg: float = 0.0
-) -> np.ndarray:
+def unwrap_facing(yaw_deg: np.ndarray, max_step_deg: float) -> np.ndarray:
     """The facing angle made continuous through whole turns.
 
     Around back views the model often gets the body's orientation wrong for a frame or a
@@ -91,13 +83,6 @@ def unwrap_facing(
     turns least overall, each change from one kind of reading to another costing ``0.75 *
     max_step_deg`` (so a step up to ``max_step_deg`` is a real turn, not a swap). The
     clip starts on the model's own reading. NaN frames are carried over.
-
-    Least turning alone takes a fast turn's back half, read mirrored, for the dancer
-    turning back: the mirrored readings swing smoothly to and fro. ``front`` (T,) in [-1,
-    1] is the picture's own word on that (``front_evidence``: a face seen, +1, or clearly
-    not, -1); a reading that contradicts it costs up to ``weight_deg`` per frame, in
-    proportion to how squarely it faces towards or away from the camera (a profile costs
-    nothing: the face cue cannot tell a profile's sides apart).
     """
     out = np.full(len(yaw_deg), np.nan)
     known = np.flatnonzero(np.isfinite(yaw_deg))
@@ -106,14 +91,10 @@ def unwrap_facing(
     raw = yaw_deg[known]
     readings = np.stack([raw, raw + 180.0, 180.0 - raw], axis=1)  # (N, 3)
     switch = 0.75 * max_step_deg * (1.0 - np.eye(3))  # (from, to)
-    evidence = np.zeros(len(raw)) if front is None else np.nan_to_num(np.asarray(front, np.float64)[known])
-    contradiction = weight_deg * np.maximum(0.0, -evidence[:, None] * np.cos(np.radians(readings)))  # (N, 3)
-    cost = switch[0] + contradiction[0]
+    cost = switch[0].copy()
     came_from = np.zeros((len(raw), 3), dtype=int)
     for k in range(1, len(raw)):
-        steps = np.abs(_wrap(readings[k][None, :] - readings[k - 1][:, None]))
-        steps = np.where(steps > max_step_deg, steps + LEAP_COST * max_step_deg, steps)
-        total = cost[:, None] + switch + steps + contradiction[k][None, :]
+        total = cost[:, None] + switch + np.abs(_wrap(readings[k][None, :] - readings[k - 1][:, None]))
         came_from[k] = np.argmin(total, axis=0)
         cost = total[came_from[k], np.arange(3)]
     chosen = np.empty(len(raw), dtype=int)
@@ -123,20 +104,6 @@ def unwrap_facing(
     path = readings[np.arange(len(raw)), chosen]
     out[known] = path[0] + np.concatenate([[0.0], np.cumsum(_wrap(np.diff(path)))])
     return out
-
-
-def front_evidence(face: np.ndarray, drop: float, span: float, percentile: float = 80.0) -> np.ndarray:
-    """(T,) face check scores (``pose.face``) as evidence in [-1, 1] that the dancer faces
-    the camera: 0 at ``drop`` below the clip's own clear-face level (its ``percentile``
-    score: blur, size and light move every score of a clip together), +1 from ``span``
-    above that, -1 from ``span`` below; 0 where nobody looked."""
-    face = np.asarray(face, np.float64)
-    known = np.isfinite(face)
-    if np.count_nonzero(known) < 10:
-        return np.zeros(len(face))
-    mid = float(np.percentile(face[known], percentile)) - drop
-    with np.errstate(invalid="ignore"):
-        return np.nan_to_num(np.clip((face - mid) / span, -1.0, 1.0))
 
 
 def _wrap(degrees: np.ndarray) -> np.ndarray:
@@ -166,7 +133,6 @@ class Motion:
     world: np.ndarray  # (T, 33, 3) metres, hip-centred; short gaps bridged
     visibility: np.ndarray  # (T, 33)
     poses: dict[str, np.ndarray]  # (T,) bool per pose name: which poses hold (held, not flickers)
-    face: np.ndarray | None = None  # (T,) the face detector's score around the head (pose.face); NaN: not looked
 
     @property
     def rate(self) -> float:
@@ -204,8 +170,8 @@ class Motion:
         hips = (self.world[:, L.LEFT_HIP] + self.world[:, L.RIGHT_HIP]) / 2
         return angle_between(shoulders - hips, -DOWN)
 
-    def facing(self, max_step_deg: float, front: np.ndarray | None = None, weight_deg: float = 0.0) -> np.ndarray:
-        return unwrap_facing(facing_deg(self.world), max_step_deg, front, weight_deg)
+    def facing(self, max_step_deg: float) -> np.ndarray:
+        return unwrap_facing(facing_deg(self.world), max_step_deg)
 
     def leg_height_deg(self, side: str) -> np.ndarray:
         """How high the leg is raised: the hip-to-ankle line against straight down (90 is level)."""
@@ -229,7 +195,6 @@ def motion_of(
     aspect: float,
     poses: dict[str, np.ndarray] | None = None,
     max_gap_s: float = 0.2,
-    face: np.ndarray | None = None,
 ) -> Motion:
     present = np.isfinite(image[:, 0, 0])
     # A landmark outside the picture is a guess: it counts as unseen, as in the pose features.
@@ -244,5 +209,4 @@ def motion_of(
         world=fill_gaps(times, world, max_gap_s),
         visibility=np.nan_to_num(fill_gaps(times, np.where(present[:, None], visibility, np.nan), max_gap_s), nan=0.0),
         poses=poses or {},
-        face=None if face is None else np.where(present, np.asarray(face, np.float64), np.nan),
     )

@@ -14,7 +14,7 @@ import numpy as np
 
 from ...pose.landmarks import Landmark as L
 from .events import Move, bridge, extend, runs, span_s
-from .signals import SIDES, Motion, front_evidence, smooth_s
+from .signals import SIDES, Motion, smooth_s
 
 TORSO = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]
 
@@ -31,12 +31,6 @@ class TurnParams:
     one_leg_share: float = 0.5  # of the turn's frames on one leg, to call it a pirouette
     max_tilt_deg: float = 45.0  # a torso leaning further is rolling or flipping, not turning
     min_visibility: float = 0.3
-    # The face check's score around the head (pose.face) as evidence of a front view or a
-    # back view: a back view scores face_drop below the clip's clear faces (its 80th
-    # percentile); contradicting the evidence costs up to face_weight_deg a frame.
-    face_drop: float = 0.2
-    face_span: float = 0.15
-    face_weight_deg: float = 60.0
 
 
 def detect(motion: Motion, params: TurnParams) -> list[Move]:
@@ -45,8 +39,7 @@ def detect(motion: Motion, params: TurnParams) -> list[Move]:
     # The swap threshold is per frame at 30 frames/s: sampled analyses turn further
     # between frames, up to where a turn and a swap can no longer be told apart.
     max_step = min(params.swap_step_deg * max(1.0, 30.0 / motion.rate), 179.0)
-    front = None if motion.face is None else front_evidence(motion.face, params.face_drop, params.face_span)
-    facing = np.where(seen, motion.facing(max_step, front, params.face_weight_deg), np.nan)
+    facing = np.where(seen, motion.facing(max_step), np.nan)
     facing = smooth_s(motion.times, facing, params.smooth_s)
     if np.count_nonzero(np.isfinite(facing)) < 3:
         return []
