@@ -18,6 +18,18 @@ def test_a_short_file_tunes_a_threshold_and_keeps_the_rest():
     assert not by_name["sway"].enabled and by_name["turn"].enabled
 
 
+def test_a_users_file_changes_the_built_in_moves_only_where_it_says_so(tmp_path):
+    built_in = {m.name: m for m in load_moves().moves}
+    mine = tmp_path / "moves.yaml"
+    mine.write_text("moves:\n  bounce:\n    min_cycles: 3\n")
+    by_name = {m.name: m for m in load_moves(mine).moves}
+    # Where the built-in file differs from a detector's own default, the built-in value holds.
+    assert built_in["bounce"].params.min_amplitude != type(built_in["bounce"].params)().min_amplitude
+    assert by_name["bounce"].params.min_amplitude == built_in["bounce"].params.min_amplitude
+    assert by_name["bounce"].params.min_cycles == 3 and by_name["bounce"].description == built_in["bounce"].description
+    assert all(by_name[name] == built_in[name] for name in KINDS if name != "bounce")  # kinds left out
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -74,13 +74,13 @@ def _value(name: str, key: str, value: Any, default: Any) -> Any:
     return float(value)
 
 
-def _parse_move(name: str, spec: Any) -> MoveDefinition:
+def _parse_move(name: str, spec: Any, base: MoveDefinition | None = None) -> MoveDefinition:
     if name not in KINDS:
         raise DefinitionError(f"unknown move '{name}': the detectors are {', '.join(KINDS)}")
     if not isinstance(spec, dict):
         raise DefinitionError(f"move '{name}': expected a mapping of thresholds")
     params_type = KINDS[name][0]
-    defaults = params_type()
+    defaults = base.params if base is not None else params_type()
     known = {f.name for f in dataclasses.fields(params_type)}
     values = {}
     for key, value in spec.items():
@@ -89,25 +89,32 @@ def _parse_move(name: str, spec: Any) -> MoveDefinition:
         if key not in known:
             raise DefinitionError(f"move '{name}': unknown key '{key}' (known: {', '.join(sorted(known))})")
         values[key] = _value(name, key, value, getattr(defaults, key))
-    description = spec.get("description", "")
+    description = spec.get("description", base.description if base is not None else "")
     enabled = spec.get("enabled", True)
     if not isinstance(description, str) or not isinstance(enabled, bool):
         raise DefinitionError(f"move '{name}': description must be text and enabled true or false")
-    return MoveDefinition(name, description.strip(), params_type(**values), enabled)
+    return MoveDefinition(name, description.strip(), dataclasses.replace(defaults, **values), enabled)
 
 
-def parse_moves(data: Any, source: str = "<data>") -> MoveSet:
+def parse_moves(data: Any, source: str = "<data>", base: MoveSet | None = None) -> MoveSet:
+    """Validate a move file. What it leaves out (a kind, a threshold, a description) comes
+    from ``base`` (a user's file: the built-in one), else from the detectors' own defaults."""
     if not isinstance(data, dict) or not isinstance(data.get("moves"), dict):
         raise DefinitionError(f"{source}: expected a mapping with a 'moves' mapping")
+    inherited = {m.name: m for m in base.moves} if base is not None else {}
     try:
-        parsed = {name: _parse_move(str(name), spec) for name, spec in data["moves"].items()}
+        parsed = {name: _parse_move(str(name), spec, inherited.get(str(name))) for name, spec in data["moves"].items()}
     except DefinitionError as exc:
         raise DefinitionError(f"{source}: {exc}") from exc
-    # Kinds the file leaves out keep their defaults: a short file tunes a few thresholds.
-    moves = tuple(parsed.get(name) or MoveDefinition(name, "", KINDS[name][0]()) for name in KINDS)
+    # A short file tunes a few thresholds: the kinds it leaves out stay as they were.
+    moves = tuple(
+        parsed.get(name) or inherited.get(name) or MoveDefinition(name, "", KINDS[name][0]()) for name in KINDS
+    )
     return MoveSet(moves=moves, source=source)
 
 
 def load_moves(path: Path | None = None) -> MoveSet:
-    """Load and validate a move file, or the built-in ``moves.yaml`` when no path is given."""
-    return parse_moves(*read_definitions(path, package="dance_analyzer.labels.moves", built_in="moves.yaml"))
+    """Load and validate a move file, or the built-in ``moves.yaml`` when no path is given;
+    a user's file changes the built-in moves only where it says so."""
+    data, source = read_definitions(path, package="dance_analyzer.labels.moves", built_in="moves.yaml")
+    return parse_moves(data, source, base=None if path is None else load_moves())
