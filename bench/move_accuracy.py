@@ -73,6 +73,13 @@ def measures(score: KindScore, kind: str, fps: float = 30.0) -> str:
         within = sum(e <= 2 for e in frames)
         median, worst = np.median(frames), max(frames)
         return f"airtime error (frames): median {median:.1f}, max {worst:.1f}, within 2: {within}/{len(frames)}"
+    if kind == "step" and score.count_errors():
+        errors = score.count_errors()
+        per_clip = ", ".join(f"{found}/{labelled}" for labelled, found in score.counts if labelled)
+        return (
+            f"count error per clip: median {np.median(errors):.0%}, max {max(errors):.0%} "
+            f"(found/labelled: {per_clip})"
+        )
     return ""
 
 

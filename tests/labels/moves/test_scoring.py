@@ -23,3 +23,13 @@ def test_matches_are_one_to_one_and_unsure_labels_excuse_detections():
     assert (jump.precision, jump.recall) == (0.5, 0.5)
     assert (turn.labelled, turn.detected, turn.matched, turn.recall) == (1, 0, 0, 0.0)
     assert "kick" not in scores
+
+
+def test_counts_are_kept_per_clip_and_their_errors_are_shares_of_the_labelled_count():
+    steps = [Move("step", t, t + 0.3) for t in (0.0, 1.0, 2.0, 3.0)]
+    first = score_clip(steps, [Move("step", 5.0, 5.3)], steps[:3] + [Move("step", 5.0, 5.2)], ["step"])["step"]
+    second = score_clip(steps[:2], [], steps[:2] + [Move("step", 4.0, 4.3)], ["step"])["step"]
+    assert first.counts == [(4, 3)]  # the detection over an unsure step counts neither way
+    first.add(second)
+    assert first.counts == [(4, 3), (2, 3)]
+    assert first.count_errors() == [0.25, 0.5]

@@ -25,6 +25,8 @@ class KindScore:
     detected: int = 0
     matched: int = 0
     pairs: list[tuple[Move, Move]] = field(default_factory=list)  # (labelled, detected)
+    # (labelled, detected) per clip: a count (8 steps) is what a dancer reads first.
+    counts: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -44,6 +46,11 @@ class KindScore:
         self.detected += other.detected
         self.matched += other.matched
         self.pairs.extend(other.pairs)
+        self.counts.extend(other.counts)
+
+    def count_errors(self) -> list[float]:
+        """Per clip with any labelled, the count's error as a share of the labelled count."""
+        return [abs(found - labelled) / labelled for labelled, found in self.counts if labelled]
 
 
 def overlap(a_start: float, a_end: float, b_start: float, b_end: float) -> float:
@@ -84,5 +91,8 @@ def score_clip(
             for j, f in enumerate(found)
             if j not in used_f and any(overlap(d.start_s, d.end_s, f.start_s, f.end_s) >= MIN_OVERLAP for d in doubt)
         }
-        out[kind] = KindScore(labelled=len(truth), detected=len(found) - len(excused), matched=len(pairs), pairs=pairs)
+        counted = len(found) - len(excused)
+        out[kind] = KindScore(
+            labelled=len(truth), detected=counted, matched=len(pairs), pairs=pairs, counts=[(len(truth), counted)]
+        )
     return out
