@@ -83,9 +83,9 @@ def test_every_clip_has_landmarks_for_each_model(corpus):
         assert lengths == {clip.frames}, clip.id
 
 
-@pytest.mark.parametrize("kind", ["turn", "jump", "kick"])
+@pytest.mark.parametrize("kind", ["turn", "jump", "kick", "step"])
 @pytest.mark.parametrize("held_out", [False, True])
-def test_both_halves_hold_turns_jumps_and_kicks(corpus, held_out, kind):
+def test_both_halves_hold_turns_jumps_kicks_and_steps(corpus, held_out, kind):
     found = [
         m for c in corpus.clips if c.held_out == held_out and kind in c.complete for m in c.moves if m.move == kind
     ]
@@ -105,6 +105,10 @@ ROUNDING_FRAMES = 0.05
 # itself, precision 0.78 (lite) / 0.86 (full) / 0.86 (heavy), recall 0.95 / 0.95 / 1.00.
 # A floor, not the target: a change that finds fewer kicks or more false ones fails here.
 KICK_FLOOR = {"precision": 0.76, "recall": 0.93}
+# Steps, 19 labelled held out (5 clips, one with none): after a standing foot that pivots or
+# slides on the floor counted as planted, precision 0.53 / 0.50 / 0.71, recall 0.47 / 0.47 /
+# 0.63. A floor against regressions; the issue asks for their count (bench/move_accuracy.py).
+STEP_FLOOR = {"precision": 0.48, "recall": 0.45}
 
 
 def _scores(corpus, held_out: bool):
@@ -162,6 +166,14 @@ def test_held_out_kicks_stay_above_their_floor(held_out_scores, model):
     assert kick.labelled >= 10
     assert kick.precision >= KICK_FLOOR["precision"], (model, kick.matched, kick.detected)
     assert kick.recall >= KICK_FLOOR["recall"], (model, kick.matched, kick.labelled)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_held_out_steps_stay_above_their_floor(held_out_scores, model):
+    step = held_out_scores[model]["step"]
+    assert step.labelled >= 10
+    assert step.precision >= STEP_FLOOR["precision"], (model, step.matched, step.detected)
+    assert step.recall >= STEP_FLOOR["recall"], (model, step.matched, step.labelled)
 
 
 def _airtime_errors_in_frames(jumps) -> list[float]:

@@ -87,3 +87,25 @@ def test_a_planted_foot_that_jitters_for_single_frames_still_lets_the_other_foot
     image[phase::4, RIGHT_FOOT, 0] += 0.025  # every 4th frame, 0.125 torso lengths off
     found = detect(motion(times, image, world), PARAMS)
     assert [m.measures["foot"] for m in found] == ["left", "right", "left", "right"]
+
+
+def test_a_standing_foot_that_pivots_or_slides_on_the_floor_still_bears_the_step():
+    # Hip-hop: the standing foot swivels under the dancer while the other steps, so its
+    # ankle moves as fast as a swing; it never leaves the floor, so every step still counts.
+    times, image, world = walking(4)
+    swivel = 0.02 * np.sin(2 * np.pi * 3.0 * times)  # picture widths: about 2 torso lengths a second
+    image[:, LEFT_FOOT, 0] += swivel[:, None]
+    image[:, RIGHT_FOOT, 0] -= swivel[:, None]
+    found = detect(motion(times, image, world), PARAMS)
+    assert [m.measures["foot"] for m in found] == ["left", "right", "left", "right"]
+
+
+def test_both_feet_leaving_the_floor_together_is_no_step():
+    def hop_sideways(t: float):
+        share = min(max((t - 1.0) / 0.3, 0.0), 1.0)
+        lift = -0.1 * float(np.sin(np.pi * share))  # both feet up together, half a torso length
+        frame = shifted(standing(), LEFT_FOOT, 0.12 * share, lift)
+        frame = shifted(frame, RIGHT_FOOT, 0.12 * share, lift)
+        return shifted(frame, UPPER_BODY, 0.12 * share, lift)
+
+    assert detect(motion(*clip(2.0, hop_sideways)), PARAMS) == []

@@ -1,10 +1,10 @@
 """Steps: the weight passing from one foot to the other.
 
 Two ways a step shows. Walking: one foot swings — leaves the floor, travels, lands
-somewhere else — while the other stays planted (both feet moving at once is a jump, not
-a step). Stepping in place or side to side with the feet apart (a step-touch, a weight
-change): the hips move from over one foot to over the other. Both are found, and a
-weight change during a swing is the same step, counted once. Distances and speeds are
+somewhere else — while the other stays planted, still or at least on the floor (both feet
+off the floor at once is a jump, not a step). Stepping in place or side to side with the
+feet apart (a step-touch, a weight change): the hips move from over one foot to over the
+other. Both are found, and a weight change during a swing is the same step, counted once. Distances and speeds are
 in torso lengths of the picture.
 """
 
@@ -73,7 +73,9 @@ def swings(motion: Motion, params: StepParams) -> list[Move]:
             travel = ankles[side][after] - ankles[side][before]
             if not np.isfinite(travel).all() or np.hypot(*travel) < params.min_travel:
                 continue
-            planted = seen[other][start:stop] & ~moving[other][start:stop]
+            # The other foot bears the weight: still, or down on the floor while it pivots or
+            # slides under the dancer (a hip-hop step turns on the standing foot).
+            planted = seen[other][start:stop] & (down[other][start:stop] | ~moving[other][start:stop])
             if np.mean(planted) < params.planted_share:
                 continue
             out.append(Move("step", start_s, end_s, {"foot": side, "direction": direction(travel)}))
