@@ -24,12 +24,16 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # that (yoga studio and app photos, ballet and exercise clips, chosen for the thin poses) lowered
 # sit, kneel, attitude, leg_extension, plie, lunge, arms_crossed, hands_on_hips and hand_on_hip
 # (new dev examples the old rules got wrong, e.g. cobras read as sitting): the floors are those
-# measured after the rules were revised against the new dev half.
+# measured after the rules were revised against the new dev half. The 12 sources added for
+# the thin poses in December (39 pictures: hand on hip, forward folds, pointe work) lowered
+# arms_up (to 0.855-0.865: wide-legged folds with the hands on the hips or the floor, the
+# hands above the hanging head); measured again, not revised to fit (an upright-torso bound
+# on arms_up won two dev pictures and lost a held-out one).
 FLOORS = {
     "t_pose": 0.91,
     "squat": 0.78,
     "lunge": 0.80,
-    "arms_up": 0.87,
+    "arms_up": 0.83,
     "one_leg": 0.84,
     "one_arm_up": 0.74,
     "arms_crossed": 0.76,
