@@ -36,7 +36,7 @@ class JumpParams:
     min_flight_share: float = 0.25
     ground_window_s: float = 2.0
     settle_s: float = 0.25  # the floor level before take-off and after landing is read over this long
-    min_visibility: float = 0.3
+    min_visibility: float = 0.1  # side-on the far ankle is hidden behind the near leg, yet placed
     # The shape in the air, read at the top of the jump:
     tuck_knee_deg: float = 100.0  # both knees bent tighter than this
     split_deg: float = 100.0  # the thighs this far apart (front and back, or to the sides)
