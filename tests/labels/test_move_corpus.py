@@ -163,20 +163,13 @@ def test_dev_turns_and_jumps_stay_above_their_floor(dev_scores, model, kind):
     assert s.recall >= floor["recall"], (model, s.matched, s.labelled)
 
 
+@pytest.mark.parametrize("kind", ["kick", "step"])
 @pytest.mark.parametrize("model", MODELS)
-def test_held_out_kicks_stay_above_their_floor(held_out_scores, model):
-    kick = held_out_scores[model]["kick"]
-    assert kick.labelled >= 10
-    assert kick.precision >= KICK_FLOOR["precision"], (model, kick.matched, kick.detected)
-    assert kick.recall >= KICK_FLOOR["recall"], (model, kick.matched, kick.labelled)
-
-
-@pytest.mark.parametrize("model", MODELS)
-def test_held_out_steps_stay_above_their_floor(held_out_scores, model):
-    step = held_out_scores[model]["step"]
-    assert step.labelled >= 10
-    assert step.precision >= STEP_FLOOR["precision"], (model, step.matched, step.detected)
-    assert step.recall >= STEP_FLOOR["recall"], (model, step.matched, step.labelled)
+def test_held_out_kicks_and_steps_stay_above_their_floor(held_out_scores, model, kind):
+    s, floor = held_out_scores[model][kind], {"kick": KICK_FLOOR, "step": STEP_FLOOR}[kind]
+    assert s.labelled >= 10
+    assert s.precision >= floor["precision"], (model, s.matched, s.detected)
+    assert s.recall >= floor["recall"], (model, s.matched, s.labelled)
 
 
 def _airtime_errors_in_frames(jumps) -> list[float]:
@@ -191,10 +184,7 @@ AIRTIME_OFF = "held-out jumping squats: airtime 3-5 frames off with lite and ful
 
 @pytest.mark.parametrize(
     "model",
-    [
-        pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=AIRTIME_OFF)) if m != "heavy" else m
-        for m in MODELS
-    ],
+    [pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=AIRTIME_OFF)) if m != "heavy" else m for m in MODELS],
 )
 def test_held_out_jumps_found_have_their_airtime_within_two_frames(held_out_scores, model):
     jump = held_out_scores[model]["jump"]
