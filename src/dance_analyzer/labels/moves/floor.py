@@ -1,12 +1,15 @@
 """Floor work: the time spent down on the floor, from going down to getting up.
 
 Down is when a floor position holds (kneel, sit, lie: pose definitions, so a user tunes
-them in the pose file) or when the head is low above the body's lowest point, which
-also catches what no position names (rolls, spins on the back, hands on the floor).
+them in the pose file) or when the head is low above the body's lowest point while
+something besides the feet is down there too (hands, elbows, knees or hips), which also
+catches what no position names (rolls, spins on the back, hands on the floor). A deep
+squat or a landing crouch brings the head as low, but over the feet alone.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,12 +25,25 @@ class FloorParams:
     max_head_height: float = 1.6  # torso lengths of the head above the lowest point of the body
     min_duration_s: float = 0.5
     max_pause_s: float = 0.3
+    max_contact_gap: float = 0.5  # torso lengths above the lowest point a hand, elbow, knee or hip may be
+
+
+# What besides the feet touches the floor in floor work.
+CONTACTS = [
+    L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_WRIST, L.RIGHT_WRIST, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE
+]  # fmt: skip
 
 
 def detect(motion: Motion, params: FloorParams) -> list[Move]:
-    head = motion.points[:, L.NOSE, 1] - motion.lowest_point()
+    lowest = motion.lowest_point()
+    head = motion.points[:, L.NOSE, 1] - lowest
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN frames
+        contact = np.nanmin(motion.points[:, CONTACTS, 1], axis=1) - lowest
     held = {name: motion.poses[name] for name in params.positions if name in motion.poses}
-    down = np.nan_to_num(head, nan=np.inf) <= params.max_head_height
+    down = (np.nan_to_num(head, nan=np.inf) <= params.max_head_height) & (
+        np.nan_to_num(contact, nan=np.inf) <= params.max_contact_gap
+    )
     for mask in held.values():
         down |= mask
     out = []
