@@ -35,11 +35,11 @@ CONTACTS = [
 
 
 def detect(motion: Motion, params: FloorParams) -> list[Move]:
-    lowest = motion.lowest_point()
-    head = motion.points[:, L.NOSE, 1] - lowest
+    floor = motion.lowest_point()
+    head = motion.points[:, L.NOSE, 1] - floor
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN frames
-        contact = np.nanmin(motion.points[:, CONTACTS, 1], axis=1) - lowest
+        contact = np.nanmin(motion.points[:, CONTACTS, 1], axis=1) - floor
     held = {name: motion.poses[name] for name in params.positions if name in motion.poses}
     down = (np.nan_to_num(head, nan=np.inf) <= params.max_head_height) & (
         np.nan_to_num(contact, nan=np.inf) <= params.max_contact_gap
