@@ -9,7 +9,6 @@ squat or a landing crouch brings the head as low, but over the feet alone.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,9 +36,7 @@ CONTACTS = [
 def detect(motion: Motion, params: FloorParams) -> list[Move]:
     floor = motion.lowest_point()
     head = motion.points[:, L.NOSE, 1] - floor
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN frames
-        contact = np.nanmin(motion.points[:, CONTACTS, 1], axis=1) - floor
+    contact = motion.lowest(CONTACTS) - floor
     held = {name: motion.poses[name] for name in params.positions if name in motion.poses}
     down = (np.nan_to_num(head, nan=np.inf) <= params.max_head_height) & (
         np.nan_to_num(contact, nan=np.inf) <= params.max_contact_gap

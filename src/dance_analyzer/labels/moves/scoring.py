@@ -21,12 +21,19 @@ MIN_OVERLAP = 0.5
 class KindScore:
     """Counts for one kind of move, and the measures of matched pairs."""
 
-    labelled: int = 0
-    detected: int = 0
     matched: int = 0
     pairs: list[tuple[Move, Move]] = field(default_factory=list)  # (labelled, detected)
     # (labelled, detected) per clip: a count (8 steps) is what a dancer reads first.
     counts: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def labelled(self) -> int:
+        return sum(labelled for labelled, _ in self.counts)
+
+    @property
+    def detected(self) -> int:
+        """Detections that count: those over a move labelled unsure count neither way."""
+        return sum(found for _, found in self.counts)
 
     @property
     def precision(self) -> float:
@@ -42,8 +49,6 @@ class KindScore:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def add(self, other: KindScore) -> None:
-        self.labelled += other.labelled
-        self.detected += other.detected
         self.matched += other.matched
         self.pairs.extend(other.pairs)
         self.counts.extend(other.counts)
@@ -92,7 +97,5 @@ def score_clip(
             if j not in used_f and any(overlap(d.start_s, d.end_s, f.start_s, f.end_s) >= MIN_OVERLAP for d in doubt)
         }
         counted = len(found) - len(excused)
-        out[kind] = KindScore(
-            labelled=len(truth), detected=counted, matched=len(pairs), pairs=pairs, counts=[(len(truth), counted)]
-        )
+        out[kind] = KindScore(matched=len(pairs), pairs=pairs, counts=[(len(truth), counted)])
     return out

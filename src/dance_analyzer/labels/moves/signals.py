@@ -138,17 +138,19 @@ class Motion:
     def rate(self) -> float:
         return frame_rate(self.times)
 
-    def foot_height(self, side: str) -> np.ndarray:
-        """The lowest point of the foot (ankle, heel or toes), up the picture."""
+    def lowest(self, landmarks: Sequence[int]) -> np.ndarray:
+        """(T,) the lowest of these landmarks, up the picture (NaN where none is known)."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN frames
-            return np.nanmin(self.points[:, FOOT[side], 1], axis=1)
+            return np.nanmin(self.points[:, list(landmarks), 1], axis=1)
+
+    def foot_height(self, side: str) -> np.ndarray:
+        """The lowest point of the foot (ankle, heel or toes), up the picture."""
+        return self.lowest(FOOT[side])
 
     def lowest_point(self) -> np.ndarray:
         """The lowest landmark of the body, whatever touches the floor."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return np.nanmin(self.points[:, 11:, 1], axis=1)
+        return self.lowest(range(11, 33))
 
     def ground(self, window_s: float) -> np.ndarray:
         """Where the floor is in the picture: a low percentile of the lower foot over a window.

@@ -4,8 +4,8 @@ Two ways a step shows. Walking: one foot swings — leaves the floor, travels, l
 somewhere else — while the other stays planted, still or at least on the floor (both feet
 off the floor at once is a jump, not a step). Stepping in place or side to side with the
 feet apart (a step-touch, a weight change): the hips move from over one foot to over the
-other. Both are found, and a weight change during a swing is the same step, counted once. Distances and speeds are
-in torso lengths of the picture.
+other. Both are found, and a weight change during a swing is the same step, counted once.
+Distances and speeds are in torso lengths of the picture.
 """
 
 from __future__ import annotations
