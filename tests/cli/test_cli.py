@@ -266,3 +266,19 @@ def test_precision_auto_from_the_cli_with_workers_and_in_one_process_and_in_sett
     )
     assert json.loads(r.stdout)["precision"] == "auto"
     assert "invalid choice" in run("analyze", clip, "--precision", "fast").stderr
+
+
+def test_with_every_dancer_followed_the_table_shows_each_person_and_the_group_sync(tmp_path):
+    clip = str(media("multi_person/pose2sim_demo_multiperson_cam02_two_people_balance.mp4"))
+    out = tmp_path / "result.json"
+    r = run("analyze", clip, "--people", "all", "--sample-fps", "10", "--quiet", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    body = json.loads(out.read_text())
+    table = run("analyze", clip, "--people", "all", "--sample-fps", "10", "--quiet", "--format", "table").stdout
+    assert len(body["people"]) == 2
+    assert f"People (2; the one above is person {body['main_person']})" in table
+    for person in body["people"]:
+        main = " (main)" if person["id"] == body["main_person"] else ""
+        assert f"Person {person['id']}{main}: " in table
+    group = body["sync"]["group"]["score"]
+    assert f"How in sync: {group:.0f}/100" in table

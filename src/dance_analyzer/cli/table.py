@@ -41,8 +41,60 @@ def move_details(move: Mapping[str, Any]) -> str:
     return ", ".join(str(p) for p in parts if p)
 
 
+def _time_per_pose(segments: list[Mapping[str, Any]]) -> list[tuple[str, float]]:
+    seconds: dict[str, float] = {}
+    for seg in segments:
+        seconds[seg["pose"]] = seconds.get(seg["pose"], 0.0) + seg["end_s"] - seg["start_s"]
+    return sorted(seconds.items(), key=lambda kv: -kv[1])
+
+
+def _score(value: Any) -> str:
+    return f"{value:.0f}/100" if isinstance(value, int | float) else "not enough shared movement to tell"
+
+
+def people_lines(result: Mapping[str, Any]) -> list[str]:
+    """With every dancer followed: each one in a few lines, then how in sync the group is.
+
+    The section above is the main dancer's alone, so without this a group video would
+    read as if one person had danced it.
+    """
+    people = result.get("people") or []
+    if len(people) < 2:
+        return []
+    lines = ["", f"People ({len(people)}; the one above is person {result.get('main_person')})"]
+    for person in people:
+        main = " (main)" if person.get("id") == result.get("main_person") else ""
+        lines.append(
+            f"  Person {person.get('id')}{main}: {_seconds(person.get('first_s'))}–{_seconds(person.get('last_s'))} s, "
+            f"found in {person.get('frames_present')} frames"
+        )
+        held = _time_per_pose(person.get("segments") or [])
+        poses = ", ".join(f"{move_name(pose)} {s:.1f} s" for pose, s in held[:4])
+        lines.append(f"    poses: {poses or 'none held long enough to count'}")
+        summary = person.get("move_summary") or []
+        lines.append(f"    moves: {summary_line(summary) if summary else 'none found'}")
+    sync = result.get("sync") or {}
+    group = sync.get("group") or {}
+    if group:
+        lines += ["", f"How in sync: {_score(group.get('score'))}"]
+        for dancer in sync.get("dancers") or []:
+            lag = dancer.get("lag_s")
+            timing = ""
+            if isinstance(lag, int | float) and abs(lag) >= 0.05:
+                timing = f", {abs(lag):.2f} s {'behind' if lag > 0 else 'ahead of'} the others"
+            mirrored = ", mirroring the others" if dancer.get("mirrored") else ""
+            lines.append(f"  Person {dancer.get('id')}: {_score(dancer.get('score'))}{timing}{mirrored}")
+        for window in sync.get("least_in_sync") or []:
+            lines.append(
+                f"  least in sync {_span(window)}: persons {' and '.join(str(d) for d in window.get('pair') or [])}"
+                + (f", {window['body_part']}" if window.get("body_part") else "")
+            )
+    return lines
+
+
 def result_table(result: Mapping[str, Any]) -> str:
-    """The whole result as text: facts, time per pose, the timeline, the moves."""
+    """The whole result as text: facts, time per pose, the timeline, the moves (and, with
+    every dancer followed, each person and the group's sync)."""
     lines: list[str] = []
     fps = result.get("fps")
     facts = [
@@ -58,12 +110,10 @@ def result_table(result: Mapping[str, Any]) -> str:
         lines.append(f"Warning: {warning.get('message', warning.get('code'))}")
 
     segments = result.get("segments") or []
-    seconds: dict[str, float] = {}
-    for seg in segments:
-        seconds[seg["pose"]] = seconds.get(seg["pose"], 0.0) + seg["end_s"] - seg["start_s"]
+    held = _time_per_pose(segments)
     lines += ["", "Time per pose"]
-    if seconds:
-        for pose, s in sorted(seconds.items(), key=lambda kv: -kv[1]):
+    if held:
+        for pose, s in held:
             lines.append(f"  {move_name(pose):16} {s:6.2f} s")
     else:
         lines.append("  no pose held long enough to count")
@@ -86,4 +136,5 @@ def result_table(result: Mapping[str, Any]) -> str:
         for move in moves:
             details = move_details(move)
             lines.append(f"  {_span(move)}  {move_caption(move)}" + (f" ({details})" if details else ""))
+    lines += people_lines(result)
     return "\n".join(lines)
