@@ -50,8 +50,10 @@ def evaluate(clips: list[MoveClip], corpus: Any, model: str, moves: MoveSet, mis
                 hit_f = {id(f) for _, f in s.pairs}
                 for t in (t for t in clip.moves if t.move == kind and id(t) not in hit_t):
                     print(f"    miss   {kind:10} {t.start_s:6.2f}-{t.end_s:6.2f}  {clip.id}")
+                excused = {id(f) for f in s.excused}
                 for f in (f for f in found if f.move == kind and id(f) not in hit_f):
-                    print(f"    extra  {kind:10} {f.start_s:6.2f}-{f.end_s:6.2f}  {clip.id}")
+                    what = "unsure" if id(f) in excused else "extra "  # over a move labelled unsure: not counted
+                    print(f"    {what} {kind:10} {f.start_s:6.2f}-{f.end_s:6.2f}  {clip.id}")
     return totals
 
 

@@ -21,6 +21,7 @@ def test_matches_are_one_to_one_and_unsure_labels_excuse_detections():
     jump, turn = scores["jump"], scores["turn"]
     assert (jump.labelled, jump.detected, jump.matched) == (2, 2, 1)
     assert (jump.precision, jump.recall) == (0.5, 0.5)
+    assert jump.excused == [detected[2]]  # listed apart, so a reader of the misses can tell it from a false alarm
     assert (turn.labelled, turn.detected, turn.matched, turn.recall) == (1, 0, 0, 0.0)
     assert "kick" not in scores
 

@@ -25,6 +25,7 @@ class KindScore:
     pairs: list[tuple[Move, Move]] = field(default_factory=list)  # (labelled, detected)
     # (labelled, detected) per clip: a count (8 steps) is what a dancer reads first.
     counts: list[tuple[int, int]] = field(default_factory=list)
+    excused: list[Move] = field(default_factory=list)  # detections over a move labelled unsure
 
     @property
     def labelled(self) -> int:
@@ -52,6 +53,7 @@ class KindScore:
         self.matched += other.matched
         self.pairs.extend(other.pairs)
         self.counts.extend(other.counts)
+        self.excused.extend(other.excused)
 
     def count_errors(self) -> list[float]:
         """Per clip with any labelled, the count's error as a share of the labelled count."""
@@ -97,5 +99,7 @@ def score_clip(
             if j not in used_f and any(overlap(d.start_s, d.end_s, f.start_s, f.end_s) >= MIN_OVERLAP for d in doubt)
         }
         counted = len(found) - len(excused)
-        out[kind] = KindScore(matched=len(pairs), pairs=pairs, counts=[(len(truth), counted)])
+        out[kind] = KindScore(
+            matched=len(pairs), pairs=pairs, counts=[(len(truth), counted)], excused=[found[j] for j in sorted(excused)]
+        )
     return out
