@@ -102,3 +102,30 @@ def test_a_leg_that_dips_under_the_height_at_the_top_is_one_kick_from_lift_to_re
     assert len(found) == 1
     assert found[0].start_s == pytest.approx(1.1, abs=0.05) and found[0].end_s == pytest.approx(2.0, abs=0.05)
     assert found[0].measures["height_deg"] == pytest.approx(60, abs=2)
+
+
+def test_a_kick_whose_legs_the_model_swaps_for_a_moment_is_one_kick_but_alternate_kicks_apart_are_two():
+    # The left leg kicks from 1.0 to 1.9 s; from 1.3 to 1.5 s the model reads the right leg
+    # up instead (it swaps the legs, as it does with a leg above the head): one kick.
+    def swapped(t: float):
+        if 1.3 <= t < 1.5:
+            return standing(right_leg=Leg(thigh=110))
+        if 1.0 <= t < 1.9:
+            return standing(left_leg=Leg(thigh=90))
+        return standing()
+
+    found = detect(motion(*clip(3.0, swapped)), PARAMS)
+    assert len(found) == 1
+    assert found[0].start_s == pytest.approx(1.0, abs=0.05) and found[0].end_s == pytest.approx(1.9, abs=0.05)
+    # The leg read for longest, at the highest it was read.
+    assert (found[0].measures["side"], found[0].measures["height_deg"]) == ("left", pytest.approx(110, abs=2))
+
+    # A kick of each leg, half a second apart: two kicks.
+    def alternate(t: float):
+        if 1.0 <= t < 1.4:
+            return standing(left_leg=Leg(thigh=90))
+        if 1.9 <= t < 2.3:
+            return standing(right_leg=Leg(thigh=90))
+        return standing()
+
+    assert [m.measures["side"] for m in detect(motion(*clip(3.0, alternate)), PARAMS)] == ["left", "right"]

@@ -34,6 +34,9 @@ class KickParams:
     max_pause_s: float = 0.1
     held_s: float = 0.6  # held at height at least this long: an extension rather than a kick
     min_visibility: float = 0.2
+    # A kick of one leg next to one of the other leg, closer than this: one kick whose legs
+    # the model swapped for a moment (a leg above the head, a pivot), not two.
+    max_swap_gap_s: float = 0.25
 
 
 def detect(motion: Motion, params: KickParams) -> list[Move]:
@@ -77,7 +80,31 @@ def detect(motion: Motion, params: KickParams) -> list[Move]:
                     },
                 )
             )
-    return sorted(out, key=lambda m: m.start_s)
+    return _join_swapped(sorted(out, key=lambda m: m.start_s), params.max_swap_gap_s)
+
+
+def _join_swapped(kicks: list[Move], max_gap_s: float) -> list[Move]:
+    """Kicks of alternate legs that (nearly) touch, joined into one: standing on one leg, a
+    dancer cannot kick with the other and then with the standing one within a fraction of
+    a second. The side (and direction) is the one read for longest, the height the highest.
+    Kicks of the same leg are never joined (a leg swung to the front, then to the back, is two)."""
+    groups: list[list[Move]] = []
+    for kick in kicks:
+        last = groups[-1][-1] if groups else None
+        if last and kick.measures["side"] != last.measures["side"] and kick.start_s - last.end_s <= max_gap_s:
+            groups[-1].append(kick)
+        else:
+            groups.append([kick])
+    out = []
+    for parts in groups:
+        longest = max(parts, key=lambda m: m.end_s - m.start_s)
+        measures = {
+            **longest.measures,
+            "height_deg": max(m.measures["height_deg"] for m in parts),
+            "kind": "extension" if any(m.measures["kind"] == "extension" for m in parts) else "kick",
+        }
+        out.append(Move("kick", parts[0].start_s, max(m.end_s for m in parts), measures))
+    return out
 
 
 def _foot_rose(foot: np.ndarray, run: tuple[int, int], times: np.ndarray, params: KickParams) -> bool:
