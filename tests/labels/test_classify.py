@@ -140,6 +140,18 @@ def test_a_body_cropped_at_the_waist_still_shows_one_arm_up():
     assert labels_of(image, world) == [{"one_arm_up"}]  # and no leg pose from legs nobody sees
 
 
+def test_a_half_length_portrait_with_the_arms_out_is_a_t_and_open_arms():
+    # Cut off at the waist: the hips, and everything below them, under the picture's edge.
+    image, world = S.frames(S.skeleton(**S.T_POSE))
+    image[0, L.LEFT_HIP :, 1] = 1.2
+    assert labels_of(image, world) == [{"t_pose", "arms_open"}]
+    # The same arms with the hips in the picture but unseen (hidden, not cut off): the
+    # torso's lean is unknown, and so are the poses that need it upright.
+    image, world = S.frames(S.skeleton(**S.T_POSE))
+    image[0, L.LEFT_HIP :, 3] = 0.0
+    assert labels_of(image, world) == [set()]
+
+
 ARM = {"left": (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST), "right": (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST)}
 
 

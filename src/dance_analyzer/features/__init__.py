@@ -149,7 +149,13 @@ def wrist_above_head(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
 def torso_tilt(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     """Lean of the hip-to-shoulder line away from vertical; 0 is upright."""
     value = angle_between(b.torso_up, np.broadcast_to(UP, b.torso_up.shape))
-    return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
+    # A picture cut off at the waist shows the shoulders with the hips below its bottom
+    # edge: the torso runs down out of the picture, as the model's guessed hips say, so
+    # arm poses that ask for an upright torso (arms open, a T) still hold on a half-length
+    # portrait. Leg poses stay unknown: they read the legs themselves.
+    hips_below = b.below_picture[:, [L.LEFT_HIP, L.RIGHT_HIP]].all(axis=1)
+    shoulders = b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    return value, np.where(hips_below, shoulders, np.minimum(shoulders, b.v(L.LEFT_HIP, L.RIGHT_HIP)))
 
 
 @_unsided("degrees")
