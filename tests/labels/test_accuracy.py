@@ -28,10 +28,14 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # the thin poses in December (39 pictures: hand on hip, forward folds, pointe work) lowered
 # arms_up (to 0.855-0.865: wide-legged folds with the hands on the hips or the floor, the
 # hands above the hanging head); measured again, not revised to fit (an upright-torso bound
-# on arms_up won two dev pictures and lost a held-out one).
+# on arms_up won two dev pictures and lost a held-out one). The open-arms pass (40 pictures
+# of open arms and their look-alikes) and the dance positions labelled on dance_solo_1's
+# frames lowered arms_open (rounded and palms-up arms the rules still miss, a barbell held
+# across the back) and squat with lite: measured again after arms_open's bent-elbow way was
+# added; hand_on_hip rose with the three hand-on-hip frames of dance_solo_1, its floor with it.
 FLOORS = {
     "t_pose": 0.91,
-    "squat": 0.78,
+    "squat": 0.75,
     "lunge": 0.80,
     "arms_up": 0.83,
     "one_leg": 0.84,
@@ -42,8 +46,8 @@ FLOORS = {
     # The dance positions, scored only on the examples checked for them (corpus/labels.jsonl
     # "checked"). Several have few positives yet (releve 3, forward_bend 4, hand_on_hip 4,
     # side_bend 20 of them mostly held out): their floors only stop them getting worse.
-    "arms_open": 0.93,
-    "hand_on_hip": 0.13,
+    "arms_open": 0.88,
+    "hand_on_hip": 0.57,
     "plie": 0.83,
     "releve": 0.00,
     "passe": 0.89,

@@ -140,6 +140,17 @@ def test_a_body_cropped_at_the_waist_still_shows_one_arm_up():
     assert labels_of(image, world) == [{"one_arm_up"}]  # and no leg pose from legs nobody sees
 
 
+def test_open_arms_with_the_elbows_bent_and_the_palms_up_but_not_cactus_arms():
+    # Upper arms 45 degrees out, forearms on out and up to the hands at shoulder height
+    # (the elbows at 90 degrees): the open arms of dance_solo_1's start. Upper arms level
+    # with the forearms pointing up (cactus, goalpost) are not open arms.
+    open_palms = S.skeleton(left_arm=S.Arm(45, 135), right_arm=S.Arm(45, 135))
+    cactus = S.skeleton(left_arm=S.Arm(90, 180), right_arm=S.Arm(90, 180))
+    found = labels_of(*S.frames(open_palms, cactus))
+    assert "arms_open" in found[0] and "t_pose" not in found[0]
+    assert "arms_open" not in found[1]
+
+
 def test_a_half_length_portrait_with_the_arms_out_is_a_t_and_open_arms():
     # Cut off at the waist: the hips, and everything below them, under the picture's edge.
     image, world = S.frames(S.skeleton(**S.T_POSE))
