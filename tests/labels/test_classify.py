@@ -319,3 +319,18 @@ def test_a_childs_pose_folded_over_both_knees_is_not_lying():
     assert "lie" in labels_in(table)[0]  # level and low, legs long: lying
     table.values["left_knee_angle"][0] = table.values["right_knee_angle"][0] = 35.0
     assert "lie" not in labels_in(table)[0]  # chest on the thighs, sitting on the heels
+
+
+def test_one_hand_on_the_hip_with_the_other_arm_hanging_beside_the_other_hip():
+    # The free hand hangs by the other hip, near it but not on it (the arm long, not bent out).
+    on_hip = S.Arm(35, 42, across=True)
+    image, world = S.frames(
+        S.skeleton(left_arm=on_hip),  # the other arm hanging
+        S.skeleton(left_arm=on_hip, right_arm=S.Arm(170, 170)),  # the other arm up
+        S.skeleton(**S.HANDS_ON_HIPS),
+        S.skeleton(),
+    )
+    found = labels_of(image, world)
+    assert "hand_on_hip" in found[0] and "hand_on_hip" in found[1]
+    assert "hand_on_hip" not in found[2] and "hands_on_hips" in found[2]
+    assert "hand_on_hip" not in found[3]
