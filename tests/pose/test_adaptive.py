@@ -223,6 +223,12 @@ def timelines(name: str, tracker: PeopleTracker) -> tuple[dict, dict, np.ndarray
     return results[0], results[1], analysed
 
 
+def timeline_agreement(every: dict, auto: dict) -> float:
+    """The share of frames whose timeline pose is the same in both answers."""
+    poses = [f["pose"] for f in every["frames"]], [f["pose"] for f in auto["frames"]]
+    return float(np.mean([a == b for a, b in zip(*poses, strict=True)]))
+
+
 @pytest.fixture(scope="module")
 def dance_solo(tracker) -> tuple[dict, dict, np.ndarray]:
     return timelines("dance_solo_1.mp4", tracker)
@@ -232,8 +238,7 @@ def test_a_dance_held_and_swayed_skips_most_frames_and_keeps_its_segments(dance_
     every, auto, analysed = dance_solo
     assert analysed[0] and analysed[-1]
     assert analysed.mean() < 0.62  # the model ran on well under two frames in three
-    poses = [f["pose"] for f in every["frames"]], [f["pose"] for f in auto["frames"]]
-    assert np.mean([a == b for a, b in zip(*poses, strict=True)]) >= 0.98
+    assert timeline_agreement(every, auto) >= 0.98
     assert [s["pose"] for s in every["segments"]] == [s["pose"] for s in auto["segments"]]
     assert [(m["move"], m["count"]) for m in every["move_summary"]] == [
         (m["move"], m["count"]) for m in auto["move_summary"]
@@ -252,8 +257,7 @@ def test_a_dance_held_and_swayed_skips_most_frames_and_keeps_its_segments(dance_
 )
 def test_a_dance_held_and_swayed_keeps_its_timeline_to_the_frame(dance_solo):
     every, auto, _ = dance_solo
-    poses = [f["pose"] for f in every["frames"]], [f["pose"] for f in auto["frames"]]
-    assert np.mean([a == b for a, b in zip(*poses, strict=True)]) >= 0.99
+    assert timeline_agreement(every, auto) >= 0.99
     starts = [round(s["start_s"] * every["fps"]) for s in every["segments"]]
     assert all(abs(a - round(b["start_s"] * every["fps"])) <= 1 for a, b in zip(starts, auto["segments"], strict=True))
 
@@ -278,8 +282,7 @@ def test_tai_chi_keeps_every_move_count_and_most_of_its_timeline(tai_chi):
     # Slow stepping with one foot planted: the model runs on most frames, and the answer,
     # steps included, must be the every-frame one.
     every, auto, _ = tai_chi
-    poses = [f["pose"] for f in every["frames"]], [f["pose"] for f in auto["frames"]]
-    assert np.mean([a == b for a, b in zip(*poses, strict=True)]) >= 0.96
+    assert timeline_agreement(every, auto) >= 0.96
     assert [(m["move"], m["count"]) for m in every["move_summary"]] == [
         (m["move"], m["count"]) for m in auto["move_summary"]
     ]
@@ -294,5 +297,4 @@ def test_tai_chi_keeps_every_move_count_and_most_of_its_timeline(tai_chi):
 )
 def test_tai_chi_keeps_its_timeline_to_the_frame(tai_chi):
     every, auto, _ = tai_chi
-    poses = [f["pose"] for f in every["frames"]], [f["pose"] for f in auto["frames"]]
-    assert np.mean([a == b for a, b in zip(*poses, strict=True)]) >= 0.99
+    assert timeline_agreement(every, auto) >= 0.99
