@@ -142,14 +142,14 @@ def held_out_scores(corpus):
 
 # The held-out half scores few turns and jumps yet, so the dev half (tuned on: not an
 # honest score) guards them against a change that loses them or makes false ones. Where
-# they stood (lowest over the three models, less about 0.02): turns, 12 labelled: precision
-# 0.64 / 0.64 / 0.56 (lite/full/heavy; every false turn is a piece of a figure skater's
-# spin at about 5 revolutions a second, 6 frames a turn, which 30 frames/s cannot follow),
-# recall 0.58 / 0.58 / 0.75; jumps, 49 labelled (30 of them rope hops of one clip; 13 tuck,
-# squat and broad jumps added in December), once the feet may be read from visibility 0.1
-# (side-on, the far ankle hides behind the near leg): precision 0.95 / 0.98 / 0.97, recall
-# 0.73 / 0.88 / 0.73.
-DEV_FLOORS = {"turn": {"precision": 0.54, "recall": 0.56}, "jump": {"precision": 0.93, "recall": 0.71}}
+# they stand (lowest over the three models, less about 0.02): turns, 30 labelled: precision
+# 0.69 / 0.70 / 0.67 (lite/full/heavy; most false turns are pieces of a figure skater's spin
+# at about 5 revolutions a second, 6 frames a turn, which 30 frames/s cannot follow),
+# recall 0.60 / 0.63 / 0.60; jumps, 49 labelled (30 of them rope hops of one clip; 13 tuck,
+# squat and broad jumps), with the feet read from visibility 0.1 (side-on, the far ankle
+# hides behind the near leg) and the floor read from the low end of the feet around each
+# jump: precision 0.95 / 0.98 / 0.97, recall 0.84 / 0.88 / 0.76.
+DEV_FLOORS = {"turn": {"precision": 0.65, "recall": 0.58}, "jump": {"precision": 0.93, "recall": 0.74}}
 
 
 @pytest.fixture(scope="module")
@@ -181,13 +181,13 @@ def _airtime_errors_in_frames(jumps) -> list[float]:
 
 
 # With the held-out jumping squats added in December, lite's and full's airtimes there are 3-5
-# frames off their labels (the issue asks for 2): not met for those two models yet.
-AIRTIME_OFF = "held-out jumping squats: airtime 3-5 frames off with lite and full"
+# frames off their labels (the issue asks for 2); since the floor is read from the low end of
+# the feet, heavy finds one more held-out jump, its airtime 4 frames off: not met yet.
+AIRTIME_OFF = "held-out jumps: airtime 3-6 frames off (jumping squats with lite and full, one more found by heavy)"
 
 
 @pytest.mark.parametrize(
-    "model",
-    [pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=AIRTIME_OFF)) if m != "heavy" else m for m in MODELS],
+    "model", [pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=AIRTIME_OFF)) for m in MODELS]
 )
 def test_held_out_jumps_found_have_their_airtime_within_two_frames(held_out_scores, model):
     jump = held_out_scores[model]["jump"]
@@ -199,8 +199,8 @@ def test_held_out_jumps_found_have_their_airtime_within_two_frames(held_out_scor
 NOT_MET = {
     "turn": "held-out turns (16 labelled, 14 of them one dancer's fouettes and stepping turns on a handheld "
     "phone at 24 frames/s): recall 0.25-0.38, precision 0.80-1.00",
-    "jump": "held-out jumps (6 labelled): recall 0.33-0.50, precision 0.60-1.00 (the taekwondo clip's two "
-    "flying jumps are missed by every model; false jumps at its scene cuts; airtimes 3-5 frames off)",
+    "jump": "held-out jumps (6 labelled): recall 0.50, precision 0.60-0.75 (the taekwondo clip's two "
+    "flying jumps are missed by every model; false jumps at its scene cuts; airtimes 3-6 frames off)",
     "kick": "held-out kicks (19 labelled): precision 0.82-1.00, recall 0.84-0.95 (lite finds false ones in "
     "the jumping-squat clip; with kicks of alternate legs within 0.25 s joined, full and heavy find 16)",
 }

@@ -66,14 +66,17 @@ def extend(run: Run, mask: np.ndarray) -> Run:
     return start, stop
 
 
-def levels_around(times: np.ndarray, values: np.ndarray, run: Run, settle_s: float) -> tuple[float, float]:
-    """The median of ``values`` over ``settle_s`` before the run and over ``settle_s`` after
-    it (NaN where nothing is known): where a foot or the hips rest on either side of a move."""
+def levels_around(
+    times: np.ndarray, values: np.ndarray, run: Run, settle_s: float, quantile: float = 0.5
+) -> tuple[float, float]:
+    """The median (or another ``quantile``) of ``values`` over ``settle_s`` before the run and
+    over ``settle_s`` after it (NaN where nothing is known): where a foot or the hips rest on
+    either side of a move."""
     start, stop = run
     ahead = (times < times[start]) & (times >= times[start] - settle_s)
     behind = (times > times[stop - 1]) & (times <= times[stop - 1] + settle_s)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # nothing known there
-        return float(np.nanmedian(values[ahead])) if ahead.any() else np.nan, (
-            float(np.nanmedian(values[behind])) if behind.any() else np.nan
+        return float(np.nanquantile(values[ahead], quantile)) if ahead.any() else np.nan, (
+            float(np.nanquantile(values[behind], quantile)) if behind.any() else np.nan
         )

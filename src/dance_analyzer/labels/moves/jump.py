@@ -36,6 +36,10 @@ class JumpParams:
     min_flight_share: float = 0.25
     ground_window_s: float = 2.0
     settle_s: float = 0.25  # the floor level before take-off and after landing is read over this long
+    # The floor on either side is the low end of the lower foot's heights there, not their
+    # median: in rope hops or a run of jumps the feet touch down only briefly, and the
+    # median of those frames is half-way up the next take-off.
+    floor_quantile: float = 0.1
     min_visibility: float = 0.1  # side-on the far ankle is hidden behind the near leg, yet placed
     # The shape in the air, read at the top of the jump:
     tuck_knee_deg: float = 100.0  # both knees bent tighter than this
@@ -55,7 +59,7 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
         # The floor around this jump: where the feet were just before and just after. A
         # dancer walking towards the camera stands lower in the picture afterwards, which
         # is not a jump; a jump rises above both.
-        before, after = levels_around(motion.times, lower, core, params.settle_s)
+        before, after = levels_around(motion.times, lower, core, params.settle_s, params.floor_quantile)
         local = np.fmax(before, after)
         if not np.isfinite(local) or np.nanmax(lower[core[0] : core[1]]) - local < params.min_rise:
             continue
@@ -65,7 +69,10 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
         hips_top = float(np.nanmax(hips[core[0] : core[1]]))
         if not (hips_top - hips_before >= params.min_hip_rise and hips_top - hips_after >= params.min_hip_fall):
             continue
-        run = extend(core, np.nan_to_num(lower - local, nan=0.0) >= params.edge_rise)
+        # The edges are read against where the foot rests (the median), as before: the
+        # take-off and landing frames stay where a person counts them.
+        resting = np.fmax(*levels_around(motion.times, lower, core, params.settle_s))
+        run = extend(core, np.nan_to_num(lower - resting, nan=0.0) >= params.edge_rise)
         if run in done:
             continue
         done.add(run)
