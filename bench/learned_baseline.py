@@ -24,7 +24,7 @@ from tune_poses import f1  # the same F1 (sure examples only) the rules are tune
 
 from dance_analyzer.features import compute_features
 from dance_analyzer.labels.classify import label_frames
-from dance_analyzer.labels.corpus import is_held_out, load_corpus
+from dance_analyzer.labels.corpus import honest_votes, is_held_out, load_corpus
 from dance_analyzer.labels.definitions import load_definitions
 from dance_analyzer.pose.landmarks import Landmark as L
 
@@ -57,7 +57,7 @@ def main() -> None:
     held = np.array([is_held_out(e.source) for e in corpus.examples])
     for model in corpus.models:
         table = compute_features(corpus.image[model], corpus.world[model])
-        rules = label_frames(table, poses).astype(bool)
+        rules = label_frames(table, poses, honest_votes(corpus, model, poses)).astype(bool)
         columns = np.stack([table.values[c] for c in sorted(table.values)], axis=1).astype(float)
         columns = np.where(np.isfinite(columns), columns, -999.0)
         points = embedding(corpus.world[model].astype(float))

@@ -53,6 +53,12 @@ def test_upload_a_definition_then_use_and_remove_it(client, clean_custom):
     assert client.delete("/poses/squat").status_code == 404  # built-in poses stay
 
 
+def test_the_listed_poses_say_which_are_known_by_their_examples(client):
+    listed = {p["name"]: p for p in client.get("/poses").json()["poses"]}
+    assert listed["side_bend"]["examples"] == {"neighbours": 7} and listed["side_bend"]["conditions"] == []
+    assert listed["squat"].get("examples") is None and listed["squat"]["conditions"]
+
+
 @pytest.mark.parametrize(
     ("body", "words"),
     [
@@ -66,6 +72,7 @@ def test_upload_a_definition_then_use_and_remove_it(client, clean_custom):
         ("poses: " + "[" * 5000 + "]" * 5000, "nested deeper"),
         ('{"poses": ' + "[" * 5000 + "]" * 5000 + "}", "nested deeper"),
         ("poses: [{name: x5, priority: " + "9" * 5000 + ", when: {torso_tilt: [0, 10]}}]", "5000 digits"),
+        ("poses: [{name: x6, priority: 302, examples: {neighbours: 7}}]", "labelled bodies of 'x6'"),
     ],
     ids=[
         "unknown_feature",
@@ -78,6 +85,7 @@ def test_upload_a_definition_then_use_and_remove_it(client, clean_custom):
         "deep_yaml",
         "deep_json",
         "huge_number",
+        "examples_unknown_to_the_bank",
     ],
 )
 def test_invalid_definitions_are_refused_with_the_place_of_the_problem(client, body, words):

@@ -45,6 +45,9 @@ def test_builtin_file_loads_in_priority_order_with_the_required_poses():
         ({"poses": [pose(colour="red")]}, "unknown keys"),
         ({"poses": []}, "non-empty list"),
         ({"min_visibility": 3, "poses": [pose()]}, "min_visibility"),
+        ({"poses": [pose(examples={"neighbours": 0})]}, "neighbours: N"),
+        ({"poses": [pose(examples=7)]}, "neighbours: N"),
+        ({"poses": [pose(name="cartwheel", examples={"neighbours": 7})]}, "labelled bodies of 'cartwheel'"),
     ],
 )
 def test_invalid_files_are_rejected_with_a_message_naming_the_problem(data, message):
@@ -101,3 +104,13 @@ def test_or_when_can_list_several_ways_to_hold(tmp_path):
     path.write_text(path.read_text().split("    or_when:")[0] + "    or_when: []\n")
     with pytest.raises(DefinitionError, match="or_when"):
         load_definitions(path)
+
+
+def test_a_pose_may_be_known_by_its_examples_alone_or_with_conditions():
+    by_examples = parse_definitions({"poses": [{"name": "side_bend", "priority": 1, "examples": {"neighbours": 5}}]})
+    assert by_examples.poses[0].neighbours == 5 and by_examples.poses[0].conditions == ()
+    assert by_examples.to_dict()["poses"][0]["examples"] == {"neighbours": 5}
+    both = parse_definitions({"poses": [pose(name="side_bend", examples={"neighbours": 7})]})
+    assert both.poses[0].neighbours == 7 and len(both.poses[0].conditions) == 1
+    with pytest.raises(DefinitionError, match="'when' must map"):
+        parse_definitions({"poses": [{"name": "p", "priority": 1}]})  # neither conditions nor examples

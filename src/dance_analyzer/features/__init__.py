@@ -27,6 +27,7 @@ import numpy as np
 from ..pose.landmarks import Landmark as L
 from .angles import angle_features, body_points, mirrored
 from .body import _SIDED, _UNSIDED, FeatureSpec, FeatureTable, _Body, _sided, _unsided, side_difference
+from .embedding import body_embedding
 from .geometry import (
     _OTHER,
     _SIDE,
@@ -48,6 +49,7 @@ __all__ = [
     "FeatureTable",
     "angle_between",
     "angle_features",
+    "body_embedding",
     "body_points",
     "compute_features",
     "joint_angle",
@@ -259,4 +261,4 @@ def compute_features(image: np.ndarray, world: np.ndarray) -> FeatureTable:
         values[name], visibility[name] = whole(body)
     for key, vis in visibility.items():
         visibility[key] = np.where(np.isnan(values[key]), 0.0, np.nan_to_num(vis, nan=0.0))
-    return FeatureTable(values=values, visibility=visibility)
+    return FeatureTable(values=values, visibility=visibility, embedding=body_embedding(world))

@@ -5,14 +5,17 @@ Evaluation is vectorised: each condition is one boolean array over all frames.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..features import FeatureTable
 from .definitions import Condition, PoseDefinition, PoseSet
+from .examples import load_bank
 
 NO_POSE = -1
+Votes = Mapping[str, np.ndarray]  # per pose name, (T,) where the example bank says it holds
 
 
 @dataclass(frozen=True)
@@ -73,19 +76,32 @@ def _all_hold(table: FeatureTable, conditions: tuple[Condition, ...], min_visibi
     return holds
 
 
-def pose_holds(table: FeatureTable, pose: PoseDefinition, default_min_visibility: float) -> np.ndarray:
-    """Where a pose's own conditions hold (``when``, or any of ``or_when``), before ``unless``."""
+def pose_holds(
+    table: FeatureTable, pose: PoseDefinition, default_min_visibility: float, votes: Votes | None = None
+) -> np.ndarray:
+    """Where a pose's own conditions hold (``when``, or any of ``or_when``; and the example
+    bank's vote where the pose asks for it), before ``unless``."""
     min_visibility = default_min_visibility if pose.min_visibility is None else pose.min_visibility
     holds = _all_hold(table, pose.conditions, min_visibility)
     for alternative in pose.alternatives:
         holds |= _all_hold(table, alternative, min_visibility)
+    if pose.neighbours is not None:
+        if votes is not None and pose.name in votes:
+            holds &= votes[pose.name]
+        elif table.embedding is None:
+            holds[:] = False
+        else:
+            holds &= load_bank().vote(table.embedding, pose.name, pose.neighbours)
     return holds
 
 
-def label_frames(table: FeatureTable, poses: PoseSet) -> np.ndarray:
-    """(T, P) booleans, per frame and without temporal filtering; columns in priority order."""
+def label_frames(table: FeatureTable, poses: PoseSet, votes: Votes | None = None) -> np.ndarray:
+    """(T, P) booleans, per frame and without temporal filtering; columns in priority order.
+
+    ``votes``: for poses known by their examples, where the bank says they hold, when it is
+    not the shipped bank that should say it (scoring the corpus, :mod:`labels.corpus`)."""
     n = len(table)
-    raw = {pose.name: pose_holds(table, pose, poses.min_visibility) for pose in poses.poses}
+    raw = {pose.name: pose_holds(table, pose, poses.min_visibility, votes) for pose in poses.poses}
     labels = np.zeros((n, len(poses.poses)), dtype=bool)
     for j, pose in enumerate(poses.poses):
         excluded = np.zeros(n, dtype=bool)

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..features import compute_features
+from ..features import body_embedding, compute_features
 from ..pose.models import MODELS
 from .classify import label_frames
 from .definitions import PoseSet
+from .examples import ExampleBank, build_bank
 from .scoring import Labelled
 
 
@@ -109,10 +110,47 @@ def _model(path: Path) -> str:
     return path.stem.split("-")[0]
 
 
+def example_bank(corpus: Corpus) -> ExampleBank:
+    """Every body the corpus's models found, with its labels: the bank poses known by their
+    examples vote with (``scripts/build_examples.py`` ships the repository corpus's)."""
+    names = sorted(set().union(*(e.checked for e in corpus.examples)))
+    examples = corpus.examples * len(corpus.models)
+    return build_bank(
+        np.concatenate([body_embedding(corpus.world[model]) for model in corpus.models]),
+        [e.source for e in examples],
+        [e.poses for e in examples],
+        [e.unsure for e in examples],
+        [e.checked for e in examples],
+        names,
+    )
+
+
+def honest_votes(corpus: Corpus, model: str, poses: PoseSet) -> dict[str, np.ndarray]:
+    """Per pose known by its examples, where the bank says it holds on each example, the
+    bank holding neither that example's source nor any held-out one: a score on the
+    corpus is then a score on sources the bank never saw."""
+    asks = [p for p in poses.poses if p.neighbours is not None]
+    if not asks:
+        return {}
+    bank = example_bank(corpus)
+    held_out = {s for s in corpus.sources if is_held_out(s)}
+    points = body_embedding(corpus.world[model])
+    sources = np.array([e.source for e in corpus.examples])
+    votes = {p.name: np.zeros(len(sources), bool) for p in asks}
+    for source in corpus.sources:
+        rows = sources == source
+        others = bank.without(held_out | {source})
+        for pose in asks:
+            if pose.name in others.poses:
+                votes[pose.name][rows] = others.vote(points[rows], pose.name, pose.neighbours or 1)
+    return votes
+
+
 def labelled(corpus: Corpus, model: str, poses: PoseSet) -> list[Labelled]:
     """Every example with what the rules find on this model's landmarks (no temporal filter:
     examples are single pictures)."""
-    holds = label_frames(compute_features(corpus.image[model], corpus.world[model]), poses)
+    table = compute_features(corpus.image[model], corpus.world[model])
+    holds = label_frames(table, poses, honest_votes(corpus, model, poses))
     names = poses.names
     return [
         Labelled(example.poses, example.unsure, frozenset(names[j] for j in np.flatnonzero(row)), example.checked)

@@ -17,6 +17,7 @@ import yaml
 
 from ..features import FEATURES
 from ..pose.landmarks import MIN_VISIBILITY
+from .examples import load_bank
 from .safe_yaml import load_yaml
 
 SIDE_MODES = ("both", "either", "one", "seen", "left", "right")
@@ -72,6 +73,9 @@ class PoseDefinition:
     # Overrides the set's min_visibility for this pose's features (e.g. a lifted foot is
     # often half hidden against the other leg).
     min_visibility: float | None = None
+    # ``examples``: the pose also needs most of this many nearest labelled bodies of the
+    # example bank to show it (``labels.examples``); None: the conditions alone decide.
+    neighbours: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ class PoseSet:
                     ),
                     "unless": list(p.unless),
                     **({"min_visibility": p.min_visibility} if p.min_visibility is not None else {}),
+                    **({"examples": {"neighbours": p.neighbours}} if p.neighbours is not None else {}),
                 }
                 for p in self.poses
             ],
@@ -186,6 +191,23 @@ def _visibility(value: Any, where: str) -> float:
     return float(value)
 
 
+POSE_KEYS = {"name", "priority", "description", "when", "or_when", "unless", "min_visibility", "examples"}
+
+
+def _neighbours(value: Any, name: str, where: str) -> int:
+    """``examples: {neighbours: 7}``, for a pose the example bank has labelled bodies of."""
+    count = value.get("neighbours") if isinstance(value, dict) and set(value) == {"neighbours"} else None
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 51:
+        raise DefinitionError(f"{where}: 'examples' must be {{neighbours: N}} with N from 1 to 51")
+    bank = load_bank()
+    if name not in bank.poses or not (bank.labels[:, bank.poses.index(name)] == 1).any():
+        raise DefinitionError(
+            f"{where}: 'examples' needs labelled bodies of '{name}' in the example bank, which has them for: "
+            + ", ".join(bank.poses)
+        )
+    return count
+
+
 def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
     if not isinstance(data, dict) or "poses" not in data:
         raise DefinitionError(f"{source}: expected a mapping with a 'poses' list")
@@ -203,7 +225,7 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
         if not isinstance(name, str) or not name.isidentifier():
             raise DefinitionError(f"{source}: pose #{i + 1} needs a name like 'arms_up'")
         where = f"{source}: pose '{name}'"
-        unknown = set(raw) - {"name", "priority", "description", "when", "or_when", "unless", "min_visibility"}
+        unknown = set(raw) - POSE_KEYS
         if unknown:
             raise DefinitionError(f"{where}: unknown keys {sorted(unknown)}")
         if name in {p.name for p in poses}:
@@ -225,10 +247,11 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
                 name=name,
                 priority=priority,
                 description=str(raw.get("description", "")).strip(),
-                conditions=_parse_conditions(raw.get("when"), where),
+                conditions=_parse_conditions(raw.get("when"), where) if "when" in raw or "examples" not in raw else (),
                 alternatives=_parse_alternatives(raw["or_when"], where) if "or_when" in raw else (),
                 unless=tuple(unless),
                 min_visibility=_visibility(raw["min_visibility"], where) if "min_visibility" in raw else None,
+                neighbours=_neighbours(raw["examples"], name, where) if "examples" in raw else None,
             )
         )
 

@@ -1,0 +1,96 @@
+"""The example bank: the accuracy corpus's labelled bodies, for poses known by likeness.
+
+A pose with ``examples`` in the pose file holds where most of its nearest labelled bodies
+(``features.embedding``, weighted by closeness) show it. The bank ships with the package
+(``examples.npz``), built from ``corpus/`` by ``scripts/build_examples.py``: for every
+example and every model that found a body, the body's point, its source and, per pose,
+whether a person saw it (1), checked it and did not see it (0), or did not decide (-1).
+Scores are never read off the shipped bank: ``labels.corpus`` builds one per source,
+without that source and without the held-out ones (:meth:`ExampleBank.without`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+BANK = Path(__file__).with_name("examples.npz")
+CHUNK = 512  # frames compared at once: a (CHUNK, N) distance table stays a few MB
+
+
+@dataclass(frozen=True)
+class ExampleBank:
+    points: np.ndarray  # (N, 45) float32 bodies (features.embedding)
+    sources: np.ndarray  # (N,) the source each body came from
+    poses: tuple[str, ...]
+    labels: np.ndarray  # (N, P) int8: 1 seen, 0 checked and not seen, -1 undecided
+
+    def without(self, sources: Iterable[str]) -> ExampleBank:
+        """The bank less every body from these sources (to score on them honestly)."""
+        keep = ~np.isin(self.sources, list(sources))
+        return ExampleBank(self.points[keep], self.sources[keep], self.poses, self.labels[keep])
+
+    def vote(self, points: np.ndarray, pose: str, neighbours: int) -> np.ndarray:
+        """(T,) whether most of each body's ``neighbours`` nearest labelled bodies show
+        ``pose``, each counted by its closeness (1 / distance); False where no body."""
+        out = np.zeros(len(points), bool)
+        column = self.labels[:, self.poses.index(pose)]
+        known = column >= 0
+        bank, shown = self.points[known].astype(np.float64), column[known] == 1
+        k = min(neighbours, len(bank))
+        found = np.flatnonzero(np.isfinite(points).all(axis=1))
+        if k == 0 or len(found) == 0:
+            return out
+        squares = (bank**2).sum(axis=1)
+        for start in range(0, len(found), CHUNK):
+            rows = found[start : start + CHUNK]
+            query = points[rows].astype(np.float64)
+            distance = np.sqrt(np.maximum((query**2).sum(axis=1)[:, None] + squares - 2 * query @ bank.T, 0.0))
+            nearest = np.argpartition(distance, k - 1, axis=1)[:, :k]
+            weight = 1.0 / np.maximum(np.take_along_axis(distance, nearest, axis=1), 1e-9)
+            out[rows] = (weight * shown[nearest]).sum(axis=1) > 0.5 * weight.sum(axis=1)
+        return out
+
+
+def build_bank(
+    points: np.ndarray, sources: Sequence[str], seen: Sequence[frozenset[str]],
+    undecided: Sequence[frozenset[str]], checked: Sequence[frozenset[str]], poses: Sequence[str],
+) -> ExampleBank:  # fmt: skip
+    """A bank from labelled bodies (one row per body; a body that was not found, NaN, is left out)."""
+    stacked = np.asarray(points, np.float32).reshape(len(points), -1)
+    rows = zip(seen, undecided, checked, strict=True)
+    labels = np.array(
+        [[-1 if p in u or p not in c else int(p in s) for p in poses] for s, u, c in rows], np.int8
+    ).reshape(len(points), len(poses))
+    keep = np.isfinite(stacked).all(axis=1)
+    return ExampleBank(stacked[keep], np.asarray(sources, str)[keep], tuple(poses), labels[keep])
+
+
+def save_bank(bank: ExampleBank, path: Path = BANK) -> None:
+    """Half-precision points (a thousandth of a torso is far below the model's jitter) and
+    sources by number: the file stays small enough to ship."""
+    names, index = np.unique(bank.sources, return_inverse=True)
+    np.savez_compressed(
+        path,
+        points=bank.points.astype(np.float16),
+        source_names=names,
+        source_index=index.astype(np.int16),
+        poses=np.array(bank.poses),
+        labels=bank.labels,
+    )
+
+
+@functools.cache
+def load_bank(path: Path = BANK) -> ExampleBank:
+    """The bank shipped with the package (read once)."""
+    with np.load(path) as data:
+        return ExampleBank(
+            data["points"].astype(np.float32),
+            data["source_names"][data["source_index"]],
+            tuple(str(p) for p in data["poses"]),
+            data["labels"],
+        )
