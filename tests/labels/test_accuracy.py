@@ -38,7 +38,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # pockets among them) lowered hands_on_hips with heavy, and hand_on_hip was revised on the
 # grown dev half (one arm in the on-hip shape): measured again. side_bend is known by its
 # likeness to the corpus's labelled bodies since December (labels/examples.py), each example
-# voted on by the bodies of other dev sources only (labels/corpus.py: honest_votes).
+# voted on by the bodies of other dev sources only (labels/corpus.py: honest_votes); its floor
+# was measured after the eighth pass (standing side bends) and the mirrored bank.
 FLOORS = {
     "t_pose": 0.91,
     "squat": 0.75,
@@ -62,7 +63,7 @@ FLOORS = {
     "leg_extension": 0.86,
     "split": 0.94,
     "forward_bend": 0.72,
-    "side_bend": 0.86,
+    "side_bend": 0.87,
     "kneel": 0.46,
     "sit": 0.80,
     "lie": 0.69,

@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from dance_analyzer.features import body_embedding, compute_features
+from dance_analyzer.features.embedding import mirrored_embedding
 from dance_analyzer.labels.classify import label_frames
 from dance_analyzer.labels.corpus import Corpus, Example, example_bank, honest_votes, is_held_out, load_corpus
 from dance_analyzer.labels.definitions import parse_definitions
-from dance_analyzer.labels.examples import ExampleBank, load_bank
+from dance_analyzer.labels.examples import ExampleBank, load_bank, read_bank
 from tests.support.skeletons import Arm, Leg, frames, mirrored, skeleton, yawed
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -45,7 +46,7 @@ def test_undecided_bodies_do_not_vote_and_a_source_can_be_left_out():
 
 
 def test_the_shipped_bank_is_the_corpus_s():
-    shipped, built = load_bank(), example_bank(load_corpus(CORPUS))
+    shipped, built = read_bank(), example_bank(load_corpus(CORPUS))
     assert shipped.poses == built.poses
     assert shipped.sources.tolist() == built.sources.tolist()
     np.testing.assert_array_equal(shipped.labels, built.labels)
@@ -114,3 +115,21 @@ def test_the_corpus_s_triangles_are_side_bends_to_the_other_sources_bodies_and_a
     assert votes[bends].sum() >= len(bends) - 1 and not votes[twists].any()
     table = compute_features(corpus.image[model][bends], corpus.world[model][bends])
     np.testing.assert_array_equal(label_frames(table, poses, {"side_bend": votes[bends]})[:, 0], votes[bends])
+
+
+def test_a_body_and_its_mirror_image_get_the_same_vote():
+    # A side bend to the left is one to the right in a mirrored video: the bank votes
+    # alike on both, on every body of the corpus (the corpus's own bank, both ways round).
+    corpus = load_corpus(CORPUS)
+    points = body_embedding(corpus.world["full"])
+    bank = load_bank()
+    for pose in ("side_bend", "one_arm_up", "hand_on_hip"):
+        np.testing.assert_array_equal(bank.vote(points, pose, 7), bank.vote(mirrored_embedding(points), pose, 7))
+    assert bank.vote(points, "side_bend", 7).sum() >= 30
+
+
+def test_the_mirror_image_of_a_body_is_the_body_of_the_mirrored_landmarks():
+    image, world = frames(skeleton(right_arm=Arm(upper=170, fore=170), left_leg=Leg(thigh=60, shin=80)))
+    np.testing.assert_allclose(
+        mirrored_embedding(body_embedding(world)), body_embedding(mirrored(image, world)[1]), atol=1e-6
+    )

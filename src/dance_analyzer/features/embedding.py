@@ -22,6 +22,8 @@ JOINTS = (
     L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX,
 )  # fmt: skip
 SIZE = 3 * len(JOINTS)
+# Where each joint goes in a mirror: left and right swap (the nose stays).
+MIRROR = (0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13)
 
 
 def body_embedding(world: np.ndarray) -> np.ndarray:
@@ -40,3 +42,12 @@ def body_embedding(world: np.ndarray) -> np.ndarray:
     points = turned[:, list(JOINTS)].reshape(len(w), SIZE)
     points[~np.isfinite(points).all(axis=1)] = np.nan
     return points
+
+
+def mirrored_embedding(points: np.ndarray) -> np.ndarray:
+    """(T, 45) bodies as a mirror shows them. The hips already face the camera, so the
+    mirror only turns x round and swaps the sides: the same as embedding the mirrored
+    landmarks."""
+    joints = np.array(points, np.float64).reshape(len(points), len(JOINTS), 3)[:, list(MIRROR)]
+    joints[..., 0] *= -1
+    return joints.reshape(len(points), SIZE)

@@ -112,7 +112,8 @@ def _model(path: Path) -> str:
 
 def example_bank(corpus: Corpus) -> ExampleBank:
     """Every body the corpus's models found, with its labels: the bank poses known by their
-    examples vote with (``scripts/build_examples.py`` ships the repository corpus's)."""
+    examples vote with, once mirrored (:meth:`ExampleBank.both_ways`; ``scripts/build_examples.py``
+    ships the repository corpus's)."""
     names = sorted(set().union(*(e.checked for e in corpus.examples)))
     examples = corpus.examples * len(corpus.models)
     return build_bank(
@@ -132,7 +133,7 @@ def honest_votes(corpus: Corpus, model: str, poses: PoseSet) -> dict[str, np.nda
     asks = [p for p in poses.poses if p.neighbours is not None]
     if not asks:
         return {}
-    bank = example_bank(corpus)
+    bank = example_bank(corpus).both_ways()
     held_out = {s for s in corpus.sources if is_held_out(s)}
     points = body_embedding(corpus.world[model])
     sources = np.array([e.source for e in corpus.examples])

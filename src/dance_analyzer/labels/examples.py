@@ -4,7 +4,8 @@ A pose with ``examples`` in the pose file holds where most of its nearest labell
 (``features.embedding``, weighted by closeness) show it. The bank ships with the package
 (``examples.npz``), built from ``corpus/`` by ``scripts/build_examples.py``: for every
 example and every model that found a body, the body's point, its source and, per pose,
-whether a person saw it (1), checked it and did not see it (0), or did not decide (-1).
+whether a person saw it (1), checked it and did not see it (0), or did not decide (-1);
+each body votes both ways round (as it is and mirrored).
 Scores are never read off the shipped bank: ``labels.corpus`` builds one per source,
 without that source and without the held-out ones (:meth:`ExampleBank.without`).
 """
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..features.embedding import mirrored_embedding
+
 BANK = Path(__file__).with_name("examples.npz")
 CHUNK = 512  # frames compared at once: a (CHUNK, N) distance table stays a few MB
 
@@ -28,6 +31,17 @@ class ExampleBank:
     sources: np.ndarray  # (N,) the source each body came from
     poses: tuple[str, ...]
     labels: np.ndarray  # (N, P) int8: 1 seen, 0 checked and not seen, -1 undecided
+
+    def both_ways(self) -> ExampleBank:
+        """The bank with every body's mirror image too. The built-in poses hold on either
+        side alike, so a mirrored video must find the same poses: a side bend to the left
+        votes for one to the right."""
+        return ExampleBank(
+            np.concatenate([self.points, mirrored_embedding(self.points).astype(np.float32)]),
+            np.concatenate([self.sources, self.sources]),
+            self.poses,
+            np.concatenate([self.labels, self.labels]),
+        )
 
     def without(self, sources: Iterable[str]) -> ExampleBank:
         """The bank less every body from these sources (to score on them honestly)."""
@@ -84,9 +98,8 @@ def save_bank(bank: ExampleBank, path: Path = BANK) -> None:
     )
 
 
-@functools.cache
-def load_bank(path: Path = BANK) -> ExampleBank:
-    """The bank shipped with the package (read once)."""
+def read_bank(path: Path = BANK) -> ExampleBank:
+    """A bank as saved: each body one way round."""
     with np.load(path) as data:
         return ExampleBank(
             data["points"].astype(np.float32),
@@ -94,3 +107,9 @@ def load_bank(path: Path = BANK) -> ExampleBank:
             tuple(str(p) for p in data["poses"]),
             data["labels"],
         )
+
+
+@functools.cache
+def load_bank(path: Path = BANK) -> ExampleBank:
+    """The bank shipped with the package, both ways round (read once)."""
+    return read_bank(path).both_ways()
