@@ -39,7 +39,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # grown dev half (one arm in the on-hip shape): measured again. side_bend is known by its
 # likeness to the corpus's labelled bodies since December (labels/examples.py), each example
 # voted on by the bodies of other dev sources only (labels/corpus.py: honest_votes); its floor
-# was measured after the eighth pass (standing side bends) and the mirrored bank.
+# was measured after the eighth pass (standing side bends) and the mirrored bank. forward_bend
+# likewise since then (dev, leave one source out: 0.82/0.88/0.90 to 0.89/0.93/0.93).
 FLOORS = {
     "t_pose": 0.91,
     "squat": 0.75,
@@ -62,7 +63,7 @@ FLOORS = {
     "attitude": 0.81,
     "leg_extension": 0.86,
     "split": 0.94,
-    "forward_bend": 0.72,
+    "forward_bend": 0.84,
     "side_bend": 0.87,
     "kneel": 0.46,
     "sit": 0.80,

@@ -12,7 +12,7 @@ from dance_analyzer.features import body_embedding, compute_features
 from dance_analyzer.features.embedding import mirrored_embedding
 from dance_analyzer.labels.classify import label_frames
 from dance_analyzer.labels.corpus import Corpus, Example, example_bank, honest_votes, is_held_out, load_corpus
-from dance_analyzer.labels.definitions import parse_definitions
+from dance_analyzer.labels.definitions import load_definitions, parse_definitions
 from dance_analyzer.labels.examples import ExampleBank, load_bank, read_bank
 from tests.support.skeletons import Arm, Leg, frames, mirrored, skeleton, yawed
 
@@ -133,3 +133,22 @@ def test_the_mirror_image_of_a_body_is_the_body_of_the_mirrored_landmarks():
     np.testing.assert_allclose(
         mirrored_embedding(body_embedding(world)), body_embedding(mirrored(image, world)[1]), atol=1e-6
     )
+
+
+@pytest.mark.parametrize("model", ["lite", "full", "heavy"])
+def test_the_corpus_s_forward_folds_are_known_and_all_fours_planks_and_triangles_are_not(model):
+    # Each voted on by the other dev sources' bodies: most folds are found; a cat, a table
+    # top, a downward dog, a plank or a triangle (a torso as level, the hips elsewhere) never.
+    corpus = load_corpus(CORPUS)
+    votes = honest_votes(corpus, model, load_definitions())["forward_bend"]
+    dev = [k for k, e in enumerate(corpus.examples) if not is_held_out(e.source) and "forward_bend" in e.checked]
+    folds = [k for k in dev if "forward_bend" in corpus.examples[k].poses]
+    level = ("cat", "cow", "table", "downward", "dog", "plank", "triang", "trikon")
+    others = [
+        k for k in dev
+        if not corpus.examples[k].poses & {"forward_bend"} and "forward_bend" not in corpus.examples[k].unsure
+        and any(word in corpus.examples[k].id.lower() for word in level)
+    ]  # fmt: skip
+    assert len(folds) >= 25 and len(others) >= 20
+    assert votes[folds].mean() >= 0.8
+    assert not votes[others].any()
