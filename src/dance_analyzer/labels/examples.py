@@ -52,14 +52,11 @@ class ExampleBank:
         """(T,) whether most of each body's ``neighbours`` nearest labelled bodies show
         ``pose``, each counted by its closeness (1 / distance); False where no body."""
         out = np.zeros(len(points), bool)
-        column = self.labels[:, self.poses.index(pose)]
-        known = column >= 0
-        bank, shown = self.points[known].astype(np.float64), column[known] == 1
+        bank, shown, squares = self._voters(pose)
         k = min(neighbours, len(bank))
         found = np.flatnonzero(np.isfinite(points).all(axis=1))
         if k == 0 or len(found) == 0:
             return out
-        squares = (bank**2).sum(axis=1)
         for start in range(0, len(found), CHUNK):
             rows = found[start : start + CHUNK]
             query = points[rows].astype(np.float64)
@@ -68,6 +65,17 @@ class ExampleBank:
             weight = 1.0 / np.maximum(np.take_along_axis(distance, nearest, axis=1), 1e-9)
             out[rows] = (weight * shown[nearest]).sum(axis=1) > 0.5 * weight.sum(axis=1)
         return out
+
+    def _voters(self, pose: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The bodies decided for ``pose``, whether each shows it, and their squared norms:
+        prepared once per pose, since the adaptive analysis asks for two frames at a time."""
+        cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = self.__dict__.setdefault("_cache", {})
+        if pose not in cache:
+            column = self.labels[:, self.poses.index(pose)]
+            known = column >= 0
+            bank = self.points[known].astype(np.float64)
+            cache[pose] = (bank, column[known] == 1, (bank**2).sum(axis=1))
+        return cache[pose]
 
 
 def build_bank(
