@@ -6,7 +6,8 @@ Two learners, each a yes/no classifier per pose, against the rules on the same e
 - gradient-boosted trees over the feature table the rules read (unknown features as -999);
 - nearest neighbours over the world landmarks, hip-centred, scaled by the torso and turned
   about the vertical so the hips face the camera (the embedding MediaPipe's pose
-  classification guide uses, minus its hand-picked distances).
+  classification guide uses, minus its hand-picked distances: ``features.embedding``, the one
+  poses known by their examples are voted on with).
 
 Usage:  .venv/bin/python bench/learned_baseline.py [--neighbours 7]
 """
@@ -26,25 +27,8 @@ from dance_analyzer.features import compute_features
 from dance_analyzer.labels.classify import label_frames
 from dance_analyzer.labels.corpus import honest_votes, is_held_out, load_corpus
 from dance_analyzer.labels.definitions import load_definitions
-from dance_analyzer.pose.landmarks import Landmark as L
 
 ROOT = Path(__file__).resolve().parents[1]
-KEPT = [L.NOSE, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_WRIST, L.RIGHT_WRIST]
-KEPT += [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE]
-KEPT += [L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX]
-
-
-def embedding(world: np.ndarray) -> np.ndarray:
-    """(N, 33, 3) world landmarks as (N, 45) view-independent coordinates."""
-    hips = (world[:, L.LEFT_HIP] + world[:, L.RIGHT_HIP]) / 2
-    shoulders = (world[:, L.LEFT_SHOULDER] + world[:, L.RIGHT_SHOULDER]) / 2
-    torso = np.linalg.norm(shoulders - hips, axis=1)[:, None, None]
-    w = (world - hips[:, None]) / torso
-    across = w[:, L.RIGHT_HIP] - w[:, L.LEFT_HIP]
-    angle = np.arctan2(across[:, 2], across[:, 0])
-    c, s = np.cos(-angle)[:, None], np.sin(-angle)[:, None]
-    turned = np.stack([w[..., 0] * c - w[..., 2] * s, w[..., 1], w[..., 0] * s + w[..., 2] * c], axis=-1)
-    return turned[:, KEPT].reshape(len(w), -1)
 
 
 def main() -> None:
@@ -60,7 +44,7 @@ def main() -> None:
         rules = label_frames(table, poses, honest_votes(corpus, model, poses)).astype(bool)
         columns = np.stack([table.values[c] for c in sorted(table.values)], axis=1).astype(float)
         columns = np.where(np.isfinite(columns), columns, -999.0)
-        points = embedding(corpus.world[model].astype(float))
+        points = table.embedding
         seen = np.isfinite(points).all(axis=1)
         points = np.where(seen[:, None], points, 0.0)
         print(f"\n{model}: F1 on the held-out sources\n  {'pose':15} support  rules  trees  neighbours")
