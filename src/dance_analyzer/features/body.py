@@ -33,8 +33,8 @@ class FeatureTable:
     values: dict[str, np.ndarray]
     visibility: dict[str, np.ndarray]
     # (T, 45) the body as one point (``features.embedding``), for poses known by their
-    # likeness to labelled examples; None where only the named features were computed.
-    embedding: np.ndarray | None = None
+    # likeness to labelled examples.
+    embedding: np.ndarray
 
     def __len__(self) -> int:
         return len(next(iter(self.values.values()))) if self.values else 0

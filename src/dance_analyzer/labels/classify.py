@@ -88,8 +88,6 @@ def pose_holds(
     if pose.neighbours is not None:
         if votes is not None and pose.name in votes:
             holds &= votes[pose.name]
-        elif table.embedding is None:
-            holds[:] = False
         else:
             holds &= load_bank().vote(table.embedding, pose.name, pose.neighbours)
     return holds
