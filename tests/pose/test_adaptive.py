@@ -229,6 +229,11 @@ def timeline_agreement(every: dict, auto: dict) -> float:
     return float(np.mean([a == b for a, b in zip(*poses, strict=True)]))
 
 
+def move_counts(result: dict) -> list[tuple[str, int]]:
+    """Each kind of move found, with how many times."""
+    return [(m["move"], m["count"]) for m in result["move_summary"]]
+
+
 @pytest.fixture(scope="module")
 def dance_solo(tracker) -> tuple[dict, dict, np.ndarray]:
     return timelines("dance_solo_1.mp4", tracker)
@@ -240,9 +245,7 @@ def test_a_dance_held_and_swayed_skips_most_frames_and_keeps_its_segments(dance_
     assert analysed.mean() < 0.62  # the model ran on well under two frames in three
     assert timeline_agreement(every, auto) >= 0.98
     assert [s["pose"] for s in every["segments"]] == [s["pose"] for s in auto["segments"]]
-    assert [(m["move"], m["count"]) for m in every["move_summary"]] == [
-        (m["move"], m["count"]) for m in auto["move_summary"]
-    ]
+    assert move_counts(every) == move_counts(auto)
     interpolated = [f for f, done in zip(auto["frames"], analysed, strict=True) if not done]
     assert interpolated and all(f["interpolated"] and f["landmarks"] for f in interpolated)
     assert not any(f["interpolated"] for f, done in zip(auto["frames"], analysed, strict=True) if done)
@@ -283,9 +286,7 @@ def test_tai_chi_keeps_every_move_count_and_most_of_its_timeline(tai_chi):
     # steps included, must be the every-frame one.
     every, auto, _ = tai_chi
     assert timeline_agreement(every, auto) >= 0.96
-    assert [(m["move"], m["count"]) for m in every["move_summary"]] == [
-        (m["move"], m["count"]) for m in auto["move_summary"]
-    ]
+    assert move_counts(every) == move_counts(auto)
 
 
 @pytest.mark.xfail(
