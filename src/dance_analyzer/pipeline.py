@@ -17,7 +17,7 @@ import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from .errors import CorruptVideo, EmptyFile, NoPersonFound, NotAVideo, OverlayNo
 from .features import compute_features
 from .labels.classify import hold_filter, label_frames, primary_pose, smooth_primary
 from .labels.definitions import PoseSet, load_definitions
-from .labels.learn import learn_definition
+from .labels.learn import learn_definition, learn_likeness
 from .labels.moves import Motion, Move, MoveSet, detect_moves, load_moves, motion_of, move_summary
 from .media.audio import Soundtrack
 from .pose.adaptive import Precision, Refinement
@@ -377,13 +377,17 @@ def learn_pose(
     description: str = "",
     min_visibility: float = MIN_VISIBILITY,
     model: str = DEFAULT_MODEL,
+    by: Literal["measures", "likeness"] = "measures",
 ) -> dict[str, Any]:
     """A pose definition that holds around the example in ``path`` (a photo, or a video
-    at ``time_s``), for review: the definition, the same as YAML, and the landmarks."""
+    at ``time_s``), for review: the definition, the same as YAML, and the landmarks.
+    ``by``: "measures" (conditions around the body's measures) or "likeness" (the body
+    itself as the pose's example)."""
     import yaml
 
     example = reader.example(path, time_s, model=model)
-    definition = learn_definition(
+    learn = learn_likeness if by == "likeness" else learn_definition
+    definition = learn(
         example.image,
         example.world,
         name=name,

@@ -122,6 +122,34 @@ def test_a_learned_pose_recognises_its_example_and_rejects_different_frames(clie
     assert "my_tree" in client.get("/poses").json()["custom"]
 
 
+@pytest.mark.slow
+def test_a_pose_learned_by_likeness_is_found_in_an_analysis_where_the_body_is_like_its_example(
+    client, clean_custom, make_video
+):
+    import cv2
+
+    tree, warrior = media("tree_pose_one_leg.jpg"), media("warrior2_arms_out.jpg")
+    r = client.post(
+        "/poses/learn", params={"name": "my_tree", "by": "likeness"}, files={"file": (tree.name, tree.read_bytes())}
+    )
+    assert r.status_code == 200, r.text
+    definition = r.json()["definition"]
+    assert "when" not in definition and len(definition["examples"]["bodies"]) == 1
+    assert client.post("/poses", json={"poses": [definition]}).status_code == 201
+    shown = {p["name"]: p for p in client.get("/poses").json()["poses"]}["my_tree"]
+    assert shown["examples"]["bodies"] == definition["examples"]["bodies"]
+
+    # A video of the tree for 10 frames, then a warrior for 10: the pose is the tree's alone.
+    pictures = [cv2.resize(cv2.imread(str(p))[:, :, ::-1], (480, 640)) for p in (tree, warrior)]
+    video = make_video(frames=20, width=480, height=640, fps=10, painter=lambda i: pictures[i // 10])
+    r = client.post("/analyze", files={"file": (video.name, video.read_bytes())}, data={"detail": "segments"})
+    assert r.status_code == 200, r.text
+    found = {p["pose"]: p["frames_detected"] for p in r.json()["pose_summary"]}
+    assert found.get("my_tree", 0) >= 8, found
+    spans = [(s["start_s"], s["end_s"]) for s in r.json()["segments"] if s["pose"] == "my_tree"]
+    assert spans and all(end <= 1.0 for _, end in spans), spans
+
+
 def test_learning_needs_a_person_and_a_proper_name(client, make_video, tmp_path):
     grey = make_video().read_bytes()
     r = client.post("/poses/learn", params={"name": "nobody"}, files={"file": ("a.mp4", grey)})
@@ -130,3 +158,5 @@ def test_learning_needs_a_person_and_a_proper_name(client, make_video, tmp_path)
     assert r.status_code == 400
     r = client.post("/poses/learn", params={"name": "t"}, files={"file": ("a.txt", b"hello")})
     assert r.status_code == 415
+    r = client.post("/poses/learn", params={"name": "t", "by": "guess"}, files={"file": ("a.mp4", grey)})
+    assert r.status_code == 400 and "by" in r.json()["error"], r.text

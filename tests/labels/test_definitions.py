@@ -2,6 +2,8 @@ import pytest
 
 from dance_analyzer.labels.definitions import DefinitionError, load_definitions, parse_definitions
 
+BODY = [0.1] * 45  # a body as features.embedding gives it (15 joints' x, y, z)
+
 
 def pose(**overrides):
     base = {"name": "p", "priority": 1, "description": "d", "when": {"torso_tilt": [0, 20]}}
@@ -48,6 +50,14 @@ def test_builtin_file_loads_in_priority_order_with_the_required_poses():
         ({"poses": [pose(examples={"neighbours": 0})]}, "neighbours: N"),
         ({"poses": [pose(examples=7)]}, "neighbours: N"),
         ({"poses": [pose(name="cartwheel", examples={"neighbours": 7})]}, "labelled bodies of 'cartwheel'"),
+        ({"poses": [pose(examples={"bodies": []})]}, "list of 1 to 200 bodies"),
+        ({"poses": [pose(examples={"bodies": [[0.1] * 44]})]}, "body #1 must be 45 numbers"),
+        ({"poses": [pose(examples={"bodies": [BODY, [*BODY[:-1], float("nan")]]})]}, "body #2 must be 45"),
+        ({"poses": [pose(examples={"bodies": [[*BODY[:-1], True]]})]}, "body #1 must be 45"),
+        ({"poses": [pose(examples={"bodies": [BODY], "within": 0})]}, "within"),
+        ({"poses": [pose(examples={"bodies": [BODY], "within": "close"})]}, "within"),
+        ({"poses": [pose(examples={"bodies": [BODY], "mirrored": "yes"})]}, "mirrored"),
+        ({"poses": [pose(examples={"bodies": [BODY], "neighbours": 7})]}, "unknown keys in 'examples'"),
     ],
 )
 def test_invalid_files_are_rejected_with_a_message_naming_the_problem(data, message):
@@ -114,3 +124,14 @@ def test_a_pose_may_be_known_by_its_examples_alone_or_with_conditions():
     assert both.poses[0].neighbours == 7 and len(both.poses[0].conditions) == 1
     with pytest.raises(DefinitionError, match="'when' must map"):
         parse_definitions({"poses": [{"name": "p", "priority": 1}]})  # neither conditions nor examples
+
+
+def test_a_pose_of_your_own_may_carry_its_own_examples_and_shows_them_back():
+    own = {"name": "my_shape", "priority": 1, "examples": {"bodies": [BODY, BODY], "within": 0.25}}
+    parsed = parse_definitions({"poses": [own]})
+    likeness = parsed.poses[0].likeness
+    assert likeness is not None and likeness.within == 0.25 and not likeness.mirrored and len(likeness.bodies) == 2
+    assert parsed.poses[0].conditions == () and parsed.poses[0].neighbours is None
+    shown = parsed.to_dict()["poses"][0]["examples"]
+    assert shown == {"within": 0.25, "mirrored": False, "bodies": [BODY, BODY]}
+    assert parse_definitions({"poses": [{**own, "examples": shown}]}).poses[0].likeness == likeness  # round trip

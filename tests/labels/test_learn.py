@@ -7,7 +7,7 @@ from dance_analyzer.errors import NoPersonFound
 from dance_analyzer.features import compute_features
 from dance_analyzer.labels.classify import label_frames
 from dance_analyzer.labels.definitions import parse_definitions
-from dance_analyzer.labels.learn import MARGINS, learn_definition, measure
+from dance_analyzer.labels.learn import MARGINS, learn_definition, learn_likeness, measure
 from dance_analyzer.pose.landmarks import Landmark as L
 from tests.support import skeletons as S
 
@@ -65,3 +65,36 @@ def test_an_example_with_nothing_visible_teaches_nothing():
     nan = np.full((33, 4), np.nan, np.float32), np.full((33, 3), np.nan, np.float32)
     with pytest.raises(NoPersonFound):
         learn_definition(*nan, name="nobody", priority=500)
+
+
+def test_a_pose_learned_by_likeness_holds_on_bodies_like_its_example_from_any_side():
+    image, world = S.skeleton(**S.ONE_LEG)  # the left knee up at 90 degrees
+    definition = learn_likeness(image, world, name="knee_up", priority=500)
+    assert "when" not in definition and len(definition["examples"]["bodies"][0]) == 45
+    similar = S.skeleton(left_leg=S.Leg(thigh=75, shin=75))
+    assert holds(definition, S.skeleton(**S.ONE_LEG), similar, S.yawed(*S.skeleton(**S.ONE_LEG), 60)).all()
+    others = [S.skeleton(), S.skeleton(**S.SQUAT), S.skeleton(left_leg=S.Leg(thigh=90, shin=90), **S.ARMS_UP)]
+    assert not holds(definition, *others).any()
+
+
+def test_a_pose_learned_by_likeness_keeps_its_side_unless_mirrored_and_widens_with_within():
+    image, world = S.skeleton(**S.ONE_LEG)
+    definition = learn_likeness(image, world, name="left_knee_up", priority=500)
+    right_up = S.skeleton(right_leg=S.Leg(thigh=90, shin=90))
+    assert not holds(definition, right_up, S.mirrored(image, world)).any()
+    either = {**definition, "examples": {**definition["examples"], "mirrored": True}}
+    assert holds(either, right_up, S.mirrored(image, world)).all()
+    lower = S.skeleton(left_leg=S.Leg(thigh=20, shin=20))  # the knee barely lifted
+    assert not holds(definition, lower).any()
+    assert holds({**definition, "examples": {**definition["examples"], "within": 0.6}}, lower).all()
+
+
+def test_a_pose_learned_by_likeness_needs_the_whole_body_in_view():
+    image, world = S.skeleton(**S.T_POSE)
+    image[[L.LEFT_ANKLE, L.LEFT_FOOT_INDEX], 3] = 0.05  # the left foot hidden
+    with pytest.raises(NoPersonFound, match="whole body.*left_ankle, left_foot_index"):
+        learn_likeness(image, world, name="arms_out", priority=500)
+    image, world = S.skeleton(**S.T_POSE)
+    image[L.RIGHT_WRIST, 0] = 1.3  # the right hand out of the picture
+    with pytest.raises(NoPersonFound, match="right_wrist"):
+        learn_likeness(image, world, name="arms_out", priority=500)

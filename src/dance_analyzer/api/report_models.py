@@ -296,10 +296,11 @@ class PoseDefinitionView(_Open):
     )
     unless: list[str] = Field(default_factory=list, description="poses that, when they hold, rule this one out")
     min_visibility: float | None = Field(None, description="this pose's own visibility threshold, where it has one")
-    examples: dict[str, int] | None = Field(
+    examples: dict[str, Any] | None = Field(
         None,
         description="known by its likeness to labelled bodies: most of this many nearest ones "
-        "(`neighbours`) of the built-in corpus show it",
+        "(`neighbours`) of the built-in corpus show it, or (a pose of your own) the body is within "
+        "`within` torso lengths of one of its own `bodies` (mirror images too if `mirrored`)",
     )
 
 

@@ -80,7 +80,7 @@ def pose_holds(
     table: FeatureTable, pose: PoseDefinition, default_min_visibility: float, votes: Votes | None = None
 ) -> np.ndarray:
     """Where a pose's own conditions hold (``when``, or any of ``or_when``; and the example
-    bank's vote where the pose asks for it), before ``unless``."""
+    bank's vote, or closeness to its own examples, where the pose asks for it), before ``unless``."""
     min_visibility = default_min_visibility if pose.min_visibility is None else pose.min_visibility
     holds = _all_hold(table, pose.conditions, min_visibility)
     for alternative in pose.alternatives:
@@ -90,6 +90,8 @@ def pose_holds(
             holds &= votes[pose.name]
         else:
             holds &= load_bank().vote(table.embedding, pose.name, pose.neighbours)
+    if pose.likeness is not None:
+        holds &= pose.likeness.holds(table.embedding)
     return holds
 
 

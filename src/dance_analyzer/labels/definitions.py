@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 
 from ..features import FEATURES
+from ..features.embedding import SIZE
 from ..pose.landmarks import MIN_VISIBILITY
-from .examples import load_bank
+from .examples import WITHIN, Likeness, load_bank
 from .safe_yaml import load_yaml
 
 SIDE_MODES = ("both", "either", "one", "seen", "left", "right")
@@ -76,6 +77,9 @@ class PoseDefinition:
     # ``examples``: the pose also needs most of this many nearest labelled bodies of the
     # example bank to show it (``labels.examples``); None: the conditions alone decide.
     neighbours: int | None = None
+    # ``examples: {bodies: [...]}``: a user's pose also needs the body close to one of its
+    # own examples.
+    likeness: Likeness | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,7 @@ class PoseSet:
                     "unless": list(p.unless),
                     **({"min_visibility": p.min_visibility} if p.min_visibility is not None else {}),
                     **({"examples": {"neighbours": p.neighbours}} if p.neighbours is not None else {}),
+                    **({"examples": p.likeness.to_dict()} if p.likeness is not None else {}),
                 }
                 for p in self.poses
             ],
@@ -194,18 +199,60 @@ def _visibility(value: Any, where: str) -> float:
 POSE_KEYS = {"name", "priority", "description", "when", "or_when", "unless", "min_visibility", "examples"}
 
 
+MAX_BODIES = 200
+EXAMPLES_FORMS = (
+    "'examples' is either {neighbours: N} with N from 1 to 51 (a built-in pose, voted on by the corpus's "
+    "labelled bodies) or {bodies: [...], within: 0.3, mirrored: false} (your own examples, as "
+    "/poses/learn?by=likeness gives them)"
+)
+
+
+def _examples(value: Any, name: str, where: str) -> tuple[int | None, Likeness | None]:
+    """The ``examples`` key: the bank's vote (``neighbours``) or the pose's own bodies."""
+    if isinstance(value, dict) and "bodies" in value:
+        return None, _likeness(value, where)
+    return _neighbours(value, name, where), None
+
+
 def _neighbours(value: Any, name: str, where: str) -> int:
     """``examples: {neighbours: 7}``, for a pose the example bank has labelled bodies of."""
     count = value.get("neighbours") if isinstance(value, dict) and set(value) == {"neighbours"} else None
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 51:
-        raise DefinitionError(f"{where}: 'examples' must be {{neighbours: N}} with N from 1 to 51")
+        raise DefinitionError(f"{where}: {EXAMPLES_FORMS}")
     bank = load_bank()
     if name not in bank.poses or not (bank.labels[:, bank.poses.index(name)] == 1).any():
         raise DefinitionError(
-            f"{where}: 'examples' needs labelled bodies of '{name}' in the example bank, which has them for: "
-            + ", ".join(bank.poses)
+            f"{where}: 'examples: {{neighbours: N}}' needs labelled bodies of '{name}' in the example bank, "
+            "which has them for: " + ", ".join(bank.poses) + "; a pose of your own gives its own 'bodies'"
         )
     return count
+
+
+def _number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
+
+def _likeness(value: dict[str, Any], where: str) -> Likeness:
+    """``examples: {bodies: [[45 numbers], ...], within: 0.3, mirrored: false}``."""
+    unknown = set(value) - {"bodies", "within", "mirrored"}
+    if unknown:
+        raise DefinitionError(f"{where}: unknown keys in 'examples': {sorted(unknown)}; {EXAMPLES_FORMS}")
+    bodies = value["bodies"]
+    if not isinstance(bodies, list) or not 1 <= len(bodies) <= MAX_BODIES:
+        raise DefinitionError(f"{where}: 'examples: bodies' must be a list of 1 to {MAX_BODIES} bodies")
+    for i, body in enumerate(bodies):
+        if not isinstance(body, list) or len(body) != SIZE or not all(_number(v) and abs(v) <= 10 for v in body):
+            raise DefinitionError(
+                f"{where}: examples body #{i + 1} must be {SIZE} numbers (15 joints' x, y, z in torso lengths, "
+                "as /poses/learn?by=likeness gives them)"
+            )
+    within = value.get("within", WITHIN)
+    if not _number(within) or not 0 < within <= 2:
+        raise DefinitionError(f"{where}: 'examples: within' must be a distance in torso lengths, above 0 and at most 2")
+    mirrored = value.get("mirrored", False)
+    if not isinstance(mirrored, bool):
+        raise DefinitionError(f"{where}: 'examples: mirrored' must be true or false")
+    return Likeness(tuple(tuple(float(v) for v in body) for body in bodies), float(within), mirrored)
 
 
 def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
@@ -239,6 +286,7 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
                 "priorities decide the primary pose and must differ"
             )
         seen_priorities[priority] = name
+        neighbours, likeness = _examples(raw["examples"], name, where) if "examples" in raw else (None, None)
         unless = raw.get("unless", [])
         if not isinstance(unless, list) or not all(isinstance(u, str) for u in unless):
             raise DefinitionError(f"{where}: 'unless' must be a list of pose names")
@@ -251,7 +299,8 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
                 alternatives=_parse_alternatives(raw["or_when"], where) if "or_when" in raw else (),
                 unless=tuple(unless),
                 min_visibility=_visibility(raw["min_visibility"], where) if "min_visibility" in raw else None,
-                neighbours=_neighbours(raw["examples"], name, where) if "examples" in raw else None,
+                neighbours=neighbours,
+                likeness=likeness,
             )
         )
 

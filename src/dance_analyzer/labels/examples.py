@@ -1,4 +1,4 @@
-"""The example bank: the accuracy corpus's labelled bodies, for poses known by likeness.
+"""Poses known by their likeness to labelled bodies: the corpus's bank, or a user's own.
 
 A pose with ``examples`` in the pose file holds where most of its nearest labelled bodies
 (``features.embedding``, weighted by closeness) show it. The bank ships with the package
@@ -8,6 +8,10 @@ whether a person saw it (1), checked it and did not see it (0), or did not decid
 each body votes both ways round (as it is and mirrored).
 Scores are never read off the shipped bank: ``labels.corpus`` builds one per source,
 without that source and without the held-out ones (:meth:`ExampleBank.without`).
+
+A pose of the user's own has no labelled bodies in the bank, and a handful of examples
+cannot outvote it; it carries its examples in the pose file instead (:class:`Likeness`)
+and holds where the body is close to one of them.
 """
 
 from __future__ import annotations
@@ -19,10 +23,51 @@ from pathlib import Path
 
 import numpy as np
 
-from ..features.embedding import mirrored_embedding
+from ..features.embedding import JOINTS, mirrored_embedding
 
 BANK = Path(__file__).with_name("examples.npz")
 CHUNK = 512  # frames compared at once: a (CHUNK, N) distance table stays a few MB
+# How close a body must be to one of a user's examples, by default: the model's own jitter
+# on one dancer is far below it, while another dancer's version of a pose is often further.
+WITHIN = 0.3
+
+
+def _distances(query: np.ndarray, bank: np.ndarray, squares: np.ndarray) -> np.ndarray:
+    """(Q, N) Euclidean distances between bodies; ``squares``: the bank's squared norms."""
+    query = query.astype(np.float64)
+    return np.sqrt(np.maximum((query**2).sum(axis=1)[:, None] + squares - 2 * query @ bank.T, 0.0))
+
+
+@dataclass(frozen=True)
+class Likeness:
+    """A user's pose known by its own examples (``examples: {bodies: [...]}``).
+
+    It holds where the body is within ``within`` torso lengths of one example, as the root
+    mean square over the embedding's joints (so the number reads as how far a typical
+    joint may be from where the example has it). Sides are kept as shown unless
+    ``mirrored``: a pose learned with the left leg up asks for the left leg up.
+    """
+
+    bodies: tuple[tuple[float, ...], ...]  # features.embedding rows
+    within: float = WITHIN
+    mirrored: bool = False
+
+    def holds(self, points: np.ndarray) -> np.ndarray:
+        """(T,) bools for (T, 45) bodies; False where no body was found."""
+        examples = np.asarray(self.bodies, np.float64)
+        if self.mirrored:
+            examples = np.concatenate([examples, mirrored_embedding(examples)])
+        squares = (examples**2).sum(axis=1)
+        out = np.zeros(len(points), bool)
+        found = np.flatnonzero(np.isfinite(points).all(axis=1))
+        for start in range(0, len(found), CHUNK):
+            rows = found[start : start + CHUNK]
+            nearest = _distances(points[rows], examples, squares).min(axis=1)
+            out[rows] = nearest / np.sqrt(len(JOINTS)) <= self.within
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        return {"within": self.within, "mirrored": self.mirrored, "bodies": [list(b) for b in self.bodies]}
 
 
 @dataclass(frozen=True)
@@ -59,8 +104,7 @@ class ExampleBank:
             return out
         for start in range(0, len(found), CHUNK):
             rows = found[start : start + CHUNK]
-            query = points[rows].astype(np.float64)
-            distance = np.sqrt(np.maximum((query**2).sum(axis=1)[:, None] + squares - 2 * query @ bank.T, 0.0))
+            distance = _distances(points[rows], bank, squares)
             nearest = np.argpartition(distance, k - 1, axis=1)[:, :k]
             weight = 1.0 / np.maximum(np.take_along_axis(distance, nearest, axis=1), 1e-9)
             out[rows] = (weight * shown[nearest]).sum(axis=1) > 0.5 * weight.sum(axis=1)

@@ -1,9 +1,12 @@
-"""Learn a pose from one example: measure the body, then allow a margin around each measure.
+"""Learn a pose from one example, in one of two ways.
 
-The result is an ordinary pose definition (the ``poses.yaml`` format), returned for
-review before it is saved. Sides are kept as shown: a pose learned with the left leg
-raised asks for the left leg raised. Only features the example shows clearly
-(visibility at least the pose set's minimum) become conditions.
+By its measures (:func:`learn_definition`): measure the body, then allow a margin around
+each measure; only features the example shows clearly (visibility at least the pose set's
+minimum) become conditions. By its likeness (:func:`learn_likeness`): keep the whole body
+as an example, and the pose holds where a body is close to it; more examples can be added
+to the same pose later. Either way the result is an ordinary pose definition (the
+``poses.yaml`` format), returned for review before it is saved, and sides are kept as
+shown: a pose learned with the left leg raised asks for the left leg raised.
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ from typing import Any
 import numpy as np
 
 from ..errors import NoPersonFound
-from ..features import FEATURES, SIDES, compute_features
+from ..features import FEATURES, IN_FRAME_MARGIN, SIDES, compute_features
+from ..features.embedding import JOINTS, body_embedding
 from ..pose.landmarks import MIN_VISIBILITY
+from ..pose.landmarks import Landmark as L
+from .examples import WITHIN
 
 # Margins around the example's value, per unit.
 MARGINS = {"degrees": 25.0, "torso lengths": 0.4, "leg lengths": 0.12}
@@ -69,4 +75,36 @@ def learn_definition(
         "priority": priority,
         "description": description or f"Learned from an example ({len(when)} measures, as shown).",
         "when": when,
+    }
+
+
+def learn_likeness(
+    image: np.ndarray,
+    world: np.ndarray,
+    *,
+    name: str,
+    priority: int,
+    description: str = "",
+    min_visibility: float = MIN_VISIBILITY,
+) -> dict[str, Any]:
+    """A pose definition holding on bodies like this example (``examples: {bodies: [...]}``).
+
+    The likeness compares every joint, so the example must show them all: a leg out of the
+    picture would be the model's guess, and the pose would ask for that guess."""
+    with np.errstate(invalid="ignore"):
+        inside = np.all((image[:, :2] >= -IN_FRAME_MARGIN) & (image[:, :2] <= 1 + IN_FRAME_MARGIN), axis=1)
+        unseen = [L(j).name.lower() for j in JOINTS if not (inside[j] and image[j, 3] >= min_visibility)]
+    if np.isnan(image[:, :3]).all():
+        raise NoPersonFound("No person was found in the example")
+    if unseen:
+        raise NoPersonFound(
+            "To learn a pose by its likeness the example must show the whole body; not clearly seen: "
+            + ", ".join(unseen)
+        )
+    body = body_embedding(world[None].astype(np.float64))[0]
+    return {
+        "name": name,
+        "priority": priority,
+        "description": description or "Learned from an example: holds on bodies like it (as shown).",
+        "examples": {"within": WITHIN, "mirrored": False, "bodies": [[round(float(v), 3) for v in body]]},
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from fastapi import APIRouter, HTTPException, Path, Query, Request
@@ -121,9 +121,12 @@ async def remove_pose(
     summary="Derive a pose definition from a photo, or a video at time_s, for review; POST it to /poses to use it",
     description=(
         "Upload a photo (or a video and the moment `time_s`) of someone holding the pose. The answer is a "
-        "definition whose conditions hold around that body's measures, as data and as YAML, with the "
-        "landmarks it was read from. Nothing is saved: review it, edit it if you like, and `POST` it to "
-        "`/poses`.\n\n"
+        "definition, as data and as YAML, with the landmarks it was read from. With `by=measures` (the "
+        "default) its conditions hold around that body's measures; with `by=likeness` the body itself is the "
+        "pose's example (`examples: {bodies: [...], within: 0.3}`): it holds where a body is that close to "
+        "it, every joint counted, so the example must show the whole body. Learn more examples the same way "
+        "and add their `bodies` to one pose to widen it. Nothing is saved: review it, edit it if you like, "
+        "and `POST` it to `/poses`.\n\n"
         "Example: `curl -F file=@arabesque.jpg 'http://localhost:5000/poses/learn?name=my_arabesque'`"
     ),
 )
@@ -142,6 +145,10 @@ async def learn(
         str, Query(max_length=200, description="the new pose's description, as a dancer would say it")
     ] = "",
     model: Model = None,
+    by: Annotated[
+        Literal["measures", "likeness"],
+        Query(description="learn conditions around the body's measures, or keep the body as the pose's example"),
+    ] = "measures",
 ) -> dict[str, Any]:
     if not _NAME.match(name):
         raise UploadError(400, "The name must be a Python-style identifier, e.g. my_arabesque")
@@ -163,4 +170,5 @@ async def learn(
             description=description,
             min_visibility=pose_set.min_visibility,
             model=chosen,
+            by=by,
         )
