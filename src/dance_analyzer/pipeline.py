@@ -27,6 +27,7 @@ from .labels.classify import hold_filter, label_frames, primary_pose, smooth_pri
 from .labels.definitions import PoseSet, load_definitions
 from .labels.learn import learn_definition, learn_likeness
 from .labels.moves import Motion, Move, MoveSet, detect_moves, load_moves, motion_of, move_summary
+from .labels.safe_yaml import dump_yaml
 from .media.audio import Soundtrack
 from .pose.adaptive import Precision, Refinement
 from .pose.extract import ProgressFn
@@ -383,8 +384,6 @@ def learn_pose(
     at ``time_s``), for review: the definition, the same as YAML, and the landmarks.
     ``by``: "measures" (conditions around the body's measures) or "likeness" (the body
     itself as the pose's example)."""
-    import yaml
-
     example = reader.example(path, time_s, model=model)
     learn = learn_likeness if by == "likeness" else learn_definition
     definition = learn(
@@ -397,6 +396,6 @@ def learn_pose(
     )
     return {
         "definition": definition,
-        "yaml": yaml.safe_dump({"poses": [definition]}, sort_keys=False),
+        "yaml": dump_yaml({"poses": [definition]}),
         "landmarks": np.round(example.image, 4).tolist(),
     }

@@ -282,3 +282,42 @@ def test_with_every_dancer_followed_the_table_shows_each_person_and_the_group_sy
         assert f"Person {person['id']}{main}: " in table
     group = body["sync"]["group"]["score"]
     assert f"How in sync: {group:.0f}/100" in table
+
+
+def test_learn_prints_a_pose_file_that_later_analyses_use(tmp_path):
+    import cv2
+    import yaml
+
+    from tests.support.media import write_video
+
+    tree, warrior = media("tree_pose_one_leg.jpg"), media("warrior2_arms_out.jpg")
+    learned = tmp_path / "mine.yaml"
+    r = run("learn", str(tree), "--name", "my_tree", "--by", "likeness", "-o", str(learned))
+    assert r.returncode == 0, r.stderr
+    pose = yaml.safe_load(learned.read_text())["poses"][0]
+    assert pose["name"] == "my_tree" and len(pose["examples"]["bodies"][0]) == 45
+    shown = run("poses", "--file", str(learned))
+    assert shown.returncode == 0 and "within 0.3 torso lengths of one of its 1 example bodies" in shown.stdout
+
+    pictures = [cv2.resize(cv2.imread(str(p))[:, :, ::-1], (480, 640)) for p in (tree, warrior)]
+    video = write_video(
+        tmp_path / "two.mp4", frames=10, width=480, height=640, fps=5, painter=lambda i: pictures[i // 5]
+    )
+    r = subprocess.run(
+        [sys.executable, "-m", "dance_analyzer.cli", "analyze", str(video), "--format", "json"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "DANCE_POSES_FILE": str(learned)},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert {p["pose"]: p["frames_detected"] for p in json.loads(r.stdout)["pose_summary"]} == {"my_tree": 5}
+
+
+def test_learn_says_what_is_wrong(tmp_path):
+    import cv2
+    import numpy as np
+
+    grey = tmp_path / "grey.png"
+    cv2.imwrite(str(grey), np.full((240, 320, 3), 128, np.uint8))
+    r = run("learn", str(grey), "--name", "nobody")
+    assert r.returncode == 67 and "no person" in r.stderr.lower() and r.stdout == ""
+    assert run("learn", str(media("tree_pose_one_leg.jpg")), "--name", "../x").returncode == 2
+    assert run("learn", str(tmp_path / "missing.jpg"), "--name", "x").returncode == 66

@@ -242,6 +242,47 @@ def compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def learn(args: argparse.Namespace) -> int:
+    """A pose definition from one example, as YAML to review and then add to a pose file
+    (``DANCE_POSES_FILE``) or POST to a server's ``/poses``."""
+    if not args.verbose:
+        silence_native_stderr()
+    path = Path(args.example)
+    if not path.is_file():
+        error(f"{path}: is a directory, not a picture" if path.is_dir() else f"{path}: no such file")
+        return EXIT_MISSING_INPUT
+    if not args.name.isidentifier():
+        error(f"--name {args.name!r}: the name must be a Python-style identifier, e.g. my_arabesque")
+        return 2
+    from ..config import get_settings
+    from ..media.video import Limits
+    from ..pipeline import learn_pose
+    from ..pose.models import check_installed
+    from ..workers.inline import InlineReader
+
+    settings = get_settings()
+    try:
+        pose_set = poses_from(settings.poses_file)
+        with InlineReader(limits=Limits.from_settings(settings)) as reader:
+            learned = learn_pose(
+                path,
+                reader=reader,
+                name=args.name,
+                priority=max(p.priority for p in pose_set.poses) + 10,  # a learned pose is specific: it wins
+                time_s=args.time,
+                description=args.description,
+                min_visibility=pose_set.min_visibility,
+                model=check_installed(args.model or settings.model),
+                by=args.by,
+            )
+    except InputProblem as exc:
+        error(str(exc))
+        return exc.code
+    except AnalysisError as exc:
+        return _failed(exc, path)
+    return write_output(learned["yaml"].rstrip("\n"), args.output)
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -319,6 +360,14 @@ def poses(args: argparse.Namespace) -> int:
             print(f"{'':18}or when:")
             for cond in alternative:
                 print(f"{'':20}{cond.describe()}")
+        if pose.neighbours is not None:
+            print(f"{'':18}like most of its {pose.neighbours} nearest labelled bodies in the corpus")
+        if pose.likeness is not None:
+            mirrored = ", or their mirror images" if pose.likeness.mirrored else ""
+            print(
+                f"{'':18}within {pose.likeness.within:g} torso lengths of one of its "
+                f"{len(pose.likeness.bodies)} example bodies{mirrored}"
+            )
         if pose.unless:
             print(f"{'':18}unless: {', '.join(pose.unless)}")
     print("\nfeatures:")

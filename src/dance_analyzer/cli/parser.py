@@ -7,7 +7,7 @@ import argparse
 from ..pose.models import MODELS
 from . import commands
 
-DESCRIPTION = "Command line: dance-analyzer analyze | compare | serve | worker | poses | moves."
+DESCRIPTION = "Command line: dance-analyzer analyze | compare | learn | serve | worker | poses | moves."
 EPILOG = """exit codes:
   0    done
   1    the analysis failed for another reason
@@ -146,6 +146,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
     p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
     p.set_defaults(run=commands.compare)
+
+    p = sub.add_parser(
+        "learn",
+        help="derive a pose definition from a photo (or a video at --time), printed as YAML for review",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("example", help="a photo (JPEG, PNG, ...) or a video of someone holding the pose")
+    p.add_argument("--name", required=True, help="the new pose's name, e.g. my_arabesque")
+    p.add_argument("--time", type=float, default=None, help="for a video: the second at which the pose is held")
+    p.add_argument(
+        "--by",
+        choices=("measures", "likeness"),
+        default="measures",
+        help="measures: conditions around the body's measures; likeness: the body itself as the pose's example "
+        "(the whole body must be in view)",
+    )
+    p.add_argument("--description", default="", help="the new pose's description, as a dancer would say it")
+    p.add_argument("--model", choices=MODELS, default=None, help="landmark model (default DANCE_MODEL or full)")
+    p.add_argument("-o", "--output", metavar="FILE", default=None, help="write the YAML to FILE, not stdout")
+    p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
+    p.set_defaults(run=commands.learn)
 
     p = sub.add_parser("serve", help="run the HTTP server")
     p.add_argument("--host", default=None, help="address to listen on (default DANCE_HOST, 0.0.0.0)")

@@ -74,10 +74,21 @@ class _ExpandingDumper(yaml.SafeDumper):
         return True
 
 
+def _flat_lists_on_one_line(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.SequenceNode:
+    """A range or a body's numbers on one line, as in poses.yaml, not one line per number."""
+    flat = all(isinstance(v, int | float | bool) or v is None for v in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flat or None)
+
+
+_ExpandingDumper.add_representer(list, _flat_lists_on_one_line)
+
+
 def load_yaml(text: str) -> Any:
     """The data in ``text`` (YAML or JSON); ``yaml.YAMLError`` saying what is wrong and where."""
     return yaml.load(text, Loader=_PlainLoader)  # a SafeLoader subclass: no arbitrary objects either
 
 
-def dump_yaml(data: Any, stream: IO[str]) -> None:
-    yaml.dump(data, stream, Dumper=_ExpandingDumper, sort_keys=False, allow_unicode=True)
+def dump_yaml(data: Any, stream: IO[str] | None = None) -> str | None:
+    """``data`` as YAML, written to ``stream`` (or returned as text without one)."""
+    text: str | None = yaml.dump(data, stream, Dumper=_ExpandingDumper, sort_keys=False, allow_unicode=True)
+    return text
