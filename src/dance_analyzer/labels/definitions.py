@@ -202,7 +202,7 @@ POSE_KEYS = {"name", "priority", "description", "when", "or_when", "unless", "mi
 MAX_BODIES = 200
 EXAMPLES_FORMS = (
     "'examples' is either {neighbours: N} with N from 1 to 51 (a built-in pose, voted on by the corpus's "
-    "labelled bodies) or {bodies: [...], within: 0.3, mirrored: false} (your own examples, as "
+    "labelled bodies) or {bodies: [...], within: 0.4, mirrored: false} (your own examples, as "
     "/poses/learn?by=likeness gives them)"
 )
 
@@ -233,7 +233,7 @@ def _number(value: Any) -> bool:
 
 
 def _likeness(value: dict[str, Any], where: str) -> Likeness:
-    """``examples: {bodies: [[45 numbers], ...], within: 0.3, mirrored: false}``."""
+    """``examples: {bodies: [[45 numbers], ...], within: 0.4, mirrored: false}``."""
     unknown = set(value) - {"bodies", "within", "mirrored"}
     if unknown:
         raise DefinitionError(f"{where}: unknown keys in 'examples': {sorted(unknown)}; {EXAMPLES_FORMS}")

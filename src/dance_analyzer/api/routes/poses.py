@@ -123,7 +123,7 @@ async def remove_pose(
         "Upload a photo (or a video and the moment `time_s`) of someone holding the pose. The answer is a "
         "definition, as data and as YAML, with the landmarks it was read from. With `by=measures` (the "
         "default) its conditions hold around that body's measures; with `by=likeness` the body itself is the "
-        "pose's example (`examples: {bodies: [...], within: 0.3}`): it holds where a body is that close to "
+        "pose's example (`examples: {bodies: [...], within: 0.4}`): it holds where a body is that close to "
         "it, every joint counted, so the example must show the whole body. Learn more examples the same way "
         "and add their `bodies` to one pose to widen it. Nothing is saved: review it, edit it if you like, "
         "and `POST` it to `/poses`.\n\n"
