@@ -193,7 +193,7 @@ def test_api_errors_show_as_readable_messages(browser, api, tmp_path):
 def test_the_page_and_its_files_are_served_by_the_api(api):
     page = api.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
-    for asset in ("/static/app.js", "/static/style.css"):
+    for asset in ("/static/app.js", "/static/teach.js", "/static/style.css"):
         assert api.get(asset).status_code == 200
 
 
@@ -321,3 +321,55 @@ def test_every_dancer_has_a_chip_their_own_timeline_and_the_group_sync_panel(bro
     page.wait_for_function("() => document.documentElement.scrollWidth <= 390", timeout=10_000)
     assert page.locator("#group-sync").bounding_box()["width"] <= 390
     page.screenshot(path=str(ARTIFACTS / "page-phone-people.png"), full_page=True)
+
+
+def test_teach_a_pose_from_a_photo_review_it_use_it_and_remove_it(browser, api, tmp_path):
+    import cv2
+
+    from tests.support.media import write_video
+
+    tree, warrior = media("tree_pose_one_leg.jpg"), media("warrior2_arms_out.jpg")
+    page = open_page(browser, api)
+    page.click("#teach summary")
+    page.wait_for_selector("#teach-list li")
+    page.click("#teach-go")  # nothing chosen yet
+    assert "choose a photo" in page.inner_text("#teach-status").lower()
+    page.set_input_files("#teach-file", str(tree))
+    page.fill("#teach-name", "my tree")
+    page.click("#teach-go")
+    assert "name of letters" in page.inner_text("#teach-status")
+    page.fill("#teach-name", "my_tree")
+    page.select_option("#teach-by", "likeness")
+    page.click("#teach-go")
+    page.wait_for_selector("#teach-review:not([hidden])", timeout=60_000)
+    assert "name: my_tree" in page.inner_text("#teach-yaml") and "bodies:" in page.inner_text("#teach-yaml")
+    page.click("#teach-save")
+    page.wait_for_selector("#teach-list li[data-pose=my_tree]")
+    assert api.get("/poses").json()["custom"] == ["my_tree"]
+    page.screenshot(path=str(ARTIFACTS / "page-teach.png"))
+
+    # A video of the tree, then a warrior: the analysis names the taught pose on the tree.
+    pictures = [cv2.resize(cv2.imread(str(p))[:, :, ::-1], (480, 640)) for p in (tree, warrior)]
+    video = write_video(
+        tmp_path / "tree_then_warrior.mp4",
+        frames=20,
+        width=480,
+        height=640,
+        fps=10,
+        painter=lambda i: pictures[i // 10],
+    )
+    page.set_input_files("#file", str(video))
+    page.wait_for_selector("body[data-state=done]", timeout=180_000)
+    bands = page.locator("#bands .band")
+    assert "my_tree" in [bands.nth(i).get_attribute("data-pose") for i in range(bands.count())]
+
+    page.click("#teach-list li[data-pose=my_tree] button")
+    page.wait_for_selector("#teach-list li[data-pose=my_tree]", state="detached")
+    assert api.get("/poses").json()["custom"] == []
+    # A photo with nobody in it: the server's reason, in the panel.
+    blank = tmp_path / "wall.png"
+    cv2.imwrite(str(blank), pictures[0] * 0 + 200)
+    page.set_input_files("#teach-file", str(blank))
+    page.click("#teach-go")
+    page.wait_for_selector("#teach[data-state=error]")
+    assert "no person" in page.inner_text("#teach-status").lower()
