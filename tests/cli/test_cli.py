@@ -297,7 +297,7 @@ def test_learn_prints_a_pose_file_that_later_analyses_use(tmp_path):
     pose = yaml.safe_load(learned.read_text())["poses"][0]
     assert pose["name"] == "my_tree" and len(pose["examples"]["bodies"][0]) == 45
     shown = run("poses", "--file", str(learned))
-    assert shown.returncode == 0 and "within 0.4 torso lengths of one of its 1 example bodies" in shown.stdout
+    assert shown.returncode == 0 and "and within 0.4 torso lengths of one of its 1 example bodies" in shown.stdout
 
     pictures = [cv2.resize(cv2.imread(str(p))[:, :, ::-1], (480, 640)) for p in (tree, warrior)]
     video = write_video(

@@ -58,6 +58,11 @@ def test_builtin_file_loads_in_priority_order_with_the_required_poses():
         ({"poses": [pose(examples={"bodies": [BODY], "within": "close"})]}, "within"),
         ({"poses": [pose(examples={"bodies": [BODY], "mirrored": "yes"})]}, "mirrored"),
         ({"poses": [pose(examples={"bodies": [BODY], "neighbours": 7})]}, "unknown keys in 'examples'"),
+        ({"poses": [pose(examples={"bodies": [BODY], "combine": "xor"})]}, "'examples: combine' is 'and'"),
+        (
+            {"poses": [{"name": "p", "priority": 1, "examples": {"bodies": [BODY], "combine": "or"}}]},
+            "needs conditions",
+        ),
     ],
 )
 def test_invalid_files_are_rejected_with_a_message_naming_the_problem(data, message):
@@ -135,3 +140,6 @@ def test_a_pose_of_your_own_may_carry_its_own_examples_and_shows_them_back():
     shown = parsed.to_dict()["poses"][0]["examples"]
     assert shown == {"within": 0.25, "mirrored": False, "bodies": [BODY, BODY]}
     assert parse_definitions({"poses": [{**own, "examples": shown}]}).poses[0].likeness == likeness  # round trip
+    either = parse_definitions({"poses": [pose(examples={"bodies": [BODY], "combine": "or"})]})
+    assert either.poses[0].combine == "or" and either.to_dict()["poses"][0]["examples"]["combine"] == "or"
+    assert parse_definitions({"poses": [pose(examples={"bodies": [BODY]})]}).poses[0].combine == "and"

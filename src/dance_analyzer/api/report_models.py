@@ -300,7 +300,8 @@ class PoseDefinitionView(_Open):
         None,
         description="known by its likeness to labelled bodies: most of this many nearest ones "
         "(`neighbours`) of the built-in corpus show it, or (a pose of your own) the body is within "
-        "`within` torso lengths of one of its own `bodies` (mirror images too if `mirrored`)",
+        "`within` torso lengths of one of its own `bodies` (mirror images too if `mirrored`); with the "
+        "conditions too, or (`combine: or`) either being enough",
     )
 
 

@@ -360,12 +360,13 @@ def poses(args: argparse.Namespace) -> int:
             print(f"{'':18}or when:")
             for cond in alternative:
                 print(f"{'':20}{cond.describe()}")
+        joined = "or" if pose.combine == "or" else "and"
         if pose.neighbours is not None:
-            print(f"{'':18}like most of its {pose.neighbours} nearest labelled bodies in the corpus")
+            print(f"{'':18}{joined} like most of its {pose.neighbours} nearest labelled bodies in the corpus")
         if pose.likeness is not None:
             mirrored = ", or their mirror images" if pose.likeness.mirrored else ""
             print(
-                f"{'':18}within {pose.likeness.within:g} torso lengths of one of its "
+                f"{'':18}{joined} within {pose.likeness.within:g} torso lengths of one of its "
                 f"{len(pose.likeness.bodies)} example bodies{mirrored}"
             )
         if pose.unless:

@@ -79,20 +79,24 @@ def _all_hold(table: FeatureTable, conditions: tuple[Condition, ...], min_visibi
 def pose_holds(
     table: FeatureTable, pose: PoseDefinition, default_min_visibility: float, votes: Votes | None = None
 ) -> np.ndarray:
-    """Where a pose's own conditions hold (``when``, or any of ``or_when``; and the example
-    bank's vote, or closeness to its own examples, where the pose asks for it), before ``unless``."""
+    """Where a pose's own conditions hold (``when``, or any of ``or_when``; and, or or, the
+    example bank's vote or closeness to its own examples, where the pose asks for them),
+    before ``unless``."""
     min_visibility = default_min_visibility if pose.min_visibility is None else pose.min_visibility
     holds = _all_hold(table, pose.conditions, min_visibility)
     for alternative in pose.alternatives:
         holds |= _all_hold(table, alternative, min_visibility)
+    like = None
     if pose.neighbours is not None:
         if votes is not None and pose.name in votes:
-            holds &= votes[pose.name]
+            like = votes[pose.name]
         else:
-            holds &= load_bank().vote(table.embedding, pose.name, pose.neighbours)
+            like = load_bank().vote(table.embedding, pose.name, pose.neighbours)
     if pose.likeness is not None:
-        holds &= pose.likeness.holds(table.embedding)
-    return holds
+        like = pose.likeness.holds(table.embedding)
+    if like is None:
+        return holds
+    return holds | like if pose.combine == "or" else holds & like
 
 
 def label_frames(table: FeatureTable, poses: PoseSet, votes: Votes | None = None) -> np.ndarray:

@@ -80,6 +80,9 @@ class PoseDefinition:
     # ``examples: {bodies: [...]}``: a user's pose also needs the body close to one of its
     # own examples.
     likeness: Likeness | None = None
+    # ``examples: {..., combine: or}``: the examples are enough alone, as the conditions are
+    # (a second way to hold); by default ("and") the pose needs both.
+    combine: str = "and"
 
 
 @dataclass(frozen=True)
@@ -108,12 +111,20 @@ class PoseSet:
                     ),
                     "unless": list(p.unless),
                     **({"min_visibility": p.min_visibility} if p.min_visibility is not None else {}),
-                    **({"examples": {"neighbours": p.neighbours}} if p.neighbours is not None else {}),
-                    **({"examples": p.likeness.to_dict()} if p.likeness is not None else {}),
+                    **(
+                        {"examples": {"neighbours": p.neighbours, **_combine_shown(p)}}
+                        if p.neighbours is not None
+                        else {}
+                    ),
+                    **({"examples": {**p.likeness.to_dict(), **_combine_shown(p)}} if p.likeness is not None else {}),
                 }
                 for p in self.poses
             ],
         }
+
+
+def _combine_shown(pose: PoseDefinition) -> dict[str, str]:
+    return {"combine": pose.combine} if pose.combine != "and" else {}
 
 
 def _parse_alternatives(raw: Any, where: str) -> tuple[tuple[Condition, ...], ...]:
@@ -203,15 +214,25 @@ MAX_BODIES = 200
 EXAMPLES_FORMS = (
     "'examples' is either {neighbours: N} with N from 1 to 51 (a built-in pose, voted on by the corpus's "
     "labelled bodies) or {bodies: [...], within: 0.4, mirrored: false} (your own examples, as "
-    "/poses/learn?by=likeness gives them)"
+    "/poses/learn?by=likeness gives them); either may add combine: and (the default: conditions and "
+    "examples both) or combine: or (either is enough)"
 )
 
 
-def _examples(value: Any, name: str, where: str) -> tuple[int | None, Likeness | None]:
-    """The ``examples`` key: the bank's vote (``neighbours``) or the pose's own bodies."""
+def _examples(value: Any, name: str, where: str, has_conditions: bool) -> tuple[int | None, Likeness | None, str]:
+    """The ``examples`` key: the bank's vote (``neighbours``) or the pose's own bodies, and
+    how they combine with the pose's conditions."""
+    combine = "and"
+    if isinstance(value, dict) and "combine" in value:
+        value = dict(value)
+        combine = value.pop("combine")
+        if combine not in ("and", "or"):
+            raise DefinitionError(f"{where}: 'examples: combine' is 'and' (both needed) or 'or' (either is enough)")
+        if combine == "or" and not has_conditions:
+            raise DefinitionError(f"{where}: 'examples: combine: or' needs conditions ('when') to combine with")
     if isinstance(value, dict) and "bodies" in value:
-        return None, _likeness(value, where)
-    return _neighbours(value, name, where), None
+        return None, _likeness(value, where), combine
+    return _neighbours(value, name, where), None, combine
 
 
 def _neighbours(value: Any, name: str, where: str) -> int:
@@ -286,7 +307,9 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
                 "priorities decide the primary pose and must differ"
             )
         seen_priorities[priority] = name
-        neighbours, likeness = _examples(raw["examples"], name, where) if "examples" in raw else (None, None)
+        neighbours, likeness, combine = (
+            _examples(raw["examples"], name, where, "when" in raw) if "examples" in raw else (None, None, "and")
+        )
         unless = raw.get("unless", [])
         if not isinstance(unless, list) or not all(isinstance(u, str) for u in unless):
             raise DefinitionError(f"{where}: 'unless' must be a list of pose names")
@@ -301,6 +324,7 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
                 min_visibility=_visibility(raw["min_visibility"], where) if "min_visibility" in raw else None,
                 neighbours=neighbours,
                 likeness=likeness,
+                combine=combine,
             )
         )
 
