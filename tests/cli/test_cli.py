@@ -321,3 +321,5 @@ def test_learn_says_what_is_wrong(tmp_path):
     assert r.returncode == 67 and "no person" in r.stderr.lower() and r.stdout == ""
     assert run("learn", str(media("tree_pose_one_leg.jpg")), "--name", "../x").returncode == 2
     assert run("learn", str(tmp_path / "missing.jpg"), "--name", "x").returncode == 66
+    negative = run("learn", str(media("tree_pose_one_leg.jpg")), "--name", "x", "--time", "-1")
+    assert negative.returncode == 2 and "must be 0 or more" in negative.stderr

@@ -38,6 +38,13 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _not_negative_float(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -65,6 +72,14 @@ def _add_model(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _command(sub: argparse._SubParsersAction, name: str, text: str) -> argparse.ArgumentParser:
+    """A command that reads media: its help ends with the exit codes a script can branch on."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=text, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dance-analyzer",
@@ -75,12 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser(
-        "analyze",
-        help="analyse a video file: a table on a terminal, JSON when piped",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = _command(sub, "analyze", "analyse a video file: a table on a terminal, JSON when piped")
     p.add_argument("video", help="the video file (MP4, MOV, WebM, ...)")
     p.add_argument(
         "--detail",
@@ -125,12 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
     p.set_defaults(run=commands.analyze)
 
-    p = sub.add_parser(
-        "compare",
-        help="score an attempt against a reference dance (JSON on stdout)",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = _command(sub, "compare", "score an attempt against a reference dance (JSON on stdout)")
     p.add_argument("reference", help="the reference video (the choreography, the teacher)")
     p.add_argument("attempt", help="the video of the attempt to score")
     p.add_argument("--mirror", action="store_true", help="compare the attempt's left side with the reference's right")
@@ -147,15 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
     p.set_defaults(run=commands.compare)
 
-    p = sub.add_parser(
-        "learn",
-        help="derive a pose definition from a photo (or a video at --time), printed as YAML for review",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = _command(
+        sub, "learn", "derive a pose definition from a photo (or a video at --time), printed as YAML for review"
     )
     p.add_argument("example", help="a photo (JPEG, PNG, ...) or a video of someone holding the pose")
     p.add_argument("--name", required=True, help="the new pose's name, e.g. my_arabesque")
-    p.add_argument("--time", type=float, default=None, help="for a video: the second at which the pose is held")
+    p.add_argument(
+        "--time", type=_not_negative_float, default=None, help="for a video: the second at which the pose is held"
+    )
     p.add_argument(
         "--by",
         choices=("measures", "likeness"),

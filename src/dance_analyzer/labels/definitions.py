@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -82,7 +82,7 @@ class PoseDefinition:
     likeness: Likeness | None = None
     # ``examples: {..., combine: or}``: the examples are enough alone, as the conditions are
     # (a second way to hold); by default ("and") the pose needs both.
-    combine: str = "and"
+    combine: Literal["and", "or"] = "and"
 
 
 @dataclass(frozen=True)
@@ -219,15 +219,18 @@ EXAMPLES_FORMS = (
 )
 
 
-def _examples(value: Any, name: str, where: str, has_conditions: bool) -> tuple[int | None, Likeness | None, str]:
+def _examples(
+    value: Any, name: str, where: str, has_conditions: bool
+) -> tuple[int | None, Likeness | None, Literal["and", "or"]]:
     """The ``examples`` key: the bank's vote (``neighbours``) or the pose's own bodies, and
     how they combine with the pose's conditions."""
-    combine = "and"
+    combine: Literal["and", "or"] = "and"
     if isinstance(value, dict) and "combine" in value:
         value = dict(value)
-        combine = value.pop("combine")
-        if combine not in ("and", "or"):
+        given = value.pop("combine")
+        if given not in ("and", "or"):
             raise DefinitionError(f"{where}: 'examples: combine' is 'and' (both needed) or 'or' (either is enough)")
+        combine = "or" if given == "or" else "and"
         if combine == "or" and not has_conditions:
             raise DefinitionError(f"{where}: 'examples: combine: or' needs conditions ('when') to combine with")
     if isinstance(value, dict) and "bodies" in value:
