@@ -380,20 +380,13 @@ def learn_pose(
     model: str = DEFAULT_MODEL,
     by: Literal["measures", "likeness"] = "measures",
 ) -> dict[str, Any]:
-    """A pose definition that holds around the example in ``path`` (a photo, or a video
-    at ``time_s``), for review: the definition, the same as YAML, and the landmarks.
-    ``by``: "measures" (conditions around the body's measures) or "likeness" (the body
-    itself as the pose's example)."""
+    """A pose definition from the example in ``path`` (a photo, or a video at ``time_s``), by its
+    measures or by its likeness (``by``), for review: the definition, as YAML, and the landmarks."""
     example = reader.example(path, time_s, model=model)
-    learn = learn_likeness if by == "likeness" else learn_definition
-    definition = learn(
-        example.image,
-        example.world,
-        name=name,
-        priority=priority,
-        description=description,
-        min_visibility=min_visibility,
-    )
+    definition = (learn_likeness if by == "likeness" else learn_definition)(
+        example.image, example.world, name=name, priority=priority,
+        description=description, min_visibility=min_visibility,
+    )  # fmt: skip
     return {
         "definition": definition,
         "yaml": dump_yaml({"poses": [definition]}),

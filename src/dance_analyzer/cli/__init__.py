@@ -1,9 +1,10 @@
-"""Command line: ``dance-analyzer analyze | compare | serve | worker | poses | moves``.
+"""Command line: ``dance-analyzer analyze | compare | learn | serve | worker | poses | moves``.
 
 A thin shell: it parses arguments, hands the files to the pipeline, prints JSON to
 stdout and keeps everything meant for a person (progress, errors) on stderr so the
-output can be piped. ``parser`` declares the commands, ``commands`` runs them and
-``console`` holds the terminal plumbing.
+output can be piped. ``parser`` declares the commands, ``commands`` runs those that
+read media and serve, ``definitions`` those about poses and moves (show them, learn a
+pose), and ``console`` holds the terminal plumbing.
 
 Heavier modules (pydantic settings, the pipeline) are imported inside the commands:
 worker processes import this package too (it holds ``__main__``), and should not pay

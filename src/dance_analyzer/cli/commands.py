@@ -1,4 +1,4 @@
-"""What each command does: read the settings, choose where videos are read, call the
+"""What each media command does: read the settings, choose where videos are read, call the
 pipeline, print its result or say what went wrong (with an exit code a script can use)."""
 
 from __future__ import annotations
@@ -25,15 +25,12 @@ from ..errors import (
     TooLarge,
     TooLong,
 )
-from .console import ProgressBar, print_json, print_text, silence_native_stderr
+from .console import ProgressBar, print_json, silence_native_stderr
 from .files import (
-    EXIT_BAD_DEFINITIONS,
     EXIT_CANNOT_WRITE,
     EXIT_MISSING_INPUT,
     InputProblem,
-    after_name,
     error,
-    os_problem,
     poses_from,
     write_output,
 )
@@ -108,7 +105,7 @@ def _reader(settings: Settings, workers: int, model: str) -> Iterator[Reader]:
             yield inline
 
 
-def _failed(exc: AnalysisError, path: Path | None = None) -> int:
+def failed(exc: AnalysisError, path: Path | None = None) -> int:
     error(f"{path}: {exc.message}" if path is not None else exc.message)
     return EXIT_CODES.get(type(exc), 1)
 
@@ -166,7 +163,7 @@ def analyze(args: argparse.Namespace) -> int:
         print(f"error: could not write the annotated video {args.overlay}: {reason}", file=sys.stderr)
         return EXIT_CANNOT_WRITE
     except AnalysisError as exc:
-        return _failed(exc, path)
+        return failed(exc, path)
     finally:
         progress.finish()
         overlay_progress.finish()
@@ -234,53 +231,12 @@ def compare(args: argparse.Namespace) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except AnalysisError as exc:
-        return _failed(exc)
+        return failed(exc)
     finally:
         for bar in bars:
             bar.finish()
     print_json(with_names(result, paths[0].name, paths[1].name), compact=args.compact)
     return 0
-
-
-def learn(args: argparse.Namespace) -> int:
-    """A pose definition from one example, as YAML to review and then add to a pose file
-    (``DANCE_POSES_FILE``) or POST to a server's ``/poses``."""
-    if not args.verbose:
-        silence_native_stderr()
-    path = Path(args.example)
-    if not path.is_file():
-        error(f"{path}: is a directory, not a picture" if path.is_dir() else f"{path}: no such file")
-        return EXIT_MISSING_INPUT
-    if not args.name.isidentifier():
-        error(f"--name {args.name!r}: the name must be a Python-style identifier, e.g. my_arabesque")
-        return 2
-    from ..config import get_settings
-    from ..media.video import Limits
-    from ..pipeline import learn_pose
-    from ..pose.models import check_installed
-    from ..workers.inline import InlineReader
-
-    settings = get_settings()
-    try:
-        pose_set = poses_from(settings.poses_file)
-        with InlineReader(limits=Limits.from_settings(settings)) as reader:
-            learned = learn_pose(
-                path,
-                reader=reader,
-                name=args.name,
-                priority=max(p.priority for p in pose_set.poses) + 10,  # a learned pose is specific: it wins
-                time_s=args.time,
-                description=args.description,
-                min_visibility=pose_set.min_visibility,
-                model=check_installed(args.model or settings.model),
-                by=args.by,
-            )
-    except InputProblem as exc:
-        error(str(exc))
-        return exc.code
-    except AnalysisError as exc:
-        return _failed(exc, path)
-    return write_output(learned["yaml"].rstrip("\n"), args.output)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -340,67 +296,4 @@ def worker(args: argparse.Namespace) -> int:
         create_celery(settings).worker_main(argv)
     finally:
         pool.close()
-    return 0
-
-
-def poses(args: argparse.Namespace) -> int:
-    from ..config import get_settings
-    from ..features import FEATURES
-
-    try:
-        pose_set = poses_from(Path(args.file) if args.file else get_settings().poses_file)
-    except InputProblem as exc:
-        error(str(exc))
-        return exc.code
-    for pose in pose_set.poses:
-        print(f"{pose.name:14} priority {pose.priority:3}  {pose.description}")
-        for cond in pose.conditions:
-            print(f"{'':18}{cond.describe()}")
-        for alternative in pose.alternatives:
-            print(f"{'':18}or when:")
-            for cond in alternative:
-                print(f"{'':20}{cond.describe()}")
-        joined = "or" if pose.combine == "or" else "and"
-        if pose.neighbours is not None:
-            print(f"{'':18}{joined} like most of its {pose.neighbours} nearest labelled bodies in the corpus")
-        if pose.likeness is not None:
-            mirrored = ", or their mirror images" if pose.likeness.mirrored else ""
-            print(
-                f"{'':18}{joined} within {pose.likeness.within:g} torso lengths of one of its "
-                f"{len(pose.likeness.bodies)} example bodies{mirrored}"
-            )
-        if pose.unless:
-            print(f"{'':18}unless: {', '.join(pose.unless)}")
-    print("\nfeatures:")
-    for spec in FEATURES.values():
-        side = "per side" if spec.sided else "whole body"
-        print(f"  {spec.name:20} {side:10} {spec.unit:20} {spec.description}")
-    return 0
-
-
-def moves(args: argparse.Namespace) -> int:
-    """The move definitions in use (or a move file's, checked): what each is and its thresholds."""
-    from ..config import get_settings
-    from ..labels.definitions import DefinitionError
-    from ..labels.moves import load_moves
-
-    path = Path(args.file) if args.file else get_settings().moves_file
-    try:
-        move_set = load_moves(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        assert path is not None
-        error(os_problem(path, exc))
-        return EXIT_MISSING_INPUT
-    except DefinitionError as exc:
-        error(f"{path}: {after_name(str(exc), path)}" if path is not None else str(exc))
-        return EXIT_BAD_DEFINITIONS
-    lines = [f"moves from {move_set.source}"]
-    for move in move_set.moves:
-        definition = move.to_dict()
-        state = "" if definition["enabled"] else "  (disabled)"
-        lines += ["", f"{move.name}{state}", f"  {definition['description'] or '(no description)'}"]
-        for key, value in definition["thresholds"].items():
-            shown = ", ".join(value) if isinstance(value, list) else f"{value:g}"
-            lines.append(f"    {key:22} {shown}")
-    print_text("\n".join(lines))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..pose.models import MODELS
-from . import commands
+from . import commands, definitions
 
 DESCRIPTION = "Command line: dance-analyzer analyze | compare | learn | serve | worker | poses | moves."
 EPILOG = """exit codes:
@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", choices=MODELS, default=None, help="landmark model (default DANCE_MODEL or full)")
     p.add_argument("-o", "--output", metavar="FILE", default=None, help="write the YAML to FILE, not stdout")
     p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
-    p.set_defaults(run=commands.learn)
+    p.set_defaults(run=definitions.learn)
 
     p = sub.add_parser("serve", help="run the HTTP server")
     p.add_argument("--host", default=None, help="address to listen on (default DANCE_HOST, 0.0.0.0)")
@@ -185,9 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("poses", help="print the pose definitions and features")
     p.add_argument("--file", default=None, help="a pose file to validate and show (default: the one in use)")
-    p.set_defaults(run=commands.poses)
+    p.set_defaults(run=definitions.poses)
 
     p = sub.add_parser("moves", help="print the move definitions: what each move is and its thresholds")
     p.add_argument("--file", default=None, help="a move file to validate and show (default: the one in use)")
-    p.set_defaults(run=commands.moves)
+    p.set_defaults(run=definitions.moves)
     return parser
