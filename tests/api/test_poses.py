@@ -11,7 +11,7 @@ from dance_analyzer.labels.classify import label_frames
 from dance_analyzer.labels.definitions import parse_definitions
 from dance_analyzer.pose.estimator import PoseEstimator
 from dance_analyzer.pose.extract import extract_landmarks
-from tests.support.media import media
+from tests.support.media import media, photos_video
 
 HIGH_KNEE = """
 poses:
@@ -124,10 +124,8 @@ def test_a_learned_pose_recognises_its_example_and_rejects_different_frames(clie
 
 @pytest.mark.slow
 def test_a_pose_learned_by_likeness_is_found_in_an_analysis_where_the_body_is_like_its_example(
-    client, clean_custom, make_video
+    client, clean_custom, tmp_path
 ):
-    import cv2
-
     tree, warrior = media("tree_pose_one_leg.jpg"), media("warrior2_arms_out.jpg")
     r = client.post(
         "/poses/learn", params={"name": "my_tree", "by": "likeness"}, files={"file": (tree.name, tree.read_bytes())}
@@ -140,14 +138,36 @@ def test_a_pose_learned_by_likeness_is_found_in_an_analysis_where_the_body_is_li
     assert shown["examples"]["bodies"] == definition["examples"]["bodies"]
 
     # A video of the tree for 10 frames, then a warrior for 10: the pose is the tree's alone.
-    pictures = [cv2.resize(cv2.imread(str(p))[:, :, ::-1], (480, 640)) for p in (tree, warrior)]
-    video = make_video(frames=20, width=480, height=640, fps=10, painter=lambda i: pictures[i // 10])
+    video = photos_video(tmp_path / "two.mp4", [tree, warrior], frames_each=10)
     r = client.post("/analyze", files={"file": (video.name, video.read_bytes())}, data={"detail": "segments"})
     assert r.status_code == 200, r.text
     found = {p["pose"]: p["frames_detected"] for p in r.json()["pose_summary"]}
     assert found.get("my_tree", 0) >= 8, found
     spans = [(s["start_s"], s["end_s"]) for s in r.json()["segments"] if s["pose"] == "my_tree"]
     assert spans and all(end <= 1.0 for _, end in spans), spans
+
+
+@pytest.mark.slow
+def test_a_pose_known_by_its_examples_is_taught_another_and_then_holds_on_both(client, clean_custom, tmp_path):
+    tree, warrior = media("tree_pose_one_leg.jpg"), media("warrior2_arms_out.jpg")
+    r = client.post("/poses/my_shape/examples", files={"file": (tree.name, tree.read_bytes())})
+    assert r.status_code == 404 and "my_shape" in r.json()["error"]
+    assert client.post("/poses", content=HIGH_KNEE, headers={"content-type": "application/yaml"}).status_code == 201
+    r = client.post("/poses/high_knee/examples", files={"file": (tree.name, tree.read_bytes())})
+    assert r.status_code == 400 and "by=likeness" in r.json()["error"]
+
+    learned = client.post(
+        "/poses/learn", params={"name": "my_shape", "by": "likeness"}, files={"file": (tree.name, tree.read_bytes())}
+    ).json()["definition"]
+    assert client.post("/poses", json={"poses": [learned]}).status_code == 201
+    r = client.post("/poses/my_shape/examples", files={"file": (warrior.name, warrior.read_bytes())})
+    assert r.status_code == 201, r.text
+    shape = {p["name"]: p for p in r.json()["poses"]}["my_shape"]
+    assert len(shape["examples"]["bodies"]) == 2 and shape["examples"]["bodies"][0] == learned["examples"]["bodies"][0]
+
+    video = photos_video(tmp_path / "two.mp4", [tree, warrior], frames_each=10)
+    r = client.post("/analyze", files={"file": (video.name, video.read_bytes())})
+    assert {p["pose"]: p["frames_detected"] for p in r.json()["pose_summary"]}.get("my_shape", 0) >= 18
 
 
 def test_learning_needs_a_person_and_a_proper_name(client, make_video, tmp_path):

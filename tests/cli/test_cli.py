@@ -285,10 +285,9 @@ def test_with_every_dancer_followed_the_table_shows_each_person_and_the_group_sy
 
 
 def test_learn_prints_a_pose_file_that_later_analyses_use(tmp_path):
-    import cv2
     import yaml
 
-    from tests.support.media import write_video
+    from tests.support.media import photos_video
 
     tree, warrior = media("tree_pose_one_leg.jpg"), media("warrior2_arms_out.jpg")
     learned = tmp_path / "mine.yaml"
@@ -299,10 +298,7 @@ def test_learn_prints_a_pose_file_that_later_analyses_use(tmp_path):
     shown = run("poses", "--file", str(learned))
     assert shown.returncode == 0 and "and within 0.4 torso lengths of one of its 1 example bodies" in shown.stdout
 
-    pictures = [cv2.resize(cv2.imread(str(p))[:, :, ::-1], (480, 640)) for p in (tree, warrior)]
-    video = write_video(
-        tmp_path / "two.mp4", frames=10, width=480, height=640, fps=5, painter=lambda i: pictures[i // 5]
-    )
+    video = photos_video(tmp_path / "two.mp4", [tree, warrior], frames_each=5)
     r = subprocess.run(
         [sys.executable, "-m", "dance_analyzer.cli", "analyze", str(video), "--format", "json"],
         capture_output=True, text=True, timeout=300, env={**os.environ, "DANCE_POSES_FILE": str(learned)},

@@ -102,3 +102,23 @@ def click_video(path: Path, bpm: float, seconds: float = 8.0) -> Path:
         container.mux(video.encode())
         container.mux(audio.encode())
     return path
+
+
+def photos_video(path: Path, photos: list[Path], frames_each: int, size: int = 640, fps: int = 10) -> Path:
+    """A video showing each photo in turn for ``frames_each`` frames, each fitted whole into a
+    square grey picture (its shape kept: a squashed body is another pose)."""
+    import cv2
+
+    pictures = []
+    for photo in photos:
+        image = cv2.imread(str(photo))[:, :, ::-1]
+        scale = size / max(image.shape[:2])
+        image = cv2.resize(image, (round(image.shape[1] * scale), round(image.shape[0] * scale)))
+        canvas = np.full((size, size, 3), 128, np.uint8)
+        top, left = (size - image.shape[0]) // 2, (size - image.shape[1]) // 2
+        canvas[top : top + image.shape[0], left : left + image.shape[1]] = image
+        pictures.append(canvas)
+    frames = frames_each * len(photos)
+    return write_video(
+        path, frames=frames, width=size, height=size, fps=fps, painter=lambda i: pictures[i // frames_each]
+    )

@@ -325,8 +325,9 @@ def test_every_dancer_has_a_chip_their_own_timeline_and_the_group_sync_panel(bro
 
 def test_teach_a_pose_from_a_photo_review_it_use_it_and_remove_it(browser, api, tmp_path):
     import cv2
+    import numpy as np
 
-    from tests.support.media import write_video
+    from tests.support.media import photos_video
 
     tree, warrior = media("tree_pose_one_leg.jpg"), media("warrior2_arms_out.jpg")
     page = open_page(browser, api)
@@ -349,26 +350,24 @@ def test_teach_a_pose_from_a_photo_review_it_use_it_and_remove_it(browser, api, 
     page.screenshot(path=str(ARTIFACTS / "page-teach.png"))
 
     # A video of the tree, then a warrior: the analysis names the taught pose on the tree.
-    pictures = [cv2.resize(cv2.imread(str(p))[:, :, ::-1], (480, 640)) for p in (tree, warrior)]
-    video = write_video(
-        tmp_path / "tree_then_warrior.mp4",
-        frames=20,
-        width=480,
-        height=640,
-        fps=10,
-        painter=lambda i: pictures[i // 10],
-    )
+    video = photos_video(tmp_path / "tree.mp4", [tree, warrior], frames_each=10)
     page.set_input_files("#file", str(video))
     page.wait_for_selector("body[data-state=done]", timeout=180_000)
     bands = page.locator("#bands .band")
     assert "my_tree" in [bands.nth(i).get_attribute("data-pose") for i in range(bands.count())]
 
-    page.click("#teach-list li[data-pose=my_tree] button")
+    # One more example, from another picture: saved at once, counted in the list.
+    assert "(1 example)" in page.inner_text("#teach-list li[data-pose=my_tree]")
+    page.set_input_files("#teach-list li[data-pose=my_tree] input[type=file]", str(warrior))
+    page.wait_for_selector("#teach-list li[data-pose=my_tree]:has-text('(2 examples)')")
+    assert len({p["name"]: p for p in api.get("/poses").json()["poses"]}["my_tree"]["examples"]["bodies"]) == 2
+
+    page.click("#teach-list li[data-pose=my_tree] button[aria-label^=Remove]")
     page.wait_for_selector("#teach-list li[data-pose=my_tree]", state="detached")
     assert api.get("/poses").json()["custom"] == []
     # A photo with nobody in it: the server's reason, in the panel.
     blank = tmp_path / "wall.png"
-    cv2.imwrite(str(blank), pictures[0] * 0 + 200)
+    cv2.imwrite(str(blank), np.full((480, 640, 3), 200, np.uint8))
     page.set_input_files("#teach-file", str(blank))
     page.click("#teach-go")
     page.wait_for_selector("#teach[data-state=error]")

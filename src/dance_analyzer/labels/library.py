@@ -90,6 +90,21 @@ class PoseLibrary:
         self._write(custom, owner)
         return merged
 
+    def add_example(self, name: str, body: list[float], owner: str = "") -> PoseSet:
+        """One more body for the owner's pose known by its own examples (``examples: {bodies}``):
+        a pose taught from several pictures carries to more people than from one. KeyError if
+        the owner has no such pose; DefinitionError if it is not known by its own bodies or
+        the result is invalid (more bodies than allowed)."""
+        pose = next((p for p in self.custom(owner) if p.get("name") == name), None)
+        if pose is None:
+            raise KeyError(name)
+        examples = pose.get("examples")
+        if not isinstance(examples, dict) or not isinstance(examples.get("bodies"), list):
+            raise DefinitionError(
+                f"pose '{name}' is not known by its own examples; learn it with by=likeness to add examples to it"
+            )
+        return self.add([{**pose, "examples": {**examples, "bodies": [*examples["bodies"], body]}}], owner)
+
     def remove(self, name: str, owner: str = "") -> bool:
         custom = self.custom(owner)
         kept = [p for p in custom if p.get("name") != name]

@@ -16,7 +16,9 @@ async function listMyPoses() {
   const list = document.getElementById("teach-list");
   const response = await fetch("/poses", { headers: authHeaders() });
   if (!response.ok) { teachStatus(await errorText(response), true); return; }
-  const mine = (await response.json()).custom;
+  const everything = await response.json();
+  const mine = everything.custom;
+  const byName = Object.fromEntries(everything.poses.map((p) => [p.name, p]));
   list.replaceChildren();
   if (!mine.length) {
     const none = document.createElement("li");
@@ -38,8 +40,40 @@ async function listMyPoses() {
       listMyPoses();
     });
     item.append(remove);
+    const bodies = byName[name] && byName[name].examples && byName[name].examples.bodies;
+    if (bodies) item.append(` (${bodies.length} example${bodies.length === 1 ? "" : "s"})`, exampleAdder(name));
     list.append(item);
   }
+}
+
+// A pose known by its examples carries to more people with more of them: one more from a
+// photo (the whole body in view), saved at once.
+function exampleAdder(name) {
+  const input = document.createElement("input");
+  input.type = "file";
+  input.accept = "image/*";
+  input.hidden = true;
+  const add = document.createElement("button");
+  add.type = "button";
+  add.textContent = "Add an example";
+  add.setAttribute("aria-label", `Add an example of ${label(name)}`);
+  add.addEventListener("click", () => input.click());
+  input.addEventListener("change", async () => {
+    if (!input.files[0]) return;
+    const form = new FormData();
+    form.append("file", input.files[0], input.files[0].name);
+    teachStatus(`Adding an example of ${label(name)}…`);
+    const response = await fetch(`/poses/${encodeURIComponent(name)}/examples`, {
+      method: "POST", body: form, headers: authHeaders(),
+    });
+    if (!response.ok) { teachStatus(await errorText(response), true); return; }
+    const pose = (await response.json()).poses.find((p) => p.name === name);
+    teachStatus(`${label(name)} now has ${pose.examples.bodies.length} examples.`);
+    listMyPoses();
+  });
+  const holder = document.createElement("span");
+  holder.append(add, input);
+  return holder;
 }
 
 async function learnPose() {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated, Any, Literal
 
@@ -10,11 +11,13 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from ... import pipeline
+from ...config import Settings
 from ...features import FEATURES
 from ...labels.definitions import DefinitionError, PoseSet
 from ...labels.library import PoseLibrary
 from ...labels.safe_yaml import load_yaml
 from ...pose.models import check_installed
+from ...workers.pool import AnalysisPool
 from ..deps import PoolDep, PoseLibraryDep, PosesDep, SettingsDep, TenantDep
 from ..errors import UploadError
 from ..params import LEARN_BODY, Model
@@ -152,6 +155,16 @@ async def learn(
 ) -> dict[str, Any]:
     if not _NAME.match(name):
         raise UploadError(400, "The name must be a Python-style identifier, e.g. my_arabesque")
+    return await _learn_from_upload(
+        request, settings, pool, name=name, priority=library.next_priority(tenant.name), time_s=time_s,
+        description=description, min_visibility=pose_set.min_visibility, model=model, by=by,
+    )  # fmt: skip
+
+
+async def _learn_from_upload(
+    request: Request, settings: Settings, pool: AnalysisPool, *, model: str | None, **learning: Any
+) -> dict[str, Any]:
+    """The upload (a photo, or a video) learned from by the pipeline; the file is gone after."""
     chosen = check_installed(model or settings.model)
     uploads = await receive_video_uploads(
         request,
@@ -160,15 +173,55 @@ async def learn(
         wanted={"file": "file", "image": "file", "video": "file"},
     )
     with uploads["file"] as example:
-        return await run_in_threadpool(
-            pipeline.learn_pose,
-            example.path,
-            reader=pool,
-            name=name,
-            priority=library.next_priority(tenant.name),
-            time_s=time_s,
-            description=description,
-            min_visibility=pose_set.min_visibility,
-            model=chosen,
-            by=by,
+        learned: dict[str, Any] = await run_in_threadpool(
+            functools.partial(pipeline.learn_pose, example.path, reader=pool, model=chosen, **learning)
         )
+    return learned
+
+
+@router.post(
+    "/{name}/examples",
+    status_code=201,
+    responses={
+        **ERROR_RESPONSES,
+        404: {"model": ErrorBody, "description": "No custom pose with that name"},
+    },
+    openapi_extra=LEARN_BODY,
+    response_model=PoseList,
+    summary="Teach one of your poses known by its examples one more example (a photo, or a video at time_s)",
+    description=(
+        "For a pose of your own known by its likeness (learned with `/poses/learn?by=likeness`, or with "
+        "`examples: {bodies: [...]}`): the body in the upload becomes one more of its examples, saved at once. "
+        "A pose taught from several people carries to more people (docs/accuracy.md). The whole body must be "
+        "in view. Answers with the whole pose set, as `GET /poses` does.\n\n"
+        "Example: `curl -F file=@another.jpg http://localhost:5000/poses/my_arabesque/examples`"
+    ),
+)
+async def add_example(
+    request: Request,
+    settings: SettingsDep,
+    pool: PoolDep,
+    library: PoseLibraryDep,
+    pose_set: PosesDep,
+    tenant: TenantDep,
+    name: Annotated[str, Path(description="the custom pose's name")],
+    time_s: Annotated[
+        float | None, Query(ge=0, allow_inf_nan=False, description="for a video: when the pose is held")
+    ] = None,
+    model: Model = None,
+) -> dict[str, Any]:
+    if name not in {p.get("name") for p in library.custom(tenant.name)}:
+        raise HTTPException(404, f"No custom pose named {name!r} (built-in poses cannot be taught examples)")
+    learned = await _learn_from_upload(
+        request, settings, pool, name=name, priority=0, time_s=time_s,
+        min_visibility=pose_set.min_visibility, model=model, by="likeness",
+    )  # fmt: skip
+    try:
+        merged = await run_in_threadpool(
+            library.add_example, name, learned["definition"]["examples"]["bodies"][0], tenant.name
+        )
+    except KeyError:
+        raise HTTPException(404, f"No custom pose named {name!r}") from None
+    except DefinitionError as exc:
+        raise UploadError(400, f"Cannot add the example: {exc}") from None
+    return _describe(merged, library, tenant.name)
