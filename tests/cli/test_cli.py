@@ -307,6 +307,40 @@ def test_learn_prints_a_pose_file_that_later_analyses_use(tmp_path):
     assert {p["pose"]: p["frames_detected"] for p in json.loads(r.stdout)["pose_summary"]} == {"my_tree": 5}
 
 
+def test_learn_into_a_pose_file_adds_poses_and_examples_and_checks_the_file(tmp_path):
+    import yaml
+
+    from tests.support.media import photos_video
+
+    tree, warrior, squat = media("tree_pose_one_leg.jpg"), media("warrior2_arms_out.jpg"), media("squat_frame.png")
+    mine = tmp_path / "mine.yaml"
+    for photo, name, by in (
+        (tree, "my_shape", "likeness"),
+        (warrior, "my_shape", "likeness"),
+        (squat, "low", "measures"),
+    ):
+        r = run("learn", str(photo), "--name", name, "--by", by, "--into", str(mine))
+        assert r.returncode == 0, r.stderr
+    poses = {p["name"]: p for p in yaml.safe_load(mine.read_text())["poses"]}
+    assert set(poses) == {"my_shape", "low"} and len(poses["my_shape"]["examples"]["bodies"]) == 2
+    assert poses["low"]["priority"] > poses["my_shape"]["priority"] and "knee_angle" in poses["low"]["when"]
+
+    video = photos_video(tmp_path / "two.mp4", [tree, warrior], frames_each=5)
+    r = subprocess.run(
+        [sys.executable, "-m", "dance_analyzer.cli", "analyze", str(video), "--format", "json"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "DANCE_POSES_FILE": str(mine)},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert {p["pose"]: p["frames_detected"] for p in json.loads(r.stdout)["pose_summary"]} == {"my_shape": 10}
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("poses: [{name: x, priority: 1, when: {knee_angel: {both: [0, 90]}}}]\n")
+    r = run("learn", str(tree), "--name", "my_shape", "--into", str(broken))
+    assert r.returncode == 65 and "knee_angel" in r.stderr and "knee_angel" in broken.read_text()
+    both = run("learn", str(tree), "--name", "x", "--into", str(mine), "-o", str(tmp_path / "x.yaml"))
+    assert both.returncode == 2 and "not allowed with" in both.stderr
+
+
 def test_learn_says_what_is_wrong(tmp_path):
     import cv2
     import numpy as np

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from ..errors import AnalysisError
 from .commands import failed
@@ -48,12 +51,49 @@ def learn(args: argparse.Namespace) -> int:
                 priority=max(p.priority for p in pose_set.poses) + 10,  # a learned pose is specific: it wins
                 min_visibility=pose_set.min_visibility, model=check_installed(args.model or settings.model),
             )  # fmt: skip
+        if args.into is not None:
+            return write_output(_merged_into(Path(args.into), learned["definition"], args.by), args.into)
     except InputProblem as exc:
         error(str(exc))
         return exc.code
     except AnalysisError as exc:
         return failed(exc, path)
     return write_output(learned["yaml"].rstrip("\n"), args.output)
+
+
+def _merged_into(target: Path, definition: dict[str, Any], by: str) -> str:
+    """The pose file ``target`` (new if absent) with the learned pose in it, validated: a pose
+    of that name known by its own bodies gains this body (``--by likeness``); another pose of
+    that name is replaced; a new one goes above every pose in the file."""
+    from ..labels.definitions import DefinitionError, parse_definitions
+    from ..labels.safe_yaml import dump_yaml, load_yaml
+
+    try:
+        data = load_yaml(target.read_text("utf-8")) if target.exists() else {"poses": []}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputProblem(os_problem(target, exc), EXIT_MISSING_INPUT) from None
+    except yaml.YAMLError as exc:
+        raise InputProblem(f"{target}: not valid YAML: {exc}", EXIT_BAD_DEFINITIONS) from None
+    if not isinstance(data, dict) or not isinstance(data.get("poses"), list):
+        raise InputProblem(f"{target}: expected a mapping with a 'poses' list", EXIT_BAD_DEFINITIONS)
+    poses = [p for p in data["poses"] if not (isinstance(p, dict) and p.get("name") == definition["name"])]
+    old = next((p for p in data["poses"] if isinstance(p, dict) and p.get("name") == definition["name"]), None)
+    if old is not None and by == "likeness" and isinstance(old.get("examples"), dict) and "bodies" in old["examples"]:
+        bodies = [*old["examples"]["bodies"], *definition["examples"]["bodies"]]
+        definition = {**old, "examples": {**old["examples"], "bodies": bodies}}
+    elif old is not None:
+        definition = {**definition, "priority": old.get("priority", definition["priority"])}
+    else:
+        priorities = [p.get("priority") for p in poses if isinstance(p, dict) and isinstance(p.get("priority"), int)]
+        definition = {**definition, "priority": max([definition["priority"] - 10, *priorities]) + 10}
+    merged = {**data, "poses": [*poses, definition]}
+    try:
+        parse_definitions(merged, target.name)
+    except DefinitionError as exc:
+        raise InputProblem(f"{target}: {after_name(str(exc), target)}", EXIT_BAD_DEFINITIONS) from None
+    text = dump_yaml(merged)
+    assert text is not None
+    return text.rstrip("\n")
 
 
 def poses(args: argparse.Namespace) -> int:

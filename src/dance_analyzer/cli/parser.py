@@ -169,7 +169,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--description", default="", help="the new pose's description, as a dancer would say it")
     p.add_argument("--model", choices=MODELS, default=None, help="landmark model (default DANCE_MODEL or full)")
-    p.add_argument("-o", "--output", metavar="FILE", default=None, help="write the YAML to FILE, not stdout")
+    written = p.add_mutually_exclusive_group()
+    written.add_argument("-o", "--output", metavar="FILE", default=None, help="write the YAML to FILE, not stdout")
+    written.add_argument(
+        "--into",
+        metavar="POSES.yaml",
+        default=None,
+        help="add the pose to this pose file (made if absent) and check it; with --by likeness, a pose of that "
+        "name known by its examples gains this one",
+    )
     p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
     p.set_defaults(run=definitions.learn)
 
