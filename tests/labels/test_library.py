@@ -85,3 +85,21 @@ def test_a_value_used_twice_is_stored_in_full_so_that_it_reads_back(tmp_path):
     library.add([{**HIGH_KNEE, "when": {"foot_lift": shared}, "or_when": {"foot_lift": shared}}])
     assert "*" not in (tmp_path / CUSTOM_FILE).read_text()
     assert "high_knee" in PoseLibrary(None, tmp_path).current().names
+
+
+def test_examples_taught_at_once_from_several_processes_all_land(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = [0.1] * 45
+    own = {"name": "my_shape", "priority": 300, "examples": {"bodies": [body]}}
+    PoseLibrary(None, tmp_path).add([own])
+    libraries = [PoseLibrary(None, tmp_path) for _ in range(4)]  # as if in four server processes
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda k: libraries[k % 4].add_example("my_shape", [0.1 + k / 100] * 45), range(24)))
+    stored = PoseLibrary(None, tmp_path).custom()[0]["examples"]["bodies"]
+    assert len(stored) == 25 and sorted(b[0] for b in stored[1:]) == [0.1 + k / 100 for k in range(24)]
+    with pytest.raises(KeyError):
+        libraries[0].add_example("nobody", body)
+    libraries[0].add([HIGH_KNEE])
+    with pytest.raises(DefinitionError, match="by=likeness"):
+        libraries[0].add_example("high_knee", body)

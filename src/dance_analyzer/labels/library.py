@@ -7,16 +7,21 @@ plus their own, kept in ``data_dir/custom_poses/<owner>.yaml`` (the server witho
 keys has one owner, "", in ``data_dir/custom_poses.yaml``). The API and the workers
 share these files; every change is validated against the owner's whole merged set
 first (unknown features, empty ranges, duplicate names or priorities are refused with
-the message that says where), then written atomically.
+the message that says where), then written atomically. A change reads the owner's file
+and writes it back under an exclusive lock on a file beside it, so two changes at once
+(two teachers' examples for the same pose, from two server processes) both land.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import re
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +90,10 @@ class PoseLibrary:
             if isinstance(pose, dict) and pose.get("name") in builtin:
                 raise DefinitionError(f"pose '{pose['name']}': a built-in pose has this name; choose another")
         names = {p.get("name") for p in poses if isinstance(p, dict)}
-        custom = [p for p in self.custom(owner) if p.get("name") not in names] + poses
-        merged = self._merge(custom)  # raises with the place of the problem
-        self._write(custom, owner)
+        with self._changing(owner):
+            custom = [p for p in self.custom(owner) if p.get("name") not in names] + poses
+            merged = self._merge(custom)  # raises with the place of the problem
+            self._write(custom, owner)
         return merged
 
     def add_example(self, name: str, body: list[float], owner: str = "") -> PoseSet:
@@ -95,23 +101,42 @@ class PoseLibrary:
         a pose taught from several pictures carries to more people than from one. KeyError if
         the owner has no such pose; DefinitionError if it is not known by its own bodies or
         the result is invalid (more bodies than allowed)."""
-        pose = next((p for p in self.custom(owner) if p.get("name") == name), None)
-        if pose is None:
-            raise KeyError(name)
-        examples = pose.get("examples")
-        if not isinstance(examples, dict) or not isinstance(examples.get("bodies"), list):
-            raise DefinitionError(
-                f"pose '{name}' is not known by its own examples; learn it with by=likeness to add examples to it"
-            )
-        return self.add([{**pose, "examples": {**examples, "bodies": [*examples["bodies"], body]}}], owner)
+        with self._changing(owner):
+            custom = self.custom(owner)
+            pose = next((p for p in custom if p.get("name") == name), None)
+            if pose is None:
+                raise KeyError(name)
+            examples = pose.get("examples")
+            if not isinstance(examples, dict) or not isinstance(examples.get("bodies"), list):
+                raise DefinitionError(
+                    f"pose '{name}' is not known by its own examples; learn it with by=likeness to add examples to it"
+                )
+            taught = {**pose, "examples": {**examples, "bodies": [*examples["bodies"], body]}}
+            custom = [taught if p is pose else p for p in custom]
+            merged = self._merge(custom)
+            self._write(custom, owner)
+        return merged
 
     def remove(self, name: str, owner: str = "") -> bool:
-        custom = self.custom(owner)
-        kept = [p for p in custom if p.get("name") != name]
-        if len(kept) == len(custom):
-            return False
-        self._write(kept, owner)
+        with self._changing(owner):
+            custom = self.custom(owner)
+            kept = [p for p in custom if p.get("name") != name]
+            if len(kept) == len(custom):
+                return False
+            self._write(kept, owner)
         return True
+
+    @contextlib.contextmanager
+    def _changing(self, owner: str) -> Iterator[None]:
+        """Read, change and write the owner's file with no other change in between (any process)."""
+        path = self.custom_file(owner)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.with_name(f".{path.name}.lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def next_priority(self, owner: str = "") -> int:
         """Above every pose in use: a learned pose is specific, so it wins when it holds."""
