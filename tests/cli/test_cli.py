@@ -284,6 +284,16 @@ def test_with_every_dancer_followed_the_table_shows_each_person_and_the_group_sy
     assert f"How in sync: {group:.0f}/100" in table
 
 
+def time_per_pose(video, poses_file):
+    """Frames per pose of an analysis made with this pose file (DANCE_POSES_FILE)."""
+    r = subprocess.run(
+        [sys.executable, "-m", "dance_analyzer.cli", "analyze", str(video), "--format", "json"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "DANCE_POSES_FILE": str(poses_file)},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    return {p["pose"]: p["frames_detected"] for p in json.loads(r.stdout)["pose_summary"]}
+
+
 def test_learn_prints_a_pose_file_that_later_analyses_use(tmp_path):
     import yaml
 
@@ -299,12 +309,7 @@ def test_learn_prints_a_pose_file_that_later_analyses_use(tmp_path):
     assert shown.returncode == 0 and "and within 0.4 torso lengths of one of its 1 example bodies" in shown.stdout
 
     video = photos_video(tmp_path / "two.mp4", [tree, warrior], frames_each=5)
-    r = subprocess.run(
-        [sys.executable, "-m", "dance_analyzer.cli", "analyze", str(video), "--format", "json"],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "DANCE_POSES_FILE": str(learned)},
-    )  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    assert {p["pose"]: p["frames_detected"] for p in json.loads(r.stdout)["pose_summary"]} == {"my_tree": 5}
+    assert time_per_pose(video, poses_file=learned) == {"my_tree": 5}
 
 
 def test_learn_into_a_pose_file_adds_poses_and_examples_and_checks_the_file(tmp_path):
@@ -326,12 +331,7 @@ def test_learn_into_a_pose_file_adds_poses_and_examples_and_checks_the_file(tmp_
     assert poses["low"]["priority"] > poses["my_shape"]["priority"] and "knee_angle" in poses["low"]["when"]
 
     video = photos_video(tmp_path / "two.mp4", [tree, warrior], frames_each=5)
-    r = subprocess.run(
-        [sys.executable, "-m", "dance_analyzer.cli", "analyze", str(video), "--format", "json"],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "DANCE_POSES_FILE": str(mine)},
-    )  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    assert {p["pose"]: p["frames_detected"] for p in json.loads(r.stdout)["pose_summary"]} == {"my_shape": 10}
+    assert time_per_pose(video, poses_file=mine) == {"my_shape": 10}
 
     broken = tmp_path / "broken.yaml"
     broken.write_text("poses: [{name: x, priority: 1, when: {knee_angel: {both: [0, 90]}}}]\n")

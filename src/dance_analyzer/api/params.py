@@ -12,6 +12,9 @@ Detail = Annotated[Literal["summary", "frames"], Query(description="'frames' add
 SampleFps = Annotated[float | None, Query(gt=0, le=240, description="Analyse at most N frames per second")]
 Rhythm = Annotated[bool, Query(description="Also find the music's beats and score the timing")]
 Mirror = Annotated[bool, Query(description="Compare the attempt's left with the reference's right")]
+PoseMomentS = Annotated[
+    float | None, Query(ge=0, allow_inf_nan=False, description="for a video: when the pose is held")
+]
 Model = Annotated[
     Literal["lite", "full", "heavy"] | None,
     Query(description="The landmark model: lite (fastest), full or heavy (most accurate); default DANCE_MODEL"),

@@ -20,7 +20,7 @@ from ...pose.models import check_installed
 from ...workers.pool import AnalysisPool
 from ..deps import PoolDep, PoseLibraryDep, PosesDep, SettingsDep, TenantDep
 from ..errors import UploadError
-from ..params import LEARN_BODY, Model
+from ..params import LEARN_BODY, Model, PoseMomentS
 from ..report_models import LearnedPose, PoseList
 from ..schemas import ERROR_RESPONSES, ErrorBody
 from ..uploads import receive_video_uploads
@@ -141,9 +141,7 @@ async def learn(
     pose_set: PosesDep,
     tenant: TenantDep,
     name: Annotated[str, Query(description="the new pose's name, e.g. my_arabesque")],
-    time_s: Annotated[
-        float | None, Query(ge=0, allow_inf_nan=False, description="for a video: when the pose is held")
-    ] = None,
+    time_s: PoseMomentS = None,
     description: Annotated[
         str, Query(max_length=200, description="the new pose's description, as a dancer would say it")
     ] = "",
@@ -205,9 +203,7 @@ async def add_example(
     pose_set: PosesDep,
     tenant: TenantDep,
     name: Annotated[str, Path(description="the custom pose's name")],
-    time_s: Annotated[
-        float | None, Query(ge=0, allow_inf_nan=False, description="for a video: when the pose is held")
-    ] = None,
+    time_s: PoseMomentS = None,
     model: Model = None,
 ) -> dict[str, Any]:
     if name not in {p.get("name") for p in library.custom(tenant.name)}:
