@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..pose.landmarks import Landmark as L
-from .geometry import _SIDE, IN_FRAME_MARGIN, UP, norm
+from .geometry import _SIDE, IN_FRAME_MARGIN, UP, in_frame, norm
 
 # ---------------------------------------------------------------- feature table
 
@@ -47,8 +47,7 @@ class _Body:
         self.world = world.astype(np.float64)
         # A landmark outside the picture was guessed, whatever visibility the model gives it:
         # legs cut off by the frame must not make leg poses.
-        inside = np.all((image[..., :2] >= -IN_FRAME_MARGIN) & (image[..., :2] <= 1 + IN_FRAME_MARGIN), axis=-1)
-        self.vis = np.where(inside, image[..., 3], 0.0).astype(np.float64)
+        self.vis = np.where(in_frame(image), image[..., 3], 0.0).astype(np.float64)
         # ...but one below the bottom edge is certainly lower than anything in the picture.
         self.below_picture = image[..., 1] > 1 + IN_FRAME_MARGIN
         w = self.world

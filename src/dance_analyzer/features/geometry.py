@@ -20,6 +20,16 @@ UP = np.array([0.0, -1.0, 0.0])  # world y points down the upright picture
 IN_FRAME_MARGIN = 0.02
 
 
+def in_frame(image: np.ndarray) -> np.ndarray:
+    """(..., 33) whether each image landmark lies in the picture (within the margin): one
+    outside it was guessed, whatever visibility the model gives it."""
+    with np.errstate(invalid="ignore"):
+        inside: np.ndarray = np.all(
+            (image[..., :2] >= -IN_FRAME_MARGIN) & (image[..., :2] <= 1 + IN_FRAME_MARGIN), axis=-1
+        )
+    return inside
+
+
 # ---------------------------------------------------------------- pure geometry
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NoPersonFound
-from ..features import FEATURES, IN_FRAME_MARGIN, SIDES, compute_features
+from ..features import FEATURES, SIDES, compute_features, in_frame
 from ..features.embedding import JOINTS, body_embedding
 from ..pose.landmarks import MIN_VISIBILITY
 from ..pose.landmarks import Landmark as L
@@ -91,9 +91,8 @@ def learn_likeness(
 
     The likeness compares every joint, so the example must show them all: a leg out of the
     picture would be the model's guess, and the pose would ask for that guess."""
-    with np.errstate(invalid="ignore"):
-        inside = np.all((image[:, :2] >= -IN_FRAME_MARGIN) & (image[:, :2] <= 1 + IN_FRAME_MARGIN), axis=1)
-        unseen = [L(j).name.lower() for j in JOINTS if not (inside[j] and image[j, 3] >= min_visibility)]
+    inside = in_frame(image)
+    unseen = [L(j).name.lower() for j in JOINTS if not (inside[j] and image[j, 3] >= min_visibility)]
     if np.isnan(image[:, :3]).all():
         raise NoPersonFound("No person was found in the example")
     if unseen:
@@ -101,7 +100,7 @@ def learn_likeness(
             "To learn a pose by its likeness the example must show the whole body; not clearly seen: "
             + ", ".join(unseen)
         )
-    body = body_embedding(world[None].astype(np.float64))[0]
+    body = body_embedding(world[None])[0]
     return {
         "name": name,
         "priority": priority,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import percentile_filter, uniform_filter1d
 
-from ...features import IN_FRAME_MARGIN, angle_between, body_points
+from ...features import angle_between, body_points, in_frame
 from ...pose.landmarks import Landmark as L
 
 DOWN = np.array([0.0, 1.0, 0.0])  # world y points down the upright picture
@@ -200,9 +200,7 @@ def motion_of(
 ) -> Motion:
     present = np.isfinite(image[:, 0, 0])
     # A landmark outside the picture is a guess: it counts as unseen, as in the pose features.
-    with np.errstate(invalid="ignore"):
-        inside = np.all((image[..., :2] >= -IN_FRAME_MARGIN) & (image[..., :2] <= 1 + IN_FRAME_MARGIN), axis=-1)
-    visibility = np.where(inside, image[:, :, 3], 0.0)
+    visibility = np.where(in_frame(image), image[..., 3], 0.0)
     return Motion(
         times=times,
         end_time=end_time,
