@@ -7,8 +7,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import AnalysisError
 from .commands import failed
 from .console import print_text, silence_native_stderr
@@ -65,22 +63,23 @@ def _merged_into(target: Path, definition: dict[str, Any], by: str) -> str:
     """The pose file ``target`` (new if absent) with the learned pose in it, validated: a pose
     of that name known by its own bodies gains this body (``--by likeness``); another pose of
     that name is replaced; a new one goes above every pose in the file."""
-    from ..labels.definitions import DefinitionError, parse_definitions
-    from ..labels.safe_yaml import dump_yaml, load_yaml
+    from ..labels.definitions import DefinitionError, parse_definitions, read_definitions
+    from ..labels.library import with_more_bodies
+    from ..labels.safe_yaml import dump_yaml
 
     try:
-        data = load_yaml(target.read_text("utf-8")) if target.exists() else {"poses": []}
+        data = read_definitions(target)[0] if target.exists() else {"poses": []}
     except (OSError, UnicodeDecodeError) as exc:
         raise InputProblem(os_problem(target, exc), EXIT_MISSING_INPUT) from None
-    except yaml.YAMLError as exc:
-        raise InputProblem(f"{target}: not valid YAML: {exc}", EXIT_BAD_DEFINITIONS) from None
+    except DefinitionError as exc:
+        raise InputProblem(f"{target}: {after_name(str(exc), target)}", EXIT_BAD_DEFINITIONS) from None
     if not isinstance(data, dict) or not isinstance(data.get("poses"), list):
         raise InputProblem(f"{target}: expected a mapping with a 'poses' list", EXIT_BAD_DEFINITIONS)
     poses = [p for p in data["poses"] if not (isinstance(p, dict) and p.get("name") == definition["name"])]
     old = next((p for p in data["poses"] if isinstance(p, dict) and p.get("name") == definition["name"]), None)
-    if old is not None and by == "likeness" and isinstance(old.get("examples"), dict) and "bodies" in old["examples"]:
-        bodies = [*old["examples"]["bodies"], *definition["examples"]["bodies"]]
-        definition = {**old, "examples": {**old["examples"], "bodies": bodies}}
+    taught = with_more_bodies(old, definition["examples"]["bodies"]) if old is not None and by == "likeness" else None
+    if taught is not None:
+        definition = taught
     elif old is not None:
         definition = {**definition, "priority": old.get("priority", definition["priority"])}
     else:

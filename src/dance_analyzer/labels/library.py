@@ -40,6 +40,15 @@ def _file_name(owner: str) -> str:
     return f"{readable}-{hashlib.sha256(owner.encode()).hexdigest()[:12]}.yaml"
 
 
+def with_more_bodies(pose: dict[str, Any], bodies: list[Any]) -> dict[str, Any] | None:
+    """A pose as written in a pose file, with more example bodies; None if it is not known
+    by its own examples (``examples: {bodies: [...]}``)."""
+    examples = pose.get("examples")
+    if not isinstance(examples, dict) or not isinstance(examples.get("bodies"), list):
+        return None
+    return {**pose, "examples": {**examples, "bodies": [*examples["bodies"], *bodies]}}
+
+
 class PoseLibrary:
     def __init__(self, base_file: Path | None, data_dir: Path) -> None:
         self.base_file = base_file
@@ -106,12 +115,11 @@ class PoseLibrary:
             pose = next((p for p in custom if p.get("name") == name), None)
             if pose is None:
                 raise KeyError(name)
-            examples = pose.get("examples")
-            if not isinstance(examples, dict) or not isinstance(examples.get("bodies"), list):
+            taught = with_more_bodies(pose, [body])
+            if taught is None:
                 raise DefinitionError(
                     f"pose '{name}' is not known by its own examples; learn it with by=likeness to add examples to it"
                 )
-            taught = {**pose, "examples": {**examples, "bodies": [*examples["bodies"], body]}}
             custom = [taught if p is pose else p for p in custom]
             merged = self._merge(custom)
             self._write(custom, owner)
