@@ -56,10 +56,7 @@ class Likeness:
 
     def holds(self, points: np.ndarray) -> np.ndarray:
         """(T,) bools for (T, 45) bodies; False where no body was found."""
-        examples = np.asarray(self.bodies, np.float64)
-        if self.mirrored:
-            examples = np.concatenate([examples, mirrored_embedding(examples)])
-        squares = (examples**2).sum(axis=1)
+        examples, squares = self._prepared
         out = np.zeros(len(points), bool)
         found = np.flatnonzero(np.isfinite(points).all(axis=1))
         for start in range(0, len(found), CHUNK):
@@ -67,6 +64,15 @@ class Likeness:
             nearest = _distances(points[rows], examples, squares).min(axis=1)
             out[rows] = nearest / np.sqrt(len(JOINTS)) <= self.within
         return out
+
+    @functools.cached_property
+    def _prepared(self) -> tuple[np.ndarray, np.ndarray]:
+        """The examples (mirrored too, if asked) and their squared norms, once: the adaptive
+        analysis asks about two frames at a time, as for the bank's voters."""
+        examples = np.asarray(self.bodies, np.float64)
+        if self.mirrored:
+            examples = np.concatenate([examples, mirrored_embedding(examples)])
+        return examples, (examples**2).sum(axis=1)
 
     def to_dict(self) -> dict[str, object]:
         return {"within": self.within, "mirrored": self.mirrored, "bodies": [list(b) for b in self.bodies]}
