@@ -17,7 +17,7 @@ and holds where the body is close to one of them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,13 @@ CHUNK = 512  # frames compared at once: a (CHUNK, N) distance table stays a few 
 # pictures scored on other sources'. The model's own jitter on one dancer is far below it;
 # another dancer's version of a pose is often further.
 WITHIN = 0.4
+
+
+def _found_in_chunks(points: np.ndarray) -> Iterator[np.ndarray]:
+    """The rows of the bodies found (no NaN), CHUNK at a time."""
+    found = np.flatnonzero(np.isfinite(points).all(axis=1))
+    for start in range(0, len(found), CHUNK):
+        yield found[start : start + CHUNK]
 
 
 def _distances(query: np.ndarray, bank: np.ndarray, squares: np.ndarray) -> np.ndarray:
@@ -58,9 +65,7 @@ class Likeness:
         """(T,) bools for (T, 45) bodies; False where no body was found."""
         examples, squares = self._prepared
         out = np.zeros(len(points), bool)
-        found = np.flatnonzero(np.isfinite(points).all(axis=1))
-        for start in range(0, len(found), CHUNK):
-            rows = found[start : start + CHUNK]
+        for rows in _found_in_chunks(points):
             nearest = _distances(points[rows], examples, squares).min(axis=1)
             out[rows] = nearest / np.sqrt(len(JOINTS)) <= self.within
         return out
@@ -107,11 +112,9 @@ class ExampleBank:
         out = np.zeros(len(points), bool)
         bank, shown, squares = self._voters(pose)
         k = min(neighbours, len(bank))
-        found = np.flatnonzero(np.isfinite(points).all(axis=1))
-        if k == 0 or len(found) == 0:
+        if k == 0:
             return out
-        for start in range(0, len(found), CHUNK):
-            rows = found[start : start + CHUNK]
+        for rows in _found_in_chunks(points):
             distance = _distances(points[rows], bank, squares)
             nearest = np.argpartition(distance, k - 1, axis=1)[:, :k]
             weight = 1.0 / np.maximum(np.take_along_axis(distance, nearest, axis=1), 1e-9)
