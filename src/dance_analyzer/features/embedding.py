@@ -23,7 +23,8 @@ JOINTS = (
 )  # fmt: skip
 SIZE = 3 * len(JOINTS)
 # Where each joint goes in a mirror: left and right swap (the nose stays).
-MIRROR = (0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13)
+_SWAP = {"LEFT": "RIGHT", "RIGHT": "LEFT"}
+MIRROR = tuple(JOINTS.index(L["_".join(_SWAP.get(w, w) for w in j.name.split("_"))]) for j in JOINTS)
 
 
 def body_embedding(world: np.ndarray) -> np.ndarray:
