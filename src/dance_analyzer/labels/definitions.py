@@ -201,8 +201,13 @@ def _parse_conditions(when: Any, where: str) -> tuple[Condition, ...]:
     return tuple(conditions)
 
 
+def _number(value: Any) -> bool:
+    """A finite int or float (YAML's true and false are not numbers)."""
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
+
 def _visibility(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+    if not _number(value) or not 0 <= value <= 1:
         raise DefinitionError(f"{where}: min_visibility must be a number in [0, 1]")
     return float(value)
 
@@ -250,10 +255,6 @@ def _neighbours(value: Any, name: str, where: str) -> int:
             "which has them for: " + ", ".join(bank.poses) + "; a pose of your own gives its own 'bodies'"
         )
     return count
-
-
-def _number(value: Any) -> bool:
-    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
 
 
 def _likeness(value: dict[str, Any], where: str) -> Likeness:
