@@ -216,6 +216,10 @@ def test_floor_features_of_a_standing_body():
     assert 0.4 < f["left_knee_height"] < 0.6
     assert f["leg_split"] < 20 and f["side_lean"] < 5
     assert abs(f["left_heel_raise"]) < 0.05  # a flat foot
+    # The hands hang at the sides, about halfway between the hips and the knees.
+    assert f["left_knee_height"] < f["left_wrist_floor_height"] < f["hip_floor_height"]
+    arms_up = features_of(**{f"{side}_arm": S.Arm(180, 180) for side in ("left", "right")})
+    assert arms_up["left_wrist_floor_height"] > arms_up["shoulder_floor_height"]
 
 
 def test_a_raised_leg_is_measured_against_the_vertical_and_the_standing_knee():

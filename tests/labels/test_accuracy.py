@@ -42,7 +42,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # was measured after the eighth pass (standing side bends) and the mirrored bank. forward_bend
 # likewise since then (dev, leave one source out: 0.82/0.88/0.90 to 0.89/0.93/0.93). lie holds
 # where its conditions hold or its examples say so since then (dev: 0.83/0.83/0.87 to
-# 0.93/0.91/0.90): measured again.
+# 0.93/0.91/0.90): measured again. kneel gained a way bent forward with the hands off the
+# floor (dev 0.67/0.62/0.51 to 0.72/0.67/0.55): raised to its new lowest less 0.02.
 FLOORS = {
     "t_pose": 0.91,
     "squat": 0.75,
@@ -67,7 +68,7 @@ FLOORS = {
     "split": 0.94,
     "forward_bend": 0.84,
     "side_bend": 0.87,
-    "kneel": 0.46,
+    "kneel": 0.54,
     "sit": 0.80,
     "lie": 0.83,
 }

@@ -239,6 +239,28 @@ def test_sitting_back_on_the_heels_is_kneeling_and_cross_legged_is_sitting():
     assert labels_in(table)[0] & {"kneel", "sit"} == {"sit"}
 
 
+def test_kneeling_bent_forward_needs_the_hands_off_the_floor():
+    # A kneeling row or cable crunch tips the torso forward over the knees with the hands
+    # free; on all fours (a cat stretch, a table top) the same knees and hips have the
+    # hands down on the floor, and that is not kneeling up.
+    table = measured(
+        left_knee_height=0.02,
+        right_knee_height=0.05,
+        left_knee_angle=80.0,
+        right_knee_angle=85.0,
+        hip_floor_height=0.55,
+        shoulder_floor_height=0.7,
+        torso_tilt=75.0,
+        knee_spread=1.3,
+    )
+    for wrists, kneels in ((0.7, True), (0.05, False)):
+        table.values["left_wrist_floor_height"][0] = table.values["right_wrist_floor_height"][0] = wrists
+        assert ("kneel" in labels_in(table)[0]) is kneels
+    # One hand down (a bird dog's supporting arm) is on all fours too.
+    table.values["left_wrist_floor_height"][0] = 0.7
+    assert "kneel" not in labels_in(table)[0]
+
+
 def test_lying_on_the_back_arms_reaching_to_the_ceiling_are_not_raised_overhead():
     # Up the picture, the hands are far above the head; but the body is lying down.
     for arms in (S.ARMS_UP, S.ONE_ARM_UP):

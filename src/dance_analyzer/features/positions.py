@@ -130,3 +130,11 @@ def shoulder_floor_height(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     """Height of the shoulders above the body's lowest point: near 0 lying down, high on the hands."""
     value = safe_ratio(b.height(b.mid_shoulder) - b.floor(), b.leg_length)
     return value, b.v(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+
+
+@_sided("leg lengths")
+def wrist_floor_height(b: _Body, s: str) -> tuple[np.ndarray, np.ndarray]:
+    """Height of the wrist above the body's lowest point: near 0 with the hand on the floor."""
+    # On all fours the hands carry the body; kneeling bent forward with the hands free
+    # (a cable crunch, a kneeling row) they hang or hold above the floor.
+    return safe_ratio(b.height(b.p(s, "wrist")) - b.floor(), b.leg_length), b.sv(s, "wrist")
