@@ -11,13 +11,18 @@ Each file holds indices, times, image (T, 33, 4), world (T, 33, 3) as float32, a
 total_frames, duration_s, width, height, fps. A file that would pass MAX_BYTES is stored in
 float16 instead (and says so in `precision`); none does at the corpus's clip lengths.
 
+Each file also says where the clip's shots start, if it is edited (`shot_starts`,
+media/shots.py: read from the pixels as the reader reads them). `--shots` adds just that to the
+files there are, from the media, without running the model (the landmarks stay as they were).
+
 Usage:  .venv/bin/python bench/move_landmarks.py [--models lite full heavy] [--media DIR] [--only ID ...]
-                                                 [--missing]
+                                                 [--missing] [--shots]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -49,6 +54,29 @@ def encode(track, precision: str) -> bytes:  # noqa: ANN001 - a pose.track.Landm
     return encode_track(track, np.float32 if precision == "float32" else np.float16)
 
 
+def add_shots(target: Path, media: Path) -> int:
+    """Store the clip's shot starts beside its landmarks; returns how many there are."""
+    from dance_analyzer.media.shots import ShotRows
+    from dance_analyzer.media.video import Limits, iter_frames
+    from dance_analyzer.pose.track import load_track
+
+    with np.load(target) as data:
+        precision = str(data["precision"]) if "precision" in data else "float32"
+    track = load_track(target)
+    shots = ShotRows()
+    rows = set(track.indices.tolist())
+    for frame in iter_frames(media, limits=Limits(), lazy=True):
+        shots.decoded(frame.change)
+        if frame.index in rows:
+            shots.row(frame.blank)
+    starts = shots.starts()
+    if len(starts) != len(track.times):
+        sys.exit(f"{target}: {len(starts)} frames read, {len(track.times)} rows stored")
+    track = dataclasses.replace(track, shot_starts=starts)
+    target.write_bytes(encode(track, precision))
+    return int(starts.sum())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
@@ -56,6 +84,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", help="clip ids to (re)compute")
     parser.add_argument("--missing", action="store_true", help="only the clip/model pairs without a file")
     parser.add_argument("--labels", type=Path, default=CORPUS / "labels.jsonl")
+    parser.add_argument("--shots", action="store_true", help="only add where shots start to the files there are")
     args = parser.parse_args()
 
     from dance_analyzer.media.video import Limits
@@ -76,6 +105,9 @@ def main() -> None:
             if args.missing and target.exists():
                 continue
             media = args.media / clip["media"]
+            if args.shots:
+                print(f"{model:5} {clip['id']}: {add_shots(target, media)} shot starts", flush=True)
+                continue
             started = time.monotonic()
             track = reader.landmarks(media, model=model)
             data = encode(track, "float32")

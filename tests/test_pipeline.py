@@ -81,8 +81,8 @@ def test_an_analysis_names_the_poses_held_and_when():
     assert reader.asked == [("people", VIDEO, 10)] and progress == [(30, 30)]
     assert list(result) == [
         "duration_s", "pose_summary", "processed_frames", "total_frames", "fps", "width", "height",
-        "frames_with_person", "model", "precision", "model_frames", "segments", "pose_counts", "warnings", "moves",
-        "move_summary", "angles", "movement",
+        "frames_with_person", "model", "precision", "model_frames", "segments", "pose_counts", "warnings", "cuts_s",
+        "moves", "move_summary", "angles", "movement",
     ]  # fmt: skip
     assert result["pose_summary"] == [
         {"pose": "squat", "frames_detected": 15},

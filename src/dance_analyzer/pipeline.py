@@ -208,7 +208,8 @@ def describe(
     }
     # A caller's own move file, or the built-in one.
     found, motion = find_moves(track.times, track.duration_s, track.image, track.world, track.aspect, labels, poses,
-                               moves or load_moves())  # fmt: skip
+                               moves or load_moves(), track.shot_starts)  # fmt: skip
+    result["cuts_s"] = [] if track.shot_starts is None else [round(float(s), 3) for s in track.times[track.shot_starts]]
     result["moves"] = [m.to_json() for m in found]
     result["move_summary"] = move_summary(found, motion)
     result["angles"] = angles_report(track.times, track.world, filter=angle_filter)
@@ -239,11 +240,12 @@ def find_moves(
     held: np.ndarray,
     poses: PoseSet,
     moves: MoveSet,
+    shot_starts: np.ndarray | None = None,
 ) -> tuple[list[Move], Motion]:
     """The moves in these frames, given the poses held in them (``held``, after
     :func:`hold_filter`: floor work reads kneeling, sitting and lying)."""
     by_name = {name: held[:, k] for k, name in enumerate(poses.names)}
-    motion = motion_of(times, end_time, image, world, aspect, by_name)
+    motion = motion_of(times, end_time, image, world, aspect, by_name, shot_starts=shot_starts)
     return detect_moves(motion, moves), motion
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from dance_analyzer.pipeline import AnalysisOptions, analyze
 from dance_analyzer.workers.inline import InlineReader
-from tests.support.media import media
+from tests.support.media import media, spliced_video
 
 pytestmark = pytest.mark.slow
 
@@ -33,3 +33,24 @@ def test_the_ballet_pirouette_is_a_double_clockwise_en_dehors(reader, model):
     summary = {s["move"]: s for s in result["move_summary"]}
     assert summary["turn"]["count"] == 1 and "pirouette clockwise" in summary["turn"]["text"]
     assert not [m for m in result["moves"] if m["move"] == "jump"]  # she never leaves the floor
+
+
+def test_an_edited_video_is_read_shot_by_shot(reader, tmp_path):
+    # Two seconds of tai chi filmed wide (a small figure in a landscape picture), cut to four
+    # of a dancer filling the portrait frame. Read as one shot, the small figure's head sat
+    # barely above its feet in the close-up's torso lengths: two seconds of floor work.
+    parts = [(media("taichi_solo_1.mp4"), 60), (media("dance_solo_1.mp4"), 120)]
+    edited = spliced_video(tmp_path / "edited.mp4", parts, size=(360, 640))
+    result = analyze(edited, AnalysisOptions(), reader=reader)
+    assert result["cuts_s"] == [2.0]
+    assert not [m for m in result["moves"] if m["move"] == "floor_work"], result["moves"]
+    assert not [m for m in result["moves"] if m["start_s"] < 2.0 < m["end_s"]], result["moves"]
+    # Each shot is read as it would be alone.
+    for (clip, frames), start in zip(parts, (0.0, 2.0), strict=True):
+        alone = spliced_video(tmp_path / "alone.mp4", [(clip, frames)], size=(360, 640))
+        found = analyze(alone, AnalysisOptions(), reader=reader)
+        assert found["cuts_s"] == []
+        shot = [m for m in result["moves"] if start <= m["start_s"] < start + frames / 30]
+        assert [(m["move"], round(m["start_s"] - start, 2)) for m in shot] == [
+            (m["move"], round(m["start_s"], 2)) for m in found["moves"]
+        ]

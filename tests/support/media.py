@@ -122,3 +122,31 @@ def photos_video(path: Path, photos: list[Path], frames_each: int, size: int = 6
     return write_video(
         path, frames=frames, width=size, height=size, fps=fps, painter=lambda i: pictures[i // frames_each]
     )
+
+
+def spliced_video(
+    path: Path, parts: list[tuple[Path, int]], *, blank_between: int = 0, size: tuple[int, int] = (640, 640)
+) -> Path:
+    """An edited video: the first ``frames`` of each clip in ``parts``, one after the other
+    (a hard cut), or with ``blank_between`` black frames between (a fade through black).
+    Each picture keeps its shape, letterboxed into ``size`` (width, height), at 30 frames/s."""
+    box_width, box_height = size
+    pictures: list[np.ndarray] = []
+    for n, (clip, frames) in enumerate(parts):
+        if n and blank_between:
+            pictures += [np.zeros((box_height, box_width, 3), np.uint8)] * blank_between
+        with av.open(str(clip)) as source:
+            for k, frame in enumerate(source.decode(video=0)):
+                if k >= frames:
+                    break
+                scale = min(box_width / frame.width, box_height / frame.height)
+                width, height = (max(2, round(side * scale / 2) * 2) for side in (frame.width, frame.height))
+                canvas = np.zeros((box_height, box_width, 3), np.uint8)
+                top, left = (box_height - height) // 2, (box_width - width) // 2
+                canvas[top : top + height, left : left + width] = frame.to_ndarray(
+                    width=width, height=height, format="rgb24"
+                )
+                pictures.append(canvas)
+    return write_video(
+        path, frames=len(pictures), width=box_width, height=box_height, fps=30, painter=pictures.__getitem__
+    )

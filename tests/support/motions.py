@@ -36,11 +36,12 @@ def motion(
     *,
     mirror: bool = False,
     poses: dict[str, np.ndarray] | None = None,
+    shot_starts: np.ndarray | None = None,
 ) -> Motion:
     if mirror:
         image, world = mirrored(image, world)
     step = float(times[1] - times[0]) if len(times) > 1 else 1 / FPS
-    return motion_of(times, float(times[-1]) + step, image, world, 1.0, poses)
+    return motion_of(times, float(times[-1]) + step, image, world, 1.0, poses, shot_starts=shot_starts)
 
 
 def turned(frame: Frame, degrees: float) -> Frame:

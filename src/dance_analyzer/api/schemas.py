@@ -259,6 +259,11 @@ class AnalysisResult(BaseModel):
         description="problems with the filming over more than a quarter of the analysed frames (the dancer not "
         "found, partly out of view, or too small), each with what to do; empty when the filming was fine",
     )
+    cuts_s: list[float] = Field(
+        default_factory=list,
+        description="where an edited video cuts to another shot (seconds; a fade through black or white counts): "
+        "moves are read within each shot, turns across them; empty for one continuous shot",
+    )
     moves: list[Move] = Field(
         default_factory=list, description="what the dancer did over time, in order of start, each with its measures"
     )

@@ -150,7 +150,13 @@ def moves(args: argparse.Namespace) -> int:
         state = "" if definition["enabled"] else "  (disabled)"
         lines += ["", f"{move.name}{state}", f"  {definition['description'] or '(no description)'}"]
         for key, value in definition["thresholds"].items():
-            shown = ", ".join(value) if isinstance(value, list) else f"{value:g}"
+            shown = (
+                ", ".join(value)
+                if isinstance(value, list)
+                else str(value).lower()
+                if isinstance(value, bool)
+                else f"{value:g}"
+            )
             lines.append(f"    {key:22} {shown}")
     print_text("\n".join(lines))
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..media.shots import shot_bounds
 from ..pose.landmarks import Landmark as L
 from .geometry import UP, angle_between, joint_angle
 
@@ -63,14 +64,19 @@ def mirrored(features: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 # ---------------------------------------------------------------- positions in the picture
 
 
-def body_points(image: np.ndarray, aspect: float) -> np.ndarray:
+def body_points(image: np.ndarray, aspect: float, shot_starts: np.ndarray | None = None) -> np.ndarray:
     """(T, 33, 2) landmark positions in torso lengths of the picture, y up; NaN where nobody was found.
 
     ``aspect`` is the picture's width over its height, so that x and y share a unit. Torso
     lengths (the median shoulders-to-hips distance) make a dancer far from the camera
-    move as much as one close to it.
+    move as much as one close to it. Each shot of an edited video (``shot_starts``,
+    :mod:`media.shots`) has its own: a close-up and a wide shot frame the dancer apart.
     """
     xy = image[..., :2].astype(np.float64) * np.array([aspect, -1.0])
+    return np.concatenate([_in_torsos(xy[a:b]) for a, b in shot_bounds(shot_starts, len(xy))])
+
+
+def _in_torsos(xy: np.ndarray) -> np.ndarray:
     shoulders = (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER]) / 2
     hips = (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / 2
     torso = np.nanmedian(np.linalg.norm(shoulders - hips, axis=-1)) if np.isfinite(shoulders).any() else np.nan

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..errors import AnalysisError, CorruptVideo, TooLarge, TooLong
 from .containers import decoder_guard, open_video
+from .shots import ShotWatch
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -72,6 +73,10 @@ class Frame:
     t: float
     image: np.ndarray | None
     convert: Callable[[], np.ndarray] | None = None
+    # How the picture changed from the frame decoded before it, and whether it is blank
+    # (:mod:`media.shots`): where an edited video cuts.
+    change: float = 0.0
+    blank: bool = False
 
 
 def _video_stream(container: av.container.InputContainer, limits: Limits) -> av.VideoStream:
@@ -251,10 +256,12 @@ def iter_frames(
         frames = _decode_from(container, stream, start_s - 2.0 / (nominal_fps or 10.0))
         last_bucket = -1
         index = 0
+        shots = ShotWatch()
         try:
             for decoded, frame in enumerate(frames):
                 _check_size(frame.width, frame.height, limits)  # the stream may change size: each frame
                 t = _frame_time(frame, origin, time_base, decoded, nominal_fps)
+                change, blank = shots.see(frame)
                 bucket = math.floor(t * sample_fps + 1e-6) if sample_fps else decoded
                 if t < start_s - 1e-6:
                     last_bucket = bucket
@@ -272,7 +279,7 @@ def iter_frames(
                         convert = functools.partial(_rgb, frame, max_side)
                     else:
                         image = _rgb(frame, max_side)
-                yield Frame(index=index, t=t, image=image, convert=convert)
+                yield Frame(index=index, t=t, image=image, convert=convert, change=change, blank=blank)
                 index += 1
         except av.FFmpegError as exc:
             raise _decoding_failed(

@@ -14,6 +14,7 @@ chosen, on the whole video, exactly as for one span.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from ..media.shots import ShotRows
 from ..media.video import Limits, VideoInfo, iter_frames, probe
 from .adaptive import Pending, Refinement, follow_adaptively
 from .associate import FORBIDDEN, SAME_BODY, body_distance, match_lost, to_pixels, torso_length
@@ -61,6 +63,7 @@ def track_span(
     warm_start = max(0.0, span.start_s - WARMUP_S)
     indices: list[int] = []
     times: list[float] = []
+    shots = ShotRows()
     warmup = decoded = 0
     last_t = prev_t = span.start_s
     frames = iter_frames(
@@ -83,12 +86,14 @@ def track_span(
             if not warming_up:
                 decoded += 1
                 prev_t, last_t = last_t, frame.t
+            shots.decoded(frame.change)
             picture = frame.convert or (functools.partial(_given, frame.image) if frame.image is not None else None)
             if picture is None:
                 continue
             warmup += warming_up
             indices.append(decoded - 1)
             times.append(frame.t)
+            shots.row(frame.blank)
             if on_progress is not None and not warming_up:
                 on_progress(decoded, expected)
             yield Pending(len(times) - 1, frame.t, picture, warming_up)
@@ -103,7 +108,8 @@ def track_span(
         analysed = follow_adaptively(tracker, sampled(), refinement, stride, aspect)
     step = (last_t - prev_t) if decoded > 1 else (1.0 / info.fps if info.fps else 0.0)
     duration = last_t + step if decoded else 0.0
-    return tracker.people(info, decoded, duration, np.asarray(indices), np.asarray(times), warmup, analysed)
+    people = tracker.people(info, decoded, duration, np.asarray(indices), np.asarray(times), warmup, analysed)
+    return dataclasses.replace(people, shot_starts=shots.starts())
 
 
 def _given(image: np.ndarray) -> np.ndarray:
@@ -149,6 +155,7 @@ def join_people(parts: list[People], options: PeopleOptions) -> People:
         if all(p.analysed is None for p in parts)
         else np.concatenate([p.analysed_rows()[p.warmup :] for p in parts])
     )
+    shots = np.concatenate([_or_none(p.shot_starts, len(p.times))[p.warmup :] for p in parts]) if total else None
 
     chains: list[list[tuple[int, Person]]] = []
     owner: dict[tuple[int, int], int] = {}  # (part, person id) -> chain
@@ -180,7 +187,12 @@ def join_people(parts: list[People], options: PeopleOptions) -> People:
         main_id=main_dancer(kept, durations, first.info.width, first.info.height),
         model=first.model,
         analysed=analysed,
+        shot_starts=shots if shots is not None and shots.any() else None,
     )
+
+
+def _or_none(starts: np.ndarray | None, rows: int) -> np.ndarray:
+    return np.zeros(rows, bool) if starts is None else starts
 
 
 def _joined(chain: list[tuple[int, Person]], parts: list[People], rows: np.ndarray, total: int) -> Person:

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import NoPersonFound, NotAVideo
 from ..media.containers import looks_like_video_container
+from ..media.shots import ShotRows
 from ..media.still import read_picture
 from ..media.video import Limits, VideoInfo, iter_frames, probe
 from .landmarks import NUM_LANDMARKS, PoseResult
@@ -96,6 +97,7 @@ def extract_landmarks(
     missing_world = np.full((NUM_LANDMARKS, 3), np.nan, dtype=np.float32)
     decoded = 0
     last_t = prev_t = span.start_s
+    shots = ShotRows()
     frames = iter_frames(
         path,
         start_s=warm_start,
@@ -112,8 +114,10 @@ def extract_landmarks(
         if not warming_up:
             decoded += 1
             prev_t, last_t = last_t, frame.t
+        shots.decoded(frame.change)
         if frame.image is None:
             continue
+        shots.row(frame.blank)
         result = estimator(frame.image)
         if warming_up:
             continue
@@ -133,6 +137,7 @@ def extract_landmarks(
         image=np.stack(image_rows) if image_rows else np.empty((0, NUM_LANDMARKS, 4), np.float32),
         world=np.stack(world_rows) if world_rows else np.empty((0, NUM_LANDMARKS, 3), np.float32),
         model=estimator.model,
+        shot_starts=shots.starts(skip=len(shots.changes) - len(times)),  # warm-up rows left out
     )
 
 

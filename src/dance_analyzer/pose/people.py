@@ -104,6 +104,7 @@ class People:
     # (T,) which rows the landmark model ran on (None: all); the others were interpolated
     # from their neighbours (pose.adaptive).
     analysed: np.ndarray | None = None
+    shot_starts: np.ndarray | None = None  # (T,) rows beginning a new shot (media.shots); None: one shot
 
     def analysed_rows(self) -> np.ndarray:
         return np.ones(len(self.times), bool) if self.analysed is None else self.analysed
@@ -137,6 +138,7 @@ class People:
             world=world,
             model=self.model,
             analysed=self.analysed,
+            shot_starts=self.shot_starts,
         )
 
     def counts(self) -> np.ndarray:

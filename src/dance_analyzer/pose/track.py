@@ -32,6 +32,8 @@ class LandmarkTrack:
     model: str = "full"  # the landmark model that measured them (pose.models)
     # (T,) which rows the model ran on; None: every row. The others are interpolated.
     analysed: np.ndarray | None = None
+    # (T,) rows where a new shot of an edited video begins (:mod:`media.shots`); None: one shot.
+    shot_starts: np.ndarray | None = None
 
     @property
     def aspect(self) -> float:
@@ -55,15 +57,22 @@ def join_tracks(tracks: list[LandmarkTrack]) -> LandmarkTrack:
         image=np.concatenate([t.image for t in tracks]),
         world=np.concatenate([t.world for t in tracks]),
         model=tracks[0].model,
+        shot_starts=None if all(t.shot_starts is None for t in tracks) else np.concatenate(list(map(_starts, tracks))),
     )
+
+
+def _starts(track: LandmarkTrack) -> np.ndarray:
+    return np.zeros(len(track.times), bool) if track.shot_starts is None else track.shot_starts
 
 
 def encode_track(track: LandmarkTrack, dtype: type = np.float32) -> bytes:
     """The track as a compressed .npz (the move corpus's and a job's stored landmarks)."""
     info = track.info
     buffer = io.BytesIO()
+    shots = {} if track.shot_starts is None else {"shot_starts": np.asarray(track.shot_starts, bool)}
     np.savez_compressed(
         buffer,
+        **shots,
         indices=track.indices.astype(np.int32),
         times=track.times.astype(np.float64),
         image=track.image.astype(dtype),
@@ -117,4 +126,5 @@ def load_track(path: Path, model: str = "full") -> LandmarkTrack:
             image=data["image"].astype(np.float32),
             world=data["world"].astype(np.float32),
             model=str(data["model"]) if "model" in data else model,
+            shot_starts=data["shot_starts"].astype(bool) if "shot_starts" in data else None,
         )

@@ -44,6 +44,7 @@ ROM_ANGLES = {
 }
 GRID_HZ = 30.0  # signals are resampled to this rate for derivatives and tempo
 TEMPO_RANGE_S = (0.25, 2.0)  # 30 to 240 beats per minute
+CUT_MARGIN_S = 0.15  # energy this near a cut of an edited video is the cut's, not the dancer's
 
 
 def on_grid(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -163,9 +164,13 @@ def movement_report(track: LandmarkTrack) -> tuple[dict[str, Any], Energy]:
 
 
 def _movement_report(track: LandmarkTrack) -> tuple[dict[str, Any], Energy]:
-    points = body_points(track.image, track.aspect)
+    points = body_points(track.image, track.aspect, track.shot_starts)
     grid, uniform = on_grid(track.times, points)
     energy = energy_signal(grid, uniform)
+    if track.shot_starts is not None and len(grid):
+        # The body leaps across the picture at a cut: no movement to count there.
+        cuts = track.times[track.shot_starts]
+        energy[np.any(np.abs(grid[:, None] - cuts[None, :]) <= CUT_MARGIN_S, axis=1)] = np.nan
     rom = range_of_motion(track.world)
     report = {
         "energy_per_second": energy_per_second(grid, energy),

@@ -44,7 +44,11 @@ class MoveDefinition:
     enabled: bool = True
 
     def detect(self, motion: Motion) -> list[Move]:
-        return KINDS[self.name][1](motion, self.params)
+        """The moves of this kind, each within one shot unless the kind reads across cuts."""
+        detector = KINDS[self.name][1]
+        if getattr(self.params, "across_cuts", False):
+            return detector(motion, self.params)
+        return [m for shot in motion.shots() for m in detector(shot, self.params)]
 
     def to_dict(self) -> dict[str, Any]:
         params = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self.params).items()}
@@ -67,6 +71,10 @@ def _value(name: str, key: str, value: Any, default: Any) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise DefinitionError(f"{where}: expected a list of names, got {value!r}")
         return tuple(value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise DefinitionError(f"{where}: expected true or false, got {value!r}")
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise DefinitionError(f"{where}: expected a number, got {value!r}")
     if not math.isfinite(value) or value < 0:

@@ -18,6 +18,7 @@ import numpy as np
 from scipy.ndimage import percentile_filter, uniform_filter1d
 
 from ...features import angle_between, body_points, in_frame
+from ...media.shots import shot_bounds
 from ...pose.landmarks import Landmark as L
 
 DOWN = np.array([0.0, 1.0, 0.0])  # world y points down the upright picture
@@ -133,10 +134,29 @@ class Motion:
     world: np.ndarray  # (T, 33, 3) metres, hip-centred; short gaps bridged
     visibility: np.ndarray  # (T, 33)
     poses: dict[str, np.ndarray]  # (T,) bool per pose name: which poses hold (held, not flickers)
+    shot_starts: np.ndarray | None = None  # (T,) rows beginning a new shot of an edited video
 
     @property
     def rate(self) -> float:
         return frame_rate(self.times)
+
+    def shots(self) -> list[Motion]:
+        """The movement of each shot on its own: nothing moves across a cut."""
+        bounds = shot_bounds(self.shot_starts, len(self.times))
+        if len(bounds) == 1:
+            return [self]
+        return [
+            Motion(
+                times=self.times[a:b],
+                end_time=float(self.times[b]) if b < len(self.times) else self.end_time,
+                present=self.present[a:b],
+                points=self.points[a:b],
+                world=self.world[a:b],
+                visibility=self.visibility[a:b],
+                poses={name: held[a:b] for name, held in self.poses.items()},
+            )
+            for a, b in bounds
+        ]
 
     def lowest(self, landmarks: Sequence[int]) -> np.ndarray:
         """(T,) the lowest of these landmarks, up the picture (NaN where none is known)."""
@@ -197,16 +217,24 @@ def motion_of(
     aspect: float,
     poses: dict[str, np.ndarray] | None = None,
     max_gap_s: float = 0.2,
+    shot_starts: np.ndarray | None = None,
 ) -> Motion:
     present = np.isfinite(image[:, 0, 0])
     # A landmark outside the picture is a guess: it counts as unseen, as in the pose features.
     visibility = np.where(in_frame(image), image[..., 3], 0.0)
+    bounds = shot_bounds(shot_starts, len(times))
+
+    def bridged(values: np.ndarray) -> np.ndarray:
+        """Short gaps filled within each shot, never across a cut."""
+        return np.concatenate([fill_gaps(times[a:b], values[a:b], max_gap_s) for a, b in bounds])
+
     return Motion(
         times=times,
         end_time=end_time,
         present=present,
-        points=fill_gaps(times, body_points(image, aspect), max_gap_s),
-        world=fill_gaps(times, world, max_gap_s),
-        visibility=np.nan_to_num(fill_gaps(times, np.where(present[:, None], visibility, np.nan), max_gap_s), nan=0.0),
+        points=bridged(body_points(image, aspect, shot_starts)),
+        world=bridged(world),
+        visibility=np.nan_to_num(bridged(np.where(present[:, None], visibility, np.nan)), nan=0.0),
         poses=poses or {},
+        shot_starts=shot_starts,
     )

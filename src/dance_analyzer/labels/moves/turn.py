@@ -31,6 +31,10 @@ class TurnParams:
     one_leg_share: float = 0.5  # of the turn's frames on one leg, to call it a pirouette
     max_tilt_deg: float = 45.0  # a torso leaning further is rolling or flipping, not turning
     min_visibility: float = 0.3
+    # The facing comes from the body's own shape, not its place or size in the picture, and
+    # a dancer's turn runs on across a cut of an edited video; a cut to a camera behind
+    # reads as a left/right swap (``swap_step_deg``), not as a turn.
+    across_cuts: bool = True
 
 
 def detect(motion: Motion, params: TurnParams) -> list[Move]:
