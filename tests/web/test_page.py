@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from dance_analyzer.render import person_colour
-from tests.support.media import REPO, media
+from tests.support.media import REPO, media, spliced_video
 from tests.support.processes import server
 
 pytestmark = pytest.mark.slow
@@ -372,3 +372,17 @@ def test_teach_a_pose_from_a_photo_review_it_use_it_and_remove_it(browser, api, 
     page.click("#teach-go")
     page.wait_for_selector("#teach[data-state=error]")
     assert "no person" in page.inner_text("#teach-status").lower()
+
+
+def test_the_cuts_of_an_edited_video_are_marked_on_the_timeline(browser, api, tmp_path):
+    parts = [(media("taichi_solo_1.mp4"), 60), (media("dance_solo_1.mp4"), 60)]
+    page = open_page(browser, api)
+    page.set_input_files("#file", str(spliced_video(tmp_path / "edited.mp4", parts, size=(360, 640))))
+    page.wait_for_selector("body[data-state=done]", timeout=180_000)
+    result = api.get(f"/jobs/{page.get_attribute('#result', 'data-job')}").json()["result"]
+    assert result["cuts_s"] == [2.0]
+    marks = page.locator("#bands .cut")
+    assert marks.count() == 1
+    assert marks.first.get_attribute("title") == "cut to another shot at 2.00 s"
+    bands, mark = page.locator("#bands").bounding_box(), marks.first.bounding_box()
+    assert abs(mark["x"] - (bands["x"] + bands["width"] * 2.0 / result["duration_s"])) < 3

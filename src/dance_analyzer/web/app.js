@@ -192,7 +192,7 @@ function followPlayback(result, video) {
 
 // The timeline of one subject (the result itself, or one dancer of people=all): pose
 // bands, the moves' lane, the legend, the move list and the time per pose.
-function renderTimeline(subject, playback) {
+function renderTimeline(subject, playback, cuts) {
   const { duration, seekStart } = playback;
   const bands = $("bands");
   bands.replaceChildren();
@@ -222,6 +222,14 @@ function renderTimeline(subject, playback) {
     band.title += about("poses", seg.pose);
     band.addEventListener("click", () => seekStart(seg.start_s));
     bands.append(band);
+  }
+  // Where an edited video cuts to another shot: moves are read within each shot.
+  for (const cut of cuts || []) {
+    const mark = document.createElement("div");
+    mark.className = "cut";
+    mark.style.left = `${(100 * cut) / duration}%`;
+    mark.title = `cut to another shot at ${cut.toFixed(2)} s`;
+    bands.append(mark);
   }
   renderMoves(subject.moves || [], subject.move_summary || [], duration, seekStart);
   const poses = [...new Set(subject.segments.map((s) => s.pose))];
@@ -412,7 +420,7 @@ function renderPeople(result, video, playback) {
   if (!people) {
     pick.hidden = true;
     who.hidden = true;
-    renderTimeline(result, playback);
+    renderTimeline(result, playback, result.cuts_s);
     return null;
   }
   const name = (p) => `#${p.id}${p.id === result.main_person ? " (main dancer)" : ""}`;
@@ -450,7 +458,7 @@ function renderPeople(result, video, playback) {
     text.textContent = `Timeline of ${name(person)}, ${seen(person)}`;
     who.replaceChildren(swatch(id), text);
     who.hidden = false;
-    renderTimeline(person, playback);
+    renderTimeline(person, playback, result.cuts_s);
   }
   // Click a dancer on the video to choose them (the boxes come with detail=frames).
   if (result.frames) {
