@@ -103,6 +103,11 @@ class ShotRows:
         return shot_starts(np.asarray(self.changes), np.asarray(self.blanks, bool))[skip:]
 
 
+def starts_of(starts: np.ndarray | None, rows: int) -> np.ndarray:
+    """(rows,) shot starts, none for a track that has no record of them."""
+    return np.zeros(rows, bool) if starts is None else starts
+
+
 def shot_bounds(starts: np.ndarray | None, rows: int) -> list[tuple[int, int]]:
     """The rows of each shot, as (first, past the last): one shot when ``starts`` is None."""
     cuts = [] if starts is None else [int(k) for k in np.flatnonzero(starts) if 0 < k < rows]

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from ..media.shots import ShotRows
+from ..media.shots import ShotRows, starts_of
 from ..media.video import Limits, VideoInfo, iter_frames, probe
 from .adaptive import Pending, Refinement, follow_adaptively
 from .associate import FORBIDDEN, SAME_BODY, body_distance, match_lost, to_pixels, torso_length
@@ -155,7 +155,7 @@ def join_people(parts: list[People], options: PeopleOptions) -> People:
         if all(p.analysed is None for p in parts)
         else np.concatenate([p.analysed_rows()[p.warmup :] for p in parts])
     )
-    shots = np.concatenate([_or_none(p.shot_starts, len(p.times))[p.warmup :] for p in parts]) if total else None
+    shots = np.concatenate([starts_of(p.shot_starts, len(p.times))[p.warmup :] for p in parts]) if total else None
 
     chains: list[list[tuple[int, Person]]] = []
     owner: dict[tuple[int, int], int] = {}  # (part, person id) -> chain
@@ -189,10 +189,6 @@ def join_people(parts: list[People], options: PeopleOptions) -> People:
         analysed=analysed,
         shot_starts=shots if shots is not None and shots.any() else None,
     )
-
-
-def _or_none(starts: np.ndarray | None, rows: int) -> np.ndarray:
-    return np.zeros(rows, bool) if starts is None else starts
 
 
 def _joined(chain: list[tuple[int, Person]], parts: list[People], rows: np.ndarray, total: int) -> Person:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..media.shots import starts_of
 from ..media.video import VideoInfo
 
 
@@ -57,12 +58,12 @@ def join_tracks(tracks: list[LandmarkTrack]) -> LandmarkTrack:
         image=np.concatenate([t.image for t in tracks]),
         world=np.concatenate([t.world for t in tracks]),
         model=tracks[0].model,
-        shot_starts=None if all(t.shot_starts is None for t in tracks) else np.concatenate(list(map(_starts, tracks))),
+        shot_starts=(
+            None
+            if all(t.shot_starts is None for t in tracks)
+            else np.concatenate([starts_of(t.shot_starts, len(t.times)) for t in tracks])
+        ),
     )
-
-
-def _starts(track: LandmarkTrack) -> np.ndarray:
-    return np.zeros(len(track.times), bool) if track.shot_starts is None else track.shot_starts
 
 
 def encode_track(track: LandmarkTrack, dtype: type = np.float32) -> bytes:
