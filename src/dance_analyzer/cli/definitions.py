@@ -128,6 +128,15 @@ def poses(args: argparse.Namespace) -> int:
     return 0
 
 
+def _threshold(value: Any) -> str:
+    """A move threshold as the move file writes it: names, true/false, or a number."""
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"{value:g}"
+
+
 def moves(args: argparse.Namespace) -> int:
     """The move definitions in use (or a move file's, checked): what each is and its thresholds."""
     from ..config import get_settings
@@ -149,14 +158,6 @@ def moves(args: argparse.Namespace) -> int:
         definition = move.to_dict()
         state = "" if definition["enabled"] else "  (disabled)"
         lines += ["", f"{move.name}{state}", f"  {definition['description'] or '(no description)'}"]
-        for key, value in definition["thresholds"].items():
-            shown = (
-                ", ".join(value)
-                if isinstance(value, list)
-                else str(value).lower()
-                if isinstance(value, bool)
-                else f"{value:g}"
-            )
-            lines.append(f"    {key:22} {shown}")
+        lines += [f"    {key:22} {_threshold(value)}" for key, value in definition["thresholds"].items()]
     print_text("\n".join(lines))
     return 0

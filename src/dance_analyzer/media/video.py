@@ -257,17 +257,22 @@ def iter_frames(
         last_bucket = -1
         index = 0
         shots = ShotWatch()
+        before: av.VideoFrame | None = None  # the last frame before start_s, which the first changed from
         try:
             for decoded, frame in enumerate(frames):
                 _check_size(frame.width, frame.height, limits)  # the stream may change size: each frame
                 t = _frame_time(frame, origin, time_base, decoded, nominal_fps)
-                change, blank = shots.see(frame)
                 bucket = math.floor(t * sample_fps + 1e-6) if sample_fps else decoded
                 if t < start_s - 1e-6:
                     last_bucket = bucket
+                    before = frame
                     continue
                 if end_s is not None and t >= end_s - 1e-6:
                     break
+                if before is not None:
+                    shots.see(before)
+                    before = None
+                change, blank = shots.see(frame)
                 if index >= limits.max_frames:
                     raise TooLong(f"Video has more than {limits.max_frames} frames (the limit)")
                 if t > limits.max_duration_s:
