@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dance_analyzer.media.video import iter_frames
 from dance_analyzer.pose.crop import (
     ROI_SCALE,
     Rois,
@@ -18,21 +17,12 @@ from dance_analyzer.pose.crop import (
     rois_from_points,
 )
 from dance_analyzer.pose.detect import Keypoint, PoseDetector
-from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE
 from dance_analyzer.pose.landmark_model import LandmarkModel, decode, refine_with_heatmap
 from dance_analyzer.pose.landmarks import Landmark
 from dance_analyzer.pose.models import MODELS
-from tests.support.media import media
+from tests.support.media import picture_at
 
 SINGLE_PERSON_CLIPS = ["ballet_spin_1.mp4", "squat_band_1.mp4", "dance_solo_2.mp4"]
-
-
-def picture_at(name: str, time_s: float) -> np.ndarray:
-    frames = iter_frames(media(name), start_s=time_s, max_side=INFERENCE_MAX_SIDE)
-    frame = next(frame for frame in frames if frame.image is not None)
-    frames.close()
-    assert frame.image is not None
-    return frame.image
 
 
 # --- the crop --------------------------------------------------------------------------

@@ -23,6 +23,18 @@ def media(name: str) -> Path:
     return path
 
 
+def picture_at(name: str, time_s: float) -> np.ndarray:
+    """The RGB frame of a shared clip at ``time_s``, at the size the analysis reads it."""
+    from dance_analyzer.media.video import iter_frames
+    from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE
+
+    frames = iter_frames(media(name), start_s=time_s, max_side=INFERENCE_MAX_SIDE)
+    frame = next(frame for frame in frames if frame.image is not None)
+    frames.close()
+    assert frame.image is not None
+    return frame.image
+
+
 def peer_test(name: str) -> Path:
     path = PEER_TESTS / name
     if not path.exists():

@@ -31,6 +31,9 @@ HEATMAP_KERNEL = 7
 MIN_HEATMAP_CONFIDENCE = 0.5
 # Below this pose-presence score MediaPipe drops the landmarks (its ThresholdingCalculator).
 MIN_PRESENCE = 0.5
+# The model's person mask: MediaPipe computes it only for enable_segmentation, and
+# nothing here reads it, so it is left out of the model as loaded (``TFLiteModel.keep``).
+SEGMENTATION_SHAPE = (1, INPUT_SIDE, INPUT_SIDE, 1)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -119,7 +122,7 @@ class LandmarkModel:
 
     def __init__(self, model: str = DEFAULT_MODEL, *, threads: int = 1) -> None:
         self.name = check_installed(model)
-        self.model = TFLiteModel(model_file(self.name), threads=threads)
+        self.model = TFLiteModel(model_file(self.name), threads=threads, keep=lambda shape: shape != SEGMENTATION_SHAPE)
         shapes = self.model.output_shapes
         sizes = [int(np.prod(shape[1:])) for shape in shapes]
         # The outputs, found by size: the order of their names differs between model builds.
