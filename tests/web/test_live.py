@@ -35,13 +35,15 @@ document.addEventListener("securitypolicyviolation", (e) => window.cspViolations
 
 @pytest.fixture(scope="module")
 def camera(tmp_path_factory):
-    """dance_solo_1 (arms open, then a hand on the hip) as a Y4M file a fake camera plays:
-    letterboxed into the 640x480 picture the page asks the camera for, so none is cropped."""
+    """dance_solo_1 (arms open, a hand on the hip, then side steps) as a Y4M file a fake
+    camera plays: letterboxed into the 640x480 picture the page asks the camera for, so none
+    is cropped. All of it: a camera that loops back to the start within a test shows a dance
+    that jumps back in time."""
     if shutil.which("ffmpeg") is None:
         pytest.skip("ffmpeg not installed (scripts/test.sh installs it as root)")
     out = tmp_path_factory.mktemp("camera") / "clip.y4m"
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-i", str(media("dance_solo_1.mp4")), "-t", "8",
+        ["ffmpeg", "-v", "error", "-y", "-i", str(media("dance_solo_1.mp4")),
          "-vf", "scale=-2:480,pad=640:480:(ow-iw)/2:0,fps=15", "-pix_fmt", "yuv420p", str(out)],
         check=True,
     )  # fmt: skip
@@ -166,9 +168,13 @@ def test_following_a_finished_analysis_plays_it_counts_in_and_scores_the_dance(a
         page.select_option("#live-where", "server")
         page.click("#live-start")
         page.wait_for_function("() => document.body.dataset.live === 'countin'", timeout=60_000)
+        # Five seconds of following, however many frames the server answers in them (one
+        # picture is in flight at a time, so a slower machine answers fewer): the camera's
+        # clip runs on, never looping back, whatever the speed.
         page.wait_for_function(
-            "() => window.liveLog.filter(e => e.follow).length >= 90 && "
-            "document.getElementById('live-reference').currentTime > 1",
+            "() => { const f = window.liveLog.filter(e => e.follow);"
+            " return f.length >= 20 && f[f.length - 1].t - f[0].t >= 5 && "
+            "document.getElementById('live-reference').currentTime > 1; }",
             timeout=120_000,
         )
         shown = page.inner_text("#live-score")
@@ -180,10 +186,14 @@ def test_following_a_finished_analysis_plays_it_counts_in_and_scores_the_dance(a
         page.screenshot(path=str(ARTIFACTS / "live-follow-along.png"), full_page=True)
         assert page.evaluate("window.cspViolations") == []
         browser.close()
-    print(f"\nfollow-along of dance_solo_1 against its own analysis: {result['follow']['similarity']} / 100")
+    follow = result["follow"]
+    print(f"\nfollowing dance_solo_1's own analysis: {follow['similarity']} / 100, tempo {follow['tempo_ratio']}")
     assert 0 <= float(shown) <= 100
     assert said.startswith(f"Against the reference: {result['follow']['similarity']:.0f} / 100")
-    assert result["follow"]["similarity"] >= 90
+    # Its own dance through a camera: a smaller, JPEG-compressed copy of the picture, so
+    # a few degrees off throughout, but danced at its own tempo.
+    assert follow["similarity"] >= 85
+    assert 0.85 <= follow["tempo_ratio"] <= 1.15
 
 
 def test_a_new_reference_is_uploaded_from_the_live_page_and_the_camera_can_be_kept(api, camera):
