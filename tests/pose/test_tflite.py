@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from dance_analyzer.pose.crop import crop, rois_from_points
-from dance_analyzer.pose.landmark_model import INPUT_SIDE, SEGMENTATION_SHAPE, LandmarkModel
+from dance_analyzer.pose.landmark_model import INPUT_SIDE, SEGMENTATION_SHAPE, LandmarkModel, is_read
 from dance_analyzer.pose.models import MODELS, model_file
 from dance_analyzer.pose.tflite import TFLiteModel, only_outputs
 from tests.support.media import picture_at
@@ -19,18 +19,14 @@ def operators(content: bytes) -> int:
     return len(schema.ModelT.InitFromPackedBuf(bytearray(content), 0).subgraphs[0].operators)
 
 
-def not_the_mask(shape: tuple[int, ...]) -> bool:
-    return shape != SEGMENTATION_SHAPE
-
-
 @pytest.mark.parametrize("model", MODELS)
 def test_dropping_the_mask_drops_its_decoder_and_keeps_every_other_output(model):
     whole = TFLiteModel(model_file(model))
-    pruned = TFLiteModel(model_file(model), keep=not_the_mask)
+    pruned = TFLiteModel(model_file(model), keep=is_read)
     assert SEGMENTATION_SHAPE in whole.output_shapes
-    assert pruned.output_shapes == [s for s in whole.output_shapes if s != SEGMENTATION_SHAPE]
+    assert pruned.output_shapes == [s for s in whole.output_shapes if is_read(s)]
     content = model_file(model).read_bytes()
-    assert operators(only_outputs(content, not_the_mask)) < operators(content)
+    assert operators(only_outputs(content, is_read)) < operators(content)
     # Keeping everything keeps every operator.
     assert operators(only_outputs(content, lambda _shape: True)) == operators(content)
 
@@ -38,8 +34,8 @@ def test_dropping_the_mask_drops_its_decoder_and_keeps_every_other_output(model)
 @pytest.mark.parametrize("model", MODELS)
 def test_the_outputs_kept_are_the_whole_models_to_the_bit_on_real_crops(model):
     whole = TFLiteModel(model_file(model))
-    pruned = TFLiteModel(model_file(model), keep=not_the_mask)
-    kept = [k for k, shape in enumerate(whole.output_shapes) if shape != SEGMENTATION_SHAPE]
+    pruned = TFLiteModel(model_file(model), keep=is_read)
+    kept = [k for k, shape in enumerate(whole.output_shapes) if is_read(shape)]
     for clip, t in [("ballet_spin_1.mp4", 1.5), ("dance_solo_1.mp4", 4.0), ("squat_band_1.mp4", 1.0)]:
         picture = picture_at(clip, t)
         height, width = picture.shape[:2]

@@ -36,6 +36,11 @@ MIN_PRESENCE = 0.5
 SEGMENTATION_SHAPE = (1, INPUT_SIDE, INPUT_SIDE, 1)
 
 
+def is_read(shape: tuple[int, ...]) -> bool:
+    """Whether the analysis reads a model output of this shape: every one but the mask."""
+    return shape != SEGMENTATION_SHAPE
+
+
 def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -122,7 +127,7 @@ class LandmarkModel:
 
     def __init__(self, model: str = DEFAULT_MODEL, *, threads: int = 1) -> None:
         self.name = check_installed(model)
-        self.model = TFLiteModel(model_file(self.name), threads=threads, keep=lambda shape: shape != SEGMENTATION_SHAPE)
+        self.model = TFLiteModel(model_file(self.name), threads=threads, keep=is_read)
         shapes = self.model.output_shapes
         sizes = [int(np.prod(shape[1:])) for shape in shapes]
         # The outputs, found by size: the order of their names differs between model builds.
