@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 
+from . import preload
 from .errors import CorruptVideo, EmptyFile, NoPersonFound, NotAVideo, OverlayNotWritten, TooLarge, TooLong
 from .features import compute_features
 from .labels.classify import hold_filter, label_frames, primary_pose, smooth_primary
@@ -351,6 +352,7 @@ def _read_people(
     cancel: threading.Event | None,
     poses: PoseSet | None = None,
 ) -> People:
+    preload.in_background()  # what only the steps after this one need
     return reader.people(
         path,
         model=options.model,

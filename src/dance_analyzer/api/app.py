@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from .. import __version__
+from .. import __version__, preload
 from ..config import Settings, get_settings
 from ..jobs.models import JobStatus
 from ..jobs.service import JobService
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.jobs = job_service
         QUEUE_DEPTH.set_function(lambda: job_service.store.count(JobStatus.QUEUED))
         pool.warm_up()
+        preload.in_background()  # else the first live session's first moves would wait for SciPy
         job_service.start()
         try:
             yield

@@ -10,7 +10,6 @@ to hip centre), which, unlike its box, does not change when it raises its arms o
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from .detect import iou
 
@@ -96,6 +95,8 @@ def match_lost(
             distance = float(np.linalg.norm(hip_centre(new) - hip_centre(old))) / scale
             if distance <= reach + speed * gap:
                 cost[i, j] = distance + abs(np.log(torso_length(new) / scale))
+    from scipy.optimize import linear_sum_assignment  # late, beside the reading: see dance_analyzer.preload
+
     rows, cols = linear_sum_assignment(cost)
     return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if cost[r, c] < FORBIDDEN]
 

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from ..media.shots import ShotRows, starts_of
 from ..media.video import Limits, VideoInfo, iter_frames, probe
@@ -223,6 +222,8 @@ def _links(before: People, after: People, options: PeopleOptions) -> dict[int, i
             ]
             if float(np.median(gaps)) < SAME_BODY:
                 cost[i, j] = float(np.median(gaps))
+    from scipy.optimize import linear_sum_assignment  # late, beside the reading: see dance_analyzer.preload
+
     pairs = {}
     if cost.size:
         for i, j in zip(*linear_sum_assignment(cost), strict=True):

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-from scipy.signal import butter, filtfilt
 
 from ..features.geometry import UP, angle_between, joint_angle
 from ..pose.landmarks import Landmark as L
@@ -107,6 +106,8 @@ def low_pass(values: np.ndarray, rate: float, cutoff_hz: float = CUTOFF_HZ, orde
     (about 0.1 s) keep part of their noise: nothing after the last frame says which part
     of it was movement.
     """
+    from scipy.signal import butter, filtfilt  # late, beside the reading: see dance_analyzer.preload
+
     b, a = butter(order, cutoff_hz, btype="low", fs=rate)
     out = values.copy()
     known = np.isfinite(values)

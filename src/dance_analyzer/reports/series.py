@@ -7,7 +7,6 @@ a person), while derivatives, autocorrelation and time warping want a uniform gr
 from __future__ import annotations
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
 
 
 def interpolate(times: np.ndarray, values: np.ndarray, grid: np.ndarray, *, min_points: int = 1) -> np.ndarray:
@@ -31,6 +30,8 @@ def smooth(values: np.ndarray, width: int = 5) -> np.ndarray:
     Edges are padded with their own values, not zeros, so a still dancer at the start of
     a clip does not seem to move. Shorter series are returned as they are.
     """
+    from scipy.ndimage import uniform_filter1d  # late, beside the reading: see dance_analyzer.preload
+
     if len(values) < width:
         return values
     return uniform_filter1d(values, width, axis=0, mode="nearest")

@@ -41,7 +41,6 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
-from scipy.signal import correlate
 
 from ..features import angle_features, mirrored
 from ..pose.track import LandmarkTrack
@@ -157,6 +156,8 @@ def lag_steps(reference: np.ndarray, follower: np.ndarray, max_steps: int, min_o
     n = len(x)
     if n < 2 or not x_ok.any() or not y_ok.any():
         return float("nan"), float("nan")
+    from scipy.signal import correlate  # late, beside the reading: see dance_analyzer.preload
+
     # correlate(b, a)[n - 1 + k] = sum over t of b[t + k] * a[t]
     num = sum(correlate(y[:, f], x[:, f]) for f in range(x.shape[1]))
     x_energy = correlate(y_ok.astype(float), (x**2).sum(axis=1))

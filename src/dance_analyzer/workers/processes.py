@@ -28,7 +28,9 @@ from . import tasks
 WORKER_MODULES = ["dance_analyzer.pose.crowd", "dance_analyzer.pose.extract", "dance_analyzer.workers.spans"]
 # The forkserver first takes on the workers' process set-up (signals ignored, stdout
 # released); a CLI process must keep its own, so workers it forks do that in init_worker.
-WORKER_PRELOAD = ["dance_analyzer.workers.process_setup", *WORKER_MODULES]
+# It also imports SciPy's assignment solver (a quarter of a second), which a worker needs
+# only when it must tell people apart again, and a CLI run only once its workers are going.
+WORKER_PRELOAD = ["dance_analyzer.workers.process_setup", *WORKER_MODULES, "scipy.optimize"]
 
 ProgressQueue = Any  # multiprocessing.Queue of (token, span, frames done); a context's Queue has no usable type
 

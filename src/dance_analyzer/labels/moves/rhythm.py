@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import find_peaks
 
 from .events import Move
 from .signals import Motion, smooth_s
@@ -42,6 +41,8 @@ def _oscillations(name: str, signal: np.ndarray, motion: Motion, params: RhythmP
         return []
     filled = np.interp(times, times[known], signal[known])
     wave = smooth_s(times, filled, params.smooth_s) - smooth_s(times, filled, params.drift_s)
+    from scipy.signal import find_peaks  # late, beside the reading: see dance_analyzer.preload
+
     prominence = 2 * params.min_amplitude
     highs, _ = find_peaks(wave, prominence=prominence)
     lows, _ = find_peaks(-wave, prominence=prominence)

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import percentile_filter, uniform_filter1d
 
 from ...features import angle_between, body_points, in_frame
 from ...media.shots import shot_bounds
@@ -58,6 +57,8 @@ def smooth_s(times: np.ndarray, values: np.ndarray, width_s: float) -> np.ndarra
     width = max(1, int(round(width_s * rate)))
     if width <= 1 or len(values) < width:
         return values
+    from scipy.ndimage import uniform_filter1d  # late, beside the reading: see dance_analyzer.preload
+
     known = np.isfinite(values)
     total = uniform_filter1d(np.where(known, values, 0.0), width, axis=0, mode="nearest")
     count = uniform_filter1d(known.astype(np.float64), width, axis=0, mode="nearest")
@@ -183,6 +184,8 @@ class Motion:
         if not known.any():
             return lower
         filled = np.interp(self.times, self.times[known], lower[known])
+        from scipy.ndimage import percentile_filter  # late, beside the reading: see dance_analyzer.preload
+
         size = max(3, int(round(window_s * self.rate)) | 1)
         return percentile_filter(filled, 20, size=size, mode="nearest")
 
