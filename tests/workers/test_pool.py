@@ -75,14 +75,16 @@ def test_pool_splits_a_real_clip_and_matches_a_single_pass(pool, one_process):
     assert progress[-1][1] == single["total_frames"]
 
 
-def test_a_trusted_pool_analyses_a_span_in_the_caller_and_matches_a_single_pass(one_process):
-    """The CLI's pool: the calling process takes the first span, one worker the rest."""
+def test_a_trusted_pool_plans_in_the_caller_and_matches_a_single_pass(one_process):
+    """The CLI's pool: the calling process plans, its two workers read a span each, and
+    the caller loads no model of its own (its core does the caller's other work)."""
     clip = media("dance_solo_2.mp4")
     single = analyze(clip, EVERY_FRAME, reader=one_process)
     progress = []
     pool = AnalysisPool(2, trusted=True)
     try:
         split = analyze(clip, EVERY_FRAME, reader=pool, on_progress=lambda done, total: progress.append(done))
+        assert pool._local is not None and not pool._local._trackers and not pool._local._estimators
     finally:
         pool.close()
     assert split["total_frames"] == single["total_frames"]
@@ -91,7 +93,7 @@ def test_a_trusted_pool_analyses_a_span_in_the_caller_and_matches_a_single_pass(
     assert progress == sorted(progress) and progress[-1] == single["total_frames"]
 
 
-def test_a_trusted_pool_stops_its_own_span_at_the_time_limit():
+def test_a_trusted_pool_stops_at_the_time_limit():
     pool = AnalysisPool(2, trusted=True, time_limit_s=1.0)
     try:
         started = time.monotonic()
@@ -140,7 +142,7 @@ EARLY_START = """
 import os, sys, psutil
 from pathlib import Path
 from dance_analyzer.workers.processes import start_workers_early
-start_workers_early(processes=1)  # what the CLI does first thing
+start_workers_early(processes=2)  # what the CLI does first thing, on two cores
 from dance_analyzer.workers.pool import AnalysisPool
 pool = AnalysisPool(int(sys.argv[2]), trusted=True)
 me = psutil.Process()
@@ -156,9 +158,9 @@ pool.close()
 
 @pytest.mark.parametrize(("size", "forkservers"), [(2, 0), (3, 1)])
 def test_the_cli_forks_its_workers_at_start_up_and_its_pool_adopts_them(size, forkservers):
-    """Size 2 (one process per core, the default): the pool uses the worker forked from
-    the CLI's process before it read its settings, no forkserver. Size 3: that worker
-    is not the pool's size, so it exits and a forkserver starts two. Either way, no
+    """Size 2 (one process per core, the default): the pool uses the workers forked from
+    the CLI's process before it read its settings, no forkserver. Size 3: those workers
+    are not the pool's size, so they exit and a forkserver starts three. Either way, no
     worker holds the CLI's standard output and the answer is complete."""
     out = subprocess.run(
         [sys.executable, "-c", EARLY_START, str(media("one_leg_arms_up_1.mp4")), str(size)],
@@ -168,7 +170,7 @@ def test_the_cli_forks_its_workers_at_start_up_and_its_pool_adopts_them(size, fo
     )
     assert out.returncode == 0, out.stderr[-2000:]
     processes, stdout_released, frames = out.stdout.split("\n")[:3]
-    assert processes == f"{forkservers} {size - 1}"
+    assert processes == f"{forkservers} {size}"
     assert stdout_released == "True"
     assert frames == "120"
 

@@ -69,14 +69,14 @@ def _start(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] 
             return None
     # Before the settings, which take 0.3 s to import (pydantic), so that the workers are
     # ready as soon as this process is. Their number is a guess until the settings are
-    # read (the default: one process per core, this one included); if the settings ask
-    # for another, these exit and the pool starts its own.
+    # read (the default: one process per core); if the settings ask for another, these
+    # exit and the pool starts its own.
     expected_workers = args.workers or os.cpu_count() or 1
     if expected_workers > 1:
         from ..pose.models import DEFAULT_MODEL
         from ..workers.processes import start_workers_early
 
-        start_workers_early(processes=expected_workers - 1, model=args.model or DEFAULT_MODEL)
+        start_workers_early(processes=expected_workers, model=args.model or DEFAULT_MODEL)
     from ..config import get_settings
 
     settings = get_settings()
@@ -86,8 +86,8 @@ def _start(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] 
 
 @contextmanager
 def _reader(settings: Settings, workers: int, model: str) -> Iterator[Reader]:
-    """One worker: read videos in this process. More: split each one across a pool of
-    processes, this one analysing a span too (the files are the user's own)."""
+    """One worker: read videos in this process. More: split each one across that many
+    worker processes, this one planning them (the files are the user's own)."""
     from ..media.video import Limits
 
     if workers > 1:

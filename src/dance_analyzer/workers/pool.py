@@ -3,8 +3,7 @@
 One video is split into time spans (see :mod:`.spans`) analysed by different workers
 at once, so a single request or CLI run uses every core; when several videos arrive
 together their spans queue in arrival order. A one-shot CLI run on the user's own files
-also analyses the first span in its own process (see ``trusted``): that core would
-otherwise sit idle while the worker processes start.
+plans them and draws their annotated videos in its own process (see ``trusted``).
 
 The pool is a :class:`dance_analyzer.pipeline.Reader`: everything that reads the
 uploaded file (planning, landmarks, the soundtrack, a learning example, the annotated
@@ -63,29 +62,27 @@ class AnalysisPool:
         time_limit_s: float | None = None,
     ) -> None:
         """``trusted=True`` is for files the caller trusts (the CLI's own): the calling
-        process then plans each video and analyses its first span itself, next to
-        ``size - 1`` worker processes, and draws annotated videos itself (with progress).
-        That saves a process start-up (the caller has nothing else to do meanwhile) and a
-        round trip, but a decoder crash would take the caller down, which a server must
-        never risk with uploads. ``time_limit_s`` stops any analysis still running after
-        that long. ``model`` is the one every worker loads as it starts (the others are
-        loaded by a worker the first time it is asked for them).
+        process then plans each video and draws annotated videos itself (with progress),
+        which saves a round trip, but a decoder crash would take the caller down, which
+        a server must never risk with uploads. It analyses no span itself, though its
+        core is one of ``size``: it has work of its own while the workers read (its
+        settings and plan before they start, the imports of the steps after beside them,
+        see :mod:`dance_analyzer.preload`), and a span of its own waited for that work
+        while the worker beside it sat idle. ``time_limit_s`` stops any analysis still
+        running after that long. ``model`` is the one every worker loads as it starts
+        (the others are loaded by a worker the first time it is asked for them).
         """
         from ..media.video import Limits
 
         self.size = size
         self.model = check_installed(model)
-        self.trusted = trusted and size > 1
-        self._processes = size - 1 if self.trusted else size
+        self.trusted = trusted
+        self._processes = size
         self._local: InlineReader | None = None  # the caller's own, when trusted
         if self.trusted:
-            # Load this model before starting workers of the pool's own: starting one
-            # waits for the forkserver to finish its imports, and this load can overlap
-            # them. (Workers the CLI forked early are running already.)
             from .inline import InlineReader
 
             self._local = InlineReader(limits=limits)
-            self._local.people_tracker(self.model)
         self.time_limit_s = time_limit_s
         self._limits = limits or Limits()
         self._context = worker_context()
@@ -141,7 +138,6 @@ class AnalysisPool:
         cancel: threading.Event | None = None,
     ) -> LandmarkTrack:
         """The landmarks of one video, its spans extracted side by side and stitched."""
-        from ..pose.extract import extract_landmarks
         from ..pose.track import join_tracks
 
         check_installed(model)  # here, at once, rather than in every worker
@@ -149,21 +145,7 @@ class AnalysisPool:
         def submit(executor: ProcessPoolExecutor, span: Span, info: VideoInfo, report_as: Report) -> Future[Any]:
             return executor.submit(tasks.extract, str(path), span, info, model, sample_fps, self._limits, report_as)
 
-        def here(span: Span, info: VideoInfo, report: ProgressFn, interrupt: Callable[[], None]) -> LandmarkTrack:
-            assert self._local is not None
-            return extract_landmarks(
-                path,
-                self._local.estimator(model),
-                span=span,
-                sample_fps=sample_fps,
-                limits=self._limits,
-                on_progress=report,
-                info=info,
-                interrupt=interrupt,
-                decoder_threads=1,
-            )
-
-        return join_tracks(self._in_spans(path, sample_fps, submit, here, on_progress, cancel))
+        return join_tracks(self._in_spans(path, sample_fps, submit, on_progress, cancel))
 
     def people(
         self,
@@ -178,7 +160,7 @@ class AnalysisPool:
     ) -> People:
         """Everyone in a video, its spans followed side by side and joined (who is who
         across each cut: :mod:`pose.crowd`); with a ``refinement``, on fewer model runs."""
-        from ..pose.crowd import WARMUP_S, join_people, track_span
+        from ..pose.crowd import WARMUP_S, join_people
         from ..pose.people import PeopleOptions
 
         check_installed(model)
@@ -197,22 +179,7 @@ class AnalysisPool:
                 refinement,
             )
 
-        def here(span: Span, info: VideoInfo, report: ProgressFn, interrupt: Callable[[], None]) -> People:
-            assert self._local is not None
-            return track_span(
-                path,
-                self._local.people_tracker(model, max_people),
-                span=span,
-                info=info,
-                sample_fps=sample_fps,
-                limits=self._limits,
-                on_progress=report,
-                interrupt=interrupt,
-                decoder_threads=1,
-                refinement=refinement,
-            )
-
-        parts = self._in_spans(path, sample_fps, submit, here, on_progress, cancel, WARMUP_S)
+        parts = self._in_spans(path, sample_fps, submit, on_progress, cancel, WARMUP_S)
         return join_people(parts, PeopleOptions(max_people=max_people))
 
     def soundtrack(self, path: Path) -> Soundtrack:
@@ -238,17 +205,16 @@ class AnalysisPool:
         path: Path,
         sample_fps: float | None,
         submit: Callable[[ProcessPoolExecutor, Span, VideoInfo, tuple[int, int]], Future[R]],
-        here: Callable[[Span, VideoInfo, ProgressFn, Callable[[], None]], R],
         on_progress: ProgressFn | None,
         cancel: threading.Event | None,
         warmup_s: float | None = None,
     ) -> list[R]:
         """One result per span of the video, in order: the spans run side by side in the
-        workers (``submit``), the first in this process when the files are trusted
-        (``here``). ``warmup_s``: how early each later span starts (see ``plan_analysis``).
+        workers (``submit``). ``warmup_s``: how early each later span starts (see
+        ``plan_analysis``).
 
-        By default even the cheap planning step (probe and packet scan) runs in a
-        worker: it parses untrusted bytes. Setting ``cancel`` stops the workers within
+        Unless the files are trusted, even the cheap planning step (probe and packet
+        scan) runs in a worker: it parses untrusted bytes. Setting ``cancel`` stops the workers within
         a fraction of a second and raises :class:`Cancelled`, so a withdrawn job frees
         the cores instead of running to the end for nobody.
         """
@@ -272,27 +238,11 @@ class AnalysisPool:
                     on_progress(sum(done), plan.expected_frames)
 
             self._listeners[token] = listener
-            first = plan.spans[0] if self.trusted else None
             futures: list[Future[R]] = []
             try:
-                futures += [
-                    submit(executor, span, plan.info, (token, n))
-                    for n, span in enumerate(plan.spans)
-                    if span is not first
-                ]
-                results = []
-                if first is not None:
-
-                    def interrupt() -> None:
-                        self._stop_if_withdrawn(cancel, deadline)
-                        for future in futures:
-                            error = future.exception() if future.done() else None
-                            if error is not None:
-                                raise error
-
-                    results.append(here(first, plan.info, lambda frames, _expected: listener(0, frames), interrupt))
+                futures += [submit(executor, span, plan.info, (token, n)) for n, span in enumerate(plan.spans)]
                 self._wait(futures, cancel, deadline)
-                results += [future.result() for future in futures]
+                results = [future.result() for future in futures]
             finally:
                 if not all(future.done() for future in futures):  # cancelled, Ctrl-C, a failed span
                     self._cancelled[token % tasks.CANCEL_SLOTS] = token
