@@ -43,8 +43,7 @@ def _side_holds(table: FeatureTable, side: str, cond: Condition, min_vis: float)
         column = bound.feature if side == "" else f"{side}_{bound.feature}"
         value = table.values[column]
         seen = table.visibility[column] >= min_vis
-        with np.errstate(invalid="ignore"):
-            holds &= seen & (value >= bound.low) & (value <= bound.high)
+        holds &= seen & (value >= bound.low) & (value <= bound.high)  # NaN compares False, silently
         known &= seen
     return holds, known
 
