@@ -26,7 +26,7 @@ import numpy as np
 from ..features.embedding import JOINTS, mirrored_embedding
 
 BANK = Path(__file__).with_name("examples.npz")
-CHUNK = 512  # frames compared at once: a (CHUNK, N) distance table stays a few MB
+CHUNK = 64  # frames compared at once: with N ≈ 10,000 bodies a (CHUNK, N) table is 5 MB, and faster than larger ones
 # How close a body must be to one of a user's examples, by default: chosen on the dev half
 # of the corpus (``bench/learn_accuracy.py --split dev``), a pose learned from some sources'
 # pictures scored on other sources'. The model's own jitter on one dancer is far below it;

@@ -8,6 +8,7 @@ server.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import multiprocessing
 import multiprocessing.util
@@ -140,6 +141,10 @@ def start_workers_early(processes: int = 0, model: str = DEFAULT_MODEL) -> None:
         for module in WORKER_MODULES:
             importlib.import_module(module)
         fork = multiprocessing.get_context("fork")
+        # Every object imported so far is shared with the workers until either side
+        # writes to its page: a garbage collection walking them all would make each
+        # process copy them. Frozen, no collection looks at them again.
+        gc.freeze()
         cancelled = new_cancel_list(fork)
         # Whatever model they start with, workers load another when first asked for it.
         _early_workers = (processes, *start_processes(fork, processes, cancelled, model), cancelled)
