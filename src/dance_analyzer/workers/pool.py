@@ -214,9 +214,9 @@ class AnalysisPool:
         ``plan_analysis``).
 
         Unless the files are trusted, even the cheap planning step (probe and packet
-        scan) runs in a worker: it parses untrusted bytes. Setting ``cancel`` stops the workers within
-        a fraction of a second and raises :class:`Cancelled`, so a withdrawn job frees
-        the cores instead of running to the end for nobody.
+        scan) runs in a worker: it parses untrusted bytes. Setting ``cancel`` stops the
+        workers within a fraction of a second and raises :class:`Cancelled`, so a
+        withdrawn job frees the cores instead of running to the end for nobody.
         """
         from .spans import plan_analysis
 
