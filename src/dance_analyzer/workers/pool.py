@@ -77,7 +77,6 @@ class AnalysisPool:
         self.size = size
         self.model = check_installed(model)
         self.trusted = trusted
-        self._processes = size
         self._local: InlineReader | None = None  # the caller's own, when trusted
         if self.trusted:
             from .inline import InlineReader
@@ -89,7 +88,7 @@ class AnalysisPool:
         self._lock = threading.Lock()
         self._listeners: dict[int, Callable[[int, int], None]] = {}
         self._tokens = itertools.count(1)
-        early = adopt_early_workers(self._processes) if self.trusted else None
+        early = adopt_early_workers(self.size) if self.trusted else None
         if early is not None:
             self._executor, self._progress, self._cancelled = early
             self._relay_progress_of(self._progress)
@@ -99,7 +98,7 @@ class AnalysisPool:
         self.ready = False
 
     def _start(self) -> tuple[ProcessPoolExecutor, ProgressQueue]:
-        executor, progress = start_processes(self._context, self._processes, self._cancelled, self.model)
+        executor, progress = start_processes(self._context, self.size, self._cancelled, self.model)
         self._relay_progress_of(progress)
         return executor, progress
 
@@ -121,7 +120,7 @@ class AnalysisPool:
 
     def warm_up(self) -> None:
         """Start every worker and load its model now, not on the first request."""
-        futures = [self._executor.submit(tasks.ready) for _ in range(self._processes * 2)]
+        futures = [self._executor.submit(tasks.ready) for _ in range(self.size * 2)]
         for future in futures:
             future.result()
         self.ready = True
@@ -267,7 +266,7 @@ class AnalysisPool:
         The executor does not say which worker takes which task: one may do it twice (the
         second time costs nothing) and another not at all (its next span resets)."""
         try:
-            for _ in range(self._processes):
+            for _ in range(self.size):
                 executor.submit(tasks.refresh)
         except RuntimeError:  # shut down or broken meanwhile: nothing to refresh
             pass
