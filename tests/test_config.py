@@ -3,7 +3,8 @@
 import pytest
 from pydantic import ValidationError
 
-from dance_analyzer.config import Settings
+from dance_analyzer.config import Settings, get_settings
+from dance_analyzer.errors import InvalidSettings
 from dance_analyzer.media.video import Limits
 
 
@@ -30,3 +31,17 @@ def test_impossible_values_are_refused_by_name(monkeypatch, name, value):
 def test_the_decoding_limits_follow_the_settings():
     limits = Limits.from_settings(Settings(max_duration_s=30, max_frames=900, max_pixels=1920 * 1080))
     assert limits == Limits(max_duration_s=30, max_frames=900, max_pixels=1920 * 1080)
+
+
+def test_the_shells_get_the_refused_variables_named_with_their_values(monkeypatch):
+    monkeypatch.setenv("DANCE_WORKERS", "0")
+    monkeypatch.setenv("DANCE_PORT", "http")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(InvalidSettings) as refused:
+            get_settings()
+    finally:
+        get_settings.cache_clear()
+    message = str(refused.value)
+    assert "DANCE_WORKERS=0: Input should be greater than or equal to 1" in message
+    assert "DANCE_PORT=http: Input should be a valid integer" in message

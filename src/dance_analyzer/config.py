@@ -11,8 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import InvalidSettings
 
 
 def _default_data_dir() -> Path:
@@ -128,4 +131,17 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise InvalidSettings("invalid setting: " + "; ".join(map(_problem, exc.errors()))) from None
+
+
+def _problem(error: ErrorDetails) -> str:
+    """One refused value, named by its environment variable; its value is repeated unless
+    it may hold a secret (a key, or a URL with a password in it)."""
+    if not error["loc"]:
+        return error["msg"]
+    name = f"DANCE_{str(error['loc'][0]).upper()}"
+    secret = any(word in name for word in ("KEY", "SECRET", "PASSWORD", "TOKEN", "URL"))
+    return f"{name}{'' if secret else '=' + str(error['input'])}: {error['msg']}"

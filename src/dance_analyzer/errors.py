@@ -47,6 +47,11 @@ class TimeLimitExceeded(AnalysisError):
     """The analysis ran past the configured time limit and was stopped."""
 
 
+class InvalidSettings(Exception):
+    """A ``DANCE_*`` environment variable holds a value the settings refuse: the operator's
+    mistake, named so they can mend it (not a traceback from the settings library)."""
+
+
 class Cancelled(Exception):
     """The caller withdrew the analysis (a job was cancelled, a server is stopping).
 

@@ -46,6 +46,22 @@ def test_worker_count_must_be_positive():
     assert r.returncode == 2 and "must be 1 or more" in r.stderr and r.stdout == ""
 
 
+def test_a_worker_count_from_the_environment_is_obeyed_and_the_run_ends(monkeypatch):
+    # The CLI forks one worker per core before it reads the settings; when they ask for
+    # one process those workers are never used, and the run used to wait for them at exit.
+    monkeypatch.setenv("DANCE_WORKERS", "1")
+    r = run("analyze", str(media("squat_band_1.mp4")), "--sample-fps", "2.5")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["processed_frames"] == 33
+
+
+def test_a_refused_setting_is_named_with_no_traceback_and_the_run_ends(monkeypatch):
+    monkeypatch.setenv("DANCE_WORKERS", "0")
+    r = run("analyze", str(media("squat_band_1.mp4")))
+    assert r.returncode == 78 and r.stdout == ""
+    assert "invalid setting: DANCE_WORKERS=0" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_overlay_writes_the_annotated_video_and_keeps_stdout_the_json(tmp_path):
     out = tmp_path / "annotated.mp4"
     r = run("analyze", str(media("squat_band_1.mp4")), "--sample-fps", "2.5", "--overlay", str(out), "--compact")

@@ -18,12 +18,27 @@ import contextlib
 import os
 import sys
 
+from ..errors import InvalidSettings
+from .files import error
 from .parser import build_parser
+
+EXIT_CONFIG = 78  # sysexits.h's EX_CONFIG: a setting in the environment is wrong
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except InvalidSettings as exc:
+        error(str(exc))
+        return EXIT_CONFIG
+    finally:
+        # Worker processes forked at start-up (see ``commands._start``) that no pool took,
+        # if the command stopped before its pool (bad settings, say): the exit would wait
+        # for them. Only a command that imported the module can have forked any.
+        processes = sys.modules.get("dance_analyzer.workers.processes")
+        if processes is not None:
+            processes.stop_early_workers()
 
 
 def run() -> None:

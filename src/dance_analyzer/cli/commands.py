@@ -100,6 +100,9 @@ def _reader(settings: Settings, workers: int, model: str) -> Iterator[Reader]:
             pool.close()
     else:
         from ..workers.inline import InlineReader
+        from ..workers.processes import stop_early_workers
+
+        stop_early_workers()  # forked for the default worker count, which the settings overrode
 
         with InlineReader(limits=Limits.from_settings(settings)) as inline:
             yield inline

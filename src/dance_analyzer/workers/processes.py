@@ -158,11 +158,20 @@ def start_workers_early(processes: int = 0, model: str = DEFAULT_MODEL) -> None:
 def adopt_early_workers(count: int) -> tuple[ProcessPoolExecutor, ProgressQueue, Any] | None:
     """The processes start_workers_early forked, if there are ``count`` of them."""
     global _early_workers
+    if _early_workers is None or _early_workers[0] != count:
+        stop_early_workers()
+        return None
     early, _early_workers = _early_workers, None
-    if early is None:
-        return None
-    started, executor, progress, cancelled = early
-    if started != count:
-        executor.shutdown(wait=False, cancel_futures=True)
-        return None
-    return executor, progress, cancelled
+    return early[1:]
+
+
+def stop_early_workers() -> None:
+    """Stop the processes start_workers_early forked if no pool adopted them: the settings
+    asked for another number, or the command ended before its pool. Idle, they wait for
+    work for ever, and the interpreter's exit waits for them. Stopped with a wait (until
+    each has loaded its model and read the stop): the clean-up at exit, which closes the
+    executor's queue while a stop may still be in it, left them waiting."""
+    global _early_workers
+    early, _early_workers = _early_workers, None
+    if early is not None:
+        early[1].shutdown(wait=True, cancel_futures=True)
