@@ -18,7 +18,8 @@ EPILOG = """exit codes:
   68   the video's frames are larger than the limit
   69   the video is longer than the limit, or the analysis took too long
   73   the output file (-o, --overlay) cannot be written
-  78   the chosen landmark model is not installed (run scripts/install.sh)
+  78   the chosen landmark model is not installed (run scripts/install.sh), or a
+       DANCE_* setting is invalid (the message names it)
   130  interrupted"""
 
 
