@@ -142,6 +142,6 @@ def _problem(error: ErrorDetails) -> str:
     it may hold a secret (a key, or a URL with a password in it)."""
     if not error["loc"]:
         return error["msg"]
-    name = f"DANCE_{str(error['loc'][0]).upper()}"
+    name = f"{Settings.model_config['env_prefix']}{str(error['loc'][0]).upper()}"
     secret = any(word in name for word in ("KEY", "SECRET", "PASSWORD", "TOKEN", "URL"))
     return f"{name}{'' if secret else '=' + str(error['input'])}: {error['msg']}"

@@ -19,10 +19,8 @@ import os
 import sys
 
 from ..errors import InvalidSettings
-from .files import error
+from .files import EXIT_CONFIG, error
 from .parser import build_parser
-
-EXIT_CONFIG = 78  # sysexits.h's EX_CONFIG: a setting in the environment is wrong
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,7 @@ from ..errors import (
 from .console import ProgressBar, print_json, silence_native_stderr
 from .files import (
     EXIT_CANNOT_WRITE,
+    EXIT_CONFIG,
     EXIT_MISSING_INPUT,
     InputProblem,
     error,
@@ -48,7 +49,7 @@ EXIT_CODES: dict[type[AnalysisError], int] = {
     TooLarge: 68,
     TooLong: 69,
     TimeLimitExceeded: 69,
-    ModelNotInstalled: 78,  # EX_CONFIG: the installation lacks it
+    ModelNotInstalled: EXIT_CONFIG,
 }
 EXIT_INTERRUPTED = 130
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 EXIT_BAD_DEFINITIONS = 65  # EX_DATAERR: a pose or move file that is not valid
 EXIT_MISSING_INPUT = 66
 EXIT_CANNOT_WRITE = 73  # EX_CANTCREAT
+EXIT_CONFIG = 78  # EX_CONFIG: the installation lacks a model, or a DANCE_* setting is wrong
 
 
 class InputProblem(Exception):
