@@ -5,7 +5,7 @@ import pytest
 
 from dance_analyzer.labels.moves import load_moves
 from dance_analyzer.labels.moves.jump import detect
-from tests.support.motions import FPS, LEFT_FOOT, RIGHT_FOOT, UPPER_BODY, clip, lifted, motion, shifted, standing
+from tests.support.motions import FPS, LEFT_FOOT, RIGHT_FOOT, UPPER_BODY, Frame, clip, lifted, motion, shifted, standing
 from tests.support.skeletons import Leg
 
 PARAMS = load_moves().moves[1].params
@@ -124,6 +124,49 @@ def test_a_long_flight_that_barely_leaves_the_floor_is_not_a_jump():
     # up all that time is the floor line wobbling or a rise on to the toes, not a flight.
     assert detect(motion(*hop([1.5], 0.6, 0.026)), PARAMS) == []
     assert len(detect(motion(*hop([1.5], 0.6, 0.1)), PARAMS)) == 1
+
+
+def on_to_a_box(
+    start: float, seconds: float, box: float, rise_s: float, peak: float, sink: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Floor to a box ``box`` picture units high over ``rise_s`` from ``start`` (arching
+    ``peak`` above the straight line), the hips sinking ``sink`` as the feet land and
+    standing up again; down off the box (a step, no hop) 2 s later."""
+
+    def at(t: float) -> Frame:
+        if t < start:
+            return standing()
+        if t < start + rise_s:
+            phase = (t - start) / rise_s
+            return lifted(standing(), box * phase + 4 * peak * phase * (1 - phase))
+        on_box = lifted(standing(), box * float(np.clip((start + rise_s + 2.0 + 0.4 - t) / 0.4, 0, 1)))
+        landed = t - start - rise_s
+        dip = sink * float(np.sin(np.pi * landed / 0.4)) if landed < 0.4 else 0.0
+        return shifted(on_box, UPPER_BODY, 0.0, dip)
+
+    return clip(seconds, at)
+
+
+def test_a_jump_on_to_a_box_lands_where_the_feet_come_to_rest_up_there():
+    # A box jump: the feet leave the floor and land three quarters of a torso higher, the
+    # hips sinking into the landing; she stands on the box, then steps down.
+    found = detect(motion(*on_to_a_box(1.5, 5.0, box=0.15, rise_s=0.35, peak=0.1, sink=0.04)), PARAMS)
+    assert len(found) == 1
+    assert found[0].measures["takeoff_s"] == pytest.approx(1.5, abs=2 / FPS)
+    assert found[0].measures["airtime_s"] == pytest.approx(0.35, abs=2 / FPS)
+
+
+def test_stepping_up_on_to_a_box_is_not_a_jump():
+    # The same height climbed in half a second without a flight's arc or a landing's sink.
+    assert detect(motion(*on_to_a_box(1.5, 5.0, box=0.15, rise_s=0.5, peak=0.0, sink=0.0)), PARAMS) == []
+
+
+def test_walking_away_from_the_camera_is_not_a_jump():
+    # Further away she stands higher in the picture, and stays there.
+    def at(t: float):
+        return lifted(standing(), 0.15 * float(np.clip(t - 1.0, 0, 1)))
+
+    assert detect(motion(*clip(4, at)), PARAMS) == []
 
 
 def test_the_shape_in_the_air():

@@ -4,6 +4,8 @@ The floor is where the lower foot usually is (``Motion.ground``); the dancer is 
 air while even the lower foot is above it. A clear rise (``min_rise``) finds a jump, and
 its take-off and landing are the frames where the lower foot leaves and regains the
 floor (``edge_rise``), so the airtime is counted in whole frames as a person counts it.
+A jump may land higher than it took off (on to a box, a step or a stage): it lands where
+the feet come to rest up there (:func:`landing_above`).
 """
 
 from __future__ import annotations
@@ -56,23 +58,31 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
     out = []
     done: set[tuple[int, int]] = set()
     for core in runs(clear):
+        core, platform = landing_above(motion.times, lower, core, params)
         # The floor around this jump: where the feet were just before and just after. A
         # dancer walking towards the camera stands lower in the picture afterwards, which
         # is not a jump; a jump rises above both.
         before, after = levels_around(motion.times, lower, core, params.settle_s, params.floor_quantile)
+        after = after if platform is None else platform
         local = np.fmax(before, after)
         if not np.isfinite(local) or np.nanmax(lower[core[0] : core[1]]) - local < params.min_rise:
             continue
         # The whole body goes up, not only the feet (a leg folded under in a lunge or a
         # roll), and comes down again: up on the toes for a turn, the hips stay up.
         hips_before, hips_after = levels_around(motion.times, hips, core, params.settle_s)
+        if platform is not None:  # landed up there, she stands up again: the sinking is its low point
+            hips_after = levels_around(motion.times, hips, core, params.settle_s, params.floor_quantile)[1]
         hips_top = float(np.nanmax(hips[core[0] : core[1]]))
         if not (hips_top - hips_before >= params.min_hip_rise and hips_top - hips_after >= params.min_hip_fall):
             continue
         # The edges are read against where the foot rests (the median), as before: the
         # take-off and landing frames stay where a person counts them.
-        resting = np.fmax(*levels_around(motion.times, lower, core, params.settle_s))
-        run = extend(core, np.nan_to_num(lower - resting, nan=0.0) >= params.edge_rise)
+        resting_before, resting_after = levels_around(motion.times, lower, core, params.settle_s)
+        if platform is None:
+            resting = np.fmax(resting_before, resting_after)
+            run = extend(core, np.nan_to_num(lower - resting, nan=0.0) >= params.edge_rise)
+        else:  # off the floor below, on to the platform at the core's end
+            run = (extend(core, np.nan_to_num(lower - resting_before, nan=0.0) >= params.edge_rise)[0], core[1])
         if run in done:
             continue
         done.add(run)
@@ -99,6 +109,32 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
             )
         )
     return out
+
+
+def landing_above(
+    times: np.ndarray, lower: np.ndarray, core: tuple[int, int], params: JumpParams
+) -> tuple[tuple[int, int], float | None]:
+    """Where a rise ends on a higher level: ``core`` cut at the first frame from which the
+    lower foot rests at least ``min_rise`` above the floor before it (within ``2 *
+    edge_rise``) for longer than any flight lasts (``max_airtime_s``, or to the video's end
+    if that is ``settle_s`` away), and that level; else ``core`` and None.
+
+    Landed on a box, the feet stay up there: the rise above the floor line runs on until
+    that line finds the box top, or she steps down. A flight's feet can seem to rest in
+    the air (tucked, then let down), but never for that long. Whether the rise began with
+    a jump (the hips rose, and sank again on landing) is judged as for any other.
+    """
+    start, stop = core
+    before, _ = levels_around(times, lower, core, params.settle_s, params.floor_quantile)
+    if not np.isfinite(before):
+        return core, None
+    for k in range(start + 1, stop):
+        rest = lower[k : np.searchsorted(times, times[k] + params.max_airtime_s, side="right")]
+        if times[k] + params.max_airtime_s > times[-1] and times[-1] - times[k] < params.settle_s:
+            break  # the video ends before she could be said to stay (up to its end will do)
+        if np.isfinite(rest).all() and np.ptp(rest) <= 2 * params.edge_rise and rest.min() - before >= params.min_rise:
+            return (start, k), float(np.median(rest))
+    return core, None
 
 
 def flight_height(airtime_s: float) -> float:
