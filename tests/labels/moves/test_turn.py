@@ -49,6 +49,26 @@ def test_a_half_turn_the_model_reads_short_is_still_half_a_turn():
     assert detect(motion(*spin(130, seconds=0.5)), PARAMS) == []
 
 
+def there_and_back(degrees: float, sweep_s: float, hold_s: float):
+    """Still, a sweep of ``degrees``, ``hold_s`` there, the same sweep back, still again."""
+
+    def at(t: float):
+        out = min(max((t - 0.5) / sweep_s, 0.0), 1.0)
+        back = min(max((t - 0.5 - sweep_s - hold_s) / sweep_s, 0.0), 1.0)
+        return turned(standing(), degrees * (out - back))
+
+    return clip(0.5 + 2 * sweep_s + hold_s + 0.5, at)
+
+
+def test_a_sweep_that_turns_straight_back_is_a_twist_not_two_turns():
+    # The torso whipped round and straight back, or the model taking a back view for the
+    # front for a moment (the Kathak clip of the move corpus): no stop between the two.
+    assert detect(motion(*there_and_back(200, sweep_s=0.4, hold_s=0.0)), PARAMS) == []
+    # Half a turn, a stop facing the back, and half a turn back: two turns.
+    found = detect(motion(*there_and_back(200, sweep_s=0.4, hold_s=0.5)), PARAMS)
+    assert [m.measures["direction"] for m in found] == ["clockwise", "counter-clockwise"]
+
+
 def test_a_quarter_turn_or_a_slow_drift_is_no_turn():
     assert detect(motion(*spin(90, seconds=0.5)), PARAMS) == []
     assert detect(motion(*spin(360, seconds=8.0)), PARAMS) == []  # 45 degrees a second: walking round

@@ -3,7 +3,8 @@
 The facing is unwrapped over the whole clip (``signals.unwrap_facing``), so a double
 pirouette is one sweep of about 720 degrees however the model labels the back view.
 A turn is a run of frames turning the same way fast enough, pauses shorter than
-``max_pause_s`` bridged, that adds up to at least ``min_rotation_deg``.
+``max_pause_s`` bridged, that adds up to at least ``min_rotation_deg``; a sweep that turns
+straight back to where it began is a twist, not two turns (:func:`_drop_twists`).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def detect(motion: Motion, params: TurnParams) -> list[Move]:
             if abs(rotation) >= params.min_rotation_deg and np.sign(rotation) == sign:
                 out.append(_turn(motion, params, (start, stop), rotation))
     out.sort(key=lambda m: m.start_s)
-    return _drop_overlaps(out)
+    return _drop_twists(_drop_overlaps(out), 1.5 / motion.rate, params.min_rotation_deg)
 
 
 def _swept(facing: np.ndarray, start: int, stop: int) -> float:
@@ -103,3 +104,20 @@ def _drop_overlaps(moves: list[Move]) -> list[Move]:
             continue
         out.append(move)
     return out
+
+
+def _drop_twists(moves: list[Move], touch_s: float, min_rotation_deg: float) -> list[Move]:
+    """A sweep one way that turns straight back (within a frame), ending about where it
+    began, is no turn: a twist of the torso there and back, or the model reading a back
+    view as the front for a moment. Half a turn, a stop, and half a turn back are two.
+    Each sweep of a twist is short of three quarters of a turn: a spin the model reads one
+    way and then the other (a chakkar's back view mirrored) goes all the way round."""
+    signed = [m.measures["degrees"] * (1 if m.measures["direction"] == "counter-clockwise" else -1) for m in moves]
+    twists: set[int] = set()
+    for k in range(len(moves) - 1):
+        touching = moves[k + 1].start_s - moves[k].end_s < touch_s
+        partial = max(abs(signed[k]), abs(signed[k + 1])) < 270.0  # twisting, not whirling round
+        back = signed[k] * signed[k + 1] < 0 and abs(signed[k] + signed[k + 1]) < min_rotation_deg
+        if touching and partial and back:
+            twists |= {k, k + 1}
+    return [m for k, m in enumerate(moves) if k not in twists]
