@@ -111,9 +111,11 @@ ROUNDING_FRAMES = 0.05
 # A floor, not the target: a change that finds fewer kicks or more false ones fails here.
 KICK_FLOOR = {"precision": 0.80, "recall": 0.82}
 # Steps, 19 labelled held out (5 clips, one with none): after a standing foot that pivots or
-# slides on the floor counted as planted, precision 0.53 / 0.50 / 0.71, recall 0.47 / 0.47 /
-# 0.63. A floor against regressions; the issue asks for their count (bench/move_accuracy.py).
-STEP_FLOOR = {"precision": 0.48, "recall": 0.45}
+# slides on the floor counted as planted, and a foot up to 0.3 torso lengths over the floor
+# line standing, with 0.3 of travel (decided on dev), precision 0.53 / 0.71 / 0.67, recall
+# 0.53 / 0.53 / 0.63. A floor against regressions; the issue asks for their count
+# (bench/move_accuracy.py).
+STEP_FLOOR = {"precision": 0.51, "recall": 0.51}
 
 
 def _scores(corpus, held_out: bool):
@@ -143,13 +145,14 @@ def held_out_scores(corpus):
 # The held-out half scores few turns and jumps yet, so the dev half (tuned on: not an
 # honest score) guards them against a change that loses them or makes false ones. Where
 # they stand (lowest over the three models, less about 0.02): turns, 30 labelled: precision
-# 0.69 / 0.70 / 0.67 (lite/full/heavy; most false turns are pieces of a figure skater's spin
-# at about 5 revolutions a second, 6 frames a turn, which 30 frames/s cannot follow),
-# recall 0.60 / 0.63 / 0.60; jumps, 49 labelled (30 of them rope hops of one clip; 13 tuck,
-# squat and broad jumps), with the feet read from visibility 0.1 (side-on, the far ankle
-# hides behind the near leg) and the floor read from the low end of the feet around each
-# jump: precision 0.95 / 0.98 / 0.97, recall 0.84 / 0.88 / 0.76.
-DEV_FLOORS = {"turn": {"precision": 0.65, "recall": 0.58}, "jump": {"precision": 0.93, "recall": 0.74}}
+# 0.75 / 0.90 / 0.86 (lite/full/heavy; with a twist there and straight back no turn; most
+# false turns left are pieces of a figure skater's spin at about 5 revolutions a second, 6
+# frames a turn, which 30 frames/s cannot follow), recall 0.60 / 0.63 / 0.60; jumps, 49
+# labelled (30 of them rope hops of one clip; 13 tuck, squat, broad and box jumps), with the
+# feet read from visibility 0.1 (side-on, the far ankle hides behind the near leg), the floor
+# read from the low end of the feet around each jump, and a landing on a box where the feet
+# come to rest up there: precision 0.95 / 0.98 / 0.98, recall 0.86 / 0.94 / 0.82.
+DEV_FLOORS = {"turn": {"precision": 0.73, "recall": 0.58}, "jump": {"precision": 0.93, "recall": 0.80}}
 
 
 @pytest.fixture(scope="module")
