@@ -58,11 +58,11 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
     out = []
     done: set[tuple[int, int]] = set()
     for core in runs(clear):
-        core, platform = landing_above(motion.times, lower, core, params)
         # The floor around this jump: where the feet were just before and just after. A
         # dancer walking towards the camera stands lower in the picture afterwards, which
         # is not a jump; a jump rises above both.
         before, after = levels_around(motion.times, lower, core, params.settle_s, params.floor_quantile)
+        core, platform = landing_above(motion.times, lower, core, before, params)
         after = after if platform is None else platform
         local = np.fmax(before, after)
         if not np.isfinite(local) or np.nanmax(lower[core[0] : core[1]]) - local < params.min_rise:
@@ -112,10 +112,10 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
 
 
 def landing_above(
-    times: np.ndarray, lower: np.ndarray, core: tuple[int, int], params: JumpParams
+    times: np.ndarray, lower: np.ndarray, core: tuple[int, int], before: float, params: JumpParams
 ) -> tuple[tuple[int, int], float | None]:
     """Where a rise ends on a higher level: ``core`` cut at the first frame from which the
-    lower foot rests at least ``min_rise`` above the floor before it (within ``2 *
+    lower foot rests at least ``min_rise`` above the floor before it (``before``; within ``2 *
     edge_rise``) for longer than any flight lasts (``max_airtime_s``, or to the video's end
     if that is ``settle_s`` away), and that level; else ``core`` and None.
 
@@ -125,7 +125,6 @@ def landing_above(
     a jump (the hips rose, and sank again on landing) is judged as for any other.
     """
     start, stop = core
-    before, _ = levels_around(times, lower, core, params.settle_s, params.floor_quantile)
     if not np.isfinite(before):
         return core, None
     for k in range(start + 1, stop):
