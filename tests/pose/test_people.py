@@ -236,6 +236,36 @@ def test_someone_gone_longer_than_the_gap_comes_back_as_a_new_person_and_short_v
     assert people.main_id == who_is_at(people, 0, 500)  # present throughout
 
 
+def test_with_as_many_people_as_allowed_the_detector_waits_until_someone_is_lost():
+    """One person allowed: while they are followed a detection could add nobody, so it does
+    not run (a solo live session saves those runs); when they walk out it runs at once and
+    finds the other."""
+    frames = 60
+    a = [(200.0, 200.0)] * 30 + [(-500.0, 200.0)] * 30  # leaves at frame 30
+    b = [(500.0, 200.0)] * frames
+    stage = Stage()
+    runs = {}
+    for allowed in (1, 8):
+        detector = FakeDetector(stage)
+        tracker = PeopleTracker(
+            FakeLandmarks(stage),  # type: ignore[arg-type]
+            detector,  # type: ignore[arg-type]
+            PeopleOptions(max_people=allowed, detect_every=10),
+        )
+        for f in range(frames):
+            stage.hips = [a[f], b[f]]
+            tracker.step(stage.picture(), f / 25)
+            if f == 0:
+                first = tracker.detector_runs
+            if f == 29:
+                runs[allowed] = tracker.detector_runs - first  # after the first frame, before the loss
+            if allowed == 1:
+                assert [tr.points[23:25, 0].mean() for tr in tracker.tracks if tr.active] == [
+                    pytest.approx(200 if f < 30 else 500)
+                ]
+    assert runs == {1: 0, 8: 2}  # with room for more, at frames 10 and 20 (one round: nobody new)
+
+
 def test_the_main_dancer_is_present_longest_and_the_larger_among_equals():
     persons = run_stage([[(200.0, 200.0)] * 30, [(500.0, 200.0)] * 30], min_present_s=0.5).persons
     assert len(persons) == 2

@@ -223,7 +223,9 @@ class PeopleTracker:
         missing = [tr for tr in self.tracks if not tr.active and t - tr.last_t <= options.max_gap_s]
         since = self.row - self.last_detect
         search = max(1, options.detect_every // 3) if missing else options.detect_every
-        if lost_now or since >= search or not any(tr.active for tr in self.tracks):
+        # As many followed as allowed and nobody lost: whoever it found would be turned away.
+        full = not missing and sum(tr.active for tr in self.tracks) >= options.max_people
+        if lost_now or (since >= search and not full) or not any(tr.active for tr in self.tracks):
             self.last_detect = self.row
             self._detect(picture, t, missing)
         self.events += lost_now
@@ -371,13 +373,8 @@ class PeopleTracker:
 
 
 def _stack_rois(rois: list[Rois]) -> Rois:
-    return Rois(
-        center=np.concatenate([r.center for r in rois]),
-        size=np.concatenate([r.size for r in rois]),
-        angle=np.concatenate([r.angle for r in rois]),
-        width=rois[0].width,
-        height=rois[0].height,
-    )
+    parts = {name: np.concatenate([getattr(r, name) for r in rois]) for name in ("center", "size", "angle")}
+    return Rois(**parts, width=rois[0].width, height=rois[0].height)
 
 
 def _person(person_id: int, tr: _Track, count: int, analysed: np.ndarray | None = None) -> Person:
