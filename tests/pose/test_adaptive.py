@@ -4,6 +4,7 @@ with the real model on real clips, against the analysis of every frame."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import numpy as np
@@ -19,6 +20,7 @@ from dance_analyzer.pose.adaptive import (
     follow_adaptively,
     moved_in_world,
     moved_on_screen,
+    warm_up,
 )
 from dance_analyzer.pose.crowd import track_people
 from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE
@@ -168,6 +170,21 @@ def test_only_the_still_part_is_skipped_and_the_skipped_frames_lie_in_it():
     assert analysed[:60].all()
     skipped = np.flatnonzero(~analysed)
     assert len(skipped) > 100 and skipped.min() > 60
+
+
+def test_a_warm_up_is_followed_at_the_stride_and_hands_over_its_first_frame_after():
+    """A span's warm-up only starts the tracking: its frames go at the stride, the last
+    one analysed (the span proper goes on from there), and the span's first frame is
+    handed back untouched."""
+    tracker = PathTracker(lambda row: 0.05 * row)  # moving fast: only people decide here
+    frames = [dataclasses.replace(f, warmup=f.row < 20) for f in frames_of(30)]
+    rest = iter(frames)
+    analysed, first = warm_up(tracker, rest, Refinement(), stride=4, aspect=1.0)
+    assert list(np.flatnonzero(analysed)) == [0, 4, 8, 12, 16, 19]
+    assert first is frames[20] and tracker.steps == 6 and 20 not in tracker.rows
+    assert [f.row for f in rest] == list(range(21, 30))
+    nobody = PathTracker(lambda row: 0.0)
+    assert warm_up(nobody, iter(frames[20:]), Refinement(), stride=4, aspect=1.0)[1] is frames[20]
 
 
 # --- the real model on real clips -------------------------------------------------------

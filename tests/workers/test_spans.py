@@ -15,13 +15,21 @@ DECODE_COST = 0.1  # plan_spans' defaults
 WARMUP_S = 0.5
 
 
-def modelled_cost(start: float, end: float, keyframes: np.ndarray, share: float = 1.0) -> float:
+def modelled_cost(
+    start: float,
+    end: float,
+    keyframes: np.ndarray,
+    share: float = 1.0,
+    warmup_s: float = WARMUP_S,
+    warmup_share: float = 1.0,
+) -> float:
     """The cost a worker pays for a span, written out independently of the planner."""
     if start == 0:
         return (end - start) * (share + DECODE_COST)
-    warm = start - WARMUP_S
+    warm = start - warmup_s
     previous_key = keyframes[keyframes <= warm].max()
-    return (end - warm) * (share + DECODE_COST) + (warm - previous_key) * DECODE_COST
+    warming = warmup_s * (share * warmup_share + DECODE_COST)
+    return warming + (end - start) * (share + DECODE_COST) + (warm - previous_key) * DECODE_COST
 
 
 @pytest.mark.parametrize("parts", [2, 3, 4])
@@ -61,4 +69,15 @@ def test_sampling_makes_decoding_weigh_more_in_the_balance():
     sampled = bounds(plan_spans(12.0, 2, keyframes=keyframes, analysed_share=0.25), 12.0)
     assert sampled[0][1] > every_frame[0][1]
     first, second = (modelled_cost(a, b, keyframes, 0.25) for a, b in sampled)
+    assert first == pytest.approx(second, rel=1e-3)
+
+
+def test_a_warm_up_analysed_on_fewer_frames_gives_the_later_span_more_of_the_video():
+    """People are followed into a span from 2 s early, the model on a share of those frames
+    (pose.crowd): the cut moves earlier, and both workers still pay the same."""
+    keyframes = np.arange(0, 20, 0.5)
+    every = bounds(plan_spans(20.0, 2, keyframes=keyframes, warmup_s=2.0), 20.0)
+    light = bounds(plan_spans(20.0, 2, keyframes=keyframes, warmup_s=2.0, warmup_share=0.25), 20.0)
+    assert light[0][1] < every[0][1]
+    first, second = (modelled_cost(a, b, keyframes, warmup_s=2.0, warmup_share=0.25) for a, b in light)
     assert first == pytest.approx(second, rel=1e-3)

@@ -18,7 +18,7 @@ and the refined pass restarts from the last good crop, frame by frame.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -204,6 +204,26 @@ def follow_adaptively(
     if pending:
         close_interval()
     return np.asarray(analysed, bool)
+
+
+def warm_up(
+    tracker: Tracker, frames: Iterator[Pending], refinement: Refinement, stride: int, aspect: float
+) -> tuple[np.ndarray, Pending | None]:
+    """Step ``tracker`` through the warm-up frames at the head of ``frames`` as
+    :func:`follow_adaptively` does (their frames only start the tracking, so only whether
+    the same people are followed surely decides a skip); returns whether each warm-up row
+    was analysed (its last one always is) and the first frame after the warm-up, if any."""
+    after: list[Pending] = []
+
+    def warming() -> Iterator[Pending]:
+        for frame in frames:
+            if not frame.warmup:
+                after.append(frame)
+                return
+            yield frame
+
+    analysed = follow_adaptively(tracker, warming(), refinement, stride, aspect)
+    return analysed, (after[0] if after else None)
 
 
 def fill_skipped(values: np.ndarray, analysed: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +25,7 @@ import numpy as np
 
 from ..media.shots import ShotRows, starts_of
 from ..media.video import Limits, VideoInfo, iter_frames, probe
-from .adaptive import Pending, Refinement, follow_adaptively
+from .adaptive import Pending, Refinement, follow_adaptively, warm_up
 from .associate import FORBIDDEN, SAME_BODY, body_distance, match_lost, to_pixels, torso_length
 from .extract import INFERENCE_MAX_SIDE, Span
 from .landmarks import NUM_LANDMARKS
@@ -38,6 +39,10 @@ ProgressFn = Callable[[int, int | None], None]
 # through: starting a couple of seconds before the cut lets the later span find everyone
 # while they are easier to see. It is also the stretch both spans see, for the join.
 WARMUP_S = 2.0
+# The warm-up's frames only start the tracking: even when every frame of the span is
+# analysed, the model runs on them only as often as the tracking needs (pose.adaptive).
+WARMUP = Refinement()
+WARMUP_SHARE = 0.5  # about the share of its frames the model runs on: for planning spans
 
 
 def track_span(
@@ -73,7 +78,7 @@ def track_span(
         max_side=INFERENCE_MAX_SIDE,
         limits=limits,
         decoder_threads=decoder_threads,
-        lazy=refinement is not None,
+        lazy=refinement is not None or warm_start < span.start_s,
     )
 
     def sampled() -> Iterator[Pending]:
@@ -98,17 +103,26 @@ def track_span(
             yield Pending(len(times) - 1, frame.t, picture, warming_up)
 
     analysed = None
-    stride = refinement.stride(1.0 / min(info.fps or 30.0, sample_fps or math.inf)) if refinement else 1
-    if refinement is None or stride == 1:  # frames already as far apart as a coarse stride
-        for pending in sampled():
-            tracker.step(pending.picture(), pending.t)
-    else:
-        aspect = info.width / info.height if info.height else 1.0
+    aspect = info.width / info.height if info.height else 1.0
+    stride = (refinement or WARMUP).stride(1.0 / min(info.fps or 30.0, sample_fps or math.inf))
+    if refinement is not None and stride > 1:
         analysed = follow_adaptively(tracker, sampled(), refinement, stride, aspect)
+    else:  # every frame, or frames already as far apart as a coarse stride
+        rest: Iterator[Pending] = sampled()
+        if warm_start < span.start_s and stride > 1:
+            analysed, first = warm_up(tracker, rest, WARMUP, stride, aspect)
+            rest = itertools.chain([first] if first is not None else [], rest)
+        for pending in rest:
+            tracker.step(pending.picture(), pending.t, row=pending.row)
+    if analysed is not None:
+        analysed = np.concatenate([analysed, np.ones(len(times) - len(analysed), bool)])
     step = (last_t - prev_t) if decoded > 1 else (1.0 / info.fps if info.fps else 0.0)
     duration = last_t + step if decoded else 0.0
     people = tracker.people(info, decoded, duration, np.asarray(indices), np.asarray(times), warmup, analysed)
-    return dataclasses.replace(people, shot_starts=shots.starts())
+    # The warm-up's skipped rows are filled in now; past it, every frame was analysed.
+    return dataclasses.replace(
+        people, shot_starts=shots.starts(), analysed=people.analysed if refinement is not None else None
+    )
 
 
 def _given(image: np.ndarray) -> np.ndarray:

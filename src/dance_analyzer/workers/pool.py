@@ -159,7 +159,7 @@ class AnalysisPool:
     ) -> People:
         """Everyone in a video, its spans followed side by side and joined (who is who
         across each cut: :mod:`pose.crowd`); with a ``refinement``, on fewer model runs."""
-        from ..pose.crowd import WARMUP_S, join_people
+        from ..pose.crowd import WARMUP_S, WARMUP_SHARE, join_people
         from ..pose.people import PeopleOptions
 
         check_installed(model)
@@ -178,7 +178,7 @@ class AnalysisPool:
                 refinement,
             )
 
-        parts = self._in_spans(path, sample_fps, submit, on_progress, cancel, WARMUP_S)
+        parts = self._in_spans(path, sample_fps, submit, on_progress, cancel, WARMUP_S, WARMUP_SHARE)
         return join_people(parts, PeopleOptions(max_people=max_people))
 
     def soundtrack(self, path: Path) -> Soundtrack:
@@ -207,10 +207,11 @@ class AnalysisPool:
         on_progress: ProgressFn | None,
         cancel: threading.Event | None,
         warmup_s: float | None = None,
+        warmup_share: float = 1.0,
     ) -> list[R]:
         """One result per span of the video, in order: the spans run side by side in the
-        workers (``submit``). ``warmup_s``: how early each later span starts (see
-        ``plan_analysis``).
+        workers (``submit``). ``warmup_s``: how early each later span starts, the model
+        running on ``warmup_share`` of those frames (see ``plan_analysis``).
 
         Unless the files are trusted, even the cheap planning step (probe and packet
         scan) runs in a worker: it parses untrusted bytes. Setting ``cancel`` stops the
@@ -224,9 +225,11 @@ class AnalysisPool:
             executor = self._executor
         try:
             if self.trusted:
-                plan = plan_analysis(path, self.size, sample_fps, self._limits, warmup_s)
+                plan = plan_analysis(path, self.size, sample_fps, self._limits, warmup_s, warmup_share)
             else:
-                planning = executor.submit(tasks.plan, str(path), self.size, sample_fps, self._limits, warmup_s)
+                planning = executor.submit(
+                    tasks.plan, str(path), self.size, sample_fps, self._limits, warmup_s, warmup_share
+                )
                 plan = planning.result(timeout=self._remaining(deadline))
             token = next(self._tokens)
             done = [0] * len(plan.spans)

@@ -30,9 +30,11 @@ def plan_analysis(
     sample_fps: float | None = None,
     limits: Limits = Limits(),
     warmup_s: float | None = None,
+    warmup_share: float = 1.0,
 ) -> SpanPlan:
     """Check a video against the limits and split it for ``parts`` parallel workers, each
-    span after the first starting ``warmup_s`` early (by default, MediaPipe's warm-up)."""
+    span after the first starting ``warmup_s`` early (by default, MediaPipe's warm-up),
+    the model running on ``warmup_share`` of the warm-up's frames."""
     info = probe(path, limits)
     index = index_packets(path, limits)
     share = min(1.0, sample_fps / info.fps) if sample_fps and info.fps else 1.0
@@ -42,6 +44,7 @@ def plan_analysis(
         keyframes=index.keyframes,
         analysed_share=share,
         warmup_s=warmup_seconds(info.fps, sample_fps) if warmup_s is None else warmup_s,
+        warmup_share=warmup_share,
         decode_cost=min(0.5, DECODE_COST_PER_MPX * info.width * info.height / 1e6),
     )
     return SpanPlan(info=info, spans=spans, expected_frames=index.packets)
@@ -55,15 +58,16 @@ def plan_spans(
     analysed_share: float = 1.0,
     decode_cost: float = 0.1,
     warmup_s: float = 0.5,
+    warmup_share: float = 1.0,
 ) -> list[Span]:
     """Split ``[0, duration_s)`` into up to ``parts`` spans that cost the same to analyse.
 
     Equal lengths are not equal work: a span that starts between keyframes first
     decodes its way from the keyframe before it (for a phone clip with one keyframe
     every 10 s that can be seconds of decoding), and every span after the first
-    re-runs ``warmup_s`` of frames. Cuts are placed so that, under a simple cost model
-    (an analysed frame costs 1, a frame only decoded ``decode_cost``), every worker
-    finishes at once. Videos under MIN_SPAN_S per part are split into fewer parts.
+    re-runs ``warmup_s`` of frames (the model on ``warmup_share`` of them). Cuts are placed
+    so that, under a simple cost model (an analysed frame costs 1, a frame only decoded
+    ``decode_cost``), every worker finishes at once. Videos under MIN_SPAN_S per part are split into fewer parts.
     """
     parts = max(1, min(parts, int(duration_s // MIN_SPAN_S)))
     if parts == 1:
@@ -75,7 +79,8 @@ def plan_spans(
             return (b - a) * (analysed_share + decode_cost)
         warm = max(0.0, a - warmup_s)
         key = keys[max(0, int(np.searchsorted(keys, warm, side="right")) - 1)]
-        return float((b - warm) * (analysed_share + decode_cost) + (warm - min(key, warm)) * decode_cost)
+        warming = (a - warm) * (analysed_share * warmup_share + decode_cost)
+        return float(warming + (b - a) * (analysed_share + decode_cost) + (warm - min(key, warm)) * decode_cost)
 
     def cuts_for(budget: float) -> tuple[list[float], float]:
         """Greedy cuts giving each span ``budget``; returns them and the last span's cost."""

@@ -169,10 +169,12 @@ def people(
     return crowd
 
 
-def plan(path: str, parts: int, sample_fps: float | None, limits: Limits, warmup_s: float | None) -> SpanPlan:
+def plan(
+    path: str, parts: int, sample_fps: float | None, limits: Limits, warmup_s: float | None, warmup_share: float = 1.0
+) -> SpanPlan:
     from .spans import plan_analysis
 
-    return plan_analysis(Path(path), parts, sample_fps, limits, warmup_s)
+    return plan_analysis(Path(path), parts, sample_fps, limits, warmup_s, warmup_share)
 
 
 def extract(
