@@ -55,7 +55,8 @@ WithLandmarks = Annotated[
     bool, Query(description="With format=csv: also the 33 landmarks (x, y, z, visibility) as columns")
 ]
 MaxPeople = Annotated[
-    int | None, Query(ge=1, le=16, description="With people=all, at most this many people; default DANCE_MAX_PEOPLE")
+    int | None,
+    Query(ge=1, le=16, description="At most this many people followed (1: a solo, quicker); default DANCE_MAX_PEOPLE"),
 ]
 
 ReferencePerson = Annotated[

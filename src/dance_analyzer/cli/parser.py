@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-people",
         type=_positive_int,
         default=None,
-        help="with --people all, at most N people (default DANCE_MAX_PEOPLE)",
+        help="at most N people followed (1: a solo, quicker; default DANCE_MAX_PEOPLE)",
     )
     p.add_argument("--overlay", metavar="OUT.mp4", default=None, help="also write the annotated video (H.264 MP4)")
     p.add_argument(
