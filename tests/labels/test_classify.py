@@ -218,7 +218,7 @@ def test_sitting_back_on_the_heels_is_kneeling_and_cross_legged_is_sitting():
         right_knee_height=0.08,
         left_knee_angle=40.0,
         right_knee_angle=45.0,
-        hip_floor_height=0.38,  # the hip joint, a little above the seat
+        hip_floor_height=0.3,  # the hip joint, a little above the seat (sitting: 0.2 at the median)
         shoulder_floor_height=1.0,
         torso_tilt=10.0,
     )
@@ -237,6 +237,24 @@ def test_sitting_back_on_the_heels_is_kneeling_and_cross_legged_is_sitting():
     table.values["left_knee_angle"][0] = table.values["right_knee_angle"][0] = 170.0
     table.values["knee_spread"][0] = 1.0
     assert labels_in(table)[0] & {"kneel", "sit"} == {"sit"}
+
+
+def test_a_low_lunge_on_the_back_knee_is_kneeling_and_the_seat_on_the_floor_is_not():
+    # The back knee down and the front foot planted, the hips sunk low between them (a yoga
+    # low lunge, a dragon pose): the seat is still off the floor.
+    table = measured(
+        left_knee_height=0.08,
+        right_knee_height=0.55,
+        left_knee_angle=140.0,
+        right_knee_angle=85.0,
+        hip_floor_height=0.37,
+        shoulder_floor_height=1.2,
+        torso_tilt=30.0,
+        knee_spread=3.5,
+    )
+    assert "kneel" in labels_in(table)[0]
+    table.values["hip_floor_height"][0] = 0.2  # sitting on the floor, one knee up
+    assert "kneel" not in labels_in(table)[0]
 
 
 def test_kneeling_bent_forward_needs_the_hands_off_the_floor():
