@@ -67,7 +67,8 @@ def plan_spans(
     every 10 s that can be seconds of decoding), and every span after the first
     re-runs ``warmup_s`` of frames (the model on ``warmup_share`` of them). Cuts are placed
     so that, under a simple cost model (an analysed frame costs 1, a frame only decoded
-    ``decode_cost``), every worker finishes at once. Videos under MIN_SPAN_S per part are split into fewer parts.
+    ``decode_cost``), every worker finishes at once. Videos under MIN_SPAN_S per part are
+    split into fewer parts.
     """
     parts = max(1, min(parts, int(duration_s // MIN_SPAN_S)))
     if parts == 1:
