@@ -14,10 +14,11 @@ computed by the same operators on the same weights, so they do not change.
 from __future__ import annotations
 
 import os
+import struct
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import flatbuffers  # type: ignore[import-untyped]
 import numpy as np
 from ai_edge_litert import schema_py_generated as schema  # type: ignore[import-untyped]
 from ai_edge_litert.interpreter import Interpreter  # type: ignore[import-untyped]
@@ -68,22 +69,58 @@ class TFLiteModel:
 
 def only_outputs(content: bytes, keep: Callable[[tuple[int, ...]], bool]) -> bytes:
     """The model ``content`` computing only the outputs whose shape ``keep`` accepts: the
-    operators none of them depends on are left out (tensors and weights stay, unused)."""
-    model = schema.ModelT.InitFromPackedBuf(bytearray(content), 0)
-    (graph,) = model.subgraphs
-    outputs = [int(t) for t in graph.outputs if keep(tuple(int(n) for n in graph.tensors[int(t)].shape))]
+    operators none of them depends on are left out (tensors and weights stay, unused).
+
+    Edited in place rather than unpacked and rebuilt: the graph's output list and operator
+    list are shortened where they lie (the bytes after their new ends go unused), which
+    reads a few hundred small tables instead of copying every weight through Python
+    objects, the better part of a second of each worker's start.
+    """
+    buffer = bytearray(content)
+    model = schema.Model.GetRootAs(buffer, 0)
+    if model.SubgraphsLength() != 1:
+        raise ValueError("only a model with one graph can be pruned")
+    graph = model.Subgraphs(0)
+    outputs = [int(t) for t in graph.OutputsAsNumpy() if keep(_shape(graph.Tensors(int(t))))]
     if not outputs:
         raise ValueError("a model must keep at least one output")
-    made_by = {int(t): k for k, op in enumerate(graph.operators) for t in op.outputs}
+    operators = [graph.Operators(k) for k in range(graph.OperatorsLength())]
+    made_by = {int(t): k for k, op in enumerate(operators) for t in _ints(op.OutputsAsNumpy())}
     needed: set[int] = set()
     pending = [made_by[t] for t in outputs if t in made_by]
     while pending:
         k = pending.pop()
         if k not in needed:
             needed.add(k)
-            pending += [made_by[int(t)] for t in graph.operators[k].inputs if int(t) in made_by]
-    graph.operators = [op for k, op in enumerate(graph.operators) if k in needed]  # order kept: it is run order
-    graph.outputs = np.array(outputs, dtype=np.int32)
-    builder = flatbuffers.Builder(len(content))
-    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
-    return bytes(builder.Output())
+            pending += [made_by[int(t)] for t in _ints(operators[k].InputsAsNumpy()) if int(t) in made_by]
+    _shorten(buffer, graph, OUTPUTS_FIELD, outputs, relative=False)
+    _shorten(buffer, graph, OPERATORS_FIELD, sorted(needed), relative=True)  # order kept: it is run order
+    return bytes(buffer)
+
+
+# Where a SubGraph table keeps its output tensor indices and its operators (the field
+# offsets of TFLite's schema.fbs, as schema_py_generated reads them).
+OUTPUTS_FIELD, OPERATORS_FIELD = 8, 10
+
+
+def _shorten(buffer: bytearray, table: Any, field: int, kept: list[int], *, relative: bool) -> None:
+    """Rewrite the vector of 4-byte elements in ``table``'s ``field`` to hold, in order,
+    the values ``kept`` (int32 scalars, ``relative=False``) or the elements at the indices
+    ``kept`` (offsets to tables, each counted from its own position: moved, it is adjusted)."""
+    start = table._tab.Vector(table._tab.Offset(field))  # the first element; the length before it
+    values = []
+    for j, item in enumerate(kept):
+        if relative:
+            values.append(struct.unpack_from("<I", buffer, start + 4 * item)[0] + 4 * (item - j))
+        else:
+            values.append(item)
+    struct.pack_into(f"<I{len(values)}{'I' if relative else 'i'}", buffer, start - 4, len(values), *values)
+
+
+def _shape(tensor: Any) -> tuple[int, ...]:
+    return tuple(int(n) for n in _ints(tensor.ShapeAsNumpy()))
+
+
+def _ints(vector: Any) -> np.ndarray:
+    """A vector read by schema_py_generated: an array, or 0 where the field is absent."""
+    return vector if isinstance(vector, np.ndarray) else np.zeros(0, np.int32)
