@@ -72,9 +72,9 @@ def only_outputs(content: bytes, keep: Callable[[tuple[int, ...]], bool]) -> byt
     operators none of them depends on are left out (tensors and weights stay, unused).
 
     Edited in place rather than unpacked and rebuilt: the graph's output list and operator
-    list are shortened where they lie (the bytes after their new ends go unused), which
-    reads a few hundred small tables instead of copying every weight through Python
-    objects, the better part of a second of each worker's start.
+    list are shortened where they lie (the bytes after their new ends go unused). That
+    reads the few hundred small tables the walk needs; unpacking copied every weight
+    through Python objects, at every worker's start.
     """
     buffer = bytearray(content)
     model = schema.Model.GetRootAs(buffer, 0)
