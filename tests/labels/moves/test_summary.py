@@ -20,6 +20,14 @@ def test_the_summary_counts_each_kind_and_says_it_in_words():
     assert summary["jump"]["text"] == "2 jumps (airtime 0.35 s on average)"
 
 
+def test_steps_are_counted_per_minute_in_whole_steps_in_words():
+    still = motion(*clip(3.0, lambda t: standing()))
+    steps = [Move("step", 0.0, 0.3, {}), Move("step", 0.5, 0.8, {}), Move("step", 1.0, 1.1, {})]
+    (entry,) = move_summary(steps, still)
+    assert entry["per_minute"] == 163.6  # 3 steps in 1.1 s
+    assert entry["text"] == "3 steps, 164 per minute"
+
+
 @pytest.mark.parametrize("frames", [0, 1, 2, 5])
 def test_a_clip_of_a_few_frames_or_nobody_at_all_has_no_moves(frames):
     times = np.arange(frames) / 30.0

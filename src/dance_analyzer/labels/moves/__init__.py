@@ -75,7 +75,7 @@ def _text(name: str, of_kind: list[Move], entry: dict[str, Any]) -> str:
     if name == "kick":
         return f"{_plural(n, 'kick')} (highest {entry['max_height_deg']} degrees)"
     if name == "step":
-        rate = f", {entry['per_minute']:g} per minute" if entry.get("per_minute") else ""
+        rate = f", {round(entry['per_minute'])} per minute" if entry.get("per_minute") else ""  # as counted aloud
         travel = entry.get("travel")
         where = f", travelling {travel}" if travel and travel != "in place" else ""
         return f"{_plural(n, 'step')}{rate}{where}"
