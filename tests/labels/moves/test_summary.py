@@ -20,6 +20,12 @@ def test_the_summary_counts_each_kind_and_says_it_in_words():
     assert summary["jump"]["text"] == "2 jumps (airtime 0.35 s on average)"
 
 
+def test_one_jump_has_its_airtime_not_an_average():
+    still = motion(*clip(3.0, lambda t: standing()))
+    (entry,) = move_summary([Move("jump", 1.6, 2.0, {"airtime_s": 0.4, "height": 0.5})], still)
+    assert entry["text"] == "1 jump (airtime 0.40 s)"
+
+
 def test_steps_are_counted_per_minute_in_whole_steps_in_words():
     still = motion(*clip(3.0, lambda t: standing()))
     steps = [Move("step", 0.0, 0.3, {}), Move("step", 0.5, 0.8, {}), Move("step", 1.0, 1.1, {})]

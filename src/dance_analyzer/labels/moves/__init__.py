@@ -71,7 +71,7 @@ def _text(name: str, of_kind: list[Move], entry: dict[str, Any]) -> str:
             for (rot, kind, direction), count in groups
         )
     if name == "jump":
-        return f"{_plural(n, 'jump')} (airtime {entry['mean_airtime_s']:.2f} s on average)"
+        return f"{_plural(n, 'jump')} (airtime {entry['mean_airtime_s']:.2f} s{' on average' if n > 1 else ''})"
     if name == "kick":
         return f"{_plural(n, 'kick')} (highest {entry['max_height_deg']} degrees)"
     if name == "step":
