@@ -60,7 +60,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _text(name: str, of_kind: list[Move], entry: dict[str, Any]) -> str:
-    """What a teacher would say: "1 double pirouette clockwise", "8 steps (96 per minute)"."""
+    """What a teacher would say: "1 double pirouette clockwise", "8 steps, 96 per minute"."""
     n = len(of_kind)
     if name == "turn":
         groups = Counter(
