@@ -46,7 +46,43 @@ def test_a_half_turn_the_model_reads_short_is_still_half_a_turn():
     found = detect(motion(*spin(160, seconds=0.6)), PARAMS)
     assert [(m.measures["rotations"], m.measures["direction"]) for m in found] == [(0.5, "clockwise")]
     # Opening from profile to face the camera and on a little further is not a turn.
-    assert detect(motion(*spin(130, seconds=0.5)), PARAMS) == []
+    assert detect(motion(*sweep(-90, 40, seconds=0.5)), PARAMS) == []
+
+
+def path(*keys: tuple[float, float]):
+    """The facing through (time, degrees) key frames, still before and after."""
+    times, degrees = zip(*keys, strict=True)
+    return clip(times[-1] + 0.5, lambda t: turned(standing(), float(np.interp(t, times, degrees))))
+
+
+def sweep(start_deg: float, end_deg: float, seconds: float):
+    """Still at ``start_deg``, a steady sweep to ``end_deg``, then still again."""
+    return path((0.0, start_deg), (0.5, start_deg), (0.5 + seconds, end_deg))
+
+
+@pytest.mark.parametrize(("start", "end"), [(0, 130), (130, 0), (160, 20), (-150, -20)])
+def test_from_the_front_to_the_back_is_half_a_turn_though_the_model_reads_it_short(start: float, end: float):
+    found = detect(motion(*sweep(start, end, seconds=0.5)), PARAMS)
+    direction = "clockwise" if end > start else "counter-clockwise"
+    assert [(m.measures["rotations"], m.measures["direction"]) for m in found] == [(0.5, direction)]
+
+
+@pytest.mark.parametrize(("start", "end"), [(-40, 90), (60, 190), (0, 100)])
+def test_as_short_a_sweep_that_does_not_go_between_front_and_back_is_no_turn(start: float, end: float):
+    assert detect(motion(*sweep(start, end, seconds=0.5)), PARAMS) == []
+
+
+def test_a_turn_that_slows_and_stops_for_a_moment_half_way_is_one_turn():
+    # Fast, slowing to a stop (under min_speed_deg_s for longer than max_pause_s), a
+    # moment's stop, and on: the UBC-Fashion clips' back-to-front half turns of the move corpus.
+    keys = [(0.5, 0.0), (0.9, 160.0), (1.1, 172.0), (1.25, 172.0), (1.45, 184.0), (1.85, 360.0)]
+    found = detect(motion(*path(*keys)), PARAMS)
+    assert [(m.measures["rotations"], m.start_s, m.end_s) for m in found] == [
+        (1.0, pytest.approx(0.5, abs=0.1), pytest.approx(1.85, abs=0.1))
+    ]
+    # Stopped for longer than max_pause_s: two half turns.
+    keys = [(0.5, 0.0), (0.9, 160.0), (1.1, 172.0), (1.6, 172.0), (1.8, 184.0), (2.2, 360.0)]
+    assert [m.measures["rotations"] for m in detect(motion(*path(*keys)), PARAMS)] == [0.5, 0.5]
 
 
 def there_and_back(degrees: float, sweep_s: float, hold_s: float):

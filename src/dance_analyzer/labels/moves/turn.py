@@ -3,7 +3,8 @@
 The facing is unwrapped over the whole clip (``signals.unwrap_facing``), so a double
 pirouette is one sweep of about 720 degrees however the model labels the back view.
 A turn is a run of frames turning the same way fast enough, pauses shorter than
-``max_pause_s`` bridged, that adds up to at least ``min_rotation_deg``; a sweep that turns
+``max_pause_s`` bridged, that adds up to at least ``min_rotation_deg`` (or to
+``half_turn_deg`` from facing the camera to showing the back); a sweep that turns
 straight back to where it began is a twist, not two turns (:func:`_drop_twists`).
 """
 
@@ -23,6 +24,11 @@ TORSO = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]
 @dataclass(frozen=True)
 class TurnParams:
     min_rotation_deg: float = 150.0
+    # A shorter sweep from facing the camera to showing the back (or back to front) is
+    # still half a turn: the model reads back views partly front-on.
+    half_turn_deg: float = 120.0
+    front_within_deg: float = 25.0
+    back_within_deg: float = 65.0
     min_speed_deg_s: float = 120.0  # a turn's core turns at least this fast
     edge_speed_deg_s: float = 40.0  # its start and end are where it slows below this
     max_pause_s: float = 0.2
@@ -55,10 +61,12 @@ def detect(motion: Motion, params: TurnParams) -> list[Move]:
     for sign in (1.0, -1.0):
         fast = bridge(runs(sign * speed >= params.min_speed_deg_s), motion.times, params.max_pause_s)
         slow = sign * speed >= params.edge_speed_deg_s
-        for core in fast:
-            start, stop = extend(core, slow)
+        # A turn that hesitates for a moment, slower than its edges, is still one turn.
+        for start, stop in bridge(sorted({extend(core, slow) for core in fast}), motion.times, params.max_pause_s):
             rotation = _swept(facing, start, stop)
-            if abs(rotation) >= params.min_rotation_deg and np.sign(rotation) == sign:
+            if np.sign(rotation) == sign and (
+                abs(rotation) >= params.min_rotation_deg or _front_and_back(facing, start, stop, params)
+            ):
                 out.append(_turn(motion, params, (start, stop), rotation))
     out.sort(key=lambda m: m.start_s)
     return _drop_twists(_drop_overlaps(out), 1.5 / motion.rate, params.min_rotation_deg)
@@ -68,6 +76,19 @@ def _swept(facing: np.ndarray, start: int, stop: int) -> float:
     inside = facing[start:stop]
     inside = inside[np.isfinite(inside)]
     return float(inside[-1] - inside[0]) if len(inside) >= 2 else 0.0
+
+
+def _front_and_back(facing: np.ndarray, start: int, stop: int, params: TurnParams) -> bool:
+    """Whether the sweep goes between facing the camera and showing the back, either way.
+    The unwrapped facing keeps the reading the clip began on, which the model's back-view
+    errors may have turned by 180 degrees or mirrored; both map the front and the back on
+    to each other, so one end of each holds whichever reading it was."""
+    inside = facing[start:stop]
+    inside = inside[np.isfinite(inside)]
+    if len(inside) < 2 or abs(inside[-1] - inside[0]) < params.half_turn_deg:
+        return False
+    off_front = np.abs((inside[[0, -1]] + 180.0) % 360.0 - 180.0)
+    return bool(off_front.min() <= params.front_within_deg and off_front.max() >= 180.0 - params.back_within_deg)
 
 
 def _turn(motion: Motion, params: TurnParams, run: tuple[int, int], rotation: float) -> Move:
