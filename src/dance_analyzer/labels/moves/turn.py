@@ -63,31 +63,29 @@ def detect(motion: Motion, params: TurnParams) -> list[Move]:
         slow = sign * speed >= params.edge_speed_deg_s
         # A turn that hesitates for a moment, slower than its edges, is still one turn.
         for start, stop in bridge(sorted({extend(core, slow) for core in fast}), motion.times, params.max_pause_s):
-            rotation = _swept(facing, start, stop)
+            ends = _ends(facing, start, stop)
+            rotation = ends[1] - ends[0] if ends else 0.0
             if np.sign(rotation) == sign and (
-                abs(rotation) >= params.min_rotation_deg or _front_and_back(facing, start, stop, params)
+                abs(rotation) >= params.min_rotation_deg
+                or (abs(rotation) >= params.half_turn_deg and ends and _front_and_back(ends, params))
             ):
                 out.append(_turn(motion, params, (start, stop), rotation))
     out.sort(key=lambda m: m.start_s)
     return _drop_twists(_drop_overlaps(out), 1.5 / motion.rate, params.min_rotation_deg)
 
 
-def _swept(facing: np.ndarray, start: int, stop: int) -> float:
+def _ends(facing: np.ndarray, start: int, stop: int) -> tuple[float, float] | None:
     inside = facing[start:stop]
     inside = inside[np.isfinite(inside)]
-    return float(inside[-1] - inside[0]) if len(inside) >= 2 else 0.0
+    return (float(inside[0]), float(inside[-1])) if len(inside) >= 2 else None
 
 
-def _front_and_back(facing: np.ndarray, start: int, stop: int, params: TurnParams) -> bool:
+def _front_and_back(ends: tuple[float, float], params: TurnParams) -> bool:
     """Whether the sweep goes between facing the camera and showing the back, either way.
     The unwrapped facing keeps the reading the clip began on, which the model's back-view
     errors may have turned by 180 degrees or mirrored; both map the front and the back on
     to each other, so one end of each holds whichever reading it was."""
-    inside = facing[start:stop]
-    inside = inside[np.isfinite(inside)]
-    if len(inside) < 2 or abs(inside[-1] - inside[0]) < params.half_turn_deg:
-        return False
-    off_front = np.abs((inside[[0, -1]] + 180.0) % 360.0 - 180.0)
+    off_front = np.abs((np.array(ends) + 180.0) % 360.0 - 180.0)
     return bool(off_front.min() <= params.front_within_deg and off_front.max() >= 180.0 - params.back_within_deg)
 
 
