@@ -59,15 +59,18 @@ def detect(motion: Motion, params: TurnParams) -> list[Move]:
     speed = np.nan_to_num(speed)
     out = []
     for sign in (1.0, -1.0):
-        fast = bridge(runs(sign * speed >= params.min_speed_deg_s), motion.times, params.max_pause_s)
+        fast = runs(sign * speed >= params.min_speed_deg_s)
         slow = sign * speed >= params.edge_speed_deg_s
-        # A turn that hesitates for a moment, slower than its edges, is still one turn.
+        # Each fast run grown to where it slows below the edge speed, then those less than
+        # ``max_pause_s`` apart joined: a flicker in the turning, or a moment's hesitation.
         for start, stop in bridge(sorted({extend(core, slow) for core in fast}), motion.times, params.max_pause_s):
             ends = _ends(facing, start, stop)
-            rotation = ends[1] - ends[0] if ends else 0.0
+            if ends is None:
+                continue
+            rotation = ends[1] - ends[0]
             if np.sign(rotation) == sign and (
                 abs(rotation) >= params.min_rotation_deg
-                or (abs(rotation) >= params.half_turn_deg and ends and _front_and_back(ends, params))
+                or (abs(rotation) >= params.half_turn_deg and _front_and_back(ends, params))
             ):
                 out.append(_turn(motion, params, (start, stop), rotation))
     out.sort(key=lambda m: m.start_s)
