@@ -9,6 +9,7 @@ from tests.support.motions import FPS, LEFT_FOOT, RIGHT_FOOT, UPPER_BODY, Frame,
 from tests.support.skeletons import Leg
 
 PARAMS = load_moves().moves[1].params
+FEET = LEFT_FOOT + RIGHT_FOOT
 TORSO = 0.5 * 0.4  # torso length in picture heights (skeletons draw metres at 0.4)
 
 
@@ -167,6 +168,41 @@ def test_walking_away_from_the_camera_is_not_a_jump():
         return lifted(standing(), 0.15 * float(np.clip(t - 1.0, 0, 1)))
 
     assert detect(motion(*clip(4, at)), PARAMS) == []
+
+
+def broad_jump():
+    """A broad jump away from the camera: 0.4 s in the air from 1.5 s, landing higher in
+    the picture, the foot sinking a little further as the heel comes down; then she walks
+    back to the line (lower in the picture again: no box to stand on)."""
+
+    def at(t: float):
+        flight = (t - 1.5) / 0.4
+        if flight < 0:
+            return standing()
+        if flight < 1:
+            return lifted(standing(), 0.1 * flight + 4 * 0.12 * flight * (1 - flight))
+        settle = 0.03 * float(np.clip((t - 1.9 - 1 / FPS) / 0.1, 0, 1))
+        return lifted(standing(), 0.1 - settle - 0.07 * float(np.clip(t - 2.2, 0, 1)))
+
+    return clip(4, at)
+
+
+def test_a_broad_jump_away_from_the_camera_lands_where_the_foot_first_stops():
+    found = detect(motion(*broad_jump()), PARAMS)
+    assert len(found) == 1
+    assert found[0].measures["takeoff_s"] == pytest.approx(1.5, abs=2 / FPS)
+    assert found[0].measures["airtime_s"] == pytest.approx(0.4, abs=2 / FPS)
+
+
+def test_a_foot_misplaced_once_in_the_air_does_not_cut_the_flight_short():
+    # One frame with both feet guessed far up the picture and unseen, as blur in the air
+    # does: the flight is read from the frames where the feet are seen.
+    times, image, world = hop([1.5], 0.4, 0.1)
+    glitch = np.ix_([int(1.8 * FPS)], FEET, [1, 3])
+    image[glitch] = [[[image[glitch][0, 0, 0] - 0.3, 0.0]]]
+    found = detect(motion(times, image, world), PARAMS)
+    assert [round(m.start_s, 1) for m in found] == [1.5]
+    assert found[0].measures["airtime_s"] == pytest.approx(0.4, abs=2 / FPS)
 
 
 def test_the_shape_in_the_air():

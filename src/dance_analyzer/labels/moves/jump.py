@@ -43,6 +43,9 @@ class JumpParams:
     # median of those frames is half-way up the next take-off.
     floor_quantile: float = 0.1
     min_visibility: float = 0.1  # side-on the far ankle is hidden behind the near leg, yet placed
+    # A foot on the floor is still: in the lower half of the flight, the first frame that
+    # moves up or down by less than this share of the flight's fastest frame is on the floor.
+    still_share: float = 0.35
     # The shape in the air, read at the top of the jump:
     tuck_knee_deg: float = 100.0  # both knees bent tighter than this
     split_deg: float = 100.0  # the thighs this far apart (front and back, or to the sides)
@@ -83,6 +86,9 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
             run = extend(core, np.nan_to_num(lower - resting, nan=0.0) >= params.edge_rise)
         else:  # off the floor below, on to the platform at the core's end
             run = (extend(core, np.nan_to_num(lower - resting_before, nan=0.0) >= params.edge_rise)[0], core[1])
+        top = run[0] + int(np.nanargmax(rise[run[0] : run[1]]))  # the top where the feet are seen
+        floor = np.fmin(resting_before, resting_after)
+        run = still_edges(np.where(feet, lower, np.nan), run, top, floor, params.still_share, platform is None)
         if run in done:
             continue
         done.add(run)
@@ -93,7 +99,6 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
         cleared = float(np.nanmax(lower[run[0] : run[1]]) - local)
         if cleared < params.min_flight_share * flight_height(airtime):
             continue
-        top = run[0] + int(np.nanargmax(rise[run[0] : run[1]]))
         out.append(
             Move(
                 "jump",
@@ -134,6 +139,39 @@ def landing_above(
         if np.isfinite(rest).all() and np.ptp(rest) <= 2 * params.edge_rise and rest.min() - before >= params.min_rise:
             return (start, k), float(np.median(rest))
     return core, None
+
+
+def still_edges(
+    lower: np.ndarray, run: tuple[int, int], top: int, floor: float, share: float, landing: bool
+) -> tuple[int, int]:
+    """``run`` cut to the frames the foot is moving: the take-off after the last still
+    frame before its ``top``, the landing at the first still frame after it (``landing``).
+
+    The edges above the resting level say when the foot is off the floor, but the floor
+    is not one level: a broad jump lands further from the camera, higher in the picture,
+    and the heel settles after the toes touch. Where the foot stops (moving less than
+    ``share`` of the flight's fastest frame) it is down, once it is a quarter of the way
+    or more from the top towards the ``floor`` (at the top of the flight it slows too).
+    Frames where the feet were not seen (NaN in ``lower``) say nothing either way.
+    """
+    start, stop = run
+    low = lower[top] - (lower[top] - floor) / 4
+    if not np.isfinite(low):
+        return run
+    steps = np.abs(np.diff(lower))  # steps[k]: from frame k to k + 1
+    fastest = 0.0
+    for k in range(top - 1, start, -1):  # back from the top: the take-off
+        fastest = np.fmax(fastest, steps[k])
+        if lower[k] <= low and steps[k - 1] < share * fastest:  # still from k - 1 to k: k is down
+            start = k + 1
+            break
+    fastest = 0.0
+    for k in range(top + 1, stop if landing else top + 1):  # on from the top: the landing
+        fastest = np.fmax(fastest, steps[k - 1])
+        if k < len(steps) and lower[k] <= low and steps[k] < share * fastest:  # still from k on
+            stop = k
+            break
+    return start, stop
 
 
 def flight_height(airtime_s: float) -> float:
