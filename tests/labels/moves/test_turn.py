@@ -85,6 +85,34 @@ def test_a_turn_that_slows_and_stops_for_a_moment_half_way_is_one_turn():
     assert [m.measures["rotations"] for m in detect(motion(*path(*keys)), PARAMS)] == [0.5, 0.5]
 
 
+def fouettes(turns: int, turn_s: float, stop_s: float, fps: float, stop_deg: float = 0.0):
+    """Whole turns one after another, each stopping ``stop_s`` at ``stop_deg`` (0: facing
+    the camera) before the next, as fouettes spot the front; at ``fps`` frames a second."""
+    period = turn_s + stop_s
+
+    def at(t: float):
+        k, into = divmod(max(t - 0.5, 0.0), period)
+        if k >= turns:
+            return turned(standing(), stop_deg + 360.0 * turns)
+        share = 0.5 - 0.5 * np.cos(np.pi * min(into / turn_s, 1.0))  # speeding up and slowing down
+        return turned(standing(), stop_deg + 360.0 * (k + share))
+
+    return clip(0.5 + turns * period + 0.5, at, fps=fps)
+
+
+@pytest.mark.parametrize("stop_s", [0.15, 0.2, 0.3])
+def test_fouettes_each_stopping_facing_the_front_are_each_a_turn(stop_s: float):
+    # A phone's 24 frames a second; a stop shorter than max_pause_s does not join them.
+    found = detect(motion(*fouettes(8, turn_s=0.4, stop_s=stop_s, fps=24.0)), PARAMS)
+    assert [(m.measures["rotations"], m.measures["direction"]) for m in found] == [(1.0, "clockwise")] * 8
+
+
+def test_a_double_turn_that_hesitates_in_profile_after_one_rotation_is_one_turn():
+    # Stopping side-on is no spot of the front: a hesitation in a double turn.
+    found = detect(motion(*fouettes(2, turn_s=0.4, stop_s=0.15, fps=30.0, stop_deg=90.0)), PARAMS)
+    assert [m.measures["rotations"] for m in found] == [2.0]
+
+
 def there_and_back(degrees: float, sweep_s: float, hold_s: float):
     """Still, a sweep of ``degrees``, ``hold_s`` there, the same sweep back, still again."""
 

@@ -3,7 +3,8 @@
 The facing is unwrapped over the whole clip (``signals.unwrap_facing``), so a double
 pirouette is one sweep of about 720 degrees however the model labels the back view.
 A turn is a run of frames turning the same way fast enough, pauses shorter than
-``max_pause_s`` bridged, that adds up to at least ``min_rotation_deg`` (or to
+``max_pause_s`` bridged (unless it stopped facing the front after whole rotations: one
+fouette after another), that adds up to at least ``min_rotation_deg`` (or to
 ``half_turn_deg`` from facing the camera to showing the back); a sweep that turns
 straight back to where it began is a twist, not two turns (:func:`_drop_twists`).
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...pose.landmarks import Landmark as L
-from .events import Move, bridge, extend, runs, span_s
+from .events import Move, Run, extend, runs, span_s
 from .signals import SIDES, Motion, smooth_s
 
 TORSO = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]
@@ -32,6 +33,9 @@ class TurnParams:
     min_speed_deg_s: float = 120.0  # a turn's core turns at least this fast
     edge_speed_deg_s: float = 40.0  # its start and end are where it slows below this
     max_pause_s: float = 0.2
+    # A turn that stops within this of a whole number of rotations, facing the front or
+    # the back, and turns on by a whole turn turned twice (fouettes), however short the stop.
+    whole_within_deg: float = 45.0
     smooth_s: float = 0.1
     swap_step_deg: float = 120.0  # a bigger change between frames (at 30/s) is a left/right swap, not a turn
     lift: float = 0.25  # torso lengths one foot must be above the other to stand on one leg
@@ -63,7 +67,7 @@ def detect(motion: Motion, params: TurnParams) -> list[Move]:
         slow = sign * speed >= params.edge_speed_deg_s
         # Each fast run grown to where it slows below the edge speed, then those less than
         # ``max_pause_s`` apart joined: a flicker in the turning, or a moment's hesitation.
-        for start, stop in bridge(sorted({extend(core, slow) for core in fast}), motion.times, params.max_pause_s):
+        for start, stop in _join(sorted({extend(core, slow) for core in fast}), facing, motion.times, params):
             ends = _ends(facing, start, stop)
             if ends is None:
                 continue
@@ -75,6 +79,39 @@ def detect(motion: Motion, params: TurnParams) -> list[Move]:
                 out.append(_turn(motion, params, (start, stop), rotation))
     out.sort(key=lambda m: m.start_s)
     return _drop_twists(_drop_overlaps(out), 1.5 / motion.rate, params.min_rotation_deg)
+
+
+def _join(pieces: list[Run], facing: np.ndarray, times: np.ndarray, params: TurnParams) -> list[Run]:
+    """Runs of one direction less than ``max_pause_s`` apart joined: a turn that hesitates
+    is one turn; but not across a stop :func:`_between_turns`."""
+    out: list[Run] = []
+    for piece in pieces:
+        close = out and times[piece[0]] - times[out[-1][1] - 1] <= params.max_pause_s
+        if close and not _between_turns(facing, out[-1], piece, params):
+            out[-1] = (out[-1][0], piece[1])
+        else:
+            out.append(piece)
+    return out
+
+
+def _between_turns(facing: np.ndarray, before: Run, after: Run, params: TurnParams) -> bool:
+    """Whether the dancer stopped between two turns rather than hesitated in one: ``before``
+    went a whole number of rotations round (within ``whole_within_deg``), the stop faces
+    the camera or away from it (within ``front_within_deg``: spotting the front, as a
+    fouette does before the next), and ``after`` is a turn on its own."""
+    done = abs(_rotation(facing, *before))
+    if done < 360.0 - params.whole_within_deg or min(done % 360.0, -done % 360.0) > params.whole_within_deg:
+        return False
+    if abs(_rotation(facing, *after)) < params.min_rotation_deg:
+        return False
+    stop = facing[before[1] - 1 : after[0] + 1]
+    off_front = np.abs((stop[np.isfinite(stop)] + 180.0) % 360.0 - 180.0)
+    return len(off_front) > 0 and bool((np.minimum(off_front, 180.0 - off_front) <= params.front_within_deg).all())
+
+
+def _rotation(facing: np.ndarray, start: int, stop: int) -> float:
+    ends = _ends(facing, start, stop)
+    return 0.0 if ends is None else ends[1] - ends[0]
 
 
 def _ends(facing: np.ndarray, start: int, stop: int) -> tuple[float, float] | None:
