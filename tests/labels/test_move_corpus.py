@@ -192,7 +192,7 @@ AIRTIME_OFF = "held-out jumps: airtime within 2 frames for 3 of the 5-6 found wi
 
 
 # On the dev half, since a flight ends where the foot first stops: airtimes within 2 frames for
-# 36/42, 43/46 and 33/40 of the jumps found (lite/full/heavy; 29, 41 and 30 before).
+# 36/42, 44/46 and 33/40 of the jumps found (lite/full/heavy; 29, 41 and 30 before).
 DEV_AIRTIME_WITHIN_TWO = 0.80
 
 

@@ -88,7 +88,7 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
             run = (extend(core, np.nan_to_num(lower - resting_before, nan=0.0) >= params.edge_rise)[0], core[1])
         top = run[0] + int(np.nanargmax(rise[run[0] : run[1]]))  # the top where the feet are seen
         floor = np.fmin(resting_before, resting_after)
-        run = still_edges(np.where(feet, lower, np.nan), run, top, floor, params.still_share, platform is None)
+        run = still_edges(np.where(feet, lower, np.nan), run, top, floor, params.still_share)
         if run in done:
             continue
         done.add(run)
@@ -141,11 +141,9 @@ def landing_above(
     return core, None
 
 
-def still_edges(
-    lower: np.ndarray, run: tuple[int, int], top: int, floor: float, share: float, landing: bool
-) -> tuple[int, int]:
+def still_edges(lower: np.ndarray, run: tuple[int, int], top: int, floor: float, share: float) -> tuple[int, int]:
     """``run`` cut to the frames the foot is moving: the take-off after the last still
-    frame before its ``top``, the landing at the first still frame after it (``landing``).
+    frame before its ``top``, the landing at the first still frame after it.
 
     The edges above the resting level say when the foot is off the floor, but the floor
     is not one level: a broad jump lands further from the camera, higher in the picture,
@@ -166,7 +164,7 @@ def still_edges(
             start = k + 1
             break
     fastest = 0.0
-    for k in range(top + 1, stop if landing else top + 1):  # on from the top: the landing
+    for k in range(top + 1, stop):  # on from the top: the landing
         fastest = np.fmax(fastest, steps[k - 1])
         if k < len(steps) and lower[k] <= low and steps[k] < share * fastest:  # still from k on
             stop = k
