@@ -43,8 +43,8 @@ class JumpParams:
     # median of those frames is half-way up the next take-off.
     floor_quantile: float = 0.1
     min_visibility: float = 0.1  # side-on the far ankle is hidden behind the near leg, yet placed
-    # A foot on the floor is still: in the lower half of the flight, the first frame that
-    # moves up or down by less than this share of the flight's fastest frame is on the floor.
+    # A foot on the floor is still: a quarter of the way or more down from the top, the first
+    # frame that moves up or down by less than this share of the flight's fastest is down.
     still_share: float = 0.35
     # The shape in the air, read at the top of the jump:
     tuck_knee_deg: float = 100.0  # both knees bent tighter than this

@@ -86,7 +86,7 @@ def _join(pieces: list[Run], facing: np.ndarray, times: np.ndarray, params: Turn
     is one turn; but not across a stop :func:`_between_turns`."""
     out: list[Run] = []
     for piece in pieces:
-        close = out and times[piece[0]] - times[out[-1][1] - 1] <= params.max_pause_s
+        close = bool(out) and times[piece[0]] - times[out[-1][1] - 1] <= params.max_pause_s
         if close and not _between_turns(facing, out[-1], piece, params):
             out[-1] = (out[-1][0], piece[1])
         else:
