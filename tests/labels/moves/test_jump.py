@@ -172,8 +172,8 @@ def test_walking_away_from_the_camera_is_not_a_jump():
 
 def broad_jump():
     """A broad jump away from the camera: 0.4 s in the air from 1.5 s, landing higher in
-    the picture, the foot sinking a little further as the heel comes down; then she walks
-    back to the line (lower in the picture again: no box to stand on)."""
+    the picture, the foot sinking a little further as the heel comes down, then finding
+    its balance there (up and down a little: no box to stand on)."""
 
     def at(t: float):
         flight = (t - 1.5) / 0.4
@@ -182,7 +182,8 @@ def broad_jump():
         if flight < 1:
             return lifted(standing(), 0.1 * flight + 4 * 0.12 * flight * (1 - flight))
         settle = 0.03 * float(np.clip((t - 1.9 - 1 / FPS) / 0.1, 0, 1))
-        return lifted(standing(), 0.1 - settle - 0.07 * float(np.clip(t - 2.2, 0, 1)))
+        balance = 0.012 * float(np.sin(2 * np.pi * max(t - 2.0, 0.0) / 0.5))
+        return lifted(standing(), 0.1 - settle + balance)
 
     return clip(4, at)
 

@@ -86,19 +86,23 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
             run = extend(core, np.nan_to_num(lower - resting, nan=0.0) >= params.edge_rise)
         else:  # off the floor below, on to the platform at the core's end
             run = (extend(core, np.nan_to_num(lower - resting_before, nan=0.0) >= params.edge_rise)[0], core[1])
-        top = run[0] + int(np.nanargmax(rise[run[0] : run[1]]))  # the top where the feet are seen
-        floor = np.fmin(resting_before, resting_after)
-        run = still_edges(np.where(feet, lower, np.nan), run, top, floor, params.still_share)
         if run in done:
             continue
         done.add(run)
-        start_s, end_s = span_s(run, motion.times, motion.end_time)
-        airtime = end_s - start_s
+        # Whether it was a flight at all is judged on the frames above the floor line (a
+        # camera tilting up and back, or a dancer rising to the toes and staying, is long
+        # for its height); when it took off and landed, on the frames the foot moved.
+        airtime = float(np.subtract(*span_s(run, motion.times, motion.end_time)[::-1]))
         if not params.min_airtime_s <= airtime <= params.max_airtime_s:
             continue
         cleared = float(np.nanmax(lower[run[0] : run[1]]) - local)
         if cleared < params.min_flight_share * flight_height(airtime):
             continue
+        top = run[0] + int(np.nanargmax(rise[run[0] : run[1]]))  # the top where the feet are seen
+        floor = np.fmin(resting_before, resting_after)
+        flight = still_edges(np.where(feet, lower, np.nan), run, top, floor, params.still_share)
+        start_s, end_s = span_s(flight, motion.times, motion.end_time)
+        airtime = end_s - start_s
         out.append(
             Move(
                 "jump",
