@@ -1,11 +1,12 @@
 """Jumps: both feet off the floor.
 
 The floor is where the lower foot usually is (``Motion.ground``); the dancer is in the
-air while even the lower foot is above it. A clear rise (``min_rise``) finds a jump, and
-its take-off and landing are the frames where the lower foot leaves and regains the
-floor (``edge_rise``), so the airtime is counted in whole frames as a person counts it.
-A jump may land higher than it took off (on to a box, a step or a stage): it lands where
-the feet come to rest up there (:func:`landing_above`).
+air while even the lower foot is above it. A clear rise (``min_rise``) finds a jump; the
+frames above the floor line (``edge_rise``) say whether it was a flight (short enough,
+high enough for its length), and within them the take-off and landing are where the foot
+last and first stands still (:func:`still_edges`), so the airtime is counted in whole
+frames as a person counts it. A jump may land higher than it took off (on to a box, a
+step or a stage): it lands where the feet come to rest up there (:func:`landing_above`).
 """
 
 from __future__ import annotations
@@ -78,8 +79,7 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
         hips_top = float(np.nanmax(hips[core[0] : core[1]]))
         if not (hips_top - hips_before >= params.min_hip_rise and hips_top - hips_after >= params.min_hip_fall):
             continue
-        # The edges are read against where the foot rests (the median), as before: the
-        # take-off and landing frames stay where a person counts them.
+        # Above the floor line is read against where the foot rests (the median).
         resting_before, resting_after = levels_around(motion.times, lower, core, params.settle_s)
         if platform is None:
             resting = np.fmax(resting_before, resting_after)
@@ -92,11 +92,11 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
         # Whether it was a flight at all is judged on the frames above the floor line (a
         # camera tilting up and back, or a dancer rising to the toes and staying, is long
         # for its height); when it took off and landed, on the frames the foot moved.
-        airtime = float(np.subtract(*span_s(run, motion.times, motion.end_time)[::-1]))
-        if not params.min_airtime_s <= airtime <= params.max_airtime_s:
+        up_s, down_s = span_s(run, motion.times, motion.end_time)
+        if not params.min_airtime_s <= down_s - up_s <= params.max_airtime_s:
             continue
         cleared = float(np.nanmax(lower[run[0] : run[1]]) - local)
-        if cleared < params.min_flight_share * flight_height(airtime):
+        if cleared < params.min_flight_share * flight_height(down_s - up_s):
             continue
         top = run[0] + int(np.nanargmax(rise[run[0] : run[1]]))  # the top where the feet are seen
         floor = np.fmin(resting_before, resting_after)
