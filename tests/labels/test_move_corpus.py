@@ -118,7 +118,7 @@ KICK_FLOOR = {"precision": 0.80, "recall": 0.82}
 STEP_FLOOR = {"precision": 0.51, "recall": 0.51}
 
 
-def _scores(corpus, held_out: bool):
+def _scores(corpus, held_out: bool, fps: float | None = None):
     from dance_analyzer.labels.definitions import load_definitions
     from dance_analyzer.labels.moves import Move, load_moves
     from dance_analyzer.labels.moves.scoring import KindScore, score_clip
@@ -129,12 +129,29 @@ def _scores(corpus, held_out: bool):
     for model in MODELS:
         totals = {kind: KindScore() for kind in KINDS}
         for clip in (c for c in corpus.clips if c.held_out == held_out):
-            result, _ = describe(corpus.track(clip.id, model), poses, 0.2, moves=moves)
+            track = corpus.track(clip.id, model)
+            result, _ = describe(track if fps is None else _filmed_at(track, fps), poses, 0.2, moves=moves)
             found = [Move(m["move"], m["start_s"], m["end_s"], m) for m in result["moves"]]
             for kind, s in score_clip(clip.moves, clip.unsure, found, sorted(clip.complete)).items():
                 totals[kind].add(s)
         out[model] = totals
     return out
+
+
+def _filmed_at(track, fps: float):
+    """The track as a camera at ``fps`` frames a second would have seen it: the frame shown
+    at each of its instants (shots start at the first frame kept of each)."""
+    import dataclasses
+
+    instants = np.arange(track.times[0], track.times[-1] + 1e-9, 1.0 / fps)
+    rows = np.unique(np.searchsorted(track.times, instants + 1e-6, side="right") - 1)
+    shots = None
+    if track.shot_starts is not None:
+        shots = np.zeros(len(rows), bool)
+        firsts = np.searchsorted(rows, np.flatnonzero(track.shot_starts))
+        shots[firsts[firsts < len(rows)]] = True
+    kept = {name: getattr(track, name)[rows] for name in ("indices", "times", "image", "world")}
+    return dataclasses.replace(track, **kept, analysed=None, shot_starts=shots)
 
 
 @pytest.fixture(scope="module")
@@ -166,6 +183,26 @@ def dev_scores(corpus):
 def test_dev_turns_and_jumps_stay_above_their_floor(dev_scores, model, kind):
     s, floor = dev_scores[model][kind], DEV_FLOORS[kind]
     assert s.labelled >= 9
+    assert s.precision >= floor["precision"], (model, s.matched, s.detected)
+    assert s.recall >= floor["recall"], (model, s.matched, s.labelled)
+
+
+@pytest.fixture(scope="module")
+def dev_scores_at_24(corpus):
+    return _scores(corpus, held_out=False, fps=24.0)
+
+
+# A phone films at 24 frames a second, or 25: the dev clips (24-60 frames/s) seen at 24 keep
+# their turns and jumps (measured: turns 0.75/0.70, 0.84/0.70, 0.91/0.70, jumps 0.95/0.78,
+# 0.98/0.94, 0.97/0.78; lite/full/heavy, precision/recall). The rope hops, in the air for 3-4
+# frames at 30 frames/s, lose most: 7 and 9 of 30 missed with lite and heavy (5 and 8 at 30).
+AT_24_FLOORS = {"turn": DEV_FLOORS["turn"], "jump": {"precision": 0.93, "recall": 0.75}}
+
+
+@pytest.mark.parametrize("kind", sorted(AT_24_FLOORS))
+@pytest.mark.parametrize("model", MODELS)
+def test_dev_turns_and_jumps_filmed_at_24_frames_a_second_stay_above_their_floor(dev_scores_at_24, model, kind):
+    s, floor = dev_scores_at_24[model][kind], AT_24_FLOORS[kind]
     assert s.precision >= floor["precision"], (model, s.matched, s.detected)
     assert s.recall >= floor["recall"], (model, s.matched, s.labelled)
 
