@@ -8,7 +8,7 @@ time of the first frame after it (the frame where the dancer has landed, stopped
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,11 +39,15 @@ def runs(mask: np.ndarray) -> list[Run]:
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
-def bridge(found: list[Run], times: np.ndarray, max_gap_s: float) -> list[Run]:
-    """Join runs separated by less than ``max_gap_s``: one move seen through a flicker."""
+def bridge(
+    found: list[Run], times: np.ndarray, max_gap_s: float, apart: Callable[[Run, Run], bool] | None = None
+) -> list[Run]:
+    """Join runs separated by less than ``max_gap_s``: one move seen through a flicker;
+    unless ``apart`` says the run so far and the next are two moves however close."""
     out: list[Run] = []
     for start, stop in found:
-        if out and times[start] - times[out[-1][1] - 1] <= max_gap_s:
+        close = bool(out) and times[start] - times[out[-1][1] - 1] <= max_gap_s
+        if close and not (apart is not None and apart(out[-1], (start, stop))):
             out[-1] = (out[-1][0], stop)
         else:
             out.append((start, stop))

@@ -11,12 +11,13 @@ straight back to where it began is a twist, not two turns (:func:`_drop_twists`)
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from ...pose.landmarks import Landmark as L
-from .events import Move, Run, extend, runs, span_s
+from .events import Move, Run, bridge, extend, runs, span_s
 from .signals import SIDES, Motion, smooth_s
 
 TORSO = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]
@@ -66,8 +67,11 @@ def detect(motion: Motion, params: TurnParams) -> list[Move]:
         fast = runs(sign * speed >= params.min_speed_deg_s)
         slow = sign * speed >= params.edge_speed_deg_s
         # Each fast run grown to where it slows below the edge speed, then those less than
-        # ``max_pause_s`` apart joined: a flicker in the turning, or a moment's hesitation.
-        for start, stop in _join(sorted({extend(core, slow) for core in fast}), facing, motion.times, params):
+        # ``max_pause_s`` apart joined (a flicker in the turning, or a moment's hesitation),
+        # but not across a stop between two turns.
+        grown = sorted({extend(core, slow) for core in fast})
+        apart = functools.partial(_between_turns, facing, params=params)
+        for start, stop in bridge(grown, motion.times, params.max_pause_s, apart):
             ends = _ends(facing, start, stop)
             if ends is None:
                 continue
@@ -81,19 +85,6 @@ def detect(motion: Motion, params: TurnParams) -> list[Move]:
     return _drop_twists(_drop_overlaps(out), 1.5 / motion.rate, params.min_rotation_deg)
 
 
-def _join(pieces: list[Run], facing: np.ndarray, times: np.ndarray, params: TurnParams) -> list[Run]:
-    """Runs of one direction less than ``max_pause_s`` apart joined: a turn that hesitates
-    is one turn; but not across a stop :func:`_between_turns`."""
-    out: list[Run] = []
-    for piece in pieces:
-        close = bool(out) and times[piece[0]] - times[out[-1][1] - 1] <= params.max_pause_s
-        if close and not _between_turns(facing, out[-1], piece, params):
-            out[-1] = (out[-1][0], piece[1])
-        else:
-            out.append(piece)
-    return out
-
-
 def _between_turns(facing: np.ndarray, before: Run, after: Run, params: TurnParams) -> bool:
     """Whether the dancer stopped between two turns rather than hesitated in one: ``before``
     went a whole number of rotations round (within ``whole_within_deg``), the stop faces
@@ -105,7 +96,7 @@ def _between_turns(facing: np.ndarray, before: Run, after: Run, params: TurnPara
     if abs(_rotation(facing, *after)) < params.min_rotation_deg:
         return False
     stop = facing[before[1] - 1 : after[0] + 1]
-    off_front = np.abs((stop[np.isfinite(stop)] + 180.0) % 360.0 - 180.0)
+    off_front = _off_front(stop[np.isfinite(stop)])
     return len(off_front) > 0 and bool((np.minimum(off_front, 180.0 - off_front) <= params.front_within_deg).all())
 
 
@@ -125,8 +116,13 @@ def _front_and_back(ends: tuple[float, float], params: TurnParams) -> bool:
     The unwrapped facing keeps the reading the clip began on, which the model's back-view
     errors may have turned by 180 degrees or mirrored; both map the front and the back on
     to each other, so one end of each holds whichever reading it was."""
-    off_front = np.abs((np.array(ends) + 180.0) % 360.0 - 180.0)
+    off_front = _off_front(np.array(ends))
     return bool(off_front.min() <= params.front_within_deg and off_front.max() >= 180.0 - params.back_within_deg)
+
+
+def _off_front(facing: np.ndarray) -> np.ndarray:
+    """Degrees (0-180) each unwrapped facing is from facing the camera."""
+    return np.abs((facing + 180.0) % 360.0 - 180.0)
 
 
 def _turn(motion: Motion, params: TurnParams, run: tuple[int, int], rotation: float) -> Move:
