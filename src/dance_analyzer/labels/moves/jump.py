@@ -56,7 +56,8 @@ class JumpParams:
 def detect(motion: Motion, params: JumpParams) -> list[Move]:
     feet = motion.seen(FOOT["left"][:1] + FOOT["right"][:1], params.min_visibility)
     lower = np.fmin(motion.foot_height("left"), motion.foot_height("right"))
-    rise = np.where(feet, lower - motion.ground(params.ground_window_s), np.nan)
+    seen_lower = np.where(feet, lower, np.nan)
+    rise = seen_lower - motion.ground(params.ground_window_s)
     clear = np.nan_to_num(rise, nan=0.0) >= params.min_rise
     hips = motion.hips()[:, 1]
     out = []
@@ -100,7 +101,7 @@ def detect(motion: Motion, params: JumpParams) -> list[Move]:
             continue
         top = run[0] + int(np.nanargmax(rise[run[0] : run[1]]))  # the top where the feet are seen
         floor = np.fmin(resting_before, resting_after)
-        flight = still_edges(np.where(feet, lower, np.nan), run, top, floor, params.still_share)
+        flight = still_edges(seen_lower, run, top, floor, params.still_share)
         start_s, end_s = span_s(flight, motion.times, motion.end_time)
         airtime = end_s - start_s
         out.append(
