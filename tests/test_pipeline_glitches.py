@@ -22,6 +22,7 @@ from dance_analyzer.labels.moves import load_moves
 from dance_analyzer.pipeline import describe
 from dance_analyzer.pose.landmarks import Landmark as L
 from dance_analyzer.pose.track import LandmarkTrack
+from tests.support.tracks import first_frames
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "moves"
 MODELS = ("lite", "full", "heavy")
@@ -80,19 +81,6 @@ def out_of_picture(image: np.ndarray, world: np.ndarray, rng: np.random.Generato
 DAMAGE: dict[str, Damage] = {f.__name__: f for f in (person_lost, part_hidden, thrown, unsure, frozen, out_of_picture)}
 
 
-def _first(track: LandmarkTrack, n: int) -> LandmarkTrack:
-    """The first ``n`` frames alone, as if the video ended there."""
-
-    def cut(rows: np.ndarray | None) -> np.ndarray | None:
-        return None if rows is None else rows[:n]
-
-    end = float(track.times[n]) if n < len(track.times) else track.duration_s
-    return dataclasses.replace(
-        track, total_frames=n, duration_s=end, indices=track.indices[:n], times=track.times[:n],
-        image=track.image[:n], world=track.world[:n], analysed=cut(track.analysed), shot_starts=cut(track.shot_starts),
-    )  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def corpus():
     if not (CORPUS / "labels.jsonl").exists():
@@ -124,4 +112,4 @@ def test_a_damaged_track_is_still_described(corpus, damage):
 @pytest.mark.parametrize("frames", [1, 2, 3, 5])
 def test_a_video_of_a_few_frames_is_still_described(corpus, frames):
     for model in MODELS:
-        _described(_first(corpus.track(corpus.clips[0].id, model), frames))
+        _described(first_frames(corpus.track(corpus.clips[0].id, model), frames))

@@ -10,6 +10,7 @@ import pytest
 
 from dance_analyzer.labels.move_corpus import load_move_corpus
 from dance_analyzer.labels.moves import KINDS
+from tests.support.tracks import filmed_at
 
 ROOT = Path(__file__).resolve().parents[2] / "corpus" / "moves"
 MODELS = ("lite", "full", "heavy")
@@ -130,28 +131,12 @@ def _scores(corpus, held_out: bool, fps: float | None = None):
         totals = {kind: KindScore() for kind in KINDS}
         for clip in (c for c in corpus.clips if c.held_out == held_out):
             track = corpus.track(clip.id, model)
-            result, _ = describe(track if fps is None else _filmed_at(track, fps), poses, 0.2, moves=moves)
+            result, _ = describe(track if fps is None else filmed_at(track, fps), poses, 0.2, moves=moves)
             found = [Move(m["move"], m["start_s"], m["end_s"], m) for m in result["moves"]]
             for kind, s in score_clip(clip.moves, clip.unsure, found, sorted(clip.complete)).items():
                 totals[kind].add(s)
         out[model] = totals
     return out
-
-
-def _filmed_at(track, fps: float):
-    """The track as a camera at ``fps`` frames a second would have seen it: the frame shown
-    at each of its instants (shots start at the first frame kept of each)."""
-    import dataclasses
-
-    instants = np.arange(track.times[0], track.times[-1] + 1e-9, 1.0 / fps)
-    rows = np.unique(np.searchsorted(track.times, instants + 1e-6, side="right") - 1)
-    shots = None
-    if track.shot_starts is not None:
-        shots = np.zeros(len(rows), bool)
-        firsts = np.searchsorted(rows, np.flatnonzero(track.shot_starts))
-        shots[firsts[firsts < len(rows)]] = True
-    kept = {name: getattr(track, name)[rows] for name in ("indices", "times", "image", "world")}
-    return dataclasses.replace(track, **kept, analysed=None, shot_starts=shots)
 
 
 @pytest.fixture(scope="module")
