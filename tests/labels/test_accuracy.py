@@ -43,16 +43,18 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # likewise since then (dev, leave one source out: 0.82/0.88/0.90 to 0.89/0.93/0.93). lie holds
 # where its conditions hold or its examples say so since then (dev: 0.83/0.83/0.87 to
 # 0.93/0.91/0.90): measured again. kneel gained a way bent forward with the hands off the
-# floor (dev 0.67/0.62/0.51 to 0.72/0.67/0.55): raised to its new lowest less 0.02.
+# floor (dev 0.67/0.62/0.51 to 0.72/0.67/0.55): raised to its new lowest less 0.02. sit holds
+# where its examples say so too, lunge not when sitting, hands_on_hips not when lying (and
+# standing not mid-stride, its floor already its new lowest less 0.01): those three raised so.
 FLOORS = {
     "t_pose": 0.91,
     "squat": 0.75,
-    "lunge": 0.80,
+    "lunge": 0.81,
     "arms_up": 0.83,
     "one_leg": 0.84,
     "one_arm_up": 0.74,
     "arms_crossed": 0.76,
-    "hands_on_hips": 0.67,
+    "hands_on_hips": 0.70,
     "standing": 0.80,
     # The dance positions, scored only on the examples checked for them (corpus/labels.jsonl
     # "checked"). Several have few positives yet (releve 3, forward_bend 4, hand_on_hip 4,
@@ -69,7 +71,7 @@ FLOORS = {
     "forward_bend": 0.84,
     "side_bend": 0.87,
     "kneel": 0.54,
-    "sit": 0.80,
+    "sit": 0.86,
     "lie": 0.83,
 }
 
