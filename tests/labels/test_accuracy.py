@@ -46,6 +46,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # floor (dev 0.67/0.62/0.51 to 0.72/0.67/0.55): raised to its new lowest less 0.02. sit holds
 # where its examples say so too, lunge not when sitting, hands_on_hips not when lying (and
 # standing not mid-stride, its floor already its new lowest less 0.01): those three raised so.
+# attitude holds where its examples say so too: raised likewise.
 FLOORS = {
     "t_pose": 0.91,
     "squat": 0.75,
@@ -65,7 +66,7 @@ FLOORS = {
     "releve": 0.00,
     "passe": 0.89,
     "arabesque": 0.49,
-    "attitude": 0.81,
+    "attitude": 0.85,
     "leg_extension": 0.86,
     "split": 0.94,
     "forward_bend": 0.84,
