@@ -181,18 +181,6 @@ def stance_width(b: _Body) -> tuple[np.ndarray, np.ndarray]:
 
 
 @_unsided("leg lengths")
-def stride(b: _Body) -> tuple[np.ndarray, np.ndarray]:
-    """How far one ankle is ahead of the other, along the way the hips face."""
-    # Mid-stride, the feet are apart front to back; standing with the feet apart, side to
-    # side: stance_width alone cannot tell walking from a wide stance.
-    across = b.p("left", "hip") - b.p("right", "hip")
-    forward = np.cross(across, UP)
-    forward /= np.maximum(norm(forward), 1e-9)[:, None]
-    ahead = np.abs(np.sum((b.p("left", "ankle") - b.p("right", "ankle")) * forward, axis=-1))
-    return safe_ratio(ahead, b.leg_length), b.v(L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HIP, L.RIGHT_HIP)
-
-
-@_unsided("leg lengths")
 def hip_height(b: _Body) -> tuple[np.ndarray, np.ndarray]:
     """Height of the hips above the lower ankle; about 1 standing, lower in a squat."""
     lowest = np.minimum(b.height(b.p("left", "ankle")), b.height(b.p("right", "ankle")))
