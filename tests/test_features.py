@@ -12,6 +12,7 @@ from dance_analyzer.features import (
     joint_angle,
     mirrored,
 )
+from dance_analyzer.features.body import _unsided
 from dance_analyzer.pose.landmarks import Landmark as L
 from tests.support import skeletons as S
 
@@ -312,3 +313,11 @@ def test_side_tilt_is_the_lean_to_the_side_against_the_vertical_and_side_lean_ag
     assert float(tipped.values["side_lean"][0]) < 1.0
     folded = features_of(torso_lean=80)
     assert folded["side_tilt"] < 1.0 and folded["side_lean"] < 1.0
+
+
+def test_a_feature_name_can_be_defined_only_once():
+    with pytest.raises(ValueError, match="stride"):
+
+        @_unsided("leg lengths")
+        def stride(b):  # the name features/positions.py already defines
+            return b

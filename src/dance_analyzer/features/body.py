@@ -112,8 +112,16 @@ _SIDED: dict[str, tuple[FeatureSpec, SidedFn]] = {}
 _UNSIDED: dict[str, tuple[FeatureSpec, BodyFn]] = {}
 
 
+def _claim(name: str) -> None:
+    """Refuse a second feature of the same name: the later one would silently replace the
+    earlier for every pose rule, while both still read as defined."""
+    if name in _SIDED or name in _UNSIDED:
+        raise ValueError(f"feature {name!r} is defined twice")
+
+
 def _sided(unit: str) -> Callable[[SidedFn], SidedFn]:
     def register(fn: SidedFn) -> SidedFn:
+        _claim(fn.__name__)
         spec = FeatureSpec(fn.__name__, True, unit, (fn.__doc__ or "").strip().splitlines()[0])
         _SIDED[fn.__name__] = (spec, fn)
         return fn
@@ -123,6 +131,7 @@ def _sided(unit: str) -> Callable[[SidedFn], SidedFn]:
 
 def _unsided(unit: str) -> Callable[[BodyFn], BodyFn]:
     def register(fn: BodyFn) -> BodyFn:
+        _claim(fn.__name__)
         spec = FeatureSpec(fn.__name__, False, unit, (fn.__doc__ or "").strip().splitlines()[0])
         _UNSIDED[fn.__name__] = (spec, fn)
         return fn
