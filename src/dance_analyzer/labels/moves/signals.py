@@ -96,7 +96,7 @@ def unwrap_facing(yaw_deg: np.ndarray, max_step_deg: float) -> np.ndarray:
     cost = switch[0].copy()
     came_from = np.zeros((len(raw), 3), dtype=int)
     for k in range(1, len(raw)):
-        total = cost[:, None] + switch + np.abs(_wrap(readings[k][None, :] - readings[k - 1][:, None]))
+        total = cost[:, None] + switch + np.abs(wrap_deg(readings[k][None, :] - readings[k - 1][:, None]))
         came_from[k] = np.argmin(total, axis=0)
         cost = total[came_from[k], np.arange(3)]
     chosen = np.empty(len(raw), dtype=int)
@@ -104,11 +104,11 @@ def unwrap_facing(yaw_deg: np.ndarray, max_step_deg: float) -> np.ndarray:
     for k in range(len(raw) - 1, 0, -1):
         chosen[k - 1] = came_from[k, chosen[k]]
     path = readings[np.arange(len(raw)), chosen]
-    out[known] = path[0] + np.concatenate([[0.0], np.cumsum(_wrap(np.diff(path)))])
+    out[known] = path[0] + np.concatenate([[0.0], np.cumsum(wrap_deg(np.diff(path)))])
     return out
 
 
-def _wrap(degrees: np.ndarray) -> np.ndarray:
+def wrap_deg(degrees: np.ndarray) -> np.ndarray:
     """Angles into [-180, 180)."""
     return (degrees + 180.0) % 360.0 - 180.0
 

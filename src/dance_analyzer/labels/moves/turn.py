@@ -18,7 +18,7 @@ import numpy as np
 
 from ...pose.landmarks import Landmark as L
 from .events import Move, Run, bridge, extend, runs, span_s
-from .signals import SIDES, Motion, smooth_s
+from .signals import SIDES, Motion, smooth_s, wrap_deg
 
 TORSO = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]
 
@@ -122,7 +122,7 @@ def _front_and_back(ends: tuple[float, float], params: TurnParams) -> bool:
 
 def _off_front(facing: np.ndarray) -> np.ndarray:
     """Degrees (0-180) each unwrapped facing is from facing the camera."""
-    return np.abs((facing + 180.0) % 360.0 - 180.0)
+    return np.abs(wrap_deg(facing))
 
 
 def _turn(motion: Motion, params: TurnParams, run: tuple[int, int], rotation: float) -> Move:
