@@ -46,11 +46,12 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # floor (dev 0.67/0.62/0.51 to 0.72/0.67/0.55): raised to its new lowest less 0.02. sit holds
 # where its examples say so too, lunge not when sitting, hands_on_hips not when lying (and
 # standing not mid-stride, its floor already its new lowest less 0.01): those three raised so.
-# attitude holds where its examples say so too: raised likewise.
+# attitude holds where its examples say so too: raised likewise. lunge also holds as a
+# warrior II seen head-on (a shallower bent knee, the knees differing): raised likewise.
 FLOORS = {
     "t_pose": 0.91,
     "squat": 0.75,
-    "lunge": 0.81,
+    "lunge": 0.83,
     "arms_up": 0.83,
     "one_leg": 0.84,
     "one_arm_up": 0.74,
