@@ -48,9 +48,9 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # standing not mid-stride, its floor already its new lowest less 0.01): those three raised so.
 # attitude holds where its examples say so too: raised likewise. lunge also holds as a
 # warrior II seen head-on (a shallower bent knee, the knees differing): raised likewise.
-# arabesque and leg_extension read a standing leg hidden behind the other (visibility from
-# 0.05), one_arm_up a far arm hidden behind the body and split a far leg (from 0.1), kneel a
-# far knee (from 0.05, was 0.1): raised likewise.
+# leg_extension reads a standing leg hidden behind the other (visibility from 0.05),
+# one_arm_up a far arm hidden behind the body and split a far leg (from 0.1), kneel a far
+# knee (from 0.05, was 0.1): raised likewise.
 FLOORS = {
     "t_pose": 0.91,
     "squat": 0.75,
@@ -69,7 +69,7 @@ FLOORS = {
     "plie": 0.83,
     "releve": 0.00,
     "passe": 0.89,
-    "arabesque": 0.54,
+    "arabesque": 0.49,
     "attitude": 0.85,
     "leg_extension": 0.87,
     "split": 0.95,
