@@ -187,8 +187,7 @@ def test_a_plie_bends_both_knees_alike_and_a_wide_lunge_is_not_one():
     # A warrior-two lunge seen from the front: the model reads the long back leg a little
     # bent (it bends straight knees seen head-on), so both knees fall in the plié's range and
     # only how differently they bend tells the two apart.
-    plie = dict(left_leg=S.Leg(thigh=65, shin=65, spread=35), right_leg=S.Leg(thigh=65, shin=65, spread=35))
-    table = compute_features(*S.frames(S.skeleton(**plie)))
+    table = compute_features(*S.frames(S.skeleton(**S.PLIE)))
     assert "plie" in labels_in(table)[0]
     table.values["left_knee_angle"][0] = 100.0  # deep on the front leg
     for other, is_plie in ((115.0, True), (145.0, False)):
@@ -200,8 +199,7 @@ def test_a_plie_bends_both_knees_alike_and_a_wide_lunge_is_not_one():
 def test_a_warrior_two_seen_head_on_is_a_lunge_though_its_bent_knee_reads_shallow():
     # Seen from the front the bent knee points at the camera, and the model's depth makes it
     # read 130-150 degrees; with the feet wide and the other leg long, the knees still differ.
-    plie = dict(left_leg=S.Leg(thigh=65, shin=65, spread=35), right_leg=S.Leg(thigh=65, shin=65, spread=35))
-    table = compute_features(*S.frames(S.skeleton(**plie)))
+    table = compute_features(*S.frames(S.skeleton(**S.PLIE)))
     table.values["left_knee_angle"][0] = 140.0
     table.values["right_knee_angle"][0] = 170.0
     table.values["knee_difference"][0] = 30.0

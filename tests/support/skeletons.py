@@ -151,3 +151,6 @@ LUNGE = dict(left_leg=Leg(thigh=60, shin=60), right_leg=Leg(thigh=-42))
 ONE_LEG = dict(left_leg=Leg(thigh=90, shin=90))
 # Both knees bent: the front thigh forward, the back one behind with its knee over the floor.
 FORWARD_LUNGE = dict(left_leg=Leg(thigh=75, shin=75), right_leg=Leg(thigh=-25, shin=65))
+# Both knees bent alike and opened out to the sides, over a wide stance.
+_TURNED_OUT = Leg(thigh=65, shin=65, spread=35)
+PLIE = dict(left_leg=_TURNED_OUT, right_leg=_TURNED_OUT)
