@@ -227,6 +227,18 @@ def test_positions_on_one_standing_leg_need_the_body_up_on_it(raised, tip):
     assert lying & {"arabesque", "attitude", "leg_extension", "one_leg"} == set()
 
 
+@pytest.mark.parametrize(("ahead", "is_passe"), [(0.0, True), (0.3, True), (0.5, False)])
+def test_a_passe_devant_is_a_passe_and_a_knee_lift_with_the_foot_out_in_front_is_not(ahead, is_passe):
+    # A pirouette's passé is devant: the toes in front of the standing knee put the ankle a
+    # third of a leg ahead of its hip. A knee lift (the thigh level, the shin hanging) puts
+    # it half a leg ahead: a balance on one leg, not a passé.
+    table = compute_features(*S.frames(S.skeleton(right_leg=S.Leg(thigh=80, shin=120))))
+    table.values["right_leg_forward"][0] = ahead
+    found = labels_in(table)[0]
+    assert ("passe" in found) == is_passe
+    assert "one_leg" in found
+
+
 @pytest.mark.parametrize(("hidden", "held"), [(0.1, True), (0.02, False)])
 def test_in_profile_a_standing_leg_hidden_behind_the_raised_one_still_stands(hidden, held):
     # Seen side-on, the far (standing) leg is behind the raised one: the model gives it a low
