@@ -227,6 +227,15 @@ def test_positions_on_one_standing_leg_need_the_body_up_on_it(raised, tip):
     assert lying & {"arabesque", "attitude", "leg_extension", "one_leg"} == set()
 
 
+@pytest.mark.parametrize(("height", "is_arabesque"), [(40.0, False), (50.0, True), (80.0, True)])
+def test_an_arabesque_lifts_the_straight_leg_behind_to_45_degrees_or_more(height, is_arabesque):
+    # Lower, a long leg behind is a dégagé, or the dancer stepping out of a turn: still a
+    # balance on one leg.
+    found = labels_of(*S.frames(S.skeleton(right_leg=S.Leg(thigh=-height))))[0]
+    assert ("arabesque" in found) == is_arabesque
+    assert "one_leg" in found
+
+
 @pytest.mark.parametrize(("ahead", "is_passe"), [(0.0, True), (0.3, True), (0.5, False)])
 def test_a_passe_devant_is_a_passe_and_a_knee_lift_with_the_foot_out_in_front_is_not(ahead, is_passe):
     # A pirouette's passé is devant: the toes in front of the standing knee put the ankle a
