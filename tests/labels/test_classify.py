@@ -227,6 +227,20 @@ def test_positions_on_one_standing_leg_need_the_body_up_on_it(raised, tip):
     assert lying & {"arabesque", "attitude", "leg_extension", "one_leg"} == set()
 
 
+@pytest.mark.parametrize(
+    ("from_hip", "height", "on_hip"),
+    [(0.2, -0.8, True), (0.75, -0.5, True), (0.75, -0.2, False), (0.9, -0.7, False)],
+    ids=["on_the_hip", "on_the_waist", "up_at_the_chest", "out_from_the_body"],
+)
+def test_one_hand_on_the_waist_is_a_hand_on_the_hip(from_hip, height, on_hip):
+    # The hand rests on the waist as often as on the hip joint (the landmark, lower down): a
+    # hand further from that joint still counts while it is down at waist or hip height.
+    table = compute_features(*S.frames(S.skeleton(left_arm=S.Arm(35, 42, across=True))))
+    table.values["left_hand_to_hip"][0] = from_hip
+    table.values["left_wrist_height"][0] = height
+    assert ("hand_on_hip" in labels_in(table)[0]) == on_hip
+
+
 @pytest.mark.parametrize(("height", "is_arabesque"), [(40.0, False), (50.0, True), (80.0, True)])
 def test_an_arabesque_lifts_the_straight_leg_behind_to_45_degrees_or_more(height, is_arabesque):
     # Lower, a long leg behind is a dégagé, or the dancer stepping out of a turn: still a
