@@ -3,7 +3,8 @@
 The ballet clip's pirouette was checked by looking at its frames: from 1.2 s she turns to
 her right (her face goes to the picture's left, then her back, then her face comes round
 from the right), twice, on her left leg with the right foot in passé: a double
-pirouette en dehors, clockwise seen from above.
+pirouette en dehors, clockwise seen from above. At 2.6 s she comes out of it on to her
+left foot with the right leg low behind her.
 """
 
 import pytest
@@ -33,6 +34,11 @@ def test_the_ballet_pirouette_is_a_double_clockwise_en_dehors(reader, model):
     summary = {s["move"]: s for s in result["move_summary"]}
     assert summary["turn"]["count"] == 1 and "pirouette clockwise" in summary["turn"]["text"]
     assert not [m for m in result["moves"] if m["move"] == "jump"]  # she never leaves the floor
+    # She turns in passé for about 40 frames (1.3-2.6 s), the foot in front of her knee, and
+    # comes out of it with the leg low behind her: a dégagé, not an arabesque.
+    poses = {p["pose"]: p["frames_detected"] for p in result["pose_summary"]}
+    assert poses.get("passe", 0) >= 15, poses
+    assert "arabesque" not in poses, poses
 
 
 def test_an_edited_video_is_read_shot_by_shot(reader, tmp_path):
