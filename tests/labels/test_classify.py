@@ -30,10 +30,11 @@ def labels_of(image, world):
     return labels_in(compute_features(image, world))
 
 
-def measured(**values):
-    """One standing frame's feature table with these features set: for poses whose shape a
-    synthetic skeleton does not reach (on the floor), read straight from the feature values."""
-    table = compute_features(*S.frames(S.skeleton()))
+def measured(frame=None, **values):
+    """One frame's feature table (``frame``: a skeleton, standing by default) with these
+    features set: for shapes a synthetic skeleton does not reach (on the floor), or a reading
+    the model gives that the skeleton's true angles do not, read straight from the values."""
+    table = compute_features(*S.frames(frame or S.skeleton()))
     for name, value in values.items():
         table.values[name][0] = value
     return table
@@ -199,10 +200,7 @@ def test_a_plie_bends_both_knees_alike_and_a_wide_lunge_is_not_one():
 def test_a_warrior_two_seen_head_on_is_a_lunge_though_its_bent_knee_reads_shallow():
     # Seen from the front the bent knee points at the camera, and the model's depth makes it
     # read 130-150 degrees; with the feet wide and the other leg long, the knees still differ.
-    table = compute_features(*S.frames(S.skeleton(**S.PLIE)))
-    table.values["left_knee_angle"][0] = 140.0
-    table.values["right_knee_angle"][0] = 170.0
-    table.values["knee_difference"][0] = 30.0
+    table = measured(S.skeleton(**S.PLIE), left_knee_angle=140.0, right_knee_angle=170.0, knee_difference=30.0)
     for stance, is_lunge in ((1.3, True), (0.9, False)):
         table.values["stance_width"][0] = stance
         found = labels_in(table)[0]
@@ -235,9 +233,9 @@ def test_positions_on_one_standing_leg_need_the_body_up_on_it(raised, tip):
 def test_one_hand_on_the_waist_is_a_hand_on_the_hip(from_hip, height, on_hip):
     # The hand rests on the waist as often as on the hip joint (the landmark, lower down): a
     # hand further from that joint still counts while it is down at waist or hip height.
-    table = compute_features(*S.frames(S.skeleton(left_arm=S.Arm(35, 42, across=True))))
-    table.values["left_hand_to_hip"][0] = from_hip
-    table.values["left_wrist_height"][0] = height
+    table = measured(
+        S.skeleton(left_arm=S.Arm(35, 42, across=True)), left_hand_to_hip=from_hip, left_wrist_height=height
+    )
     assert ("hand_on_hip" in labels_in(table)[0]) == on_hip
 
 
@@ -255,9 +253,7 @@ def test_a_passe_devant_is_a_passe_and_a_knee_lift_with_the_foot_out_in_front_is
     # A pirouette's passé is devant: the toes in front of the standing knee put the ankle a
     # third of a leg ahead of its hip. A knee lift (the thigh level, the shin hanging) puts
     # it half a leg ahead: a balance on one leg, not a passé.
-    table = compute_features(*S.frames(S.skeleton(right_leg=S.Leg(thigh=80, shin=120))))
-    table.values["right_leg_forward"][0] = ahead
-    found = labels_in(table)[0]
+    found = labels_in(measured(S.skeleton(right_leg=S.Leg(thigh=80, shin=120)), right_leg_forward=ahead))[0]
     assert ("passe" in found) == is_passe
     assert "one_leg" in found
 
