@@ -46,6 +46,23 @@ def test_undecided_bodies_do_not_vote_and_a_source_can_be_left_out():
     assert b.without({"b"}).sources.tolist() == ["a", "c"]
 
 
+def test_poses_asked_together_each_hear_only_the_bodies_decided_for_them():
+    """One pass over the bank for several poses gives each the vote it gets alone: an
+    undecided body near the query is left out of one pose's vote and counts in the other's."""
+    b = ExampleBank(
+        np.array([[0, 0], [0.01, 0], [1, 0], [1.1, 0]], np.float32),
+        np.array(["s"] * 4),
+        ("p", "q"),
+        np.array([[-1, 1], [1, 0], [0, 0], [0, 1]], np.int8),
+    )
+    query = np.array([[0, 0], [1.09, 0], [np.nan, 0]])
+    together = b.votes(query, {"p": 1, "q": 1})
+    assert together["p"].tolist() == [True, False, False]
+    assert together["q"].tolist() == [True, True, False]  # the undecided-for-p body is q's nearest
+    for pose in ("p", "q"):
+        assert together[pose].tolist() == b.vote(query, pose, 1).tolist()
+
+
 def test_the_shipped_bank_is_the_corpus_s():
     shipped, built = read_bank(), example_bank(load_corpus(CORPUS))
     assert shipped.poses == built.poses

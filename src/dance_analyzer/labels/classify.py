@@ -104,6 +104,9 @@ def label_frames(table: FeatureTable, poses: PoseSet, votes: Votes | None = None
     ``votes``: for poses known by their examples, where the bank says they hold, when it is
     not the shipped bank that should say it (scoring the corpus, :mod:`labels.corpus`)."""
     n = len(table)
+    if votes is None:  # the shipped bank's, for every pose that asks, in one pass
+        asked = {pose.name: pose.neighbours for pose in poses.poses if pose.neighbours is not None}
+        votes = load_bank().votes(table.embedding, asked) if asked else {}
     raw = {pose.name: pose_holds(table, pose, poses.min_visibility, votes) for pose in poses.poses}
     labels = np.zeros((n, len(poses.poses)), dtype=bool)
     for j, pose in enumerate(poses.poses):

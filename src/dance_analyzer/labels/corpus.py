@@ -141,9 +141,9 @@ def honest_votes(corpus: Corpus, model: str, poses: PoseSet) -> dict[str, np.nda
     for source in corpus.sources:
         rows = sources == source
         others = bank.without(held_out | {source})
-        for pose in asks:
-            if pose.name in others.poses:
-                votes[pose.name][rows] = others.vote(points[rows], pose.name, pose.neighbours or 1)
+        asked = {pose.name: pose.neighbours or 1 for pose in asks if pose.name in others.poses}
+        for name, holds in others.votes(points[rows], asked).items():
+            votes[name][rows] = holds
     return votes
 
 

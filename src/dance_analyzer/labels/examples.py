@@ -17,7 +17,7 @@ and holds where the body is close to one of them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,28 +109,47 @@ class ExampleBank:
     def vote(self, points: np.ndarray, pose: str, neighbours: int) -> np.ndarray:
         """(T,) whether most of each body's ``neighbours`` nearest labelled bodies show
         ``pose``, each counted by its closeness (1 / distance); False where no body."""
-        out = np.zeros(len(points), bool)
-        bank, shown, squares = self._voters(pose)
-        k = min(neighbours, len(bank))
-        if k == 0:
+        return self.votes(points, {pose: neighbours})[pose]
+
+    def votes(self, points: np.ndarray, neighbours: Mapping[str, int]) -> dict[str, np.ndarray]:
+        """:meth:`vote` for several poses (each with its number of neighbours) at once.
+
+        The distances to the whole bank are worked out once and each pose reads the
+        columns of the bodies decided for it: the adaptive analysis asks about two
+        frames at a time, where working them out per pose cost more than the vote."""
+        out = {pose: np.zeros(len(points), bool) for pose in neighbours}
+        voters = {pose: self._voters(pose) for pose in neighbours}
+        if not any(known.any() for known, _ in voters.values()):
             return out
+        squares = self._squares
         for rows in _found_in_chunks(points):
-            distance = _distances(points[rows], bank, squares)
-            nearest = np.argpartition(distance, k - 1, axis=1)[:, :k]
-            weight = 1.0 / np.maximum(np.take_along_axis(distance, nearest, axis=1), 1e-9)
-            out[rows] = (weight * shown[nearest]).sum(axis=1) > 0.5 * weight.sum(axis=1)
+            everyone = _distances(points[rows], self._points64, squares)
+            for pose, (known, shown) in voters.items():
+                k = min(neighbours[pose], len(shown))
+                if k == 0:
+                    continue
+                distance = everyone[:, known]
+                nearest = np.argpartition(distance, k - 1, axis=1)[:, :k]
+                weight = 1.0 / np.maximum(np.take_along_axis(distance, nearest, axis=1), 1e-9)
+                out[pose][rows] = (weight * shown[nearest]).sum(axis=1) > 0.5 * weight.sum(axis=1)
         return out
 
-    def _voters(self, pose: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The bodies decided for ``pose``, whether each shows it, and their squared norms:
-        prepared once per pose, since the adaptive analysis asks for two frames at a time."""
-        cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = self.__dict__.setdefault("_cache", {})
+    def _voters(self, pose: str) -> tuple[np.ndarray, np.ndarray]:
+        """Which bodies are decided for ``pose`` and whether each of them shows it."""
+        cache: dict[str, tuple[np.ndarray, np.ndarray]] = self.__dict__.setdefault("_cache", {})
         if pose not in cache:
             column = self.labels[:, self.poses.index(pose)]
             known = column >= 0
-            bank = self.points[known].astype(np.float64)
-            cache[pose] = (bank, column[known] == 1, (bank**2).sum(axis=1))
+            cache[pose] = (known, column[known] == 1)
         return cache[pose]
+
+    @functools.cached_property
+    def _points64(self) -> np.ndarray:
+        return self.points.astype(np.float64)
+
+    @functools.cached_property
+    def _squares(self) -> np.ndarray:
+        return (self._points64**2).sum(axis=1)
 
 
 def build_bank(
