@@ -63,6 +63,21 @@ def test_poses_asked_together_each_hear_only_the_bodies_decided_for_them():
         assert together[pose].tolist() == b.vote(query, pose, 1).tolist()
 
 
+def test_a_pose_whose_voters_are_all_beyond_the_nearest_bodies_still_hears_them():
+    """Where each frame's shortlist of nearest bodies holds too few decided for a pose
+    (here 70 undecided ones crowd round the first query), the vote goes to the whole bank."""
+    crowd = [[0.001 * i, 0.0] for i in range(70)]
+    b = ExampleBank(
+        np.array([*crowd, [1, 0], [2, 0]], np.float32),
+        np.array(["s"] * 72),
+        ("p", "q"),
+        np.array([[-1, 0]] * 70 + [[1, 1], [0, 1]], np.int8),
+    )
+    query = np.array([[0, 0], [2.1, 0]])
+    assert b.vote(query, "p", 1).tolist() == [True, False]  # [1, 0] shows p; [2, 0] does not
+    assert b.vote(query, "q", 1).tolist() == [False, True]  # the crowd shows no q
+
+
 def test_the_shipped_bank_is_the_corpus_s():
     shipped, built = read_bank(), example_bank(load_corpus(CORPUS))
     assert shipped.poses == built.poses

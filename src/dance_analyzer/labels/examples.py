@@ -27,6 +27,10 @@ from ..features.embedding import JOINTS, mirrored_embedding
 
 BANK = Path(__file__).with_name("examples.npz")
 CHUNK = 64  # frames compared at once: with N ≈ 10,000 bodies a (CHUNK, N) table is 5 MB, and faster than larger ones
+# Each frame's nearest bodies of the whole bank, whichever poses they were decided for: a
+# pose's few nearest voters are nearly always among them, and picking from these is far
+# cheaper than a partition of the whole bank per pose.
+SHORTLIST = 64
 # How close a body must be to one of a user's examples, by default: chosen on the dev half
 # of the corpus (``bench/learn_accuracy.py --split dev``), a pose learned from some sources'
 # pictures scored on other sources'. The model's own jitter on one dancer is far below it;
@@ -124,15 +128,29 @@ class ExampleBank:
         squares = self._squares
         for rows in _found_in_chunks(points):
             everyone = _distances(points[rows], self._points64, squares)
+            short = _nearest_first(everyone, SHORTLIST)
+            short_distance = np.take_along_axis(everyone, short, axis=1)
             for pose, (known, shown) in voters.items():
                 k = min(neighbours[pose], len(shown))
                 if k == 0:
                     continue
-                distance = everyone[:, known]
-                nearest = np.argpartition(distance, k - 1, axis=1)[:, :k]
-                weight = 1.0 / np.maximum(np.take_along_axis(distance, nearest, axis=1), 1e-9)
-                out[pose][rows] = (weight * shown[nearest]).sum(axis=1) > 0.5 * weight.sum(axis=1)
+                # The pose's k nearest voters, where the shortlist holds k of them (then
+                # they are exactly the nearest); the whole bank's voters for the rest.
+                voting = known[short]
+                chosen = voting & (np.cumsum(voting, axis=1) <= k)
+                enough = chosen.sum(axis=1) == k
+                distance = short_distance[enough][chosen[enough]].reshape(-1, k)
+                said = self._shows(pose)[short[enough][chosen[enough]]].reshape(-1, k)
+                out[pose][rows[enough]] = _weighed(distance, said)
+                if not enough.all():
+                    rest = everyone[~enough][:, known]
+                    nearest = np.argpartition(rest, k - 1, axis=1)[:, :k]
+                    out[pose][rows[~enough]] = _weighed(np.take_along_axis(rest, nearest, axis=1), shown[nearest])
         return out
+
+    def _shows(self, pose: str) -> np.ndarray:
+        """(N,) whether each body of the bank shows ``pose`` (False where undecided)."""
+        return self.labels[:, self.poses.index(pose)] == 1
 
     def _voters(self, pose: str) -> tuple[np.ndarray, np.ndarray]:
         """Which bodies are decided for ``pose`` and whether each of them shows it."""
@@ -150,6 +168,20 @@ class ExampleBank:
     @functools.cached_property
     def _squares(self) -> np.ndarray:
         return (self._points64**2).sum(axis=1)
+
+
+def _nearest_first(distance: np.ndarray, count: int) -> np.ndarray:
+    """(Q, count) column indices of each row's ``count`` smallest distances, nearest first."""
+    count = min(count, distance.shape[1])
+    part = np.argpartition(distance, count - 1, axis=1)[:, :count]
+    order = np.argsort(np.take_along_axis(distance, part, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1)
+
+
+def _weighed(distance: np.ndarray, shown: np.ndarray) -> np.ndarray:
+    """Whether the bodies showing a pose outweigh the others, each counted by 1 / distance."""
+    weight = 1.0 / np.maximum(distance, 1e-9)
+    return (weight * shown).sum(axis=1) > 0.5 * weight.sum(axis=1)
 
 
 def build_bank(
