@@ -88,6 +88,16 @@ class Likeness:
 
 
 @dataclass(frozen=True)
+class _Voters:
+    """The bodies of a bank decided for one pose (``known``, (N,)), which of the bank's
+    bodies show it (``shows``, (N,), False where undecided), and how many are decided."""
+
+    known: np.ndarray
+    shows: np.ndarray
+    count: int
+
+
+@dataclass(frozen=True)
 class ExampleBank:
     points: np.ndarray  # (N, 45) float32 bodies (features.embedding)
     sources: np.ndarray  # (N,) the source each body came from
@@ -118,47 +128,46 @@ class ExampleBank:
     def votes(self, points: np.ndarray, neighbours: Mapping[str, int]) -> dict[str, np.ndarray]:
         """:meth:`vote` for several poses (each with its number of neighbours) at once.
 
-        The distances to the whole bank are worked out once and each pose reads the
-        columns of the bodies decided for it: the adaptive analysis asks about two
-        frames at a time, where working them out per pose cost more than the vote."""
+        Each frame's distances to the whole bank are worked out once, and its ``SHORTLIST``
+        nearest bodies found once; each pose takes its nearest voters from that shortlist,
+        or from the whole bank where the shortlist holds too few of them. The adaptive
+        analysis asks about two frames at a time, where a pass per pose cost more than the vote."""
         out = {pose: np.zeros(len(points), bool) for pose in neighbours}
-        voters = {pose: self._voters(pose) for pose in neighbours}
-        if not any(known.any() for known, _ in voters.values()):
+        asked: dict[str, tuple[_Voters, int]] = {}
+        for pose, wanted in neighbours.items():
+            voters = self._voters(pose)
+            k = min(wanted, voters.count)
+            if k > 0:
+                asked[pose] = (voters, k)
+        if not asked:
             return out
-        squares = self._squares
         for rows in _found_in_chunks(points):
-            everyone = _distances(points[rows], self._points64, squares)
+            everyone = _distances(points[rows], self._points64, self._squares)
             short = _nearest_first(everyone, SHORTLIST)
             short_distance = np.take_along_axis(everyone, short, axis=1)
-            for pose, (known, shown) in voters.items():
-                k = min(neighbours[pose], len(shown))
-                if k == 0:
-                    continue
+            for pose, (voters, k) in asked.items():
                 # The pose's k nearest voters, where the shortlist holds k of them (then
                 # they are exactly the nearest); the whole bank's voters for the rest.
-                voting = known[short]
+                voting = voters.known[short]
                 chosen = voting & (np.cumsum(voting, axis=1) <= k)
                 enough = chosen.sum(axis=1) == k
-                distance = short_distance[enough][chosen[enough]].reshape(-1, k)
-                said = self._shows(pose)[short[enough][chosen[enough]]].reshape(-1, k)
-                out[pose][rows[enough]] = _weighed(distance, said)
+                picked = short[enough][chosen[enough]]
+                distance = short_distance[enough][chosen[enough]]
+                out[pose][rows[enough]] = _weighed(distance.reshape(-1, k), voters.shows[picked].reshape(-1, k))
                 if not enough.all():
-                    rest = everyone[~enough][:, known]
+                    columns = np.flatnonzero(voters.known)
+                    rest = everyone[~enough][:, columns]
                     nearest = np.argpartition(rest, k - 1, axis=1)[:, :k]
-                    out[pose][rows[~enough]] = _weighed(np.take_along_axis(rest, nearest, axis=1), shown[nearest])
+                    distance = np.take_along_axis(rest, nearest, axis=1)
+                    out[pose][rows[~enough]] = _weighed(distance, voters.shows[columns[nearest]])
         return out
 
-    def _shows(self, pose: str) -> np.ndarray:
-        """(N,) whether each body of the bank shows ``pose`` (False where undecided)."""
-        return self.labels[:, self.poses.index(pose)] == 1
-
-    def _voters(self, pose: str) -> tuple[np.ndarray, np.ndarray]:
-        """Which bodies are decided for ``pose`` and whether each of them shows it."""
-        cache: dict[str, tuple[np.ndarray, np.ndarray]] = self.__dict__.setdefault("_cache", {})
+    def _voters(self, pose: str) -> _Voters:
+        cache: dict[str, _Voters] = self.__dict__.setdefault("_cache", {})
         if pose not in cache:
             column = self.labels[:, self.poses.index(pose)]
             known = column >= 0
-            cache[pose] = (known, column[known] == 1)
+            cache[pose] = _Voters(known, column == 1, int(known.sum()))
         return cache[pose]
 
     @functools.cached_property
