@@ -14,6 +14,10 @@ class AnalysisError(Exception):
         super().__init__(message)
         self.message = message
 
+    def about(self, what: str) -> AnalysisError:
+        """The same error saying which of several inputs it is about ("The reference video: ...")."""
+        return type(self)(f"The {what}: {self.message[:1].lower()}{self.message[1:]}")
+
 
 class EmptyFile(AnalysisError):
     """The upload has no bytes."""
@@ -33,6 +37,10 @@ class TooLarge(AnalysisError):
 
 class TooLong(AnalysisError):
     """The video runs longer, or has more frames, than the configured limit."""
+
+
+class NoFrameAt(AnalysisError):
+    """A time asked for (a pose's example) lies past the end of the video."""
 
 
 class NoPersonFound(AnalysisError):

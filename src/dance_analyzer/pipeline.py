@@ -335,7 +335,7 @@ def _one_dancer(
     try:
         crowd = _read_people(reader, path, options, on_progress, cancel)
     except (EmptyFile, NotAVideo, CorruptVideo, TooLarge, TooLong) as exc:
-        raise type(exc)(f"The {which} video: {exc.message[:1].lower()}{exc.message[1:]}") from exc
+        raise exc.about(f"{which} video") from exc
     if person is None:
         return crowd.main_track()
     if person not in {p.id for p in crowd.persons}:

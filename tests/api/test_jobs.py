@@ -74,12 +74,27 @@ def test_a_job_without_overlay_has_no_annotated_video(client, make_video):
     assert client.delete(f"/jobs/{job['id']}").status_code == 204
 
 
-def test_a_bad_video_fails_its_job_with_the_reason(client):
-    r = client.post("/jobs", files={"file": ("notes.mp4", b"not a video at all\n" * 20)})
+def test_a_file_no_analysis_could_read_is_refused_before_a_job_exists(client):
+    jobs_before = client.get("/jobs").json()["jobs"]
+    cases = {"notes.mp4": (b"not a video at all\n" * 20, 415, "not a video")}
+    cases["photo.mp4"] = (media("standing_man.jpg").read_bytes(), 415, "still image")
+    cases["cut.mp4"] = (media("dance_solo_1.mp4").read_bytes()[:5000], 422, "damaged")
+    for name, (data, status, words) in cases.items():
+        r = client.post("/jobs", files={"file": (name, data)})
+        assert r.status_code == status and words in r.json()["error"], (name, r.text)
+    files = {"reference": ("ref.mp4", b"not a video at all\n"), "attempt": ("me.mp4", cases["cut.mp4"][0])}
+    r = client.post("/jobs/compare", files=files)
+    assert r.status_code == 415 and r.json()["error"].startswith("The reference video: the file is not a video")
+    assert client.get("/jobs").json()["jobs"] == jobs_before  # and no upload is left (the autouse check)
+
+
+def test_a_job_that_fails_says_why(client, make_video):
+    grey = make_video(frames=10).read_bytes()  # a video with nobody in it: nothing to compare
+    r = client.post("/jobs/compare", files={"reference": ("ref.mp4", grey), "attempt": ("me.mp4", grey)})
     assert r.status_code == 202
     job = poll_job(client, r.json()["id"], finished)
-    assert job["status"] == "failed" and job["error_kind"] == "NotAVideo"
-    assert "not a video" in job["error"].lower() and "result" not in job
+    assert job["status"] == "failed" and job["error_kind"] == "NoPersonFound"
+    assert "no person" in job["error"].lower() and "result" not in job
 
 
 def test_upload_errors_are_answered_before_a_job_exists(client):

@@ -369,3 +369,6 @@ def test_learn_says_what_is_wrong(tmp_path):
     assert run("learn", str(tmp_path / "missing.jpg"), "--name", "x").returncode == 66
     negative = run("learn", str(media("tree_pose_one_leg.jpg")), "--name", "x", "--time", "-1")
     assert negative.returncode == 2 and "must be 0 or more" in negative.stderr
+    clip = media("ballet_spin_1.mp4")
+    past = run("learn", str(clip), "--name", "x", "--time", "60")
+    assert past.returncode == 64 and "no frame at 60 s: the video ends" in past.stderr and past.stdout == ""

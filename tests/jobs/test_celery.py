@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from dance_analyzer.api import create_app
 from dance_analyzer.config import Settings
-from tests.support.media import long_video, media
+from tests.support.media import long_video, media, write_video
 from tests.support.processes import finished, kill_group, poll_job, running, wait_for
 from tests.support.redis import redis_server
 
@@ -63,7 +63,7 @@ def submit(api, name: str | Path = "dance_solo_2.mp4", **params):
     return r.json()["id"]
 
 
-def test_a_job_runs_on_a_celery_worker_with_progress_and_the_analyze_result(cluster):
+def test_a_job_runs_on_a_celery_worker_with_progress_and_the_analyze_result(cluster, tmp_path):
     assert cluster.api.get("/health").json()["jobs"] == {"runner": "celery", "queued": 0}
     cluster.worker("w1")
     job_id = submit(cluster.api, sample_fps=12, precision="auto")  # the model on fewer frames, on the worker too
@@ -84,9 +84,13 @@ def test_a_job_runs_on_a_celery_worker_with_progress_and_the_analyze_result(clus
     assert comparison["status"] == "done" and comparison["result"]["similarity"] == 100.0
     assert comparison["result"]["reference"]["filename"] == "ref.mp4"
 
-    bad = cluster.api.post("/jobs", files={"file": ("x.mp4", b"not a video\n" * 50)}).json()["id"]
+    refused = cluster.api.post("/jobs", files={"file": ("x.mp4", b"not a video\n" * 50)})
+    assert refused.status_code == 415 and "not a video" in refused.json()["error"]
+    nobody = write_video(tmp_path / "nobody.mp4", frames=10).read_bytes()  # a video, with no one to compare
+    files = {"reference": ("ref.mp4", nobody), "attempt": ("mine.mp4", nobody)}
+    bad = cluster.api.post("/jobs/compare", files=files).json()["id"]
     failed = poll_job(cluster.api, bad, finished)
-    assert failed["status"] == "failed" and failed["error_kind"] == "NotAVideo"
+    assert failed["status"] == "failed" and failed["error_kind"] == "NoPersonFound"
 
 
 def test_two_workers_share_the_queue(cluster):

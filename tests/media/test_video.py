@@ -1,4 +1,5 @@
 import math
+import re
 import shutil
 import struct
 import subprocess
@@ -6,8 +7,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from dance_analyzer.errors import CorruptVideo, EmptyFile, NotAVideo, TooLarge, TooLong
-from dance_analyzer.media.video import Limits, index_packets, iter_frames, probe
+from dance_analyzer.errors import CorruptVideo, EmptyFile, NoFrameAt, NotAVideo, TooLarge, TooLong
+from dance_analyzer.media.video import Limits, frame_shown_at, index_packets, iter_frames, probe
 from tests.support.media import media
 from tests.support.mutations import atoms
 
@@ -167,3 +168,32 @@ def test_a_stream_ffmpeg_cannot_identify_is_a_damaged_video(make_video, tmp_path
 @pytest.mark.parametrize("start_s", [1e300, math.inf])
 def test_a_start_past_any_timestamp_yields_no_frame(make_video, start_s):
     assert list(iter_frames(make_video(frames=10), start_s=start_s)) == []
+
+
+def _grey_level(image):
+    return round(float(image.mean()) / 10)  # frame i is grey 10*i
+
+
+@pytest.mark.parametrize(
+    ("time_s", "frame"),
+    [(0.0, 0), (0.099, 0), (0.1, 1), (0.45, 1), (0.7, 2), (1.2, 2), (1.69, 3), (1.7, 4), (1.85, 4), (0.05, 0)],
+)
+def test_the_frame_shown_at_a_time_is_the_last_that_began_before_it(make_video, time_s, frame):
+    """As a paused player shows it: frames at 0, 0.1, 0.7, 1.5 and 1.7 s (variable rate), each
+    shown until the next begins."""
+    path = make_video(frames=5, pts=[0, 100, 700, 1500, 1700])
+    assert _grey_level(frame_shown_at(path, time_s)) == frame
+
+
+@pytest.mark.parametrize("time_s", [1.0, 1.5, 30.0, 1e300])
+def test_a_time_past_the_last_frame_is_refused_with_where_the_video_ends(make_video, time_s):
+    path = make_video(frames=10, fps=10)  # the last frame is shown from 0.9 to 1.0 s
+    with pytest.raises(NoFrameAt, match=re.escape(f"no frame at {time_s:g} s: the video ends")):
+        frame_shown_at(path, time_s)
+    assert _grey_level(frame_shown_at(path, 0.99)) == 9
+
+
+def test_a_frame_further_back_than_the_look_back_gives_way_to_the_next(make_video):
+    """Frames far apart (a slideshow): between them, the next frame, not an error."""
+    path = make_video(frames=3, pts=[0, 3000, 3100])
+    assert _grey_level(frame_shown_at(path, 2.5)) == 1

@@ -14,6 +14,7 @@ from ..errors import (
     CorruptVideo,
     EmptyFile,
     ModelNotInstalled,
+    NoFrameAt,
     NoPersonFound,
     NotAVideo,
     TimeLimitExceeded,
@@ -35,6 +36,7 @@ STATUS_BY_ERROR: dict[type[AnalysisError], int] = {
     TimeLimitExceeded: 413,
     CorruptVideo: 422,
     NoPersonFound: 422,
+    NoFrameAt: 422,
 }
 
 

@@ -18,6 +18,7 @@ from ..errors import (
     CorruptVideo,
     EmptyFile,
     ModelNotInstalled,
+    NoFrameAt,
     NoPersonFound,
     NotAVideo,
     OverlayNotWritten,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 # Exit codes a script can branch on (64+ follow sysexits.h in spirit).
 EXIT_CODES: dict[type[AnalysisError], int] = {
+    NoFrameAt: 64,  # a time (--time) past the video's end: the argument is wrong
     EmptyFile: 65,
     NotAVideo: 66,
     CorruptVideo: 67,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import av
 import numpy as np
 
-from ..errors import AnalysisError, CorruptVideo, TooLarge, TooLong
+from ..errors import AnalysisError, CorruptVideo, NoFrameAt, TooLarge, TooLong
 from .containers import decoder_guard, open_video
 from .shots import ShotWatch
 
@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 # Before a span's start, frames no other frame refers to are not decoded until this
 # long before it; from then on everything is, so sampling and warm-up see every frame.
 SKIP_NONREF_UNTIL_S = 0.5
+
+# A frame's picture is looked for this far back from the time asked for (further back, the
+# first frame after that time is taken): a player's clock shows the frame that began last.
+PAUSED_LOOK_BACK_S = 1.0
 
 # Seek targets are int64 ticks: a start after any timestamp (1e300 s, infinity) seeks to
 # the end instead of overflowing.
@@ -294,6 +298,33 @@ def iter_frames(
             raise CorruptVideo("The video contains no decodable frames")
     finally:
         container.close()
+
+
+def frame_shown_at(path: Path, time_s: float, *, max_side: int | None = None, limits: Limits = Limits()) -> np.ndarray:
+    """The RGB picture a player paused at ``time_s`` shows: the last frame that began at
+    or before it (the first frame for a time before any), so a time read off a player's
+    clock finds its frame at any frame rate. Past the end is :class:`NoFrameAt`.
+
+    One decoder thread: each thread of a frame-threaded decoder sets up its own tables
+    for whatever size a hostile stream declares before the frame is refused."""
+    start_s = max(0.0, time_s - PAUSED_LOOK_BACK_S)
+    frames = iter_frames(path, start_s=start_s, max_side=max_side, limits=limits, decoder_threads=1, lazy=True)
+    try:
+        shown: Frame | None = None
+        shown_for = 0.0  # how long the frame before the last one decoded was shown
+        for frame in frames:
+            if shown is not None and frame.t > time_s + 1e-6:
+                break
+            shown_for = frame.t - shown.t if shown is not None else shown_for
+            shown = frame
+        else:  # the video ended: the last frame is shown about as long as the one before it
+            if shown is not None and shown_for > 0 and time_s >= shown.t + shown_for - 1e-6:
+                raise NoFrameAt(f"There is no frame at {time_s:g} s: the video ends at {shown.t + shown_for:.2f} s")
+        if shown is None or shown.convert is None:  # no frame from start_s on
+            raise NoFrameAt(f"There is no frame at {time_s:g} s: the video ends before it")
+        return shown.convert()
+    finally:
+        frames.close()
 
 
 def _decode_from(

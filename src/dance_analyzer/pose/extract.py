@@ -15,11 +15,11 @@ from typing import Protocol
 
 import numpy as np
 
-from ..errors import NoPersonFound, NotAVideo
+from ..errors import NoPersonFound
 from ..media.containers import looks_like_video_container
 from ..media.shots import ShotRows
 from ..media.still import read_picture
-from ..media.video import Limits, VideoInfo, iter_frames, probe
+from ..media.video import Limits, VideoInfo, frame_shown_at, iter_frames, probe
 from .landmarks import NUM_LANDMARKS, PoseResult
 from .track import LandmarkTrack
 
@@ -144,14 +144,7 @@ def extract_landmarks(
 def example_landmarks(path: Path, time_s: float | None, estimator: Estimator, limits: Limits = Limits()) -> PoseResult:
     """The landmarks of a still image, or of a video's frame at ``time_s`` (default: the first)."""
     if looks_like_video_container(path):
-        # One decoder thread: each thread of a frame-threaded decoder sets up its own tables
-        # for whatever size a hostile stream declares before the frame is refused.
-        frames = iter_frames(path, start_s=time_s or 0.0, max_side=INFERENCE_MAX_SIDE, limits=limits, decoder_threads=1)
-        frame = next(frames, None)
-        frames.close()
-        if frame is None or frame.image is None:
-            raise NotAVideo(f"The video has no frame at {time_s or 0:g} s")
-        picture = frame.image
+        picture = frame_shown_at(path, time_s or 0.0, max_side=INFERENCE_MAX_SIDE, limits=limits)
     else:
         picture = read_picture(path, INFERENCE_MAX_SIDE, limits.max_pixels)
     estimator.reset()

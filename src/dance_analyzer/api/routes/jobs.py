@@ -11,9 +11,12 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
+from ...config import Settings
+from ...errors import AnalysisError
 from ...jobs.models import Job, JobStatus, is_job_id
 from ...jobs.service import JobService
 from ...jobs.store import QueueFull
+from ...media.video import Limits, probe
 from ...pipeline import AnalysisOptions
 from ...pose.models import check_installed
 from ..deps import JobsDep, SettingsDep, TenantDep
@@ -142,6 +145,7 @@ async def create_job(
     await _check_room(jobs)
     upload = await receive_video_upload(request, upload_dir=jobs.storage.uploads, max_bytes=settings.max_upload_bytes)
     with upload:  # deletes the staged file unless the job took it
+        await _check_videos(settings, {"": upload.path})
         job = Job.new(upload.filename, options, overlay=overlay, owner=tenant.name)
         await _submit(jobs, job, upload.path)
     return _created(request, response, job)
@@ -184,6 +188,7 @@ async def create_compare_job(
     )
     reference, attempt = uploads["reference"], uploads["attempt"]
     with reference, attempt:
+        await _check_videos(settings, {"reference": reference.path, "attempt": attempt.path})
         job = Job.new(
             attempt.filename,
             options,
@@ -197,6 +202,18 @@ async def create_compare_job(
         )
         await _submit(jobs, job, attempt.path, reference.path)
     return _created(request, response, job)
+
+
+async def _check_videos(settings: Settings, videos: dict[str, Path]) -> None:
+    """Refuse at once what the job would only fail on later (not a video, damaged, over a
+    limit): the probe every analysis starts with, before a job exists. Of two videos, the
+    error names which."""
+    limits = Limits.from_settings(settings)
+    for which, path in videos.items():
+        try:
+            await run_in_threadpool(probe, path, limits)
+        except AnalysisError as exc:
+            raise (exc.about(f"{which} video") if which else exc) from None
 
 
 def _queue_full() -> Busy:
