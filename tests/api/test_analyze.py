@@ -119,6 +119,8 @@ def test_bad_query_parameter_is_a_400_json_error(client, make_video):
     r = post(client, {"file": ("a.mp4", make_video().read_bytes())}, sample_fps=-1)
     assert r.status_code == 400
     assert "sample_fps" in r.json()["error"]
+    r = post(client, {"file": ("a.mp4", make_video().read_bytes())}, sample_fps="nan")
+    assert (r.status_code, r.json()) == (400, {"error": "Invalid request: sample_fps: Input should be a finite number"})
 
 
 def test_health_poses_docs_and_unknown_routes(client, settings):

@@ -9,7 +9,9 @@ from fastapi import Query
 from .schemas import file_upload_body
 
 Detail = Annotated[Literal["summary", "frames"], Query(description="'frames' adds per-frame output")]
-SampleFps = Annotated[float | None, Query(gt=0, le=240, description="Analyse at most N frames per second")]
+SampleFps = Annotated[
+    float | None, Query(gt=0, le=240, allow_inf_nan=False, description="Analyse at most N frames per second")
+]
 Rhythm = Annotated[bool, Query(description="Also find the music's beats and score the timing")]
 Mirror = Annotated[bool, Query(description="Compare the attempt's left with the reference's right")]
 PoseMomentS = Annotated[
