@@ -36,6 +36,7 @@ def test_the_decoding_limits_follow_the_settings():
 def test_the_shells_get_the_refused_variables_named_with_their_values(monkeypatch):
     monkeypatch.setenv("DANCE_WORKERS", "0")
     monkeypatch.setenv("DANCE_PORT", "http")
+    monkeypatch.setenv("DANCE_SAMPLE_FPS", "inf")
     get_settings.cache_clear()
     try:
         with pytest.raises(InvalidSettings) as refused:
@@ -45,3 +46,4 @@ def test_the_shells_get_the_refused_variables_named_with_their_values(monkeypatc
     message = str(refused.value)
     assert "DANCE_WORKERS=0: Input should be greater than or equal to 1" in message
     assert "DANCE_PORT=http: Input should be a valid integer" in message
+    assert "DANCE_SAMPLE_FPS=inf: Input should be a finite number" in message

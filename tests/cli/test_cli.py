@@ -32,7 +32,9 @@ def test_bad_input_exits_non_zero_with_a_message(tmp_path):
     assert r.returncode == 66
     assert "not a video" in r.stderr and r.stdout == ""
     assert run("analyze", str(tmp_path / "missing.mp4")).returncode == 66
-    assert run("analyze", str(bogus), "--sample-fps", "0").returncode == 2
+    for fps in ("0", "inf", "nan"):
+        refused = run("analyze", str(bogus), "--sample-fps", fps)
+        assert refused.returncode == 2 and "--sample-fps: must be a positive number" in refused.stderr
 
 
 def test_poses_command_lists_definitions_and_features():

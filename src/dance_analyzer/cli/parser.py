@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from ..pose.models import MODELS
 from . import commands, definitions
@@ -34,14 +35,14 @@ def _version() -> str:
 
 def _positive_float(text: str) -> float:
     value = float(text)
-    if not value > 0:
+    if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError("must be a positive number")
     return value
 
 
 def _not_negative_float(text: str) -> float:
     value = float(text)
-    if not value >= 0:
+    if not (value >= 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError("must be 0 or more")
     return value
 
