@@ -1,5 +1,6 @@
 """The library of poses in use: the built-in file plus the user's own, shared through data_dir."""
 
+import json
 import os
 
 import pytest
@@ -103,3 +104,23 @@ def test_examples_taught_at_once_from_several_processes_all_land(tmp_path):
     libraries[0].add([HIGH_KNEE])
     with pytest.raises(DefinitionError, match="by=likeness"):
         libraries[0].add_example("high_knee", body)
+
+
+def test_a_saved_pose_that_no_longer_fits_is_left_out_with_a_warning_and_kept(tmp_path, caplog):
+    """Saved under older rules (a name now too long) or its priority since taken by a
+    built-in pose: the server still starts and analyses with the rest, adds go on, and the
+    file keeps the pose for its owner to mend or delete."""
+    squat_priority = next(p.priority for p in load_definitions().poses if p.name == "squat")
+    stale = [
+        {**HIGH_KNEE, "name": "k" * 70, "priority": 300},
+        {**HIGH_KNEE, "name": "old_knee", "priority": squat_priority},
+    ]
+    (tmp_path / CUSTOM_FILE).write_text(json.dumps({"poses": [*stale, HIGH_KNEE]}))  # JSON is YAML
+    library = PoseLibrary(None, tmp_path)
+    with caplog.at_level("WARNING", logger="dance_analyzer.poses"):
+        names = library.current().names
+    assert "high_knee" in names and "old_knee" not in names and "k" * 70 not in names
+    assert "needs a name" in caplog.text and f"priority {squat_priority}" in caplog.text
+    assert "low_knee" in library.add([{**HIGH_KNEE, "name": "low_knee", "priority": 210}]).names
+    assert [p["name"] for p in library.custom()] == ["k" * 70, "old_knee", "high_knee", "low_knee"]
+    assert library.remove("old_knee") and "old_knee" not in [p["name"] for p in library.custom()]

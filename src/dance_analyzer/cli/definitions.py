@@ -31,8 +31,10 @@ def learn(args: argparse.Namespace) -> int:
     if not path.is_file():
         error(f"{path}: is a directory, not a picture" if path.is_dir() else f"{path}: no such file")
         return EXIT_MISSING_INPUT
-    if not args.name.isidentifier():
-        error(f"--name {args.name!r}: the name must be a Python-style identifier, e.g. my_arabesque")
+    from ..labels.definitions import POSE_NAME
+
+    if not POSE_NAME.fullmatch(args.name):
+        error(f"--name {args.name!r}: the name must be a Python-style identifier (at most 64), e.g. my_arabesque")
         return 2
     from ..config import get_settings
     from ..media.video import Limits

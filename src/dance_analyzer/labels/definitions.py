@@ -8,6 +8,7 @@ and the field, because a typo in a threshold is otherwise a silent wrong answer.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -212,6 +213,11 @@ def _visibility(value: Any, where: str) -> float:
     return float(value)
 
 
+# A name is shown in timelines, overlays, CSV columns and URLs (``DELETE /poses/{name}``):
+# an ASCII identifier, short enough to read.
+POSE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+MAX_DESCRIPTION = 500
+
 POSE_KEYS = {"name", "priority", "description", "when", "or_when", "unless", "min_visibility", "examples"}
 
 
@@ -294,8 +300,10 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
         if not isinstance(raw, dict):
             raise DefinitionError(f"{source}: pose #{i + 1} must be a mapping")
         name = raw.get("name")
-        if not isinstance(name, str) or not name.isidentifier():
-            raise DefinitionError(f"{source}: pose #{i + 1} needs a name like 'arms_up'")
+        if not isinstance(name, str) or not POSE_NAME.fullmatch(name):
+            raise DefinitionError(
+                f"{source}: pose #{i + 1} needs a name like 'arms_up' (letters, digits and _, at most 64)"
+            )
         where = f"{source}: pose '{name}'"
         unknown = set(raw) - POSE_KEYS
         if unknown:
@@ -314,6 +322,9 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
         neighbours, likeness, combine = (
             _examples(raw["examples"], name, where, "when" in raw) if "examples" in raw else (None, None, "and")
         )
+        description = str(raw.get("description", "")).strip()
+        if len(description) > MAX_DESCRIPTION:
+            raise DefinitionError(f"{where}: the description is longer than {MAX_DESCRIPTION} characters")
         unless = raw.get("unless", [])
         if not isinstance(unless, list) or not all(isinstance(u, str) for u in unless):
             raise DefinitionError(f"{where}: 'unless' must be a list of pose names")
@@ -321,7 +332,7 @@ def parse_definitions(data: Any, source: str = "<data>") -> PoseSet:
             PoseDefinition(
                 name=name,
                 priority=priority,
-                description=str(raw.get("description", "")).strip(),
+                description=description,
                 conditions=_parse_conditions(raw.get("when"), where) if "when" in raw or "examples" not in raw else (),
                 alternatives=_parse_alternatives(raw["or_when"], where) if "or_when" in raw else (),
                 unless=tuple(unless),

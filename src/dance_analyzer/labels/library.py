@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -29,6 +30,8 @@ import yaml
 
 from .definitions import DefinitionError, PoseSet, load_definitions, parse_definitions, read_definitions
 from .safe_yaml import dump_yaml, load_yaml
+
+log = logging.getLogger("dance_analyzer.poses")
 
 CUSTOM_FILE = "custom_poses.yaml"
 CUSTOM_DIR = "custom_poses"
@@ -81,13 +84,32 @@ class PoseLibrary:
             cached = self._cache.get(owner)
             if cached is None or cached[0] != mtime:
                 custom = self.custom(owner)
-                poses = self._merge(custom) if custom else load_definitions(self.base_file)
+                poses = self._merge(self._usable(custom, owner)) if custom else load_definitions(self.base_file)
                 cached = self._cache[owner] = (mtime, poses)
             return cached[1]
 
     def _merge(self, custom: list[dict[str, Any]]) -> PoseSet:
         base = self._base_data()
         return parse_definitions({**base, "poses": [*base["poses"], *custom]}, "poses (built-in + custom)")
+
+    def _usable(self, custom: list[dict[str, Any]], owner: str) -> list[dict[str, Any]]:
+        """The saved poses that still fit with the built-in ones and each other. A pose saved
+        under older rules (a longer name), or whose priority a newer built-in pose took, is
+        left out with a warning rather than stopping the server or every analysis; it stays
+        in the file, to be mended or deleted."""
+        try:
+            self._merge(custom)
+            return custom
+        except DefinitionError:
+            pass
+        usable: list[dict[str, Any]] = []
+        for pose in custom:
+            try:
+                self._merge([*usable, pose])
+                usable.append(pose)
+            except DefinitionError as exc:
+                log.warning("custom pose of owner %r left out: %s", owner, exc)
+        return usable
 
     def add(self, poses: Any, owner: str = "") -> PoseSet:
         """Add or replace the owner's custom poses by name (``poses``: as parsed from the
@@ -100,9 +122,9 @@ class PoseLibrary:
                 raise DefinitionError(f"pose '{pose['name']}': a built-in pose has this name; choose another")
         names = {p.get("name") for p in poses if isinstance(p, dict)}
         with self._changing(owner):
-            custom = [p for p in self.custom(owner) if p.get("name") not in names] + poses
-            merged = self._merge(custom)  # raises with the place of the problem
-            self._write(custom, owner)
+            kept = [p for p in self.custom(owner) if p.get("name") not in names]
+            merged = self._merge(self._usable(kept, owner) + poses)  # raises with the place of the problem
+            self._write(kept + poses, owner)
         return merged
 
     def add_example(self, name: str, body: list[float], owner: str = "") -> PoseSet:
@@ -120,9 +142,9 @@ class PoseLibrary:
                 raise DefinitionError(
                     f"pose '{name}' is not known by its own examples; learn it with by=likeness to add examples to it"
                 )
-            custom = [taught if p is pose else p for p in custom]
-            merged = self._merge(custom)
-            self._write(custom, owner)
+            others = [p for p in custom if p is not pose]
+            merged = self._merge([*self._usable(others, owner), taught])
+            self._write([taught if p is pose else p for p in custom], owner)
         return merged
 
     def remove(self, name: str, owner: str = "") -> bool:

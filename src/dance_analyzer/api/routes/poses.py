@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -13,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from ... import pipeline
 from ...config import Settings
 from ...features import FEATURES
-from ...labels.definitions import DefinitionError, PoseSet
+from ...labels.definitions import POSE_NAME, DefinitionError, PoseSet
 from ...labels.library import PoseLibrary
 from ...labels.safe_yaml import load_yaml
 from ...pose.models import check_installed
@@ -28,7 +27,6 @@ from ..uploads import receive_video_uploads
 router = APIRouter(prefix="/poses", tags=["poses"])
 
 MAX_DEFINITION_BYTES = 256 * 1024
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
 
 def _describe(pose_set: PoseSet, library: PoseLibrary, owner: str) -> dict[str, Any]:
@@ -151,7 +149,7 @@ async def learn(
         Query(description="learn conditions around the body's measures, or keep the body as the pose's example"),
     ] = "measures",
 ) -> dict[str, Any]:
-    if not _NAME.match(name):
+    if not POSE_NAME.fullmatch(name):
         raise UploadError(400, "The name must be a Python-style identifier, e.g. my_arabesque")
     return await _learn_from_upload(
         request, settings, pool, name=name, priority=library.next_priority(tenant.name), time_s=time_s,
