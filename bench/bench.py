@@ -50,6 +50,8 @@ from typing import Any
 
 import psutil
 
+from dance_analyzer.cores import usable_cores
+
 ROOT = Path(__file__).resolve().parents[1]
 MEDIA = ROOT.parent / "shared" / "media"
 PYTHON = sys.executable
@@ -467,13 +469,13 @@ def main() -> None:
     parser.add_argument("--clips", nargs="+", default=["taichi_solo_1.mp4", "dance_solo_1.mp4"])
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; medians are shown")
     parser.add_argument("--sample-fps", type=float, default=10.0)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="for the CLI runs and the server")
+    parser.add_argument("--workers", type=int, default=usable_cores(), help="for the CLI runs and the server")
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--routine-s", type=float, default=180.0, help="the routine's length; 0 skips it")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     args = parser.parse_args()
     print(
-        f"{os.cpu_count()} cores, {args.workers} workers, {args.repeat} run(s) each; "
+        f"{usable_cores()} cores, {args.workers} workers, {args.repeat} run(s) each; "
         f"times are whole processes including start-up, except 'server' (warm)"
     )
     clips = [Path(name) if Path(name).exists() else MEDIA / name for name in args.clips]

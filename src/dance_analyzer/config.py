@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .cores import usable_cores
 from .errors import InvalidSettings
 
 
@@ -51,7 +52,7 @@ class Settings(BaseSettings):
     # refined to every frame wherever the answer could change (pose/adaptive.py).
     precision: Literal["auto", "every_frame"] = "every_frame"
 
-    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    workers: int = Field(default_factory=usable_cores, ge=1)  # worker processes: one per core
     log_level: str = "info"
     log_format: Literal["json", "text"] = "json"  # json: one object per line, with the request id
 

@@ -32,6 +32,8 @@ def test_bad_input_exits_non_zero_with_a_message(tmp_path):
     assert r.returncode == 66
     assert "not a video" in r.stderr and r.stdout == ""
     assert run("analyze", str(tmp_path / "missing.mp4")).returncode == 66
+    piped = run("analyze", "-")
+    assert piped.returncode == 66 and "-: not a regular file" in piped.stderr and "save the video" in piped.stderr
     for fps in ("0", "inf", "nan"):
         refused = run("analyze", str(bogus), "--sample-fps", fps)
         assert refused.returncode == 2 and "--sample-fps: must be a positive number" in refused.stderr

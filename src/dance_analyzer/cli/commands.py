@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..cores import usable_cores
 from ..errors import (
     AnalysisError,
     CorruptVideo,
@@ -68,13 +68,13 @@ def _start(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] 
         silence_native_stderr()
     for path in paths:
         if not path.is_file():
-            error(f"{path}: is a directory, not a video" if path.is_dir() else f"{path}: no such file")
+            error(_not_a_file(path))
             return None
     # Before the settings, which take 0.3 s to import (pydantic), so that the workers are
     # ready as soon as this process is. Their number is a guess until the settings are
     # read (the default: one process per core); if the settings ask for another, these
     # exit and the pool starts its own.
-    expected_workers = args.workers or os.cpu_count() or 1
+    expected_workers = args.workers or usable_cores()
     if expected_workers > 1:
         from ..pose.models import DEFAULT_MODEL
         from ..workers.processes import start_workers_early
@@ -85,6 +85,15 @@ def _start(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] 
     settings = get_settings()
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: workers stopped, nothing left running
     return settings, args.workers or settings.workers
+
+
+def _not_a_file(path: Path) -> str:
+    if path.is_dir():
+        return f"{path}: is a directory, not a video"
+    if path.exists() or str(path) == "-":
+        # The analysis reads the file more than once (its spans, in parallel): no stream will do.
+        return f"{path}: not a regular file (standard input, a pipe or a device); save the video to a file first"
+    return f"{path}: no such file"
 
 
 @contextmanager

@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="frames: also every analysed frame's poses and landmarks",
     )
     p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
-    _add_workers(p, "processes to use (default: DANCE_WORKERS or all cores)")
+    _add_workers(p, "processes to use (default: DANCE_WORKERS or the cores this process may use)")
     _add_model(p)
     p.add_argument("--rhythm", action="store_true", help="find the music's beats and score the timing")
     p.add_argument(
@@ -146,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--attempt-person", type=_positive_int, default=None, help="compare this person id of the attempt")
     p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
-    _add_workers(p, "processes to use (default: DANCE_WORKERS or all cores)")
+    _add_workers(p, "processes to use (default: DANCE_WORKERS or the cores this process may use)")
     _add_model(p)
     p.add_argument("--compact", action="store_true", help="print JSON on one line")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=commands.serve)
 
     p = sub.add_parser("worker", help="run a Celery worker for /jobs (needs DANCE_BROKER_URL)")
-    _add_workers(p, "processes (default: DANCE_WORKERS or all cores)")
+    _add_workers(p, "processes (default: DANCE_WORKERS or the cores this process may use)")
     p.add_argument("--name", default=None, help="Celery node name (default: celery@hostname)")
     p.set_defaults(run=commands.worker)
 
