@@ -14,7 +14,7 @@ import dance_analyzer
 PACKAGE = Path(dance_analyzer.__file__).parent
 # The flow, lowest first: a module may import from its own stage and the stages before it.
 LAYERS = [
-    {"dance_analyzer", "errors", "config", "logs", "metrics"},  # what every stage may use
+    {"dance_analyzer", "errors", "cores", "config", "logs", "metrics"},  # what every stage may use
     {"media"},  # bytes -> frames and sound
     {"pose"},  # frames -> landmarks
     {"features"},  # landmarks -> body measurements
