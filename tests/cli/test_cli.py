@@ -229,6 +229,18 @@ def test_bad_videos_are_one_line_naming_the_file(tmp_path):
     assert "attempt video" in one_line_error(r)
 
 
+def test_compare_scores_an_attempt_on_stdout_or_into_a_file(tmp_path):
+    clip = str(media("squat_band_1.mp4"))
+    printed = run("compare", clip, clip, "--workers", "1", "--sample-fps", "2", "--compact")
+    assert printed.returncode == 0, printed.stderr
+    result = json.loads(printed.stdout)
+    assert result["similarity"] == 100.0 and result["reference"]["filename"] == "squat_band_1.mp4"
+    out = tmp_path / "score.json"
+    written = run("compare", clip, clip, "--workers", "1", "--sample-fps", "2", "-o", str(out))
+    assert written.returncode == 0 and written.stdout == "" and f"wrote {out}" in written.stderr
+    assert json.loads(out.read_text()) == result
+
+
 def test_version_and_help_for_every_option():
     r = run("--version")
     assert r.returncode == 0 and r.stdout.startswith("dance-analyzer ")

@@ -26,7 +26,7 @@ from ..errors import (
     TooLarge,
     TooLong,
 )
-from .console import ProgressBar, print_json, silence_native_stderr
+from .console import ProgressBar, silence_native_stderr
 from .files import (
     EXIT_CANNOT_WRITE,
     EXIT_CONFIG,
@@ -250,8 +250,8 @@ def compare(args: argparse.Namespace) -> int:
     finally:
         for bar in bars:
             bar.finish()
-    print_json(with_names(result, paths[0].name, paths[1].name), compact=args.compact)
-    return 0
+    named = with_names(result, paths[0].name, paths[1].name)
+    return write_output(json.dumps(named, indent=None if args.compact else 2), args.output)
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import threading
@@ -78,15 +77,6 @@ def _screen(stream: Any) -> dict[str, int]:
     except (OSError, ValueError):
         return {"ncols": 200, "nrows": 50}
     return {"ncols": size.columns or 200, "nrows": size.lines or 50}
-
-
-def print_json(result: dict[str, Any], *, compact: bool) -> None:
-    try:
-        json.dump(result, sys.stdout, indent=None if compact else 2)
-        sys.stdout.write("\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # e.g. piped into `head`
-        sys.stdout = None
 
 
 def print_text(text: str) -> None:

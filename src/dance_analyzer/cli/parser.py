@@ -148,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
     _add_workers(p, "processes to use (default: DANCE_WORKERS or the cores this process may use)")
     _add_model(p)
+    p.add_argument("-o", "--output", metavar="FILE", default=None, help="write the JSON to FILE, not stdout")
     p.add_argument("--compact", action="store_true", help="print JSON on one line")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
     p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
