@@ -253,6 +253,11 @@ def test_version_and_help_for_every_option():
             assert action.help, f"{name} {action.option_strings or action.dest} has no help"
     assert "exit codes" in run("analyze", "--help").stdout
     assert "%(" not in run("analyze", "--help").stdout  # no format markup leaks
+    from dance_analyzer.cli.commands import EXIT_CODES
+    from dance_analyzer.cli.parser import EPILOG
+
+    listed = {int(line.split()[0]) for line in EPILOG.splitlines()[1:] if line.split()[0].isdigit()}
+    assert set(EXIT_CODES.values()) <= listed  # every code a script may meet is explained
 
 
 def test_output_to_a_file_in_each_format(tmp_path):

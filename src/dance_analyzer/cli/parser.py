@@ -13,8 +13,9 @@ EPILOG = """exit codes:
   0    done
   1    the analysis failed for another reason
   2    bad arguments
+  64   learn --time is past the video's end
   65   a pose or move file is not valid (the message says where), or the video is empty
-  66   an input file is missing, a directory, or not a video
+  66   an input file is missing, a directory, not a regular file, or not a video
   67   the video is damaged, or nobody was found to compare
   68   the video's frames are larger than the limit
   69   the video is longer than the limit, or the analysis took too long
