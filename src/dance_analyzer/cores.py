@@ -13,24 +13,31 @@ import math
 import os
 from pathlib import Path
 
-CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # cgroup v2: "<quota> <period>" or "max <period>"
+CGROUP = Path("/sys/fs/cgroup")  # a container's own, in its cgroup namespace
 
 
-def usable_cores(cpu_max: Path = CPU_MAX) -> int:
+def usable_cores(cgroup: Path = CGROUP) -> int:
     """The cores in this process's CPU affinity, at most its cgroup's CPU quota (rounded up)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    quota = _quota(cpu_max)
+    quota = cpu_quota(cgroup)
     if quota is not None:
         cores = min(cores, max(1, math.ceil(quota)))
     return max(1, cores)
 
 
-def _quota(cpu_max: Path) -> float | None:
+def cpu_quota(cgroup: Path = CGROUP) -> float | None:
+    """The CPUs' worth of time the cgroup may use (None: no limit): cgroup v2's ``cpu.max``
+    ("<quota> <period>", or "max <period>"), else v1's ``cpu.cfs_quota_us`` (-1: none)
+    over ``cpu.cfs_period_us``."""
     try:
-        fields = cpu_max.read_text().split()
-        return None if fields[0] == "max" else int(fields[0]) / int(fields[1])
-    except (OSError, ValueError, IndexError, ZeroDivisionError):
+        if (cgroup / "cpu.max").exists():
+            quota, period = (cgroup / "cpu.max").read_text().split()[:2]
+        else:
+            quota = (cgroup / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (cgroup / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        return None if quota in ("max", "-1") else int(quota) / int(period)
+    except (OSError, ValueError, ZeroDivisionError):
         return None
