@@ -31,9 +31,12 @@ from .files import (
     EXIT_CANNOT_WRITE,
     EXIT_CONFIG,
     EXIT_MISSING_INPUT,
+    STDIN,
     InputProblem,
+    as_file,
     error,
     poses_from,
+    readable_input,
     write_output,
 )
 
@@ -67,9 +70,12 @@ def _start(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] 
     if not args.verbose:
         silence_native_stderr()
     for path in paths:
-        if not path.is_file():
-            error(_not_a_file(path))
+        if not readable_input(path):
+            error(f"{path}: is a directory, not a video" if path.is_dir() else f"{path}: no such file")
             return None
+    if sum(str(path) == STDIN for path in paths) > 1 or (STDIN in map(str, paths) and sys.stdin.isatty()):
+        error("-: standard input is a terminal, or named twice: pipe one video into it (cat clip.mp4 | … -)")
+        return None
     # Before the settings, which take 0.3 s to import (pydantic), so that the workers are
     # ready as soon as this process is. Their number is a guess until the settings are
     # read (the default: one process per core); if the settings ask for another, these
@@ -85,15 +91,6 @@ def _start(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] 
     settings = get_settings()
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: workers stopped, nothing left running
     return settings, args.workers or settings.workers
-
-
-def _not_a_file(path: Path) -> str:
-    if path.is_dir():
-        return f"{path}: is a directory, not a video"
-    if path.exists() or str(path) == "-":
-        # The analysis reads the file more than once (its spans, in parallel): no stream will do.
-        return f"{path}: not a regular file (standard input, a pipe or a device); save the video to a file first"
-    return f"{path}: no such file"
 
 
 @contextmanager
@@ -156,10 +153,10 @@ def analyze(args: argparse.Namespace) -> int:
     try:
         # In the pool's block, which stops the workers started early even when the pose
         # file is refused.
-        with _reader(settings, workers, options.model) as reader:
+        with _reader(settings, workers, options.model) as reader, as_file(path) as video:
             poses = poses_from(settings.poses_file)
             result = analyze_video(
-                path,
+                video,
                 options,
                 reader=reader,
                 poses=poses,
@@ -230,10 +227,10 @@ def compare(args: argparse.Namespace) -> int:
         bars[1](done, total)
 
     try:
-        with _reader(settings, workers, options.model) as reader:
+        with _reader(settings, workers, options.model) as reader, as_file(paths[0]) as ref, as_file(paths[1]) as att:
             result = compare_videos(
-                paths[0],
-                paths[1],
+                ref,
+                att,
                 options,
                 reader=reader,
                 mirror=args.mirror,

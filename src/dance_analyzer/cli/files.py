@@ -4,9 +4,11 @@ out. A problem with one is said in one line that names the file, with an exit co
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +43,29 @@ def os_problem(path: Path, exc: OSError | UnicodeDecodeError) -> str:
     if isinstance(exc, FileNotFoundError):
         return f"{path}: no such file"
     return f"{path}: {exc.strerror or exc}"
+
+
+STDIN = "-"
+
+
+def readable_input(path: Path) -> bool:
+    """A file, or what can be copied into one: standard input (``-``), a pipe, a device."""
+    return path.is_file() or str(path) == STDIN or (path.exists() and not path.is_dir())
+
+
+@contextmanager
+def as_file(path: Path) -> Iterator[Path]:
+    """``path`` itself when it is a file; standard input or a pipe copied into a temporary
+    file first (the analysis reads a video more than once, from several processes), deleted
+    afterwards whatever happens."""
+    if path.is_file():
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="dance-analyzer-") as folder:
+        copy = Path(folder) / ("stdin" if str(path) == STDIN else path.name)
+        with sys.stdin.buffer if str(path) == STDIN else open(path, "rb") as source, open(copy, "wb") as sink:
+            shutil.copyfileobj(source, sink, 1 << 20)
+        yield copy
 
 
 def poses_from(path: Path | None) -> PoseSet:

@@ -15,7 +15,7 @@ EPILOG = """exit codes:
   2    bad arguments
   64   learn --time is past the video's end
   65   a pose or move file is not valid (the message says where), or the video is empty
-  66   an input file is missing, a directory, not a regular file, or not a video
+  66   an input file is missing, a directory, or not a video
   67   the video is damaged, or nobody was found to compare
   68   the video's frames are larger than the limit
   69   the video is longer than the limit, or the analysis took too long
@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = _command(sub, "analyze", "analyse a video file: a table on a terminal, JSON when piped")
-    p.add_argument("video", help="the video file (MP4, MOV, WebM, ...)")
+    p.add_argument("video", help="the video file (MP4, MOV, WebM, ...); - reads it from standard input")
     p.add_argument(
         "--detail",
         choices=["summary", "frames"],
