@@ -242,6 +242,9 @@ def compare(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except InputProblem as exc:
+        error(str(exc))
+        return exc.code
     except AnalysisError as exc:
         return failed(exc)
     finally:

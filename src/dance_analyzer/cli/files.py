@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from .console import print_text
 
@@ -63,9 +63,22 @@ def as_file(path: Path) -> Iterator[Path]:
         return
     with tempfile.TemporaryDirectory(prefix="dance-analyzer-") as folder:
         copy = Path(folder) / ("stdin" if str(path) == STDIN else path.name)
-        with sys.stdin.buffer if str(path) == STDIN else open(path, "rb") as source, open(copy, "wb") as sink:
-            shutil.copyfileobj(source, sink, 1 << 20)
+        try:
+            with _source(path) as source, open(copy, "wb") as sink:
+                shutil.copyfileobj(source, sink, 1 << 20)
+        except OSError as exc:
+            problem = f"{path}: cannot copy it into {folder}: {exc.strerror or exc}"
+            raise InputProblem(problem, EXIT_CANNOT_WRITE) from None
         yield copy
+
+
+def _source(path: Path) -> BinaryIO:
+    if str(path) == STDIN:
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")  # noqa: SIM115 (the caller's ``with`` closes it)
+    except OSError as exc:
+        raise InputProblem(os_problem(path, exc), EXIT_MISSING_INPUT) from None
 
 
 def poses_from(path: Path | None) -> PoseSet:
