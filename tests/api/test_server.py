@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from tests.support.media import long_video, write_video
 from tests.support.processes import server, wait_for
 
 TIMEOUT_S = 3  # header and body timeouts of the `quick` server
@@ -176,6 +177,29 @@ def test_a_client_that_leaves_mid_upload_is_logged_as_gone_not_as_a_server_error
     assert not any(e["level"] == "error" or "exception" in e for e in entries)
     assert errors_of_kind(quick, "internal") == internal and errors_of_kind(quick, "client_disconnected") >= 1
     wait_for(lambda: not staged_uploads(quick), PATIENCE_S, "the staged upload to be deleted")
+
+
+def analyses_in_progress(api: httpx.Client) -> float:
+    match = re.search(r"^dance_analyses_in_progress ([0-9.e+]+)$", api.get("/metrics").text, re.MULTILINE)
+    assert match is not None
+    return float(match.group(1))
+
+
+def test_an_analysis_whose_client_hung_up_stops_and_frees_the_workers(quick, tmp_path):
+    """Thousands of frames with nobody in them (a model run each, however fast the machine):
+    the client sends them all, waits for the analysis to start, and leaves. The analysis
+    stops (logged 499, not 200 to a closed socket) and the next request is served."""
+    video = long_video(tmp_path / "long.mp4", frames=6000).read_bytes()
+    preamble = b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n\r\n'
+    closing = b"\r\n--b--\r\n"
+    with connect(quick) as sock:
+        sock.sendall(upload_head("hung-up", len(preamble) + len(video) + len(closing)) + video + closing)
+        wait_for(lambda: analyses_in_progress(quick) == 1, PATIENCE_S, "the analysis to start")
+    entries = wait_for(lambda: log_entries(quick, "hung-up"), PATIENCE_S, "the request's log line")
+    assert [e["status"] for e in entries if e.get("path") == "/analyze"] == [499]
+    wait_for(lambda: analyses_in_progress(quick) == 0, PATIENCE_S, "the analysis to stop")
+    small = write_video(tmp_path / "small.mp4", frames=5)
+    assert quick.post("/analyze", files={"file": ("small.mp4", small.read_bytes())}).status_code == 200
 
 
 def test_headers_that_do_not_arrive_in_time_are_answered_408_and_the_connection_closed(quick):

@@ -7,15 +7,19 @@ signatures stay short.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from ..config import Settings
+from ..errors import Cancelled
 from ..jobs.service import JobService
 from ..labels.definitions import PoseSet
 from ..labels.library import PoseLibrary
@@ -86,3 +90,27 @@ async def analysis_slot(request: Request, *, instead: str) -> AsyncIterator[None
     finally:
         IN_PROGRESS.dec()
         slots.release()
+
+
+T = TypeVar("T")
+HANGUP_POLL_S = 0.25
+
+
+async def while_connected(request: Request, work: Callable[..., T]) -> T:
+    """``work(cancel=event)`` on a worker thread, the event set once the client hangs up: an
+    analysis nobody will read stops within a moment and frees the workers for the next
+    request, instead of running to its end (the answer, to nobody, is a 499 in the log)."""
+    cancel = threading.Event()
+    running = asyncio.ensure_future(run_in_threadpool(functools.partial(work, cancel=cancel)))
+    try:
+        while not running.done():
+            await asyncio.wait({running}, timeout=HANGUP_POLL_S)
+            if not running.done() and await request.is_disconnected():
+                cancel.set()
+        return await running
+    except Cancelled:
+        if cancel.is_set():
+            raise ClientDisconnect() from None
+        raise
+    finally:
+        cancel.set()  # done already, or this request itself was cancelled (the server stopping)

@@ -110,5 +110,5 @@ def install_client_handlers(app: FastAPI) -> None:
     @app.exception_handler(ClientDisconnect)
     async def client_gone(request: Request, _: ClientDisconnect) -> JSONResponse:
         ERRORS.labels("client_disconnected").inc()
-        log.info("the client disconnected before its request was read: %s %s", request.method, request.url.path)
+        log.info("the client disconnected before its answer: %s %s", request.method, request.url.path)
         return error_response(CLIENT_CLOSED_REQUEST, "The client disconnected")

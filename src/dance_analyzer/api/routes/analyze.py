@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from ... import pipeline
 from ...metrics import FRAMES_ANALYSED
 from ...pose.models import check_installed
-from ..deps import PoolDep, PosesDep, SettingsDep, analysis_slot
+from ..deps import PoolDep, PosesDep, SettingsDep, analysis_slot, while_connected
 from ..exports import CSV_ANSWER, csv_response
 from ..params import (
     UPLOAD_BODY,
@@ -79,7 +79,8 @@ async def analyze(
     upload = await receive_video_upload(request, upload_dir=settings.temp_dir, max_bytes=settings.max_upload_bytes)
     with upload:
         async with analysis_slot(request, instead="/jobs"):
-            result = await run_in_threadpool(pipeline.analyze, upload.path, options, reader=pool, poses=poses)
+            analysis = functools.partial(pipeline.analyze, upload.path, options, reader=pool, poses=poses)
+            result = await while_connected(request, analysis)
         FRAMES_ANALYSED.inc(result["processed_frames"])
     if format == "csv":
         return csv_response(result, upload.filename, landmarks=landmarks)

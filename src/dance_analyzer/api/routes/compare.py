@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 
 from ... import pipeline
 from ...pose.models import check_installed
 from ...reports.compare import with_names
-from ..deps import PoolDep, SettingsDep, analysis_slot
+from ..deps import PoolDep, SettingsDep, analysis_slot, while_connected
 from ..params import COMPARE_BODY, AttemptPerson, Mirror, Model, PrecisionQuery, ReferencePerson, SampleFps
 from ..report_models import CompareResult
 from ..schemas import ERROR_RESPONSES
@@ -57,7 +57,7 @@ async def compare(
     reference, attempt = uploads["reference"], uploads["attempt"]
     with reference, attempt:
         async with analysis_slot(request, instead="/jobs/compare"):
-            result = await run_in_threadpool(
+            comparison = functools.partial(
                 pipeline.compare,
                 reference.path,
                 attempt.path,
@@ -67,4 +67,5 @@ async def compare(
                 reference_person=reference_person,
                 attempt_person=attempt_person,
             )
+            result = await while_connected(request, comparison)
     return with_names(result, reference.filename, attempt.filename)
