@@ -110,6 +110,8 @@ def test_unknown_and_malformed_job_ids_are_404(client):
         assert r.status_code == 404 and r.json()["error"]
         assert client.delete(f"/jobs/{job_id}").status_code == 404
     assert "no job" in client.get(f"/jobs/{'0' * 32}").json()["error"].lower()
+    long_id = client.get(f"/jobs/{'x' * 5000}")
+    assert long_id.status_code == 404 and "32 hex digits" in long_id.json()["error"] and len(long_id.text) < 200
 
 
 @pytest.mark.slow

@@ -95,8 +95,14 @@ def _find(jobs: JobService, job_id: str, tenant: Tenant) -> Job:
     # Another key's job is answered exactly like a job that does not exist.
     job = jobs.get(job_id) if is_job_id(job_id) else None
     if job is None or not job.visible_to(_scope(tenant)):
-        raise HTTPException(404, f"No job with id {job_id!r}: it never existed, was cancelled or has expired")
+        raise _no_job(job_id)
     return job
+
+
+def _no_job(job_id: str) -> HTTPException:
+    if not is_job_id(job_id):  # not echoed back: it may be anything, of any length
+        return HTTPException(404, "No such job: a job id is the 32 hex digits that POST /jobs answered with")
+    return HTTPException(404, f"No job with id {job_id!r}: it never existed, was cancelled or has expired")
 
 
 @router.post(
@@ -353,5 +359,5 @@ async def get_result_csv(job_id: JobId, jobs: JobsDep, tenant: TenantDep, landma
 async def delete_job(job_id: JobId, jobs: JobsDep, tenant: TenantDep) -> Response:
     job = await run_in_threadpool(_find, jobs, job_id, tenant)
     if not await run_in_threadpool(jobs.cancel, job.id):
-        raise HTTPException(404, f"No job with id {job_id!r}: it never existed, was cancelled or has expired")
+        raise _no_job(job_id)
     return Response(status_code=204)
