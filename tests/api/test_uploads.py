@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,6 +82,26 @@ def test_an_upload_over_the_limit_is_refused_while_it_streams(uploads):
     assert r.status_code == 413 and "upload limit" in r.json()["error"]
     declared = uploads.post("/one", files={"file": ("big.mp4", b"x" * (2 * LIMIT + 65536))})
     assert declared.status_code == 413
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, the kernel's always-full device")
+def test_a_full_disk_is_a_507_and_leaves_nothing_behind(uploads, monkeypatch):
+    """Each staged file is created where it should be, but written to /dev/full, where every
+    write fails as on a full disk (ENOSPC, from the kernel)."""
+    create = tempfile.mkstemp
+
+    def on_a_full_disk(*args: object, **kwargs: object) -> tuple[int, str]:
+        fd, path = create(*args, **kwargs)  # type: ignore[call-overload]
+        os.close(fd)
+        return os.open("/dev/full", os.O_WRONLY), path
+
+    monkeypatch.setattr(tempfile, "mkstemp", on_a_full_disk)
+    for size in (10, 60_000):  # buffered until the file is closed, or written at once
+        r = uploads.post("/one", files={"file": ("a.mp4", b"x" * size)})
+        assert (r.status_code, r.json()) == (
+            507,
+            {"error": "The server has no room left to store the upload; try again later"},
+        )
 
 
 def test_a_body_cut_off_inside_the_file_is_refused(uploads):

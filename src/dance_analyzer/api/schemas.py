@@ -348,6 +348,7 @@ ERROR_RESPONSES: dict[int | str, dict] = {
         415: "Not a video, or an unsupported format",
         422: "Damaged or undecodable video",
         429: "Too busy: retry after the Retry-After header's seconds",
+        507: "No room left on the server's disk to store the upload",
     }.items()
 }
 

@@ -8,6 +8,7 @@ context manager that does).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -134,6 +135,15 @@ class _UploadSink:
             part.path.unlink(missing_ok=True)
 
 
+INSUFFICIENT_STORAGE = 507
+NO_ROOM = {errno.ENOSPC, errno.EDQUOT}  # the disk, or this user's quota on it, is full
+
+
+def no_room() -> UploadError:
+    """The server's disk is full: the operator's problem, said so that the client may retry."""
+    return UploadError(INSUFFICIENT_STORAGE, "The server has no room left to store the upload; try again later")
+
+
 _CALLBACKS = (
     "on_part_begin",
     "on_header_field",
@@ -170,16 +180,21 @@ async def receive_video_uploads(
         async for chunk in request.stream():
             parser.write(chunk)
         parser.finalize()
+        sink.close()  # flushes what is buffered: a full disk may show only here
     except UploadError:
         sink.discard()
         raise
     except MultipartParseError as exc:
         sink.discard()
         raise UploadError(400, "The multipart body is malformed") from exc
+    except OSError as exc:
+        sink.discard()
+        if exc.errno in NO_ROOM:
+            raise no_room() from exc
+        raise
     except BaseException:
         sink.discard()
         raise
-    sink.close()
 
     slots = list(dict.fromkeys(wanted.values()))
     try:

@@ -40,7 +40,7 @@ from ..params import (
     WithLandmarks,
 )
 from ..schemas import ERROR_RESPONSES, ErrorBody, JobCreated, JobList, JobView
-from ..uploads import receive_video_upload, receive_video_uploads
+from ..uploads import NO_ROOM, no_room, receive_video_upload, receive_video_uploads
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
@@ -237,6 +237,10 @@ async def _submit(jobs: JobService, job: Job, path: Path, reference: Path | None
         await run_in_threadpool(jobs.submit, job, path, reference)
     except QueueFull:
         raise _queue_full() from None
+    except OSError as exc:  # the upload moved to the jobs' folder, on a disk that is full
+        if exc.errno in NO_ROOM:
+            raise no_room() from exc
+        raise
 
 
 def _created(request: Request, response: Response, job: Job) -> dict[str, Any]:
