@@ -264,6 +264,18 @@ def test_compare_scores_an_attempt_on_stdout_or_into_a_file(tmp_path):
     assert json.loads(out.read_text()) == result
 
 
+def test_a_server_or_worker_that_cannot_use_its_data_dir_says_so_in_one_line(tmp_path):
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("")
+    env = {**os.environ, "DANCE_DATA_DIR": str(a_file), "DANCE_PORT": "1", "DANCE_BROKER_URL": "redis://localhost:1/0"}
+    for command in ("serve", "worker"):
+        r = subprocess.run(
+            [sys.executable, "-m", "dance_analyzer.cli", command], capture_output=True, text=True, timeout=120, env=env
+        )
+        assert r.returncode == 78, (command, r.stderr)
+        assert r.stderr.strip() == f"dance-analyzer: error: DANCE_DATA_DIR={a_file}: cannot use it: Not a directory"
+
+
 def test_version_and_help_for_every_option():
     r = run("--version")
     assert r.returncode == 0 and r.stdout.startswith("dance-analyzer ")

@@ -34,6 +34,7 @@ from .files import (
     STDIN,
     InputProblem,
     as_file,
+    data_dir_problem,
     error,
     poses_from,
     readable_input,
@@ -261,6 +262,10 @@ def serve(args: argparse.Namespace) -> int:
     from ..config import get_settings
 
     settings = get_settings()
+    problem = data_dir_problem(settings)
+    if problem is not None:
+        error(problem)
+        return EXIT_CONFIG
     # Uvicorn stops gracefully on SIGTERM, then raises the signal again to die of it: with
     # the default handler the process was killed before its exit handlers ran, leaving
     # multiprocessing's temp dir and semaphores behind. Raised here, it ends run() instead.
@@ -286,6 +291,10 @@ def worker(args: argparse.Namespace) -> int:
     if not settings.broker_url:
         print("error: set DANCE_BROKER_URL (e.g. redis://localhost:6379/0) to run a worker", file=sys.stderr)
         return 2
+    problem = data_dir_problem(settings)
+    if problem is not None:
+        error(problem)
+        return EXIT_CONFIG
     from ..workers.processes import start_workers_early
 
     start_workers_early()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from .console import print_text
 
 if TYPE_CHECKING:
+    from ..config import Settings
     from ..labels.definitions import PoseSet
 
 EXIT_BAD_DEFINITIONS = 65  # EX_DATAERR: a pose or move file that is not valid
@@ -43,6 +44,18 @@ def os_problem(path: Path, exc: OSError | UnicodeDecodeError) -> str:
     if isinstance(exc, FileNotFoundError):
         return f"{path}: no such file"
     return f"{path}: {exc.strerror or exc}"
+
+
+def data_dir_problem(settings: Settings) -> str | None:
+    """What keeps a server or a worker from using ``DANCE_DATA_DIR`` (it cannot be created,
+    is a file, is read-only), said in one line before anything starts; None if it is usable."""
+    try:
+        settings.temp_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=settings.temp_dir):
+            pass
+    except OSError as exc:
+        return f"DANCE_DATA_DIR={settings.data_dir}: cannot use it: {exc.strerror or exc}"
+    return None
 
 
 STDIN = "-"
