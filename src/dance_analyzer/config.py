@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     precision: Literal["auto", "every_frame"] = "every_frame"
 
     workers: int = Field(default_factory=usable_cores, ge=1)  # worker processes: one per core
-    log_level: str = "info"
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
     log_format: Literal["json", "text"] = "json"  # json: one object per line, with the request id
 
     # An analysis (request or job) still running after this long is stopped and fails:
@@ -110,6 +110,11 @@ class Settings(BaseSettings):
     # Redis redelivers a job whose worker died (never acknowledged) after this long;
     # keep it above the longest job, since a live job is also redelivered after it.
     broker_visibility_timeout_s: float = Field(3600.0, gt=0)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @property
     def temp_dir(self) -> Path:

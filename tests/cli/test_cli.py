@@ -264,7 +264,7 @@ def test_compare_scores_an_attempt_on_stdout_or_into_a_file(tmp_path):
     assert json.loads(out.read_text()) == result
 
 
-def test_a_server_or_worker_that_cannot_use_its_data_dir_says_so_in_one_line(tmp_path):
+def test_settings_that_keep_a_server_worker_or_analysis_from_starting_are_one_line(tmp_path):
     a_file = tmp_path / "not-a-folder"
     a_file.write_text("")
     env = {**os.environ, "DANCE_DATA_DIR": str(a_file), "DANCE_PORT": "1", "DANCE_BROKER_URL": "redis://localhost:1/0"}
@@ -274,6 +274,24 @@ def test_a_server_or_worker_that_cannot_use_its_data_dir_says_so_in_one_line(tmp
         )
         assert r.returncode == 78, (command, r.stderr)
         assert r.stderr.strip() == f"dance-analyzer: error: DANCE_DATA_DIR={a_file}: cannot use it: Not a directory"
+    env["DANCE_DATA_DIR"] = str(tmp_path / "data")
+    misspelt = tmp_path / "moves.yaml"
+    misspelt.write_text("moves: {turn: {min_rotation_deg: half}}\n")
+    for setting, value, code, words in (
+        ("DANCE_POSES_FILE", tmp_path / "gone.yaml", 66, "gone.yaml: no such file"),
+        ("DANCE_MOVES_FILE", misspelt, 65, "min_rotation_deg: expected a number, got 'half'"),
+    ):
+        for command in ("serve", "worker"):
+            r = subprocess.run(
+                [sys.executable, "-m", "dance_analyzer.cli", command],
+                capture_output=True, text=True, timeout=120, env={**env, setting: str(value)},
+            )  # fmt: skip
+            assert r.returncode == code and words in r.stderr and len(r.stderr.splitlines()) == 1, (command, r.stderr)
+    analysed = subprocess.run(
+        [sys.executable, "-m", "dance_analyzer.cli", "analyze", str(media("ballet_spin_1.mp4"))],
+        capture_output=True, text=True, timeout=300, env={**env, "DANCE_MOVES_FILE": str(misspelt)},
+    )  # fmt: skip
+    assert analysed.returncode == 65 and "got 'half'" in analysed.stderr and analysed.stdout == ""
 
 
 def test_version_and_help_for_every_option():

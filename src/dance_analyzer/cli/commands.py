@@ -36,6 +36,7 @@ from .files import (
     as_file,
     data_dir_problem,
     error,
+    moves_from,
     poses_from,
     readable_input,
     write_output,
@@ -155,12 +156,13 @@ def analyze(args: argparse.Namespace) -> int:
         # In the pool's block, which stops the workers started early even when the pose
         # file is refused.
         with _reader(settings, workers, options.model) as reader, as_file(path) as video:
-            poses = poses_from(settings.poses_file)
+            poses, moves = poses_from(settings.poses_file), moves_from(settings.moves_file)
             result = analyze_video(
                 video,
                 options,
                 reader=reader,
                 poses=poses,
+                moves=moves,
                 on_progress=progress,
                 overlay_to=Path(args.overlay) if args.overlay is not None else None,
                 on_overlay_progress=on_overlay_progress,
@@ -255,6 +257,22 @@ def compare(args: argparse.Namespace) -> int:
     return write_output(json.dumps(named, indent=None if args.compact else 2), args.output)
 
 
+def _cannot_serve(settings: Settings) -> int | None:
+    """Say in one line what in the settings keeps a server or a worker from starting (its
+    data folder, its pose or move file), and the exit code; None when all is well."""
+    problem = data_dir_problem(settings)
+    if problem is not None:
+        error(problem)
+        return EXIT_CONFIG
+    try:
+        poses_from(settings.poses_file)
+        moves_from(settings.moves_file)
+    except InputProblem as exc:
+        error(str(exc))
+        return exc.code
+    return None
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -262,10 +280,9 @@ def serve(args: argparse.Namespace) -> int:
     from ..config import get_settings
 
     settings = get_settings()
-    problem = data_dir_problem(settings)
+    problem = _cannot_serve(settings)
     if problem is not None:
-        error(problem)
-        return EXIT_CONFIG
+        return problem
     # Uvicorn stops gracefully on SIGTERM, then raises the signal again to die of it: with
     # the default handler the process was killed before its exit handlers ran, leaving
     # multiprocessing's temp dir and semaphores behind. Raised here, it ends run() instead.
@@ -291,10 +308,9 @@ def worker(args: argparse.Namespace) -> int:
     if not settings.broker_url:
         print("error: set DANCE_BROKER_URL (e.g. redis://localhost:6379/0) to run a worker", file=sys.stderr)
         return 2
-    problem = data_dir_problem(settings)
+    problem = _cannot_serve(settings)
     if problem is not None:
-        error(problem)
-        return EXIT_CONFIG
+        return problem
     from ..workers.processes import start_workers_early
 
     start_workers_early()

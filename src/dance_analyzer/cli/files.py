@@ -7,16 +7,19 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from .console import print_text
 
 if TYPE_CHECKING:
     from ..config import Settings
     from ..labels.definitions import PoseSet
+    from ..labels.moves import MoveSet
+
+T = TypeVar("T")
 
 EXIT_BAD_DEFINITIONS = 65  # EX_DATAERR: a pose or move file that is not valid
 EXIT_MISSING_INPUT = 66
@@ -96,10 +99,23 @@ def _source(path: Path) -> BinaryIO:
 
 def poses_from(path: Path | None) -> PoseSet:
     """The pose set of ``path`` (None: the built-in one); InputProblem when it cannot be."""
-    from ..labels.definitions import DefinitionError, load_definitions
+    from ..labels.definitions import load_definitions
+
+    return _definitions(path, load_definitions)
+
+
+def moves_from(path: Path | None) -> MoveSet:
+    """The move set of ``path`` (None: the built-in one); InputProblem when it cannot be."""
+    from ..labels.moves import load_moves
+
+    return _definitions(path, load_moves)
+
+
+def _definitions(path: Path | None, load: Callable[[Path | None], T]) -> T:
+    from ..labels.definitions import DefinitionError
 
     try:
-        return load_definitions(path)
+        return load(path)
     except (OSError, UnicodeDecodeError) as exc:
         assert path is not None
         raise InputProblem(os_problem(path, exc), EXIT_MISSING_INPUT) from None
