@@ -395,6 +395,11 @@ def test_learn_prints_a_pose_file_that_later_analyses_use(tmp_path):
     assert r.returncode == 0, r.stderr
     pose = yaml.safe_load(learned.read_text())["poses"][0]
     assert pose["name"] == "my_tree" and len(pose["examples"]["bodies"][0]) == 45
+    piped = subprocess.run(
+        [sys.executable, "-m", "dance_analyzer.cli", "learn", "-", "--name", "my_tree", "--by", "likeness"],
+        input=tree.read_bytes(), capture_output=True, timeout=300,
+    )  # fmt: skip
+    assert piped.returncode == 0 and yaml.safe_load(piped.stdout)["poses"][0] == pose  # the same, piped in
     shown = run("poses", "--file", str(learned))
     assert shown.returncode == 0 and "and within 0.4 torso lengths of one of its 1 example bodies" in shown.stdout
 

@@ -4,6 +4,7 @@ and learn a pose from an example, printed as a pose file to review."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,14 @@ from .console import print_text, silence_native_stderr
 from .files import (
     EXIT_BAD_DEFINITIONS,
     EXIT_MISSING_INPUT,
+    STDIN,
     InputProblem,
     after_name,
+    as_file,
     error,
     os_problem,
     poses_from,
+    readable_input,
     write_output,
 )
 
@@ -28,8 +32,8 @@ def learn(args: argparse.Namespace) -> int:
     if not args.verbose:
         silence_native_stderr()
     path = Path(args.example)
-    if not path.is_file():
-        error(f"{path}: is a directory, not a picture" if path.is_dir() else f"{path}: no such file")
+    if not readable_input(path) or (str(path) == STDIN and sys.stdin.isatty()):
+        error(f"{path}: is a directory, not a picture" if path.is_dir() else _missing(path))
         return EXIT_MISSING_INPUT
     from ..labels.definitions import POSE_NAME
 
@@ -45,9 +49,9 @@ def learn(args: argparse.Namespace) -> int:
     settings = get_settings()
     try:
         pose_set = poses_from(settings.poses_file)
-        with InlineReader(limits=Limits.from_settings(settings)) as reader:
+        with InlineReader(limits=Limits.from_settings(settings)) as reader, as_file(path) as example:
             learned = learn_pose(
-                path, reader=reader, name=args.name, time_s=args.time, description=args.description, by=args.by,
+                example, reader=reader, name=args.name, time_s=args.time, description=args.description, by=args.by,
                 priority=max(p.priority for p in pose_set.poses) + 10,  # a learned pose is specific: it wins
                 min_visibility=pose_set.min_visibility, model=check_installed(args.model or settings.model),
             )  # fmt: skip
@@ -59,6 +63,12 @@ def learn(args: argparse.Namespace) -> int:
     except AnalysisError as exc:
         return failed(exc, path)
     return write_output(learned["yaml"].rstrip("\n"), args.output)
+
+
+def _missing(path: Path) -> str:
+    if str(path) == STDIN:
+        return "-: standard input is a terminal: pipe a photo or a video into it (cat photo.jpg | … -)"
+    return f"{path}: no such file"
 
 
 def _merged_into(target: Path, definition: dict[str, Any], by: str) -> str:
