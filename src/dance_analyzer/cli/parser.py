@@ -159,7 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(
         sub, "learn", "derive a pose definition from a photo (or a video at --time), printed as YAML for review"
     )
-    p.add_argument("example", help="a photo (JPEG, PNG, ...) or a video of someone holding the pose; - reads it from standard input")
+    p.add_argument(
+        "example", help="a photo (JPEG, PNG, ...) or a video of someone holding the pose; - reads standard input"
+    )
     p.add_argument("--name", required=True, help="the new pose's name, e.g. my_arabesque")
     p.add_argument(
         "--time", type=_not_negative_float, default=None, help="for a video: the second at which the pose is held"
