@@ -58,6 +58,11 @@ def test_a_video_piped_in_on_standard_input_or_through_a_fifo_is_analysed_and_le
     refused = piped(b"not a video\n")
     assert refused.returncode == 66 and b"-: The file is not a video" in refused.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["camera.mp4"]  # no copy left behind
+    one_mb = {**env, "DANCE_MAX_UPLOAD_MB": "1"}
+    capped = subprocess.run([*command[:3], "analyze", "/dev/zero"], capture_output=True, timeout=120, env=one_mb)
+    # an endless "pipe" stops at the upload limit, and nothing of it is left
+    assert capped.returncode == 68 and b"/dev/zero: more than 1 MB came in" in capped.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["camera.mp4"]
     twice = subprocess.run([*command[:3], "compare", "-", "-"], input=b"", capture_output=True, timeout=60)
     assert twice.returncode == 66 and b"named twice" in twice.stderr
 

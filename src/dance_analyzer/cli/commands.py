@@ -155,7 +155,10 @@ def analyze(args: argparse.Namespace) -> int:
     try:
         # In the pool's block, which stops the workers started early even when the pose
         # file is refused.
-        with _reader(settings, workers, options.model) as reader, as_file(path) as video:
+        with (
+            _reader(settings, workers, options.model) as reader,
+            as_file(path, settings.max_upload_bytes) as video,
+        ):
             poses, moves = poses_from(settings.poses_file), moves_from(settings.moves_file)
             result = analyze_video(
                 video,
@@ -230,7 +233,12 @@ def compare(args: argparse.Namespace) -> int:
         bars[1](done, total)
 
     try:
-        with _reader(settings, workers, options.model) as reader, as_file(paths[0]) as ref, as_file(paths[1]) as att:
+        limit = settings.max_upload_bytes  # what a pipe may bring in
+        with (
+            _reader(settings, workers, options.model) as reader,
+            as_file(paths[0], limit) as ref,
+            as_file(paths[1], limit) as att,
+        ):
             result = compare_videos(
                 ref,
                 att,

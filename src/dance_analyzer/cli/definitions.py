@@ -49,7 +49,10 @@ def learn(args: argparse.Namespace) -> int:
     settings = get_settings()
     try:
         pose_set = poses_from(settings.poses_file)
-        with InlineReader(limits=Limits.from_settings(settings)) as reader, as_file(path) as example:
+        with (
+            InlineReader(limits=Limits.from_settings(settings)) as reader,
+            as_file(path, settings.max_upload_bytes) as example,
+        ):
             learned = learn_pose(
                 example, reader=reader, name=args.name, time_s=args.time, description=args.description, by=args.by,
                 priority=max(p.priority for p in pose_set.poses) + 10,  # a learned pose is specific: it wins

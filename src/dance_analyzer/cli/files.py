@@ -4,7 +4,6 @@ out. A problem with one is said in one line that names the file, with an exit co
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ T = TypeVar("T")
 
 EXIT_BAD_DEFINITIONS = 65  # EX_DATAERR: a pose or move file that is not valid
 EXIT_MISSING_INPUT = 66
+EXIT_TOO_LARGE = 68  # as a video over the frame size limit
 EXIT_CANNOT_WRITE = 73  # EX_CANTCREAT
 EXIT_CONFIG = 78  # EX_CONFIG: the installation lacks a model, or a DANCE_* setting is wrong
 
@@ -70,10 +70,11 @@ def readable_input(path: Path) -> bool:
 
 
 @contextmanager
-def as_file(path: Path) -> Iterator[Path]:
+def as_file(path: Path, max_bytes: int) -> Iterator[Path]:
     """``path`` itself when it is a file; standard input or a pipe copied into a temporary
-    file first (the analysis reads a video more than once, from several processes), deleted
-    afterwards whatever happens."""
+    file first (the analysis reads a video more than once, from several processes), at most
+    ``max_bytes`` of it (``DANCE_MAX_UPLOAD_MB``, as an upload: ``/dev/zero`` must not fill
+    the disk), deleted afterwards whatever happens."""
     if path.is_file():
         yield path
         return
@@ -81,7 +82,14 @@ def as_file(path: Path) -> Iterator[Path]:
         copy = Path(folder) / ("stdin" if str(path) == STDIN else path.name)
         try:
             with _source(path) as source, open(copy, "wb") as sink:
-                shutil.copyfileobj(source, sink, 1 << 20)
+                while chunk := source.read(1 << 20):
+                    if sink.tell() + len(chunk) > max_bytes:
+                        raise InputProblem(
+                            f"{path}: more than {max_bytes // (1024 * 1024)} MB came in (DANCE_MAX_UPLOAD_MB): "
+                            "save the video to a file, or raise the limit",
+                            EXIT_TOO_LARGE,
+                        )
+                    sink.write(chunk)
         except OSError as exc:
             problem = f"{path}: cannot copy it into {folder}: {exc.strerror or exc}"
             raise InputProblem(problem, EXIT_CANNOT_WRITE) from None
@@ -92,9 +100,13 @@ def _source(path: Path) -> BinaryIO:
     if str(path) == STDIN:
         return sys.stdin.buffer
     try:
-        return open(path, "rb")  # noqa: SIM115 (the caller's ``with`` closes it)
+        source = open(path, "rb")  # noqa: SIM115 (the caller's ``with`` closes it)
     except OSError as exc:
         raise InputProblem(os_problem(path, exc), EXIT_MISSING_INPUT) from None
+    if source.isatty():  # /dev/stdin or /dev/tty with nothing piped in: it would wait for typing
+        source.close()
+        raise InputProblem(f"{path}: is a terminal: pipe a video into it, or give its file", EXIT_MISSING_INPUT)
+    return source
 
 
 def poses_from(path: Path | None) -> PoseSet:

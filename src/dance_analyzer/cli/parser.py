@@ -17,7 +17,7 @@ EPILOG = """exit codes:
   65   a pose or move file is not valid (the message says where), or the video is empty
   66   an input file is missing, a directory, or not a video
   67   the video is damaged, or nobody was found to compare
-  68   the video's frames are larger than the limit
+  68   the video's frames are larger than the limit, or more than DANCE_MAX_UPLOAD_MB was piped in
   69   the video is longer than the limit, or the analysis took too long
   73   the output file (-o, --overlay) cannot be written
   78   the chosen landmark model is not installed (run scripts/install.sh), or a
