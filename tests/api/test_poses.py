@@ -51,6 +51,9 @@ def test_upload_a_definition_then_use_and_remove_it(client, clean_custom):
     assert client.delete("/poses/high_knee").status_code == 204
     assert client.delete("/poses/high_knee").status_code == 404
     assert client.delete("/poses/squat").status_code == 404  # built-in poses stay
+    long_name = client.delete(f"/poses/{'z' * 3000}")  # no name is that long: refused, not echoed
+    assert long_name.status_code == 400 and "at most 64 characters" in long_name.json()["error"]
+    assert len(long_name.text) < 200
 
 
 def test_the_listed_poses_say_which_are_known_by_their_examples(client):

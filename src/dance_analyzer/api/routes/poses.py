@@ -27,6 +27,8 @@ from ..uploads import receive_video_uploads
 router = APIRouter(prefix="/poses", tags=["poses"])
 
 MAX_DEFINITION_BYTES = 256 * 1024
+# Bounded, so that a 404 naming it stays short (names are at most 64 characters).
+PoseName = Annotated[str, Path(max_length=64, description="the custom pose's name")]
 
 
 def _describe(pose_set: PoseSet, library: PoseLibrary, owner: str) -> dict[str, Any]:
@@ -107,9 +109,7 @@ async def add_poses(request: Request, library: PoseLibraryDep, tenant: TenantDep
     description="Removes one of the caller's own poses by name. Built-in poses cannot be removed.\n\n"
     "Example: `curl -X DELETE http://localhost:5000/poses/my_arabesque`",
 )
-async def remove_pose(
-    name: Annotated[str, Path(description="the custom pose's name")], library: PoseLibraryDep, tenant: TenantDep
-) -> None:
+async def remove_pose(name: PoseName, library: PoseLibraryDep, tenant: TenantDep) -> None:
     if not await run_in_threadpool(library.remove, name, tenant.name):
         raise HTTPException(404, f"No custom pose named {name!r} (built-in poses cannot be removed)")
 
@@ -200,7 +200,7 @@ async def add_example(
     library: PoseLibraryDep,
     pose_set: PosesDep,
     tenant: TenantDep,
-    name: Annotated[str, Path(description="the custom pose's name")],
+    name: PoseName,
     time_s: PoseMomentS = None,
     model: Model = None,
 ) -> dict[str, Any]:
