@@ -104,7 +104,10 @@ async def add_poses(request: Request, library: PoseLibraryDep, tenant: TenantDep
 @router.delete(
     "/{name}",
     status_code=204,
-    responses={404: {"model": ErrorBody, "description": "No custom pose with that name"}},
+    responses={
+        400: {"model": ErrorBody, "description": "A name longer than any pose's (64 characters)"},
+        404: {"model": ErrorBody, "description": "No custom pose with that name"},
+    },
     summary="Remove a custom pose",
     description="Removes one of the caller's own poses by name. Built-in poses cannot be removed.\n\n"
     "Example: `curl -X DELETE http://localhost:5000/poses/my_arabesque`",
