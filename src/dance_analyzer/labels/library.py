@@ -22,7 +22,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,7 @@ class PoseLibrary:
             cached = self._cache.get(owner)
             if cached is None or cached[0] != mtime:
                 custom = self.custom(owner)
-                poses = self._merge(self._usable(custom, owner)) if custom else load_definitions(self.base_file)
+                poses = self._merge_saved(custom, owner) if custom else load_definitions(self.base_file)
                 cached = self._cache[owner] = (mtime, poses)
             return cached[1]
 
@@ -92,24 +92,29 @@ class PoseLibrary:
         base = self._base_data()
         return parse_definitions({**base, "poses": [*base["poses"], *custom]}, "poses (built-in + custom)")
 
-    def _usable(self, custom: list[dict[str, Any]], owner: str) -> list[dict[str, Any]]:
-        """The saved poses that still fit with the built-in ones and each other. A pose saved
-        under older rules (a longer name), or whose priority a newer built-in pose took, is
-        left out with a warning rather than stopping the server or every analysis; it stays
-        in the file, to be mended or deleted."""
+    def _merge_saved(self, saved: list[dict[str, Any]], owner: str, new: Sequence[dict[str, Any]] = ()) -> PoseSet:
+        """The built-in poses, the owner's ``saved`` ones that still fit, and ``new`` ones (which
+        must fit: their error is raised). A saved pose from older rules (a longer name), or
+        whose priority a newer built-in pose took, is left out with a warning rather than
+        stopping the server or every analysis; it stays in the file, to be mended or deleted.
+        One parse when everything fits; the pose-by-pose search only when something does not."""
         try:
-            self._merge(custom)
-            return custom
+            return self._merge([*saved, *new])
         except DefinitionError:
-            pass
-        usable: list[dict[str, Any]] = []
-        for pose in custom:
-            try:
-                self._merge([*usable, pose])
-                usable.append(pose)
-            except DefinitionError as exc:
-                log.warning("custom pose of owner %r left out: %s", owner, exc)
-        return usable
+            if not saved:
+                raise
+        try:
+            self._merge(saved)
+            usable = saved  # the new poses are what does not fit: the merge below says where
+        except DefinitionError:
+            usable = []
+            for pose in saved:
+                try:
+                    self._merge([*usable, pose])
+                    usable.append(pose)
+                except DefinitionError as exc:
+                    log.warning("custom pose of owner %r left out: %s", owner, exc)
+        return self._merge([*usable, *new])
 
     def add(self, poses: Any, owner: str = "") -> PoseSet:
         """Add or replace the owner's custom poses by name (``poses``: as parsed from the
@@ -123,7 +128,7 @@ class PoseLibrary:
         names = {p.get("name") for p in poses if isinstance(p, dict)}
         with self._changing(owner):
             kept = [p for p in self.custom(owner) if p.get("name") not in names]
-            merged = self._merge(self._usable(kept, owner) + poses)  # raises with the place of the problem
+            merged = self._merge_saved(kept, owner, poses)  # raises with the place of the problem
             self._write(kept + poses, owner)
         return merged
 
@@ -143,7 +148,7 @@ class PoseLibrary:
                     f"pose '{name}' is not known by its own examples; learn it with by=likeness to add examples to it"
                 )
             others = [p for p in custom if p is not pose]
-            merged = self._merge([*self._usable(others, owner), taught])
+            merged = self._merge_saved(others, owner, [taught])
             self._write([taught if p is pose else p for p in custom], owner)
         return merged
 
