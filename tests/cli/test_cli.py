@@ -148,6 +148,18 @@ def test_the_table_shows_the_move_summary_and_each_move_with_its_times():
     assert "ballet_spin_1.mp4" in lines[0] and "Time per pose" in r.stdout and "one leg" in r.stdout
 
 
+def test_standard_input_that_is_a_terminal_is_refused_not_waited_on():
+    """Nothing piped in: reading the terminal would wait for typing."""
+    main, terminal = pty.openpty()
+    for args in (["analyze", "-"], ["learn", "-", "--name", "x"], ["analyze", "/dev/stdin"]):
+        r = subprocess.run(
+            [sys.executable, "-m", "dance_analyzer.cli", *args], stdin=terminal, capture_output=True, timeout=120
+        )
+        assert r.returncode == 66 and b": is a terminal: pipe the file into it" in r.stderr, (args, r.stderr)
+    os.close(terminal)
+    os.close(main)
+
+
 def test_on_a_terminal_the_result_is_a_table_not_json():
     main, terminal = pty.openpty()
     process = subprocess.Popen(

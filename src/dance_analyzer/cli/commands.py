@@ -75,8 +75,8 @@ def _start(args: argparse.Namespace, paths: list[Path]) -> tuple[Settings, int] 
         if not readable_input(path):
             error(f"{path}: is a directory, not a video" if path.is_dir() else f"{path}: no such file")
             return None
-    if sum(str(path) == STDIN for path in paths) > 1 or (STDIN in map(str, paths) and sys.stdin.isatty()):
-        error("-: standard input is a terminal, or named twice: pipe one video into it (cat clip.mp4 | … -)")
+    if sum(str(path) == STDIN for path in paths) > 1:
+        error("-: standard input is named twice: pipe one video into it, give the other's file")
         return None
     # Before the settings, which take 0.3 s to import (pydantic), so that the workers are
     # ready as soon as this process is. Their number is a guess until the settings are

@@ -4,7 +4,6 @@ and learn a pose from an example, printed as a pose file to review."""
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ from .console import print_text, silence_native_stderr
 from .files import (
     EXIT_BAD_DEFINITIONS,
     EXIT_MISSING_INPUT,
-    STDIN,
     InputProblem,
     after_name,
     as_file,
@@ -32,8 +30,8 @@ def learn(args: argparse.Namespace) -> int:
     if not args.verbose:
         silence_native_stderr()
     path = Path(args.example)
-    if not readable_input(path) or (str(path) == STDIN and sys.stdin.isatty()):
-        error(f"{path}: is a directory, not a picture" if path.is_dir() else _missing(path))
+    if not readable_input(path):
+        error(f"{path}: is a directory, not a picture" if path.is_dir() else f"{path}: no such file")
         return EXIT_MISSING_INPUT
     from ..labels.definitions import POSE_NAME
 
@@ -66,12 +64,6 @@ def learn(args: argparse.Namespace) -> int:
     except AnalysisError as exc:
         return failed(exc, path)
     return write_output(learned["yaml"].rstrip("\n"), args.output)
-
-
-def _missing(path: Path) -> str:
-    if str(path) == STDIN:
-        return "-: standard input is a terminal: pipe a photo or a video into it (cat photo.jpg | … -)"
-    return f"{path}: no such file"
 
 
 def _merged_into(target: Path, definition: dict[str, Any], by: str) -> str:

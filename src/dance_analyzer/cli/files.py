@@ -98,14 +98,15 @@ def as_file(path: Path, max_bytes: int) -> Iterator[Path]:
 
 def _source(path: Path) -> BinaryIO:
     if str(path) == STDIN:
-        return sys.stdin.buffer
-    try:
-        source = open(path, "rb")  # noqa: SIM115 (the caller's ``with`` closes it)
-    except OSError as exc:
-        raise InputProblem(os_problem(path, exc), EXIT_MISSING_INPUT) from None
-    if source.isatty():  # /dev/stdin or /dev/tty with nothing piped in: it would wait for typing
+        source = sys.stdin.buffer
+    else:
+        try:
+            source = open(path, "rb")  # noqa: SIM115 (the caller's ``with`` closes it)
+        except OSError as exc:
+            raise InputProblem(os_problem(path, exc), EXIT_MISSING_INPUT) from None
+    if source.isatty():  # standard input, /dev/stdin or /dev/tty with nothing piped in: it would wait for typing
         source.close()
-        raise InputProblem(f"{path}: is a terminal: pipe a video into it, or give its file", EXIT_MISSING_INPUT)
+        raise InputProblem(f"{path}: is a terminal: pipe the file into it (cat clip.mp4 | … -)", EXIT_MISSING_INPUT)
     return source
 
 
