@@ -15,6 +15,10 @@ from ..pipeline import AnalysisOptions
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
+# What to tell a client whose id is not one (not echoed back: it may be anything, of any length).
+JOB_ID_SHAPE = "a job id is the 32 hex digits that POST /jobs answered with"
+
+
 def is_job_id(text: str) -> bool:
     """Ids become file names and URL parts: only what ``Job.new`` makes is one."""
     return _JOB_ID.match(text) is not None

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...config import Settings
 from ...errors import AnalysisError
-from ...jobs.models import Job, JobStatus, is_job_id
+from ...jobs.models import JOB_ID_SHAPE, Job, JobStatus, is_job_id
 from ...jobs.service import JobService
 from ...jobs.store import QueueFull
 from ...media.video import Limits, probe
@@ -100,8 +100,8 @@ def _find(jobs: JobService, job_id: str, tenant: Tenant) -> Job:
 
 
 def _no_job(job_id: str) -> HTTPException:
-    if not is_job_id(job_id):  # not echoed back: it may be anything, of any length
-        return HTTPException(404, "No such job: a job id is the 32 hex digits that POST /jobs answered with")
+    if not is_job_id(job_id):
+        return HTTPException(404, f"No such job: {JOB_ID_SHAPE}")
     return HTTPException(404, f"No job with id {job_id!r}: it never existed, was cancelled or has expired")
 
 

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
 from ...errors import ModelNotInstalled, NotAVideo, TooLarge
-from ...jobs.models import JobStatus, is_job_id
+from ...jobs.models import JOB_ID_SHAPE, JobStatus, is_job_id
 from ...labels.moves import load_moves
 from ...live import FRAME_FLOATS, LiveInputError, LiveSession, parse_binary_frame, parse_camera_frame
 from ...media.still import decode_picture
@@ -131,8 +131,8 @@ def _reference(websocket: WebSocket, job_id: Any, tenant: Tenant) -> LandmarkTra
     """The follow-along reference: a finished analysis job's dancer; or why it cannot be."""
     jobs = getattr(websocket.app.state, "jobs", None)
     job = jobs.get(job_id) if jobs is not None and isinstance(job_id, str) and is_job_id(job_id) else None
-    if not (isinstance(job_id, str) and is_job_id(job_id)):  # not echoed back: it may be anything
-        return "No job to follow along with: a job id is the 32 hex digits that POST /jobs answered with"
+    if not (isinstance(job_id, str) and is_job_id(job_id)):
+        return f"No job to follow along with: {JOB_ID_SHAPE}"
     if jobs is None or job is None or not job.visible_to(None if tenant.admin else tenant.name):
         return f"No job with id {job_id!r} to follow along with"
     path = jobs.storage.landmarks_path(job.id)
