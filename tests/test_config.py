@@ -37,6 +37,7 @@ def test_the_shells_get_the_refused_variables_named_with_their_values(monkeypatc
     monkeypatch.setenv("DANCE_WORKERS", "0")
     monkeypatch.setenv("DANCE_PORT", "http")
     monkeypatch.setenv("DANCE_SAMPLE_FPS", "inf")
+    monkeypatch.setenv("DANCE_MIN_SEGMENT_S", "inf")
     monkeypatch.setenv("DANCE_LOG_LEVEL", "verbose")
     get_settings.cache_clear()
     try:
@@ -48,6 +49,7 @@ def test_the_shells_get_the_refused_variables_named_with_their_values(monkeypatc
     assert "DANCE_WORKERS=0: Input should be greater than or equal to 1" in message
     assert "DANCE_PORT=http: Input should be a valid integer" in message
     assert "DANCE_SAMPLE_FPS=inf: Input should be a finite number" in message
+    assert "DANCE_MIN_SEGMENT_S=inf: Input should be a finite number" in message
     assert "DANCE_LOG_LEVEL=verbose: Input should be 'critical', 'error', 'warning', 'info' or 'debug'" in message
 
 

@@ -21,7 +21,7 @@ LAYERS = [
     {"labels"},  # measurements -> pose names
     {"reports"},  # track and labels -> result sections
     {"render"},  # result -> annotated video
-    {"pipeline", "live", "preload"},  # the order of the steps (live: the same steps, a frame at a time)
+    {"pipeline", "options", "live", "preload"},  # the order of the steps (live: the same steps, a frame at a time)
     {"workers"},  # where files are read: worker processes, or here
     {"jobs"},  # shells
     {"api"},

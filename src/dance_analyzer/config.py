@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     # Analysis defaults (each request may override sample_fps and model).
     model: Literal["lite", "full", "heavy"] = "full"  # the pose landmark model (see pose/models.py)
     sample_fps: float | None = Field(None, gt=0, allow_inf_nan=False)
-    min_segment_s: float = Field(0.2, ge=0)
+    min_segment_s: float = Field(0.2, ge=0, allow_inf_nan=False)
     poses_file: Path | None = None
     # A move file (same shape as labels/moves/moves.yaml; kinds and keys left out keep
     # their built-in values). Loaded when the server or a CLI analysis starts.

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -30,10 +29,11 @@ from .labels.learn import learn_definition, learn_likeness
 from .labels.moves import Motion, Move, MoveSet, detect_moves, load_moves, motion_of, move_summary
 from .labels.safe_yaml import dump_yaml
 from .media.audio import Soundtrack
+from .options import AnalysisOptions as AnalysisOptions  # where library callers have always found it
 from .pose.adaptive import Precision, Refinement
 from .pose.extract import ProgressFn
 from .pose.landmarks import MIN_VISIBILITY, PoseResult
-from .pose.models import DEFAULT_MODEL, ModelName
+from .pose.models import DEFAULT_MODEL
 from .pose.track import LandmarkTrack, save_track
 from .reports.angles import AngleFilter, angles_report
 from .reports.compare import compare_tracks
@@ -45,52 +45,7 @@ from .reports.summary import add_people_to_frames, frame_details, pose_summary, 
 from .reports.sync import sync_report
 
 if TYPE_CHECKING:  # pydantic stays out of processes that don't need it
-    from .config import Settings
     from .pose.people import People
-
-
-@dataclass(frozen=True)
-class AnalysisOptions:
-    sample_fps: float | None = None
-    include_frames: bool = False
-    min_segment_s: float = 0.2
-    rhythm: bool = False  # also decode the audio and line the movement up with its beats
-    model: ModelName = DEFAULT_MODEL  # the landmark model: lite, full or heavy
-    people: bool = False  # every person in view, not only the main dancer
-    max_people: int = 8
-    moves_file: Path | None = None  # move thresholds instead of the built-in moves.yaml
-    angle_filter: AngleFilter = "butterworth"  # how the angles over time are smoothed (reports.angles)
-    precision: Precision = "every_frame"  # or auto: the model on fewer frames (pose.adaptive)
-
-    @classmethod
-    def from_settings(
-        cls,
-        settings: Settings,
-        *,
-        sample_fps: float | None = None,
-        include_frames: bool = False,
-        rhythm: bool = False,
-        model: ModelName | None = None,
-        people: bool = False,
-        max_people: int | None = None,
-        angle_filter: AngleFilter | None = None,
-        precision: Precision | None = None,
-    ) -> AnalysisOptions:
-        """A request's options over the server's defaults (``DANCE_SAMPLE_FPS``,
-        ``DANCE_MIN_SEGMENT_S``, ``DANCE_MODEL``, ``DANCE_MAX_PEOPLE``, ``DANCE_MOVES_FILE``,
-        ``DANCE_ANGLE_FILTER``, ``DANCE_PRECISION``)."""
-        return cls(
-            sample_fps=sample_fps or settings.sample_fps,
-            include_frames=include_frames,
-            min_segment_s=settings.min_segment_s,
-            rhythm=rhythm,
-            model=model or settings.model,
-            people=people,
-            max_people=max_people or settings.max_people,
-            moves_file=settings.moves_file,
-            angle_filter=angle_filter or settings.angle_filter,
-            precision=precision or settings.precision,
-        )
 
 
 class Reader(Protocol):

@@ -10,7 +10,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from ..pipeline import AnalysisOptions
+from ..options import AnalysisOptions
 
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 

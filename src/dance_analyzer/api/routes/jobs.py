@@ -17,7 +17,7 @@ from ...jobs.models import JOB_ID_SHAPE, Job, JobStatus, is_job_id
 from ...jobs.service import JobService
 from ...jobs.store import QueueFull
 from ...media.video import Limits, probe
-from ...pipeline import AnalysisOptions
+from ...options import AnalysisOptions
 from ...pose.models import check_installed
 from ..deps import JobsDep, SettingsDep, TenantDep
 from ..errors import Busy
