@@ -481,6 +481,18 @@ else
   echo "SKIP: /analyze with a real clip: $CLIP is absent (set CONTAINER_CHECK_CLIP to a video)"
 fi
 
+# A wrong setting stops the container at once, with one line naming it (no traceback).
+bad_out=$("$ENGINE" run --rm -e DANCE_LOG_LEVEL=verbose "${run_opts[@]}" "$IMAGE" 2>&1 \
+  | grep -v 'unable to get systemd connection') && bad_rc=0 || bad_rc=$?
+[ "$bad_rc" = 78 ] || fail "with DANCE_LOG_LEVEL=verbose the container exited $bad_rc, not 78: $bad_out"
+case "$bad_out" in
+  *Traceback*) fail "a wrong setting gave a traceback: $bad_out" ;;
+  "dance-analyzer: error: invalid setting: DANCE_LOG_LEVEL=verbose"*)
+    [ "$(printf '%s\n' "$bad_out" | wc -l)" = 1 ] || fail "a wrong setting gave more than one line: $bad_out" ;;
+  *) fail "a wrong setting was not named in one line: $bad_out" ;;
+esac
+log "DANCE_LOG_LEVEL=verbose: exit 78, one line naming it (ok)"
+
 # Still up, and the image's own HEALTHCHECK passes.
 container_running || fail "the container is no longer running after the requests"
 if [ "$ENGINE" = podman ]; then

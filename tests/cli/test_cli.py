@@ -282,10 +282,11 @@ def test_compare_scores_an_attempt_on_stdout_or_into_a_file(tmp_path):
 
 
 def test_settings_that_keep_a_server_worker_or_analysis_from_starting_are_one_line(tmp_path):
+    # `check` is what the container runs before gunicorn: the same checks, alone.
     a_file = tmp_path / "not-a-folder"
     a_file.write_text("")
     env = {**os.environ, "DANCE_DATA_DIR": str(a_file), "DANCE_PORT": "1", "DANCE_BROKER_URL": "redis://localhost:1/0"}
-    for command in ("serve", "worker"):
+    for command in ("serve", "worker", "check"):
         r = subprocess.run(
             [sys.executable, "-m", "dance_analyzer.cli", command], capture_output=True, text=True, timeout=120, env=env
         )
@@ -298,7 +299,7 @@ def test_settings_that_keep_a_server_worker_or_analysis_from_starting_are_one_li
         ("DANCE_POSES_FILE", tmp_path / "gone.yaml", 66, "gone.yaml: no such file"),
         ("DANCE_MOVES_FILE", misspelt, 65, "min_rotation_deg: expected a number, got 'half'"),
     ):
-        for command in ("serve", "worker"):
+        for command in ("serve", "worker", "check"):
             r = subprocess.run(
                 [sys.executable, "-m", "dance_analyzer.cli", command],
                 capture_output=True, text=True, timeout=120, env={**env, setting: str(value)},
@@ -309,6 +310,16 @@ def test_settings_that_keep_a_server_worker_or_analysis_from_starting_are_one_li
         capture_output=True, text=True, timeout=300, env={**env, "DANCE_MOVES_FILE": str(misspelt)},
     )  # fmt: skip
     assert analysed.returncode == 65 and "got 'half'" in analysed.stderr and analysed.stdout == ""
+    fine = subprocess.run(
+        [sys.executable, "-m", "dance_analyzer.cli", "check"], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert fine.returncode == 0 and fine.stderr == "", fine.stderr
+    assert fine.stdout.startswith(f"ok: model full, data in {tmp_path / 'data'}, models installed: ")
+    wordy = subprocess.run(
+        [sys.executable, "-m", "dance_analyzer.cli", "check"],
+        capture_output=True, text=True, timeout=120, env={**env, "DANCE_LOG_LEVEL": "verbose"},
+    )  # fmt: skip
+    assert wordy.returncode == 78 and len(wordy.stderr.splitlines()) == 1 and "DANCE_LOG_LEVEL=verbose" in wordy.stderr
 
 
 def test_version_and_help_for_every_option():

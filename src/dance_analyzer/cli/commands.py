@@ -26,6 +26,7 @@ from ..errors import (
     TooLarge,
     TooLong,
 )
+from ..pose.models import available_models, check_installed
 from .console import ProgressBar, silence_native_stderr
 from .files import (
     EXIT_CANNOT_WRITE,
@@ -131,7 +132,7 @@ def analyze(args: argparse.Namespace) -> int:
     if started is None:
         return EXIT_MISSING_INPUT
     settings, workers = started
-    from ..pipeline import AnalysisOptions
+    from ..options import AnalysisOptions
     from ..pipeline import analyze as analyze_video
 
     output_format = _format(args)
@@ -214,7 +215,7 @@ def compare(args: argparse.Namespace) -> int:
     if started is None:
         return EXIT_MISSING_INPUT
     settings, workers = started
-    from ..pipeline import AnalysisOptions
+    from ..options import AnalysisOptions
     from ..pipeline import compare as compare_videos
     from ..reports.compare import with_names
 
@@ -268,10 +269,15 @@ def compare(args: argparse.Namespace) -> int:
 
 def _cannot_serve(settings: Settings) -> int | None:
     """Say in one line what in the settings keeps a server or a worker from starting (its
-    data folder, its pose or move file), and the exit code; None when all is well."""
+    data folder, its model, its pose or move file), and the exit code; None when all is well."""
     problem = data_dir_problem(settings)
     if problem is not None:
         error(problem)
+        return EXIT_CONFIG
+    try:
+        check_installed(settings.model)
+    except ModelNotInstalled as exc:
+        error(str(exc))
         return EXIT_CONFIG
     try:
         poses_from(settings.poses_file)
@@ -280,6 +286,19 @@ def _cannot_serve(settings: Settings) -> int | None:
         error(str(exc))
         return exc.code
     return None
+
+
+def check(args: argparse.Namespace) -> int:
+    """What ``serve`` and ``worker`` check before they start, alone: the container runs it
+    before gunicorn, so a wrong setting is one line in its log rather than a traceback."""
+    from ..config import get_settings
+
+    settings = get_settings()
+    problem = _cannot_serve(settings)
+    if problem is not None:
+        return problem
+    print(f"ok: model {settings.model}, data in {settings.data_dir}, models installed: {', '.join(available_models())}")
+    return 0
 
 
 def serve(args: argparse.Namespace) -> int:

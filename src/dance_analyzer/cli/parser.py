@@ -8,7 +8,7 @@ import math
 from ..pose.models import MODELS
 from . import commands, definitions
 
-DESCRIPTION = "Command line: dance-analyzer analyze | compare | learn | serve | worker | poses | moves."
+DESCRIPTION = "Command line: dance-analyzer analyze | compare | learn | serve | check | worker | poses | moves."
 EPILOG = """exit codes:
   0    done
   1    the analysis failed for another reason
@@ -191,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=None, help="address to listen on (default DANCE_HOST, 0.0.0.0)")
     p.add_argument("--port", type=int, default=None, help="port to listen on (default DANCE_PORT, 5000)")
     p.set_defaults(run=commands.serve)
+
+    p = sub.add_parser(
+        "check", help="check the settings, data folder, model and pose and move files a server would start with"
+    )
+    p.set_defaults(run=commands.check)
 
     p = sub.add_parser("worker", help="run a Celery worker for /jobs (needs DANCE_BROKER_URL)")
     _add_workers(p, "processes (default: DANCE_WORKERS or the cores this process may use)")
