@@ -23,7 +23,7 @@ from dance_analyzer.render import (
     tag_anchor,
 )
 from dance_analyzer.workers.inline import InlineReader
-from tests.support.media import media
+from tests.support.media import Beep, media, write_video
 
 
 def decoded(path):
@@ -176,6 +176,67 @@ def test_odd_sizes_are_padded_to_what_h264_needs(tmp_path):
     assert render_overlay(odd, synthetic_result(3, 10.0), out) == 3
     frames, _ = decoded(out)
     assert frames[0].shape[:2] == (48, 64)
+
+
+def soundtrack(path: Path) -> tuple[str, float, float] | None:
+    """The codec of a file's sound, when its beep starts and when the sound ends (seconds
+    on the file's clock, where its picture starts), or None without sound."""
+    with av.open(str(path)) as container:
+        if not container.streams.audio:
+            return None
+        stream = container.streams.audio[0]
+        first, chunks = None, []
+        for frame in container.decode(stream):
+            first = float(frame.pts * frame.time_base) if first is None else first
+            chunks.append(frame.to_ndarray().astype(np.float64).reshape(len(frame.layout.channels), -1).mean(axis=0))
+        wave = np.concatenate(chunks)
+        loud = np.flatnonzero(np.abs(wave) > 0.1 * np.abs(wave).max())
+        assert first is not None and len(loud), "the beep is lost"
+        return stream.codec_context.codec.canonical_name, first + loud[0] / stream.rate, first + len(wave) / stream.rate
+
+
+@pytest.mark.parametrize(
+    ("name", "sound", "codec"),
+    [("clip.mp4", Beep(codec="aac"), "aac"), ("camera.mov", Beep(codec="pcm_s16le"), "aac")],
+)
+def test_the_annotated_copy_keeps_the_sound_in_step_with_the_picture(tmp_path, name, sound, codec):
+    # A dance without its music is half the video: AAC is copied as it is, a camera's PCM
+    # re-encoded to AAC (an MP4 the page plays); the beep stays where it was, to the sample.
+    clip = write_video(tmp_path / name, frames=50, fps=25, sound=sound)
+    out = tmp_path / "overlay.mp4"
+    assert render_overlay(clip, synthetic_result(50, 25.0), out) == 50
+    kept = soundtrack(out)
+    assert kept is not None and kept[0] == codec
+    assert abs(kept[1] - 1.0) < 0.005
+    assert 1.95 < kept[2] <= 2.0 + 1 / 25  # as long as the picture
+    frames, rate = decoded(out)
+    assert len(frames) == 50 and rate == 25
+
+
+@pytest.mark.parametrize(
+    ("sound", "video_start_ms", "beep_s"),
+    [(Beep(start_s=0.5, seconds=3.0), 0, 1.0), (Beep(codec="pcm_s16le", at_s=1.6, seconds=3.0), 500, 1.1)],
+)
+def test_sound_that_starts_before_or_after_the_picture_stays_in_step_and_stops_with_it(
+    tmp_path, sound, video_start_ms, beep_s
+):
+    # The copy's clock starts at the first frame: sound before it is left out, sound that
+    # starts later keeps its delay, and sound past the last frame is cut.
+    pts = [video_start_ms + 40 * i for i in range(50)]
+    clip = write_video(tmp_path / "clip.mov", frames=50, fps=25, sound=sound, pts=pts)
+    out = tmp_path / "overlay.mp4"
+    assert render_overlay(clip, synthetic_result(50, 25.0), out) == 50
+    kept = soundtrack(out)
+    assert kept is not None
+    assert abs(kept[1] - beep_s) < 0.005
+    assert kept[2] <= 2.0 + 1 / 25
+
+
+def test_a_silent_video_gives_a_silent_copy(make_video, tmp_path):
+    clip = make_video(frames=10, fps=10)
+    out = tmp_path / "overlay.mp4"
+    assert render_overlay(clip, synthetic_result(10, 10.0), out) == 10
+    assert soundtrack(out) is None and soundtrack(clip) is None
 
 
 @pytest.mark.slow

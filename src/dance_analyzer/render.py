@@ -23,6 +23,7 @@ import av
 import cv2
 import numpy as np
 
+from .media.remux import SoundtrackCopy
 from .media.video import Limits, iter_frames, probe
 from .pose.landmarks import MIN_VISIBILITY, SKELETON
 from .reports.captions import move_caption
@@ -261,8 +262,9 @@ def render_overlay(
 ) -> int:
     """Write the annotated copy of ``video`` to ``out``; returns the number of frames written.
 
-    Same frames, same (upright) size and same frame rate as the input. H.264 with 4:2:0
-    chroma needs even dimensions: an odd width or height gets one black pixel added.
+    Same frames, same (upright) size and same frame rate as the input, and its sound
+    (:mod:`media.remux`). H.264 with 4:2:0 chroma needs even dimensions: an odd width or
+    height gets one black pixel added.
     Written to a temporary name first, so ``out`` is either complete or absent.
     """
     timeline = _Timeline(result)
@@ -276,6 +278,7 @@ def render_overlay(
             stream = container.add_stream("libx264", rate=rate)
             stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
             stream.options = {"crf": "23", "preset": "veryfast"}
+            sound = SoundtrackCopy(video, container)
             for frame in iter_frames(video, limits=limits):
                 image = frame.image
                 if image is None:
@@ -298,9 +301,11 @@ def render_overlay(
                 encoded.time_base = 1 / rate
                 container.mux(stream.encode(encoded))
                 written += 1
+                sound.until(float(written / rate))
                 if on_progress is not None:
                     on_progress(written, result.get("total_frames"))
             container.mux(stream.encode())
+            sound.finish(float(written / rate))
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)

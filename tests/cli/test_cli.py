@@ -106,6 +106,20 @@ def test_overlay_writes_the_annotated_video_and_keeps_stdout_the_json(tmp_path):
     assert bad.returncode == 73 and "annotated video" in bad.stderr
 
 
+def test_the_annotated_video_of_a_clip_with_music_keeps_the_music(tmp_path):
+    out = tmp_path / "annotated.mp4"
+    r = run("analyze", str(media("taichi_solo_1.mp4")), "--sample-fps", "2", "--overlay", str(out), "--compact")
+    assert r.returncode == 0, r.stderr
+    with av.open(str(media("taichi_solo_1.mp4"))) as source, av.open(str(out)) as annotated:
+        assert [s.codec_context.name for s in annotated.streams] == ["h264", "aac"]
+        length = float(annotated.streams.video[0].duration * annotated.streams.video[0].time_base)
+        sound = float(annotated.streams.audio[0].duration * annotated.streams.audio[0].time_base)
+        assert abs(sound - length) < 0.1  # the whole soundtrack, as long as the picture
+        original = [p.size for p in source.demux(source.streams.audio[0]) if p.size][:50]
+        copied = [p.size for p in annotated.demux(annotated.streams.audio[0]) if p.size][:50]
+        assert copied == original  # AAC copied as it was, not re-encoded
+
+
 def test_on_a_terminal_the_progress_bar_shows_without_being_asked():
     """stderr on a pseudo-terminal (unsized, as a CI runner's may be): the bar is drawn,
     stdout is still the JSON alone."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -42,6 +43,18 @@ def peer_test(name: str) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Beep:
+    """A generated video's soundtrack: silence with a 0.2 s beep (880 Hz) at ``at_s`` on the
+    file's clock; the sound begins at ``start_s`` and lasts ``seconds``."""
+
+    codec: str = "aac"  # pcm_s16le needs a .mov
+    at_s: float = 1.0
+    start_s: float = 0.0
+    seconds: float = 2.0
+    rate: int = 48000
+
+
 def write_video(
     path: Path,
     *,
@@ -54,16 +67,18 @@ def write_video(
     painter: Callable[[int], np.ndarray] | None = None,
     gop: int | None = None,
     b_frames: int = 0,
+    sound: Beep | None = None,
 ) -> Path:
     """Write a small H.264 MP4 whose frames are known: frame i is filled with grey level 10*i.
 
     ``rotation`` stores display-rotation metadata (counter-clockwise degrees, as phones do),
     ``pts`` overrides timestamps (in 1/1000 s) for variable-frame-rate files.
     ``gop`` sets the keyframe interval and ``b_frames`` the B-frames between references,
-    for tests that seek into the middle of a group of pictures.
+    for tests that seek into the middle of a group of pictures. ``sound`` adds a soundtrack.
     """
     with av.open(str(path), "w") as container:
         stream = container.add_stream("libx264", rate=fps)
+        audio = container.add_stream(sound.codec, rate=sound.rate, layout="mono") if sound else None
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.options = {"bf": str(b_frames), **({"g": str(gop), "sc_threshold": "0"} if gop else {})}
         if pts is not None:
@@ -80,7 +95,26 @@ def write_video(
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
+        if sound is not None and audio is not None:
+            _write_beep(container, audio, sound)
     return path
+
+
+def _write_beep(container: av.container.OutputContainer, audio: av.AudioStream, sound: Beep) -> None:
+    n = int(sound.seconds * sound.rate)
+    t = sound.start_s + np.arange(n) / sound.rate
+    wave = 0.5 * np.sin(2 * np.pi * 880 * t) * ((t >= sound.at_s) & (t < sound.at_s + 0.2))
+    kind = audio.codec_context.format.name
+    samples = (wave * 32767).astype(np.int16) if kind.startswith("s16") else wave.astype(np.float32)
+    first = round(sound.start_s * sound.rate)
+    size = audio.codec_context.frame_size or 1024
+    for k in range(0, n, size):
+        frame = av.AudioFrame.from_ndarray(samples[None, k : k + size], format=kind, layout="mono")
+        frame.sample_rate, frame.pts, frame.time_base = sound.rate, first + k, Fraction(1, sound.rate)
+        for packet in audio.encode(frame):
+            container.mux(packet)
+    for packet in audio.encode():
+        container.mux(packet)
 
 
 def long_video(path: Path, frames: int, fps: int = 30) -> Path:
