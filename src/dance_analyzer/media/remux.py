@@ -1,31 +1,31 @@
 """The source's soundtrack carried into a new video file (the annotated copy).
 
 A dance is danced to music: an annotated copy without its sound is half the video. The
-first audio stream is copied packet by packet where it is AAC or MP3 (what MP4 files
-carry, and every browser plays), and re-encoded to AAC otherwise (PCM from a camera's
-MOV, Opus or Vorbis from a WebM). It is fed to the muxer in step with the video frames, so that the muxer holds a
-frame's worth of sound at a time however long the video is.
+first audio stream is decoded and encoded again as AAC (what MP4 files carry and every
+browser plays), whatever it was (AAC, MP3, a camera's PCM, Opus or Vorbis from a WebM).
+Copying AAC packets as they are would save a little time, but an MP4 lays its sound end
+to end: packets lost from the source would pull everything after them early. Decoded,
+each frame goes where its own timestamp says, with silence over any gap.
 
-The copy lines up with the video's first frame (time 0 of the annotated copy) and stops
-at its last: sound before the picture starts, or after it ends, is left out. A damaged
-soundtrack ends the sound where the damage starts; the picture is written whatever
-happens to the sound.
+It is fed to the muxer in step with the video frames, so that the muxer holds a frame's
+worth of sound at a time however long the video is. The copy lines up with the video's
+first frame (time 0 of the annotated copy) and stops at its last: sound before the picture
+starts, or after it ends, is left out. A damaged soundtrack ends the sound where the
+decoder gives up on it; the picture is written whatever happens to the sound.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import av
+import numpy as np
 
-# Carried as they are: an MP4 takes other codecs too (AC-3, FLAC, Opus), but not every
-# browser plays them, and the annotated copy is played in the page.
-COPIED_CODECS = frozenset({"aac", "mp3"})
 AAC_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000)
+MAX_GAP_S = 0.001  # a frame starting this much later than the sound before it: packets were lost
 
 
 class SoundtrackCopy:
@@ -38,27 +38,23 @@ class SoundtrackCopy:
         self._origin_s = 0.0  # where the video's first frame is on the source's clock
         self._input: Any = None
         self._packets: Iterator[Any] | None = None
-        self._encoder: Any = None
-        self._resampler: Any = None
-        self._samples: int | None = None  # re-encoding: samples written, once the first is
         self._pending: Any = None  # the next packet, read ahead: not yet due
+        self._out: Any = None  # the copy's audio stream, once added
+        self._written = 0  # samples encoded so far, from the copy's time 0
+        self._heard = 0.0  # where the source's sound decoded so far ends, on the copy's clock
         try:
             self._input = av.open(str(source), metadata_errors="ignore")
             if not self._input.streams.audio:
                 self.close()
                 return
-            if self._input.streams.video:  # the frames' times start from the video's start (media.video)
+            if self._input.streams.video:  # the frames' times count from the video's start (media.video)
                 video = self._input.streams.video[0]
                 self._origin_s = float((video.start_time or 0) * video.time_base) if video.time_base else 0.0
             stream = self._input.streams.audio[0]
-            if stream.codec_context.codec.canonical_name in COPIED_CODECS:  # mp3, not the mp3float decoder
-                self._out = output.add_stream_from_template(stream)
-            else:
-                rate = _aac_rate(stream.codec_context.sample_rate or 44100)
-                layout = "stereo" if (stream.codec_context.channels or 2) >= 2 else "mono"
-                self._out = output.add_stream("aac", rate=rate, layout=layout)
-                self._encoder = self._out
-                self._resampler = av.AudioResampler(format="fltp", layout=layout, rate=rate)
+            self._rate = _aac_rate(stream.codec_context.sample_rate or 44100)
+            self._layout = "stereo" if (stream.codec_context.channels or 2) >= 2 else "mono"
+            self._resampler = av.AudioResampler(format="fltp", layout=self._layout, rate=self._rate)
+            self._out = output.add_stream("aac", rate=self._rate, layout=self._layout)
             self._packets = self._input.demux(stream)
         except (av.FFmpegError, ValueError):
             self.close()  # no sound we can carry: the picture is written without it
@@ -70,20 +66,18 @@ class SoundtrackCopy:
             self._pending = None
             if packet is None:
                 return
-            start = _seconds(packet) - self._origin_s
-            if start >= t_s:
+            if _seconds(packet) - self._origin_s >= t_s:
                 self._pending = packet
                 return
-            if start >= 0:
-                self._carry(packet, start)
+            self._carry(packet)
 
     def finish(self, end_s: float) -> None:
         """The sound up to the video's end, the encoder's tail, and the source closed."""
         try:
             self.until(end_s)
-            if self._encoder is not None and self._samples is not None:
+            if self._out is not None:  # the sound's tail, though the source may have ended before
                 self._encode(self._resampler.resample(None))  # what the resampler still holds
-                self._mux(self._encoder.encode(None))
+                self._mux(self._out.encode(None))
         except av.FFmpegError:
             pass
         finally:
@@ -106,35 +100,42 @@ class SoundtrackCopy:
         self._packets = None
         return None
 
-    def _carry(self, packet: Any, start_s: float) -> None:
+    def _carry(self, packet: Any) -> None:
         try:
-            if self._encoder is None:
-                shift = round(self._origin_s / packet.time_base)
-                packet.pts -= shift
-                packet.dts = packet.pts if packet.dts is None else packet.dts - shift
-                packet.stream = self._out
-                self._output.mux(packet)
-                return
-            if self._samples is None:  # the first sound kept: where it starts on the copy's clock
-                self._samples = round(start_s * self._encoder.codec_context.sample_rate)
             for frame in packet.decode():
+                if frame.pts is None or not frame.time_base:
+                    continue
+                start = float(frame.pts * frame.time_base) - self._origin_s
+                if start < 0:  # before the picture starts
+                    continue
+                if start - self._heard > MAX_GAP_S:
+                    self._encode([self._silence(round((start - self._heard) * self._rate))])
+                self._heard = start + frame.samples / frame.sample_rate
                 self._encode(self._resampler.resample(frame))
         except av.FFmpegError:
             self._packets = None  # a packet that does not decode or mux: the sound ends here
 
-    def _encode(self, frames: Any) -> None:
-        for frame in frames:
-            frame.pts, frame.time_base = self._samples, Fraction(1, frame.sample_rate)
-            self._samples = (self._samples or 0) + frame.samples
-            self._mux(self._encoder.encode(frame))
+    def _silence(self, samples: int) -> av.AudioFrame:
+        channels = 2 if self._layout == "stereo" else 1
+        frame = av.AudioFrame.from_ndarray(
+            np.zeros((channels, samples), np.float32), format="fltp", layout=self._layout
+        )
+        frame.sample_rate = self._rate
+        return frame
 
-    def _mux(self, packets: Any) -> None:
+    def _encode(self, frames: Iterable[av.AudioFrame]) -> None:
+        for frame in frames:
+            frame.pts, frame.time_base = self._written, Fraction(1, self._rate)
+            self._written += frame.samples
+            self._mux(self._out.encode(frame))
+
+    def _mux(self, packets: Iterable[Any]) -> None:
         for packet in packets:
             self._output.mux(packet)
 
 
 def _seconds(packet: Any) -> float:
-    return float(packet.pts * packet.time_base) if packet.time_base else math.inf
+    return float(packet.pts * packet.time_base) if packet.time_base else float("inf")
 
 
 def _aac_rate(rate: int) -> int:
