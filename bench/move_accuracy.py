@@ -79,8 +79,7 @@ def measures(score: KindScore, kind: str, fps: float = 30.0) -> str:
         errors = score.count_errors()
         per_clip = ", ".join(f"{found}/{labelled}" for labelled, found in score.counts if labelled)
         return (
-            f"count error per clip: median {np.median(errors):.0%}, max {max(errors):.0%} "
-            f"(found/labelled: {per_clip})"
+            f"count error per clip: median {np.median(errors):.0%}, max {max(errors):.0%} (found/labelled: {per_clip})"
         )
     return ""
 

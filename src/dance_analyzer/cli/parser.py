@@ -123,7 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="at most N people followed (1: a solo, quicker; default DANCE_MAX_PEOPLE)",
     )
-    p.add_argument("--overlay", metavar="OUT.mp4", default=None, help="also write the annotated video (H.264 MP4)")
+    p.add_argument(
+        "--overlay", metavar="OUT.mp4", default=None, help="also write the annotated video (H.264 MP4, sound as AAC)"
+    )
     p.add_argument(
         "--format",
         choices=["json", "table", "csv"],
