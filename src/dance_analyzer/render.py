@@ -278,6 +278,10 @@ def render_overlay(
             stream = container.add_stream("libx264", rate=rate)
             stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
             stream.options = {"crf": "23", "preset": "veryfast"}
+            # Two frames encoded side by side: the worker that renders is alone by then (the
+            # analysis has finished), and x264's default threading left the other core idle.
+            # More threads barely help and hold more frames in memory.
+            stream.codec_context.thread_type, stream.codec_context.thread_count = "FRAME", 2
             sound = SoundtrackCopy(video, container)
             for frame in iter_frames(video, limits=limits):
                 image = frame.image
@@ -296,7 +300,10 @@ def render_overlay(
                     people=timeline.people_at(frame.index),
                     main_person=timeline.main_person,
                 )
-                encoded = av.VideoFrame.from_ndarray(image, format="rgb24")
+                # To YUV 4:2:0 here (BT.601, limited range, as FFmpeg's own conversion): FFmpeg's
+                # took more time than the H.264 encoding itself.
+                yuv = np.asarray(cv2.cvtColor(image, cv2.COLOR_RGB2YUV_I420), dtype=np.uint8)
+                encoded = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
                 encoded.pts = written
                 encoded.time_base = 1 / rate
                 container.mux(stream.encode(encoded))
