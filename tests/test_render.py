@@ -163,6 +163,23 @@ def test_output_matches_the_input_frames_size_and_rate_with_rotation_applied(mak
     assert not out.with_name(out.name + ".partial").exists()
 
 
+def test_colours_come_back_as_they_were_with_the_matrix_the_copy_is_tagged_with(make_video, tmp_path):
+    # Players read HD video as BT.709 unless told otherwise; the copy's YUV is BT.601 and
+    # says so, so a saturated red and green decode as they went in.
+    colours = {0: (230, 30, 30), 1: (30, 200, 60)}
+    clip = make_video(
+        frames=2, width=1280, height=720, fps=10, painter=lambda i: np.full((720, 1280, 3), colours[i], np.uint8)
+    )
+    out = tmp_path / "overlay.mp4"
+    assert render_overlay(clip, synthetic_result(2, 10.0), out) == 2
+    with av.open(str(out)) as container:
+        decoded_frames = list(container.decode(video=0))
+    assert all(f.colorspace == 6 for f in decoded_frames)  # SMPTE 170M (BT.601)
+    for k, frame in enumerate(decoded_frames):
+        corner = frame.to_ndarray(format="rgb24")[600:700, 1100:1250].reshape(-1, 3).mean(axis=0)
+        assert np.abs(corner - colours[k]).max() < 6, (k, corner)
+
+
 def test_odd_sizes_are_padded_to_what_h264_needs(tmp_path):
     odd = tmp_path / "odd.mp4"  # H.264 in 4:2:0 cannot be odd-sized; MPEG-4 part 2 can
     with av.open(str(odd), "w") as container:

@@ -277,7 +277,9 @@ def render_overlay(
         with av.open(str(partial), "w", format="mp4", options={"movflags": "+faststart"}) as container:
             stream = container.add_stream("libx264", rate=rate)
             stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-            stream.options = {"crf": "23", "preset": "veryfast"}
+            # Tagged with the matrix its YUV is made with (BT.601, below): untagged, players
+            # take HD video for BT.709 and shift its greens and reds.
+            stream.options = {"crf": "23", "preset": "veryfast", "x264-params": "colormatrix=smpte170m"}
             # Two frames encoded side by side: the worker that renders is alone by then (the
             # analysis has finished), and x264's default threading left the other core idle.
             # More threads barely help and hold more frames in memory.
