@@ -23,7 +23,7 @@ import av
 import cv2
 import numpy as np
 
-from .media.remux import SoundtrackCopy
+from .media.sound_copy import SoundtrackCopy
 from .media.video import Limits, iter_frames, probe
 from .pose.landmarks import MIN_VISIBILITY, SKELETON
 from .reports.captions import move_caption
@@ -263,7 +263,7 @@ def render_overlay(
     """Write the annotated copy of ``video`` to ``out``; returns the number of frames written.
 
     Same frames, same (upright) size and same frame rate as the input, and its sound
-    (:mod:`media.remux`). H.264 with 4:2:0 chroma needs even dimensions: an odd width or
+    (:mod:`media.sound_copy`). H.264 with 4:2:0 chroma needs even dimensions: an odd width or
     height gets one black pixel added.
     Written to a temporary name first, so ``out`` is either complete or absent.
     """
@@ -273,6 +273,7 @@ def render_overlay(
     rate = Fraction(result.get("fps") or info.fps or 25).limit_denominator(1001)
     partial = out.with_name(out.name + ".partial")
     written = 0
+    sound: SoundtrackCopy | None = None
     try:
         with av.open(str(partial), "w", format="mp4", options={"movflags": "+faststart"}) as container:
             stream = container.add_stream("libx264", rate=rate)
@@ -317,5 +318,7 @@ def render_overlay(
             sound.finish(float(written / rate))
         partial.replace(out)
     finally:
+        if sound is not None:
+            sound.close()  # the source, if drawing stopped half-way (cancelled, damaged)
         partial.unlink(missing_ok=True)
     return written

@@ -109,19 +109,20 @@ class SoundtrackCopy:
                 if start < 0:  # before the picture starts
                     continue
                 if start - self._heard > MAX_GAP_S:
-                    self._encode([self._silence(round((start - self._heard) * self._rate))])
+                    self._encode(self._silence(round((start - self._heard) * self._rate)))
                 self._heard = start + frame.samples / frame.sample_rate
                 self._encode(self._resampler.resample(frame))
         except av.FFmpegError:
             self._packets = None  # a packet that does not decode or mux: the sound ends here
 
-    def _silence(self, samples: int) -> av.AudioFrame:
+    def _silence(self, samples: int) -> Iterator[av.AudioFrame]:
+        """``samples`` of silence, a second at a time (a long gap is not one huge frame)."""
         channels = 2 if self._layout == "stereo" else 1
-        frame = av.AudioFrame.from_ndarray(
-            np.zeros((channels, samples), np.float32), format="fltp", layout=self._layout
-        )
-        frame.sample_rate = self._rate
-        return frame
+        for done in range(0, samples, self._rate):
+            quiet = np.zeros((channels, min(self._rate, samples - done)), np.float32)
+            frame = av.AudioFrame.from_ndarray(quiet, format="fltp", layout=self._layout)
+            frame.sample_rate = self._rate
+            yield frame
 
     def _encode(self, frames: Iterable[av.AudioFrame]) -> None:
         for frame in frames:
