@@ -76,13 +76,15 @@ VOLUME /data
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/health', timeout=4)"
 
-# `dance-analyzer check` first: a wrong DANCE_* setting, data folder, pose or move file
+# Every command (the server below, or `dance-analyzer worker` in its place) starts with
+# `dance-analyzer check`: a wrong DANCE_* setting, data folder, model, pose or move file
 # stops the container with one line naming it (and serve's exit code), not a traceback
-# from inside gunicorn. Then one gunicorn worker holding the analysis process pool, with
-# the connection limits of `dance-analyzer serve` (DANCE_MAX_CONNECTIONS,
-# DANCE_HEADER_TIMEOUT_S); --timeout leaves room for long videos, --graceful-timeout lets
-# in-flight analyses finish on shutdown.
-CMD ["sh", "-c", "dance-analyzer check >/dev/null && exec gunicorn 'dance_analyzer.api:create_app()' \
-     --worker-class dance_analyzer.api.gunicorn_worker.GuardedUvicornWorker \
-     --workers 1 --bind 0.0.0.0:5000 --timeout 600 --graceful-timeout 60 \
-     --keep-alive 30 --access-logfile -"]
+# from inside gunicorn.
+ENTRYPOINT ["sh", "-c", "dance-analyzer check >/dev/null && exec \"$@\"", "--"]
+# One gunicorn worker holding the analysis process pool, with the connection limits of
+# `dance-analyzer serve` (DANCE_MAX_CONNECTIONS, DANCE_HEADER_TIMEOUT_S); --timeout leaves
+# room for long videos, --graceful-timeout lets in-flight analyses finish on shutdown.
+CMD ["gunicorn", "dance_analyzer.api:create_app()", \
+     "--worker-class", "dance_analyzer.api.gunicorn_worker.GuardedUvicornWorker", \
+     "--workers", "1", "--bind", "0.0.0.0:5000", "--timeout", "600", "--graceful-timeout", "60", \
+     "--keep-alive", "30", "--access-logfile", "-"]
