@@ -289,8 +289,9 @@ def _cannot_serve(settings: Settings) -> int | None:
 
 
 def check(args: argparse.Namespace) -> int:
-    """What ``serve`` and ``worker`` check before they start, alone: the container runs it
-    before gunicorn, so a wrong setting is one line in its log rather than a traceback."""
+    """What ``serve`` and ``worker`` check before they start, alone: the container's entry
+    point runs it before gunicorn (or a worker), so a wrong setting is one line in its log
+    rather than a traceback."""
     from ..config import get_settings
 
     settings = get_settings()
