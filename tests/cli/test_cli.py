@@ -295,7 +295,7 @@ def test_compare_scores_an_attempt_on_stdout_or_into_a_file(tmp_path):
 
 
 def test_settings_that_keep_a_server_worker_or_analysis_from_starting_are_one_line(tmp_path):
-    # `check` is what the container runs before gunicorn: the same checks, alone.
+    # `check` is what the container's entry point runs first: the same checks, alone.
     a_file = tmp_path / "not-a-folder"
     a_file.write_text("")
     env = {**os.environ, "DANCE_DATA_DIR": str(a_file), "DANCE_PORT": "1", "DANCE_BROKER_URL": "redis://localhost:1/0"}
