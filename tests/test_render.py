@@ -279,6 +279,21 @@ def test_sound_with_packets_lost_keeps_its_timing_after_the_gap(tmp_path, codec,
     assert len(frames) == 50
 
 
+def test_a_variable_frame_rate_video_keeps_each_frames_time_and_its_sound_in_step(tmp_path):
+    # A phone slows its frame rate in dim light: 25 frames/s for a second, then 12.5. Each
+    # frame of the copy is shown when the source shows it, so the beep at 2.5 s still
+    # sounds over the frame it sounded over (frame count over the rate put that frame at 1.72 s).
+    pts = [40 * i for i in range(25)] + [1000 + 80 * i for i in range(25)]
+    clip = write_video(tmp_path / "phone.mp4", frames=50, fps=25, pts=pts, sound=Beep(at_s=2.5, seconds=3.0))
+    out = tmp_path / "overlay.mp4"
+    assert render_overlay(clip, synthetic_result(50, 25.0), out) == 50
+    with av.open(str(out)) as container:
+        times = [float(f.pts * f.time_base) for f in container.decode(video=0)]
+    assert np.abs(np.array(times) - np.array(pts) / 1000).max() < 0.001
+    kept = soundtrack(out)
+    assert kept is not None and abs(kept[1] - 2.5) < 0.005 and kept[2] <= 2.92 + 1 / 25 + 0.03
+
+
 def test_a_silent_video_gives_a_silent_copy(make_video, tmp_path):
     clip = make_video(frames=10, fps=10)
     out = tmp_path / "overlay.mp4"

@@ -51,6 +51,10 @@ PERSON_RGB: tuple[tuple[int, int, int], ...] = (
 OUTLINE_RGB = (15, 15, 15)
 HEAD = range(0, 11)  # nose, eyes, ears, mouth: where the id tag goes
 
+# The copy's clock: a whole number of ticks per frame at every common frame rate (24, 25,
+# 30, 30000/1001, 50, 60), as MPEG's 90 kHz.
+TICKS = 90000
+
 Person = tuple[int, np.ndarray]  # (id, 33 x [x, y, z, visibility])
 
 
@@ -262,8 +266,8 @@ def render_overlay(
 ) -> int:
     """Write the annotated copy of ``video`` to ``out``; returns the number of frames written.
 
-    Same frames, same (upright) size and same frame rate as the input, and its sound
-    (:mod:`media.sound_copy`). H.264 with 4:2:0 chroma needs even dimensions: an odd width or
+    Same frames at the same times, same (upright) size and frame rate as the input, and
+    its sound (:mod:`media.sound_copy`). H.264 with 4:2:0 chroma needs even dimensions: an odd width or
     height gets one black pixel added.
     Written to a temporary name first, so ``out`` is either complete or absent.
     """
@@ -285,7 +289,9 @@ def render_overlay(
             # analysis has finished), and x264's default threading left the other core idle.
             # More threads barely help and hold more frames in memory.
             stream.codec_context.thread_type, stream.codec_context.thread_count = "FRAME", 2
+            stream.codec_context.time_base = Fraction(1, TICKS)
             sound = SoundtrackCopy(video, container)
+            shown = -1  # when the frame written last is shown, in ticks
             for frame in iter_frames(video, limits=limits):
                 image = frame.image
                 if image is None:
@@ -307,15 +313,17 @@ def render_overlay(
                 # took more time than the H.264 encoding itself.
                 yuv = np.asarray(cv2.cvtColor(image, cv2.COLOR_RGB2YUV_I420), dtype=np.uint8)
                 encoded = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
-                encoded.pts = written
-                encoded.time_base = 1 / rate
+                # Each frame when the source shows it: a phone's variable frame rate would
+                # otherwise drift from the sound (and a frame never shares a tick).
+                shown = max(round(frame.t * TICKS), shown + 1)
+                encoded.pts, encoded.time_base = shown, Fraction(1, TICKS)
                 container.mux(stream.encode(encoded))
                 written += 1
-                sound.until(float(written / rate))
+                sound.until(shown / TICKS + float(1 / rate))
                 if on_progress is not None:
                     on_progress(written, result.get("total_frames"))
             container.mux(stream.encode())
-            sound.finish(float(written / rate))
+            sound.finish(max(shown, 0) / TICKS + float(1 / rate))
         partial.replace(out)
     finally:
         if sound is not None:
