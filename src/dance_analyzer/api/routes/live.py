@@ -129,10 +129,10 @@ async def _serve(websocket: WebSocket, hub: LiveHub, keys: KeyRing, settings: An
 
 def _reference(websocket: WebSocket, job_id: Any, tenant: Tenant) -> LandmarkTrack | str:
     """The follow-along reference: a finished analysis job's dancer; or why it cannot be."""
-    jobs = getattr(websocket.app.state, "jobs", None)
-    job = jobs.get(job_id) if jobs is not None and isinstance(job_id, str) and is_job_id(job_id) else None
     if not (isinstance(job_id, str) and is_job_id(job_id)):
         return f"No job to follow along with: {JOB_ID_SHAPE}"
+    jobs = getattr(websocket.app.state, "jobs", None)
+    job = jobs.get(job_id) if jobs is not None else None
     if jobs is None or job is None or not job.visible_to(None if tenant.admin else tenant.name):
         return f"No job with id {job_id!r} to follow along with"
     path = jobs.storage.landmarks_path(job.id)
