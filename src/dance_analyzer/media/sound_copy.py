@@ -42,6 +42,7 @@ class SoundtrackCopy:
         self._out: Any = None  # the copy's audio stream, once added
         self._written = 0  # samples encoded so far, from the copy's time 0
         self._heard = 0.0  # where the source's sound decoded so far ends, on the copy's clock
+        self._drop = 0  # samples still to leave out: the part of a frame from before the picture
         try:
             self._input = av.open(str(source), metadata_errors="ignore")
             if not self._input.streams.audio:
@@ -106,11 +107,16 @@ class SoundtrackCopy:
                 if frame.pts is None or not frame.time_base:
                     continue
                 start = float(frame.pts * frame.time_base) - self._origin_s
-                if start < 0:  # before the picture starts
+                end = start + frame.samples / frame.sample_rate
+                if end <= 0:  # before the picture starts
                     continue
                 if start - self._heard > MAX_GAP_S:
                     self._encode(self._silence(round((start - self._heard) * self._rate)))
-                self._heard = start + frame.samples / frame.sample_rate
+                # A frame that straddles the first picture (a phone's sound often starts a
+                # few milliseconds before it) keeps its part from the picture on.
+                if start < 0:
+                    self._drop = round(-start * self._rate)
+                self._heard = end
                 self._encode(self._resampler.resample(frame))
         except av.FFmpegError:
             self._packets = None  # a packet that does not decode or mux: the sound ends here
@@ -125,10 +131,26 @@ class SoundtrackCopy:
             yield frame
 
     def _encode(self, frames: Iterable[av.AudioFrame]) -> None:
-        for frame in frames:
+        for whole in frames:
+            frame = self._without_dropped(whole)
+            if frame is None:
+                continue
             frame.pts, frame.time_base = self._written, Fraction(1, self._rate)
             self._written += frame.samples
             self._mux(self._out.encode(frame))
+
+    def _without_dropped(self, frame: av.AudioFrame) -> av.AudioFrame | None:
+        """``frame`` less the samples still to be left out (None if that is all of it)."""
+        if self._drop <= 0:
+            return frame
+        if frame.samples <= self._drop:
+            self._drop -= frame.samples
+            return None
+        kept = frame.to_ndarray()[:, self._drop :]  # fltp: (channels, samples)
+        self._drop = 0
+        out = av.AudioFrame.from_ndarray(np.ascontiguousarray(kept), format="fltp", layout=self._layout)
+        out.sample_rate = self._rate
+        return out
 
     def _mux(self, packets: Iterable[Any]) -> None:
         for packet in packets:
