@@ -69,7 +69,8 @@ def write_video(
     b_frames: int = 0,
     sound: Beep | None = None,
 ) -> Path:
-    """Write a small H.264 MP4 whose frames are known: frame i is filled with grey level 10*i.
+    """Write a small H.264 video (in the container the suffix names: .mp4, .mov, .mkv) whose
+    frames are known: frame i is filled with grey level 10*i.
 
     ``rotation`` stores display-rotation metadata (counter-clockwise degrees, as phones do),
     ``pts`` overrides timestamps (in 1/1000 s) for variable-frame-rate files.
