@@ -239,6 +239,7 @@ def test_the_annotated_copy_keeps_the_sound_in_step_with_the_picture(tmp_path, n
         # sound that straddles the first picture keeps its part from there on (the whole
         # 21 ms frame was left out, the beep at the first picture sounding 16 ms late).
         (Beep(codec="pcm_s16le", at_s=0.0, seconds=3.0), 5, 0.0),
+        (Beep(codec="pcm_s16le", at_s=0.6, seconds=3.0), 5, 0.595),  # and what follows it stays in step
     ],
 )
 def test_sound_that_starts_before_or_after_the_picture_stays_in_step_and_stops_with_it(
