@@ -125,10 +125,7 @@ class SoundtrackCopy:
         """``samples`` of silence, a second at a time (a long gap is not one huge frame)."""
         channels = 2 if self._layout == "stereo" else 1
         for done in range(0, samples, self._rate):
-            quiet = np.zeros((channels, min(self._rate, samples - done)), np.float32)
-            frame = av.AudioFrame.from_ndarray(quiet, format="fltp", layout=self._layout)
-            frame.sample_rate = self._rate
-            yield frame
+            yield self._frame(np.zeros((channels, min(self._rate, samples - done)), np.float32))
 
     def _encode(self, frames: Iterable[av.AudioFrame]) -> None:
         for whole in frames:
@@ -148,9 +145,13 @@ class SoundtrackCopy:
             return None
         kept = frame.to_ndarray()[:, self._drop :]  # fltp: (channels, samples)
         self._drop = 0
-        out = av.AudioFrame.from_ndarray(np.ascontiguousarray(kept), format="fltp", layout=self._layout)
-        out.sample_rate = self._rate
-        return out
+        return self._frame(np.ascontiguousarray(kept))
+
+    def _frame(self, samples: np.ndarray) -> av.AudioFrame:
+        """(channels, n) float32 samples as a frame of the copy's format, layout and rate."""
+        frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout=self._layout)
+        frame.sample_rate = self._rate
+        return frame
 
     def _mux(self, packets: Iterable[Any]) -> None:
         for packet in packets:
