@@ -292,6 +292,7 @@ def render_overlay(
             stream.codec_context.time_base = Fraction(1, TICKS)
             sound = SoundtrackCopy(video, container)
             shown = -1  # when the frame written last is shown, in ticks
+            frame_s = float(1 / rate)  # how long a frame is shown: the sound runs to the end of it
             for frame in iter_frames(video, limits=limits):
                 image = frame.image
                 if image is None:
@@ -319,11 +320,11 @@ def render_overlay(
                 encoded.pts, encoded.time_base = shown, Fraction(1, TICKS)
                 container.mux(stream.encode(encoded))
                 written += 1
-                sound.until(shown / TICKS + float(1 / rate))
+                sound.until(shown / TICKS + frame_s)
                 if on_progress is not None:
                     on_progress(written, result.get("total_frames"))
             container.mux(stream.encode())
-            sound.finish(max(shown, 0) / TICKS + float(1 / rate))
+            sound.finish(max(shown, 0) / TICKS + frame_s)
         partial.replace(out)
     finally:
         if sound is not None:
