@@ -114,9 +114,10 @@ KICK_FLOOR = {"precision": 0.80, "recall": 0.82}
 # Steps, 19 labelled held out (5 clips, one with none): after a standing foot that pivots or
 # slides on the floor counted as planted, and a foot up to 0.3 torso lengths over the floor
 # line standing, with 0.3 of travel (decided on dev), precision 0.53 / 0.71 / 0.67, recall
-# 0.53 / 0.53 / 0.63. A floor against regressions; the issue asks for their count
-# (bench/move_accuracy.py).
-STEP_FLOOR = {"precision": 0.51, "recall": 0.51}
+# 0.53 / 0.53 / 0.63. Then a step mostly inside a jump's flight became the jump's (decided on
+# dev): 0.50 / 0.71 / 0.65 and 0.47 / 0.53 / 0.58 (lite and heavy lost a step to a jump found
+# over it). A floor against regressions; the issue asks for their count (bench/move_accuracy.py).
+STEP_FLOOR = {"precision": 0.48, "recall": 0.45}
 
 
 def _scores(corpus, held_out: bool, fps: float | None = None):

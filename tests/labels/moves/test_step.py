@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from dance_analyzer.labels.moves import load_moves
+from dance_analyzer.labels.moves import detect_moves, load_moves, parse_moves
 from dance_analyzer.labels.moves.step import detect, summary
-from tests.support.motions import LEFT_FOOT, RIGHT_FOOT, UPPER_BODY, clip, motion, shifted, standing
+from tests.support.motions import LEFT_FOOT, RIGHT_FOOT, UPPER_BODY, clip, lifted, motion, shifted, standing
 from tests.support.skeletons import Leg
 
 PARAMS = load_moves().moves[3].params
@@ -109,3 +109,33 @@ def test_both_feet_leaving_the_floor_together_is_no_step():
         return shifted(frame, UPPER_BODY, 0.12 * share, lift)
 
     assert detect(motion(*clip(2.0, hop_sideways)), PARAMS) == []
+
+
+def jump_out(height: float):
+    """A jump from the feet together out to a wide stance (an échappé sauté): the whole body
+    off the floor for 0.3 s while the left foot travels out 0.6 torso lengths."""
+
+    def at(t: float):
+        frame = standing()
+        if t >= 1.5:
+            share = min((t - 1.5) / 0.3, 1.0)
+            frame = shifted(frame, LEFT_FOOT, STRIDE * share)
+            if share < 1:
+                frame = lifted(frame, 4 * height * share * (1 - share))
+        return frame
+
+    return clip(3.0, at)
+
+
+@pytest.mark.parametrize("height", [0.03, 0.06])  # 0.15 and 0.3 torso lengths up
+def test_a_foot_that_travels_in_a_jumps_flight_is_the_jump_not_a_step(height):
+    # Low, the other foot stays within `on_floor` of the floor and could pass for planted;
+    # the jump found says both feet were off it, so no weight passed from foot to foot.
+    found = detect_moves(motion(*jump_out(height)), load_moves())
+    assert [m.move for m in found] == ["jump"]
+
+
+def test_with_jumps_switched_off_the_same_foot_travel_is_a_step_again():
+    moves = parse_moves({"moves": {"jump": {"enabled": False}}}, base=load_moves())
+    found = detect_moves(motion(*jump_out(0.03)), moves)
+    assert [(m.move, m.measures["foot"]) for m in found] == [("step", "left")]

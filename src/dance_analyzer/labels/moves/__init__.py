@@ -32,8 +32,12 @@ __all__ = [
 
 
 def detect_moves(motion: Motion, moves: MoveSet) -> list[Move]:
-    """Every move of every enabled kind, in order of start."""
+    """Every move of every enabled kind, in order of start (steps taken in a jump's
+    flight are the jump's: :func:`step.outside_flights`)."""
     found = [m for definition in moves.moves if definition.enabled for m in definition.detect(motion)]
+    for definition in moves.moves:
+        if definition.name == "step" and definition.enabled:
+            found = step.outside_flights(found, definition.params)
     order = {name: k for k, name in enumerate(KINDS)}
     return sorted(found, key=lambda m: (m.start_s, order[m.move]))
 

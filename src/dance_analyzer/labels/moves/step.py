@@ -32,6 +32,7 @@ class StepParams:
     max_transfer_s: float = 1.0
     smooth_s: float = 0.1
     min_visibility: float = 0.3
+    max_in_flight: float = 0.5  # share of a step that may fall inside a jump's flight
 
 
 def detect(motion: Motion, params: StepParams) -> list[Move]:
@@ -117,6 +118,23 @@ def weight_changes(motion: Motion, params: StepParams) -> list[Move]:
             last_side = side
         left_side_at = k
     return out
+
+
+def outside_flights(found: list[Move], params: StepParams) -> list[Move]:
+    """``found`` (moves of every kind) without the steps that happen mostly in a jump's
+    flight: there the feet left the floor together (a jump out to a wide stance, a
+    jumping jack, a skip), so no weight passed from a planted foot to the other, and the
+    jump is what a teacher names. A hop low enough to leave the other foot within
+    ``on_floor`` of the floor can pass for a planted foot, so the jumps found decide."""
+    flights = [(m.start_s, m.end_s) for m in found if m.move == "jump"]
+    if not flights:
+        return found
+
+    def in_flight(move: Move) -> bool:
+        inside = sum(max(0.0, min(move.end_s, end) - max(move.start_s, start)) for start, end in flights)
+        return inside > params.max_in_flight * (move.end_s - move.start_s)
+
+    return [m for m in found if not (m.move == "step" and in_flight(m))]
 
 
 def _speed(motion: Motion, point: np.ndarray, width_s: float) -> np.ndarray:
