@@ -53,6 +53,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # knee (from 0.05, was 0.1): raised likewise.
 # hand_on_hip takes a hand on the waist (up to 0.8 from the hip joint, down at waist or hip
 # height) and arabesque asks for the leg at 45 degrees: both raised to their new lowest less 0.02.
+# arabesque reads a standing leg hidden behind the raised one (from 0.05; heavy 0.54 to 0.61 on
+# the whole corpus): raised likewise.
 FLOORS = {
     "t_pose": 0.91,
     "squat": 0.75,
@@ -71,7 +73,7 @@ FLOORS = {
     "plie": 0.83,
     "releve": 0.00,
     "passe": 0.89,
-    "arabesque": 0.52,
+    "arabesque": 0.55,
     "attitude": 0.85,
     "leg_extension": 0.87,
     "split": 0.95,
