@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from dance_analyzer.labels.moves import detect_moves, load_moves, parse_moves
-from dance_analyzer.labels.moves.step import detect, summary
+from dance_analyzer.labels.moves import Move, detect_moves, load_moves, parse_moves
+from dance_analyzer.labels.moves.step import detect, outside_flights, summary
 from tests.support.motions import LEFT_FOOT, RIGHT_FOOT, UPPER_BODY, clip, lifted, motion, shifted, standing
 from tests.support.skeletons import Leg
 
@@ -139,3 +139,18 @@ def test_with_jumps_switched_off_the_same_foot_travel_is_a_step_again():
     moves = parse_moves({"moves": {"jump": {"enabled": False}}}, base=load_moves())
     found = detect_moves(motion(*jump_out(0.03)), moves)
     assert [(m.move, m.measures["foot"]) for m in found] == [("step", "left")]
+
+
+def test_a_step_half_in_a_flight_stays_a_step_wherever_in_the_video_it_falls():
+    # Exactly half: not more than half. Times are frame counts over the rate, and where the
+    # floats round must not decide (a clip cut from a longer video read otherwise alone).
+    kept = [
+        [
+            m.move
+            for m in outside_flights(
+                [Move("step", k / 30, (k + 6) / 30, {}), Move("jump", (k + 3) / 30, (k + 6) / 30, {})], PARAMS
+            )
+        ]
+        for k in range(300)
+    ]
+    assert all(moves == ["step", "jump"] for moves in kept)

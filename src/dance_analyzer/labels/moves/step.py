@@ -132,7 +132,9 @@ def outside_flights(found: list[Move], params: StepParams) -> list[Move]:
 
     def in_flight(move: Move) -> bool:
         inside = sum(max(0.0, min(move.end_s, end) - max(move.start_s, start)) for start, end in flights)
-        return inside > params.max_in_flight * (move.end_s - move.start_s)
+        # Times are sums of frame intervals: a share of exactly one half must not turn on
+        # how the floats round (the same clip cut from a longer video would read otherwise).
+        return inside > params.max_in_flight * (move.end_s - move.start_s) + 1e-6
 
     return [m for m in found if not (m.move == "step" and in_flight(m))]
 
