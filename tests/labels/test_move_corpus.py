@@ -151,12 +151,14 @@ def held_out_scores(corpus):
 # 0.76 / 0.84 / 0.81 (lite/full/heavy; with a twist there and straight back no turn; most
 # false turns left are pieces of a figure skater's spin at about 5 revolutions a second, 6
 # frames a turn, which 30 frames/s cannot follow), recall 0.73 / 0.70 / 0.70 (a half turn
-# from the front to the back counted from 120 degrees); jumps, 49
+# from the front to the back counted from 120 degrees); then, with a half turn that holds
+# side-on on its way to the back one turn, precision 0.79 / 0.88 / 0.81, recall 0.77 / 0.77 /
+# 0.73 (0.76 / 0.85 / 0.92 and 0.73 / 0.77 / 0.73 at 24 frames/s); jumps, 49
 # labelled (30 of them rope hops of one clip; 13 tuck, squat, broad and box jumps), with the
 # feet read from visibility 0.1 (side-on, the far ankle hides behind the near leg), the floor
 # read from the low end of the feet around each jump, and a landing on a box where the feet
 # come to rest up there: precision 0.95 / 0.98 / 0.98, recall 0.86 / 0.94 / 0.82.
-DEV_FLOORS = {"turn": {"precision": 0.74, "recall": 0.68}, "jump": {"precision": 0.93, "recall": 0.80}}
+DEV_FLOORS = {"turn": {"precision": 0.74, "recall": 0.71}, "jump": {"precision": 0.93, "recall": 0.80}}
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +240,7 @@ def test_held_out_jumps_found_have_their_airtime_within_two_frames(held_out_scor
 
 NOT_MET = {
     "turn": "held-out turns (16 labelled, 14 of them one dancer's fouettes and stepping turns on a handheld "
-    "phone at 24 frames/s): recall 0.31-0.38, precision 0.71-1.00",
+    "phone at 24 frames/s): recall 0.31-0.38, precision 0.62-0.86",
     "jump": "held-out jumps (6 labelled): recall 0.50-0.67, precision 0.50-1.00 (the taekwondo clip's "
     "flying jumps are missed; read shot by shot, its cuts no longer make jumps with full and heavy)",
     "kick": "held-out kicks (19 labelled): precision 0.82-1.00, recall 0.89-0.95 (lite finds false ones in "

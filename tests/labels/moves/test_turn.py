@@ -85,6 +85,29 @@ def test_a_turn_that_slows_and_stops_for_a_moment_half_way_is_one_turn():
     assert [m.measures["rotations"] for m in detect(motion(*path(*keys)), PARAMS)] == [0.5, 0.5]
 
 
+@pytest.mark.parametrize("hold_s", [0.3, 0.6])
+def test_a_half_turn_that_holds_side_on_on_its_way_to_the_back_is_one_turn(hold_s: float):
+    # A catalogue model turning to show her profile, holding it, then turning on to show
+    # her back (the UBC-Fashion clips of the move corpus; the back read short, 150 degrees).
+    keys = [(0.5, 0.0), (0.9, 85.0), (0.9 + hold_s, 95.0), (1.3 + hold_s, 150.0)]
+    found = detect(motion(*path(*keys)), PARAMS)
+    assert [(m.measures["rotations"], m.measures["direction"], m.start_s, m.end_s) for m in found] == [
+        (0.5, "clockwise", pytest.approx(0.5, abs=0.1), pytest.approx(1.3 + hold_s, abs=0.1))
+    ]
+
+
+def test_a_quarter_turn_held_and_another_later_or_back_again_is_no_turn():
+    # Held side-on for longer than side_pause_s: two quarter turns, each short of a turn.
+    keys = [(0.5, 0.0), (0.9, 85.0), (2.0, 95.0), (2.4, 150.0)]
+    assert detect(motion(*path(*keys)), PARAMS) == []
+    # To the profile, held, and back to the front: no turn either way.
+    keys = [(0.5, 0.0), (0.9, 85.0), (1.4, 95.0), (1.8, 0.0)]
+    assert detect(motion(*path(*keys)), PARAMS) == []
+    # From the front past the side to the back only counts: profile to profile is no half turn.
+    keys = [(0.5, 60.0), (0.9, 85.0), (1.4, 95.0), (1.8, 120.0)]
+    assert detect(motion(*path(*keys)), PARAMS) == []
+
+
 def fouettes(turns: int, turn_s: float, stop_s: float, fps: float, stop_deg: float = 0.0):
     """Whole turns one after another, each stopping ``stop_s`` at ``stop_deg`` (0: facing
     the camera) before the next, as fouettes spot the front; at ``fps`` frames a second."""

@@ -4,7 +4,8 @@ The facing is unwrapped over the whole clip (``signals.unwrap_facing``), so a do
 pirouette is one sweep of about 720 degrees however the model labels the back view.
 A turn is a run of frames turning the same way fast enough, pauses shorter than
 ``max_pause_s`` bridged (unless it stopped facing the front after whole rotations: one
-fouette after another), that adds up to at least ``min_rotation_deg`` (or to
+fouette after another; longer ones, up to ``side_pause_s``, where it holds side-on between
+the front and the back), that adds up to at least ``min_rotation_deg`` (or to
 ``half_turn_deg`` from facing the camera to showing the back); a sweep that turns
 straight back to where it began is a twist, not two turns (:func:`_drop_twists`).
 """
@@ -34,6 +35,11 @@ class TurnParams:
     min_speed_deg_s: float = 120.0  # a turn's core turns at least this fast
     edge_speed_deg_s: float = 40.0  # its start and end are where it slows below this
     max_pause_s: float = 0.2
+    # Longer, up to side_pause_s, where the turn holds side-on (within side_within_deg of
+    # the profile) on its way between the front and the back: a catalogue model showing her
+    # profile, then her back, turns half a turn, not two quarters.
+    side_pause_s: float = 0.8
+    side_within_deg: float = 45.0
     # A turn that stops within this of a whole number of rotations, facing the front or
     # the back, and turns on by a whole turn turned twice (fouettes), however short the stop.
     whole_within_deg: float = 45.0
@@ -70,8 +76,8 @@ def detect(motion: Motion, params: TurnParams) -> list[Move]:
         # ``max_pause_s`` apart joined (a flicker in the turning, or a moment's hesitation),
         # but not across a stop between two turns.
         grown = sorted({extend(core, slow) for core in fast})
-        apart = functools.partial(_between_turns, facing, params=params)
-        for start, stop in bridge(grown, motion.times, params.max_pause_s, apart):
+        apart = functools.partial(_apart, facing, motion.times, params=params)
+        for start, stop in bridge(grown, motion.times, max(params.max_pause_s, params.side_pause_s), apart):
             ends = _ends(facing, start, stop)
             if ends is None:
                 continue
@@ -83,6 +89,28 @@ def detect(motion: Motion, params: TurnParams) -> list[Move]:
                 out.append(_turn(motion, params, (start, stop), rotation))
     out.sort(key=lambda m: m.start_s)
     return _drop_twists(_drop_overlaps(out), 1.5 / motion.rate, params.min_rotation_deg)
+
+
+def _apart(facing: np.ndarray, times: np.ndarray, before: Run, after: Run, params: TurnParams) -> bool:
+    """Whether two runs turning the same way, up to ``side_pause_s`` apart, are two moves:
+    within ``max_pause_s`` only across a stop between two turns, beyond it unless the turn
+    held side-on on its way between the front and the back."""
+    if times[after[0]] - times[before[1] - 1] <= params.max_pause_s:
+        return _between_turns(facing, before, after, params)
+    return not _held_side_on(facing, before, after, params)
+
+
+def _held_side_on(facing: np.ndarray, before: Run, after: Run, params: TurnParams) -> bool:
+    """Whether the stop faces the side throughout (within ``side_within_deg`` of the
+    profile, nearer it than the front or the back) and the two runs together go at least
+    ``half_turn_deg`` between the front and the back: each run alone is a quarter turn, which
+    a turn to show the profile and then the back is not."""
+    stop = facing[before[1] - 1 : after[0] + 1]
+    off_front = _off_front(stop[np.isfinite(stop)])
+    if not len(off_front) or (np.abs(off_front - 90.0) > params.side_within_deg).any():
+        return False
+    ends = _ends(facing, before[0], after[1])
+    return ends is not None and abs(ends[1] - ends[0]) >= params.half_turn_deg and _front_and_back(ends, params)
 
 
 def _between_turns(facing: np.ndarray, before: Run, after: Run, params: TurnParams) -> bool:
