@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from dance_analyzer.labels.moves import load_moves
+from dance_analyzer.labels.moves import detect_moves, load_moves, parse_moves
 from dance_analyzer.labels.moves.rhythm import detect_bounce, detect_sway
 from tests.support.motions import UPPER_BODY, clip, lifted, motion, shifted, standing
 
@@ -30,3 +30,42 @@ def test_rising_and_sinking_in_rhythm_is_a_bounce():
     bouncing = clip(4.0, lambda t: lifted(standing(), 0.03 * float(np.sin(2 * np.pi * t / 0.6))))
     found = detect_bounce(motion(*bouncing), BOUNCE)
     assert [m.measures["period_s"] for m in found] == [pytest.approx(0.6, abs=0.07)]
+
+
+def knees_bouncing(seconds: float = 4.0, period: float = 0.6, hop_at: float | None = None):
+    """The hips rising and sinking 0.15 torso lengths on the knees, the feet on the floor;
+    with ``hop_at``, one cycle there a hop: the whole body off the floor."""
+
+    def at(t: float):
+        rise = 0.03 * float(np.sin(2 * np.pi * t / period))
+        if hop_at is not None and hop_at <= t < hop_at + period / 2:
+            return lifted(standing(), 2 * rise)
+        return shifted(standing(), UPPER_BODY, 0.0, -rise)
+
+    return clip(seconds, at)
+
+
+def hops(count: int, period: float = 0.5):
+    """A run of hops, a rope skipper's: 0.3 s off the floor, 0.3 torso lengths up."""
+
+    def at(t: float):
+        into = (t - 0.5) % period
+        if 0.5 <= t < 0.5 + count * period and into < 0.3:
+            return lifted(standing(), 0.24 * into / 0.3 * (1 - into / 0.3))
+        return standing()
+
+    return clip(0.5 + count * period + 0.5, at)
+
+
+def test_a_run_of_hops_is_jumps_not_a_bounce():
+    found = detect_moves(motion(*hops(8)), MOVES)
+    assert [m.move for m in found] == ["jump"] * 8
+    # Read without jumps, the same hops rise and sink in a steady rhythm.
+    no_jumps = parse_moves({"moves": {"jump": {"enabled": False}}}, base=MOVES)
+    assert [m.move for m in detect_moves(motion(*hops(8)), no_jumps)] == ["bounce"]
+
+
+def test_a_bounce_on_the_knees_with_a_hop_in_it_still_bounces():
+    assert [m.move for m in detect_moves(motion(*knees_bouncing()), MOVES)] == ["bounce"]
+    found = detect_moves(motion(*knees_bouncing(hop_at=1.8)), MOVES)
+    assert sorted(m.move for m in found) == ["bounce", "jump"]

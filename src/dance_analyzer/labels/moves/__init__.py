@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import step
+from . import rhythm, step
 from .definitions import KINDS, MoveDefinition, MoveSet, load_moves, parse_moves
 from .events import Move
 from .signals import Motion, motion_of
@@ -32,12 +32,17 @@ __all__ = [
 
 
 def detect_moves(motion: Motion, moves: MoveSet) -> list[Move]:
-    """Every move of every enabled kind, in order of start (steps taken in a jump's
-    flight are the jump's: :func:`step.outside_flights`)."""
+    """Every move of every enabled kind, in order of start. What the jumps found explain
+    is theirs: a step taken in a jump's flight (:func:`step.outside_flights`), the rising
+    and sinking or swinging of a run of hops (:func:`rhythm.besides_jumps`)."""
     found = [m for definition in moves.moves if definition.enabled for m in definition.detect(motion)]
     for definition in moves.moves:
-        if definition.name == "step" and definition.enabled:
+        if not definition.enabled:
+            continue
+        if definition.name == "step":
             found = step.outside_flights(found, definition.params)
+        elif definition.name in ("sway", "bounce"):
+            found = rhythm.besides_jumps(found, definition.name, definition.params)
     order = {name: k for k, name in enumerate(KINDS)}
     return sorted(found, key=lambda m: (m.start_s, order[m.move]))
 

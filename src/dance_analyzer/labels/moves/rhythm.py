@@ -26,6 +26,21 @@ class RhythmParams:
     smooth_s: float = 0.1
 
 
+def besides_jumps(found: list[Move], name: str, params: RhythmParams) -> list[Move]:
+    """``found`` (moves of every kind) without the sways or bounces (``name``) that are
+    jumps: a run of hops rises and sinks (side-to-side hops swing) in a steady rhythm too,
+    and what a teacher names is the jumps. One needs ``min_cycles`` of its own besides
+    the jumps found in it, so a dancer bouncing with a jump or two in the rhythm still
+    bounces."""
+    jumps = [m for m in found if m.move == "jump"]
+
+    def jumping(move: Move) -> bool:
+        inside = sum(1 for j in jumps if j.start_s < move.end_s and j.end_s > move.start_s)
+        return float(move.measures["cycles"]) - inside < params.min_cycles
+
+    return [m for m in found if not (m.move == name and jumps and jumping(m))]
+
+
 def detect_sway(motion: Motion, params: RhythmParams) -> list[Move]:
     return _oscillations("sway", motion.hips()[:, 0], motion, params)
 
