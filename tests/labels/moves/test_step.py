@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from dance_analyzer.labels.moves import Move, detect_moves, load_moves, parse_moves
-from dance_analyzer.labels.moves.step import detect, outside_flights, summary
+from dance_analyzer.labels.moves.step import detect, on_the_feet, summary
 from tests.support.motions import LEFT_FOOT, RIGHT_FOOT, UPPER_BODY, clip, lifted, motion, shifted, standing
 from tests.support.skeletons import Leg
 
@@ -147,10 +147,23 @@ def test_a_step_half_in_a_flight_stays_a_step_wherever_in_the_video_it_falls():
     kept = [
         [
             m.move
-            for m in outside_flights(
+            for m in on_the_feet(
                 [Move("step", k / 30, (k + 6) / 30, {}), Move("jump", (k + 3) / 30, (k + 6) / 30, {})], PARAMS
             )
         ]
         for k in range(300)
     ]
     assert all(moves == ["step", "jump"] for moves in kept)
+
+
+def test_feet_moving_down_on_the_floor_are_floor_work_not_steps():
+    # A b-boy's legs sweep round while his weight is on his hands: the floor work found
+    # says so. A step taken before he goes down stays a step.
+    found = [
+        Move("step", 0.2, 0.5, {}),
+        Move("floor_work", 1.0, 3.0, {}),
+        Move("step", 1.5, 1.8, {}),
+        Move("step", 2.8, 3.3, {}),  # getting up: mostly on the feet again
+    ]
+    kept = on_the_feet(found, PARAMS)
+    assert [(m.move, m.start_s) for m in kept] == [("step", 0.2), ("floor_work", 1.0), ("step", 2.8)]

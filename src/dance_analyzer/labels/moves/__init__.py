@@ -32,15 +32,16 @@ __all__ = [
 
 
 def detect_moves(motion: Motion, moves: MoveSet) -> list[Move]:
-    """Every move of every enabled kind, in order of start. What the jumps found explain
-    is theirs: a step taken in a jump's flight (:func:`step.outside_flights`), the rising
-    and sinking or swinging of a run of hops (:func:`rhythm.besides_jumps`)."""
+    """Every move of every enabled kind, in order of start. What the jumps and floor work
+    found explain is theirs: a step taken in a jump's flight or down on the floor
+    (:func:`step.on_the_feet`), the rising and sinking or swinging of a run of hops
+    (:func:`rhythm.besides_jumps`)."""
     found = [m for definition in moves.moves if definition.enabled for m in definition.detect(motion)]
     for definition in moves.moves:
         if not definition.enabled:
             continue
         if definition.name == "step":
-            found = step.outside_flights(found, definition.params)
+            found = step.on_the_feet(found, definition.params)
         elif definition.name in ("sway", "bounce"):
             found = rhythm.besides_jumps(found, definition.name, definition.params)
     order = {name: k for k, name in enumerate(KINDS)}

@@ -32,7 +32,7 @@ class StepParams:
     max_transfer_s: float = 1.0
     smooth_s: float = 0.1
     min_visibility: float = 0.3
-    max_in_flight: float = 0.5  # share of a step that may fall inside a jump's flight
+    max_off_feet: float = 0.5  # share of a step that may fall inside a jump's flight or floor work
 
 
 def detect(motion: Motion, params: StepParams) -> list[Move]:
@@ -120,23 +120,25 @@ def weight_changes(motion: Motion, params: StepParams) -> list[Move]:
     return out
 
 
-def outside_flights(found: list[Move], params: StepParams) -> list[Move]:
-    """``found`` (moves of every kind) without the steps that happen mostly in a jump's
-    flight: there the feet left the floor together (a jump out to a wide stance, a
-    jumping jack, a skip), so no weight passed from a planted foot to the other, and the
-    jump is what a teacher names. A hop low enough to leave the other foot within
-    ``on_floor`` of the floor can pass for a planted foot, so the jumps found decide."""
-    flights = [(m.start_s, m.end_s) for m in found if m.move == "jump"]
-    if not flights:
+def on_the_feet(found: list[Move], params: StepParams) -> list[Move]:
+    """``found`` (moves of every kind) without the steps that happen mostly while the weight
+    is off the feet: in a jump's flight the feet left the floor together (a jump out to a
+    wide stance, a jumping jack, a skip), and in floor work the weight is on the hands,
+    the back or the knees (a b-boy's legs sweeping round); no weight passed from a planted
+    foot to the other, and the jump or the floor work is what a teacher names. A hop low
+    enough to leave the other foot within ``on_floor`` of the floor can pass for a planted
+    foot, so the moves found decide."""
+    off_feet = [(m.start_s, m.end_s) for m in found if m.move in ("jump", "floor_work")]
+    if not off_feet:
         return found
 
-    def in_flight(move: Move) -> bool:
-        inside = sum(max(0.0, min(move.end_s, end) - max(move.start_s, start)) for start, end in flights)
+    def off(move: Move) -> bool:
+        inside = sum(max(0.0, min(move.end_s, end) - max(move.start_s, start)) for start, end in off_feet)
         # Times are sums of frame intervals: a share of exactly one half must not turn on
         # how the floats round (the same clip cut from a longer video would read otherwise).
-        return inside > params.max_in_flight * (move.end_s - move.start_s) + 1e-6
+        return inside > params.max_off_feet * (move.end_s - move.start_s) + 1e-6
 
-    return [m for m in found if not (m.move == "step" and in_flight(m))]
+    return [m for m in found if not (m.move == "step" and off(m))]
 
 
 def _speed(motion: Motion, point: np.ndarray, width_s: float) -> np.ndarray:
