@@ -56,7 +56,7 @@ def shared_clips() -> list[Path]:
 
 def reencode(clip: Path, out: Path) -> Path:
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-i", str(clip), "-an", "-c:v", "libx264", "-crf", "16"]
+        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(clip), "-an", "-c:v", "libx264", "-crf", "16"]
         + ["-preset", "veryfast", "-fps_mode", "passthrough", str(out)],
         check=True,
     )

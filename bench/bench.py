@@ -283,7 +283,7 @@ def agreement(a: list[tuple[str, ...]], b: list[tuple[str, ...]]) -> float:
 
 def loop_clip(clip: Path, seconds: float, out: Path) -> Path:
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-stream_loop", "-1", "-i", str(clip), "-t", str(seconds)]
+        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-stream_loop", "-1", "-i", str(clip), "-t", str(seconds)]
         + ["-c", "copy", "-an", str(out)],
         check=True,
     )
