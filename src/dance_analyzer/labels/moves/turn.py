@@ -103,8 +103,8 @@ def _apart(facing: np.ndarray, times: np.ndarray, before: Run, after: Run, param
 def _held_side_on(facing: np.ndarray, before: Run, after: Run, params: TurnParams) -> bool:
     """Whether the stop faces the side throughout (within ``side_within_deg`` of the
     profile, nearer it than the front or the back) and the two runs together go at least
-    ``half_turn_deg`` between the front and the back: each run alone is a quarter turn, which
-    a turn to show the profile and then the back is not."""
+    ``half_turn_deg`` between the front and the back: a turn to show the profile, then the
+    back, is half a turn, though each run alone is only a quarter."""
     stop = facing[before[1] - 1 : after[0] + 1]
     off_front = _off_front(stop[np.isfinite(stop)])
     if not len(off_front) or (np.abs(off_front - 90.0) > params.side_within_deg).any():
