@@ -83,3 +83,16 @@ UPPER_BODY = list(range(0, 25))  # head, arms and hips: everything above the kne
 
 def standing(**pose: object) -> Frame:
     return skeleton(**pose)  # type: ignore[arg-type]
+
+
+def hop(takeoffs: list[float], airtime: float, height: float, seconds: float = 4.0, **pose: object):
+    """A dancer lifted off the floor (a parabola ``height`` picture units high) at each take-off."""
+
+    def at(t: float):
+        for start in takeoffs:
+            if start <= t < start + airtime:
+                phase = (t - start) / airtime
+                return lifted(standing(**pose), 4 * height * phase * (1 - phase))
+        return standing()
+
+    return clip(seconds, at)

@@ -5,25 +5,24 @@ import pytest
 
 from dance_analyzer.labels.moves import load_moves
 from dance_analyzer.labels.moves.jump import detect
-from tests.support.motions import FPS, LEFT_FOOT, RIGHT_FOOT, UPPER_BODY, Frame, clip, lifted, motion, shifted, standing
+from tests.support.motions import (
+    FPS,
+    LEFT_FOOT,
+    RIGHT_FOOT,
+    UPPER_BODY,
+    Frame,
+    clip,
+    hop,
+    lifted,
+    motion,
+    shifted,
+    standing,
+)
 from tests.support.skeletons import Leg
 
 PARAMS = load_moves().moves[1].params
 FEET = LEFT_FOOT + RIGHT_FOOT
 TORSO = 0.5 * 0.4  # torso length in picture heights (skeletons draw metres at 0.4)
-
-
-def hop(takeoffs: list[float], airtime: float, height: float, seconds: float = 4.0, **pose: object):
-    """A dancer lifted off the floor (a parabola ``height`` picture units high) at each take-off."""
-
-    def at(t: float):
-        for start in takeoffs:
-            if start <= t < start + airtime:
-                phase = (t - start) / airtime
-                return lifted(standing(**pose), 4 * height * phase * (1 - phase))
-        return standing()
-
-    return clip(seconds, at)
 
 
 def test_a_skeleton_lifted_for_0_4_s_gives_one_jump_with_that_airtime():

@@ -3,7 +3,7 @@ import pytest
 
 from dance_analyzer.labels.moves import detect_moves, load_moves, parse_moves
 from dance_analyzer.labels.moves.rhythm import detect_bounce, detect_sway
-from tests.support.motions import UPPER_BODY, clip, lifted, motion, shifted, standing
+from tests.support.motions import UPPER_BODY, clip, hop, lifted, motion, shifted, standing
 
 MOVES = load_moves()
 SWAY, BOUNCE = (next(m.params for m in MOVES.moves if m.name == n) for n in ("sway", "bounce"))
@@ -45,24 +45,14 @@ def knees_bouncing(seconds: float = 4.0, period: float = 0.6, hop_at: float | No
     return clip(seconds, at)
 
 
-def hops(count: int, period: float = 0.5):
-    """A run of hops, a rope skipper's: 0.3 s off the floor, 0.3 torso lengths up."""
-
-    def at(t: float):
-        into = (t - 0.5) % period
-        if 0.5 <= t < 0.5 + count * period and into < 0.3:
-            return lifted(standing(), 0.24 * into / 0.3 * (1 - into / 0.3))
-        return standing()
-
-    return clip(0.5 + count * period + 0.5, at)
-
-
 def test_a_run_of_hops_is_jumps_not_a_bounce():
-    found = detect_moves(motion(*hops(8)), MOVES)
+    # A rope skipper's: 0.3 s off the floor every 0.5 s, 0.3 torso lengths up.
+    hops = hop([0.5 + 0.5 * k for k in range(8)], 0.3, 0.06, seconds=5.0)
+    found = detect_moves(motion(*hops), MOVES)
     assert [m.move for m in found] == ["jump"] * 8
     # Read without jumps, the same hops rise and sink in a steady rhythm.
     no_jumps = parse_moves({"moves": {"jump": {"enabled": False}}}, base=MOVES)
-    assert [m.move for m in detect_moves(motion(*hops(8)), no_jumps)] == ["bounce"]
+    assert [m.move for m in detect_moves(motion(*hops), no_jumps)] == ["bounce"]
 
 
 def test_a_bounce_on_the_knees_with_a_hop_in_it_still_bounces():
