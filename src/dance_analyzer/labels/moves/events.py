@@ -29,6 +29,10 @@ class Move:
     def to_json(self) -> dict[str, Any]:
         return {"move": self.move, "start_s": round(self.start_s, 3), "end_s": round(self.end_s, 3), **self.measures}
 
+    def shared_s(self, start_s: float, end_s: float) -> float:
+        """Seconds of this move inside ``[start_s, end_s)`` (0 if they do not meet)."""
+        return max(0.0, min(self.end_s, end_s) - max(self.start_s, start_s))
+
 
 Run = tuple[int, int]
 

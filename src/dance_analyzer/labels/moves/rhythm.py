@@ -35,7 +35,7 @@ def besides_jumps(found: list[Move], name: str, params: RhythmParams) -> list[Mo
     jumps = [m for m in found if m.move == "jump"]
 
     def jumping(move: Move) -> bool:
-        inside = sum(1 for j in jumps if j.start_s < move.end_s and j.end_s > move.start_s)
+        inside = sum(1 for j in jumps if move.shared_s(j.start_s, j.end_s) > 0)
         return float(move.measures["cycles"]) - inside < params.min_cycles
 
     return [m for m in found if not (m.move == name and jumps and jumping(m))]

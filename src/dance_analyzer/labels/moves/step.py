@@ -133,7 +133,7 @@ def on_the_feet(found: list[Move], params: StepParams) -> list[Move]:
         return found
 
     def off(move: Move) -> bool:
-        inside = sum(max(0.0, min(move.end_s, end) - max(move.start_s, start)) for start, end in off_feet)
+        inside = sum(move.shared_s(start, end) for start, end in off_feet)
         # Times are sums of frame intervals: a share of exactly one half must not turn on
         # how the floats round (the same clip cut from a longer video would read otherwise).
         return inside > params.max_off_feet * (move.end_s - move.start_s) + 1e-6
