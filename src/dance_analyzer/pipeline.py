@@ -38,7 +38,7 @@ from .pose.track import LandmarkTrack, save_track
 from .reports.angles import AngleFilter, angles_report
 from .reports.compare import compare_tracks
 from .reports.counts import pose_counts
-from .reports.framing import framing_warnings
+from .reports.framing import crowd_warnings, framing_warnings
 from .reports.movement import Energy, movement_report
 from .reports.rhythm import rhythm_report
 from .reports.summary import add_people_to_frames, frame_details, pose_summary, segments
@@ -118,6 +118,7 @@ def analyze(
             crowd.main_track(), poses, options.min_segment_s, include_frames, moves=moves,
             angle_filter=options.angle_filter, precision=options.precision,
         )  # fmt: skip
+        result["warnings"] += crowd_warnings(len(crowd.persons))
     if options.rhythm:
         result["rhythm"] = rhythm_report(reader.soundtrack(path), energy, result["movement"]["tempo"])
     if overlay_to is not None:

@@ -24,6 +24,10 @@ def test_people_all_describes_everyone_and_their_sync(client):
     # Without it, the answer is the single dancer's, as before.
     plain = client.post("/analyze", files={"file": (clip.name, clip.read_bytes())}).json()
     assert "people" not in plain and "sync" not in plain and "main_person" not in plain
+    # ... saying whose it is, and how to have everyone's; people=all needs no such word.
+    (warning,) = (w for w in plain["warnings"] if w["code"] == "several_people")
+    assert warning["message"].startswith(f"{len(ids)} people were in view") and "people=all" in warning["message"]
+    assert "several_people" not in {w["code"] for w in body["warnings"]}
 
 
 def test_max_people_is_checked_and_a_job_follows_everyone_too(client):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from dance_analyzer.pose.landmarks import Landmark as L
-from dance_analyzer.reports.framing import framing_warnings
+from dance_analyzer.reports.framing import crowd_warnings, framing_warnings
 from tests.support import skeletons as S
 
 STANDING = S.skeleton(**S.STANDING)[0]  # about 0.6 of the picture's height, centred
@@ -64,3 +64,10 @@ def test_frames_without_the_dancer_are_counted_and_the_rest_judged_on_the_frames
 def test_nobody_in_the_whole_video_is_one_warning():
     (warning,) = framing_warnings(np.full((5, 33, 4), np.nan))
     assert warning["code"] == "no_person" and warning["message"].startswith("Nobody was found in the video")
+
+
+def test_others_in_view_are_named_with_how_to_describe_everyone_and_one_dancer_is_not():
+    assert crowd_warnings(0) == [] and crowd_warnings(1) == []
+    (warning,) = crowd_warnings(3)
+    assert warning["code"] == "several_people"
+    assert warning["message"].startswith("3 people were in view") and "people=all" in warning["message"]

@@ -51,8 +51,8 @@ class PoseRepetitions(BaseModel):
 
 
 class ResultWarning(BaseModel):
-    code: str = Field(description="no_person, out_of_view or too_small")
-    message: str = Field(description="what went wrong with the filming, and what to do about it")
+    code: str = Field(description="no_person, out_of_view, too_small or several_people")
+    message: str = Field(description="what went wrong with the filming, or who was left out, and what to do about it")
 
 
 MOVE_KINDS = "turn, jump, kick, step, sway, bounce or floor_work"

@@ -3,7 +3,8 @@
 Poses are read from every limb: a body cut off by the picture's edge, hidden, or too
 far away to measure yields a thin or wrong timeline that looks like the analysis'
 fault. When that is true of a sizeable share of the clip, the result says so, and says
-how to film it better, instead of leaving the user to guess.
+how to film it better, instead of leaving the user to guess. Likewise when others were in
+view and only one dancer is described.
 """
 
 from __future__ import annotations
@@ -85,6 +86,22 @@ def _body_size(body: np.ndarray) -> np.ndarray:
     lying across the picture is as measurable as one standing up in it."""
     extent = body[:, :, :2].max(axis=1) - body[:, :, :2].min(axis=1)
     return np.asarray(extent.max(axis=1))
+
+
+def crowd_warnings(people: int) -> list[dict[str, str]]:
+    """``several_people`` when more than one person stayed in view and only the main dancer
+    is described: filming a class or a duet, a user should know whose dance the answer is,
+    and how to have everyone's."""
+    if people < 2:
+        return []
+    return [
+        _warning(
+            "several_people",
+            f"{people} people were in view: this describes one of them, the main dancer (the one in view "
+            "longest). Ask for people=all (--people all from the command line) to describe each of them "
+            "and how in sync they are.",
+        )
+    ]
 
 
 def _share(flags: np.ndarray) -> float:
