@@ -487,8 +487,8 @@ def test_the_lab_clips_people_are_drawn_in_their_own_colours_where_they_are(tmp_
 
 
 def test_the_pages_dancer_colours_are_the_overlays():
-    script = (Path(render.__file__).parent / "web" / "app.js").read_text()
+    script = (Path(render.__file__).parent / "web" / "common.js").read_text()
     listed = re.search(r"const PERSON_COLOURS = \[([^\]]*)\]", script)
-    assert listed, "app.js lists the dancers' colours in PERSON_COLOURS"
+    assert listed, "common.js lists the dancers' colours in PERSON_COLOURS"
     colours = re.findall(r'"#([0-9a-f]{6})"', listed.group(1))
     assert [tuple(int(c[i : i + 2], 16) for i in (0, 2, 4)) for c in colours] == list(PERSON_RGB)

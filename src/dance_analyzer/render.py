@@ -35,7 +35,7 @@ LABEL_RGB = (255, 214, 0)
 MOVE_RGB = (64, 224, 255)
 
 # One colour per person id, in this order (id 1 first), the same as the page's chips
-# (web/app.js PERSON_COLOURS): bright hues far apart, each line outlined in near-black,
+# (web/common.js PERSON_COLOURS): bright hues far apart, each line outlined in near-black,
 # so a skeleton reads on a dark stage and on a white wall alike, and the id tags' dark
 # text reads on every one of them.
 PERSON_RGB: tuple[tuple[int, int, int], ...] = (

@@ -2,7 +2,7 @@
 
 Presentation only: every number comes from the result as the pipeline wrote it. The
 captions are plain ASCII because the overlay draws them with OpenCV's Hershey fonts,
-which have no degree sign. The page (``web/app.js``) says the same in JavaScript.
+which have no degree sign. The page (``web/timeline.js``) says the same in JavaScript.
 """
 
 from __future__ import annotations

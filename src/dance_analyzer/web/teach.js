@@ -1,7 +1,8 @@
 // Teach the analysis a pose of your own: learn a definition from a photo (/poses/learn),
-// review it, save it (/poses), list and remove your poses. Uses app.js's authHeaders,
-// errorText and loadDescriptions (loaded first, same page).
-"use strict";
+// review it, save it (/poses), list and remove your poses. Uses common.js's
+// authHeaders, errorText, label and loadDescriptions, as the rest of the page does.
+
+import { authHeaders, errorText, label, loadDescriptions } from "./common.js";
 
 const teach = { definition: null };
 

@@ -1,0 +1,120 @@
+// Compare two dances (/compare): the attempt beside the reference, kept in step by the
+// server's sync map, each body part's score and the worst moments, each one a button.
+
+import { $, authHeaders, barRow, errorText, label, setStatus, showError } from "./common.js";
+
+// The reference second that goes with an attempt second, from the server's sync map.
+function referenceTime(syncMap, t) {
+  if (!syncMap.length) return t;
+  let k = 0;
+  while (k + 1 < syncMap.length && syncMap[k + 1][0] <= t) k++;
+  const [a0, r0] = syncMap[k];
+  const [a1, r1] = syncMap[Math.min(k + 1, syncMap.length - 1)];
+  return a1 > a0 ? r0 + ((t - a0) * (r1 - r0)) / (a1 - a0) : r0;
+}
+
+// On /compare's scale: 100 the same angles, about 80 good, 67 is 10 degrees apart.
+function scoreGrade(score) {
+  if (score >= 80) return { word: "good", colour: "#2e7d32" };
+  if (score >= 65) return { word: "fair", colour: "#a16207" };
+  return { word: "off", colour: "#d62728" };
+}
+
+function showComparison(result, referenceFile, attemptFile) {
+  const ref = $("reference-video");
+  const att = $("attempt-video");
+  ref.src = URL.createObjectURL(referenceFile);
+  att.src = URL.createObjectURL(attemptFile);
+  $("similarity").textContent = `${Math.round(result.similarity)}%`;
+  $("sync-facts").textContent =
+    `· offset ${result.offset_s.toFixed(1)} s · tempo ×${result.tempo_ratio.toFixed(2)}` +
+    (result.mirror ? " · mirrored" : ` · mirrored: ${Math.round(result.mirrored_similarity)}%`);
+  // Body parts on a good-to-poor scale (not the poses' colours): the colour says how
+  // close, and the number and a word say it too.
+  $("part-scores").replaceChildren(...Object.entries(result.body_parts).map(([part, v]) => {
+    const grade = scoreGrade(v.score);
+    const row = barRow(part, v.score, `${Math.round(v.score)} ${grade.word}`);
+    row.querySelector(".fill").style.background = grade.colour;
+    row.dataset.part = part;
+    row.dataset.grade = grade.word;
+    return row;
+  }));
+  const warnings = $("compare-warnings");
+  warnings.replaceChildren(...(result.warnings || []).map((w) => {
+    const item = document.createElement("li");
+    item.dataset.code = w.code;
+    item.textContent = w.message;
+    return item;
+  }));
+  warnings.hidden = warnings.children.length === 0;
+  // Keep the reference where the sync map says while the attempt plays or seeks.
+  const follow = () => {
+    const target = referenceTime(result.sync_map, att.currentTime);
+    if (Math.abs(ref.currentTime - target) > 0.15) ref.currentTime = target;
+  };
+  att.ontimeupdate = follow;
+  att.onseeked = follow;
+  att.onplay = () => { follow(); ref.play(); };
+  att.onpause = () => ref.pause();
+  const seekMoment = (m) => {
+    att.pause();
+    att.currentTime = m.attempt_start_s;
+    ref.currentTime = m.reference_start_s;
+  };
+  // The worst moments marked on the attempt's timeline.
+  const length = result.attempt.duration_s || 1;
+  $("moments-timeline").replaceChildren(...result.worst_moments.map((m) => {
+    const mark = document.createElement("button");
+    mark.type = "button";
+    mark.className = "mark";
+    mark.style.left = `${(100 * m.attempt_start_s) / length}%`;
+    mark.style.width = `${(100 * (m.attempt_end_s - m.attempt_start_s)) / length}%`;
+    mark.title = `${label(m.body_part)} off by ${Math.round(m.deviation_deg)}°`;
+    mark.addEventListener("click", () => seekMoment(m));
+    return mark;
+  }));
+  $("worst").replaceChildren(...result.worst_moments.map((m) => {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "moment";
+    button.dataset.start = m.attempt_start_s;
+    button.textContent = `${m.attempt_start_s.toFixed(1)}–${m.attempt_end_s.toFixed(1)} s: ` +
+      `${label(m.body_part)} off by ${Math.round(m.deviation_deg)}°`;
+    button.addEventListener("click", () => seekMoment(m));
+    item.append(button);
+    return item;
+  }));
+  $("status").hidden = true;
+  $("comparison").hidden = false;
+  document.body.dataset.state = "compared";
+}
+
+export async function compare() {
+  const referenceFile = $("reference-file").files[0];
+  const attemptFile = $("attempt-file").files[0];
+  if (!referenceFile || !attemptFile) { showError("Choose both videos to compare."); return; }
+  $("error").hidden = true;
+  $("result").hidden = true;
+  $("comparison").hidden = true;
+  document.body.dataset.state = "working";
+  setStatus("Analysing both dances and lining them up…", null);
+  const form = new FormData();
+  form.append("reference", referenceFile, referenceFile.name);
+  form.append("attempt", attemptFile, attemptFile.name);
+  const params = new URLSearchParams({ sample_fps: "15", mirror: String($("mirror").checked) });
+  try {
+    const response = await fetch(`/compare?${params}`, { method: "POST", body: form, headers: authHeaders() });
+    if (!response.ok) {
+      // The server says which of the two ("The attempt video: ..."); the page adds its name.
+      const text = (await errorText(response))
+        .replace(/^The reference video/, `The reference video (${referenceFile.name})`)
+        .replace(/^The attempt video/, `The attempt video (${attemptFile.name})`);
+      throw new Error(text);
+    }
+    showComparison(await response.json(), referenceFile, attemptFile);
+  } catch (err) {
+    document.body.dataset.state = "error";
+    showError(err.message);
+  }
+}
