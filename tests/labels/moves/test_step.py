@@ -53,6 +53,27 @@ def test_steps_per_minute_over_the_stepping():
     assert per_minute == pytest.approx(60 / 0.5 * 6 / (6 - 0.4), rel=0.1)
 
 
+def test_the_stepping_travels_where_the_steps_went_not_where_the_picture_went_between_them():
+    """Four steps to the right; while the feet rest between them, the camera pans after the
+    dancer and the whole picture slides left, a little further than the steps went right.
+    The steps went right: the hips a half stride, then a stride a step."""
+    swing_s, rest_s, pan_per_rest = 0.3, 1.0, 0.15  # panning slower than a foot swings
+    times, image, world = walking(4, swing_s=swing_s, rest_s=rest_s)
+    k, into = np.divmod(times - 0.5, swing_s + rest_s)
+    resting = np.where(into >= swing_s, (into - swing_s) / rest_s, 0.0)
+    pan = np.where(times >= 0.5, pan_per_rest * np.clip(k + resting, 0, 3), 0.0)  # the 3 rests between steps
+    image = image.copy()
+    image[..., 0] -= pan[:, None]
+    m = motion(times, image, world)
+    found = detect(m, PARAMS)
+    assert len(found) == 4 and {s.measures["direction"] for s in found} == {"right"}
+    hips = m.hips()
+    assert hips[-1, 0] < hips[0, 0]  # from the first frame to the last, the dancer went left
+    stepping = summary(found, hips, m.times)
+    assert stepping["travel"] == "right"
+    assert stepping["distance"] == pytest.approx(3.5 * STRIDE / 0.2, rel=0.2)  # torso lengths
+
+
 def test_a_weight_change_between_planted_feet_is_a_step():
     wide = {"left_leg": Leg(spread=25), "right_leg": Leg(spread=25)}
 

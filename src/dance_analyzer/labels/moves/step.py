@@ -162,17 +162,21 @@ def direction(travel: np.ndarray) -> str:
 
 
 def summary(steps: list[Move], hips: np.ndarray, times: np.ndarray) -> dict[str, object]:
-    """Steps per minute over the stepping, and where the stepping took the dancer."""
+    """Steps per minute over the stepping, and where the stepping took the dancer: the hips'
+    travel during the steps themselves, added up. What happens between two steps (a sway, a
+    hop, a camera that zooms or pans) is not where the steps went."""
     if not steps:
         return {}
     span = steps[-1].end_s - steps[0].start_s
     out: dict[str, object] = {
         "per_minute": round(60.0 * len(steps) / span, 1) if len(steps) >= 2 and span > 0 else None
     }
-    first = int(np.searchsorted(times, steps[0].start_s))
-    last = min(int(np.searchsorted(times, steps[-1].end_s)), len(times) - 1)
-    travel = hips[last] - hips[first]
-    if np.isfinite(travel).all():
+    first = np.searchsorted(times, [m.start_s for m in steps])
+    last = np.minimum(np.searchsorted(times, [m.end_s for m in steps]), len(times) - 1)
+    moved = hips[last] - hips[first]
+    known = np.isfinite(moved).all(axis=1)
+    travel = moved[known].sum(axis=0)
+    if known.any():
         out["travel"] = direction(travel) if np.hypot(*travel) >= 0.3 else "in place"
         out["distance"] = round(float(np.hypot(*travel)), 2)  # torso lengths
     return out
