@@ -226,6 +226,16 @@ def test_compare_two_dances_side_by_side(browser, api):
 LAB = "multi_person/pose2sim_demo_multiperson_cam02_two_people_balance.mp4"
 
 
+def test_a_group_video_analysed_for_one_dancer_says_so_and_how_to_see_everyone(browser, api):
+    page = open_page(browser, api)
+    page.set_input_files("#file", str(media(LAB)))
+    page.wait_for_selector("body[data-state=done]", timeout=180_000)
+    warning = page.locator("#warnings li[data-code=several_people]")
+    assert warning.is_visible()
+    assert "people were in view" in warning.inner_text() and "Every dancer" in warning.inner_text()
+    assert page.locator("#people-pick").is_hidden()
+
+
 def test_every_dancer_has_a_chip_their_own_timeline_and_the_group_sync_panel(browser, api):
     ARTIFACTS.mkdir(exist_ok=True)
     page = open_page(browser, api)
@@ -236,6 +246,7 @@ def test_every_dancer_has_a_chip_their_own_timeline_and_the_group_sync_panel(bro
     people = {p["id"]: p for p in result["people"]}
     main = result["main_person"]
     assert len(people) >= 2 and main in people
+    assert page.locator("#warnings li[data-code=several_people]").count() == 0  # everyone is described
 
     def pressed() -> list[int]:
         return [int(c.get_attribute("data-person")) for c in chips.all() if c.get_attribute("aria-pressed") == "true"]

@@ -280,12 +280,15 @@ export function renderCounts(counts, seekStart) {
   }));
 }
 
+// What a warning's advice is on this page, where the API's own words name a parameter.
+const ON_THIS_PAGE = { several_people: "On this page: tick “Every dancer” and analyse it again." };
+
 export function renderWarnings(warnings) {
   const list = $("warnings");
   list.replaceChildren(...(warnings || []).map((w) => {
     const item = document.createElement("li");
     item.dataset.code = w.code;
-    item.textContent = w.message;
+    item.textContent = ON_THIS_PAGE[w.code] ? `${w.message} ${ON_THIS_PAGE[w.code]}` : w.message;
     return item;
   }));
   list.hidden = list.children.length === 0;
