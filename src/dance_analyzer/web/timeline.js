@@ -84,13 +84,8 @@ export function renderTimeline(subject, playback, cuts) {
     bands.append(shade);
   }
   for (const seg of subject.segments) {
-    const band = document.createElement("button");
-    band.type = "button";
-    band.className = "band";
+    const band = spanButton("band", seg.start_s, seg.end_s, duration);
     band.dataset.pose = seg.pose;
-    band.dataset.start = seg.start_s;
-    band.style.left = `${(100 * seg.start_s) / duration}%`;
-    band.style.width = `${(100 * (seg.end_s - seg.start_s)) / duration}%`;
     band.style.background = colourOf(seg.pose);
     band.textContent = label(seg.pose); // bands read without colour (clipped when narrow)
     band.title = `${label(seg.pose)}: ${seg.start_s.toFixed(1)}–${seg.end_s.toFixed(1)} s`;
@@ -126,6 +121,17 @@ export function renderTimeline(subject, playback, cuts) {
   renderChart(subject);
 }
 
+// A button over start..end seconds of a lane `duration` seconds wide (a pose band, a move).
+function spanButton(className, start, end, duration) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = className;
+  button.dataset.start = start;
+  button.style.left = `${(100 * start) / duration}%`;
+  button.style.width = `${(100 * (end - start)) / duration}%`;
+  return button;
+}
+
 // The moves' lane, above the pose bands: one labelled span per move (a short one may
 // show only the start of its label; the list under the timeline has them in full); a
 // click on either seeks to the move.
@@ -147,13 +153,8 @@ function renderMoves(moves, summary, duration, seekStart) {
   lane.hidden = moves.length === 0;
   lane.style.height = `${(Math.max(...rows, -1) + 1) * 24}px`;
   lane.replaceChildren(...moves.map((m, k) => {
-    const span = document.createElement("button");
-    span.type = "button";
-    span.className = "move";
+    const span = spanButton("move", m.start_s, m.end_s, duration);
     span.dataset.move = m.move;
-    span.dataset.start = m.start_s;
-    span.style.left = `${(100 * m.start_s) / duration}%`;
-    span.style.width = `${(100 * (m.end_s - m.start_s)) / duration}%`;
     span.style.top = `${rows[k] * 24}px`;
     span.textContent = moveCaption(m);
     span.title = `${moveCaption(m)}: ${m.start_s.toFixed(2)}–${m.end_s.toFixed(2)} s`;
