@@ -270,11 +270,15 @@ def compare(
     ``reference_person`` / ``attempt_person`` id (from an analysis with people=all)
     compares that person of a group video instead of its main dancer.
     """
-    reference_track = _one_dancer(
+    reference_track, reference_warnings = _one_dancer(
         reader, reference, options, reference_person, "reference", on_reference_progress, cancel
     )
-    attempt_track = _one_dancer(reader, attempt, options, attempt_person, "attempt", on_progress, cancel)
-    return {**compare_tracks(reference_track, attempt_track, mirror=mirror), "model": options.model}
+    attempt_track, attempt_warnings = _one_dancer(
+        reader, attempt, options, attempt_person, "attempt", on_progress, cancel
+    )
+    result = {**compare_tracks(reference_track, attempt_track, mirror=mirror), "model": options.model}
+    result["warnings"] += reference_warnings + attempt_warnings
+    return result
 
 
 def _one_dancer(
@@ -285,19 +289,20 @@ def _one_dancer(
     which: str,
     on_progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
-) -> LandmarkTrack:
-    """The video's main dancer, or the person with that id when one is asked for. An
-    input error names the video (reference or attempt): there are two."""
+) -> tuple[LandmarkTrack, list[dict[str, str]]]:
+    """The video's main dancer (with a warning when others were in view), or the person
+    with that id when one is asked for. An input error names the video (reference or
+    attempt): there are two."""
     try:
         crowd = _read_people(reader, path, options, on_progress, cancel)
     except (EmptyFile, NotAVideo, CorruptVideo, TooLarge, TooLong) as exc:
         raise exc.about(f"{which} video") from exc
     if person is None:
-        return crowd.main_track()
+        return crowd.main_track(), crowd_warnings(len(crowd.persons), which)
     if person not in {p.id for p in crowd.persons}:
         found = ", ".join(str(p.id) for p in crowd.persons) or "nobody"
         raise NoPersonFound(f"There is no person {person} in the {which} video (people found: {found})")
-    return crowd.track(person)
+    return crowd.track(person), []
 
 
 def _read_people(

@@ -48,5 +48,10 @@ def test_compare_takes_a_person_of_each_video_and_names_a_missing_one(client):
     r = client.post("/compare", params={"reference_person": 1, "attempt_person": 1}, files=files)
     assert r.status_code == 200, r.text
     assert r.json()["similarity"] > 95
+    assert "several_people" not in {w["code"] for w in r.json()["warnings"]}  # each person chosen
+    mains = client.post("/compare", files=files)
+    assert mains.status_code == 200, mains.text
+    crowded = [w["message"] for w in mains.json()["warnings"] if w["code"] == "several_people"]
+    assert [m.split(":")[0].split(" people were in the ")[1] for m in crowded] == ["reference video", "attempt video"]
     missing = client.post("/compare", params={"attempt_person": 99}, files=files)
     assert missing.status_code == 422 and "no person 99 in the attempt video" in missing.json()["error"]

@@ -71,3 +71,6 @@ def test_others_in_view_are_named_with_how_to_describe_everyone_and_one_dancer_i
     (warning,) = crowd_warnings(3)
     assert warning["code"] == "several_people"
     assert warning["message"].startswith("3 people were in view") and "people=all" in warning["message"]
+    (compared,) = crowd_warnings(2, "reference")
+    assert compared["code"] == "several_people" and compared["message"].startswith("2 people were in the reference")
+    assert "reference_person" in compared["message"] and crowd_warnings(1, "attempt") == []

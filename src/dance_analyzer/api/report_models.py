@@ -272,7 +272,8 @@ class CompareResult(_Open):
         default_factory=list,
         description="`unrelated` when the two videos do not look like the same dance (lining them up needs "
         "one danced at under half or over twice the other's speed, or they are over 20 degrees apart even "
-        "aligned): the score is then not a grade. Empty otherwise",
+        "aligned): the score is then not a grade; `several_people` when a video had others in view besides "
+        "the main dancer compared (reference_person / attempt_person choose another). Empty otherwise",
     )
 
 

@@ -88,20 +88,26 @@ def _body_size(body: np.ndarray) -> np.ndarray:
     return np.asarray(extent.max(axis=1))
 
 
-def crowd_warnings(people: int) -> list[dict[str, str]]:
+def crowd_warnings(people: int, video: str | None = None) -> list[dict[str, str]]:
     """``several_people`` when more than one person stayed in view and only the main dancer
     is described: filming a class or a duet, a user should know whose dance the answer is,
-    and how to have everyone's."""
+    and how to have everyone's. ``video``: which of two compared videos ("reference" or
+    "attempt"), where another person is chosen by id instead."""
     if people < 2:
         return []
-    return [
-        _warning(
-            "several_people",
+    if video is None:
+        message = (
             f"{people} people were in view: this describes one of them, the main dancer (the one in view "
             "longest). Ask for people=all (--people all from the command line) to describe each of them "
-            "and how in sync they are.",
+            "and how in sync they are."
         )
-    ]
+    else:
+        message = (
+            f"{people} people were in the {video} video: its main dancer (the one in view longest) was "
+            f"compared. To compare another, give {video}_person (--{video}-person from the command line) "
+            "an id from an analysis with people=all."
+        )
+    return [_warning("several_people", message)]
 
 
 def _share(flags: np.ndarray) -> float:
