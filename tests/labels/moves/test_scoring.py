@@ -3,9 +3,10 @@ from dance_analyzer.labels.moves.scoring import overlap, score_clip
 
 
 def test_overlap_is_a_share_of_the_shorter_interval():
-    assert overlap(0, 1, 0.5, 1.5) == 0.5
-    assert overlap(0, 1, 0.2, 0.4) == 1.0
-    assert overlap(0, 1, 2, 3) == 0.0
+    one = Move("jump", 0, 1)
+    assert overlap(one, Move("jump", 0.5, 1.5)) == 0.5
+    assert overlap(one, Move("jump", 0.2, 0.4)) == 1.0
+    assert overlap(one, Move("jump", 2, 3)) == 0.0
 
 
 def test_matches_are_one_to_one_and_unsure_labels_excuse_detections():

@@ -60,11 +60,10 @@ class KindScore:
         return [abs(found - labelled) / labelled for labelled, found in self.counts if labelled]
 
 
-def overlap(a_start: float, a_end: float, b_start: float, b_end: float) -> float:
-    """The shared time as a share of the shorter interval."""
-    shared = min(a_end, b_end) - max(a_start, b_start)
-    shorter = min(a_end - a_start, b_end - b_start)
-    return max(shared, 0.0) / shorter if shorter > 0 else 0.0
+def overlap(a: Move, b: Move) -> float:
+    """The shared time as a share of the shorter move."""
+    shorter = min(a.end_s - a.start_s, b.end_s - b.start_s)
+    return a.shared_s(b.start_s, b.end_s) / shorter if shorter > 0 else 0.0
 
 
 def score_clip(
@@ -77,11 +76,7 @@ def score_clip(
         doubt = [m for m in unsure if m.move == kind]
         found = [m for m in detected if m.move == kind]
         candidates = sorted(
-            (
-                (overlap(t.start_s, t.end_s, f.start_s, f.end_s), i, j)
-                for i, t in enumerate(truth)
-                for j, f in enumerate(found)
-            ),
+            ((overlap(t, f), i, j) for i, t in enumerate(truth) for j, f in enumerate(found)),
             reverse=True,
         )
         used_t: set[int] = set()
@@ -94,9 +89,7 @@ def score_clip(
             used_f.add(j)
             pairs.append((truth[i], found[j]))
         excused = {
-            j
-            for j, f in enumerate(found)
-            if j not in used_f and any(overlap(d.start_s, d.end_s, f.start_s, f.end_s) >= MIN_OVERLAP for d in doubt)
+            j for j, f in enumerate(found) if j not in used_f and any(overlap(d, f) >= MIN_OVERLAP for d in doubt)
         }
         counted = len(found) - len(excused)
         out[kind] = KindScore(
