@@ -193,7 +193,7 @@ def test_api_errors_show_as_readable_messages(browser, api, tmp_path):
 def test_the_page_and_its_files_are_served_by_the_api(api):
     page = api.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
-    scripts = ("app.js", "common.js", "timeline.js", "people.js", "angles.js", "compare.js", "teach.js")
+    scripts = ("app.js", "common.js", "timeline.js", "people.js", "angles.js", "compare.js", "teach.js", "live.js")
     for asset in (*(f"/static/{name}" for name in scripts), "/static/style.css"):
         assert api.get(asset).status_code == 200
     for name in scripts:  # module scripts run only when served as JavaScript

@@ -1,9 +1,8 @@
 // Live mode: the camera, MediaPipe's pose model running in this browser (served by this
 // server from /live-assets, nothing from elsewhere), and a WebSocket to /live that answers
 // each frame's landmarks with the pose and, once over, each move (docs/live.md).
-"use strict";
+import { $, KEY_STORE, authHeaders, colourOf, label } from "./common.js";
 
-const KEY_STORE = "dance-analyzer-api-key"; // the same key the main page saved
 const FLOATS = 1 + 33 * 4 + 33 * 3;
 const STRIP_S = 30;
 const COMPLEXITY = { lite: 0, full: 1, heavy: 2 };
@@ -11,7 +10,6 @@ const COMPLEXITY = { lite: 0, full: 1, heavy: 2 };
 const BONES = [[11, 12], [11, 13], [13, 15], [12, 14], [14, 16], [11, 23], [12, 24], [23, 24], [23, 25], [25, 27],
   [27, 29], [29, 31], [27, 31], [24, 26], [26, 28], [28, 30], [30, 32], [28, 32], [0, 11], [0, 12]];
 
-const $ = (id) => document.getElementById(id);
 const live = {
   running: false, ws: null, pose: null, stream: null, started: 0, processed: 0,
   strip: [], moves: [], counts: {}, result: null,
@@ -20,14 +18,9 @@ const live = {
 };
 window.liveLog = live.log;
 
-function label(name) { return name ? name.replace(/_/g, " ") : "—"; }
-
-function colourOf(name) {
-  if (!name) return "transparent";
-  let h = 0;
-  for (const c of name) h = (h * 31 + c.charCodeAt(0)) % 360;
-  return `hsl(${h} 65% 45%)`;
-}
+// Names and pose colours as the main page shows them (none yet: a dash, no colour).
+const readable = (pose) => (pose ? label(pose) : "—");
+const shade = (pose) => (pose ? colourOf(pose) : "transparent");
 
 function setState(state, text) {
   document.body.dataset.live = state;
@@ -37,11 +30,6 @@ function setState(state, text) {
 function defaultModel() {
   // Phones get the lite model: the full one is several times slower there.
   return /Android|iPhone|iPad|Mobile/i.test(navigator.userAgent) ? "lite" : "full";
-}
-
-function authHeaders() {
-  const key = localStorage.getItem(KEY_STORE);
-  return key ? { "X-API-Key": key } : {};
 }
 
 // Finished analyses with an annotated video can be danced along with.
@@ -227,7 +215,7 @@ function begin() {
 
 function showFollow(follow) {
   $("live-score").textContent = follow.score.toFixed(0);
-  $("live-worst").textContent = `Most off: ${label(follow.worst_part)} (${follow.worst_part_deg}° on average)`;
+  $("live-worst").textContent = `Most off: ${readable(follow.worst_part)} (${follow.worst_part_deg}° on average)`;
 }
 
 async function loop() {
@@ -314,7 +302,7 @@ function drawServerFrame(landmarks) {
 }
 
 function showPose(msg) {
-  $("live-pose").textContent = label(msg.pose);
+  $("live-pose").textContent = readable(msg.pose);
   $("live-pose").dataset.pose = msg.pose || "";
   const now = msg.t;
   live.strip.push({ t: now, pose: msg.pose });
@@ -325,8 +313,8 @@ function showPose(msg) {
     const next = k + 1 < live.strip.length ? live.strip[k + 1].t : now;
     const span = document.createElement("span");
     span.style.width = `${(100 * (next - live.strip[k].t)) / STRIP_S}%`;
-    span.style.background = colourOf(live.strip[k].pose);
-    span.title = label(live.strip[k].pose);
+    span.style.background = shade(live.strip[k].pose);
+    span.title = readable(live.strip[k].pose);
     strip.append(span);
   }
 }
@@ -335,7 +323,7 @@ function moveText(move) {
   if (move.move === "turn") return `turn ${move.rotations}× ${move.direction || ""}`.trim();
   if (move.move === "jump") return `jump! ${move.airtime_s ?? ""} s`.trim();
   if (move.move === "kick") return `kick ${move.height_deg ?? ""}°`.trim();
-  return label(move.move);
+  return readable(move.move);
 }
 
 function addMove(move) {
@@ -347,7 +335,7 @@ function addMove(move) {
   item.dataset.move = move.move;
   item.textContent = `${moveText(move)} (${move.start_s.toFixed(1)} s)`;
   $("live-moves").prepend(item);
-  $("live-counts").textContent = Object.entries(live.counts).map(([m, n]) => `${n} ${label(m)}`).join(", ");
+  $("live-counts").textContent = Object.entries(live.counts).map(([m, n]) => `${n} ${readable(m)}`).join(", ");
 }
 
 function stopCamera() {
@@ -369,7 +357,7 @@ function showResult(result) {
   live.result = result;
   window.liveResult = result;
   $("live-result").hidden = false;
-  const top = result.pose_summary.slice(0, 3).map((p) => `${label(p.pose)} (${p.frames_detected} frames)`);
+  const top = result.pose_summary.slice(0, 3).map((p) => `${readable(p.pose)} (${p.frames_detected} frames)`);
   const moves = (result.move_summary || []).map((m) => m.text || `${m.count} ${m.move}`);
   $("live-summary").textContent = `${result.duration_s.toFixed(1)} s, ${result.processed_frames} frames. `
     + (top.length ? `Mostly ${top.join(", ")}. ` : "No pose held. ")
@@ -377,14 +365,14 @@ function showResult(result) {
   const list = $("live-segments");
   list.replaceChildren(...result.segments.map((s) => {
     const li = document.createElement("li");
-    li.textContent = `${s.start_s.toFixed(1)}–${s.end_s.toFixed(1)} s: ${label(s.pose)}`;
+    li.textContent = `${s.start_s.toFixed(1)}–${s.end_s.toFixed(1)} s: ${readable(s.pose)}`;
     return li;
   }));
   const follow = result.follow;
   $("live-follow-result").textContent = !follow ? "" : follow.error ? follow.error
     : `Against the reference: ${follow.similarity.toFixed(0)} / 100 (100: the same angles throughout; about 80 is good)`
       + (follow.worst_moments && follow.worst_moments.length
-        ? `. Worst moment: ${label(follow.worst_moments[0].body_part)} at ${follow.worst_moments[0].attempt_start_s.toFixed(1)} s.`
+        ? `. Worst moment: ${readable(follow.worst_moments[0].body_part)} at ${follow.worst_moments[0].attempt_start_s.toFixed(1)} s.`
         : ".")
       + (follow.warnings && follow.warnings.length ? ` ${follow.warnings[0].message}` : "");
   $("live-reference").pause();
