@@ -13,12 +13,13 @@ import pytest
 import yaml
 
 from dance_analyzer.config import Settings
-from dance_analyzer.errors import OverlayNotWritten
+from dance_analyzer.errors import NotAVideo, OverlayNotWritten
 from dance_analyzer.media.audio import Soundtrack
 from dance_analyzer.media.video import VideoInfo
 from dance_analyzer.pipeline import AnalysisOptions, analyze, compare, learn_pose
 from dance_analyzer.pose.landmarks import PoseResult
 from dance_analyzer.pose.people import People, Person
+from dance_analyzer.pose.picture import people_in_picture
 from dance_analyzer.pose.track import LandmarkTrack
 from tests.support import skeletons as S
 
@@ -213,3 +214,52 @@ def test_a_learned_pose_comes_back_as_a_definition_and_as_yaml():
     assert learned["definition"]["name"] == "knee_up" and "foot_lift" in learned["definition"]["when"]
     assert yaml.safe_load(learned["yaml"]) == {"poses": [learned["definition"]]}
     assert np.asarray(learned["landmarks"]).shape == (33, 4)
+
+
+class PhotoReader(PreparedReader):
+    """Hands over the prepared body's first frame as the one person in a photo, as a reader
+    does for a picture file (:mod:`pose.picture`), or nobody."""
+
+    def __init__(self, track: LandmarkTrack, *, nobody: bool = False) -> None:
+        super().__init__(track)
+        self.nobody = nobody
+
+    def people(self, path, *, model="full", **_):
+        self.asked.append(("people", path))
+        found = None if self.nobody else PoseResult(self.track.image[0], self.track.world[0])
+        return people_in_picture(found, (30, 40), model)
+
+
+PHOTO = Path("photo.jpg")
+
+
+def test_a_photo_is_one_moment_with_every_pose_that_holds_in_it():
+    reader = PhotoReader(track_of(dict(**S.ONE_LEG, **S.T_POSE)))
+    result = analyze(PHOTO, AnalysisOptions(rhythm=True), reader=reader)
+    assert reader.asked == [("people", PHOTO)]  # and no soundtrack: a photo has none
+    assert result["photo"] is True and set(result["poses"]) >= {"one_leg", "t_pose"}
+    # The seed contract reads as for a video; the moment lasts no time and still counts.
+    counts = (result["duration_s"], result["processed_frames"], result["total_frames"], result["fps"])
+    assert counts == (0.0, 1, 1, None)
+    assert result["pose_summary"] == [{"pose": result["poses"][0], "frames_detected": 1}]
+    assert [s["pose"] for s in result["segments"]] == [result["poses"][0]]
+    assert (result["width"], result["height"], result["frames_with_person"]) == (30, 40, 1)
+    assert result["moves"] == [] and result["rhythm"]["audio"] is False
+
+
+def test_a_photo_with_nobody_in_it_says_so_as_a_video_does():
+    result = analyze(PHOTO, AnalysisOptions(people=True), reader=PhotoReader(track_of(S.STANDING), nobody=True))
+    assert result["poses"] == [] and result["pose_summary"] == [] and result["people"] == []
+    assert [w["code"] for w in result["warnings"]] == ["no_person"]
+
+
+def test_a_photo_has_no_annotated_video(tmp_path):
+    reader = PhotoReader(track_of(S.STANDING))
+    with pytest.raises(NotAVideo, match="photo"):
+        analyze(PHOTO, reader=reader, overlay_to=tmp_path / "out.mp4")
+    assert ("render", PHOTO, tmp_path / "out.mp4") not in reader.asked and not (tmp_path / "out.mp4").exists()
+
+
+def test_a_comparison_is_of_two_videos_not_photos():
+    with pytest.raises(NotAVideo, match="The reference video: the file is a still image"):
+        compare(PHOTO, VIDEO, reader=PhotoReader(track_of(S.STANDING)))

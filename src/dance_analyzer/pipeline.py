@@ -29,6 +29,7 @@ from .labels.learn import learn_definition, learn_likeness
 from .labels.moves import Motion, Move, MoveSet, detect_moves, load_moves, motion_of, move_summary
 from .labels.safe_yaml import dump_yaml
 from .media.audio import Soundtrack
+from .media.still import PHOTO_HAS_NO_OVERLAY
 from .options import AnalysisOptions as AnalysisOptions  # where library callers have always found it
 from .pose.adaptive import Precision, Refinement
 from .pose.extract import ProgressFn
@@ -106,21 +107,28 @@ def analyze(
     # Everyone is followed either way: the main dancer is chosen the same way (present
     # longest), and never swapped for another body, whether or not the others are described.
     crowd = _read_people(reader, path, options, on_progress, cancel, poses)
+    if crowd.photo and overlay_to is not None:
+        raise NotAVideo(PHOTO_HAS_NO_OVERLAY)
+    # A photo's one frame lasts no time: nothing in it is too brief to count.
+    min_segment_s = 0.0 if crowd.photo else options.min_segment_s
     if landmarks_to is not None:
         save_track(crowd.main_track(), landmarks_to)
     if options.people:
         result, energy = describe_people(
-            crowd, poses, options.min_segment_s, include_frames, moves=moves, angle_filter=options.angle_filter,
+            crowd, poses, min_segment_s, include_frames, moves=moves, angle_filter=options.angle_filter,
             precision=options.precision,
         )  # fmt: skip
     else:
         result, energy = describe(
-            crowd.main_track(), poses, options.min_segment_s, include_frames, moves=moves,
+            crowd.main_track(), poses, min_segment_s, include_frames, moves=moves,
             angle_filter=options.angle_filter, precision=options.precision,
         )  # fmt: skip
         result["warnings"] += crowd_warnings(len(crowd.persons))
+    if crowd.photo:
+        result.update(photo_poses(crowd.main_track(), poses))
     if options.rhythm:
-        result["rhythm"] = rhythm_report(reader.soundtrack(path), energy, result["movement"]["tempo"])
+        sound = Soundtrack(has_audio=False) if crowd.photo else reader.soundtrack(path)
+        result["rhythm"] = rhythm_report(sound, energy, result["movement"]["tempo"])
     if overlay_to is not None:
         try:
             reader.render(path, result, overlay_to, on_overlay_progress)
@@ -295,6 +303,8 @@ def _one_dancer(
     attempt): there are two."""
     try:
         crowd = _read_people(reader, path, options, on_progress, cancel)
+        if crowd.photo:
+            raise NotAVideo("The file is a still image, not a video: a comparison follows two dances over time")
     except (EmptyFile, NotAVideo, CorruptVideo, TooLarge, TooLong) as exc:
         raise exc.about(f"{which} video") from exc
     if person is None:
@@ -323,6 +333,13 @@ def _read_people(
         cancel=cancel,
         refinement=refinement_for(options, poses),
     )
+
+
+def photo_poses(track: LandmarkTrack, poses: PoseSet) -> dict[str, Any]:
+    """What a photo adds: that it is one, and every pose that holds in it, in priority
+    order (the timeline names only the first, as it does in a video)."""
+    held = frame_labels(track.image, track.world, poses)[0]
+    return {"photo": True, "poses": [poses.poses[j].name for j in np.flatnonzero(held)]}
 
 
 def refinement_for(options: AnalysisOptions, poses: PoseSet | None) -> Refinement | None:

@@ -2,7 +2,9 @@
 
 import pytest
 
+from tests.support.hostile import huge_png
 from tests.support.media import media
+from tests.support.pictures import stored_turned
 
 
 def post(client, files, **params):
@@ -176,3 +178,37 @@ def test_precision_auto_runs_the_model_on_fewer_frames_and_marks_the_rest(client
     assert [s["pose"] for s in every["segments"]] == [s["pose"] for s in body["segments"]]
     bad = post(client, {"file": ("dance.mp4", data)}, precision="fast")
     assert bad.status_code == 400 and "precision" in bad.json()["error"]
+
+
+@pytest.mark.parametrize("model", ["lite", "full", "heavy"])
+def test_a_photo_is_analysed_as_one_moment_with_every_pose_in_it(client, model):
+    tree = media("tree_pose_one_leg.jpg").read_bytes()  # yoga's tree: a foot at the other knee
+    r = post(client, {"file": ("tree.jpg", tree, "image/jpeg")}, model=model)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["photo"] is True and {"one_leg", "passe"} <= set(body["poses"]), body["poses"]
+    assert (body["total_frames"], body["processed_frames"], body["duration_s"]) == (1, 1, 0.0)
+    assert body["pose_summary"] == [{"pose": body["poses"][0], "frames_detected": 1}]
+    assert (body["width"], body["height"], body["model"], body["moves"]) == (426, 640, model, [])
+
+
+def test_a_portrait_photo_stored_turned_reads_upright(client):
+    """A phone stores a portrait photo landscape and tags it to be turned: the body is upright
+    once turned, and lying on its side if the tag is missed."""
+    turned = stored_turned(media("tree_pose_one_leg.jpg").read_bytes())
+    r = post(client, {"file": ("IMG_0001.JPG", turned)}, detail="frames")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["width"], body["height"]) == (426, 640) and {"one_leg", "passe"} <= set(body["poses"])
+    head_y, ankle_y = body["frames"][0]["landmarks"][0][1], body["frames"][0]["landmarks"][27][1]
+    assert head_y < ankle_y
+
+
+def test_a_photo_asks_for_no_annotated_video_and_a_bad_one_is_named(client):
+    photo = media("warrior2_arms_out.jpg").read_bytes()
+    r = client.post("/jobs", files={"file": ("w.jpg", photo)}, params={"overlay": "true"})
+    assert r.status_code == 415 and "photo" in r.json()["error"]
+    r = post(client, {"file": ("broken.jpg", photo[: len(photo) // 50])})
+    assert r.status_code in (200, 415), r.text  # cut short: decoded as far as it goes, or named damaged
+    r = post(client, {"file": ("big.png", huge_png(8192, 8192))})
+    assert r.status_code == 413 and "8192x8192" in r.json()["error"]

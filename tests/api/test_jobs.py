@@ -77,7 +77,6 @@ def test_a_job_without_overlay_has_no_annotated_video(client, make_video):
 def test_a_file_no_analysis_could_read_is_refused_before_a_job_exists(client):
     jobs_before = client.get("/jobs").json()["jobs"]
     cases = {"notes.mp4": (b"not a video at all\n" * 20, 415, "not a video")}
-    cases["photo.mp4"] = (media("standing_man.jpg").read_bytes(), 415, "still image")
     cases["cut.mp4"] = (media("dance_solo_1.mp4").read_bytes()[:5000], 422, "damaged")
     for name, (data, status, words) in cases.items():
         r = client.post("/jobs", files={"file": (name, data)})
@@ -86,6 +85,21 @@ def test_a_file_no_analysis_could_read_is_refused_before_a_job_exists(client):
     r = client.post("/jobs/compare", files=files)
     assert r.status_code == 415 and r.json()["error"].startswith("The reference video: the file is not a video")
     assert client.get("/jobs").json()["jobs"] == jobs_before  # and no upload is left (the autouse check)
+
+
+def test_a_photo_is_a_job_too_without_an_annotated_video(client):
+    photo = media("warrior2_arms_out.jpg").read_bytes()
+    r = client.post("/jobs", files={"file": ("warrior.mp4", photo)}, params={"overlay": "true"})  # named as a video
+    assert r.status_code == 415 and "photo" in r.json()["error"] and "overlay" in r.json()["error"]
+    r = client.post("/jobs", files={"file": ("warrior.jpg", photo)})
+    assert r.status_code == 202, r.text
+    job = poll_job(client, r.json()["id"], finished)
+    assert job["status"] == "done" and job["result"]["photo"] is True, job
+    assert {"t_pose", "lunge"} <= set(job["result"]["poses"]) and job["result"]["total_frames"] == 1
+    assert client.delete(f"/jobs/{job['id']}").status_code == 204
+    files = {"reference": ("ref.jpg", photo), "attempt": ("me.mp4", media("dance_solo_1.mp4").read_bytes())}
+    r = client.post("/jobs/compare", files=files)  # a comparison follows two dances over time
+    assert r.status_code == 415 and r.json()["error"].startswith("The reference video: the file is a still image")
 
 
 def test_a_job_that_fails_says_why(client, make_video):

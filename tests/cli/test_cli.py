@@ -173,6 +173,20 @@ def test_standard_input_that_is_a_terminal_is_refused_not_waited_on():
     os.close(main)
 
 
+def test_a_photo_reads_as_the_poses_in_it_and_has_no_annotated_video(tmp_path):
+    tree = str(media("tree_pose_one_leg.jpg"))
+    r = run("analyze", tree, "--format", "table")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "tree_pose_one_leg.jpg  photo · 426x640 · model full" and lines[1] == "Person found"
+    body = json.loads(run("analyze", tree).stdout)
+    assert lines[-1] == "Poses: " + ", ".join(p.replace("_", " ") for p in body["poses"]) and "one leg" in lines[-1]
+    out = tmp_path / "tree.mp4"
+    refused = run("analyze", tree, "--overlay", str(out))
+    assert refused.returncode == 66 and "photo" in refused.stderr and "overlay" in refused.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_on_a_terminal_the_result_is_a_table_not_json():
     main, terminal = pty.openpty()
     process = subprocess.Popen(

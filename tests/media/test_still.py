@@ -1,4 +1,4 @@
-"""Still pictures (learning a pose from a photo): decoded within the frame size limit.
+"""Still pictures (a photo to analyse, or to learn a pose from): decoded within the frame size limit.
 
 Each format's header is made to declare a size the picture does not have, as a hostile
 file would: the limit must be applied to what the header says, before any decoding.
@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 from dance_analyzer.errors import NotAVideo, TooLarge
-from dance_analyzer.media.still import read_picture
+from dance_analyzer.media.still import check_declared_size, is_picture, read_picture, sized_picture
 from tests.support.hostile import huge_png
 from tests.support.memory import peak_memory_of
+from tests.support.pictures import stored_turned
 
 LIMIT = 4096 * 4096
 
@@ -84,3 +85,31 @@ def test_damaged_and_unknown_pictures_are_not_videos(tmp_path):
     path.write_bytes(encoded(".png")[:40])
     with pytest.raises(NotAVideo):
         read_picture(path, max_side=640, max_pixels=LIMIT)
+
+
+def test_a_photo_is_told_by_its_bytes_whatever_its_name(tmp_path):
+    for extension in (".png", ".jpg", ".bmp", ".webp", ".ppm"):
+        path = tmp_path / f"photo{extension}.mp4"
+        path.write_bytes(encoded(extension))
+        assert is_picture(path), extension
+    avi = tmp_path / "clip.avi"  # RIFF too, as WebP is
+    avi.write_bytes(b"RIFF\x00\x00\x00\x00AVI LIST" + bytes(64))
+    text = tmp_path / "notes.jpg"
+    text.write_bytes(b"not a picture at all\n")
+    assert not is_picture(avi) and not is_picture(text)
+
+
+def test_a_portrait_stored_turned_is_read_upright_with_its_upright_size():
+    upright = encoded(".jpg", width=60, height=80)
+    picture, size = sized_picture(stored_turned(upright), max_side=640, max_pixels=LIMIT)
+    assert size == (60, 80) and picture.shape == (80, 60, 3)
+    # the blue half on top, as in the upright original
+    assert picture[:40, :, 2].mean() > 150 > picture[40:, :, 2].mean()
+
+
+def test_a_declared_size_over_the_limit_is_refused_without_decoding(tmp_path):
+    path = tmp_path / "big.png"
+    path.write_bytes(huge_png(8192, 8192))
+    with pytest.raises(TooLarge, match="8192x8192"):
+        check_declared_size(path, LIMIT)
+    check_declared_size(path, 8192 * 8192)  # at the limit: for the decoding to decide

@@ -286,6 +286,14 @@ class AnalysisResult(BaseModel):
         "the others in seconds, and the least-in-sync moments with who and which body part",
     )
     frames: list[FrameResult] | None = None
+    photo: bool | None = Field(
+        None, description="true when the upload was a photo (JPEG, PNG, WebP, BMP, PNM), analysed as one frame"
+    )
+    poses: list[str] | None = Field(
+        None,
+        description="for a photo: every pose that holds in it, highest priority first (the timeline and "
+        "pose_summary name the first)",
+    )
 
 
 class ErrorBody(BaseModel):

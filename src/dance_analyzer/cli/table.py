@@ -95,6 +95,8 @@ def people_lines(result: Mapping[str, Any]) -> list[str]:
 def result_table(result: Mapping[str, Any]) -> str:
     """The whole result as text: facts, time per pose, the timeline, the moves (and, with
     every dancer followed, each person and the group's sync)."""
+    if result.get("photo"):
+        return photo_table(result)
     lines: list[str] = []
     fps = result.get("fps")
     facts = [
@@ -137,4 +139,15 @@ def result_table(result: Mapping[str, Any]) -> str:
             details = move_details(move)
             lines.append(f"  {_span(move)}  {move_caption(move)}" + (f" ({details})" if details else ""))
     lines += people_lines(result)
+    return "\n".join(lines)
+
+
+def photo_table(result: Mapping[str, Any]) -> str:
+    """A photo: which poses hold in it (a timeline of one moment says nothing more)."""
+    facts = ["photo", f"{result.get('width')}x{result.get('height')}", f"model {result.get('model')}"]
+    lines = [f"{result.get('filename', '')}  " + " · ".join(facts)]
+    lines.append("Person found" if result.get("frames_with_person") else "Nobody found")
+    lines += [f"Warning: {w.get('message', w.get('code'))}" for w in result.get("warnings") or []]
+    poses = ", ".join(move_name(pose) for pose in result.get("poses") or [])
+    lines += ["", f"Poses: {poses or 'none of the known poses holds'}"]
     return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""Still pictures (a photo to learn a pose from), decoded with OpenCV within the frame size limit.
+"""Still pictures (a photo to analyse or to learn a pose from), decoded with OpenCV within the
+frame size limit.
 
 The limit is applied to the size the file's header declares, before decoding: a 200 KB
 PNG can declare 8192x8192 pixels, 192 MB once decoded. The headers of the usual photo
@@ -19,22 +20,50 @@ import numpy as np
 from ..errors import NotAVideo, TooLarge
 
 Size = tuple[int, int]  # width, height
+PHOTO_HAS_NO_OVERLAY = "The file is a photo: it is analysed as it is, without an annotated video (no overlay)"
 
 
 def read_picture(path: Path, max_side: int, max_pixels: int) -> np.ndarray:
     """The RGB picture in ``path``, shrunk so that its longer side is at most ``max_side``."""
-    return decode_picture(path.read_bytes(), max_side, max_pixels)
+    return sized_picture(path.read_bytes(), max_side, max_pixels)[0]
 
 
 def decode_picture(data: bytes, max_side: int, max_pixels: int) -> np.ndarray:
     """The RGB picture encoded in ``data`` (a photo file, or a live camera's JPEG frame),
     shrunk so that its longer side is at most ``max_side``."""
+    return sized_picture(data, max_side, max_pixels)[0]
+
+
+def sized_picture(data: bytes, max_side: int, max_pixels: int) -> tuple[np.ndarray, Size]:
+    """:func:`decode_picture`, and the picture's size before it was shrunk: upright, as its
+    EXIF orientation says (OpenCV turns a phone's portrait photo, stored landscape)."""
     declared = declared_size(data)
     if declared is not None:
         _check_size(declared, max_pixels)
     decoded = _decode(data)
-    _check_size((decoded.shape[1], decoded.shape[0]), max_pixels)
-    return _shrunk_rgb(decoded, max_side)
+    size = (decoded.shape[1], decoded.shape[0])
+    _check_size(size, max_pixels)
+    return _shrunk_rgb(decoded, max_side), size
+
+
+def is_picture(path: Path) -> bool:
+    """Whether the file starts as a photo in one of the formats whose header is read here
+    (JPEG, PNG, WebP, BMP, PNM): what it is, whatever its name says."""
+    with open(path, "rb") as f:
+        head = f.read(16)
+    if head.startswith(b"RIFF"):  # also AVI and WAV
+        return head[8:12] == b"WEBP"
+    return any(head.startswith(signature) for signature, _ in _HEADER_READERS)
+
+
+def check_declared_size(path: Path, max_pixels: int) -> None:
+    """Refuse a picture whose header declares more than ``max_pixels``, without decoding it
+    (its first megabyte: a JPEG's frame header may follow large metadata; where it does not
+    come that early, the decoding checks the size as it always does)."""
+    with open(path, "rb") as f:
+        declared = declared_size(f.read(1 << 20))
+    if declared is not None:
+        _check_size(declared, max_pixels)
 
 
 def declared_size(data: bytes) -> Size | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Cancelled
 from ..media.audio import Soundtrack, read_soundtrack
+from ..media.still import is_picture
 from ..media.video import Limits
 from ..pose.extract import Estimator, ProgressFn, example_landmarks, extract_landmarks
 from ..pose.landmarks import PoseResult
@@ -80,7 +81,10 @@ class InlineReader:
         refinement: Refinement | None = None,
     ) -> People:
         from ..pose.crowd import track_people
+        from ..pose.picture import photo_people
 
+        if is_picture(path):
+            return photo_people(path, self.estimator(model), model, self.limits)
         return track_people(
             path,
             self.people_tracker(model, max_people),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..errors import Cancelled, CorruptVideo, TimeLimitExceeded
+from ..media.still import is_picture
 from ..pose.models import DEFAULT_MODEL, check_installed
 from . import tasks
 from .processes import ProgressQueue, adopt_early_workers, new_cancel_list, start_processes, worker_context
@@ -163,6 +164,8 @@ class AnalysisPool:
         from ..pose.people import PeopleOptions
 
         check_installed(model)
+        if is_picture(path):  # a photo: one detection, in a worker (its bytes are untrusted)
+            return self._run_in_worker(tasks.photo_people, str(path), model, self._limits)
 
         def submit(executor: ProcessPoolExecutor, span: Span, info: VideoInfo, report_as: Report) -> Future[Any]:
             return executor.submit(

@@ -225,6 +225,12 @@ def example(path: str, time_s: float | None, model: str, limits: Limits) -> Pose
     return example_landmarks(Path(path), time_s, _estimator(model), limits)
 
 
+def photo_people(path: str, model: str, limits: Limits) -> People:
+    from ..pose.picture import photo_people
+
+    return photo_people(Path(path), _estimator(model), model, limits)
+
+
 def render(path: str, result: dict[str, Any], out: str, limits: Limits) -> int:
     from ..render import render_overlay
 

@@ -12,10 +12,11 @@ from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from ...config import Settings
-from ...errors import AnalysisError
+from ...errors import AnalysisError, NotAVideo
 from ...jobs.models import JOB_ID_SHAPE, Job, JobStatus, is_job_id
 from ...jobs.service import JobService
 from ...jobs.store import QueueFull
+from ...media.still import PHOTO_HAS_NO_OVERLAY, check_declared_size, is_picture
 from ...media.video import Limits, probe
 from ...options import AnalysisOptions
 from ...pose.models import check_installed
@@ -151,7 +152,7 @@ async def create_job(
     await _check_room(jobs)
     upload = await receive_video_upload(request, upload_dir=jobs.storage.uploads, max_bytes=settings.max_upload_bytes)
     with upload:  # deletes the staged file unless the job took it
-        await _check_videos(settings, {"": upload.path})
+        await _check_upload(settings, upload.path, overlay=overlay)
         job = Job.new(upload.filename, options, overlay=overlay, owner=tenant.name)
         await _submit(jobs, job, upload.path)
     return _created(request, response, job)
@@ -208,6 +209,16 @@ async def create_compare_job(
         )
         await _submit(jobs, job, attempt.path, reference.path)
     return _created(request, response, job)
+
+
+async def _check_upload(settings: Settings, path: Path, *, overlay: bool) -> None:
+    """What an analysis job takes: a video, or a photo (analysed as one frame, no overlay)."""
+    if not is_picture(path):
+        await _check_videos(settings, {"": path})
+    elif overlay:
+        raise NotAVideo(PHOTO_HAS_NO_OVERLAY)
+    else:
+        await run_in_threadpool(check_declared_size, path, settings.max_pixels)
 
 
 async def _check_videos(settings: Settings, videos: dict[str, Path]) -> None:

@@ -1,0 +1,24 @@
+"""Photos as cameras write them: a portrait stored landscape, with the EXIF tag to turn it."""
+
+from __future__ import annotations
+
+import struct
+
+import cv2
+import numpy as np
+
+
+def stored_turned(jpeg: bytes) -> bytes:
+    """The same photo as a phone stores a portrait shot: the pixels a quarter turn
+    anticlockwise, and EXIF orientation 6 (turn clockwise to show)."""
+    picture = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+    stored = cv2.rotate(picture, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    ok, buffer = cv2.imencode(".jpg", stored, [cv2.IMWRITE_JPEG_QUALITY, 95])
+    assert ok
+    data = buffer.tobytes()
+    # TIFF header (big-endian), one IFD entry: tag 0x0112 (orientation), SHORT, count 1, value 6.
+    tiff = b"MM\x00*" + struct.pack(">I", 8) + struct.pack(">H", 1) + struct.pack(">HHIHH", 0x0112, 3, 1, 6, 0)
+    tiff += struct.pack(">I", 0)
+    body = b"Exif\x00\x00" + tiff
+    app1 = b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
+    return data[:2] + app1 + data[2:]
