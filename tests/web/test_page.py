@@ -191,6 +191,38 @@ def test_api_errors_show_as_readable_messages(browser, api, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "page-error.png"))
 
 
+BONE_PIXELS = """() => {
+  const canvas = document.getElementById("photo-canvas");
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let bone = 0;  // the skeleton's own colour, #39ff88, exactly: the middle of each line
+  for (let i = 0; i < data.length; i += 4) if (data[i] === 57 && data[i + 1] === 255 && data[i + 2] === 136) bone++;
+  return bone;
+}"""
+
+
+def test_a_photo_shows_the_poses_in_it_on_the_picture_with_its_skeleton(browser, api):
+    page = open_page(browser, api)
+    page.set_input_files("#file", str(media("tree_pose_one_leg.jpg")))
+    page.wait_for_selector("body[data-state=done]", timeout=60_000)
+    job = api.get(f"/jobs/{page.get_attribute('#result', 'data-job')}").json()
+    assert job["result"]["photo"] is True and "overlay_url" not in job  # no annotated video asked for
+    shown = page.locator("#photo-poses li").evaluate_all("items => items.map(i => i.dataset.pose)")
+    assert shown == job["result"]["poses"] and "one_leg" in shown
+    assert page.is_visible("#photo-canvas") and not page.is_visible("#video") and not page.is_visible("#timeline")
+    assert not page.is_visible("#download-video") and page.is_visible("#download-json")
+    canvas = "[document.getElementById('photo-canvas').width, document.getElementById('photo-canvas').height]"
+    assert page.evaluate(canvas) == [426, 640] and page.get_attribute("#photo-canvas", "data-drawn") == "photo"
+    assert page.evaluate(BONE_PIXELS) > 100
+    page.screenshot(path=str(ARTIFACTS / "page-photo.png"), full_page=True)
+
+    # Opened again from its address, the photo is no longer in the page: the skeleton alone.
+    page.reload()
+    page.wait_for_selector("body[data-state=done]", timeout=30_000)
+    assert page.get_attribute("#photo-canvas", "data-drawn") == "skeleton" and page.evaluate(canvas) == [320, 480]
+    assert page.evaluate(BONE_PIXELS) > 100
+    assert page.locator("#photo-poses li").count() == len(job["result"]["poses"])
+
+
 def test_the_page_and_its_files_are_served_by_the_api(api):
     page = api.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]

@@ -9,13 +9,21 @@ import { followPlayback, renderCounts, renderLanes, renderNumbers, renderWarning
 import { renderPeople, renderSync } from "./people.js";
 import { renderAngles } from "./angles.js";
 import { compare } from "./compare.js";
+import { renderPhoto } from "./photo.js";
 
 const POLL_MS = 500;
 
+// The photo being analysed, drawn with its skeleton once the result is in (the server
+// keeps no copy of an upload).
+let chosenPhoto = null;
+const isPhoto = (file) => file.type.startsWith("image/");
+
 function upload(file) {
   // Each frame's details (detail=frames): a click on the video picks a dancer by their
-  // box, and the job's CSV table (a row per frame) can be downloaded.
-  const params = new URLSearchParams({ overlay: "true", rhythm: "true", detail: "frames" });
+  // box, and the job's CSV table (a row per frame) can be downloaded. A photo has no
+  // annotated video and no music.
+  const params = new URLSearchParams({ detail: "frames" });
+  if (!isPhoto(file)) for (const name of ["overlay", "rhythm"]) params.set(name, "true");
   if ($("sample").checked) params.set("sample_fps", "10");
   if ($("people").checked) params.set("people", "all");
   const form = new FormData();
@@ -63,10 +71,8 @@ async function videoSource(url) {
   return URL.createObjectURL(await response.blob());
 }
 
-async function show(job) {
-  const result = job.result;
-  $("result-title").textContent = result.filename || job.filename || "";
-  renderWarnings(result.warnings);
+// A video's result: the annotated video, the timeline, the counts, the angles, the dancers.
+async function showVideo(result, job, stem) {
   const video = $("video");
   const source = await videoSource(job.overlay_url);
   video.src = source;
@@ -77,12 +83,25 @@ async function show(job) {
   const select = renderPeople(result, video, playback);
   renderSync(result.sync, playback, select);
   renderNumbers(result);
-  const json = new Blob([JSON.stringify(result, null, 2)], { type: "application/json" });
-  const stem = (result.filename || "video").replace(/\.[^.]*$/, "");
-  $("download-json").href = URL.createObjectURL(json);
-  $("download-json").download = `${stem}-poses.json`;
   $("download-video").href = source;
   $("download-video").download = `${stem}-annotated.mp4`;
+}
+
+async function show(job) {
+  const result = job.result;
+  $("result-title").textContent = result.filename || job.filename || "";
+  renderWarnings(result.warnings);
+  const stem = (result.filename || "video").replace(/\.[^.]*$/, "");
+  $("result").dataset.kind = result.photo ? "photo" : "video";
+  if (result.photo) {
+    const mine = chosenPhoto && chosenPhoto.name === result.filename ? chosenPhoto : null;
+    await renderPhoto(result, mine);
+  } else {
+    await showVideo(result, job, stem);
+  }
+  const json = new Blob([JSON.stringify(result, null, 2)], { type: "application/json" });
+  $("download-json").href = URL.createObjectURL(json);
+  $("download-json").download = `${stem}-poses.json`;
   // The table of frames, when the job kept them (the page's own uploads do).
   const csv = $("download-csv");
   csv.hidden = !result.frames;
@@ -102,6 +121,7 @@ async function show(job) {
 }
 
 async function analyse(file) {
+  chosenPhoto = isPhoto(file) ? file : null;
   $("error").hidden = true;
   $("result").hidden = true;
   $("comparison").hidden = true;

@@ -17,6 +17,32 @@ export function colourOf(pose) {
 
 export function label(pose) { return pose.replaceAll("_", " "); }
 
+// MediaPipe's skeleton: pairs of landmark indices.
+const BONES = [[11, 12], [11, 13], [13, 15], [12, 14], [14, 16], [11, 23], [12, 24], [23, 24], [23, 25], [25, 27],
+  [27, 29], [29, 31], [27, 31], [24, 26], [26, 28], [28, 30], [30, 32], [28, 32], [0, 11], [0, 12]];
+
+// The picture on the canvas at its own size (none: the canvas as it is, cleared), and over it
+// the bones between landmarks ({x, y, visibility}, x and y normalised) seen surely.
+export function drawSkeleton(canvas, picture, points) {
+  if (picture) {
+    canvas.width = picture.naturalWidth || picture.width;
+    canvas.height = picture.naturalHeight || picture.height;
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  if (picture) ctx.drawImage(picture, 0, 0, canvas.width, canvas.height);
+  if (!points) return;
+  ctx.lineWidth = Math.max(2, canvas.width / 200);
+  ctx.strokeStyle = "#39ff88";
+  for (const [a, b] of BONES) {
+    if (points[a].visibility < 0.5 || points[b].visibility < 0.5) continue;
+    ctx.beginPath();
+    ctx.moveTo(points[a].x * canvas.width, points[a].y * canvas.height);
+    ctx.lineTo(points[b].x * canvas.width, points[b].y * canvas.height);
+    ctx.stroke();
+  }
+}
+
 // What each pose and move is, from the definitions in use (GET /poses, /moves): shown on
 // hover, so a name like "passe" explains itself.
 const ABOUT = { poses: {}, moves: {} };

@@ -1,14 +1,11 @@
 // Live mode: the camera, MediaPipe's pose model running in this browser (served by this
 // server from /live-assets, nothing from elsewhere), and a WebSocket to /live that answers
 // each frame's landmarks with the pose and, once over, each move (docs/live.md).
-import { $, KEY_STORE, authHeaders, colourOf, label } from "./common.js";
+import { $, KEY_STORE, authHeaders, colourOf, drawSkeleton, label } from "./common.js";
 
 const FLOATS = 1 + 33 * 4 + 33 * 3;
 const STRIP_S = 30;
 const COMPLEXITY = { lite: 0, full: 1, heavy: 2 };
-// MediaPipe's skeleton: pairs of landmark indices.
-const BONES = [[11, 12], [11, 13], [13, 15], [12, 14], [14, 16], [11, 23], [12, 24], [23, 24], [23, 25], [25, 27],
-  [27, 29], [29, 31], [27, 31], [24, 26], [26, 28], [28, 30], [30, 32], [28, 32], [0, 11], [0, 12]];
 
 const live = {
   running: false, ws: null, pose: null, stream: null, started: 0, processed: 0,
@@ -248,22 +245,7 @@ function onResults(results) {
 }
 
 function drawFrame(results) {
-  const canvas = $("live-canvas");
-  const img = results.image;
-  canvas.width = img.width; canvas.height = img.height;
-  const ctx = canvas.getContext("2d");
-  ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-  const points = results.poseLandmarks;
-  if (!points) return;
-  ctx.lineWidth = Math.max(2, canvas.width / 200);
-  ctx.strokeStyle = "#39ff88";
-  for (const [a, b] of BONES) {
-    if (points[a].visibility < 0.5 || points[b].visibility < 0.5) continue;
-    ctx.beginPath();
-    ctx.moveTo(points[a].x * canvas.width, points[a].y * canvas.height);
-    ctx.lineTo(points[b].x * canvas.width, points[b].y * canvas.height);
-    ctx.stroke();
-  }
+  drawSkeleton($("live-canvas"), results.image, results.poseLandmarks);
 }
 
 // Server-side model: the page sends downscaled JPEG pictures (t as float64 first) and

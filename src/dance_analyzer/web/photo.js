@@ -1,0 +1,41 @@
+// A photo's result: the picture with the skeleton found in it, and every pose that holds in
+// it (a photo is one moment: no timeline, no moves, no video).
+
+import { $, about, drawSkeleton, label } from "./common.js";
+
+const BLANK_SIDE = 480; // the skeleton alone, when the photo is not in this page any more
+
+function loaded(file) {
+  return new Promise((resolve) => {
+    const picture = new Image();
+    picture.onload = () => resolve(picture);
+    picture.onerror = () => resolve(null);
+    picture.src = URL.createObjectURL(file);
+  });
+}
+
+// ``file``: the photo as chosen in this page, or null (a result opened from its address).
+export async function renderPhoto(result, file) {
+  const picture = file ? await loaded(file) : null;
+  const canvas = $("photo-canvas");
+  if (!picture) {
+    const scale = BLANK_SIDE / Math.max(result.width || 1, result.height || 1);
+    canvas.width = Math.round((result.width || 1) * scale);
+    canvas.height = Math.round((result.height || 1) * scale);
+  }
+  const frame = (result.frames || [])[0];
+  const points = frame && frame.landmarks ? frame.landmarks.map(([x, y, , visibility]) => ({ x, y, visibility })) : null;
+  drawSkeleton(canvas, picture, points);
+  canvas.dataset.drawn = picture ? "photo" : "skeleton";
+  const poses = result.poses || [];
+  $("photo-poses").replaceChildren(...poses.map((pose) => {
+    const item = document.createElement("li");
+    item.dataset.pose = pose;
+    item.textContent = label(pose);
+    item.title = `${label(pose)}${about("poses", pose)}`;
+    return item;
+  }));
+  $("photo-none").hidden = poses.length > 0;
+  $("photo-none").textContent = result.frames_with_person ? "None of the poses the analysis knows holds in it." :
+    "Nobody was found in the photo.";
+}
