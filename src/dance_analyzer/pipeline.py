@@ -29,7 +29,7 @@ from .labels.learn import learn_definition, learn_likeness
 from .labels.moves import Motion, Move, MoveSet, detect_moves, load_moves, motion_of, move_summary
 from .labels.safe_yaml import dump_yaml
 from .media.audio import Soundtrack
-from .media.still import PHOTO_HAS_NO_OVERLAY
+from .media.still import PHOTO_HAS_NO_OVERLAY, PICTURE_CODEC
 from .options import AnalysisOptions as AnalysisOptions  # where library callers have always found it
 from .pose.adaptive import Precision, Refinement
 from .pose.extract import ProgressFn
@@ -169,7 +169,7 @@ def describe(
         "model_frames": int(len(track.indices) if track.analysed is None else track.analysed.sum()),
         "segments": segments(smoothed, track.times, track.duration_s, poses),
         "pose_counts": pose_counts(smoothed, track.times, track.duration_s, poses),
-        "warnings": framing_warnings(track.image),
+        "warnings": framing_warnings(track.image, photo=track.info.codec == PICTURE_CODEC),
     }
     # A caller's own move file, or the built-in one.
     found, motion = find_moves(track.times, track.duration_s, track.image, track.world, track.aspect, labels, poses,

@@ -74,3 +74,16 @@ def test_others_in_view_are_named_with_how_to_describe_everyone_and_one_dancer_i
     (compared,) = crowd_warnings(2, "reference")
     assert compared["code"] == "several_people" and compared["message"].startswith("2 people were in the reference")
     assert "reference_person" in compared["message"] and crowd_warnings(1, "attempt") == []
+
+
+def test_a_photo_is_told_about_in_a_photos_words():
+    assert framing_warnings(clip(1), photo=True) == []
+    (nobody,) = framing_warnings(np.full((1, 33, 4), np.nan), photo=True)
+    assert nobody["code"] == "no_person" and "photo" in nobody["message"] and "%" not in nobody["message"]
+    cut = clip(1)
+    cut[0, [L.LEFT_ANKLE, L.RIGHT_ANKLE], 1] = 1.03  # the feet below the picture's edge
+    (warning,) = framing_warnings(cut, photo=True)
+    assert warning["code"] == "out_of_view" and "%" not in warning["message"] and "frames" not in warning["message"]
+    small = clip(1)
+    small[:, :, :2] = 0.5 + (small[:, :, :2] - 0.5) * 0.2
+    assert [w["code"] for w in framing_warnings(small, photo=True)] == ["too_small"]

@@ -20,6 +20,7 @@ import numpy as np
 from ..errors import NotAVideo, TooLarge
 
 Size = tuple[int, int]  # width, height
+PICTURE_CODEC = "picture"  # what a photo's VideoInfo says it was encoded as: it is no video
 PHOTO_HAS_NO_OVERLAY = "The file is a photo: it is analysed as it is, without an annotated video (no overlay)"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..media.still import sized_picture
+from ..media.still import PICTURE_CODEC, sized_picture
 from ..media.video import Limits, VideoInfo
 from .associate import body_box
 from .extract import INFERENCE_MAX_SIDE, Estimator
@@ -31,7 +31,7 @@ def photo_people(path: Path, estimator: Estimator, model: str, limits: Limits = 
 def people_in_picture(found: PoseResult | None, size: tuple[int, int], model: str) -> People:
     """The person ``found`` in a picture of ``size`` (width, height), or nobody."""
     width, height = size
-    info = VideoInfo(width=width, height=height, fps=None, duration_s=0.0, frame_count=1, rotation=0, codec="picture")
+    info = VideoInfo(width, height, fps=None, duration_s=0.0, frame_count=1, rotation=0, codec=PICTURE_CODEC)
     persons = []
     if found is not None:
         image = np.asarray(found.image, np.float32).reshape(1, NUM_LANDMARKS, 4)

@@ -31,13 +31,16 @@ MIN_SHARE = 0.25  # a warning is given once more than this share of the analysed
 MIN_BODY_SIZE = 0.15  # the body's extent, as a fraction of the picture, below which it is too small
 
 
-def framing_warnings(image: np.ndarray) -> list[dict[str, str]]:
+def framing_warnings(image: np.ndarray, *, photo: bool = False) -> list[dict[str, str]]:
     """``{code, message}`` for each way the filming hurt a sizeable share of the analysed
     frames: ``no_person`` (the dancer not found), ``out_of_view`` (head, hips, knees or feet
-    outside the picture or hidden) and ``too_small`` (the body under 15% of the picture)."""
+    outside the picture or hidden) and ``too_small`` (the body under 15% of the picture).
+    A ``photo`` (one frame) is told about in a photo's words."""
     total = len(image)
     if total == 0:
         return []
+    if photo:
+        return _photo_warnings(image[0])
     present = ~np.isnan(image[:, 0, 0])
     found: list[dict[str, str]] = []
     missing = 1.0 - np.count_nonzero(present) / total
@@ -69,6 +72,29 @@ def framing_warnings(image: np.ndarray) -> list[dict[str, str]]:
                 "too_small",
                 f"The dancer was under {MIN_BODY_SIZE:.0%} of the picture's size in {small:.0%} of the frames "
                 "with the dancer: move the camera closer, or zoom in, so the body fills more of the picture.",
+            )
+        )
+    return found
+
+
+def _photo_warnings(body: np.ndarray) -> list[dict[str, str]]:
+    if np.isnan(body[0, 0]):
+        return [_warning("no_person", "Nobody was found in the photo: take the whole body, in good light.")]
+    found = []
+    if _partly_out_of_view(body[None])[0]:
+        found.append(
+            _warning(
+                "out_of_view",
+                "The body is partly out of the picture or hidden (head, hips, knees or feet): no pose of the "
+                "parts out of view can be read. Take the whole body in the picture.",
+            )
+        )
+    if _body_size(body[None])[0] < MIN_BODY_SIZE:
+        found.append(
+            _warning(
+                "too_small",
+                f"The person is under {MIN_BODY_SIZE:.0%} of the picture's size: take the photo closer, or crop "
+                "it, so the body fills more of it.",
             )
         )
     return found
