@@ -11,7 +11,7 @@ The corpus has a fixed held-out split (labels/corpus.py, is_held_out): revise th
 looking at `--split dev` misses only, and report `--split held-out`.
 
 Usage:  .venv/bin/python bench/accuracy.py [--poses FILE] [--split dev|held-out] [--sources S ...]
-                                           [--misses] [--json out.json]
+                                           [--kind photo|frame] [--misses] [--json out.json]
 """
 
 from __future__ import annotations
@@ -27,12 +27,16 @@ from dance_analyzer.labels.scoring import confusions, macro_f1, score
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def subset(corpus: Corpus, sources: list[str] | None) -> list[int]:
-    return [k for k, e in enumerate(corpus.examples) if sources is None or e.source in sources]
+def subset(corpus: Corpus, sources: list[str] | None, kind: str | None = None) -> list[int]:
+    return [
+        k
+        for k, e in enumerate(corpus.examples)
+        if (sources is None or e.source in sources) and (kind is None or e.kind == kind)
+    ]
 
 
-def report(corpus: Corpus, poses: PoseSet, sources: list[str] | None, misses: bool) -> dict:
-    keep = subset(corpus, sources)
+def report(corpus: Corpus, poses: PoseSet, sources: list[str] | None, misses: bool, kind: str | None = None) -> dict:
+    keep = subset(corpus, sources, kind)
     names = list(poses.names)
     out: dict = {"models": {}, "examples": len(keep), "sources": sorted({corpus.examples[k].source for k in keep})}
     print(f"{len(keep)} examples from {len(out['sources'])} sources: {', '.join(out['sources'])}")
@@ -101,6 +105,12 @@ def main() -> None:
         default=None,
         help="score only the sources rules may be revised on (dev), or only the held-out ones",
     )
+    parser.add_argument(
+        "--kind",
+        choices=("photo", "frame"),
+        default=None,
+        help="score only photos (what a photo sent to /analyze gets) or only video frames",
+    )
     parser.add_argument("--misses", action="store_true", help="list every example a rule got wrong")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     parser.add_argument("--features", nargs="+", default=None, help="print the features of these examples")
@@ -113,7 +123,7 @@ def main() -> None:
     if args.split:
         wanted = args.split == "held-out"
         sources = [s for s in (sources or corpus.sources) if is_held_out(s) == wanted]
-    result = report(corpus, load_definitions(args.poses), sources, args.misses)
+    result = report(corpus, load_definitions(args.poses), sources, args.misses, args.kind)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))
 
