@@ -29,7 +29,7 @@ from .labels.learn import learn_definition, learn_likeness
 from .labels.moves import Motion, Move, MoveSet, detect_moves, load_moves, motion_of, move_summary
 from .labels.safe_yaml import dump_yaml
 from .media.audio import Soundtrack
-from .media.still import PHOTO_HAS_NO_OVERLAY, PICTURE_CODEC
+from .media.still import PHOTO_HAS_NO_OVERLAY
 from .options import AnalysisOptions as AnalysisOptions  # where library callers have always found it
 from .pose.adaptive import Precision, Refinement
 from .pose.extract import ProgressFn
@@ -107,10 +107,11 @@ def analyze(
     # Everyone is followed either way: the main dancer is chosen the same way (present
     # longest), and never swapped for another body, whether or not the others are described.
     crowd = _read_people(reader, path, options, on_progress, cancel, poses)
-    if crowd.photo and overlay_to is not None:
+    photo = crowd.main_track().photo
+    if photo and overlay_to is not None:
         raise NotAVideo(PHOTO_HAS_NO_OVERLAY)
     # A photo's one frame lasts no time: nothing in it is too brief to count.
-    min_segment_s = 0.0 if crowd.photo else options.min_segment_s
+    min_segment_s = 0.0 if photo else options.min_segment_s
     if landmarks_to is not None:
         save_track(crowd.main_track(), landmarks_to)
     if options.people:
@@ -124,10 +125,10 @@ def analyze(
             angle_filter=options.angle_filter, precision=options.precision,
         )  # fmt: skip
         result["warnings"] += crowd_warnings(len(crowd.persons))
-    if crowd.photo:
+    if photo:
         result.update(photo_poses(crowd.main_track(), poses))
     if options.rhythm:
-        sound = Soundtrack(has_audio=False) if crowd.photo else reader.soundtrack(path)
+        sound = Soundtrack(has_audio=False) if photo else reader.soundtrack(path)
         result["rhythm"] = rhythm_report(sound, energy, result["movement"]["tempo"])
     if overlay_to is not None:
         try:
@@ -169,7 +170,7 @@ def describe(
         "model_frames": int(len(track.indices) if track.analysed is None else track.analysed.sum()),
         "segments": segments(smoothed, track.times, track.duration_s, poses),
         "pose_counts": pose_counts(smoothed, track.times, track.duration_s, poses),
-        "warnings": framing_warnings(track.image, photo=track.info.codec == PICTURE_CODEC),
+        "warnings": framing_warnings(track.image, photo=track.photo),
     }
     # A caller's own move file, or the built-in one.
     found, motion = find_moves(track.times, track.duration_s, track.image, track.world, track.aspect, labels, poses,
@@ -303,7 +304,7 @@ def _one_dancer(
     attempt): there are two."""
     try:
         crowd = _read_people(reader, path, options, on_progress, cancel)
-        if crowd.photo:
+        if crowd.main_track().photo:
             raise NotAVideo("The file is a still image, not a video: a comparison follows two dances over time")
     except (EmptyFile, NotAVideo, CorruptVideo, TooLarge, TooLong) as exc:
         raise exc.about(f"{which} video") from exc

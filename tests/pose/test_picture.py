@@ -23,7 +23,7 @@ def test_a_photos_person_is_the_one_a_pose_example_and_the_corpus_find(estimator
     photo = media("warrior2_arms_out.jpg")
     people = photo_people(photo, estimator, "full")
     example = example_landmarks(photo, None, estimator)
-    assert people.photo and people.main_id == 1 and len(people.persons) == 1
+    assert people.track(1).photo and people.main_id == 1 and len(people.persons) == 1
     np.testing.assert_array_equal(people.track(1).image[0], np.asarray(example.image, np.float32))
     np.testing.assert_array_equal(people.track(1).world[0], np.asarray(example.world, np.float32))
     assert (people.info.width, people.info.height, people.total_frames, people.duration_s) == (1000, 667, 1, 0.0)
@@ -33,5 +33,5 @@ def test_a_photos_person_is_the_one_a_pose_example_and_the_corpus_find(estimator
 
 def test_a_photo_with_nobody_is_a_frame_with_nobody():
     people = people_in_picture(None, (640, 480), "lite")
-    assert people.photo and people.persons == [] and people.main_id is None
+    assert people.main_track().photo and people.persons == [] and people.main_id is None
     assert np.isnan(people.main_track().image).all() and people.main_track().model == "lite"

@@ -105,7 +105,6 @@ class People:
     # from their neighbours (pose.adaptive).
     analysed: np.ndarray | None = None
     shot_starts: np.ndarray | None = None  # (T,) rows beginning a new shot (media.shots); None: one shot
-    photo: bool = False  # a still picture, read as one frame lasting no time (pose.picture)
 
     def analysed_rows(self) -> np.ndarray:
         return np.ones(len(self.times), bool) if self.analysed is None else self.analysed

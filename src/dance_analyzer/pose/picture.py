@@ -47,5 +47,4 @@ def people_in_picture(found: PoseResult | None, size: tuple[int, int], model: st
         persons=persons,
         main_id=1 if persons else None,
         model=model,
-        photo=True,
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..media.shots import starts_of
+from ..media.still import PICTURE_CODEC
 from ..media.video import VideoInfo
 
 
@@ -40,6 +41,11 @@ class LandmarkTrack:
     def aspect(self) -> float:
         """Width over height of the upright picture: normalised x and y in the same unit."""
         return self.info.width / self.info.height if self.info.height else 1.0
+
+    @property
+    def photo(self) -> bool:
+        """A still picture, read as one frame lasting no time (:mod:`pose.picture`)."""
+        return self.info.codec == PICTURE_CODEC
 
     @property
     def frames_with_person(self) -> int:
