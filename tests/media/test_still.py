@@ -12,8 +12,8 @@ import cv2
 import numpy as np
 import pytest
 
-from dance_analyzer.errors import NotAVideo, TooLarge
-from dance_analyzer.media.still import check_declared_size, is_picture, read_picture, sized_picture
+from dance_analyzer.errors import CorruptVideo, NotAVideo, TooLarge
+from dance_analyzer.media.still import check_declared_size, decode_picture, is_picture, read_picture, sized_picture
 from tests.support.hostile import huge_png
 from tests.support.memory import peak_memory_of
 from tests.support.pictures import stored_turned
@@ -80,13 +80,6 @@ def test_an_8192_square_png_is_refused_without_decoding_it(tmp_path):
     assert "8192x8192" in cost.message
 
 
-def test_damaged_and_unknown_pictures_are_not_videos(tmp_path):
-    path = tmp_path / "cut.png"
-    path.write_bytes(encoded(".png")[:40])
-    with pytest.raises(NotAVideo):
-        read_picture(path, max_side=640, max_pixels=LIMIT)
-
-
 def test_a_photo_is_told_by_its_bytes_whatever_its_name(tmp_path):
     for extension in (".png", ".jpg", ".bmp", ".webp", ".ppm"):
         path = tmp_path / f"photo{extension}.mp4"
@@ -113,3 +106,12 @@ def test_a_declared_size_over_the_limit_is_refused_without_decoding(tmp_path):
     with pytest.raises(TooLarge, match="8192x8192"):
         check_declared_size(path, LIMIT)
     check_declared_size(path, 8192 * 8192)  # at the limit: for the decoding to decide
+
+
+def test_a_photo_cut_short_is_named_damaged_and_other_bytes_are_no_picture(tmp_path):
+    for extension in (".png", ".jpg"):
+        data = encoded(extension, width=400, height=300)
+        with pytest.raises(CorruptVideo, match="image is damaged or truncated"):
+            decode_picture(data[: len(data) // 3], 640, LIMIT)
+    with pytest.raises(NotAVideo, match="neither a video nor an image"):
+        decode_picture(b"just some words, no picture\n" * 10, 640, LIMIT)

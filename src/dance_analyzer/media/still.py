@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import NotAVideo, TooLarge
+from ..errors import CorruptVideo, NotAVideo, TooLarge
 
 Size = tuple[int, int]  # width, height
 PICTURE_CODEC = "picture"  # what a photo's VideoInfo says it was encoded as: it is no video
@@ -51,7 +51,10 @@ def is_picture(path: Path) -> bool:
     """Whether the file starts as a photo in one of the formats whose header is read here
     (JPEG, PNG, WebP, BMP, PNM): what it is, whatever its name says."""
     with open(path, "rb") as f:
-        head = f.read(16)
+        return _starts_as_picture(f.read(16))
+
+
+def _starts_as_picture(head: bytes) -> bool:
     if head.startswith(b"RIFF"):  # also AVI and WAV
         return head[8:12] == b"WEBP"
     return any(head.startswith(signature) for signature, _ in _HEADER_READERS)
@@ -93,10 +96,18 @@ def _decode(data: bytes) -> np.ndarray:
     except cv2.error as exc:  # OpenCV raises, rather than returning None, for sizes over its limit
         if "CV_IO_MAX_IMAGE_PIXELS" in str(exc):
             raise TooLarge("The image is over the image decoder's size limit") from exc
-        raise NotAVideo("The image is damaged and cannot be decoded") from exc
+        raise _undecodable(data) from exc
     if decoded is None:
-        raise NotAVideo("The file is neither a video nor an image in a supported format")
+        raise _undecodable(data)
     return np.asarray(decoded)
+
+
+def _undecodable(data: bytes) -> CorruptVideo | NotAVideo:
+    """A photo's header and then nothing OpenCV can decode is a damaged photo (422, as a
+    damaged video is); other bytes are no picture at all (415)."""
+    if _starts_as_picture(data[:16]):
+        return CorruptVideo("The image is damaged or truncated and cannot be decoded")
+    return NotAVideo("The file is neither a video nor an image in a supported format")
 
 
 def _shrunk_rgb(decoded: np.ndarray, max_side: int) -> np.ndarray:
