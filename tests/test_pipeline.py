@@ -244,12 +244,13 @@ def test_a_photo_is_one_moment_with_every_pose_that_holds_in_it():
     assert result["pose_summary"] == [{"pose": result["poses"][0], "frames_detected": 1}]
     assert [s["pose"] for s in result["segments"]] == [result["poses"][0]]
     assert (result["width"], result["height"], result["frames_with_person"]) == (30, 40, 1)
-    assert result["moves"] == [] and result["rhythm"]["audio"] is False
+    assert result["moves"] == [] and result["rhythm"]["audio"] is False and "movement" not in result
 
 
 def test_a_photo_with_nobody_in_it_says_so_as_a_video_does():
     result = analyze(PHOTO, AnalysisOptions(people=True), reader=PhotoReader(track_of(S.STANDING), nobody=True))
     assert result["poses"] == [] and result["pose_summary"] == [] and result["people"] == []
+    assert "movement" not in result
     assert [w["code"] for w in result["warnings"]] == ["no_person"]
 
 
@@ -263,3 +264,10 @@ def test_a_photo_has_no_annotated_video(tmp_path):
 def test_a_comparison_is_of_two_videos_not_photos():
     with pytest.raises(NotAVideo, match="The reference video: the file is a still image"):
         compare(PHOTO, VIDEO, reader=PhotoReader(track_of(S.STANDING)))
+
+
+def test_a_photo_with_every_dancer_asked_for_describes_its_one_person_without_movement():
+    result = analyze(PHOTO, AnalysisOptions(people=True), reader=PhotoReader(track_of(S.T_POSE)))
+    assert result["main_person"] == 1 and [p["id"] for p in result["people"]] == [1]
+    assert "t_pose" in result["poses"] and "sync" not in result
+    assert all("movement" not in described for described in [result, *result["people"]])

@@ -127,9 +127,11 @@ def analyze(
         result["warnings"] += crowd_warnings(len(crowd.persons))
     if photo:
         result.update(photo_poses(crowd.main_track(), poses))
+        for described in [result, *result.get("people", [])]:
+            del described["movement"]  # one moment: nothing moved (its symmetry would read 100)
     if options.rhythm:
         sound = Soundtrack(has_audio=False) if photo else reader.soundtrack(path)
-        result["rhythm"] = rhythm_report(sound, energy, result["movement"]["tempo"])
+        result["rhythm"] = rhythm_report(sound, energy, None if photo else result["movement"]["tempo"])
     if overlay_to is not None:
         try:
             reader.render(path, result, overlay_to, on_overlay_progress)
