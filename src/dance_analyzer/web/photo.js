@@ -8,9 +8,11 @@ const BLANK_SIDE = 480; // the skeleton alone, when the photo is not in this pag
 function loaded(file) {
   return new Promise((resolve) => {
     const picture = new Image();
-    picture.onload = () => resolve(picture);
-    picture.onerror = () => resolve(null);
-    picture.src = URL.createObjectURL(file);
+    const url = URL.createObjectURL(file);
+    // Decoded, the picture no longer needs its address (each one would hold the file).
+    picture.onload = () => { URL.revokeObjectURL(url); resolve(picture); };
+    picture.onerror = () => { URL.revokeObjectURL(url); resolve(null); };
+    picture.src = url;
   });
 }
 
