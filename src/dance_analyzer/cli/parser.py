@@ -15,8 +15,8 @@ EPILOG = """exit codes:
   2    bad arguments
   64   learn --time is past the video's end
   65   a pose or move file is not valid (the message says where), or the video is empty
-  66   an input file is missing, a directory, or not a video
-  67   the video is damaged, or nobody was found to compare
+  66   an input file is missing, a directory, or neither a video nor a photo (or a photo where a video is needed)
+  67   the video or photo is damaged, or nobody was found to compare
   68   the video's frames are larger than the limit, or more than DANCE_MAX_UPLOAD_MB was piped in
   69   the video is longer than the limit, or the analysis took too long
   73   the output file (-o, --overlay) cannot be written
@@ -93,8 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = _command(sub, "analyze", "analyse a video file: a table on a terminal, JSON when piped")
-    p.add_argument("video", help="the video file (MP4, MOV, WebM, ...); - reads it from standard input")
+    p = _command(sub, "analyze", "analyse a video file or a photo: a table on a terminal, JSON when piped")
+    p.add_argument(
+        "video",
+        help="the video file (MP4, MOV, WebM, ...), or a photo (JPEG, PNG, WebP, BMP, PNM: the poses in it); "
+        "- reads it from standard input",
+    )
     p.add_argument(
         "--detail",
         choices=["summary", "frames"],
