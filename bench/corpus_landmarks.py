@@ -72,7 +72,7 @@ def rounded(result) -> dict | None:  # type: ignore[no-untyped-def]
 def photo_landmarks(examples: list[dict], model: str, media: Path) -> dict[str, dict | None]:
     from dance_analyzer.media.still import read_picture
     from dance_analyzer.pose.estimator import PoseEstimator
-    from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE
+    from dance_analyzer.pose.extract import INFERENCE_MAX_SIDE, one_picture
 
     out: dict[str, dict | None] = {}
     with PoseEstimator(model) as estimator:
@@ -80,8 +80,7 @@ def photo_landmarks(examples: list[dict], model: str, media: Path) -> dict[str, 
             picture = read_picture(media / example["media"], INFERENCE_MAX_SIDE, MAX_PIXELS)
             if example["id"].endswith(MIRROR):
                 picture = np.ascontiguousarray(picture[:, ::-1])
-            estimator.reset()
-            out[example["id"]] = rounded(estimator(picture))
+            out[example["id"]] = rounded(one_picture(picture, estimator))
     return out
 
 

@@ -107,13 +107,14 @@ def analyze(
     # Everyone is followed either way: the main dancer is chosen the same way (present
     # longest), and never swapped for another body, whether or not the others are described.
     crowd = _read_people(reader, path, options, on_progress, cancel, poses)
-    photo = crowd.main_track().photo
+    main = crowd.main_track()
+    photo = main.photo
     if photo and overlay_to is not None:
         raise NotAVideo(PHOTO_HAS_NO_OVERLAY)
     # A photo's one frame lasts no time: nothing in it is too brief to count.
     min_segment_s = 0.0 if photo else options.min_segment_s
     if landmarks_to is not None:
-        save_track(crowd.main_track(), landmarks_to)
+        save_track(main, landmarks_to)
     if options.people:
         result, energy = describe_people(
             crowd, poses, min_segment_s, include_frames, moves=moves, angle_filter=options.angle_filter,
@@ -121,12 +122,12 @@ def analyze(
         )  # fmt: skip
     else:
         result, energy = describe(
-            crowd.main_track(), poses, min_segment_s, include_frames, moves=moves,
+            main, poses, min_segment_s, include_frames, moves=moves,
             angle_filter=options.angle_filter, precision=options.precision,
         )  # fmt: skip
         result["warnings"] += crowd_warnings(len(crowd.persons))
     if photo:
-        result.update(photo_poses(crowd.main_track(), poses))
+        result.update(photo_poses(main, poses))
         for described in [result, *result.get("people", [])]:
             del described["movement"]  # one moment: nothing moved (its symmetry would read 100)
     if options.rhythm:
@@ -306,12 +307,13 @@ def _one_dancer(
     attempt): there are two."""
     try:
         crowd = _read_people(reader, path, options, on_progress, cancel)
-        if crowd.main_track().photo:
+        main = crowd.main_track()
+        if main.photo:
             raise NotAVideo("The file is a still image, not a video: a comparison follows two dances over time")
     except (EmptyFile, NotAVideo, CorruptVideo, TooLarge, TooLong) as exc:
         raise exc.about(f"{which} video") from exc
     if person is None:
-        return crowd.main_track(), crowd_warnings(len(crowd.persons), which)
+        return main, crowd_warnings(len(crowd.persons), which)
     if person not in {p.id for p in crowd.persons}:
         found = ", ".join(str(p.id) for p in crowd.persons) or "nobody"
         raise NoPersonFound(f"There is no person {person} in the {which} video (people found: {found})")

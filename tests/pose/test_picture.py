@@ -21,7 +21,7 @@ def test_a_photos_person_is_the_one_a_pose_example_and_the_corpus_find(estimator
     """The corpus's photos were measured as pose examples are (bench/corpus_landmarks.py):
     a photo's analysis must see the same body, or the corpus would not score what users get."""
     photo = media("warrior2_arms_out.jpg")
-    people = photo_people(photo, estimator, "full")
+    people = photo_people(photo, estimator)
     example = example_landmarks(photo, None, estimator)
     assert people.track(1).photo and people.main_id == 1 and len(people.persons) == 1
     np.testing.assert_array_equal(people.track(1).image[0], np.asarray(example.image, np.float32))

@@ -141,14 +141,20 @@ def extract_landmarks(
     )
 
 
+def one_picture(picture: np.ndarray, estimator: Estimator) -> PoseResult | None:
+    """The person the detector finds in this picture on its own, nothing carried over from
+    an earlier one: how a pose example, a photo and the corpus's photos are all read."""
+    estimator.reset()
+    return estimator(picture)
+
+
 def example_landmarks(path: Path, time_s: float | None, estimator: Estimator, limits: Limits = Limits()) -> PoseResult:
     """The landmarks of a still image, or of a video's frame at ``time_s`` (default: the first)."""
     if looks_like_video_container(path):
         picture = frame_shown_at(path, time_s or 0.0, max_side=INFERENCE_MAX_SIDE, limits=limits)
     else:
         picture = read_picture(path, INFERENCE_MAX_SIDE, limits.max_pixels)
-    estimator.reset()
-    result = estimator(picture)
+    result = one_picture(picture, estimator)
     if result is None:
         raise NoPersonFound("No person was found in the example")
     return result

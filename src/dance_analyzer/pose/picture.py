@@ -2,7 +2,7 @@
 reads a video.
 
 The person is the one MediaPipe's detector finds in the picture on its own, as for an
-example to learn a pose from (:func:`pose.extract.example_landmarks`) and as the pose
+example to learn a pose from (:func:`pose.extract.one_picture`) and as the pose
 corpus's photos were measured: what the analysis calls a photo is what
 ``bench/accuracy.py`` scores. The frame is at 0 s and lasts no time.
 """
@@ -16,16 +16,15 @@ import numpy as np
 from ..media.still import PICTURE_CODEC, sized_picture
 from ..media.video import Limits, VideoInfo
 from .associate import body_box
-from .extract import INFERENCE_MAX_SIDE, Estimator
+from .extract import INFERENCE_MAX_SIDE, Estimator, one_picture
 from .landmarks import NUM_LANDMARKS, PoseResult
 from .people import People, Person
 
 
-def photo_people(path: Path, estimator: Estimator, model: str, limits: Limits = Limits()) -> People:
+def photo_people(path: Path, estimator: Estimator, limits: Limits = Limits()) -> People:
     """The person in the photo at ``path`` (one detection, no tracking), or nobody."""
     picture, size = sized_picture(path.read_bytes(), INFERENCE_MAX_SIDE, limits.max_pixels)
-    estimator.reset()
-    return people_in_picture(estimator(picture), size, model)
+    return people_in_picture(one_picture(picture, estimator), size, estimator.model)
 
 
 def people_in_picture(found: PoseResult | None, size: tuple[int, int], model: str) -> People:

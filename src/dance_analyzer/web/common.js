@@ -21,6 +21,9 @@ export function label(pose) { return pose.replaceAll("_", " "); }
 const BONES = [[11, 12], [11, 13], [13, 15], [12, 14], [14, 16], [11, 23], [12, 24], [23, 24], [23, 25], [25, 27],
   [27, 29], [29, 31], [27, 31], [24, 26], [26, 28], [28, 30], [30, 32], [28, 32], [0, 11], [0, 12]];
 
+// The API's landmarks ([x, y, z, visibility] each, or null) as drawSkeleton's points.
+export const skeletonPoints = (landmarks) => (landmarks ? landmarks.map(([x, y, , visibility]) => ({ x, y, visibility })) : null);
+
 // The picture on the canvas at its own size (none: the canvas as it is, cleared), and over it
 // the bones between landmarks ({x, y, visibility}, x and y normalised) seen surely.
 export function drawSkeleton(canvas, picture, points) {

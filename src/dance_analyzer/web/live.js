@@ -1,7 +1,7 @@
 // Live mode: the camera, MediaPipe's pose model running in this browser (served by this
 // server from /live-assets, nothing from elsewhere), and a WebSocket to /live that answers
 // each frame's landmarks with the pose and, once over, each move (docs/live.md).
-import { $, KEY_STORE, authHeaders, colourOf, drawSkeleton, label } from "./common.js";
+import { $, KEY_STORE, authHeaders, colourOf, drawSkeleton, label, skeletonPoints } from "./common.js";
 
 const FLOATS = 1 + 33 * 4 + 33 * 3;
 const STRIP_S = 30;
@@ -279,8 +279,7 @@ function drawServerFrame(landmarks) {
   if (entry) entry.latency_ms = performance.now() - entry.sent_at;
   const picture = live.lastPicture;
   if (!picture) return;
-  const points = landmarks ? landmarks.map(([x, y, , visibility]) => ({ x, y, visibility })) : null;
-  drawFrame({ image: picture, poseLandmarks: points });
+  drawFrame({ image: picture, poseLandmarks: skeletonPoints(landmarks) });
 }
 
 function showPose(msg) {

@@ -1,7 +1,7 @@
 // A photo's result: the picture with the skeleton found in it, and every pose that holds in
 // it (a photo is one moment: no timeline, no moves, no video).
 
-import { $, about, drawSkeleton, label } from "./common.js";
+import { $, about, drawSkeleton, label, skeletonPoints } from "./common.js";
 
 const BLANK_SIDE = 480; // the skeleton alone, when the photo is not in this page any more
 
@@ -26,8 +26,7 @@ export async function renderPhoto(result, file) {
     canvas.height = Math.round((result.height || 1) * scale);
   }
   const frame = (result.frames || [])[0];
-  const points = frame && frame.landmarks ? frame.landmarks.map(([x, y, , visibility]) => ({ x, y, visibility })) : null;
-  drawSkeleton(canvas, picture, points);
+  drawSkeleton(canvas, picture, skeletonPoints(frame && frame.landmarks));
   canvas.dataset.drawn = picture ? "photo" : "skeleton";
   const poses = result.poses || [];
   $("photo-poses").replaceChildren(...poses.map((pose) => {

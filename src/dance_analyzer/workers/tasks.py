@@ -228,7 +228,7 @@ def example(path: str, time_s: float | None, model: str, limits: Limits) -> Pose
 def photo_people(path: str, model: str, limits: Limits) -> People:
     from ..pose.picture import photo_people
 
-    return photo_people(Path(path), _estimator(model), model, limits)
+    return photo_people(Path(path), _estimator(model), limits)
 
 
 def render(path: str, result: dict[str, Any], out: str, limits: Limits) -> int:
