@@ -226,7 +226,7 @@ class PhotoReader(PreparedReader):
 
     def people(self, path, *, model="full", **_):
         self.asked.append(("people", path))
-        found = None if self.nobody else PoseResult(self.track.image[0], self.track.world[0])
+        found = [] if self.nobody else [PoseResult(self.track.image[0], self.track.world[0])]
         return people_in_picture(found, (30, 40), model)
 
 

@@ -125,11 +125,13 @@ def analyze(
             main, poses, min_segment_s, include_frames, moves=moves,
             angle_filter=options.angle_filter, precision=options.precision,
         )  # fmt: skip
-        result["warnings"] += crowd_warnings(len(crowd.persons))
+        result["warnings"] += crowd_warnings(len(crowd.persons), photo=photo)
     if photo:
-        result.update(photo_poses(main, poses))
+        result.update(photo=True, poses=poses_held(main, poses))
         for described in [result, *result.get("people", [])]:
             del described["movement"]  # one moment: nothing moved (its symmetry would read 100)
+        for person in result.get("people", []):
+            person["poses"] = poses_held(crowd.track(person["id"]), poses)
     if options.rhythm:
         sound = Soundtrack(has_audio=False) if photo else reader.soundtrack(path)
         result["rhythm"] = rhythm_report(sound, energy, None if photo else result["movement"]["tempo"])
@@ -340,11 +342,11 @@ def _read_people(
     )
 
 
-def photo_poses(track: LandmarkTrack, poses: PoseSet) -> dict[str, Any]:
-    """What a photo adds: that it is one, and every pose that holds in it, in priority
-    order (the timeline names only the first, as it does in a video)."""
+def poses_held(track: LandmarkTrack, poses: PoseSet) -> list[str]:
+    """Every pose that holds in a photo's one frame, in priority order: what a photo adds
+    to its result (the timeline names only the first, as it does in a video)."""
     held = frame_labels(track.image, track.world, poses)[0]
-    return {"photo": True, "poses": [poses.poses[j].name for j in np.flatnonzero(held)]}
+    return [poses.poses[j].name for j in np.flatnonzero(held)]
 
 
 def refinement_for(options: AnalysisOptions, poses: PoseSet | None) -> Refinement | None:

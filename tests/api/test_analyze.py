@@ -4,7 +4,7 @@ import pytest
 
 from tests.support.hostile import huge_png
 from tests.support.media import media
-from tests.support.pictures import stored_turned
+from tests.support.pictures import side_by_side, stored_turned
 
 
 def post(client, files, **params):
@@ -202,6 +202,31 @@ def test_a_portrait_photo_stored_turned_reads_upright(client):
     assert (body["width"], body["height"]) == (426, 640) and {"one_leg", "passe"} <= set(body["poses"])
     head_y, ankle_y = body["frames"][0]["landmarks"][0][1], body["frames"][0]["landmarks"][27][1]
     assert head_y < ankle_y
+
+
+def test_a_group_photo_describes_each_person_and_how_alike_their_poses_are(client):
+    tree, warrior = media("tree_pose_one_leg.jpg"), media("warrior2_arms_out.jpg")
+    duo = side_by_side(tree, warrior)
+    alone = post(client, {"file": ("duo.jpg", duo)}).json()
+    assert "people" not in alone and "sync" not in alone
+    [crowd] = [w for w in alone["warnings"] if w["code"] == "several_people"]
+    assert crowd["message"].startswith("2 people are in the photo") and "people=all" in crowd["message"]
+
+    r = post(client, {"file": ("duo.jpg", duo)}, people="all", detail="frames")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["main_person"] == 1 and body["poses"] == alone["poses"]  # the main person read as alone
+    poses = {p["id"]: set(p["poses"]) for p in body["people"]}
+    assert {"one_leg", "passe"} <= poses[1] | poses[2] and {"lunge", "t_pose"} <= poses[1] | poses[2], poses
+    assert poses[1] ^ poses[2] and not any(w["code"] == "several_people" for w in body["warnings"])
+    assert all("movement" not in p and p["frames_present"] == 1 for p in body["people"])
+    assert [p["id"] for p in body["frames"][0]["people"]] == [1, 2]
+    sync = body["sync"]
+    assert sync["group"]["compared_s"] == 0.0 and sync["duration_s"] == 0.0
+    # The same pose twice (one of them mirrored) is far more alike than a tree beside a warrior.
+    twins = post(client, {"file": ("twins.jpg", side_by_side(tree, (tree, True)))}, people="all").json()
+    assert [set(p["poses"]) for p in twins["people"]] == [set(twins["poses"])] * 2
+    assert twins["sync"]["group"]["score"] >= sync["group"]["score"] + 30, (twins["sync"], sync)
 
 
 def test_a_photo_asks_for_no_annotated_video_and_a_bad_one_is_named(client):

@@ -7,6 +7,7 @@ import sys
 import av
 
 from tests.support.media import media
+from tests.support.pictures import side_by_side
 
 
 def run(*args):
@@ -185,6 +186,21 @@ def test_a_photo_reads_as_the_poses_in_it_and_has_no_annotated_video(tmp_path):
     refused = run("analyze", tree, "--overlay", str(out))
     assert refused.returncode == 66 and "photo" in refused.stderr and "overlay" in refused.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_group_photo_lists_each_persons_poses_and_how_alike_they_are(tmp_path):
+    group = tmp_path / "duo.jpg"
+    group.write_bytes(side_by_side(media("warrior2_arms_out.jpg"), media("tree_pose_one_leg.jpg")))
+    body = json.loads(run("analyze", str(group), "--people", "all").stdout)
+    r = run("analyze", str(group), "--people", "all", "--format", "table")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[1] == "2 people found" and "People (2; the one above is person 1)" in lines
+    for person in body["people"]:
+        main = " (main)" if person["id"] == 1 else ""
+        expected = f"  Person {person['id']}{main}: " + ", ".join(p.replace("_", " ") for p in person["poses"])
+        assert expected in lines, (expected, lines)
+    assert f"How alike their poses are: {body['sync']['group']['score']:.0f}/100" in lines
 
 
 def test_on_a_terminal_the_result_is_a_table_not_json():

@@ -208,6 +208,20 @@ def test_a_lag_beyond_the_window_is_not_reported_as_one_inside_it():
     assert abs(pair(report)["lag_s"]) <= 0.2 and pair(report)["lag_correlation"] < 0.9
 
 
+def test_a_photo_is_one_moment_compared_for_its_shapes_with_no_time_in_it():
+    """A group photo: the same shapes score as a video's would at that moment, but nothing
+    lasts (no seconds compared, no lag, a least-in-sync moment that is the photo itself)."""
+    one = {"a": DANCE(1.0)[1][None], "b": DANCE(1.0)[1][None], "c": DANCE(1.0, 60.0)[1][None]}
+    report = sync_from_world(np.zeros(1), one)
+    assert report["group"]["compared_s"] == 0.0 and report["duration_s"] == 0.0
+    assert all(d["present_s"] == 0.0 and d["lag_s"] is None for d in report["dancers"])
+    assert all(p["compared_s"] == 0.0 and p["aligned_score"] is None for p in report["pairs"])
+    scores = {tuple(p["dancers"]): p["score"] for p in report["pairs"]}
+    assert scores[("a", "b")] == 100.0 and scores[("a", "c")] < 90.0
+    [moment] = report["least_in_sync"]
+    assert moment["start_s"] == moment["end_s"] == 0.0 and moment["dancer"] == "c" and moment["body_part"] == "arms"
+
+
 def test_lag_steps_on_known_signals():
     rng = np.random.default_rng(3)
     base = np.cumsum(rng.normal(size=(300, 3)), axis=0)

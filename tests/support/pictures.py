@@ -1,8 +1,10 @@
-"""Photos as cameras write them: a portrait stored landscape, with the EXIF tag to turn it."""
+"""Photos as cameras write them (a portrait stored landscape, with the EXIF tag to turn it),
+and group photos made of photos whose poses are known."""
 
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -22,3 +24,17 @@ def stored_turned(jpeg: bytes) -> bytes:
     body = b"Exif\x00\x00" + tiff
     app1 = b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
     return data[:2] + app1 + data[2:]
+
+
+def side_by_side(*photos: Path | tuple[Path, bool], height: int = 640) -> bytes:
+    """One JPEG of several photos set side by side at one height, left to right: a group
+    photo of people whose poses are known. ``(path, True)`` puts a photo in mirrored."""
+    parts = []
+    for photo in photos:
+        path, flip = photo if isinstance(photo, tuple) else (photo, False)
+        picture = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        picture = cv2.resize(picture, (round(picture.shape[1] * height / picture.shape[0]), height))
+        parts.append(picture[:, ::-1] if flip else picture)
+    ok, buffer = cv2.imencode(".jpg", np.hstack(parts), [cv2.IMWRITE_JPEG_QUALITY, 95])
+    assert ok
+    return buffer.tobytes()

@@ -12,6 +12,7 @@ import pytest
 
 from dance_analyzer.render import person_colour
 from tests.support.media import REPO, media, spliced_video
+from tests.support.pictures import side_by_side
 from tests.support.processes import server
 
 pytestmark = pytest.mark.slow
@@ -191,11 +192,12 @@ def test_api_errors_show_as_readable_messages(browser, api, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "page-error.png"))
 
 
-BONE_PIXELS = """() => {
+SKELETON_RGB = [57, 255, 136]  # the skeleton's own colour, #39ff88
+BONE_PIXELS = """([r, g, b]) => {
   const canvas = document.getElementById("photo-canvas");
   const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-  let bone = 0;  // the skeleton's own colour, #39ff88, exactly: the middle of each line
-  for (let i = 0; i < data.length; i += 4) if (data[i] === 57 && data[i + 1] === 255 && data[i + 2] === 136) bone++;
+  let bone = 0;  // pixels of the bones' colour, exactly: the middle of each line
+  for (let i = 0; i < data.length; i += 4) if (data[i] === r && data[i + 1] === g && data[i + 2] === b) bone++;
   return bone;
 }"""
 
@@ -212,15 +214,38 @@ def test_a_photo_shows_the_poses_in_it_on_the_picture_with_its_skeleton(browser,
     assert not page.is_visible("#download-video") and page.is_visible("#download-json")
     canvas = "[document.getElementById('photo-canvas').width, document.getElementById('photo-canvas').height]"
     assert page.evaluate(canvas) == [426, 640] and page.get_attribute("#photo-canvas", "data-drawn") == "photo"
-    assert page.evaluate(BONE_PIXELS) > 100
+    assert page.evaluate(BONE_PIXELS, SKELETON_RGB) > 100
     page.screenshot(path=str(ARTIFACTS / "page-photo.png"), full_page=True)
 
     # Opened again from its address, the photo is no longer in the page: the skeleton alone.
     page.reload()
     page.wait_for_selector("body[data-state=done]", timeout=30_000)
     assert page.get_attribute("#photo-canvas", "data-drawn") == "skeleton" and page.evaluate(canvas) == [320, 480]
-    assert page.evaluate(BONE_PIXELS) > 100
+    assert page.evaluate(BONE_PIXELS, SKELETON_RGB) > 100
     assert page.locator("#photo-poses li").count() == len(job["result"]["poses"])
+
+
+def test_a_group_photo_shows_each_persons_skeleton_in_their_colour_and_their_poses(browser, api, tmp_path):
+    duo = tmp_path / "duo.jpg"
+    duo.write_bytes(side_by_side(media("tree_pose_one_leg.jpg"), media("warrior2_arms_out.jpg")))
+    page = open_page(browser, api)
+    page.check("#people")  # every dancer: people=all
+    page.set_input_files("#file", str(duo))
+    page.wait_for_selector("body[data-state=done]", timeout=60_000)
+    result = api.get(f"/jobs/{page.get_attribute('#result', 'data-job')}").json()["result"]
+    assert [p["id"] for p in result["people"]] == [1, 2]
+    for person in result["people"]:
+        assert page.evaluate(BONE_PIXELS, list(person_colour(person["id"]))) > 100, person["id"]
+    assert page.evaluate(BONE_PIXELS, SKELETON_RGB) == 0  # each person in their own colour, none in the solo one
+    items = page.locator("#photo-poses li")
+    assert items.evaluate_all("items => items.map(i => Number(i.dataset.person))") == [1, 2]
+    for k, person in enumerate(result["people"]):
+        shown = items.nth(k).locator("[data-pose]").evaluate_all("items => items.map(i => i.dataset.pose)")
+        assert shown == person["poses"] and items.nth(k).inner_text().startswith(f"#{person['id']}")
+    score = math.floor(result["sync"]["group"]["score"] + 0.5)  # as JavaScript rounds
+    assert page.inner_text("#photo-sync") == f"How alike their poses are: {score}/100"
+    assert page.is_hidden("#photo-none") and page.is_hidden("#people-pick")
+    page.screenshot(path=str(ARTIFACTS / "page-group-photo.png"), full_page=True)
 
 
 def test_the_page_and_its_files_are_served_by_the_api(api):

@@ -227,6 +227,7 @@ class PersonResult(BaseModel):
     move_summary: list[MoveSummary]
     movement: Movement | None = None
     angles: AngleSeries | None = None
+    poses: list[str] | None = Field(None, description="for a photo: every pose that holds for this person")
 
 
 class AnalysisResult(BaseModel):

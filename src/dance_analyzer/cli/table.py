@@ -143,11 +143,31 @@ def result_table(result: Mapping[str, Any]) -> str:
 
 
 def photo_table(result: Mapping[str, Any]) -> str:
-    """A photo: which poses hold in it (a timeline of one moment says nothing more)."""
+    """A photo: which poses hold in it (a timeline of one moment says nothing more), and
+    with everyone described, each person's and how alike the group's shapes are."""
     facts = ["photo", f"{result.get('width')}x{result.get('height')}", f"model {result.get('model')}"]
     lines = [f"{result.get('filename', '')}  " + " · ".join(facts)]
-    lines.append("Person found" if result.get("frames_with_person") else "Nobody found")
+    people = result.get("people") or []
+    found = f"{len(people)} people found" if len(people) >= 2 else "Person found"
+    lines.append(found if result.get("frames_with_person") else "Nobody found")
     lines += [f"Warning: {w.get('message', w.get('code'))}" for w in result.get("warnings") or []]
-    poses = ", ".join(move_name(pose) for pose in result.get("poses") or [])
-    lines += ["", f"Poses: {poses or 'none of the known poses holds'}"]
+    lines += ["", f"Poses: {_pose_list(result)}"]
+    if len(people) < 2:
+        return "\n".join(lines)
+    lines += ["", f"People ({len(people)}; the one above is person {result.get('main_person')})"]
+    for person in people:
+        main = " (main)" if person.get("id") == result.get("main_person") else ""
+        lines.append(f"  Person {person.get('id')}{main}: {_pose_list(person)}")
+    sync = result.get("sync") or {}
+    group = sync.get("group") or {}
+    if group:
+        lines += ["", f"How alike their poses are: {_score(group.get('score'))}"]
+        for window in sync.get("least_in_sync") or []:
+            pair = " and ".join(str(d) for d in window.get("pair") or [])
+            joint = move_name(window.get("joint", ""))
+            lines.append(f"  furthest apart: persons {pair}, {window.get('body_part')} ({joint})")
     return "\n".join(lines)
+
+
+def _pose_list(described: Mapping[str, Any]) -> str:
+    return ", ".join(move_name(pose) for pose in described.get("poses") or []) or "none of the known poses holds"

@@ -289,7 +289,7 @@ class PeopleTracker:
     def _detect(self, picture: np.ndarray, t: float, missing: list[_Track]) -> None:
         options = self.options
         known = [tr.points for tr in self.tracks if tr.active]
-        found = self._find_new(picture, known)
+        found = self.find_new(picture, known)
         if not found:
             return
         new_points = [to_pixels(marks.image[k], marks.width, marks.height) for marks, k in found]
@@ -309,8 +309,9 @@ class PeopleTracker:
             self.events += 1
             track.update(self.row, t, marks, k)
 
-    def _find_new(self, picture: np.ndarray, known: list[np.ndarray]) -> list[tuple[PeopleLandmarks, int]]:
-        """People not among ``known`` (pixel skeletons), found in rounds of black-out."""
+    def find_new(self, picture: np.ndarray, known: list[np.ndarray]) -> list[tuple[PeopleLandmarks, int]]:
+        """People not among ``known`` (pixel skeletons), found in rounds of black-out, most
+        prominent first; nobody followed is touched (a photo's other people, too)."""
         options = self.options
         height, width = picture.shape[:2]
         masked = black_out(picture, [body_box(points) for points in known], options.margin)

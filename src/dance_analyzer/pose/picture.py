@@ -1,10 +1,13 @@
 """A photo as the people of a video one frame long, so that every later step reads it as it
 reads a video.
 
-The person is the one MediaPipe's detector finds in the picture on its own, as for an
+The main person is the one MediaPipe's detector finds in the picture on its own, as for an
 example to learn a pose from (:func:`pose.extract.one_picture`) and as the pose
 corpus's photos were measured: what the analysis calls a photo is what
-``bench/accuracy.py`` scores. The frame is at 0 s and lasts no time.
+``bench/accuracy.py`` scores. Everyone else in a group photo is found as a video's
+newcomers are (:meth:`pose.people.PeopleTracker.find_new`: the people known so far blacked
+out, the detector asked again), so ``people=all`` describes each dancer of the photo.
+The frame is at 0 s and lasts no time.
 """
 
 from __future__ import annotations
@@ -15,28 +18,45 @@ import numpy as np
 
 from ..media.still import PICTURE_CODEC, sized_picture
 from ..media.video import Limits, VideoInfo
-from .associate import body_box
+from .associate import body_box, to_pixels
 from .extract import INFERENCE_MAX_SIDE, Estimator, one_picture
-from .landmarks import NUM_LANDMARKS, PoseResult
-from .people import People, Person
+from .landmarks import NUM_LANDMARKS, Landmark, PoseResult
+from .people import People, PeopleTracker, Person
 
 
-def photo_people(path: Path, estimator: Estimator, limits: Limits = Limits()) -> People:
-    """The person in the photo at ``path`` (one detection, no tracking), or nobody."""
+def photo_people(
+    path: Path, estimator: Estimator, tracker: PeopleTracker | None = None, limits: Limits = Limits()
+) -> People:
+    """The people in the photo at ``path`` (one detection each, no tracking), or nobody:
+    the main person first, then the others from left to right, which is how a group photo
+    is read. Without a ``tracker`` to look further with, only the main person."""
     picture, size = sized_picture(path.read_bytes(), INFERENCE_MAX_SIDE, limits.max_pixels)
-    return people_in_picture(one_picture(picture, estimator), size, estimator.model)
+    found = one_picture(picture, estimator)
+    people = [] if found is None else [found]
+    if found is not None and tracker is not None:
+        height, width = picture.shape[:2]
+        known = to_pixels(np.asarray(found.image, np.float64).reshape(NUM_LANDMARKS, 4), width, height)
+        others = [marks.result(k) for marks, k in tracker.find_new(picture, [known])]
+        people += sorted(others[: tracker.options.max_people - 1], key=_hip_x)
+    return people_in_picture(people, size, estimator.model)
 
 
-def people_in_picture(found: PoseResult | None, size: tuple[int, int], model: str) -> People:
-    """The person ``found`` in a picture of ``size`` (width, height), or nobody."""
+def _hip_x(found: PoseResult) -> float:
+    image = np.asarray(found.image, np.float64).reshape(NUM_LANDMARKS, 4)
+    return float(image[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0].mean())
+
+
+def people_in_picture(found: list[PoseResult], size: tuple[int, int], model: str) -> People:
+    """The people ``found`` in a picture of ``size`` (width, height), the first the main
+    person (ids 1, 2, ... in that order)."""
     width, height = size
     info = VideoInfo(width, height, fps=None, duration_s=0.0, frame_count=1, rotation=0, codec=PICTURE_CODEC)
     persons = []
-    if found is not None:
-        image = np.asarray(found.image, np.float32).reshape(1, NUM_LANDMARKS, 4)
+    for person_id, result in enumerate(found, start=1):
+        image = np.asarray(result.image, np.float32).reshape(1, NUM_LANDMARKS, 4)
         box = body_box(image[0, :, :2], image[0, :, 3])
-        world = np.asarray(found.world, np.float32).reshape(1, NUM_LANDMARKS, 3)
-        persons.append(Person(1, np.ones(1, bool), image, world, box[None], np.ones(1, np.float32)))
+        world = np.asarray(result.world, np.float32).reshape(1, NUM_LANDMARKS, 3)
+        persons.append(Person(person_id, np.ones(1, bool), image, world, box[None], np.ones(1, np.float32)))
     return People(
         info=info,
         total_frames=1,

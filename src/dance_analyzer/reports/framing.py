@@ -114,14 +114,20 @@ def _body_size(body: np.ndarray) -> np.ndarray:
     return np.asarray(extent.max(axis=1))
 
 
-def crowd_warnings(people: int, video: str | None = None) -> list[dict[str, str]]:
+def crowd_warnings(people: int, video: str | None = None, *, photo: bool = False) -> list[dict[str, str]]:
     """``several_people`` when more than one person stayed in view and only the main dancer
     is described: filming a class or a duet, a user should know whose dance the answer is,
     and how to have everyone's. ``video``: which of two compared videos ("reference" or
     "attempt"), where another person is chosen by id instead."""
     if people < 2:
         return []
-    if video is None:
+    if photo:
+        message = (
+            f"{people} people are in the photo: this describes one of them, the one the person detector "
+            "finds first (usually the most prominent). Ask for people=all (--people all from the command "
+            "line) to describe each of them and how alike their poses are."
+        )
+    elif video is None:
         message = (
             f"{people} people were in view: this describes one of them, the main dancer (the one in view "
             "longest). Ask for people=all (--people all from the command line) to describe each of them "

@@ -96,6 +96,12 @@ def _on_grid(times: np.ndarray, world: np.ndarray, grid: np.ndarray) -> _Dancer:
     return _Dancer(filled[0], filled[1], here[nearest])
 
 
+def _step_s(grid: np.ndarray) -> float:
+    """How long one grid moment lasts: a grid of one moment (a photo) lasts no time, so its
+    sync compares the shapes at that moment and says nothing of seconds."""
+    return 1.0 / RATE_HZ if len(grid) > 1 else 0.0
+
+
 def _mean(values: np.ndarray, axis: int | None = None) -> Any:
     """NaN-skipping mean that is NaN, silently, where nothing is known."""
     known = np.isfinite(values)
@@ -251,6 +257,7 @@ def sync_from_world(
     ids = list(worlds)
     times = np.asarray(times, dtype=np.float64)
     grid = np.arange(times[0], times[-1] + 1e-9, 1.0 / RATE_HZ) if len(times) else np.empty(0)
+    step_s = _step_s(grid)
     dancers = [_on_grid(times, np.asarray(worlds[i], dtype=np.float64), grid) for i in ids]
     flips = _orientations(dancers, mirror)
     angles = [d.angles(f) for d, f in zip(dancers, flips, strict=True)]
@@ -269,7 +276,7 @@ def sync_from_world(
                 "dancers": [ids[i], ids[j]],
                 "score": _score(deviation),
                 "deviation_deg": _round(deviation),
-                "compared_s": round(float((dancers[i].present & dancers[j].present).sum()) / RATE_HZ, 2),
+                "compared_s": round(float((dancers[i].present & dancers[j].present).sum()) * step_s, 2),
                 "mirrored": flips[i] != flips[j],
                 "as_filmed_score": _score(float(_mean(np.abs(a - dancers[j].angles(False))))),
                 "mirrored_score": _score(float(_mean(np.abs(a - dancers[j].angles(True))))),
@@ -291,7 +298,7 @@ def sync_from_world(
         dancer_rows.append(
             {
                 "id": ids[k],
-                "present_s": round(float(dancer.present.sum()) / RATE_HZ, 2),
+                "present_s": round(float(dancer.present.sum()) * step_s, 2),
                 "score": _score(deviation),
                 "deviation_deg": _round(deviation),
                 "lag_s": _round(steps / RATE_HZ, 2),
@@ -307,7 +314,7 @@ def sync_from_world(
         "group": {
             "score": _score(deviation),
             "deviation_deg": _round(deviation),
-            "compared_s": round(float(present.sum()) / RATE_HZ, 2),
+            "compared_s": round(float(present.sum()) * step_s, 2),
             "body_parts": {g: _score(float(_mean(together[:, cols]))) for g, cols in _GROUP_COLUMNS.items()},
         },
         "dancers": dancer_rows,
@@ -315,7 +322,7 @@ def sync_from_world(
         "least_in_sync": [
             _window(start, grid, together, apart, against, ids, flips) for start in _worst_windows(_mean(together, 1))
         ],
-        "duration_s": round(len(grid) / RATE_HZ, 2),
+        "duration_s": round(len(grid) * step_s, 2),
         "mirror": mirror,
         "max_lag_s": max_lag_s,
         "rate_hz": RATE_HZ,
@@ -345,7 +352,7 @@ def _window(
     deviation = float(_mean(together[inside]))
     return {
         "start_s": round(float(grid[start]), 2),
-        "end_s": round(float(grid[start]) + WORST_WINDOW_S, 2),
+        "end_s": round(float(grid[start]) + WORST_WINDOW_S * _step_s(grid) * RATE_HZ, 2),
         "score": _score(deviation),
         "deviation_deg": _round(deviation),
         "pair": [ids[pair[0]], ids[pair[1]]],

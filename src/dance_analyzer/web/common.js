@@ -34,9 +34,15 @@ export function drawSkeleton(canvas, picture, points) {
   const ctx = canvas.getContext("2d");
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   if (picture) ctx.drawImage(picture, 0, 0, canvas.width, canvas.height);
+  drawBones(canvas, points);
+}
+
+// One more skeleton over what the canvas shows (a group photo's people, each in their colour).
+export function drawBones(canvas, points, colour = "#39ff88") {
   if (!points) return;
+  const ctx = canvas.getContext("2d");
   ctx.lineWidth = Math.max(2, canvas.width / 200);
-  ctx.strokeStyle = "#39ff88";
+  ctx.strokeStyle = colour;
   for (const [a, b] of BONES) {
     if (points[a].visibility < 0.5 || points[b].visibility < 0.5) continue;
     ctx.beginPath();
@@ -61,7 +67,7 @@ export const about = (kind, name) => (ABOUT[kind][name] ? `\n${ABOUT[kind][name]
 // One colour per dancer id, the overlay's own (render.py PERSON_RGB), so a chip matches
 // the skeleton drawn on the video; the id is always written beside it.
 const PERSON_COLOURS = ["#00e676", "#ff40a0", "#409cff", "#ffc107", "#b46eff", "#ff7043", "#00dce6", "#ebebeb"];
-function personColour(id) {
+export function personColour(id) {
   const n = PERSON_COLOURS.length;
   return PERSON_COLOURS[(((id - 1) % n) + n) % n];
 }

@@ -1,7 +1,8 @@
 // A photo's result: the picture with the skeleton found in it, and every pose that holds in
-// it (a photo is one moment: no timeline, no moves, no video).
+// it (a photo is one moment: no timeline, no moves, no video). With everyone described
+// (people=all), each person's skeleton in their colour, their poses, and how alike they are.
 
-import { $, about, drawSkeleton, label, skeletonPoints } from "./common.js";
+import { $, about, drawBones, drawSkeleton, label, personColour, skeletonPoints, swatch } from "./common.js";
 
 const BLANK_SIDE = 480; // the skeleton alone, when the photo is not in this page any more
 
@@ -26,17 +27,41 @@ export async function renderPhoto(result, file) {
     canvas.height = Math.round((result.height || 1) * scale);
   }
   const frame = (result.frames || [])[0];
-  drawSkeleton(canvas, picture, skeletonPoints(frame && frame.landmarks));
+  const people = (result.people || []).length >= 2 ? result.people : null;
+  drawSkeleton(canvas, picture, people ? null : skeletonPoints(frame && frame.landmarks));
+  for (const person of (people && frame && frame.people) || []) {
+    drawBones(canvas, skeletonPoints(person.landmarks), personColour(person.id));
+  }
   canvas.dataset.drawn = picture ? "photo" : "skeleton";
+  $("photo-heading").textContent = people ? "Poses of each person" : "Poses in this photo";
+  $("photo-poses").replaceChildren(...(people ? people.map((p) => personItem(p, result.main_person)) : poseItems(result.poses)));
   const poses = result.poses || [];
-  $("photo-poses").replaceChildren(...poses.map((pose) => {
-    const item = document.createElement("li");
+  $("photo-none").hidden = poses.length > 0 || people !== null;
+  $("photo-none").textContent = result.frames_with_person ? "None of the poses the analysis knows holds in it." :
+    "Nobody was found in the photo.";
+  const score = result.sync && result.sync.group ? result.sync.group.score : null;
+  $("photo-sync").hidden = typeof score !== "number";
+  $("photo-sync").textContent = typeof score === "number" ? `How alike their poses are: ${Math.round(score)}/100` : "";
+}
+
+function poseItems(poses, tag = "li") {
+  return (poses || []).map((pose) => {
+    const item = document.createElement(tag);
     item.dataset.pose = pose;
     item.textContent = label(pose);
     item.title = `${label(pose)}${about("poses", pose)}`;
     return item;
-  }));
-  $("photo-none").hidden = poses.length > 0;
-  $("photo-none").textContent = result.frames_with_person ? "None of the poses the analysis knows holds in it." :
-    "Nobody was found in the photo.";
+  });
+}
+
+// One person of a group photo: their colour and id, then their poses.
+function personItem(person, main) {
+  const item = document.createElement("li");
+  item.dataset.person = person.id;
+  const who = document.createElement("span");
+  who.textContent = `#${person.id}${person.id === main ? " (main)" : ""}: `;
+  const poses = poseItems(person.poses, "span");
+  const list = poses.length ? poses.flatMap((p, k) => (k ? [", ", p] : [p])) : ["none of the known poses"];
+  item.append(swatch(person.id), who, ...list);
+  return item;
 }

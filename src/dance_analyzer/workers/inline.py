@@ -84,7 +84,7 @@ class InlineReader:
         from ..pose.picture import photo_people
 
         if is_picture(path):
-            return photo_people(path, self.estimator(model), self.limits)
+            return photo_people(path, self.estimator(model), self.people_tracker(model, max_people), self.limits)
         return track_people(
             path,
             self.people_tracker(model, max_people),

@@ -164,8 +164,8 @@ class AnalysisPool:
         from ..pose.people import PeopleOptions
 
         check_installed(model)
-        if is_picture(path):  # a photo: one detection, in a worker (its bytes are untrusted)
-            return self._run_in_worker(tasks.photo_people, str(path), model, self._limits)
+        if is_picture(path):  # a photo: one detection each, in a worker (its bytes are untrusted)
+            return self._run_in_worker(tasks.photo_people, str(path), model, max_people, self._limits)
 
         def submit(executor: ProcessPoolExecutor, span: Span, info: VideoInfo, report_as: Report) -> Future[Any]:
             return executor.submit(

@@ -225,10 +225,10 @@ def example(path: str, time_s: float | None, model: str, limits: Limits) -> Pose
     return example_landmarks(Path(path), time_s, _estimator(model), limits)
 
 
-def photo_people(path: str, model: str, limits: Limits) -> People:
+def photo_people(path: str, model: str, max_people: int, limits: Limits) -> People:
     from ..pose.picture import photo_people
 
-    return photo_people(Path(path), _estimator(model), limits)
+    return photo_people(Path(path), _estimator(model), _people_tracker(model, max_people), limits)
 
 
 def render(path: str, result: dict[str, Any], out: str, limits: Limits) -> int:
