@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from dance_analyzer.media.video import iter_frames
+from dance_analyzer.pose.crop import whole_picture
 from dance_analyzer.pose.detect import (
     INPUT_SIDE,
     Detections,
@@ -15,6 +16,7 @@ from dance_analyzer.pose.detect import (
     decode,
     iou,
     letterbox,
+    square_views,
     ssd_anchors,
     to_picture,
     weighted_nms,
@@ -103,11 +105,32 @@ def test_the_letterbox_is_undone_exactly(width, height):
         np.array([[left, top, right, bottom]]) / INPUT_SIDE,
         np.array([[[left, top], [right, bottom], [112, 112], [0, 0]]]) / INPUT_SIDE,
     )
-    mapped = to_picture(square, width, height)
+    mapped = to_picture(square, whole_picture(width, height))
     np.testing.assert_allclose(
         mapped.boxes[0], [0, 0, 1, 1], atol=1.5 / INPUT_SIDE * max(width, height) / min(width, height)
     )
     np.testing.assert_allclose(mapped.keypoints[0, 2], [0.5, 0.5], atol=1e-9)
+
+
+def test_a_wide_picture_is_also_seen_in_squares_overlapping_by_half_and_a_square_one_is_not():
+    views = square_views(1000, 200)
+    assert np.allclose(views.size, 200) and np.allclose(views.center[:, 1], 100) and np.allclose(views.angle, 0)
+    np.testing.assert_allclose(views.center[:, 0], np.arange(100, 901, 100))  # each shares half with the next
+    tall = square_views(300, 700)
+    assert np.allclose(tall.center[:, 0], 150) and tall.center[0, 1] == 150 and tall.center[-1, 1] == 550
+    assert np.all(np.diff(tall.center[:, 1]) <= 150)
+    assert len(square_views(300, 300)) == len(square_views(290, 200)) == 0  # not wide enough to need them
+
+
+def test_a_point_found_in_a_view_is_mapped_back_to_the_picture():
+    view = square_views(1000, 200)[3]  # the square centred at x = 400
+    square = Detections(
+        np.ones(1), np.array([[0.25, 0.25, 0.75, 0.75]]), np.array([[[0.5, 0.5], [0.5, 0.0], [0, 0], [1, 1]]])
+    )
+    mapped = to_picture(square, view)
+    np.testing.assert_allclose(mapped.keypoints[0, :2], [[0.4, 0.5], [0.4, 0.0]], atol=1e-9)
+    np.testing.assert_allclose(mapped.boxes[0], [0.35, 0.25, 0.45, 0.75], atol=1e-9)
+    np.testing.assert_allclose(mapped.keypoints[0, 3], [0.5, 1.0], atol=1e-9)
 
 
 # --- real frames -----------------------------------------------------------------------

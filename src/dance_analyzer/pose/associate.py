@@ -108,6 +108,13 @@ def slid(before: np.ndarray, after: np.ndarray, max_change: float = MAX_SIZE_CHA
     return abs(np.log(torso_length(after) / torso_length(before))) > np.log(max_change)
 
 
+def share_inside(a: np.ndarray, b: np.ndarray) -> float:
+    """How much of box ``a`` (x0, y0, x1, y1) lies inside box ``b``, 0 to 1."""
+    low, high = np.maximum(a[:2], b[:2]), np.minimum(a[2:], b[2:])
+    area = float(np.prod(np.clip(a[2:] - a[:2], 0, None)))
+    return float(np.prod(np.clip(high - low, 0, None))) / area if area > 0 else 1.0
+
+
 def box_iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(iou(np.asarray(a, np.float64), np.asarray(b, np.float64)[None])[0])
 

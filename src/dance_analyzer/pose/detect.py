@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .crop import crop, crop_to_picture, whole_picture
+from .crop import Rois, crop, crop_to_picture, whole_picture
 from .models import model_dir
 from .tflite import TFLiteModel
 
@@ -36,6 +36,9 @@ MIN_SCORE = 0.5
 # NonMaxSuppressionCalculator: detections overlapping the best by more than this IoU are
 # the same person.
 NMS_IOU = 0.3
+# A picture this many times as wide as it is high (or high as wide) is also looked at in
+# squares (square_views): a row of people, letterboxed whole, is too small to be found.
+WIDE = 1.5
 
 
 class Keypoint(IntEnum):
@@ -147,22 +150,36 @@ def weighted_nms(detections: Detections, threshold: float = NMS_IOU) -> Detectio
     return Detections(np.array(out_scores), np.stack(out_boxes), np.stack(out_keypoints))
 
 
-def to_picture(detections: Detections, width: int, height: int) -> Detections:
-    """From the letterboxed square's units to the picture's (MediaPipe's letterbox removal)."""
-    square = whole_picture(width, height)
+def to_picture(detections: Detections, view: Rois) -> Detections:
+    """From the square ``view``'s units to the picture's (MediaPipe's letterbox removal,
+    when the view is the whole picture)."""
     n = len(detections)
     corners = detections.boxes.reshape(n, 2, 2)
     points = np.concatenate([corners, detections.keypoints], axis=1).reshape(1, -1, 2)
-    mapped = crop_to_picture(points, square).reshape(n, 2 + NUM_KEYPOINTS, 2)
+    mapped = crop_to_picture(points, view).reshape(n, 2 + NUM_KEYPOINTS, 2)
     return Detections(detections.scores, mapped[:, :2].reshape(n, 4), mapped[:, 2:])
 
 
-def letterbox(rgb: np.ndarray) -> np.ndarray:
-    """The (1, 224, 224, 3) input: the picture fitted into the square, black around it,
-    values in [-1, 1]."""
+def letterbox(rgb: np.ndarray, view: Rois | None = None) -> np.ndarray:
+    """The (1, 224, 224, 3) input: the square ``view`` of the picture (default: the whole
+    picture fitted into the square, black around it), values in [-1, 1]."""
     height, width = rgb.shape[:2]
-    square = crop(rgb, whole_picture(width, height), INPUT_SIDE, border_zero=True)
+    square = crop(rgb, view or whole_picture(width, height), INPUT_SIDE, border_zero=True)
     return square.astype(np.float32) * np.float32(2 / 255) - np.float32(1)
+
+
+def square_views(width: int, height: int, min_aspect: float = WIDE) -> Rois:
+    """Squares across a wide (or tall) picture, each as high as the picture is (as wide, for
+    a tall one), overlapping by half: where a row of people is each too small for the detector
+    once the whole picture is letterboxed. None for a picture less elongated than ``min_aspect``."""
+    short, long = min(width, height), max(width, height)
+    if long < min_aspect * short:
+        return Rois(np.empty((0, 2)), np.empty(0), np.empty(0), width, height)
+    starts = np.linspace(0.0, long - short, int(np.ceil(2 * (long - short) / short)) + 1)
+    along = starts + short / 2
+    across = np.full_like(along, short / 2)
+    centres = np.stack([along, across] if width >= height else [across, along], axis=1)
+    return Rois(centres, np.full(len(starts), float(short)), np.zeros(len(starts)), width, height)
 
 
 class PoseDetector:
@@ -178,10 +195,20 @@ class PoseDetector:
             raise ValueError(f"{self.model.path} is not the pose detector these settings are for")
         self._boxes_first = self.model.output_shapes[0][-1] == boxes_shape[-1]
 
-    def __call__(self, rgb: np.ndarray) -> Detections:
-        """Everyone the detector sees in an RGB picture (H, W, 3) uint8, best first."""
+    def __call__(self, rgb: np.ndarray, views: Rois | None = None) -> Detections:
+        """Everyone the detector sees in an RGB picture (H, W, 3) uint8, best first; with
+        ``views`` (squares of it: :func:`square_views`), in each of them too, one after
+        the other (the same person seen in two views may come twice)."""
         height, width = rgb.shape[:2]
-        first, second = self.model(letterbox(rgb))
+        whole = self._in_view(rgb, whole_picture(width, height))
+        if views is None or not len(views):
+            return whole
+        found = [whole, *(self._in_view(rgb, views[k]) for k in range(len(views)))]
+        parts = ("scores", "boxes", "keypoints")
+        return Detections(*(np.concatenate([getattr(d, name) for d in found]) for name in parts))
+
+    def _in_view(self, rgb: np.ndarray, view: Rois) -> Detections:
+        first, second = self.model(letterbox(rgb, view))
         raw_boxes, raw_scores = (first, second) if self._boxes_first else (second, first)
         found = decode(raw_boxes[0], raw_scores[0], self._anchors, self.min_score)
-        return to_picture(weighted_nms(found, self.nms_iou), width, height)
+        return to_picture(weighted_nms(found, self.nms_iou), view)

@@ -34,6 +34,7 @@ from .associate import (
     body_distance,
     match_lost,
     same_body,
+    share_inside,
     slid,
     to_pixels,
 )
@@ -43,6 +44,9 @@ from .landmark_model import MIN_PRESENCE, LandmarkModel, PeopleLandmarks
 from .landmarks import NUM_LANDMARKS
 from .smoothing import CropSmoother, smooth_rows
 from .track import LandmarkTrack
+
+# A body found in a view whose box lies this much inside another body's is part of that body.
+MOSTLY_INSIDE = 0.7
 
 
 @dataclass(frozen=True)
@@ -309,17 +313,23 @@ class PeopleTracker:
             self.events += 1
             track.update(self.row, t, marks, k)
 
-    def find_new(self, picture: np.ndarray, known: list[np.ndarray]) -> list[tuple[PeopleLandmarks, int]]:
+    def find_new(
+        self, picture: np.ndarray, known: list[np.ndarray], views: Rois | None = None
+    ) -> list[tuple[PeopleLandmarks, int]]:
         """People not among ``known`` (pixel skeletons), found in rounds of black-out, most
-        prominent first; nobody followed is touched (a photo's other people, too)."""
+        prominent first; nobody followed is touched (a photo's other people, too). With
+        ``views``, the detector also looks in those squares of the picture; a view cut
+        through someone can give a crop of part of them, which the landmark model reads as
+        a smaller body within theirs, so a body mostly inside one found is refused too."""
         options = self.options
         height, width = picture.shape[:2]
         masked = black_out(picture, [body_box(points) for points in known], options.margin)
         found: list[tuple[PeopleLandmarks, int]] = []
         bodies = list(known)
+        boxes = [body_box(points) for points in known]
         for _ in range(options.rounds):
-            detections = self.detector(masked)
-            self.detector_runs += 1
+            detections = self.detector(masked) if views is None else self.detector(masked, views)
+            self.detector_runs += 1 + (len(views) if views is not None else 0)
             keep = detections.scores >= options.min_score
             if not keep.any():
                 break
@@ -332,11 +342,15 @@ class PeopleTracker:
             added = []
             for k in range(len(marks)):
                 points = to_pixels(marks.image[k], width, height)
+                box = body_box(points, marks.image[k, :, 3])
                 if marks.presence[k] < options.min_presence or any(same_body(points, b) for b in bodies):
+                    continue
+                if views is not None and any(share_inside(box, b) > MOSTLY_INSIDE for b in boxes):
                     continue
                 found.append((marks, k))
                 bodies.append(points)
-                added.append(body_box(points, marks.image[k, :, 3]))
+                boxes.append(box)
+                added.append(box)
             if not added:
                 break
             masked = black_out(masked, added, options.margin)

@@ -6,8 +6,10 @@ example to learn a pose from (:func:`pose.extract.one_picture`) and as the pose
 corpus's photos were measured: what the analysis calls a photo is what
 ``bench/accuracy.py`` scores. Everyone else in a group photo is found as a video's
 newcomers are (:meth:`pose.people.PeopleTracker.find_new`: the people known so far blacked
-out, the detector asked again), so ``people=all`` describes each dancer of the photo.
-The frame is at 0 s and lasts no time.
+out, the detector asked again), and in a wide photo in squares of it as well
+(:func:`pose.detect.square_views`): a row of dancers, letterboxed whole into the
+detector's small square, is too small to be found. So ``people=all`` describes each
+dancer of the photo. The frame is at 0 s and lasts no time.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 from ..media.still import PICTURE_CODEC, sized_picture
 from ..media.video import Limits, VideoInfo
 from .associate import body_box, to_pixels
+from .detect import square_views
 from .extract import INFERENCE_MAX_SIDE, Estimator, one_picture
 from .landmarks import NUM_LANDMARKS, Landmark, PoseResult
 from .people import People, PeopleTracker, Person
@@ -32,18 +35,31 @@ def photo_people(
     is read. Without a ``tracker`` to look further with, only the main person."""
     picture, size = sized_picture(path.read_bytes(), INFERENCE_MAX_SIDE, limits.max_pixels)
     found = one_picture(picture, estimator)
-    people = [] if found is None else [found]
-    if found is not None and tracker is not None:
-        height, width = picture.shape[:2]
-        known = to_pixels(np.asarray(found.image, np.float64).reshape(NUM_LANDMARKS, 4), width, height)
-        others = [marks.result(k) for marks, k in tracker.find_new(picture, [known])]
-        people += sorted(others[: tracker.options.max_people - 1], key=_hip_x)
-    return people_in_picture(people, size, estimator.model)
+    if tracker is None:
+        return people_in_picture([] if found is None else [found], size, estimator.model)
+    height, width = picture.shape[:2]
+    known = [] if found is None else [to_pixels(_image(found), width, height)]
+    views = square_views(width, height)
+    others = [marks.result(k) for marks, k in tracker.find_new(picture, known, views)]
+    if found is None and others:
+        # Too small for a detection of the whole picture (a wide row of people): the main
+        # person is then the biggest of those found in its parts.
+        found = others.pop(max(range(len(others)), key=lambda k: _height(others[k])))
+    people = [] if found is None else [found, *sorted(others, key=_hip_x)]
+    return people_in_picture(people[: tracker.options.max_people], size, estimator.model)
+
+
+def _image(found: PoseResult) -> np.ndarray:
+    return np.asarray(found.image, np.float64).reshape(NUM_LANDMARKS, 4)
 
 
 def _hip_x(found: PoseResult) -> float:
-    image = np.asarray(found.image, np.float64).reshape(NUM_LANDMARKS, 4)
-    return float(image[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0].mean())
+    return float(_image(found)[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0].mean())
+
+
+def _height(found: PoseResult) -> float:
+    y = _image(found)[:, 1]
+    return float(y.max() - y.min())
 
 
 def people_in_picture(found: list[PoseResult], size: tuple[int, int], model: str) -> People:
