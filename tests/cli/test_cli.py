@@ -203,6 +203,45 @@ def test_a_group_photo_lists_each_persons_poses_and_how_alike_they_are(tmp_path)
     assert f"How alike their poses are: {body['sync']['group']['score']:.0f}/100" in lines
 
 
+def test_several_files_give_a_list_and_one_that_fails_does_not_stop_the_others(tmp_path):
+    tree, squat = media("tree_pose_one_leg.jpg"), media("squat_frame.png")
+    bogus = tmp_path / "holiday.mp4"
+    bogus.write_text("these are not the bytes of a video\n" * 20)
+    r = run("analyze", str(tree), str(bogus), str(squat))
+    assert r.returncode == 66, r.stderr  # the failure's own code, as for the file alone
+    assert f"{bogus}: " in r.stderr and "not a video" in r.stderr
+    first, failed, last = json.loads(r.stdout)
+    assert failed == {"filename": "holiday.mp4", "error": failed["error"]} and "not a video" in failed["error"]
+    assert (first["filename"], last["filename"]) == ("tree_pose_one_leg.jpg", "squat_frame.png")
+    assert "passe" in first["poses"] and "squat" in last["poses"]
+    alone = json.loads(run("analyze", str(squat)).stdout)
+    assert alone == last  # each file read as it would be alone
+
+    tables = run("analyze", str(tree), str(squat), "--format", "table")
+    assert tables.returncode == 0, tables.stderr
+    parts = tables.stdout.rstrip("\n").split("\n\n")
+    starts = [part.splitlines()[0] for part in parts if "photo · " in part.splitlines()[0]]
+    assert starts == [
+        "tree_pose_one_leg.jpg  photo · 426x640 · model full",
+        "squat_frame.png  photo · 720x1280 · model full",
+    ]
+
+    table = run("analyze", str(tree), str(squat), "--format", "csv").stdout.splitlines()
+    assert table[0].startswith("file,time_s,frame,pose,poses,")
+    assert [row.split(",")[:4] for row in table[1:]] == [
+        ["tree_pose_one_leg.jpg", "0.0", "0", first["poses"][0]],
+        ["squat_frame.png", "0.0", "0", last["poses"][0]],
+    ]
+
+
+def test_one_annotated_video_is_asked_of_one_file(tmp_path):
+    out = tmp_path / "annotated.mp4"
+    clip = str(media("squat_band_1.mp4"))
+    r = run("analyze", clip, clip, "--overlay", str(out))
+    assert r.returncode == 2 and "--overlay" in r.stderr and "one file" in r.stderr and r.stdout == ""
+    assert not out.exists()
+
+
 def test_on_a_terminal_the_result_is_a_table_not_json():
     main, terminal = pty.openpty()
     process = subprocess.Popen(

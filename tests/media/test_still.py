@@ -113,5 +113,5 @@ def test_a_photo_cut_short_is_named_damaged_and_other_bytes_are_no_picture(tmp_p
         data = encoded(extension, width=400, height=300)
         with pytest.raises(CorruptVideo, match="image is damaged or truncated"):
             decode_picture(data[: len(data) // 3], 640, LIMIT)
-    with pytest.raises(NotAVideo, match="neither a video nor an image"):
+    with pytest.raises(NotAVideo, match="not a video or a photo"):
         decode_picture(b"just some words, no picture\n" * 10, 640, LIMIT)

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..cores import usable_cores
 from ..errors import (
@@ -46,6 +46,9 @@ from .files import (
 
 if TYPE_CHECKING:
     from ..config import Settings
+    from ..labels.definitions import PoseSet
+    from ..labels.moves import MoveSet
+    from ..options import AnalysisOptions
     from ..pipeline import Reader
 
 # Exit codes a script can branch on (64+ follow sysexits.h in spirit).
@@ -61,6 +64,7 @@ EXIT_CODES: dict[type[AnalysisError], int] = {
     ModelNotInstalled: EXIT_CONFIG,
 }
 EXIT_INTERRUPTED = 130
+EXIT_USAGE = 2  # as argparse's own usage errors
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
@@ -127,16 +131,97 @@ def failed(exc: AnalysisError, path: Path | None = None) -> int:
 
 
 def analyze(args: argparse.Namespace) -> int:
-    path = Path(args.video)
-    started = _start(args, [path])
+    """Each file given, one after the other on the same workers: one file's output as it
+    always was; several files' outputs together (a JSON list, the tables one after the
+    other, one CSV with a ``file`` column). A file that fails is said on stderr (and in
+    the JSON list) and the others go on; the exit code is then the first failure's."""
+    paths = [Path(name) for name in args.video]
+    if len(paths) > 1 and args.overlay is not None:
+        error("--overlay writes the annotated video of one file: give one file with it")
+        return EXIT_USAGE
+    started = _start(args, paths)
     if started is None:
         return EXIT_MISSING_INPUT
     settings, workers = started
-    from ..options import AnalysisOptions
+    output_format = _format(args)
+    options = _analysis_options(args, settings, output_format)
+    results: list[dict[str, Any]] = []
+    code = 0
+    try:
+        # In the pool's block, which stops the workers started early even when the pose
+        # file is refused.
+        with _reader(settings, workers, options.model) as reader:
+            poses, moves = poses_from(settings.poses_file), moves_from(settings.moves_file)
+            for path in paths:
+                try:
+                    result = _analyse_file(path, args, settings, reader, options, poses, moves)
+                    results.append({**result, "filename": path.name})
+                except InputProblem as exc:
+                    error(str(exc))
+                    code = code or exc.code
+                    results.append({"filename": path.name, "error": str(exc)})
+                except OverlayNotWritten as exc:
+                    reason = getattr(exc.__cause__, "strerror", None) or exc.message
+                    print(f"error: could not write the annotated video {args.overlay}: {reason}", file=sys.stderr)
+                    return EXIT_CANNOT_WRITE
+                except AnalysisError as exc:
+                    failure = failed(exc, path)
+                    code = code or failure
+                    results.append({"filename": path.name, "error": exc.message})
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except InputProblem as exc:  # the pose or move file
+        error(str(exc))
+        return exc.code
+    except AnalysisError as exc:
+        return failed(exc)
+    if not any("error" not in result for result in results) and (len(paths) == 1 or output_format != "json"):
+        return code  # nothing to show (a JSON list still names each failure)
+    written = write_output(_output(results, output_format, args), args.output)
+    return code or written
+
+
+def _analyse_file(
+    path: Path,
+    args: argparse.Namespace,
+    settings: Settings,
+    reader: Reader,
+    options: AnalysisOptions,
+    poses: PoseSet,
+    moves: MoveSet,
+) -> dict[str, Any]:
+    """One file's result, with its progress bars (and the annotated video's)."""
     from ..pipeline import analyze as analyze_video
 
-    output_format = _format(args)
-    options = AnalysisOptions.from_settings(
+    progress = ProgressBar(path.name, enabled=not args.quiet and sys.stderr.isatty() or args.progress)
+    overlay_progress = ProgressBar(f"{path.name} overlay", enabled=progress.enabled)
+
+    def on_overlay_progress(done: int, total: int | None) -> None:
+        progress.finish()  # the analysis is done: its bar keeps its line
+        overlay_progress(done, total)
+
+    try:
+        with as_file(path, settings.max_upload_bytes) as video:
+            return analyze_video(
+                video,
+                options,
+                reader=reader,
+                poses=poses,
+                moves=moves,
+                on_progress=progress,
+                overlay_to=Path(args.overlay) if args.overlay is not None else None,
+                on_overlay_progress=on_overlay_progress,
+            )
+    finally:
+        progress.finish()
+        overlay_progress.finish()
+
+
+def _analysis_options(args: argparse.Namespace, settings: Settings, output_format: str) -> AnalysisOptions:
+    from ..options import AnalysisOptions
+
+    return AnalysisOptions.from_settings(
         settings,
         sample_fps=args.sample_fps,
         include_frames=args.detail == "frames" or output_format == "csv",  # a row per frame
@@ -147,58 +232,23 @@ def analyze(args: argparse.Namespace) -> int:
         angle_filter=args.filter,
         precision=args.precision,
     )
-    progress = ProgressBar(path.name, enabled=not args.quiet and sys.stderr.isatty() or args.progress)
-    overlay_progress = ProgressBar(f"{path.name} overlay", enabled=progress.enabled)
 
-    def on_overlay_progress(done: int, total: int | None) -> None:
-        progress.finish()  # the analysis is done: its bar keeps its line
-        overlay_progress(done, total)
 
-    try:
-        # In the pool's block, which stops the workers started early even when the pose
-        # file is refused.
-        with (
-            _reader(settings, workers, options.model) as reader,
-            as_file(path, settings.max_upload_bytes) as video,
-        ):
-            poses, moves = poses_from(settings.poses_file), moves_from(settings.moves_file)
-            result = analyze_video(
-                video,
-                options,
-                reader=reader,
-                poses=poses,
-                moves=moves,
-                on_progress=progress,
-                overlay_to=Path(args.overlay) if args.overlay is not None else None,
-                on_overlay_progress=on_overlay_progress,
-            )
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except InputProblem as exc:
-        error(str(exc))
-        return exc.code
-    except OverlayNotWritten as exc:
-        reason = getattr(exc.__cause__, "strerror", None) or exc.message
-        print(f"error: could not write the annotated video {args.overlay}: {reason}", file=sys.stderr)
-        return EXIT_CANNOT_WRITE
-    except AnalysisError as exc:
-        return failed(exc, path)
-    finally:
-        progress.finish()
-        overlay_progress.finish()
-    result = {**result, "filename": path.name}
+def _output(results: list[dict[str, Any]], output_format: str, args: argparse.Namespace) -> str:
+    """One result as it always was; a list of several (a failed file's entry names its error)."""
+    done = [result for result in results if "error" not in result]
     if output_format == "csv":
-        from ..reports.export import result_csv
+        from ..reports.export import result_csv, with_file_column
 
-        text = result_csv(result).rstrip("\n")
-    elif output_format == "table":
+        if len(results) == 1:
+            return result_csv(results[0]).rstrip("\n")
+        return with_file_column([(r["filename"], result_csv(r)) for r in done]).rstrip("\n")
+    if output_format == "table":
         from .table import result_table
 
-        text = result_table(result)
-    else:
-        text = json.dumps(result, indent=None if args.compact else 2)
-    return write_output(text, args.output)
+        return "\n\n".join(result_table(result) for result in done)
+    indent = None if args.compact else 2
+    return json.dumps(results[0] if len(results) == 1 else results, indent=indent)
 
 
 def _format(args: argparse.Namespace) -> str:

@@ -93,11 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = _command(sub, "analyze", "analyse a video file or a photo: a table on a terminal, JSON when piped")
+    p = _command(sub, "analyze", "analyse videos or photos: a table on a terminal, JSON when piped")
     p.add_argument(
         "video",
+        nargs="+",
         help="the video file (MP4, MOV, WebM, ...), or a photo (JPEG, PNG, WebP, BMP, PNM: the poses in it); "
-        "- reads it from standard input",
+        "- reads it from standard input. Several files: a JSON list (a failed file's entry says why), "
+        "the tables one after the other, or one CSV with a file column",
     )
     p.add_argument(
         "--detail",

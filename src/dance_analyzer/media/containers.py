@@ -54,7 +54,7 @@ def open_video(path: Path, max_pixels: int) -> av.container.InputContainer:
     except (av.FFmpegError, UnicodeDecodeError, ValueError) as exc:
         if looks_like_video_container(path):
             raise CorruptVideo("The video file is damaged or truncated and cannot be opened") from exc
-        raise NotAVideo("The file is not a video in a supported format") from exc
+        raise NotAVideo("The file is not a video or a photo in a supported format") from exc
     if _is_still_image(container.format.name):
         container.close()
         raise NotAVideo("The file is a still image, not a video")

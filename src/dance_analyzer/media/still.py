@@ -107,7 +107,7 @@ def _undecodable(data: bytes) -> CorruptVideo | NotAVideo:
     damaged video is); other bytes are no picture at all (415)."""
     if _starts_as_picture(data[:16]):
         return CorruptVideo("The image is damaged or truncated and cannot be decoded")
-    return NotAVideo("The file is neither a video nor an image in a supported format")
+    return NotAVideo("The file is not a video or a photo in a supported format")
 
 
 def _shrunk_rgb(decoded: np.ndarray, max_side: int) -> np.ndarray:

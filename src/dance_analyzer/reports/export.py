@@ -62,6 +62,20 @@ def result_csv(result: dict[str, Any], *, landmarks: bool = False) -> str:
     return out.getvalue()
 
 
+def with_file_column(tables: list[tuple[str, str]]) -> str:
+    """Several results' CSV texts (each as :func:`result_csv` writes it, all with the same
+    columns) as one table, a ``file`` column first: one file to open for a batch of videos."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for k, (name, text) in enumerate(tables):
+        rows = csv.reader(io.StringIO(text))
+        header = next(rows)
+        if k == 0:
+            writer.writerow(["file", *header])
+        writer.writerows([name, *row] for row in rows)
+    return out.getvalue()
+
+
 def _rows(
     frames: list[dict[str, Any]],
     angles: dict[str, Any] | None,
