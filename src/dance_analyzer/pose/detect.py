@@ -36,9 +36,10 @@ MIN_SCORE = 0.5
 # NonMaxSuppressionCalculator: detections overlapping the best by more than this IoU are
 # the same person.
 NMS_IOU = 0.3
-# A picture this many times as wide as it is high (or high as wide) is also looked at in
-# squares (square_views): a row of people, letterboxed whole, is too small to be found.
-WIDE = 1.5
+# A picture this many times as wide as it is high is also looked at in squares
+# (square_views): a row of people, letterboxed whole, is too small to be found. A 3:2
+# landscape photo is not (its people are big enough), a 16:9 one is.
+WIDE = 1.6
 
 
 class Keypoint(IntEnum):
@@ -169,17 +170,15 @@ def letterbox(rgb: np.ndarray, view: Rois | None = None) -> np.ndarray:
 
 
 def square_views(width: int, height: int, min_aspect: float = WIDE) -> Rois:
-    """Squares across a wide (or tall) picture, each as high as the picture is (as wide, for
-    a tall one), overlapping by half: where a row of people is each too small for the detector
-    once the whole picture is letterboxed. None for a picture less elongated than ``min_aspect``."""
-    short, long = min(width, height), max(width, height)
-    if long < min_aspect * short:
+    """Squares across a wide picture, each as high as the picture, overlapping by half: where
+    a row of people is each too small for the detector once the whole picture is letterboxed.
+    None for a picture less than ``min_aspect`` times as wide as it is high (people stand
+    side by side, not on top of each other, so a tall picture needs none)."""
+    if width < min_aspect * height:
         return Rois(np.empty((0, 2)), np.empty(0), np.empty(0), width, height)
-    starts = np.linspace(0.0, long - short, int(np.ceil(2 * (long - short) / short)) + 1)
-    along = starts + short / 2
-    across = np.full_like(along, short / 2)
-    centres = np.stack([along, across] if width >= height else [across, along], axis=1)
-    return Rois(centres, np.full(len(starts), float(short)), np.zeros(len(starts)), width, height)
+    starts = np.linspace(0.0, width - height, int(np.ceil(2 * (width - height) / height)) + 1)
+    centres = np.stack([starts + height / 2, np.full_like(starts, height / 2)], axis=1)
+    return Rois(centres, np.full(len(starts), float(height)), np.zeros(len(starts)), width, height)
 
 
 class PoseDetector:
