@@ -31,6 +31,9 @@ group agree most; the pairs say which (``mirrored``) and give both scores.
 **Gaps.** A dancer is absent where their world landmarks are NaN: pairs are compared only
 where both are present, the group where at least two are; ``compared_s`` says how long.
 A score is None (JSON null) where nothing could be compared.
+
+**A photo** is one moment: the scores compare the shapes in it, and every time (seconds
+compared, lags, the least-in-sync moment's span) is 0 or None.
 """
 
 from __future__ import annotations
@@ -352,7 +355,7 @@ def _window(
     deviation = float(_mean(together[inside]))
     return {
         "start_s": round(float(grid[start]), 2),
-        "end_s": round(float(grid[start]) + WORST_WINDOW_S * _step_s(grid) * RATE_HZ, 2),
+        "end_s": round(float(grid[start]) + (WORST_WINDOW_S if _step_s(grid) else 0.0), 2),
         "score": _score(deviation),
         "deviation_deg": _round(deviation),
         "pair": [ids[pair[0]], ids[pair[1]]],
