@@ -9,7 +9,7 @@ import pytest
 
 from dance_analyzer.pose.landmarks import LANDMARK_NAMES
 from dance_analyzer.reports.angles import JOINTS
-from dance_analyzer.reports.export import NoFrameDetails, csv_columns, result_csv
+from dance_analyzer.reports.export import NoFrameDetails, csv_columns, result_csv, with_file_column
 
 
 def landmarks(shift: float) -> list[list[float]]:
@@ -54,6 +54,20 @@ def test_one_row_per_analysed_frame_with_its_poses_angles_and_gaps():
     assert [r["left_knee_deg"] for r in table] == ["150.5", "120.0", ""]  # unknown stays empty
     assert [r["interpolated"] for r in table] == ["false", "true", "false"]
     assert all(r["right_elbow_deg"] == "170.0" for r in table)
+
+
+def test_several_results_make_one_table_with_the_file_first_in_each_row():
+    one, other = result_csv(result()), result_csv({**result(), "frames": result()["frames"][:1]})
+    text = with_file_column([("a, b.mp4", one), ("c.jpg", other)])
+    assert text.splitlines()[0] == "file," + one.splitlines()[0]  # one header
+    table = rows(text)
+    assert [(r["file"], r["frame"]) for r in table] == [
+        ("a, b.mp4", "0"),
+        ("a, b.mp4", "6"),
+        ("a, b.mp4", "12"),
+        ("c.jpg", "0"),
+    ]
+    assert [{k: v for k, v in r.items() if k != "file"} for r in table[:3]] == rows(one)
 
 
 def test_landmarks_add_33_named_points_of_four_values():

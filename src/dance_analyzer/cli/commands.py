@@ -43,6 +43,7 @@ from .files import (
     readable_input,
     write_output,
 )
+from .output import chosen_format, rendered
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -143,7 +144,7 @@ def analyze(args: argparse.Namespace) -> int:
     if started is None:
         return EXIT_MISSING_INPUT
     settings, workers = started
-    output_format = _format(args)
+    output_format = chosen_format(args)
     options = _analysis_options(args, settings, output_format)
     results: list[dict[str, Any]] = []
     code = 0
@@ -178,7 +179,7 @@ def analyze(args: argparse.Namespace) -> int:
         return failed(exc)
     if not any("error" not in result for result in results) and (len(paths) == 1 or output_format != "json"):
         return code  # nothing to show (a JSON list still names each failure)
-    written = write_output(_output(results, output_format, args), args.output)
+    written = write_output(rendered(results, output_format, compact=args.compact), args.output)
     return code or written
 
 
@@ -232,30 +233,6 @@ def _analysis_options(args: argparse.Namespace, settings: Settings, output_forma
         angle_filter=args.filter,
         precision=args.precision,
     )
-
-
-def _output(results: list[dict[str, Any]], output_format: str, args: argparse.Namespace) -> str:
-    """One result as it always was; a list of several (a failed file's entry names its error)."""
-    done = [result for result in results if "error" not in result]
-    if output_format == "csv":
-        from ..reports.export import result_csv, with_file_column
-
-        if len(results) == 1:
-            return result_csv(results[0]).rstrip("\n")
-        return with_file_column([(r["filename"], result_csv(r)) for r in done]).rstrip("\n")
-    if output_format == "table":
-        from .table import result_table
-
-        return "\n\n".join(result_table(result) for result in done)
-    indent = None if args.compact else 2
-    return json.dumps(results[0] if len(results) == 1 else results, indent=indent)
-
-
-def _format(args: argparse.Namespace) -> str:
-    """As asked; else a table for a person at a terminal, JSON for a pipe or a file."""
-    if args.format:
-        return str(args.format)
-    return "table" if sys.stdout.isatty() and args.output is None else "json"
 
 
 def compare(args: argparse.Namespace) -> int:

@@ -61,11 +61,10 @@ def people_lines(result: Mapping[str, Any]) -> list[str]:
     people = result.get("people") or []
     if len(people) < 2:
         return []
-    lines = ["", f"People ({len(people)}; the one above is person {result.get('main_person')})"]
+    lines = _people_heading(result, people)
     for person in people:
-        main = " (main)" if person.get("id") == result.get("main_person") else ""
         lines.append(
-            f"  Person {person.get('id')}{main}: {_seconds(person.get('first_s'))}–{_seconds(person.get('last_s'))} s, "
+            f"  {_who(result, person)}: {_seconds(person.get('first_s'))}–{_seconds(person.get('last_s'))} s, "
             f"found in {person.get('frames_present')} frames"
         )
         held = _time_per_pose(person.get("segments") or [])
@@ -154,19 +153,25 @@ def photo_table(result: Mapping[str, Any]) -> str:
     lines += ["", f"Poses: {_pose_list(result)}"]
     if len(people) < 2:
         return "\n".join(lines)
-    lines += ["", f"People ({len(people)}; the one above is person {result.get('main_person')})"]
-    for person in people:
-        main = " (main)" if person.get("id") == result.get("main_person") else ""
-        lines.append(f"  Person {person.get('id')}{main}: {_pose_list(person)}")
-    sync = result.get("sync") or {}
-    group = sync.get("group") or {}
+    lines += _people_heading(result, people)
+    lines += [f"  {_who(result, person)}: {_pose_list(person)}" for person in people]
+    group = (result.get("sync") or {}).get("group") or {}
     if group:
         lines += ["", f"How alike their poses are: {_score(group.get('score'))}"]
-        for window in sync.get("least_in_sync") or []:
+        for window in result["sync"].get("least_in_sync") or []:
             pair = " and ".join(str(d) for d in window.get("pair") or [])
             joint = move_name(window.get("joint", ""))
             lines.append(f"  furthest apart: persons {pair}, {window.get('body_part')} ({joint})")
     return "\n".join(lines)
+
+
+def _people_heading(result: Mapping[str, Any], people: list[Mapping[str, Any]]) -> list[str]:
+    return ["", f"People ({len(people)}; the one above is person {result.get('main_person')})"]
+
+
+def _who(result: Mapping[str, Any], person: Mapping[str, Any]) -> str:
+    main = " (main)" if person.get("id") == result.get("main_person") else ""
+    return f"Person {person.get('id')}{main}"
 
 
 def _pose_list(described: Mapping[str, Any]) -> str:

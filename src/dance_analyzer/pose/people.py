@@ -7,10 +7,8 @@ landmark-model run a frame; the detector runs on the first frame, every
 ``detect_every`` frames after, and whenever someone is lost, so people who walk in are
 found within a fraction of a second without a detector run every frame.
 
-The detector tends to report the most prominent person only, so each detection is done
-in rounds: the people already known are painted black and the detector looks again,
-until a round finds nobody new. A detection that lands on a known body (its landmarks'
-torso within a third of a torso length of theirs) is refused: that is one person, not two.
+Each detection looks for people not followed yet, in rounds with those known blacked out
+(:mod:`pose.finding`).
 
 Ids: a person followed from frame to frame keeps their id. When a person is lost (the
 model's presence score drops, or their crop slides onto someone else in a crossing) and a
@@ -29,24 +27,20 @@ import numpy as np
 from ..media.video import VideoInfo
 from .adaptive import fill_skipped
 from .associate import (
-    black_out,
     body_box,
     body_distance,
     match_lost,
     same_body,
-    share_inside,
     slid,
     to_pixels,
 )
 from .crop import Rois, rois_from_points
-from .detect import Keypoint, PoseDetector
+from .detect import PoseDetector
+from .finding import find_people
 from .landmark_model import MIN_PRESENCE, LandmarkModel, PeopleLandmarks
 from .landmarks import NUM_LANDMARKS
 from .smoothing import CropSmoother, smooth_rows
 from .track import LandmarkTrack
-
-# A body found in a view whose box lies this much inside another body's is part of that body.
-MOSTLY_INSIDE = 0.7
 
 
 @dataclass(frozen=True)
@@ -316,45 +310,13 @@ class PeopleTracker:
     def find_new(
         self, picture: np.ndarray, known: list[np.ndarray], views: Rois | None = None
     ) -> list[tuple[PeopleLandmarks, int]]:
-        """People not among ``known`` (pixel skeletons), found in rounds of black-out, most
-        prominent first; nobody followed is touched (a photo's other people, too). With
-        ``views``, the detector also looks in those squares of the picture; a view cut
-        through someone can give a crop of part of them, which the landmark model reads as
-        a smaller body within theirs, so a body mostly inside one found is refused too."""
-        options = self.options
-        height, width = picture.shape[:2]
-        masked = black_out(picture, [body_box(points) for points in known], options.margin)
-        found: list[tuple[PeopleLandmarks, int]] = []
-        bodies = list(known)
-        boxes = [body_box(points) for points in known]
-        for _ in range(options.rounds):
-            detections = self.detector(masked) if views is None else self.detector(masked, views)
-            self.detector_runs += 1 + (len(views) if views is not None else 0)
-            keep = detections.scores >= options.min_score
-            if not keep.any():
-                break
-            keypoints = detections.keypoints[keep]
-            rois = rois_from_points(
-                keypoints[:, Keypoint.HIP_CENTRE], keypoints[:, Keypoint.FULL_BODY_CIRCLE], width, height
-            )
-            marks = self.model(picture, rois)
-            self.landmark_runs += len(rois)
-            added = []
-            for k in range(len(marks)):
-                points = to_pixels(marks.image[k], width, height)
-                box = body_box(points, marks.image[k, :, 3])
-                if marks.presence[k] < options.min_presence or any(same_body(points, b) for b in bodies):
-                    continue
-                if views is not None and any(share_inside(box, b) > MOSTLY_INSIDE for b in boxes):
-                    continue
-                found.append((marks, k))
-                bodies.append(points)
-                boxes.append(box)
-                added.append(box)
-            if not added:
-                break
-            masked = black_out(masked, added, options.margin)
-        return found
+        """People not among ``known`` (pixel skeletons), most prominent first
+        (:func:`pose.finding.find_people`); nobody followed is touched (a photo's other
+        people are found with it too)."""
+        search = find_people(picture, known, self.detector, self.model, self.options, views)
+        self.detector_runs += search.detector_runs
+        self.landmark_runs += search.landmark_runs
+        return search.found
 
     # --- the result ------------------------------------------------------------------
 
