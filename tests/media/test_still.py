@@ -65,6 +65,13 @@ def test_the_size_a_header_declares_is_refused_before_decoding(tmp_path, extensi
         read_picture(path, max_side=640, max_pixels=LIMIT)
 
 
+def test_a_strip_too_thin_to_shrink_by_its_scale_keeps_a_pixel_across():
+    picture, size = sized_picture(huge_png(8000, 1), 640, 10**8)
+    assert picture.shape == (1, 640, 3) and size == (8000, 1)
+    tall, _ = sized_picture(huge_png(3, 4000), 640, 10**8)
+    assert tall.shape == (640, 1, 3)
+
+
 def test_a_format_without_a_header_read_here_is_checked_once_decoded(tmp_path):
     path = tmp_path / "photo.tiff"
     path.write_bytes(encoded(".tiff"))

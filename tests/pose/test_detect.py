@@ -10,6 +10,7 @@ from dance_analyzer.media.video import iter_frames
 from dance_analyzer.pose.crop import whole_picture
 from dance_analyzer.pose.detect import (
     INPUT_SIDE,
+    MAX_SQUARES,
     Detections,
     Keypoint,
     PoseDetector,
@@ -118,6 +119,10 @@ def test_a_wide_picture_is_also_seen_in_squares_overlapping_by_half_and_others_a
     np.testing.assert_allclose(views.center[:, 0], np.arange(100, 901, 100))  # each shares half with the next
     sixteen_nine = square_views(1600, 900)
     np.testing.assert_allclose(sixteen_nine.center, [[450, 450], [800, 450], [1150, 450]])
+    # A strip a few pixels high is looked at in no more squares than a 5:1 panorama.
+    assert len(square_views(640, 2)) == len(square_views(500, 100)) == MAX_SQUARES
+    strip = square_views(640, 2)
+    assert strip.center[0, 0] == 1 and strip.center[-1, 0] == 639
     # Not wide enough to need them: a square, a 3:2 landscape, any portrait.
     assert len(square_views(300, 300)) == len(square_views(300, 200)) == len(square_views(200, 1000)) == 0
 

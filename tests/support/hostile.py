@@ -108,8 +108,9 @@ def _multipart(boundary: bytes, parts: list[tuple[bytes, bytes]]) -> bytes:
 
 
 CASE_NAMES = (
-    "zero_bytes", "random_bytes", "png_named_mp4", "png_8192_square", "text_named_mp4", "truncated_5pct",
-    "truncated_30pct", "truncated_60pct", "truncated_95pct", "corrupt_middle", "audio_only", "no_frames",
+    "zero_bytes", "random_bytes", "png_named_mp4", "png_8192_square", "png_8000x1_strip", "text_named_mp4",
+    "truncated_5pct", "truncated_30pct", "truncated_60pct", "truncated_95pct", "corrupt_middle", "audio_only",
+    "no_frames",
     "huge_dimensions", "very_long_tiny", "absurd_low_fps", "absurd_high_fps", "valid_with_wrong_part_type",
     "path_traversal_name", "huge_filename", "non_utf8_filename", "many_parts", "wrong_content_type",
     "unterminated_multipart", "unidentified_codec", "huge_frame_header", "frames_grow_past_limit",
@@ -126,6 +127,9 @@ def corpus(tmp: Path) -> list[Case]:
         # A photo, whatever its name: analysed as one (a 4x4 red square: nobody in it).
         Case("png_named_mp4", "photo.mp4", _png(), {200}),
         Case("png_8192_square", "big.png", huge_png(8192, 8192), {413}, ("8192x8192",)),
+        # A picture one pixel high: read as a photo (a wide one is looked at in squares, a
+        # bounded number of them), nobody in it.
+        Case("png_8000x1_strip", "strip.png", huge_png(8000, 1), {200}),
         Case("text_named_mp4", "notes.mp4", b"just text, not a video\n" * 100, {415}, ("not a video",)),
         *[
             Case(

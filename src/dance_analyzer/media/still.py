@@ -113,8 +113,14 @@ def _undecodable(data: bytes) -> CorruptVideo | NotAVideo:
 def _shrunk_rgb(decoded: np.ndarray, max_side: int) -> np.ndarray:
     import cv2
 
-    scale = max_side / max(decoded.shape[:2])
-    if scale < 1:
+    height, width = decoded.shape[:2]
+    scale = max_side / max(height, width)
+    if scale < 1 and min(height, width) * scale < 1:
+        # A strip keeps a pixel across: shrunk by the scale alone it would have no size,
+        # which OpenCV refuses.
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        decoded = cv2.resize(decoded, size, interpolation=cv2.INTER_AREA)
+    elif scale < 1:
         decoded = cv2.resize(decoded, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     return np.ascontiguousarray(decoded[:, :, ::-1])
 

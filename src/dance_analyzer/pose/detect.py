@@ -40,6 +40,10 @@ NMS_IOU = 0.3
 # (square_views): a row of people, letterboxed whole, is too small to be found. A 3:2
 # landscape photo is not (its people are big enough), a 16:9 one is.
 WIDE = 1.6
+# At most this many squares: enough to cover a 5:1 panorama overlapping by half; a longer
+# strip is covered with less overlap (its people are tiny anyway), and a picture a few
+# pixels high costs no more than one five times as wide.
+MAX_SQUARES = 9
 
 
 class Keypoint(IntEnum):
@@ -176,7 +180,8 @@ def square_views(width: int, height: int, min_aspect: float = WIDE) -> Rois:
     side by side, not on top of each other, so a tall picture needs none)."""
     if width < min_aspect * height:
         return Rois(np.empty((0, 2)), np.empty(0), np.empty(0), width, height)
-    starts = np.linspace(0.0, width - height, int(np.ceil(2 * (width - height) / height)) + 1)
+    count = min(int(np.ceil(2 * (width - height) / height)) + 1, MAX_SQUARES)
+    starts = np.linspace(0.0, width - height, count)
     centres = np.stack([starts + height / 2, np.full_like(starts, height / 2)], axis=1)
     return Rois(centres, np.full(len(starts), float(height)), np.zeros(len(starts)), width, height)
 
