@@ -229,6 +229,15 @@ def test_a_group_photo_describes_each_person_and_how_alike_their_poses_are(clien
     assert twins["sync"]["group"]["score"] >= sync["group"]["score"] + 30, (twins["sync"], sync)
 
 
+def test_a_photo_in_a_format_not_read_here_says_which_formats_are(client):
+    import cv2
+
+    ok, tiff = cv2.imencode(".tiff", cv2.imread(str(media("tree_pose_one_leg.jpg"))))
+    r = post(client, {"file": ("tree.tiff", tiff.tobytes())})
+    assert r.status_code == 415, r.text
+    assert "still image in a format not read here" in r.json()["error"] and "JPEG, PNG" in r.json()["error"]
+
+
 def test_a_photo_asks_for_no_annotated_video_and_a_bad_one_is_named(client):
     photo = media("warrior2_arms_out.jpg").read_bytes()
     r = client.post("/jobs", files={"file": ("w.jpg", photo)}, params={"overlay": "true"})

@@ -57,7 +57,9 @@ def open_video(path: Path, max_pixels: int) -> av.container.InputContainer:
         raise NotAVideo("The file is not a video or a photo in a supported format") from exc
     if _is_still_image(container.format.name):
         container.close()
-        raise NotAVideo("The file is a still image, not a video")
+        raise NotAVideo(
+            "The file is a still image in a format not read here (photos are read as JPEG, PNG, WebP, BMP or PNM)"
+        )
     if not container.streams.video:
         has_streams = len(list(container.streams)) > 0
         container.close()
