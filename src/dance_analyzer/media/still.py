@@ -117,7 +117,8 @@ def _shrunk_rgb(decoded: np.ndarray, max_side: int) -> np.ndarray:
     scale = max_side / max(height, width)
     if scale < 1 and min(height, width) * scale < 1:
         # A strip keeps a pixel across: shrunk by the scale alone it would have no size,
-        # which OpenCV refuses.
+        # which OpenCV refuses. Every other picture is shrunk by the scale itself, not to a
+        # rounded size (a slightly different one for INTER_AREA): as the corpus's photos were.
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         decoded = cv2.resize(decoded, size, interpolation=cv2.INTER_AREA)
     elif scale < 1:

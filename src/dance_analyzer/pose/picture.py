@@ -20,10 +20,10 @@ import numpy as np
 
 from ..media.still import PICTURE_CODEC, sized_picture
 from ..media.video import Limits, VideoInfo
-from .associate import body_box, to_pixels
+from .associate import body_box, hip_centre, to_pixels
 from .detect import square_views
 from .extract import INFERENCE_MAX_SIDE, Estimator, one_picture
-from .landmarks import NUM_LANDMARKS, Landmark, PoseResult
+from .landmarks import NUM_LANDMARKS, PoseResult
 from .people import People, PeopleTracker, Person
 
 
@@ -38,28 +38,21 @@ def photo_people(
     if tracker is None:
         return people_in_picture([] if found is None else [found], size, estimator.model)
     height, width = picture.shape[:2]
-    known = [] if found is None else [to_pixels(_image(found), width, height)]
+    known = [] if found is None else [to_pixels(_points(found), width, height)]
     views = square_views(width, height)
     others = [marks.result(k) for marks, k in tracker.find_new(picture, known, views)]
     if found is None and others:
         # Too small for a detection of the whole picture (a wide row of people): the main
         # person is then the biggest of those found in its parts.
-        found = others.pop(max(range(len(others)), key=lambda k: _height(others[k])))
-    people = [] if found is None else [found, *sorted(others, key=_hip_x)]
+        heights = [box[3] - box[1] for box in (body_box(_points(other)) for other in others)]
+        found = others.pop(int(np.argmax(heights)))
+    people = [] if found is None else [found, *sorted(others, key=lambda other: hip_centre(_points(other))[0])]
     return people_in_picture(people[: tracker.options.max_people], size, estimator.model)
 
 
-def _image(found: PoseResult) -> np.ndarray:
-    return np.asarray(found.image, np.float64).reshape(NUM_LANDMARKS, 4)
-
-
-def _hip_x(found: PoseResult) -> float:
-    return float(_image(found)[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0].mean())
-
-
-def _height(found: PoseResult) -> float:
-    y = _image(found)[:, 1]
-    return float(y.max() - y.min())
+def _points(found: PoseResult) -> np.ndarray:
+    """(33, 2) x, y normalised to the picture."""
+    return np.asarray(found.image, np.float64).reshape(NUM_LANDMARKS, 4)[:, :2]
 
 
 def people_in_picture(found: list[PoseResult], size: tuple[int, int], model: str) -> People:

@@ -40,8 +40,9 @@ export async function renderPhoto(result, file) {
   $("photo-none").textContent = result.frames_with_person ? "None of the poses the analysis knows holds in it." :
     "Nobody was found in the photo.";
   const score = result.sync && result.sync.group ? result.sync.group.score : null;
-  $("photo-sync").hidden = typeof score !== "number";
-  $("photo-sync").textContent = typeof score === "number" ? `How alike their poses are: ${Math.round(score)}/100` : "";
+  const alike = typeof score === "number";
+  $("photo-sync").hidden = !alike;
+  $("photo-sync").textContent = alike ? `How alike their poses are: ${Math.round(score)}/100` : "";
 }
 
 function poseItems(poses, tag = "li") {
