@@ -8,6 +8,7 @@ and words the error must contain, so the message names the problem.
 from __future__ import annotations
 
 import os
+import random
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -107,6 +108,8 @@ def _multipart(boundary: bytes, parts: list[tuple[bytes, bytes]]) -> bytes:
     return body + b"--" + boundary + b"--\r\n"
 
 
+RANDOM_BYTES = random.Random(20261207).randbytes(64 * 1024)
+
 CASE_NAMES = (
     "zero_bytes", "random_bytes", "png_named_mp4", "png_8192_square", "png_8000x1_strip", "text_named_mp4",
     "truncated_5pct", "truncated_30pct", "truncated_60pct", "truncated_95pct", "corrupt_middle", "audio_only",
@@ -122,8 +125,10 @@ def corpus(tmp: Path) -> list[Case]:
     ok = {200}
     return [
         Case("zero_bytes", "empty.mp4", b"", {400}, ("empty",)),
-        # Random bytes now and then sniff as an audio-only container: no video stream.
-        Case("random_bytes", "random.mp4", os.urandom(64 * 1024), {415}, ("not a video", "no video stream")),
+        # Random bytes, the same ones every run: fresh ones were now and then (1 in 300 of them,
+        # measured) taken for a damaged video or a stream that fails to decode, a 422, so the
+        # case's outcome was luck.
+        Case("random_bytes", "random.mp4", RANDOM_BYTES, {415}, ("not a video", "no video stream")),
         # A photo, whatever its name: analysed as one (a 4x4 red square: nobody in it).
         Case("png_named_mp4", "photo.mp4", _png(), {200}),
         Case("png_8192_square", "big.png", huge_png(8192, 8192), {413}, ("8192x8192",)),
