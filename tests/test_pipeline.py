@@ -254,11 +254,18 @@ def test_a_photo_with_nobody_in_it_says_so_as_a_video_does():
     assert [w["code"] for w in result["warnings"]] == ["no_person"]
 
 
-def test_a_photo_has_no_annotated_video(tmp_path):
+def test_a_photos_annotated_copy_is_a_picture_and_a_videos_a_video(tmp_path):
     reader = PhotoReader(track_of(S.STANDING))
-    with pytest.raises(NotAVideo, match="photo"):
-        analyze(PHOTO, reader=reader, overlay_to=tmp_path / "out.mp4")
-    assert ("render", PHOTO, tmp_path / "out.mp4") not in reader.asked and not (tmp_path / "out.mp4").exists()
+    result = analyze(PHOTO, reader=reader, overlay_to=tmp_path / "out.JPG")
+    assert reader.asked[-1] == ("render", PHOTO, tmp_path / "out.JPG") and reader.rendered is result
+    assert result["photo"] is True and "frames" not in result  # drawn from them, then dropped
+    for reader, path, out, words in (
+        (PhotoReader(track_of(S.STANDING)), PHOTO, tmp_path / "out.mp4", "photo: its annotated copy is a picture"),
+        (PreparedReader(track_of(S.STANDING)), VIDEO, tmp_path / "out.png", "video: its annotated copy is an MP4"),
+    ):
+        with pytest.raises(OverlayNotWritten, match=words) as caught:
+            analyze(path, reader=reader, overlay_to=out)
+        assert out.name in caught.value.message and not any(asked[0] == "render" for asked in reader.asked)
 
 
 def test_a_comparison_is_of_two_videos_not_photos():

@@ -11,15 +11,19 @@ import numpy as np
 import pytest
 
 from dance_analyzer import render
+from dance_analyzer.media.still import read_picture
 from dance_analyzer.media.video import iter_frames
 from dance_analyzer.pipeline import AnalysisOptions, analyze
 from dance_analyzer.render import (
+    BONE_RGB,
     OUTLINE_RGB,
     PERSON_RGB,
     _Timeline,
     draw_overlay,
     person_colour,
+    render_annotated,
     render_overlay,
+    render_picture,
     tag_anchor,
 )
 from dance_analyzer.workers.inline import InlineReader
@@ -493,3 +497,59 @@ def test_the_pages_dancer_colours_are_the_overlays():
     assert listed, "common.js lists the dancers' colours in PERSON_COLOURS"
     colours = re.findall(r'"#([0-9a-f]{6})"', listed.group(1))
     assert [tuple(int(c[i : i + 2], 16) for i in (0, 2, 4)) for c in colours] == list(PERSON_RGB)
+
+
+def photo_result(people: bool = False) -> dict:
+    """A photo's result (one frame at time 0) whose landmarks are the synthetic T."""
+    result = synthetic_result(1, 25)
+    result.update(photo=True, fps=None, poses=["t_pose", "arms_open"])
+    if people:
+        points = result["frames"][0]["landmarks"]
+        second = (np.array(points) * (0.5, 1, 1, 1) + (0, 0.3, 0, 0)).tolist()  # smaller, lower left
+        result["frames"][0]["people"] = [{"id": 1, "landmarks": points}, {"id": 2, "landmarks": second}]
+        result["main_person"] = 1
+    return result
+
+
+@pytest.mark.parametrize("suffix, signature", [(".jpg", b"\xff\xd8\xff"), (".png", b"\x89PNG"), (".webp", b"RIFF")])
+def test_a_photos_annotated_copy_is_the_picture_at_its_size_with_the_skeleton_and_its_poses(
+    tmp_path, suffix, signature
+):
+    photo = media("warrior2_arms_out.jpg")
+    original = read_picture(photo, max_side=2**31, max_pixels=2**62)
+    out = tmp_path / f"annotated{suffix}"
+    assert render_annotated(photo, photo_result(), out) == 1  # the photo's result: drawn as a picture
+    assert out.read_bytes().startswith(signature) and [p.name for p in tmp_path.iterdir()] == [out.name]
+    drawn = read_picture(out, max_side=2**31, max_pixels=2**62)
+    assert drawn.shape == original.shape
+    height, width = original.shape[:2]
+    # The T's arm, half-way from the shoulder to the elbow, is drawn in the skeleton's colour.
+    x, y = round(0.275 * width), round(0.4 * height)
+    assert np.abs(drawn[y - 1 : y + 2, x - 1 : x + 2].astype(int) - BONE_RGB).sum(axis=2).min() < 60
+    # The corner names every pose the photo holds, not only the first.
+    expected = draw_overlay(original.copy(), np.array(photo_result()["frames"][0]["landmarks"]), "t_pose, arms_open")
+    label = np.s_[: round(0.12 * height), : round(0.6 * width)]
+    assert np.abs(drawn[label].astype(int) - expected[label].astype(int)).mean() < 4 + 4 * (suffix == ".jpg")
+    shorter = draw_overlay(original.copy(), np.array(photo_result()["frames"][0]["landmarks"]), "t_pose")
+    assert np.abs(expected[label].astype(int) - shorter[label].astype(int)).mean() > 4
+    # Far from the skeleton and the label: the photo as it was.
+    corner = np.s_[height - 40 : height - 5, width - 60 : width - 5]
+    assert np.abs(drawn[corner].astype(int) - original[corner].astype(int)).mean() < 6
+
+
+def test_a_group_photos_annotated_copy_draws_each_person_in_their_colour(tmp_path):
+    photo = media("warrior2_arms_out.jpg")
+    out = tmp_path / "group.png"
+    render_picture(photo, photo_result(people=True), out)
+    drawn = read_picture(out, max_side=2**31, max_pixels=2**62)
+    height, width = drawn.shape[:2]
+    for person_id, x, y in ((1, 0.275, 0.4), (2, 0.1375, 0.7)):  # each T's arm
+        pixels = drawn[round(y * height) - 1 : round(y * height) + 2, round(x * width)].astype(int)
+        assert np.abs(pixels - person_colour(person_id)).sum(axis=1).min() < 60, person_id
+
+
+def test_a_photos_annotated_copy_is_only_written_as_a_picture(tmp_path):
+    photo = media("warrior2_arms_out.jpg")
+    with pytest.raises(ValueError, match=".jpg"):
+        render_picture(photo, photo_result(), tmp_path / "annotated.mp4")
+    assert list(tmp_path.iterdir()) == []

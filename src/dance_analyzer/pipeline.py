@@ -29,7 +29,7 @@ from .labels.learn import learn_definition, learn_likeness
 from .labels.moves import Motion, Move, MoveSet, detect_moves, load_moves, motion_of, move_summary
 from .labels.safe_yaml import dump_yaml
 from .media.audio import Soundtrack
-from .media.still import PHOTO_HAS_NO_OVERLAY
+from .media.still import overlay_name_problem
 from .options import AnalysisOptions as AnalysisOptions  # where library callers have always found it
 from .pose.adaptive import Precision, Refinement
 from .pose.extract import ProgressFn
@@ -75,7 +75,7 @@ class Reader(Protocol):
         ...
 
     def render(self, path: Path, result: dict[str, Any], out: Path, on_progress: ProgressFn | None = None) -> int:
-        """Draw ``result`` (with its frames) onto a copy of the video at ``out``."""
+        """Draw ``result`` (with its frames) onto a copy of the video (or the photo) at ``out``."""
         ...
 
 
@@ -97,9 +97,9 @@ def analyze(
     With ``landmarks_to``, also store the main dancer's landmarks there (a reference that
     live sessions can follow along with).
 
-    With ``overlay_to``, also draw the annotated video there. It is drawn from the
-    landmarks the analysis found, so they are kept for it even when the caller did not
-    ask for them, and dropped again afterwards.
+    With ``overlay_to``, also draw the annotated video (of a photo, the annotated picture)
+    there. It is drawn from the landmarks the analysis found, so they are kept for it even
+    when the caller did not ask for them, and dropped again afterwards.
     """
     include_frames = options.include_frames or overlay_to is not None
     poses = poses or load_definitions()
@@ -109,8 +109,9 @@ def analyze(
     crowd = _read_people(reader, path, options, on_progress, cancel, poses)
     main = crowd.main_track()
     photo = main.photo
-    if photo and overlay_to is not None:
-        raise NotAVideo(PHOTO_HAS_NO_OVERLAY)
+    misnamed = overlay_name_problem(overlay_to, photo=photo) if overlay_to is not None else None
+    if misnamed is not None:
+        raise OverlayNotWritten(misnamed)
     # A photo's one frame lasts no time: nothing in it is too brief to count.
     min_segment_s = 0.0 if photo else options.min_segment_s
     if landmarks_to is not None:
@@ -139,7 +140,8 @@ def analyze(
         try:
             reader.render(path, result, overlay_to, on_overlay_progress)
         except OSError as exc:
-            raise OverlayNotWritten(f"The annotated video could not be written: {exc.strerror or exc}") from exc
+            copy = "picture" if photo else "video"
+            raise OverlayNotWritten(f"The annotated {copy} could not be written: {exc.strerror or exc}") from exc
         if not options.include_frames:
             del result["frames"]
     return result

@@ -1,4 +1,5 @@
-"""The annotated video: skeleton, pose name and moves drawn on every frame of the original.
+"""The annotated video: skeleton, pose name and moves drawn on every frame of the original
+(and of a photo, the annotated picture).
 
 Rendered from an analysis result that carries per-frame landmarks (``frames``), not
 by running the model again. A result of ``people=all`` (frames that list ``people``)
@@ -24,6 +25,7 @@ import cv2
 import numpy as np
 
 from .media.sound_copy import SoundtrackCopy
+from .media.still import PICTURE_OUTPUTS, read_picture
 from .media.video import Limits, iter_frames, probe
 from .pose.landmarks import MIN_VISIBILITY, SKELETON
 from .reports.captions import move_caption
@@ -331,3 +333,49 @@ def render_overlay(
             sound.close()  # the source, if drawing stopped half-way (cancelled, damaged)
         partial.unlink(missing_ok=True)
     return written
+
+
+def render_annotated(
+    path: Path,
+    result: dict[str, Any],
+    out: Path,
+    *,
+    limits: Limits = Limits(),
+    on_progress: Callable[[int, int | None], None] | None = None,
+) -> int:
+    """The annotated copy of what was analysed: a photo's picture, or a video's video."""
+    if result.get("photo"):
+        return render_picture(path, result, out, limits=limits)
+    return render_overlay(path, result, out, limits=limits, on_progress=on_progress)
+
+
+def render_picture(path: Path, result: dict[str, Any], out: Path, *, limits: Limits = Limits()) -> int:
+    """Write the annotated copy of the photo in ``path`` to ``out``; returns 1 (one frame).
+
+    Drawn on the photo at its own size, upright (the landmarks are fractions of the
+    picture, whatever size it was analysed at), and encoded as ``out``'s suffix says
+    (JPEG, PNG or WebP). Written to a temporary name first, as a video is.
+    """
+    encoding = PICTURE_OUTPUTS.get(out.suffix.lower())
+    if encoding is None:
+        raise ValueError(f"an annotated photo is written as {', '.join(PICTURE_OUTPUTS)}, not {out.name}")
+    timeline = _Timeline(result)
+    image = read_picture(path, max_side=2**31, max_pixels=limits.max_pixels)
+    held = result.get("poses") or []  # every pose the photo's (main) person holds, not only the first
+    draw_overlay(
+        image,
+        timeline.landmarks_at(0),
+        ", ".join(held) or None,
+        people=timeline.people_at(0),
+        main_person=timeline.main_person,
+    )
+    ok, data = cv2.imencode(encoding, np.ascontiguousarray(image[:, :, ::-1]), [cv2.IMWRITE_JPEG_QUALITY, 90])
+    if not ok:
+        raise ValueError(f"the annotated photo could not be encoded as {encoding}")
+    partial = out.with_name(out.name + ".partial")
+    try:
+        partial.write_bytes(data.tobytes())
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return 1

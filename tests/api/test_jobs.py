@@ -5,6 +5,8 @@ import threading
 import time
 
 import av
+import cv2
+import numpy as np
 import pytest
 
 from dance_analyzer.config import Settings
@@ -60,6 +62,7 @@ def test_a_job_with_overlay_serves_the_annotated_video(client, data_dir, tmp_pat
     part = client.get(job["overlay_url"], headers={"Range": "bytes=0-99"})
     assert part.status_code == 206 and len(part.content) == 100  # browsers seek with ranges
 
+    assert client.get(f"/jobs/{job_id}/overlay.jpg").status_code == 404  # a photo's, and this is a video
     assert client.delete(f"/jobs/{job_id}").status_code == 204
     assert client.get(f"/jobs/{job_id}/overlay.mp4").status_code == 404
     assert list((data_dir / "overlays").iterdir()) == []
@@ -87,16 +90,37 @@ def test_a_file_no_analysis_could_read_is_refused_before_a_job_exists(client):
     assert client.get("/jobs").json()["jobs"] == jobs_before  # and no upload is left (the autouse check)
 
 
-def test_a_photo_is_a_job_too_without_an_annotated_video(client):
+def test_a_photo_is_a_job_too_and_its_annotated_copy_is_a_picture(client, data_dir):
     photo = media("warrior2_arms_out.jpg").read_bytes()
-    r = client.post("/jobs", files={"file": ("warrior.mp4", photo)}, params={"overlay": "true"})  # named as a video
-    assert r.status_code == 415 and "photo" in r.json()["error"] and "overlay" in r.json()["error"]
     r = client.post("/jobs", files={"file": ("warrior.jpg", photo)})
     assert r.status_code == 202, r.text
     job = poll_job(client, r.json()["id"], finished)
-    assert job["status"] == "done" and job["result"]["photo"] is True, job
+    assert job["status"] == "done" and job["result"]["photo"] is True and "overlay_url" not in job, job
     assert {"t_pose", "lunge"} <= set(job["result"]["poses"]) and job["result"]["total_frames"] == 1
     assert client.delete(f"/jobs/{job['id']}").status_code == 204
+
+    r = client.post("/jobs", files={"file": ("warrior.mp4", photo)}, params={"overlay": "true"})  # named as a video
+    job_id = r.json()["id"]
+    assert r.status_code == 202 and client.get(f"/jobs/{job_id}").json()["overlay_url"] == f"/jobs/{job_id}/overlay.jpg"
+    job = poll_job(client, job_id, finished)
+    assert (
+        job["status"] == "done"
+        and job["overlay_url"] == f"/jobs/{job_id}/overlay.jpg"
+        and "frames" not in job["result"]
+    )
+    picture = client.get(job["overlay_url"])
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/jpeg"
+    assert 'filename="warrior-annotated.jpg"' in picture.headers["content-disposition"]
+    drawn = cv2.imdecode(np.frombuffer(picture.content, np.uint8), cv2.IMREAD_COLOR)
+    original = cv2.imdecode(np.frombuffer(photo, np.uint8), cv2.IMREAD_COLOR)
+    assert drawn.shape == original.shape and np.abs(drawn.astype(int) - original.astype(int)).mean() > 1
+    wrong = client.get(f"/jobs/{job_id}/overlay.mp4")
+    assert wrong.status_code == 404 and "overlay.jpg" in wrong.json()["error"]
+    live = client.get("/jobs?status=done").json()["jobs"]
+    assert [j["overlay_url"] for j in live if j["id"] == job_id] == [job["overlay_url"]]
+    assert client.delete(f"/jobs/{job_id}").status_code == 204
+    assert client.get(f"/jobs/{job_id}/overlay.jpg").status_code == 404
+    assert list((data_dir / "overlays").iterdir()) == []  # no landmarks kept either: a photo is no dance to follow
     files = {"reference": ("ref.jpg", photo), "attempt": ("me.mp4", media("dance_solo_1.mp4").read_bytes())}
     r = client.post("/jobs/compare", files=files)  # a comparison follows two dances over time
     assert r.status_code == 415 and r.json()["error"].startswith("The reference video: the file is a still image")

@@ -5,6 +5,8 @@ import subprocess
 import sys
 
 import av
+import cv2
+import numpy as np
 
 from tests.support.media import media
 from tests.support.pictures import side_by_side
@@ -174,7 +176,7 @@ def test_standard_input_that_is_a_terminal_is_refused_not_waited_on():
     os.close(main)
 
 
-def test_a_photo_reads_as_the_poses_in_it_and_has_no_annotated_video(tmp_path):
+def test_a_photo_reads_as_the_poses_in_it_and_its_annotated_copy_is_a_picture(tmp_path):
     tree = str(media("tree_pose_one_leg.jpg"))
     r = run("analyze", tree, "--format", "table")
     assert r.returncode == 0, r.stderr
@@ -182,10 +184,14 @@ def test_a_photo_reads_as_the_poses_in_it_and_has_no_annotated_video(tmp_path):
     assert lines[0] == "tree_pose_one_leg.jpg  photo · 426x640 · model full" and lines[1] == "Person found"
     body = json.loads(run("analyze", tree).stdout)
     assert lines[-1] == "Poses: " + ", ".join(p.replace("_", " ") for p in body["poses"]) and "one leg" in lines[-1]
-    out = tmp_path / "tree.mp4"
-    refused = run("analyze", tree, "--overlay", str(out))
-    assert refused.returncode == 66 and "photo" in refused.stderr and "overlay" in refused.stderr
+    refused = run("analyze", tree, "--overlay", str(tmp_path / "tree.mp4"))
+    assert refused.returncode == 73 and "photo" in refused.stderr and ".jpg, .png or .webp" in refused.stderr
     assert list(tmp_path.iterdir()) == []
+    written = run("analyze", tree, "--overlay", str(tmp_path / "tree.png"))
+    assert written.returncode == 0 and json.loads(written.stdout)["poses"] == body["poses"], written.stderr
+    drawn, original = cv2.imread(str(tmp_path / "tree.png")), cv2.imread(tree)
+    assert drawn.shape == original.shape == (640, 426, 3)
+    assert np.abs(drawn.astype(int) - original.astype(int)).max(axis=2).astype(bool).mean() > 0.01  # drawn on
 
 
 def test_a_group_photo_lists_each_persons_poses_and_how_alike_they_are(tmp_path):

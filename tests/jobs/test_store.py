@@ -1,5 +1,6 @@
 """Job records and upload storage on a real SQLite file and a real directory."""
 
+import sqlite3
 import threading
 import time
 
@@ -100,6 +101,34 @@ def test_job_files_take_staged_uploads_and_refuse_ids_that_are_paths(storage, tm
     assert storage.local_path(job.id) is None and storage.job_ids() == {job.id}
     storage.delete_all(job.id)
     assert storage.job_ids() == set()
+
+
+def test_a_photos_annotated_picture_is_a_jobs_file_and_goes_with_it(storage, store):
+    job = Job.new("a.jpg", AnalysisOptions(), overlay=True, photo=True)
+    store.add(job)
+    assert JobStore(store.path).get(job.id).photo is True
+    picture = storage.overlay_path(job.id, photo=True)
+    assert picture.name == f"{job.id}.jpg" and storage.overlay_path(job.id).name == f"{job.id}.mp4"
+    picture.write_bytes(b"jpeg")
+    (storage.overlays / f"{job.id}.jpg.partial").write_bytes(b"cut off")  # a render a crash stopped
+    assert storage.job_ids() == {job.id}
+    storage.remove_partial_files()
+    assert [p.name for p in storage.overlays.iterdir()] == [picture.name]
+    storage.delete_all(job.id)
+    assert storage.job_ids() == set() and list(storage.overlays.iterdir()) == []
+
+
+def test_a_job_database_from_before_photos_reads_its_jobs_as_videos(tmp_path):
+    path = tmp_path / "jobs.sqlite3"
+    job = Job.new("clip.mp4", AnalysisOptions(), overlay=True)
+    JobStore(path).add(job)
+    with sqlite3.connect(path) as db:  # as a database made before the column was
+        db.execute("ALTER TABLE jobs DROP COLUMN photo")
+    again = JobStore(path)
+    assert again.get(job.id) == job and again.get(job.id).photo is False
+    photo = Job.new("a.jpg", AnalysisOptions(), overlay=True, photo=True)
+    again.add(photo)
+    assert again.get(photo.id).photo is True
 
 
 class RecordingService(JobService):

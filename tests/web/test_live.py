@@ -155,6 +155,10 @@ def test_following_a_finished_analysis_plays_it_counts_in_and_scores_the_dance(a
         r = api.post("/jobs", params={"overlay": "true"}, files={"file": ("dance_solo_1.mp4", f)})
     job = poll_job(api, r.json()["id"], finished, timeout=300)
     assert job["status"] == "done", job
+    with media("warrior2_arms_out.jpg").open("rb") as f:  # an annotated photo: no dance to follow
+        r = api.post("/jobs", params={"overlay": "true"}, files={"file": ("warrior.jpg", f)})
+    photo_job = poll_job(api, r.json()["id"], finished, timeout=300)
+    assert photo_job["status"] == "done" and photo_job["overlay_url"].endswith(".jpg"), photo_job
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -165,6 +169,7 @@ def test_following_a_finished_analysis_plays_it_counts_in_and_scores_the_dance(a
         page.add_init_script(RECORD_VIOLATIONS)
         page.goto(str(api.base_url).rstrip("/") + "/live.html")
         page.wait_for_selector(f"#live-follow option[value='{job['id']}']", state="attached")
+        assert page.locator(f"#live-follow option[value='{photo_job['id']}']").count() == 0
         page.select_option("#live-follow", job["id"])
         page.select_option("#live-where", "server")
         page.click("#live-start")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import shutil
 
+import cv2
 import pytest
 
 from dance_analyzer.render import person_colour
@@ -110,6 +111,7 @@ def test_upload_follow_and_see_the_timeline_the_video_and_the_chart(browser, api
     assert page.get_attribute("#download-json", "href").startswith("blob:")
     overlay = api.get(page.get_attribute("#download-video", "href"))
     assert overlay.status_code == 200 and overlay.headers["content-type"] == "video/mp4"
+    assert page.is_visible("#download-video") and not page.is_visible("#download-picture")
 
 
 def test_moves_are_labelled_spans_above_the_poses_and_a_click_plays_from_there(browser, api):
@@ -207,11 +209,16 @@ def test_a_photo_shows_the_poses_in_it_on_the_picture_with_its_skeleton(browser,
     page.set_input_files("#file", str(media("tree_pose_one_leg.jpg")))
     page.wait_for_selector("body[data-state=done]", timeout=60_000)
     job = api.get(f"/jobs/{page.get_attribute('#result', 'data-job')}").json()
-    assert job["result"]["photo"] is True and "overlay_url" not in job  # no annotated video asked for
+    assert job["result"]["photo"] is True and job["overlay_url"].endswith("/overlay.jpg")
     shown = page.locator("#photo-poses li").evaluate_all("items => items.map(i => i.dataset.pose)")
     assert shown == job["result"]["poses"] and "one_leg" in shown
     assert page.is_visible("#photo-canvas") and not page.is_visible("#video") and not page.is_visible("#timeline")
     assert not page.is_visible("#download-video") and page.is_visible("#download-json")
+    with page.expect_download() as download:  # the server's annotated picture, at the photo's size
+        page.click("#download-picture")
+    assert download.value.suggested_filename == "tree_pose_one_leg-annotated.jpg"
+    saved = cv2.imread(download.value.path())
+    assert saved is not None and saved.shape == (640, 426, 3)
     canvas = "[document.getElementById('photo-canvas').width, document.getElementById('photo-canvas').height]"
     assert page.evaluate(canvas) == [426, 640] and page.get_attribute("#photo-canvas", "data-drawn") == "photo"
     assert page.evaluate(BONE_PIXELS, SKELETON_RGB) > 100

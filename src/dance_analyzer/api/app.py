@@ -29,7 +29,7 @@ from .keys import KeyRing
 from .limits import install_client_handlers
 from .live_hub import LiveHub
 from .middleware import RequestMiddleware
-from .routes import analyze, compare, jobs, live, meta, moves, poses, web
+from .routes import analyze, compare, job_files, jobs, live, meta, moves, poses, web
 
 
 def create_job_service(settings: Settings, pool: AnalysisPool, library: PoseLibrary) -> JobService:
@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analyze.router)
     app.include_router(compare.router)
     app.include_router(jobs.router)
+    app.include_router(job_files.router)
     app.include_router(meta.router)
     app.include_router(poses.router)
     app.include_router(moves.router)

@@ -138,7 +138,7 @@ def analyze(args: argparse.Namespace) -> int:
     the JSON list) and the others go on; the exit code is then the first failure's."""
     paths = [Path(name) for name in args.video]
     if len(paths) > 1 and args.overlay is not None:
-        error("--overlay writes the annotated video of one file: give one file with it")
+        error("--overlay writes the annotated copy of one file: give one file with it")
         return EXIT_USAGE
     started = _start(args, paths)
     if started is None:
@@ -162,8 +162,7 @@ def analyze(args: argparse.Namespace) -> int:
                     code = code or exc.code
                     results.append({"filename": path.name, "error": str(exc)})
                 except OverlayNotWritten as exc:
-                    reason = getattr(exc.__cause__, "strerror", None) or exc.message
-                    print(f"error: could not write the annotated video {args.overlay}: {reason}", file=sys.stderr)
+                    print(f"error: {args.overlay}: {exc.message}", file=sys.stderr)
                     return EXIT_CANNOT_WRITE
                 except AnalysisError as exc:
                     failure = failed(exc, path)

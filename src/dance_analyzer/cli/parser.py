@@ -130,7 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="at most N people followed (1: a solo, quicker; default DANCE_MAX_PEOPLE)",
     )
     p.add_argument(
-        "--overlay", metavar="OUT.mp4", default=None, help="also write the annotated video (H.264 MP4, sound as AAC)"
+        "--overlay",
+        metavar="OUT.mp4",
+        default=None,
+        help="also write the annotated video (H.264 MP4, sound as AAC); of a photo, the annotated picture "
+        "(OUT.jpg, .png or .webp)",
     )
     p.add_argument(
         "--format",

@@ -1,5 +1,5 @@
-"""What running a job means, whichever runner runs it: an analysis (and its annotated video,
-if asked for) or a comparison, through the one pipeline."""
+"""What running a job means, whichever runner runs it: an analysis (and its annotated video or
+picture, if asked for) or a comparison, through the one pipeline."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import pipeline
 from ..labels.definitions import PoseSet
+from ..media.still import is_picture
 from ..pose.extract import ProgressFn
 from ..reports.compare import with_names
 from .models import Job
@@ -46,6 +47,7 @@ def run_job(
             on_progress=on_progress,
             cancel=cancel,
         )
+    photo = is_picture(video)  # as the API told it when the job was submitted
     return pipeline.analyze(
         video,
         options,
@@ -53,9 +55,10 @@ def run_job(
         poses=poses,
         on_progress=on_progress,
         cancel=cancel,
-        overlay_to=files.overlay_path(job_id) if overlay else None,
-        # An annotated video can be danced along with live: its dancer's landmarks are the reference.
-        landmarks_to=files.landmarks_path(job_id) if overlay else None,
+        overlay_to=files.overlay_path(job_id, photo=photo) if overlay else None,
+        # An annotated video can be danced along with live: its dancer's landmarks are the
+        # reference (a photo is no dance to follow).
+        landmarks_to=files.landmarks_path(job_id) if overlay and not photo else None,
     )
 
 

@@ -42,6 +42,8 @@ class Job:
     options: AnalysisOptions
     # Also render the annotated video (GET /jobs/{id}/overlay.mp4).
     overlay: bool = False
+    # The upload is a photo: its annotated copy is a picture (GET /jobs/{id}/overlay.jpg).
+    photo: bool = False
     # A comparison job (POST /jobs/compare): {"reference_filename": ..., "mirror": bool};
     # the upload is the attempt, and the reference is stored beside it.
     compare: dict[str, Any] | None = None
@@ -69,12 +71,11 @@ class Job:
         options: AnalysisOptions,
         *,
         overlay: bool = False,
+        photo: bool = False,
         compare: dict[str, Any] | None = None,
         owner: str = "",
     ) -> Job:
-        return cls(
-            id=uuid.uuid4().hex, filename=filename, options=options, overlay=overlay, compare=compare, owner=owner
-        )
+        return cls(uuid.uuid4().hex, filename, options, overlay, photo, compare, owner=owner)
 
     def visible_to(self, owner: str | None) -> bool:
         """``owner`` None: an admin, who sees every job."""

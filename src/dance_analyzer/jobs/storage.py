@@ -1,5 +1,6 @@
 """A job's files: the upload waiting for its worker, and the annotated video it produced
-(with the main dancer's landmarks beside it: a reference to follow along with, live).
+(with the main dancer's landmarks beside it: a reference to follow along with, live), or
+of a photo the annotated picture.
 
 Both live under a directory the API and the workers share: a shared volume is the
 simplest thing every deployment has. The interface is the operations an object
@@ -16,6 +17,8 @@ from pathlib import Path
 from .models import is_job_id
 
 REFERENCE = "reference"
+VIDEO, PICTURE = ".mp4", ".jpg"  # an annotated video, an annotated photo
+OUTPUTS = (VIDEO, PICTURE, ".npz")  # what a job may leave in overlays/ (.npz: the landmarks)
 
 
 def _owner(path: Path) -> str:
@@ -65,26 +68,27 @@ class JobFiles:
             self._upload(job_id, role).unlink(missing_ok=True)
 
     # outputs
-    def overlay_path(self, job_id: str) -> Path:
-        return self.overlays / f"{_check(job_id)}.mp4"
+    def overlay_path(self, job_id: str, *, photo: bool = False) -> Path:
+        return self.overlays / f"{_check(job_id)}{PICTURE if photo else VIDEO}"
 
     def landmarks_path(self, job_id: str) -> Path:
         return self.overlays / f"{_check(job_id)}.landmarks.npz"
 
     def delete_all(self, job_id: str) -> None:
         self.delete_upload(job_id)
-        self.overlay_path(job_id).unlink(missing_ok=True)
+        for photo in (False, True):
+            self.overlay_path(job_id, photo=photo).unlink(missing_ok=True)
         self.landmarks_path(job_id).unlink(missing_ok=True)
 
     # housekeeping
     def job_ids(self) -> set[str]:
         """Every job that has a file here."""
-        names = [*self.uploads.glob("*.video"), *self.overlays.glob("*.mp4"), *self.overlays.glob("*.npz")]
+        names = [*self.uploads.glob("*.video"), *(p for suffix in OUTPUTS for p in self.overlays.glob(f"*{suffix}"))]
         return {_owner(p) for p in names if is_job_id(_owner(p))}
 
     def remove_partial_files(self) -> None:
         """Delete files that belong to no job: uploads or renders cut off by a crash."""
-        for directory, suffixes in ((self.uploads, (".video",)), (self.overlays, (".mp4", ".npz"))):
+        for directory, suffixes in ((self.uploads, (".video",)), (self.overlays, OUTPUTS)):
             for path in directory.iterdir():
                 if path.is_file() and not (path.suffix in suffixes and is_job_id(_owner(path))):
                     path.unlink(missing_ok=True)

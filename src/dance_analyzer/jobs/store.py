@@ -38,16 +38,20 @@ CREATE TABLE IF NOT EXISTS jobs (
     error_kind TEXT,
     overlay INTEGER NOT NULL DEFAULT 0,
     compare TEXT,
-    owner TEXT NOT NULL DEFAULT ''
+    owner TEXT NOT NULL DEFAULT '',
+    photo INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, created_at);
 """
 # Columns added since the first schema, for databases made before them.
-MIGRATIONS = {"owner": "ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''"}
+MIGRATIONS = {
+    "owner": "ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
+    "photo": "ALTER TABLE jobs ADD COLUMN photo INTEGER NOT NULL DEFAULT 0",
+}
 
 _COLUMNS = (
     "id, filename, options, status, created_at, started_at, finished_at, frames_done, frames_total, "
-    "attempts, worker, result, error, error_kind, overlay, compare, owner"
+    "attempts, worker, result, error, error_kind, overlay, compare, owner, photo"
 )
 _N_COLUMNS = _COLUMNS.count(",") + 1
 
@@ -175,6 +179,7 @@ def _row(job: Job) -> tuple[Any, ...]:
         int(job.overlay),
         json.dumps(job.compare) if job.compare is not None else None,
         job.owner,
+        int(job.photo),
     )
 
 
@@ -197,6 +202,7 @@ def _job(row: tuple[Any, ...]) -> Job:
         overlay,
         compare,
         owner,
+        photo,
     ) = row
     return Job(
         id=id_,
@@ -216,4 +222,5 @@ def _job(row: tuple[Any, ...]) -> Job:
         overlay=bool(overlay),
         compare=json.loads(compare) if compare else None,
         owner=owner,
+        photo=bool(photo),
     )

@@ -21,7 +21,19 @@ from ..errors import CorruptVideo, NotAVideo, TooLarge
 
 Size = tuple[int, int]  # width, height
 PICTURE_CODEC = "picture"  # what a photo's VideoInfo says it was encoded as: it is no video
-PHOTO_HAS_NO_OVERLAY = "The file is a photo: it is analysed as it is, without an annotated video (no overlay)"
+# The annotated copy of a photo is a picture, in the format its name says (suffix: encoding).
+PICTURE_OUTPUTS = {".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png", ".webp": ".webp"}
+
+
+def overlay_name_problem(out: Path, *, photo: bool) -> str | None:
+    """Why ``out`` is the wrong name for the annotated copy, if it is: a photo's copy is a
+    picture and a video's an MP4, and a name saying otherwise would mislead whoever opens it."""
+    picture = out.suffix.lower() in PICTURE_OUTPUTS
+    if photo and not picture:
+        return f"The file is a photo: its annotated copy is a picture; name it .jpg, .png or .webp, not {out.name}"
+    if picture and not photo:
+        return f"The file is a video: its annotated copy is an MP4 video; name it .mp4, not {out.name}"
+    return None
 
 
 def read_picture(path: Path, max_side: int, max_pixels: int) -> np.ndarray:

@@ -20,10 +20,10 @@ const isPhoto = (file) => file.type.startsWith("image/");
 
 function upload(file) {
   // Each frame's details (detail=frames): a click on the video picks a dancer by their
-  // box, and the job's CSV table (a row per frame) can be downloaded. A photo has no
-  // annotated video and no music.
-  const params = new URLSearchParams({ detail: "frames" });
-  if (!isPhoto(file)) for (const name of ["overlay", "rhythm"]) params.set(name, "true");
+  // box, and the job's CSV table (a row per frame) can be downloaded. A photo's annotated
+  // copy is a picture, and it has no music.
+  const params = new URLSearchParams({ detail: "frames", overlay: "true" });
+  if (!isPhoto(file)) params.set("rhythm", "true");
   if ($("sample").checked) params.set("sample_fps", "10");
   if ($("people").checked) params.set("people", "all");
   const form = new FormData();
@@ -63,8 +63,9 @@ async function follow(statusUrl, mine) {
   }
 }
 
-async function videoSource(url) {
-  // A <video> cannot send headers: with a key, fetch the file and play it from memory.
+async function servedFile(url) {
+  // A <video> (or a download link) cannot send headers: with a key, fetch the file and
+  // use it from memory.
   if (!localStorage.getItem(KEY_STORE)) return url;
   const response = await fetch(url, { headers: authHeaders() });
   if (!response.ok) throw new Error(await errorText(response));
@@ -74,7 +75,7 @@ async function videoSource(url) {
 // A video's result: the annotated video, the timeline, the counts, the angles, the dancers.
 async function showVideo(result, job, stem) {
   const video = $("video");
-  const source = await videoSource(job.overlay_url);
+  const source = await servedFile(job.overlay_url);
   video.src = source;
   const playback = followPlayback(result, video);
   renderCounts(result.pose_counts, playback.seekStart);
@@ -96,6 +97,13 @@ async function show(job) {
   if (result.photo) {
     const mine = chosenPhoto && chosenPhoto.name === result.filename ? chosenPhoto : null;
     await renderPhoto(result, mine);
+    // The server's annotated picture: the photo at its own size, the skeletons and the poses on it.
+    const picture = $("download-picture");
+    picture.hidden = !job.overlay_url;
+    if (job.overlay_url) {
+      picture.href = await servedFile(job.overlay_url);
+      picture.download = `${stem}-annotated.jpg`;
+    }
   } else {
     await showVideo(result, job, stem);
   }

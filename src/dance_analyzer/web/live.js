@@ -29,14 +29,14 @@ function defaultModel() {
   return /Android|iPhone|iPad|Mobile/i.test(navigator.userAgent) ? "lite" : "full";
 }
 
-// Finished analyses with an annotated video can be danced along with.
+// Finished analyses with an annotated video can be danced along with (a photo's picture cannot).
 async function listReferences() {
   try {
     const response = await fetch("/jobs?status=done&limit=50", { headers: authHeaders() });
     if (!response.ok) return;
     const select = $("live-follow");
     for (const job of (await response.json()).jobs) {
-      if (!job.overlay_url) continue;
+      if (!job.overlay_url?.endsWith(".mp4")) continue;
       const option = document.createElement("option");
       option.value = job.id;
       option.textContent = `${job.filename} (${job.finished_at ? job.finished_at.slice(0, 16).replace("T", " ") : ""})`;

@@ -112,9 +112,9 @@ class InlineReader:
         return example_landmarks(path, time_s, self.estimator(model), self.limits)
 
     def render(self, path: Path, result: dict[str, Any], out: Path, on_progress: ProgressFn | None = None) -> int:
-        from ..render import render_overlay  # OpenCV and the encoder: only when asked
+        from ..render import render_annotated  # OpenCV and the encoder: only when asked
 
-        return render_overlay(path, result, out, limits=self.limits, on_progress=on_progress)
+        return render_annotated(path, result, out, limits=self.limits, on_progress=on_progress)
 
     def close(self) -> None:
         for estimator in self._estimators.values():

@@ -232,6 +232,6 @@ def photo_people(path: str, model: str, max_people: int, limits: Limits) -> Peop
 
 
 def render(path: str, result: dict[str, Any], out: str, limits: Limits) -> int:
-    from ..render import render_overlay
+    from ..render import render_annotated
 
-    return render_overlay(Path(path), result, Path(out), limits=limits)
+    return render_annotated(Path(path), result, Path(out), limits=limits)

@@ -8,21 +8,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from ...config import Settings
-from ...errors import AnalysisError, NotAVideo
+from ...errors import AnalysisError
 from ...jobs.models import JOB_ID_SHAPE, Job, JobStatus, is_job_id
 from ...jobs.service import JobService
 from ...jobs.store import QueueFull
-from ...media.still import PHOTO_HAS_NO_OVERLAY, check_declared_size, is_picture
+from ...media.still import check_declared_size, is_picture
 from ...media.video import Limits, probe
 from ...options import AnalysisOptions
 from ...pose.models import check_installed
 from ..deps import JobsDep, SettingsDep, TenantDep
 from ..errors import Busy
-from ..exports import csv_response
 from ..keys import Tenant
 from ..params import (
     COMPARE_BODY,
@@ -38,7 +36,6 @@ from ..params import (
     ReferencePerson,
     Rhythm,
     SampleFps,
-    WithLandmarks,
 )
 from ..schemas import ERROR_RESPONSES, ErrorBody, JobCreated, JobList, JobView
 from ..uploads import NO_ROOM, no_room, receive_video_upload, receive_video_uploads
@@ -79,7 +76,8 @@ def job_view(job: Job, request: Request, ttl_s: float, *, with_result: bool = Tr
         "status_url": str(request.url_for("get_job", job_id=job.id).path),
     }
     if job.overlay:
-        view["overlay_url"] = str(request.url_for("get_overlay", job_id=job.id).path)
+        route = "get_overlay_picture" if job.photo else "get_overlay"
+        view["overlay_url"] = str(request.url_for(route, job_id=job.id).path)
     if job.status is JobStatus.DONE and with_result:
         view["result"] = job.result
     if job.status is JobStatus.FAILED:
@@ -92,7 +90,7 @@ def _scope(tenant: Tenant) -> str | None:
     return None if tenant.admin else tenant.name
 
 
-def _find(jobs: JobService, job_id: str, tenant: Tenant) -> Job:
+def find_job(jobs: JobService, job_id: str, tenant: Tenant) -> Job:
     # Another key's job is answered exactly like a job that does not exist.
     job = jobs.get(job_id) if is_job_id(job_id) else None
     if job is None or not job.visible_to(_scope(tenant)):
@@ -130,7 +128,9 @@ async def create_job(
     detail: Detail = "summary",
     sample_fps: SampleFps = None,
     rhythm: Rhythm = False,
-    overlay: Annotated[bool, Query(description="Also render the annotated video (overlay_url)")] = False,
+    overlay: Annotated[
+        bool, Query(description="Also render the annotated video, or of a photo the annotated picture (overlay_url)")
+    ] = False,
     model: Model = None,
     people: People = "main",
     max_people: MaxPeople = None,
@@ -152,8 +152,8 @@ async def create_job(
     await _check_room(jobs)
     upload = await receive_video_upload(request, upload_dir=jobs.storage.uploads, max_bytes=settings.max_upload_bytes)
     with upload:  # deletes the staged file unless the job took it
-        await _check_upload(settings, upload.path, overlay=overlay)
-        job = Job.new(upload.filename, options, overlay=overlay, owner=tenant.name)
+        photo = await _check_upload(settings, upload.path)
+        job = Job.new(upload.filename, options, overlay=overlay, photo=photo, owner=tenant.name)
         await _submit(jobs, job, upload.path)
     return _created(request, response, job)
 
@@ -211,14 +211,14 @@ async def create_compare_job(
     return _created(request, response, job)
 
 
-async def _check_upload(settings: Settings, path: Path, *, overlay: bool) -> None:
-    """What an analysis job takes: a video, or a photo (analysed as one frame, no overlay)."""
+async def _check_upload(settings: Settings, path: Path) -> bool:
+    """What an analysis job takes: a video, or a photo (analysed as one frame); whether it
+    is a photo (its annotated copy is then a picture)."""
     if not is_picture(path):
         await _check_videos(settings, {"": path})
-    elif overlay:
-        raise NotAVideo(PHOTO_HAS_NO_OVERLAY)
-    else:
-        await run_in_threadpool(check_declared_size, path, settings.max_pixels)
+        return False
+    await run_in_threadpool(check_declared_size, path, settings.max_pixels)
+    return True
 
 
 async def _check_videos(settings: Settings, videos: dict[str, Path]) -> None:
@@ -299,68 +299,8 @@ async def get_job(
     jobs: JobsDep,
     tenant: TenantDep,
 ) -> dict[str, Any]:
-    job = await run_in_threadpool(_find, jobs, job_id, tenant)
+    job = await run_in_threadpool(find_job, jobs, job_id, tenant)
     return job_view(job, request, settings.job_ttl_s)
-
-
-@router.get(
-    "/{job_id}/overlay.mp4",
-    name="get_overlay",
-    response_class=FileResponse,
-    responses={
-        200: {"content": {"video/mp4": {}}, "description": "The video with skeleton and pose names drawn on it"},
-        **NOT_FOUND,
-        409: {"model": ErrorBody, "description": "The job has not finished"},
-    },
-    summary="The annotated video of a job submitted with overlay=true",
-    description="The uploaded video with each dancer's skeleton, the pose and the move drawn on every "
-    "frame, as MP4.\n\nExample: `curl -o annotated.mp4 http://localhost:5000/jobs/<id>/overlay.mp4`",
-)
-async def get_overlay(job_id: JobId, jobs: JobsDep, tenant: TenantDep) -> FileResponse:
-    job = await run_in_threadpool(_find, jobs, job_id, tenant)
-    if not job.overlay:
-        raise HTTPException(404, "This job was submitted without overlay=true: it has no annotated video")
-    if job.status is JobStatus.FAILED:
-        raise HTTPException(409, f"The job failed, so there is no annotated video: {job.error}")
-    path = jobs.storage.overlay_path(job.id)
-    if job.status is not JobStatus.DONE or not path.exists():
-        raise HTTPException(409, "The annotated video is not ready yet: wait for the job to be done")
-    stem = job.filename.rsplit(".", 1)[0] or "video"
-    return FileResponse(path, media_type="video/mp4", filename=f"{stem}-annotated.mp4")
-
-
-@router.get(
-    "/{job_id}/result.csv",
-    name="get_result_csv",
-    response_class=Response,
-    responses={
-        200: {"content": {"text/csv": {}}, "description": "One row per analysed frame: poses, angles (and landmarks)"},
-        400: {"model": ErrorBody, "description": "A bad query parameter"},
-        **NOT_FOUND,
-        409: {
-            "model": ErrorBody,
-            "description": "Not done yet, failed, a comparison, or submitted without detail=frames",
-        },
-    },
-    summary="A finished job's result as a CSV table (jobs submitted with detail=frames)",
-    description="The analysis as a table, one row per analysed frame: time, frame, the poses, every joint angle "
-    "and whether it was interpolated (with people=all, one row per person per frame; `landmarks=true` adds the "
-    "33 landmarks). The table needs the frames' details, so submit the job with `detail=frames`.\n\n"
-    "Example: `curl -o clip.csv 'http://localhost:5000/jobs/<id>/result.csv?landmarks=true'`",
-)
-async def get_result_csv(job_id: JobId, jobs: JobsDep, tenant: TenantDep, landmarks: WithLandmarks = False) -> Response:
-    job = await run_in_threadpool(_find, jobs, job_id, tenant)
-    if job.status is JobStatus.FAILED:
-        raise HTTPException(409, f"The job failed, so there is no result: {job.error}")
-    if job.status is not JobStatus.DONE or job.result is None:
-        raise HTTPException(409, "The result is not ready yet: wait for the job to be done")
-    if job.compare is not None:
-        raise HTTPException(409, "A comparison job's result has no per-frame table; CSV export is for analyses")
-    if "frames" not in job.result:
-        raise HTTPException(
-            409, "This job was submitted without detail=frames, which the CSV table needs: submit it again with it"
-        )
-    return csv_response(job.result, job.filename, landmarks=landmarks)
 
 
 @router.delete(
@@ -372,7 +312,7 @@ async def get_result_csv(job_id: JobId, jobs: JobsDep, tenant: TenantDep, landma
     "video are deleted.\n\nExample: `curl -X DELETE http://localhost:5000/jobs/<id>`",
 )
 async def delete_job(job_id: JobId, jobs: JobsDep, tenant: TenantDep) -> Response:
-    job = await run_in_threadpool(_find, jobs, job_id, tenant)
+    job = await run_in_threadpool(find_job, jobs, job_id, tenant)
     if not await run_in_threadpool(jobs.cancel, job.id):
         raise _no_job(job_id)
     return Response(status_code=204)
