@@ -84,6 +84,13 @@ def test_a_job_runs_on_a_celery_worker_with_progress_and_the_analyze_result(clus
     assert comparison["status"] == "done" and comparison["result"]["similarity"] == 100.0
     assert comparison["result"]["reference"]["filename"] == "ref.mp4"
 
+    photo = submit(cluster.api, "warrior2_arms_out.jpg", overlay="true")  # drawn on the worker, as a picture
+    drawn = poll_job(cluster.api, photo, finished)
+    assert drawn["status"] == "done" and drawn["result"]["photo"] is True, drawn
+    picture = cluster.api.get(drawn["overlay_url"])
+    assert picture.status_code == 200 and picture.content.startswith(b"\xff\xd8\xff")
+    assert (cluster.data_dir / "overlays" / f"{photo}.jpg").read_bytes() == picture.content
+
     refused = cluster.api.post("/jobs", files={"file": ("x.mp4", b"not a video\n" * 50)})
     assert refused.status_code == 415 and "not a video" in refused.json()["error"]
     nobody = write_video(tmp_path / "nobody.mp4", frames=10).read_bytes()  # a video, with no one to compare
