@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from dance_analyzer.config import Settings
-from dance_analyzer.errors import NotAVideo, OverlayNotWritten
+from dance_analyzer.errors import OverlayNotWritten
 from dance_analyzer.media.audio import Soundtrack
 from dance_analyzer.media.video import VideoInfo
 from dance_analyzer.pipeline import AnalysisOptions, analyze, compare, learn_pose
@@ -268,9 +268,18 @@ def test_a_photos_annotated_copy_is_a_picture_and_a_videos_a_video(tmp_path):
         assert out.name in caught.value.message and not any(asked[0] == "render" for asked in reader.asked)
 
 
-def test_a_comparison_is_of_two_videos_not_photos():
-    with pytest.raises(NotAVideo, match="The reference video: the file is a still image"):
-        compare(PHOTO, VIDEO, reader=PhotoReader(track_of(S.STANDING)))
+class PhotoAndVideoReader(PhotoReader):
+    """The photo as a photo (its first frame), the video as the prepared track."""
+
+    def people(self, path, **options):
+        return super().people(path, **options) if path == PHOTO else PreparedReader.people(self, path, **options)
+
+
+def test_a_photo_is_compared_as_one_moment_a_pose_to_reach():
+    reader = PhotoAndVideoReader(track_of(S.T_POSE, S.STANDING))
+    result = compare(PHOTO, VIDEO, reader=reader)
+    assert result["reference"]["photo"] is True and "photo" not in result["attempt"]
+    assert result["closest_moment"]["reference_s"] == 0.0 and result["similarity"] == 100.0
 
 
 def test_a_photo_with_every_dancer_asked_for_describes_its_one_person_without_movement():

@@ -312,8 +312,6 @@ def _one_dancer(
     try:
         crowd = _read_people(reader, path, options, on_progress, cancel)
         main = crowd.main_track()
-        if main.photo:
-            raise NotAVideo("The file is a still image, not a video: a comparison follows two dances over time")
     except (EmptyFile, NotAVideo, CorruptVideo, TooLarge, TooLong) as exc:
         raise exc.about(f"{which} video") from exc
     if person is None:

@@ -121,9 +121,15 @@ def test_a_photo_is_a_job_too_and_its_annotated_copy_is_a_picture(client, data_d
     assert client.delete(f"/jobs/{job_id}").status_code == 204
     assert client.get(f"/jobs/{job_id}/overlay.jpg").status_code == 404
     assert list((data_dir / "overlays").iterdir()) == []  # no landmarks kept either: a photo is no dance to follow
-    files = {"reference": ("ref.jpg", photo), "attempt": ("me.mp4", media("dance_solo_1.mp4").read_bytes())}
-    r = client.post("/jobs/compare", files=files)  # a comparison follows two dances over time
-    assert r.status_code == 415 and r.json()["error"].startswith("The reference video: the file is a still image")
+    files = {"reference": ("ref.jpg", photo), "attempt": ("me.jpg", photo)}  # a pose to reach: a photo
+    r = client.post("/jobs/compare", files=files)
+    assert r.status_code == 202, r.text
+    job = poll_job(client, r.json()["id"], finished)
+    assert job["status"] == "done" and job["result"] == client.post("/compare", files=files).json(), job
+    assert job["result"]["similarity"] == 100.0 and job["result"]["reference"]["photo"] is True
+    files = {"reference": ("ref.jpg", photo[:3000]), "attempt": ("me.jpg", photo)}
+    failed = poll_job(client, client.post("/jobs/compare", files=files).json()["id"], finished)
+    assert failed["status"] == "failed" and failed["error"].startswith("The reference video: the image is damaged")
 
 
 def test_a_job_that_fails_says_why(client, make_video):

@@ -367,6 +367,11 @@ def test_compare_scores_an_attempt_on_stdout_or_into_a_file(tmp_path):
     written = run("compare", clip, clip, "--workers", "1", "--sample-fps", "2", "-o", str(out))
     assert written.returncode == 0 and written.stdout == "" and f"wrote {out}" in written.stderr
     assert json.loads(out.read_text()) == result
+    # A photo of a pose against a clip: matched with the clip's closest moment.
+    photo = run("compare", str(media("warrior2_arms_out.jpg")), clip, "--workers", "1", "--sample-fps", "2")
+    assert photo.returncode == 0, photo.stderr
+    scored = json.loads(photo.stdout)
+    assert scored["reference"]["photo"] is True and 0 <= scored["closest_moment"]["attempt_s"] <= 13
 
 
 def test_settings_that_keep_a_server_worker_or_analysis_from_starting_are_one_line(tmp_path):

@@ -21,6 +21,7 @@ from dance_analyzer.reports.compare import (
     subsequence_dtw,
     unrelated_warning,
 )
+from tests.support import skeletons as S
 from tests.support.media import media
 from tests.support.skeletons import skeleton
 
@@ -163,3 +164,52 @@ def test_no_person_in_one_video_says_which():
         compare_tracks(_track(found=True), empty)
     with pytest.raises(NoPersonFound, match="reference video"):
         compare_tracks(empty, _track(found=True))
+
+
+def _poses_track(*poses: dict, seconds_each: float = 1.0, photo: bool = False) -> LandmarkTrack:
+    """Each pose held ``seconds_each`` at 10 frames/s, one after the other; or, with
+    ``photo``, the first pose as a photo (one frame lasting no time)."""
+    if photo:
+        image, world = skeleton(**poses[0])
+        info = VideoInfo(width=640, height=480, fps=None, duration_s=0.0, frame_count=1, rotation=0, codec="picture")
+        return LandmarkTrack(info, 1, 0.0, np.arange(1), np.zeros(1), image[None], world[None])
+    n = round(10 * seconds_each)
+    bodies = [skeleton(**pose) for pose in poses for _ in range(n)]
+    image, world = np.stack([b[0] for b in bodies]), np.stack([b[1] for b in bodies])
+    total, duration = len(bodies), len(bodies) / 10
+    info = VideoInfo(width=640, height=480, fps=10.0, duration_s=duration, frame_count=total, rotation=0, codec="h264")
+    return LandmarkTrack(info, total, duration, np.arange(total), np.arange(total) / 10.0, image, world)
+
+
+def test_a_photo_is_matched_with_the_moment_of_a_video_that_comes_closest_to_its_pose():
+    dance = _poses_track(S.STANDING, S.ARMS_UP, S.T_POSE, S.SQUAT)  # the T from 2 to 3 s
+    photo = _poses_track(S.T_POSE, photo=True)
+    for reference, attempt, photo_side in ((photo, dance, "reference"), (dance, photo, "attempt")):
+        result = compare_tracks(reference, attempt)
+        closest = result["closest_moment"]
+        video_s = closest["attempt_s" if photo_side == "reference" else "reference_s"]
+        photo_s = closest["reference_s" if photo_side == "reference" else "attempt_s"]
+        assert 2.0 <= video_s < 3.0 and photo_s == 0.0, result
+        assert result["similarity"] == 100.0 and result["warnings"] == [] and result["worst_moments"] == []
+        assert result[photo_side] == {"duration_s": 0.0, "frames": 1, "photo": True}
+        other = "attempt" if photo_side == "reference" else "reference"
+        assert "photo" not in result[other] and result[other]["frames"] == 40
+    # A pose the dance never holds: said in a photo's words, naming which side is which.
+    (far,) = compare_tracks(_poses_track(S.LUNGE, photo=True), _poses_track(S.ARMS_UP, S.T_POSE))["warnings"]
+    assert (
+        far["code"] == "unrelated"
+        and "attempt video never comes close to the pose in the reference photo" in (far["message"])
+    )
+
+
+def test_two_photos_are_compared_as_two_moments():
+    same = compare_tracks(_poses_track(S.T_POSE, photo=True), _poses_track(S.T_POSE, photo=True))
+    assert same["similarity"] == 100.0 and same["closest_moment"] == {"attempt_s": 0.0, "reference_s": 0.0}
+    assert same["tempo_ratio"] == 1.0 and same["offset_s"] == 0.0 and same["warnings"] == []
+    apart = compare_tracks(_poses_track(S.T_POSE, photo=True), _poses_track(S.SQUAT, photo=True))
+    assert apart["similarity"] < 60 and apart["body_parts"]["left_arm"]["score"] < 60
+    assert "These two photos do not show the same pose" in apart["warnings"][0]["message"]
+    one_sided = _poses_track(S.ONE_ARM_UP, photo=True)  # the left arm up
+    mirror = _poses_track({"right_arm": S.ONE_ARM_UP["left_arm"]}, photo=True)
+    as_in_a_mirror = compare_tracks(one_sided, mirror, mirror=True)
+    assert as_in_a_mirror["similarity"] == 100.0 and as_in_a_mirror["as_filmed_similarity"] < 90

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import shutil
 
+import av
 import cv2
 import pytest
 
@@ -280,12 +281,44 @@ def test_compare_two_dances_side_by_side(browser, api):
     moments = page.locator("#worst .moment")
     assert moments.count() >= 1
     assert page.locator("#moments-timeline .mark").count() == moments.count()  # marked on the timeline
+    assert page.is_visible("#moments-timeline") and page.is_hidden("#closest") and page.is_hidden("#reference-photo")
     start = float(moments.first.get_attribute("data-start"))
     moments.first.click()
     page.wait_for_function(
         f"() => Math.abs(document.getElementById('attempt-video').currentTime - {start}) < 0.05", timeout=10_000
     )
     page.screenshot(path=str(ARTIFACTS / "page-compare.png"), full_page=True)
+
+
+def test_compare_a_photo_of_a_pose_with_a_dance_shows_the_closest_moment(browser, api, tmp_path):
+    clip = media("dance_solo_1.mp4")
+    photo = tmp_path / "pose.jpg"
+    with av.open(str(clip)) as container:  # the dance's frame at 8 s, as a photo of the pose
+        frame = next(f for f in container.decode(video=0) if f.time >= 8.0)
+    cv2.imwrite(str(photo), frame.to_ndarray(format="bgr24"))
+    page = open_page(browser, api)
+    page.click("#compare-pick summary")
+    page.set_input_files("#reference-file", str(photo))
+    page.set_input_files("#attempt-file", str(clip))
+    page.click("#compare-go")
+    page.wait_for_selector("body[data-state=compared]", timeout=180_000)
+    assert page.is_visible("#reference-photo") and not page.is_visible("#reference-video")
+    assert page.is_visible("#attempt-video") and not page.is_visible("#attempt-photo")
+    page.wait_for_function("() => document.getElementById('reference-photo').naturalWidth > 0", timeout=10_000)
+    at = float(page.get_attribute("#closest-go", "data-at"))
+    assert 7.6 <= at <= 8.4 and "into your attempt" in page.inner_text("#closest-go")
+    page.wait_for_function(
+        f"() => Math.abs(document.getElementById('attempt-video').currentTime - {at}) < 0.05", timeout=30_000
+    )
+    assert "tempo" not in page.inner_text("#sync-facts") and not page.is_visible("#worst-heading")
+    assert not page.is_visible("#moments-timeline")
+    assert page.locator("#part-scores .bar").count() == 5 and int(page.inner_text("#similarity").rstrip("%")) >= 85
+    page.evaluate("document.getElementById('attempt-video').currentTime = 1")  # away, then back with the button
+    page.click("#closest-go")
+    page.wait_for_function(
+        f"() => Math.abs(document.getElementById('attempt-video').currentTime - {at}) < 0.05", timeout=10_000
+    )
+    page.screenshot(path=str(ARTIFACTS / "page-compare-photo.png"), full_page=True)
 
 
 LAB = "multi_person/pose2sim_demo_multiperson_cam02_two_people_balance.mp4"

@@ -219,6 +219,12 @@ class ComparedVideo(_Open):
     duration_s: float
     frames: int
     filename: str | None = None
+    photo: bool | None = Field(None, description="true when this side is a photo: one moment, a pose to reach")
+
+
+class ClosestMoment(_Open):
+    attempt_s: float = Field(description="the attempt's moment (0 for a photo)")
+    reference_s: float = Field(description="the reference's moment (0 for a photo)")
 
 
 class CompareWarning(_Open):
@@ -264,7 +270,10 @@ class CompareResult(_Open):
     offset_s: float = Field(description="where the attempt starts in the reference, seconds")
     tempo_ratio: float = Field(description="reference seconds per attempt second: above 1, the attempt is faster")
     sync_map: list[list[float]] = Field(description="pairs [attempt_s, reference_s] of the alignment")
-    worst_moments: list[CompareMoment]
+    worst_moments: list[CompareMoment] = Field(description="none when either side is a photo")
+    closest_moment: ClosestMoment | None = Field(
+        None, description="when either side is a photo: the moment of the other side that comes closest to its pose"
+    )
     reference: ComparedVideo
     attempt: ComparedVideo
     rate_hz: float

@@ -151,8 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=commands.analyze)
 
     p = _command(sub, "compare", "score an attempt against a reference dance (JSON on stdout)")
-    p.add_argument("reference", help="the reference video (the choreography, the teacher)")
-    p.add_argument("attempt", help="the video of the attempt to score")
+    p.add_argument(
+        "reference", help="the reference video (the choreography, the teacher), or a photo of a pose to reach"
+    )
+    p.add_argument("attempt", help="the video (or photo) of the attempt to score")
     p.add_argument("--mirror", action="store_true", help="compare the attempt's left side with the reference's right")
     p.add_argument(
         "--reference-person", type=_positive_int, default=None, help="compare this person id of the reference"

@@ -10,6 +10,10 @@ tempo is not counted as a mistake. The alignment is open-ended on one side (subs
 shorter performance must be matched in full, the longer one may start and end anywhere,
 so an attempt that starts a few seconds into the choreography still lines up.
 
+A photo on either side is one moment (a pose to reach): the alignment then matches it with
+the one moment of the other side that comes closest (``closest_moment``), and the time
+measures (worst moments over a second, the tempo) have nothing to say.
+
 Mirroring is a choice, not a guess: ``similarity`` compares the sides as filmed (the
 attempt's left arm with the reference's left arm), and ``mirrored_similarity`` swaps
 the attempt's sides, for a dancer who followed a video as if it were a mirror. Both
@@ -201,6 +205,11 @@ def compare_tracks(reference: LandmarkTrack, attempt: LandmarkTrack, *, mirror: 
     reference_t = alignment.reference_idx / RATE_HZ
     slope = np.polyfit(attempt_t, reference_t, 1)[0] if np.ptp(attempt_t) > 0 else 1.0
     similarity = deviation_score(mean_dev)
+    photos = {"reference": reference.photo, "attempt": attempt.photo}
+    moment: dict[str, Any] = {}
+    if any(photos.values()):  # one moment matched with one: the closest
+        closest = {"attempt_s": round(float(attempt_t[0]), 2), "reference_s": round(float(reference_t[0]), 2)}
+        moment = {"closest_moment": closest}
     return {
         "similarity": similarity,  # as filmed, or mirrored with mirror=True
         "as_filmed_similarity": deviation_score(results["as_filmed"][3]),
@@ -216,20 +225,41 @@ def compare_tracks(reference: LandmarkTrack, attempt: LandmarkTrack, *, mirror: 
         "offset_s": round(float(reference_t[0] - attempt_t[0]), 2),
         "tempo_ratio": round(float(slope), 3),  # reference seconds per attempt second
         "sync_map": _sync_map(alignment),
-        "worst_moments": _worst_moments(deviation, alignment),
-        "reference": {"duration_s": round(reference.duration_s, 3), "frames": int(len(reference.times))},
-        "attempt": {"duration_s": round(attempt.duration_s, 3), "frames": int(len(attempt.times))},
+        "worst_moments": [] if moment else _worst_moments(deviation, alignment),
+        **moment,
+        "reference": _side(reference),
+        "attempt": _side(attempt),
         "rate_hz": RATE_HZ,
-        "warnings": unrelated_warning(similarity, float(slope)),
+        "warnings": unrelated_warning(similarity, float(slope), photos=photos),
     }
 
 
-def unrelated_warning(similarity: float, tempo_ratio: float) -> list[dict[str, str]]:
-    """A warning when the two videos do not look like the same dance, so a score between
-    unrelated clips is not read as a grade."""
+def _side(track: LandmarkTrack) -> dict[str, Any]:
+    side: dict[str, Any] = {"duration_s": round(track.duration_s, 3), "frames": int(len(track.times))}
+    return {**side, "photo": True} if track.photo else side
+
+
+def unrelated_warning(
+    similarity: float, tempo_ratio: float, *, photos: dict[str, bool] | None = None
+) -> list[dict[str, str]]:
+    """A warning when the two videos do not look like the same dance (or a photo's pose is
+    nowhere in the other side), so a score between unrelated clips is not read as a grade."""
     low, high = PLAUSIBLE_TEMPO
     if low <= tempo_ratio <= high and similarity >= UNRELATED_BELOW:
         return []
+    if photos and any(photos.values()):
+        if all(photos.values()):
+            what = "These two photos do not show the same pose"
+        else:
+            photo, video = ("reference", "attempt") if photos["reference"] else ("attempt", "reference")
+            what = f"The {video} video never comes close to the pose in the {photo} photo"
+        return [
+            {
+                "code": "unrelated",
+                "message": f"{what} (their joint angles are {similarity:.0f}/100 alike at the closest); the score "
+                "compares unrelated poses. Check that the reference and the attempt are the right files.",
+            }
+        ]
     if not low <= tempo_ratio <= high:
         why = (
             f"lining them up would need the attempt to be danced at {tempo_ratio:.2f} times the reference's speed"

@@ -1,5 +1,7 @@
 // Compare two dances (/compare): the attempt beside the reference, kept in step by the
 // server's sync map, each body part's score and the worst moments, each one a button.
+// Either side may be a photo, a pose to reach: it shows beside the moment of the other
+// side that comes closest to it.
 
 import { $, authHeaders, barRow, errorText, label, setStatus, showError } from "./common.js";
 
@@ -20,15 +22,28 @@ function scoreGrade(score) {
   return { word: "off", colour: "#d62728" };
 }
 
+// A side's file in its video element, or, for a photo, in its picture (the video then goes).
+function showSide(side, file, photo) {
+  const video = $(`${side}-video`);
+  const picture = $(`${side}-photo`);
+  video.hidden = photo;
+  picture.hidden = !photo;
+  video.removeAttribute("src");
+  picture.removeAttribute("src");
+  (photo ? picture : video).src = URL.createObjectURL(file);
+  return video;
+}
+
 function showComparison(result, referenceFile, attemptFile) {
-  const ref = $("reference-video");
-  const att = $("attempt-video");
-  ref.src = URL.createObjectURL(referenceFile);
-  att.src = URL.createObjectURL(attemptFile);
+  const ref = showSide("reference", referenceFile, Boolean(result.reference.photo));
+  const att = showSide("attempt", attemptFile, Boolean(result.attempt.photo));
+  const closest = result.closest_moment;
   $("similarity").textContent = `${Math.round(result.similarity)}%`;
+  const timing = closest ? "" : `· offset ${result.offset_s.toFixed(1)} s · tempo ×${result.tempo_ratio.toFixed(2)} `;
   $("sync-facts").textContent =
-    `· offset ${result.offset_s.toFixed(1)} s · tempo ×${result.tempo_ratio.toFixed(2)}` +
-    (result.mirror ? " · mirrored" : ` · mirrored: ${Math.round(result.mirrored_similarity)}%`);
+    timing + (result.mirror ? "· mirrored" : `· mirrored: ${Math.round(result.mirrored_similarity)}%`);
+  ref.controls = Boolean(closest);  // beside a photo, the reference video plays on its own
+  showClosest(result, ref, att);
   // Body parts on a good-to-poor scale (not the poses' colours): the colour says how
   // close, and the number and a word say it too.
   $("part-scores").replaceChildren(...Object.entries(result.body_parts).map(([part, v]) => {
@@ -39,6 +54,7 @@ function showComparison(result, referenceFile, attemptFile) {
     row.dataset.grade = grade.word;
     return row;
   }));
+  $("worst-heading").hidden = $("moments-timeline").hidden = result.worst_moments.length === 0;
   const warnings = $("compare-warnings");
   warnings.replaceChildren(...(result.warnings || []).map((w) => {
     const item = document.createElement("li");
@@ -52,10 +68,11 @@ function showComparison(result, referenceFile, attemptFile) {
     const target = referenceTime(result.sync_map, att.currentTime);
     if (Math.abs(ref.currentTime - target) > 0.15) ref.currentTime = target;
   };
-  att.ontimeupdate = follow;
-  att.onseeked = follow;
-  att.onplay = () => { follow(); ref.play(); };
-  att.onpause = () => ref.pause();
+  const both = !closest;  // two videos: the reference follows the attempt
+  att.ontimeupdate = both ? follow : null;
+  att.onseeked = both ? follow : null;
+  att.onplay = both ? () => { follow(); ref.play(); } : null;
+  att.onpause = both ? () => ref.pause() : null;
   const seekMoment = (m) => {
     att.pause();
     att.currentTime = m.attempt_start_s;
@@ -90,10 +107,27 @@ function showComparison(result, referenceFile, attemptFile) {
   document.body.dataset.state = "compared";
 }
 
+// With a photo on a side: the moment of the other side closest to it, a button that shows it.
+function showClosest(result, ref, att) {
+  const closest = result.closest_moment;
+  $("closest").hidden = !closest || (result.reference.photo && result.attempt.photo);
+  if ($("closest").hidden) return;
+  const [video, at, whose] = result.reference.photo
+    ? [att, closest.attempt_s, "your attempt"]
+    : [ref, closest.reference_s, "the reference"];
+  const photo = result.reference.photo ? "the reference photo" : "your photo";
+  const go = $("closest-go");
+  go.dataset.at = at;
+  go.textContent = `Closest to ${photo}: ${at.toFixed(1)} s into ${whose}`;
+  const seek = () => { video.pause(); video.currentTime = at; };
+  go.onclick = seek;
+  video.addEventListener("loadedmetadata", seek, { once: true });
+}
+
 export async function compare() {
   const referenceFile = $("reference-file").files[0];
   const attemptFile = $("attempt-file").files[0];
-  if (!referenceFile || !attemptFile) { showError("Choose both videos to compare."); return; }
+  if (!referenceFile || !attemptFile) { showError("Choose both files to compare."); return; }
   $("error").hidden = true;
   $("result").hidden = true;
   $("comparison").hidden = true;

@@ -22,6 +22,7 @@ router = APIRouter(tags=["analysis"])
 @router.post(
     "/compare",
     response_model=CompareResult,
+    response_model_exclude_unset=True,
     responses=ERROR_RESPONSES,
     openapi_extra=COMPARE_BODY,
     summary="Score an attempt against a reference dance, aligned in time",
@@ -31,7 +32,9 @@ router = APIRouter(tags=["analysis"])
         "angle: a 0-100 similarity overall and per body part (100 is the same angles throughout, about 80 "
         "is good, 67 is 10 degrees apart on average), the time offset and tempo ratio, and the worst moments "
         "with the body part most off. With `mirror=true` a mirror image of the reference (a class facing "
-        "its teacher) counts as the same. Waits for the answer; for long videos use `POST /jobs/compare`.\n\n"
+        "its teacher) counts as the same. Either may be a photo, a pose to reach: it is then matched with "
+        "the moment of the other that comes closest (`closest_moment`), and the score says how close. "
+        "Waits for the answer; for long videos use `POST /jobs/compare`.\n\n"
         "Example: `curl -F reference=@teacher.mp4 -F attempt=@me.mp4 'http://localhost:5000/compare?mirror=true'`"
     ),
 )

@@ -195,7 +195,8 @@ async def create_compare_job(
     )
     reference, attempt = uploads["reference"], uploads["attempt"]
     with reference, attempt:
-        await _check_videos(settings, {"reference": reference.path, "attempt": attempt.path})
+        for which, upload in (("reference", reference), ("attempt", attempt)):
+            await _check_upload(settings, upload.path, which)
         job = Job.new(
             attempt.filename,
             options,
@@ -211,26 +212,20 @@ async def create_compare_job(
     return _created(request, response, job)
 
 
-async def _check_upload(settings: Settings, path: Path) -> bool:
-    """What an analysis job takes: a video, or a photo (analysed as one frame); whether it
-    is a photo (its annotated copy is then a picture)."""
-    if not is_picture(path):
-        await _check_videos(settings, {"": path})
-        return False
-    await run_in_threadpool(check_declared_size, path, settings.max_pixels)
-    return True
-
-
-async def _check_videos(settings: Settings, videos: dict[str, Path]) -> None:
-    """Refuse at once what the job would only fail on later (not a video, damaged, over a
-    limit): the probe every analysis starts with, before a job exists. Of two videos, the
-    error names which."""
-    limits = Limits.from_settings(settings)
-    for which, path in videos.items():
-        try:
-            await run_in_threadpool(probe, path, limits)
-        except AnalysisError as exc:
-            raise (exc.about(f"{which} video") if which else exc) from None
+async def _check_upload(settings: Settings, path: Path, which: str = "") -> bool:
+    """Refuse at once what the job would only fail on later (not a video or a photo,
+    damaged, over a limit): the checks every analysis starts with, before a job exists. Of
+    two uploads (``which``: the reference or the attempt), the error names which. Whether
+    it is a photo (analysed as one moment; its annotated copy is a picture)."""
+    photo = is_picture(path)
+    try:
+        if photo:
+            await run_in_threadpool(check_declared_size, path, settings.max_pixels)
+        else:
+            await run_in_threadpool(probe, path, Limits.from_settings(settings))
+    except AnalysisError as exc:
+        raise (exc.about(f"{which} video") if which else exc) from None
+    return photo
 
 
 def _queue_full() -> Busy:
