@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 import pytest
 
@@ -546,6 +547,17 @@ def test_a_group_photos_annotated_copy_draws_each_person_in_their_colour(tmp_pat
     for person_id, x, y in ((1, 0.275, 0.4), (2, 0.1375, 0.7)):  # each T's arm
         pixels = drawn[round(y * height) - 1 : round(y * height) + 2, round(x * width)].astype(int)
         assert np.abs(pixels - person_colour(person_id)).sum(axis=1).min() < 60, person_id
+
+
+def test_a_photo_longer_than_its_copys_format_holds_is_shrunk_to_fit(tmp_path):
+    strip = tmp_path / "strip.png"
+    cv2.imwrite(str(strip), np.full((4, 20000, 3), 200, np.uint8))
+    result = photo_result()
+    result["frames"][0]["landmarks"] = None  # nobody in it
+    for suffix, side in ((".webp", 16383), (".png", 20000)):  # WebP holds 16383 pixels a side, PNG more
+        out = tmp_path / f"annotated{suffix}"
+        render_picture(strip, result, out)
+        assert read_picture(out, max_side=2**31, max_pixels=2**62).shape[1] == side, suffix
 
 
 def test_a_photos_annotated_copy_is_only_written_as_a_picture(tmp_path):

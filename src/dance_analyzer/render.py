@@ -335,6 +335,11 @@ def render_overlay(
     return written
 
 
+# The longest side each picture format can hold: a longer photo (a panorama, a strip) has its
+# annotated copy shrunk to fit, rather than none.
+PICTURE_MAX_SIDE = {".jpg": 65500, ".webp": 16383}
+
+
 def render_annotated(
     path: Path,
     result: dict[str, Any],
@@ -353,14 +358,15 @@ def render_picture(path: Path, result: dict[str, Any], out: Path, *, limits: Lim
     """Write the annotated copy of the photo in ``path`` to ``out``; returns 1 (one frame).
 
     Drawn on the photo at its own size, upright (the landmarks are fractions of the
-    picture, whatever size it was analysed at), and encoded as ``out``'s suffix says
-    (JPEG, PNG or WebP). Written to a temporary name first, as a video is.
+    picture, whatever size it was analysed at; shrunk only past what its format can
+    hold), and encoded as ``out``'s suffix says (JPEG, PNG or WebP). Written to a
+    temporary name first, as a video is.
     """
     encoding = PICTURE_OUTPUTS.get(out.suffix.lower())
     if encoding is None:
         raise ValueError(f"an annotated photo is written as {', '.join(PICTURE_OUTPUTS)}, not {out.name}")
     timeline = _Timeline(result)
-    image = read_picture(path, max_side=2**31, max_pixels=limits.max_pixels)
+    image = read_picture(path, max_side=PICTURE_MAX_SIDE.get(encoding, 2**31), max_pixels=limits.max_pixels)
     held = result.get("poses") or []  # every pose the photo's (main) person holds, not only the first
     draw_overlay(
         image,
@@ -371,7 +377,7 @@ def render_picture(path: Path, result: dict[str, Any], out: Path, *, limits: Lim
     )
     ok, data = cv2.imencode(encoding, np.ascontiguousarray(image[:, :, ::-1]), [cv2.IMWRITE_JPEG_QUALITY, 90])
     if not ok:
-        raise ValueError(f"the annotated photo could not be encoded as {encoding}")
+        raise OSError(f"the picture could not be encoded as {encoding}")
     partial = out.with_name(out.name + ".partial")
     try:
         partial.write_bytes(data.tobytes())

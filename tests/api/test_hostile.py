@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from dance_analyzer.media.still import starts_as_picture as is_picture_bytes
 from tests.support.hostile import CASE_NAMES, Case, corpus, huge_png
 from tests.support.media import write_video
 from tests.support.processes import finished, poll_job
@@ -63,6 +64,31 @@ def test_jobs(client, cases, name):
         check_error(case, r.status_code, r.json())
         assert 400 <= r.status_code < 500
     assert client.get("/health").json()["status"] == "ok"
+
+
+PHOTOS = ["png_named_mp4", "png_8192_square", "png_8000x1_strip"]  # the corpus's photos
+
+
+def test_the_photos_of_the_corpus_are_these(cases):
+    photos = [case.name for case in cases.values() if case.raw is None and is_picture_bytes(case.data)]
+    assert sorted(photos) == sorted(PHOTOS)
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+def test_jobs_annotated(client, cases, name):
+    """A photo's annotated picture, whatever the photo: drawn and served, or refused as
+    /analyze refuses it (a video's annotated copy: tests/api/test_jobs.py)."""
+    case = cases[name]
+    r = client.post("/jobs", params={"overlay": "true"}, files={"file": (case.filename, case.data)})
+    if r.status_code != 202:
+        check_error(case, r.status_code, r.json())
+        return
+    job = poll_job(client, r.json()["id"], finished, timeout=60)
+    assert job["status"] == "done" or job["error_kind"] not in ("Internal", "WorkerLost"), job
+    if job["status"] == "done":
+        picture = client.get(job["overlay_url"])
+        assert picture.status_code == 200 and picture.content.startswith(b"\xff\xd8\xff"), (name, job)
+    assert client.delete(f"/jobs/{job['id']}").status_code == 204
 
 
 def test_the_corpus_covers_every_case(cases):

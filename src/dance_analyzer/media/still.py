@@ -63,10 +63,10 @@ def is_picture(path: Path) -> bool:
     """Whether the file starts as a photo in one of the formats whose header is read here
     (JPEG, PNG, WebP, BMP, PNM): what it is, whatever its name says."""
     with open(path, "rb") as f:
-        return _starts_as_picture(f.read(16))
+        return starts_as_picture(f.read(16))
 
 
-def _starts_as_picture(head: bytes) -> bool:
+def starts_as_picture(head: bytes) -> bool:
     if head.startswith(b"RIFF"):  # also AVI and WAV
         return head[8:12] == b"WEBP"
     return any(head.startswith(signature) for signature, _ in _HEADER_READERS)
@@ -117,7 +117,7 @@ def _decode(data: bytes) -> np.ndarray:
 def _undecodable(data: bytes) -> CorruptVideo | NotAVideo:
     """A photo's header and then nothing OpenCV can decode is a damaged photo (422, as a
     damaged video is); other bytes are no picture at all (415)."""
-    if _starts_as_picture(data[:16]):
+    if starts_as_picture(data[:16]):
         return CorruptVideo("The image is damaged or truncated and cannot be decoded")
     return NotAVideo("The file is not a video or a photo in a supported format")
 
