@@ -240,12 +240,23 @@ def test_several_files_give_a_list_and_one_that_fails_does_not_stop_the_others(t
     ]
 
 
-def test_one_annotated_video_is_asked_of_one_file(tmp_path):
+def test_several_files_write_their_annotated_copies_into_a_folder(tmp_path):
     out = tmp_path / "annotated.mp4"
-    clip = str(media("squat_band_1.mp4"))
-    r = run("analyze", clip, clip, "--overlay", str(out))
-    assert r.returncode == 2 and "--overlay" in r.stderr and "one file" in r.stderr and r.stdout == ""
+    clip, tree = str(media("squat_band_1.mp4")), str(media("tree_pose_one_leg.jpg"))
+    r = run("analyze", clip, clip, "--overlay", str(out))  # one file's name for several: refused
+    assert r.returncode == 2 and "--overlay" in r.stderr and "name a folder" in r.stderr and r.stdout == ""
     assert not out.exists()
+    folder = tmp_path / "annotated"
+    folder.mkdir()
+    r = run("analyze", clip, tree, clip, "--overlay", str(folder), "--sample-fps", "2.5")
+    assert r.returncode == 0, r.stderr
+    filenames = [result["filename"] for result in json.loads(r.stdout)]
+    assert filenames == ["squat_band_1.mp4", "tree_pose_one_leg.jpg", "squat_band_1.mp4"]
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["squat_band_1-annotated-2.mp4", "squat_band_1-annotated.mp4", "tree_pose_one_leg-annotated.jpg"]
+    with av.open(str(folder / "squat_band_1-annotated-2.mp4")) as container:
+        assert sum(1 for _ in container.decode(video=0)) == 65  # every frame of the clip
+    assert cv2.imread(str(folder / "tree_pose_one_leg-annotated.jpg")).shape == (640, 426, 3)
 
 
 def test_on_a_terminal_the_result_is_a_table_not_json():

@@ -34,6 +34,7 @@ from .files import (
     EXIT_MISSING_INPUT,
     EXIT_TOO_LARGE,
     STDIN,
+    AnnotatedCopies,
     InputProblem,
     as_file,
     data_dir_problem,
@@ -137,9 +138,11 @@ def analyze(args: argparse.Namespace) -> int:
     other, one CSV with a ``file`` column). A file that fails is said on stderr (and in
     the JSON list) and the others go on; the exit code is then the first failure's."""
     paths = [Path(name) for name in args.video]
-    if len(paths) > 1 and args.overlay is not None:
-        error("--overlay writes the annotated copy of one file: give one file with it")
+    into_folder = args.overlay is not None and Path(args.overlay).is_dir()
+    if len(paths) > 1 and args.overlay is not None and not into_folder:
+        error(f"--overlay {args.overlay}: with several files, name a folder to write each annotated copy in")
         return EXIT_USAGE
+    overlays = AnnotatedCopies(Path(args.overlay) if into_folder else None)
     started = _start(args, paths)
     if started is None:
         return EXIT_MISSING_INPUT
@@ -155,14 +158,14 @@ def analyze(args: argparse.Namespace) -> int:
             poses, moves = poses_from(settings.poses_file), moves_from(settings.moves_file)
             for path in paths:
                 try:
-                    result = _analyse_file(path, args, settings, reader, options, poses, moves)
+                    result = _analyse_file(path, args, settings, reader, options, poses, moves, overlays)
                     results.append({**result, "filename": path.name})
                 except InputProblem as exc:
                     error(str(exc))
                     code = code or exc.code
                     results.append({"filename": path.name, "error": str(exc)})
                 except OverlayNotWritten as exc:
-                    print(f"error: {args.overlay}: {exc.message}", file=sys.stderr)
+                    print(f"error: {overlays.last or args.overlay}: {exc.message}", file=sys.stderr)
                     return EXIT_CANNOT_WRITE
                 except AnalysisError as exc:
                     failure = failed(exc, path)
@@ -190,6 +193,7 @@ def _analyse_file(
     options: AnalysisOptions,
     poses: PoseSet,
     moves: MoveSet,
+    overlays: AnnotatedCopies,
 ) -> dict[str, Any]:
     """One file's result, with its progress bars (and the annotated video's)."""
     from ..pipeline import analyze as analyze_video
@@ -210,7 +214,7 @@ def _analyse_file(
                 poses=poses,
                 moves=moves,
                 on_progress=progress,
-                overlay_to=Path(args.overlay) if args.overlay is not None else None,
+                overlay_to=overlays.path_for(path, video, args.overlay),
                 on_overlay_progress=on_overlay_progress,
             )
     finally:

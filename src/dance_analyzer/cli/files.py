@@ -162,3 +162,33 @@ def write_output(text: str, out: str | None) -> int:
         return EXIT_CANNOT_WRITE
     print(f"wrote {target}", file=sys.stderr)
     return 0
+
+
+class AnnotatedCopies:
+    """Where each file's annotated copy goes: the ``--overlay`` path given for one file, or,
+    given a folder, ``<name>-annotated.mp4`` (a photo's ``.jpg``) in it for each file, never
+    two of a run under one name (``clip-annotated-2.mp4`` for a second ``clip``)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.last: Path | None = None  # the path asked for last, which an error then names
+        self._taken: set[str] = set()
+
+    def path_for(self, given: Path, readable: Path, overlay: str | None) -> Path | None:
+        """``readable``: the file as the analysis reads it (``given`` may be a pipe)."""
+        from ..media.still import is_picture
+
+        if overlay is None:
+            self.last = None
+        elif self.folder is None:
+            self.last = Path(overlay)
+        else:
+            stem = "stdin" if str(given) == STDIN else given.stem
+            suffix = ".jpg" if is_picture(readable) else ".mp4"
+            name, n = f"{stem}-annotated{suffix}", 1
+            while name.lower() in self._taken:
+                n += 1
+                name = f"{stem}-annotated-{n}{suffix}"
+            self._taken.add(name.lower())
+            self.last = self.folder / name
+        return self.last

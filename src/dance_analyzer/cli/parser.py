@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUT.mp4",
         default=None,
         help="also write the annotated video (H.264 MP4, sound as AAC); of a photo, the annotated picture "
-        "(OUT.jpg, .png or .webp)",
+        "(OUT.jpg, .png or .webp); a folder: each file's copy in it (NAME-annotated.mp4 or .jpg)",
     )
     p.add_argument(
         "--format",
