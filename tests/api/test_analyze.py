@@ -1,10 +1,11 @@
 """/analyze through the real app: real clips, real model, and one test per error class."""
 
+import numpy as np
 import pytest
 
 from tests.support.hostile import huge_png
 from tests.support.media import media
-from tests.support.pictures import side_by_side, stored_turned
+from tests.support.pictures import heic, side_by_side, stored_turned
 
 
 def post(client, files, **params):
@@ -190,6 +191,19 @@ def test_a_photo_is_analysed_as_one_moment_with_every_pose_in_it(client, model):
     assert (body["total_frames"], body["processed_frames"], body["duration_s"]) == (1, 1, 0.0)
     assert body["pose_summary"] == [{"pose": body["poses"][0], "frames_detected": 1}]
     assert (body["width"], body["height"], body["model"], body["moves"]) == (426, 640, model, [])
+
+
+def test_an_iphones_heic_photo_reads_as_the_same_photo_in_jpeg_does(client, tmp_path):
+    photo = media("tree_pose_one_leg.jpg")
+    iphone = heic(photo, tmp_path / "IMG_0042.HEIC", quality=90)
+    as_heic = post(client, {"file": (iphone.name, iphone.read_bytes(), "image/heic")}, detail="frames").json()
+    as_jpeg = post(client, {"file": (photo.name, photo.read_bytes())}, detail="frames").json()
+    assert as_heic["photo"] is True and as_heic["poses"] == as_jpeg["poses"], (as_heic, as_jpeg)
+    assert (as_heic["width"], as_heic["height"]) == (426, 640)
+    apart = np.abs(np.array(as_heic["frames"][0]["landmarks"]) - np.array(as_jpeg["frames"][0]["landmarks"]))
+    assert apart[:, :2].max() < 0.02  # the same body, within what a re-encoding moves it
+    r = post(client, {"file": ("cut.heic", iphone.read_bytes()[:4000])})
+    assert r.status_code == 422 and "damaged" in r.json()["error"], r.text
 
 
 def test_a_portrait_photo_stored_turned_reads_upright(client):

@@ -1,13 +1,16 @@
-"""Photos as cameras write them (a portrait stored landscape, with the EXIF tag to turn it),
-and group photos made of photos whose poses are known."""
+"""Photos as cameras write them (a portrait stored landscape, with the EXIF tag to turn it;
+an iPhone's HEIC), and group photos made of photos whose poses are known."""
 
 from __future__ import annotations
 
+import shutil
 import struct
+import subprocess
 from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
 
 
 def stored_turned(jpeg: bytes) -> bytes:
@@ -24,6 +27,16 @@ def stored_turned(jpeg: bytes) -> bytes:
     body = b"Exif\x00\x00" + tiff
     app1 = b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
     return data[:2] + app1 + data[2:]
+
+
+def heic(photo: Path, out: Path, *, quality: int = 80) -> Path:
+    """``photo`` encoded as HEIC (HEVC in HEIF, as an iPhone stores photos), by libheif's own
+    encoder; the test skips, saying so, where it is not installed."""
+    encoder = shutil.which("heif-enc")
+    if encoder is None:
+        pytest.skip("heif-enc not installed (Debian package libheif-examples; scripts/test.sh installs it as root)")
+    subprocess.run([encoder, "-q", str(quality), str(photo), "-o", str(out)], check=True, capture_output=True)
+    return out
 
 
 def side_by_side(*photos: Path | tuple[Path, bool], height: int = 640) -> bytes:

@@ -288,7 +288,7 @@ class AnalysisResult(BaseModel):
     )
     frames: list[FrameResult] | None = None
     photo: bool | None = Field(
-        None, description="true when the upload was a photo (JPEG, PNG, WebP, BMP, PNM), analysed as one frame"
+        None, description="true when the upload was a photo (JPEG, PNG, WebP, BMP, PNM, HEIC), analysed as one frame"
     )
     poses: list[str] | None = Field(
         None,

@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "video",
         nargs="+",
-        help="the video file (MP4, MOV, WebM, ...), or a photo (JPEG, PNG, WebP, BMP, PNM: the poses in it); "
+        help="the video file (MP4, MOV, WebM, ...), or a photo (JPEG, PNG, WebP, BMP, PNM, HEIC: the poses in it); "
         "- reads it from standard input. Several files: a JSON list (a failed file's entry says why), "
         "the tables one after the other, or one CSV with a file column",
     )

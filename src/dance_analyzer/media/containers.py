@@ -58,7 +58,7 @@ def open_video(path: Path, max_pixels: int) -> av.container.InputContainer:
     if _is_still_image(container.format.name):
         container.close()
         raise NotAVideo(
-            "The file is a still image in a format not read here (photos are read as JPEG, PNG, WebP, BMP or PNM)"
+            "The file is a still image in a format not read here (photos are read as JPEG, PNG, WebP, BMP, PNM or HEIC)"
         )
     if not container.streams.video:
         has_streams = len(list(container.streams)) > 0

@@ -1,9 +1,9 @@
-"""Still pictures (a photo to analyse or to learn a pose from), decoded with OpenCV within the
-frame size limit.
+"""Still pictures (a photo to analyse or to learn a pose from), decoded with OpenCV (HEIF
+with libheif, :mod:`.heif`) within the frame size limit.
 
 The limit is applied to the size the file's header declares, before decoding: a 200 KB
 PNG can declare 8192x8192 pixels, 192 MB once decoded. The headers of the usual photo
-formats (JPEG, PNG, WebP, BMP, PNM) are read here; a picture in another format OpenCV
+formats (JPEG, PNG, WebP, BMP, PNM, HEIF) are read here; a picture in another format OpenCV
 reads (TIFF, JPEG 2000, ...) is checked once decoded, its decoding bounded meanwhile by
 OpenCV's own limit ``OPENCV_IO_MAX_IMAGE_PIXELS``, which the worker set-up sets
 (:mod:`dance_analyzer.workers.process_setup`).
@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import CorruptVideo, NotAVideo, TooLarge
+from .heif import decode_heif, heif_size, is_heif
 
 Size = tuple[int, int]  # width, height
 PICTURE_CODEC = "picture"  # what a photo's VideoInfo says it was encoded as: it is no video
@@ -61,7 +62,7 @@ def sized_picture(data: bytes, max_side: int, max_pixels: int) -> tuple[np.ndarr
 
 def is_picture(path: Path) -> bool:
     """Whether the file starts as a photo in one of the formats whose header is read here
-    (JPEG, PNG, WebP, BMP, PNM): what it is, whatever its name says."""
+    (JPEG, PNG, WebP, BMP, PNM, HEIF/HEIC): what it is, whatever its name says."""
     with open(path, "rb") as f:
         return starts_as_picture(f.read(16))
 
@@ -69,6 +70,8 @@ def is_picture(path: Path) -> bool:
 def starts_as_picture(head: bytes) -> bool:
     if head.startswith(b"RIFF"):  # also AVI and WAV
         return head[8:12] == b"WEBP"
+    if is_heif(head):
+        return True
     return any(head.startswith(signature) for signature, _ in _HEADER_READERS)
 
 
@@ -83,8 +86,10 @@ def check_declared_size(path: Path, max_pixels: int) -> None:
 
 
 def declared_size(data: bytes) -> Size | None:
-    """The (width, height) the header of a JPEG, PNG, WebP, BMP or PNM file declares;
+    """The (width, height) the header of a JPEG, PNG, WebP, BMP, PNM or HEIF file declares;
     None for other formats and for headers too damaged to say."""
+    if is_heif(data[:16]):
+        return heif_size(data)
     for signature, reader in _HEADER_READERS:
         if data.startswith(signature):
             try:
@@ -103,6 +108,11 @@ def _check_size(size: Size, max_pixels: int) -> None:
 def _decode(data: bytes) -> np.ndarray:
     import cv2
 
+    if is_heif(data[:16]):
+        heif = decode_heif(data)
+        if heif is None:
+            raise _undecodable(data)
+        return heif
     try:
         decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     except cv2.error as exc:  # OpenCV raises, rather than returning None, for sizes over its limit

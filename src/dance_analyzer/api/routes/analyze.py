@@ -42,7 +42,7 @@ router = APIRouter(tags=["analysis"])
         "Upload a video (multipart field `file`, or `video`) and wait for the analysis: the poses held "
         "(`pose_summary`, `segments`, `pose_counts`), the moves made (`moves`, `move_summary`), how the body "
         "moved (`movement`), problems with the filming (`warnings`), and with `detail=frames` every analysed "
-        "frame's poses and landmarks. A photo (JPEG, PNG, WebP, BMP, PNM) is analysed as one frame: `photo` is "
+        "frame's poses and landmarks. A photo (JPEG, PNG, WebP, BMP, PNM, HEIC) is analysed as one frame: `photo` is "
         "true and `poses` lists every pose that holds in it. `people=all` follows every dancer and adds `people` "
         "and `sync`; `rhythm=true` adds the music's beats. Long videos are better sent to `POST /jobs`, which "
         "answers at once; this route answers 429 when the server is busy.\n\n"
