@@ -12,9 +12,9 @@ import av
 import cv2
 import pytest
 
-from dance_analyzer.render import person_colour
+from dance_analyzer.render import BONE_RGB, person_colour
 from tests.support.media import REPO, media, spliced_video
-from tests.support.pictures import side_by_side
+from tests.support.pictures import heic, side_by_side
 from tests.support.processes import server
 
 pytestmark = pytest.mark.slow
@@ -203,6 +203,16 @@ BONE_PIXELS = """([r, g, b]) => {
   for (let i = 0; i < data.length; i += 4) if (data[i] === r && data[i + 1] === g && data[i + 2] === b) bone++;
   return bone;
 }"""
+# The server's annotated picture: its bones' colour (render.BONE_RGB), as near as JPEG keeps it.
+NEAR_PIXELS = """([r, g, b]) => {
+  const canvas = document.getElementById("photo-canvas");
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let near = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 40) near++;
+  }
+  return near;
+}"""
 
 
 def test_a_photo_shows_the_poses_in_it_on_the_picture_with_its_skeleton(browser, api):
@@ -225,12 +235,26 @@ def test_a_photo_shows_the_poses_in_it_on_the_picture_with_its_skeleton(browser,
     assert page.evaluate(BONE_PIXELS, SKELETON_RGB) > 100
     page.screenshot(path=str(ARTIFACTS / "page-photo.png"), full_page=True)
 
-    # Opened again from its address, the photo is no longer in the page: the skeleton alone.
+    # Opened again from its address, the photo is no longer in the page: the server's annotated picture.
     page.reload()
     page.wait_for_selector("body[data-state=done]", timeout=30_000)
-    assert page.get_attribute("#photo-canvas", "data-drawn") == "skeleton" and page.evaluate(canvas) == [320, 480]
-    assert page.evaluate(BONE_PIXELS, SKELETON_RGB) > 100
+    assert page.get_attribute("#photo-canvas", "data-drawn") == "annotated" and page.evaluate(canvas) == [426, 640]
+    assert page.evaluate(NEAR_PIXELS, list(BONE_RGB)) > 300 and page.evaluate(BONE_PIXELS, SKELETON_RGB) == 0
     assert page.locator("#photo-poses li").count() == len(job["result"]["poses"])
+
+
+def test_a_heic_photo_this_browser_cannot_show_shows_as_the_servers_annotated_picture(browser, api, tmp_path):
+    iphone = heic(media("tree_pose_one_leg.jpg"), tmp_path / "IMG_0042.heic")
+    page = open_page(browser, api)
+    page.set_input_files("#file", str(iphone))
+    page.wait_for_selector("body[data-state=done]", timeout=60_000)
+    job = api.get(f"/jobs/{page.get_attribute('#result', 'data-job')}").json()
+    assert job["result"]["photo"] is True and "one_leg" in job["result"]["poses"]
+    canvas = "[document.getElementById('photo-canvas').width, document.getElementById('photo-canvas').height]"
+    assert page.get_attribute("#photo-canvas", "data-drawn") == "annotated" and page.evaluate(canvas) == [426, 640]
+    assert page.evaluate(NEAR_PIXELS, list(BONE_RGB)) > 300  # the server drew the skeleton on it
+    shown = page.locator("#photo-poses li").evaluate_all("items => items.map(i => i.dataset.pose)")
+    assert shown == job["result"]["poses"]
 
 
 def test_a_group_photo_shows_each_persons_skeleton_in_their_colour_and_their_poses(browser, api, tmp_path):

@@ -96,12 +96,14 @@ async function show(job) {
   $("result").dataset.kind = result.photo ? "photo" : "video";
   if (result.photo) {
     const mine = chosenPhoto && chosenPhoto.name === result.filename ? chosenPhoto : null;
-    await renderPhoto(result, mine);
-    // The server's annotated picture: the photo at its own size, the skeletons and the poses on it.
+    // The server's annotated picture: the photo at its own size, the skeletons and the poses on
+    // it; shown where this browser cannot show the photo itself (a HEIC) or no longer has it.
+    const annotated = job.overlay_url ? await servedFile(job.overlay_url) : null;
+    await renderPhoto(result, mine, annotated);
     const picture = $("download-picture");
-    picture.hidden = !job.overlay_url;
-    if (job.overlay_url) {
-      picture.href = await servedFile(job.overlay_url);
+    picture.hidden = !annotated;
+    if (annotated) {
+      picture.href = annotated;
       picture.download = `${stem}-annotated.jpg`;
     }
   } else {

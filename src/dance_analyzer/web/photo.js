@@ -6,33 +6,39 @@ import { $, about, drawBones, drawSkeleton, label, personColour, skeletonPoints,
 
 const BLANK_SIDE = 480; // the skeleton alone, when the photo is not in this page any more
 
-function loaded(file) {
+// A file chosen in this page, or an address (the server's annotated picture); null when this
+// browser cannot decode it (Chromium and Firefox cannot decode HEIC).
+function loaded(source) {
   return new Promise((resolve) => {
     const picture = new Image();
-    const url = URL.createObjectURL(file);
-    // Decoded, the picture no longer needs its address (each one would hold the file).
-    picture.onload = () => { URL.revokeObjectURL(url); resolve(picture); };
-    picture.onerror = () => { URL.revokeObjectURL(url); resolve(null); };
+    const own = typeof source !== "string";
+    const url = own ? URL.createObjectURL(source) : source;
+    // Decoded, the picture no longer needs an address of its own (each one would hold the file).
+    const done = (value) => { if (own) URL.revokeObjectURL(url); resolve(value); };
+    picture.onload = () => done(picture);
+    picture.onerror = () => done(null);
     picture.src = url;
   });
 }
 
-// ``file``: the photo as chosen in this page, or null (a result opened from its address).
-export async function renderPhoto(result, file) {
+// ``file``: the photo as chosen in this page, or null (a result opened from its address);
+// ``annotated``: the address of the server's annotated picture, or null (none was asked for).
+export async function renderPhoto(result, file, annotated = null) {
   const picture = file ? await loaded(file) : null;
+  const drawn = !picture && annotated ? await loaded(annotated) : null;  // the skeletons already on it
   const canvas = $("photo-canvas");
-  if (!picture) {
+  if (!picture && !drawn) {
     const scale = BLANK_SIDE / Math.max(result.width || 1, result.height || 1);
     canvas.width = Math.round((result.width || 1) * scale);
     canvas.height = Math.round((result.height || 1) * scale);
   }
-  const frame = (result.frames || [])[0];
+  const frame = drawn ? null : (result.frames || [])[0];
   const people = (result.people || []).length >= 2 ? result.people : null;
-  drawSkeleton(canvas, picture, people ? null : skeletonPoints(frame && frame.landmarks));
+  drawSkeleton(canvas, picture || drawn, people ? null : skeletonPoints(frame && frame.landmarks));
   for (const person of (people && frame && frame.people) || []) {
     drawBones(canvas, skeletonPoints(person.landmarks), personColour(person.id));
   }
-  canvas.dataset.drawn = picture ? "photo" : "skeleton";
+  canvas.dataset.drawn = picture ? "photo" : drawn ? "annotated" : "skeleton";
   $("photo-heading").textContent = people ? "Poses of each person" : "Poses in this photo";
   $("photo-poses").replaceChildren(...(people ? people.map((p) => personItem(p, result.main_person)) : poseItems(result.poses)));
   const poses = result.poses || [];
