@@ -53,10 +53,16 @@ def test_dancing_along_with_an_analysis_scores_it_live_and_at_the_end(client, da
 
 def test_only_a_finished_analysis_with_its_video_can_be_followed(client):
     job = submit(client, overlay=False)
+    pose = ("pose.jpg", media("warrior2_arms_out.jpg").read_bytes())  # an annotated photo: no dance in it
+    r = client.post("/jobs", params={"overlay": "true"}, files={"file": pose})
+    photo = poll_job(client, r.json()["id"], finished)
+    assert photo["status"] == "done", photo
     odd = ("../" * 2000, "32 hex digits")  # not echoed back
-    for follow, says in ((job["id"], "overlay=true"), ("0" * 32, "No job with id"), odd):
+    cases = ((job["id"], "overlay=true"), (photo["id"], "is a photo"), ("0" * 32, "No job with id"), odd)
+    for follow, says in cases:
         with client.websocket_connect("/live") as ws:
             ws.send_json({"type": "start", "follow": follow})
             error = ws.receive_json()
             assert error["type"] == "error" and says in error["error"] and len(error["error"]) < 200
     assert client.delete(f"/jobs/{job['id']}").status_code == 204
+    assert client.delete(f"/jobs/{photo['id']}").status_code == 204

@@ -135,6 +135,8 @@ def _reference(websocket: WebSocket, job_id: Any, tenant: Tenant) -> LandmarkTra
     job = jobs.get(job_id) if jobs is not None else None
     if jobs is None or job is None or not job.visible_to(None if tenant.admin else tenant.name):
         return f"No job with id {job_id!r} to follow along with"
+    if job.photo:
+        return "That job's upload is a photo, one moment: there is no dance in it to follow along with"
     path = jobs.storage.landmarks_path(job.id)
     if job.status is not JobStatus.DONE or not path.exists():
         return "That job is not a finished analysis submitted with overlay=true: nothing to follow along with"
