@@ -27,5 +27,6 @@ def client(settings):
 @pytest.fixture(autouse=True)
 def no_upload_left_behind(data_dir):
     yield
-    leftovers = [*(data_dir / "tmp").glob("upload-*"), *(data_dir / "uploads").glob("*")]
+    leftovers = [*(data_dir / "tmp").glob("upload-*"), *(data_dir / "tmp").glob("picture-*")]
+    leftovers += [*(data_dir / "uploads").glob("*")]
     assert leftovers == [], f"temporary uploads left behind: {leftovers}"

@@ -1,5 +1,6 @@
 """/analyze through the real app: real clips, real model, and one test per error class."""
 
+import cv2
 import numpy as np
 import pytest
 
@@ -191,6 +192,21 @@ def test_a_photo_is_analysed_as_one_moment_with_every_pose_in_it(client, model):
     assert (body["total_frames"], body["processed_frames"], body["duration_s"]) == (1, 1, 0.0)
     assert body["pose_summary"] == [{"pose": body["poses"][0], "frames_detected": 1}]
     assert (body["width"], body["height"], body["model"], body["moves"]) == (426, 640, model, [])
+
+
+def test_a_photos_annotated_picture_is_one_request_away(client):
+    photo = media("warrior2_arms_out.jpg").read_bytes()
+    r = post(client, {"file": ("warrior.jpg", photo)}, format="jpg", people="all")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg", r.text[:200]
+    assert r.headers["content-disposition"] == 'inline; filename="warrior-annotated.jpg"'
+    drawn = cv2.imdecode(np.frombuffer(r.content, np.uint8), cv2.IMREAD_COLOR)
+    original = cv2.imdecode(np.frombuffer(photo, np.uint8), cv2.IMREAD_COLOR)
+    assert drawn.shape == original.shape
+    changed = np.abs(drawn.astype(int) - original.astype(int)).max(axis=2) > 60
+    assert 0.005 < changed.mean() < 0.2  # the skeleton and the label, not a picture of something else
+    video = post(client, {"file": ("clip.mp4", media("squat_band_1.mp4").read_bytes())}, format="jpg")
+    assert video.status_code == 415 and "POST /jobs?overlay=true" in video.json()["error"]
+    assert post(client, {"file": ("warrior.jpg", photo)}, format="png").status_code == 400
 
 
 def test_an_iphones_heic_photo_reads_as_the_same_photo_in_jpeg_does(client, tmp_path):

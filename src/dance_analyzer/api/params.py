@@ -47,10 +47,11 @@ PrecisionQuery = Annotated[
     ),
 ]
 ExportFormat = Annotated[
-    Literal["json", "csv"],
+    Literal["json", "csv", "jpg"],
     Query(
         description="'csv' answers a table (text/csv, one row per analysed frame: poses, angles) as a download "
-        "instead of the JSON result"
+        "instead of the JSON result; 'jpg', for a photo, its annotated picture (image/jpeg: each skeleton and "
+        "the poses drawn on it)"
     ),
 ]
 WithLandmarks = Annotated[

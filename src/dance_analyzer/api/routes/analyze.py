@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import functools
+import tempfile
+from contextlib import nullcontext
+from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 
 from ... import pipeline
+from ...errors import OverlayNotWritten
+from ...media.still import is_picture
 from ...metrics import FRAMES_ANALYSED
 from ...pose.models import check_installed
 from ..deps import PoolDep, PosesDep, SettingsDep, analysis_slot, while_connected
-from ..exports import CSV_ANSWER, csv_response
+from ..exports import PICTURE_ANSWER, csv_response, picture_response
 from ..params import (
     UPLOAD_BODY,
     AngleFilterQuery,
@@ -26,7 +31,7 @@ from ..params import (
     WithLandmarks,
 )
 from ..schemas import ERROR_RESPONSES, AnalysisResult
-from ..uploads import receive_video_upload
+from ..uploads import NO_ROOM, no_room, receive_video_upload
 
 router = APIRouter(tags=["analysis"])
 
@@ -35,7 +40,7 @@ router = APIRouter(tags=["analysis"])
     "/analyze",
     response_model=AnalysisResult,
     response_model_exclude_unset=True,
-    responses={**ERROR_RESPONSES, **CSV_ANSWER},
+    responses={**ERROR_RESPONSES, **PICTURE_ANSWER},
     openapi_extra=UPLOAD_BODY,
     summary="Analyse an uploaded video and return its poses",
     description=(
@@ -44,7 +49,8 @@ router = APIRouter(tags=["analysis"])
         "moved (`movement`), problems with the filming (`warnings`), and with `detail=frames` every analysed "
         "frame's poses and landmarks. A photo (JPEG, PNG, WebP, BMP, PNM, HEIC) is analysed as one frame: `photo` is "
         "true and `poses` lists every pose that holds in it. `people=all` follows every dancer and adds `people` "
-        "and `sync`; `rhythm=true` adds the music's beats. Long videos are better sent to `POST /jobs`, which "
+        "and `sync`; `rhythm=true` adds the music's beats; `format=jpg` answers a photo's annotated picture "
+        "instead of its JSON. Long videos are better sent to `POST /jobs`, which "
         "answers at once; this route answers 429 when the server is busy.\n\n"
         "Example: `curl -F file=@clip.mp4 'http://localhost:5000/analyze?detail=summary'`"
     ),
@@ -78,11 +84,27 @@ async def analyze(
     )
     check_installed(options.model)  # before the upload is read
     upload = await receive_video_upload(request, upload_dir=settings.temp_dir, max_bytes=settings.max_upload_bytes)
-    with upload:
+    # format=jpg: the photo's annotated picture, drawn into a folder of its own and answered.
+    drawing = tempfile.TemporaryDirectory(dir=settings.temp_dir, prefix="picture-") if format == "jpg" else None
+    with upload, drawing or nullcontext() as folder:
+        drawn = Path(folder) / "annotated.jpg" if folder is not None else None
+        if drawn is not None and not is_picture(upload.path):
+            raise HTTPException(
+                415, "format=jpg draws a photo; for a video's annotated copy submit a job: POST /jobs?overlay=true"
+            )
         async with analysis_slot(request, instead="/jobs"):
-            analysis = functools.partial(pipeline.analyze, upload.path, options, reader=pool, poses=poses)
-            result = await while_connected(request, analysis)
+            analysis = functools.partial(
+                pipeline.analyze, upload.path, options, reader=pool, poses=poses, overlay_to=drawn
+            )
+            try:
+                result = await while_connected(request, analysis)
+            except OverlayNotWritten as exc:
+                if isinstance(exc.__cause__, OSError) and exc.__cause__.errno in NO_ROOM:
+                    raise no_room() from exc
+                raise
         FRAMES_ANALYSED.inc(result["processed_frames"])
+        if drawn is not None:
+            return picture_response(drawn, upload.filename)
     if format == "csv":
         return csv_response(result, upload.filename, landmarks=landmarks)
     return {**result, "filename": upload.filename}
