@@ -29,7 +29,7 @@ from .labels.learn import learn_definition, learn_likeness
 from .labels.moves import Motion, Move, MoveSet, detect_moves, load_moves, motion_of, move_summary
 from .labels.safe_yaml import dump_yaml
 from .media.audio import Soundtrack
-from .media.still import overlay_name_problem
+from .media.still import is_picture, overlay_name_problem
 from .options import AnalysisOptions as AnalysisOptions  # where library callers have always found it
 from .pose.adaptive import Precision, Refinement
 from .pose.extract import ProgressFn
@@ -306,20 +306,29 @@ def _one_dancer(
     on_progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
 ) -> tuple[LandmarkTrack, list[dict[str, str]]]:
-    """The video's main dancer (with a warning when others were in view), or the person
-    with that id when one is asked for. An input error names the video (reference or
-    attempt): there are two."""
+    """The video's (or photo's) main dancer (with a warning when others were in view), or
+    the person with that id when one is asked for. An input error names the side
+    (reference or attempt): there are two."""
     try:
         crowd = _read_people(reader, path, options, on_progress, cancel)
         main = crowd.main_track()
     except (EmptyFile, NotAVideo, CorruptVideo, TooLarge, TooLong) as exc:
-        raise exc.about(f"{which} video") from exc
+        raise exc.about(f"{which} {'photo' if _starts_as_photo(path) else 'video'}") from exc
     if person is None:
-        return main, crowd_warnings(len(crowd.persons), which)
+        return main, crowd_warnings(len(crowd.persons), which, photo=main.photo)
     if person not in {p.id for p in crowd.persons}:
         found = ", ".join(str(p.id) for p in crowd.persons) or "nobody"
-        raise NoPersonFound(f"There is no person {person} in the {which} video (people found: {found})")
+        kind = "photo" if main.photo else "video"
+        raise NoPersonFound(f"There is no person {person} in the {which} {kind} (people found: {found})")
     return crowd.track(person), []
+
+
+def _starts_as_photo(path: Path) -> bool:
+    """Whether a file the analysis could not read was a photo, to name it so."""
+    try:
+        return is_picture(path)
+    except OSError:
+        return False
 
 
 def _read_people(

@@ -88,4 +88,4 @@ def test_two_photos_say_how_alike_their_poses_are(client):
     assert "These two photos do not show the same pose" in apart["warnings"][0]["message"]
     validate(client, "CompareResult", apart)
     r = client.post("/compare", files={"reference": warrior, "attempt": ("cut.jpg", warrior[1][:3000])})
-    assert r.status_code == 422 and r.json()["error"].startswith("The attempt video: the image is damaged"), r.text
+    assert r.status_code == 422 and r.json()["error"].startswith("The attempt photo: the image is damaged"), r.text

@@ -129,7 +129,7 @@ def test_a_photo_is_a_job_too_and_its_annotated_copy_is_a_picture(client, data_d
     assert job["result"]["similarity"] == 100.0 and job["result"]["reference"]["photo"] is True
     files = {"reference": ("ref.jpg", photo[:3000]), "attempt": ("me.jpg", photo)}
     failed = poll_job(client, client.post("/jobs/compare", files=files).json()["id"], finished)
-    assert failed["status"] == "failed" and failed["error"].startswith("The reference video: the image is damaged")
+    assert failed["status"] == "failed" and failed["error"].startswith("The reference photo: the image is damaged")
 
 
 def test_a_job_that_fails_says_why(client, make_video):

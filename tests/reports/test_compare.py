@@ -164,6 +164,10 @@ def test_no_person_in_one_video_says_which():
         compare_tracks(_track(found=True), empty)
     with pytest.raises(NoPersonFound, match="reference video"):
         compare_tracks(empty, _track(found=True))
+    nobody_in_photo = _poses_track(S.T_POSE, photo=True)
+    nobody_in_photo.image[:], nobody_in_photo.world[:] = np.nan, np.nan
+    with pytest.raises(NoPersonFound, match="No person was found in the reference photo"):
+        compare_tracks(nobody_in_photo, _track(found=True))
 
 
 def _poses_track(*poses: dict, seconds_each: float = 1.0, photo: bool = False) -> LandmarkTrack:

@@ -74,6 +74,8 @@ def test_others_in_view_are_named_with_how_to_describe_everyone_and_one_dancer_i
     (compared,) = crowd_warnings(2, "reference")
     assert compared["code"] == "several_people" and compared["message"].startswith("2 people were in the reference")
     assert "reference_person" in compared["message"] and crowd_warnings(1, "attempt") == []
+    (group,) = crowd_warnings(4, "attempt", photo=True)  # a group photo compared: its main person
+    assert group["message"].startswith("4 people are in the attempt photo") and "attempt_person" in group["message"]
 
 
 def test_a_photo_is_told_about_in_a_photos_words():

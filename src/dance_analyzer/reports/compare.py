@@ -190,9 +190,10 @@ def compare_tracks(reference: LandmarkTrack, attempt: LandmarkTrack, *, mirror: 
     ref = resample(reference.times, ref_features, reference.duration_s)
     as_filmed = resample(attempt.times, att_features, attempt.duration_s)
     swapped = resample(attempt.times, mirrored(att_features), attempt.duration_s)
-    for which, values in (("reference", ref), ("attempt", as_filmed)):
+    for which, values, track in (("reference", ref, reference), ("attempt", as_filmed, attempt)):
         if np.isnan(values).all():
-            raise NoPersonFound(f"No person was found in the {which} video, so there is nothing to compare")
+            kind = "photo" if track.photo else "video"
+            raise NoPersonFound(f"No person was found in the {which} {kind}, so there is nothing to compare")
 
     results = {}
     for name, att in (("as_filmed", as_filmed), ("mirrored", swapped)):

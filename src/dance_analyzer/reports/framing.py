@@ -121,7 +121,13 @@ def crowd_warnings(people: int, video: str | None = None, *, photo: bool = False
     "attempt"), where another person is chosen by id instead."""
     if people < 2:
         return []
-    if photo:
+    if photo and video is not None:
+        message = (
+            f"{people} people are in the {video} photo: its main person (the one the person detector finds "
+            f"first) was compared. To compare another, give {video}_person (--{video}-person from the command "
+            "line) an id from an analysis with people=all."
+        )
+    elif photo:
         message = (
             f"{people} people are in the photo: this describes one of them, the one the person detector "
             "finds first (usually the most prominent). Ask for people=all (--people all from the command "

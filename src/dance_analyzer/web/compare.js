@@ -140,10 +140,10 @@ export async function compare() {
   try {
     const response = await fetch(`/compare?${params}`, { method: "POST", body: form, headers: authHeaders() });
     if (!response.ok) {
-      // The server says which of the two ("The attempt video: ..."); the page adds its name.
+      // The server says which of the two ("The attempt video: ...", "... photo: ..."); the page adds its name.
       const text = (await errorText(response))
-        .replace(/^The reference video/, `The reference video (${referenceFile.name})`)
-        .replace(/^The attempt video/, `The attempt video (${attemptFile.name})`);
+        .replace(/^The reference (video|photo)/, `The reference $1 (${referenceFile.name})`)
+        .replace(/^The attempt (video|photo)/, `The attempt $1 (${attemptFile.name})`);
       throw new Error(text);
     }
     showComparison(await response.json(), referenceFile, attemptFile);

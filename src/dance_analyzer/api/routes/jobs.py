@@ -224,7 +224,7 @@ async def _check_upload(settings: Settings, path: Path, which: str = "") -> bool
         else:
             await run_in_threadpool(probe, path, Limits.from_settings(settings))
     except AnalysisError as exc:
-        raise (exc.about(f"{which} video") if which else exc) from None
+        raise (exc.about(f"{which} {'photo' if photo else 'video'}") if which else exc) from None
     return photo
 
 
