@@ -343,6 +343,12 @@ def test_compare_a_photo_of_a_pose_with_a_dance_shows_the_closest_moment(browser
         f"() => Math.abs(document.getElementById('attempt-video').currentTime - {at}) < 0.05", timeout=10_000
     )
     page.screenshot(path=str(ARTIFACTS / "page-compare-photo.png"), full_page=True)
+    cut = tmp_path / "cut.jpg"  # a photo cut short: named as the reference photo, with its name
+    cut.write_bytes(photo.read_bytes()[:3000])
+    page.set_input_files("#reference-file", str(cut))
+    page.click("#compare-go")
+    page.wait_for_selector("body[data-state=error]", timeout=60_000)
+    assert page.inner_text("#error").startswith("The reference photo (cut.jpg): ")
 
 
 LAB = "multi_person/pose2sim_demo_multiperson_cam02_two_people_balance.mp4"
