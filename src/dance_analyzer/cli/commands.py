@@ -138,11 +138,10 @@ def analyze(args: argparse.Namespace) -> int:
     other, one CSV with a ``file`` column). A file that fails is said on stderr (and in
     the JSON list) and the others go on; the exit code is then the first failure's."""
     paths = [Path(name) for name in args.video]
-    into_folder = args.overlay is not None and Path(args.overlay).is_dir()
-    if len(paths) > 1 and args.overlay is not None and not into_folder:
+    overlays = AnnotatedCopies(args.overlay)
+    if len(paths) > 1 and args.overlay is not None and overlays.folder is None:
         error(f"--overlay {args.overlay}: with several files, name a folder to write each annotated copy in")
         return EXIT_USAGE
-    overlays = AnnotatedCopies(Path(args.overlay) if into_folder else None)
     started = _start(args, paths)
     if started is None:
         return EXIT_MISSING_INPUT
@@ -214,7 +213,7 @@ def _analyse_file(
                 poses=poses,
                 moves=moves,
                 on_progress=progress,
-                overlay_to=overlays.path_for(path, video, args.overlay),
+                overlay_to=overlays.path_for(path, video),
                 on_overlay_progress=on_overlay_progress,
             )
     finally:

@@ -169,19 +169,18 @@ class AnnotatedCopies:
     given a folder, ``<name>-annotated.mp4`` (a photo's ``.jpg``) in it for each file, never
     two of a run under one name (``clip-annotated-2.mp4`` for a second ``clip``)."""
 
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
+    def __init__(self, overlay: str | None) -> None:
+        self.given = None if overlay is None else Path(overlay)
+        self.folder = self.given if self.given is not None and self.given.is_dir() else None
         self.last: Path | None = None  # the path asked for last, which an error then names
         self._taken: set[str] = set()
 
-    def path_for(self, given: Path, readable: Path, overlay: str | None) -> Path | None:
+    def path_for(self, given: Path, readable: Path) -> Path | None:
         """``readable``: the file as the analysis reads it (``given`` may be a pipe)."""
         from ..media.still import is_picture
 
-        if overlay is None:
-            self.last = None
-        elif self.folder is None:
-            self.last = Path(overlay)
+        if self.folder is None:
+            self.last = self.given
         else:
             stem = "stdin" if str(given) == STDIN else given.stem
             suffix = ".jpg" if is_picture(readable) else ".mp4"
