@@ -268,6 +268,22 @@ def test_a_photos_annotated_copy_is_a_picture_and_a_videos_a_video(tmp_path):
         assert out.name in caught.value.message and not any(asked[0] == "render" for asked in reader.asked)
 
 
+def test_a_misnamed_copy_is_refused_before_the_file_is_analysed(tmp_path):
+    video, photo = tmp_path / "dance.mp4", tmp_path / "pose.jpg"
+    video.write_bytes(b"\x00\x00\x00\x18ftypisom" + bytes(64))
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + bytes(64))
+    for path, reader, out in (
+        (video, PreparedReader(track_of(S.STANDING)), tmp_path / "out.jpg"),
+        (photo, PhotoReader(track_of(S.STANDING)), tmp_path / "out.mp4"),
+    ):
+        with pytest.raises(OverlayNotWritten, match=out.name):
+            analyze(path, reader=reader, overlay_to=out)
+        assert reader.asked == []  # not read at all
+    reader = PreparedReader(track_of(S.STANDING))
+    analyze(video, reader=reader, overlay_to=tmp_path / "out.mp4")  # named right: read and drawn
+    assert [asked[0] for asked in reader.asked] == ["people", "render"]
+
+
 class PhotoAndVideoReader(PhotoReader):
     """The photo as a photo (its first frame), the video as the prepared track."""
 

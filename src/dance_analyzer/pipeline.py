@@ -104,14 +104,15 @@ def analyze(
     include_frames = options.include_frames or overlay_to is not None
     poses = poses or load_definitions()
     moves = moves or load_moves(options.moves_file)
+    if overlay_to is not None and (sniffed := _sniffed_photo(path)) is not None:
+        _check_overlay_name(overlay_to, photo=sniffed)  # before the analysis: nobody waits to hear it
     # Everyone is followed either way: the main dancer is chosen the same way (present
     # longest), and never swapped for another body, whether or not the others are described.
     crowd = _read_people(reader, path, options, on_progress, cancel, poses)
     main = crowd.main_track()
     photo = main.photo
-    misnamed = overlay_name_problem(overlay_to, photo=photo) if overlay_to is not None else None
-    if misnamed is not None:
-        raise OverlayNotWritten(misnamed)
+    if overlay_to is not None:
+        _check_overlay_name(overlay_to, photo=photo)  # as the reader found the file
     # A photo's one frame lasts no time: nothing in it is too brief to count.
     min_segment_s = 0.0 if photo else options.min_segment_s
     if landmarks_to is not None:
@@ -313,7 +314,7 @@ def _one_dancer(
         crowd = _read_people(reader, path, options, on_progress, cancel)
         main = crowd.main_track()
     except (EmptyFile, NotAVideo, CorruptVideo, TooLarge, TooLong) as exc:
-        raise exc.about(f"{which} {'photo' if _starts_as_photo(path) else 'video'}") from exc
+        raise exc.about(f"{which} {'photo' if _sniffed_photo(path) else 'video'}") from exc
     if person is None:
         return main, crowd_warnings(len(crowd.persons), which, photo=main.photo)
     if person not in {p.id for p in crowd.persons}:
@@ -323,12 +324,19 @@ def _one_dancer(
     return crowd.track(person), []
 
 
-def _starts_as_photo(path: Path) -> bool:
-    """Whether a file the analysis could not read was a photo, to name it so."""
+def _sniffed_photo(path: Path) -> bool | None:
+    """Whether the file is a photo, by its first bytes as the readers tell (to name a file
+    it could not read; to check a copy's name first); None if unopenable: its reader says why."""
     try:
         return is_picture(path)
     except OSError:
-        return False
+        return None
+
+
+def _check_overlay_name(overlay_to: Path, *, photo: bool) -> None:
+    misnamed = overlay_name_problem(overlay_to, photo=photo)
+    if misnamed is not None:
+        raise OverlayNotWritten(misnamed)
 
 
 def _read_people(
