@@ -22,6 +22,7 @@ from dance_analyzer.pose.people import People, Person
 from dance_analyzer.pose.picture import people_in_picture
 from dance_analyzer.pose.track import LandmarkTrack
 from tests.support import skeletons as S
+from tests.support.motions import hop
 
 FPS = 10.0
 VIDEO = Path("dance.mp4")
@@ -180,6 +181,25 @@ def test_rhythm_reads_the_soundtrack_and_lines_the_movement_up_with_it():
     assert result["rhythm"]["audio_tempo_bpm"] == 120.0 and result["rhythm"]["beats"] == [0.5, 1.0, 1.5, 2.0, 2.5]
     assert list(result)[-1] == "rhythm"
     assert "rhythm" not in analyze(VIDEO, reader=reader)
+
+
+def test_with_music_each_move_says_the_count_it_starts_on():
+    times, image, world = hop([1.0, 2.25], airtime=0.4, height=0.1, seconds=4.0)
+    n, fps = len(times), 1 / float(times[1] - times[0])
+    info = VideoInfo(width=720, height=1280, fps=fps, duration_s=n / fps, frame_count=n, rotation=0, codec="h264")
+    track = LandmarkTrack(info, n, n / fps, np.arange(n), times, image.astype(np.float32), world.astype(np.float32))
+    beats = np.arange(0.5, 4.0, 0.5)  # 120 bpm from 0.5 s: 1.0 s is count 2, 2.25 s half-way from 4 to 5
+    result = analyze(VIDEO, AnalysisOptions(rhythm=True), reader=PreparedReader(track, Soundtrack(True, 120.0, beats)))
+    jumps = [m for m in result["moves"] if m["move"] == "jump"]
+    assert [(m["eight"], m["on_count"]) for m in jumps] == [(1, "2"), (1, "4&")]
+    assert all("on_count" in m for m in result["moves"])
+    everyone = analyze(
+        VIDEO, AnalysisOptions(rhythm=True, people=True), reader=PreparedReader(track, Soundtrack(True, 120.0, beats))
+    )
+    assert everyone["people"][0]["moves"] == everyone["moves"] == result["moves"]  # each dancer counted alike
+    quiet = analyze(VIDEO, AnalysisOptions(rhythm=True), reader=PreparedReader(track))  # no music: nothing to count
+    assert [m["move"] for m in quiet["moves"]] == [m["move"] for m in result["moves"]]
+    assert not any("on_count" in m or "eight" in m for m in quiet["moves"])
 
 
 def test_the_overlay_is_drawn_from_the_frames_which_the_result_then_drops(tmp_path):

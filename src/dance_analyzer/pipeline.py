@@ -29,7 +29,7 @@ from .labels.learn import learn_definition, learn_likeness
 from .labels.moves import Motion, Move, MoveSet, detect_moves, load_moves, motion_of, move_summary
 from .labels.safe_yaml import dump_yaml
 from .media.audio import Soundtrack
-from .media.still import is_picture, overlay_name_problem
+from .media.still import overlay_name_problem, sniffed_picture
 from .options import AnalysisOptions as AnalysisOptions  # where library callers have always found it
 from .pose.adaptive import Precision, Refinement
 from .pose.extract import ProgressFn
@@ -41,7 +41,7 @@ from .reports.compare import compare_tracks
 from .reports.counts import pose_counts
 from .reports.framing import crowd_warnings, framing_warnings
 from .reports.movement import Energy, movement_report
-from .reports.rhythm import rhythm_report
+from .reports.rhythm import on_counts, rhythm_report
 from .reports.summary import add_people_to_frames, frame_details, pose_summary, segments
 from .reports.sync import sync_report
 
@@ -104,7 +104,7 @@ def analyze(
     include_frames = options.include_frames or overlay_to is not None
     poses = poses or load_definitions()
     moves = moves or load_moves(options.moves_file)
-    if overlay_to is not None and (sniffed := _sniffed_photo(path)) is not None:
+    if overlay_to is not None and (sniffed := sniffed_picture(path)) is not None:
         _check_overlay_name(overlay_to, photo=sniffed)  # before the analysis: nobody waits to hear it
     # Everyone is followed either way: the main dancer is chosen the same way (present
     # longest), and never swapped for another body, whether or not the others are described.
@@ -137,6 +137,8 @@ def analyze(
     if options.rhythm:
         sound = Soundtrack(has_audio=False) if photo else reader.soundtrack(path)
         result["rhythm"] = rhythm_report(sound, energy, None if photo else result["movement"]["tempo"])
+        for described in [result, *result.get("people", [])]:
+            described["moves"] = on_counts(described["moves"], sound.beats)
     if overlay_to is not None:
         try:
             reader.render(path, result, overlay_to, on_overlay_progress)
@@ -314,7 +316,7 @@ def _one_dancer(
         crowd = _read_people(reader, path, options, on_progress, cancel)
         main = crowd.main_track()
     except (EmptyFile, NotAVideo, CorruptVideo, TooLarge, TooLong) as exc:
-        raise exc.about(f"{which} {'photo' if _sniffed_photo(path) else 'video'}") from exc
+        raise exc.about(f"{which} {'photo' if sniffed_picture(path) else 'video'}") from exc
     if person is None:
         return main, crowd_warnings(len(crowd.persons), which, photo=main.photo)
     if person not in {p.id for p in crowd.persons}:
@@ -322,15 +324,6 @@ def _one_dancer(
         kind = "photo" if main.photo else "video"
         raise NoPersonFound(f"There is no person {person} in the {which} {kind} (people found: {found})")
     return crowd.track(person), []
-
-
-def _sniffed_photo(path: Path) -> bool | None:
-    """Whether the file is a photo, by its first bytes as the readers tell (to name a file
-    it could not read; to check a copy's name first); None if unopenable: its reader says why."""
-    try:
-        return is_picture(path)
-    except OSError:
-        return None
 
 
 def _check_overlay_name(overlay_to: Path, *, photo: bool) -> None:

@@ -19,6 +19,8 @@ from dance_analyzer.reports.captions import move_caption, summary_line, summary_
         ({"move": "sway", "cycles": 2.5, "period_s": 0.8}, "sway 2.5 cycles"),
         ({"move": "floor_work", "lowest": "sit"}, "floor work (sit)"),
         ({"move": "floor_work", "lowest": None}, "floor work"),
+        ({"move": "jump", "airtime_s": 0.3, "eight": 2, "on_count": "5"}, "jump 0.30 s on 5"),  # counted to music
+        ({"move": "step", "direction": "right", "eight": 1, "on_count": "7&"}, "step right on 7&"),
     ],
 )
 def test_a_moves_caption_is_its_name_and_key_measure(move, caption):

@@ -7,7 +7,7 @@ import pytest
 
 from dance_analyzer.media.audio import Soundtrack
 from dance_analyzer.reports.movement import GRID_HZ, Energy
-from dance_analyzer.reports.rhythm import alignment, rhythm_report
+from dance_analyzer.reports.rhythm import alignment, dance_counts, on_counts, rhythm_report
 
 TEMPO = {"bpm": 90.0, "confidence": 0.5}
 
@@ -42,3 +42,35 @@ def test_without_audio_only_the_movement_tempo_is_reported():
     assert rhythm_report(Soundtrack(has_audio=False), energy, TEMPO) == {"audio": False, "movement_tempo_bpm": 90.0}
     too_short = rhythm_report(Soundtrack(has_audio=True), energy, None)
     assert too_short == {"audio": True, "movement_tempo_bpm": None}
+
+
+def test_moments_are_counted_in_eights_from_the_first_beat_with_and_half_way():
+    beats = np.arange(0.5, 10.0, 0.5)  # 19 beats at 120 bpm
+    on_beats = dance_counts(beats, beats)
+    assert on_beats[:9] == [(1, str(k)) for k in range(1, 9)] + [(2, "1")]
+    assert on_beats[-1] == (3, "3")  # the 19th beat
+    assert dance_counts(beats[:3] + 0.25, beats) == [(1, "1&"), (1, "2&"), (1, "3&")]
+    # The nearest half-beat: 0.06 s after a beat is the beat, 0.19 s after it its "and".
+    assert dance_counts(np.array([2.56, 2.69]), beats) == [(1, "5"), (1, "5&")]
+
+
+def test_there_is_no_count_before_the_music_or_after_it_or_without_a_beat():
+    beats = np.arange(1.0, 5.0, 0.5)  # 1.0 ... 4.5 s
+    times = np.array([0.2, 0.8, 0.9, 4.7, 4.9, 6.0])
+    assert dance_counts(times, beats) == [None, None, (1, "1"), (1, "8&"), None, None]
+    assert dance_counts(np.array([1.0, 2.0]), np.array([1.0])) == [None, None]
+    assert dance_counts(np.array([1.0]), np.empty(0)) == [None]
+
+
+def test_a_tempo_that_drifts_is_counted_by_the_beats_themselves():
+    beats = np.cumsum(np.linspace(0.4, 0.6, 12))  # slowing down
+    assert [c for _, c in dance_counts(beats[8:], beats)] == ["1", "2", "3", "4"]
+    halfway = (beats[9:11] + beats[10:12]) / 2
+    assert dance_counts(halfway, beats) == [(2, "2&"), (2, "3&")]
+
+
+def test_moves_gain_their_count_only_where_there_is_music():
+    moves = [{"move": "jump", "start_s": 2.0, "end_s": 2.3}, {"move": "turn", "start_s": 30.0, "end_s": 31.0}]
+    counted = on_counts(moves, np.arange(0.5, 10.0, 0.5))
+    assert counted[0] == {**moves[0], "eight": 1, "on_count": "4"} and counted[1] == moves[1]
+    assert on_counts(moves, np.empty(0)) == moves and "eight" not in moves[0]  # the input is left as it was

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -149,6 +150,18 @@ def click_video(path: Path, bpm: float, seconds: float = 8.0) -> Path:
         container.mux(video.encode())
         container.mux(audio.encode())
     return path
+
+
+def with_clicks(video: Path, out: Path, bpm: float = 120.0) -> Path:
+    """``video``'s pictures as they are, with a click track at ``bpm`` from 0.5 s for music."""
+    period = 60.0 / bpm
+    clicks = f"aevalsrc=0.8*sin(2*PI*1500*t)*lt(mod(t-0.5\\,{period})\\,0.02)*gte(t\\,0.5):s=22050:d=600"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-i", str(video), "-f", "lavfi", "-i", clicks, "-map", "0:v", "-map", "1:a"]
+        + ["-c:v", "copy", "-c:a", "aac", "-shortest", str(out)],
+        check=True,
+    )
+    return out
 
 
 def photos_video(path: Path, photos: list[Path], frames_each: int, size: int = 640, fps: int = 10) -> Path:

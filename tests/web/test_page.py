@@ -13,7 +13,7 @@ import cv2
 import pytest
 
 from dance_analyzer.render import BONE_RGB, person_colour
-from tests.support.media import REPO, media, spliced_video
+from tests.support.media import REPO, media, spliced_video, with_clicks
 from tests.support.pictures import heic, side_by_side
 from tests.support.processes import server
 
@@ -171,6 +171,25 @@ def test_moves_are_labelled_spans_above_the_poses_and_a_click_plays_from_there(b
     turn.click()
     page.wait_for_function("() => !document.getElementById('video').seeking", timeout=10_000)
     page.screenshot(path=str(ARTIFACTS / "page-desktop-moves.png"), full_page=True)
+
+
+def test_with_music_each_move_says_the_count_it_starts_on(browser, api, tmp_path):
+    clip = with_clicks(media("ballet_spin_1.mp4"), tmp_path / "spin-to-music.mp4", bpm=120)
+    page = open_page(browser, api)
+    page.set_input_files("#file", str(clip))
+    page.wait_for_selector("body[data-state=done]", timeout=180_000)
+    result = api.get(f"/jobs/{page.get_attribute('#result', 'data-job')}").json()["result"]
+    beats, moves = result["rhythm"]["beats"], result["moves"]
+    turn = next(m for m in moves if m["move"] == "turn")
+    assert turn["eight"] == 1 and turn["on_count"] in {"1", "1&", "2", "2&", "3"}  # the spin starts about 1 s in
+    listed = page.locator("#move-list .moment").all_inner_texts()
+    spans = page.locator("#moves .move").all_inner_texts()
+    for text, span, m in zip(listed, spans, moves, strict=True):
+        if "on_count" in m:  # on the timeline and in the list, with its eight in the list
+            assert span.endswith(f" on {m['on_count']}") and text.endswith(f" on {m['on_count']} (eight {m['eight']})")
+        else:  # before the first beat: no count
+            assert " on " not in span and "eight" not in text
+    assert f"Counted from\n{beats[0]:.2f} s" in page.inner_text("#numbers")
 
 
 def test_the_page_fits_a_phone_screen(browser, api):

@@ -71,7 +71,9 @@ class Move(BaseModel):
                 "jump: airtime_s, height (torso lengths), takeoff_s, landing_s, shape (tuck / split / straight "
                 "or null). kick: side, direction (front / side / back), height_deg, kind (kick / extension). "
                 "step: foot, direction. sway, bounce: cycles, period_s, amplitude (torso lengths). "
-                "floor_work: lowest (kneel / sit / lie or null)."
+                "floor_work: lowest (kneel / sit / lie or null). With rhythm=true and music, every move "
+                "also has the count it starts on, as dancers count in eights from the first beat: eight "
+                '(1, 2, ...) and on_count ("1"-"8", or "5&" half-way between 5 and 6).'
             ),
             "examples": [
                 {

@@ -38,6 +38,8 @@ def move_details(move: Mapping[str, Any]) -> str:
         parts = [f"{move['foot']} foot" if move.get("foot") else None]
     elif name in ("sway", "bounce") and isinstance(move.get("period_s"), int | float):
         parts.append(f"every {move['period_s']:g} s")
+    if move.get("eight"):
+        parts.append(f"eight {move['eight']}")
     return ", ".join(str(p) for p in parts if p)
 
 

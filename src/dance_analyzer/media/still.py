@@ -67,6 +67,15 @@ def is_picture(path: Path) -> bool:
         return starts_as_picture(f.read(16))
 
 
+def sniffed_picture(path: Path) -> bool | None:
+    """:func:`is_picture`, or None when the file cannot be opened (whoever reads it next
+    says why): to name a file nobody could read, or a copy's format before reading it."""
+    try:
+        return is_picture(path)
+    except OSError:
+        return None
+
+
 def starts_as_picture(head: bytes) -> bool:
     if head.startswith(b"RIFF"):  # also AVI and WAV
         return head[8:12] == b"WEBP"

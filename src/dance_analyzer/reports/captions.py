@@ -20,7 +20,8 @@ def _number(value: Any, fmt: str = "g") -> str | None:
 
 
 def move_caption(move: Mapping[str, Any]) -> str:
-    """The move's name and its key measure: "turn 2x clockwise", "jump 0.40 s", "kick front 95 deg"."""
+    """The move's name and its key measure: "turn 2x clockwise", "jump 0.40 s", "kick front 95 deg";
+    "... on 5" where it was counted to music."""
     name = str(move.get("move", "move"))
     words: list[Any] = [move_name(name)]
     if name == "turn":
@@ -40,6 +41,8 @@ def move_caption(move: Mapping[str, Any]) -> str:
     elif name == "floor_work":
         lowest = move.get("lowest")
         words.append(f"({lowest})" if lowest else None)
+    if move.get("on_count"):  # with the music's beats: the count it starts on
+        words.append(f"on {move['on_count']}")
     return " ".join(str(w) for w in words if w)
 
 

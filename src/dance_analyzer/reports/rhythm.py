@@ -1,8 +1,14 @@
-"""Rhythm: how the movement lines up with the music's beats.
+"""Rhythm: how the movement lines up with the music's beats, and the counts it falls on.
 
 The beats come from the soundtrack (:mod:`dance_analyzer.media.audio`). Movement accents
 are the peaks of the motion energy (:mod:`.movement`); an accent is on the beat when it
 falls within ON_BEAT_FRACTION of a beat period of the nearest beat.
+
+Dancers count music in eights ("5, 6, 7, 8") with "and" half-way between two counts, and
+a teacher says where a move goes in those words: "the jump on 5", "step on 7 and". The
+beat tracker finds beats but not where a phrase starts, so counting starts at the first
+beat heard: the counts are right relative to one another, and count 1 is the music's own
+1 only when the music starts on it.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from ..media.audio import Soundtrack
 from .movement import Energy
 
 ON_BEAT_FRACTION = 0.15
+COUNTS_PER_EIGHT = 8
 
 
 def alignment(accent_times: np.ndarray, beats: np.ndarray) -> dict[str, float] | None:
@@ -48,3 +55,37 @@ def rhythm_report(soundtrack: Soundtrack, energy: Energy, movement_tempo: dict[s
     if matched is not None:
         report.update(matched)
     return report
+
+
+def dance_counts(times: np.ndarray, beats: np.ndarray) -> list[tuple[int, str] | None]:
+    """(eight, count) for each time, as dancers count from the first beat: count "1"-"8",
+    or "5&" half-way between 5 and 6, whichever the time is nearest. None for a time nearer
+    the "and" before the first beat, or later than the "and" after the last (no music to
+    count there), and for every time when there are fewer than two beats."""
+    if len(beats) < 2:
+        return [None] * len(times)
+    beats = np.asarray(beats, float)
+    period = float(np.median(np.diff(beats)))
+    # The fractional beat each time falls on, continued at the median period past the ends.
+    position = np.interp(times, beats, np.arange(len(beats), dtype=float))
+    position = np.where(times < beats[0], (times - beats[0]) / period, position)
+    position = np.where(times > beats[-1], len(beats) - 1 + (times - beats[-1]) / period, position)
+    halves = np.round(2 * position).astype(int)
+    counts: list[tuple[int, str] | None] = []
+    for half in halves.tolist():
+        if not 0 <= half <= 2 * len(beats) - 1:
+            counts.append(None)
+            continue
+        beat = half // 2
+        counts.append((beat // COUNTS_PER_EIGHT + 1, f"{beat % COUNTS_PER_EIGHT + 1}" + ("&" if half % 2 else "")))
+    return counts
+
+
+def on_counts(moves: list[dict[str, Any]], beats: np.ndarray) -> list[dict[str, Any]]:
+    """The moves, each with the count it starts on (``eight``, ``on_count``) where there is
+    music to count: what a teacher would say of it ("the jump on 5 of the second eight")."""
+    counts = dance_counts(np.array([m["start_s"] for m in moves], float), beats)
+    return [
+        move if at is None else {**move, "eight": at[0], "on_count": at[1]}
+        for move, at in zip(moves, counts, strict=True)
+    ]

@@ -18,6 +18,7 @@ function moveCaption(m) {
   else if (m.move === "step") words.push(m.direction);
   else if (m.move === "sway" || m.move === "bounce") words.push(num(m.cycles) ? `${m.cycles} cycles` : null);
   else if (m.move === "floor_work" && m.lowest) words.push(`(${m.lowest})`);
+  if (m.on_count) words.push(`on ${m.on_count}`);  // counted to the music (rhythm)
   return words.filter(Boolean).join(" ");
 }
 
@@ -143,7 +144,8 @@ function renderMoves(moves, summary, duration, seekStart) {
     button.type = "button";
     button.className = "moment";
     button.dataset.move = m.move;
-    button.textContent = `${m.start_s.toFixed(2)}–${m.end_s.toFixed(2)} s: ${moveCaption(m)}`;
+    const eight = m.eight ? ` (eight ${m.eight})` : "";
+    button.textContent = `${m.start_s.toFixed(2)}–${m.end_s.toFixed(2)} s: ${moveCaption(m)}${eight}`;
     button.addEventListener("click", () => seekStart(m.start_s));
     item.append(button);
     return item;
@@ -191,6 +193,11 @@ export function renderNumbers(result) {
     if (result.rhythm.on_beat_score !== undefined) {
       rows.push(["On the beat", `${Math.round(result.rhythm.on_beat_score)}%`,
         "The share of the movement's accents that fall near a beat; moving without the music scores about 30%."]);
+    }
+    if (result.rhythm.beats && result.rhythm.beats.length >= 2) {
+      rows.push(["Counted from", `${result.rhythm.beats[0].toFixed(2)} s`,
+        "Each move says the count it starts on (\"on 5\", \"on 5&\"), in eights from the first beat heard: "
+        + "count 1 is the music's own 1 only when the music starts on it."]);
     }
   }
   // Every figure with its unit; the ones that need it say what they mean, in words.
