@@ -153,6 +153,42 @@ def test_the_moves_name_is_drawn_on_the_frames_inside_the_move_and_not_outside(m
             assert nothing < drawn / 2, f"frame {k} is outside the jump: no caption"
 
 
+def test_the_musics_count_stands_large_in_the_top_right_corner_each_eights_1_in_colour():
+    blank = np.zeros((240, 320, 3), np.uint8)
+    five, one = (
+        draw_overlay(blank.copy(), None, "t_pose", count="5"),
+        draw_overlay(blank.copy(), None, "t_pose", count="1"),
+    )
+    without = draw_overlay(blank.copy(), None, "t_pose")
+    assert five[:, 200:].any() and not without[:, 200:].any()  # right of the pose name
+    assert five[60:].sum() == 0  # in the corner, nothing further down
+    drawn = lambda image: image[:, 200:][image[:, 200:].any(axis=2)]  # noqa: E731
+    white, coloured = drawn(five), drawn(one)
+    assert (white.max(axis=1) - white.min(axis=1)).max() < 60  # "5" in white (and its grey edges)
+    assert (coloured[:, 0].astype(int) - coloured[:, 2]).max() > 150  # "1" in the pose name's yellow
+
+
+def test_the_count_on_the_annotated_video_ticks_with_the_musics_beats(make_video, tmp_path):
+    clip = make_video(frames=20, width=320, height=240, fps=10, painter=lambda i: np.full((240, 320, 3), 90, np.uint8))
+    result = {**synthetic_result(20, 10.0), "rhythm": {"audio": True, "beats": [0.5, 1.0, 1.5]}}
+    out = tmp_path / "counted.mp4"
+    assert render_overlay(clip, result, out) == 20
+    frames, _ = decoded(out)
+    originals = [f.image for f in iter_frames(clip)]
+    points = np.array(result["frames"][0]["landmarks"], np.float32)
+    corner = np.s_[:90, 200:]
+
+    def distance(k: int, count: str | None) -> float:
+        expected = draw_overlay(originals[k].copy(), points, "t_pose", count=count)
+        return float(np.abs(frames[k][corner].astype(int) - expected[corner].astype(int)).mean())
+
+    # 0.5-1.0 s is count 1, then 2, then 3 until a beat after the last (2.0 s): every frame to 1.9 s.
+    for k in range(20):
+        shown = None if k < 5 else str(k // 5)
+        for other in {None, "1", "2", "3", "8"} - {shown}:
+            assert distance(k, shown) < distance(k, other) / 2, f"frame {k} ({k / 10:.1f} s) should show {shown}"
+
+
 @pytest.mark.parametrize("rotation", [0, 90])
 def test_output_matches_the_input_frames_size_and_rate_with_rotation_applied(make_video, tmp_path, rotation):
     clip = make_video(frames=24, width=96, height=64, fps=12, rotation=rotation)

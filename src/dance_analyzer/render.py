@@ -29,12 +29,14 @@ from .media.still import PICTURE_OUTPUTS, read_picture
 from .media.video import Limits, iter_frames, probe
 from .pose.landmarks import MIN_VISIBILITY, SKELETON
 from .reports.captions import move_caption
+from .reports.rhythm import count_now
 
 BONE_RGB = (0, 230, 118)
 JOINT_RGB = (255, 255, 255)
 LABEL_BG_RGB = (20, 20, 20)
 LABEL_RGB = (255, 214, 0)
 MOVE_RGB = (64, 224, 255)
+COUNT_RGB, FIRST_COUNT_RGB = (255, 255, 255), (255, 214, 0)  # the music's count; each eight's "1" stands out
 
 # One colour per person id, in this order (id 1 first), the same as the page's chips
 # (web/common.js PERSON_COLOURS): bright hues far apart, each line outlined in near-black,
@@ -102,6 +104,7 @@ class _Timeline:
             for segment in result.get("segments", []):
                 start, stop = self.span(segment["start_s"], segment["end_s"])
                 self.poses[start:stop] = [str(segment["pose"])] * (stop - start)
+        self.beats = np.asarray((result.get("rhythm") or {}).get("beats") or [], np.float64)
         self.moves: list[list[str]] = [[] for _ in frames]
         for move in result.get("moves") or []:
             start, stop = self.span(move["start_s"], move["end_s"])
@@ -146,11 +149,14 @@ def draw_overlay(
     *,
     people: Sequence[Person] | None = None,
     main_person: int | None = None,
+    count: str | None = None,
 ) -> np.ndarray:
     """Draw bones, joints, the pose name and the moves happening on an RGB frame, in place.
 
     The pose name sits in the top-left corner; each move's caption is a line under it
-    (in another colour), so a turn or a jump reads beside the pose it happens in.
+    (in another colour), so a turn or a jump reads beside the pose it happens in. The
+    music's ``count`` ("1"-"8"), when there is one, stands large in the top-right corner,
+    as a dancer practising to counts would say it.
     With ``people`` (a result of people=all; ``landmarks`` is then ignored: the main
     dancer is among them), every person is drawn in their own colour with their id, and
     the corner's first line names whose pose and moves it shows ("#1 standing").
@@ -185,11 +191,22 @@ def draw_overlay(
         font_scale, weight = 1.2 * scale, max(1, round(2 * scale))
         (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, weight)
         cv2.rectangle(image, (pad, top), (pad * 3 + tw, top + pad * 2 + th + base), LABEL_BG_RGB, -1)
-        cv2.putText(
-            image, text, (pad * 2, top + pad + th), cv2.FONT_HERSHEY_SIMPLEX, font_scale, colour, weight, cv2.LINE_AA
-        )
+        _put_text(image, text, (pad * 2, top + pad + th), font_scale, colour, weight)
         top += pad * 2 + th + base + max(1, pad // 3)
+    if count:
+        font_scale, weight = 2.4 * scale, max(2, round(4 * scale))
+        (tw, th), base = cv2.getTextSize(count, cv2.FONT_HERSHEY_SIMPLEX, font_scale, weight)
+        left = width - pad * 3 - tw
+        cv2.rectangle(image, (left, pad), (width - pad, pad * 3 + th + base), LABEL_BG_RGB, -1)
+        colour = FIRST_COUNT_RGB if count == "1" else COUNT_RGB
+        _put_text(image, count, (left + pad, pad * 2 + th), font_scale, colour, weight)
     return image
+
+
+def _put_text(
+    image: np.ndarray, text: str, at: tuple[int, int], size: float, colour: tuple[int, int, int], weight: int
+) -> None:
+    cv2.putText(image, text, at, cv2.FONT_HERSHEY_SIMPLEX, size, colour, weight, cv2.LINE_AA)
 
 
 def _pixels(landmarks: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -246,16 +263,7 @@ def _draw_tag(image: np.ndarray, person_id: int, landmarks: np.ndarray, scale: f
     top = min(max(anchor[1] - 2 * pad - box_h, 0), max(height - box_h, 0))
     cv2.rectangle(image, (left, top), (left + box_w - 1, top + box_h - 1), person_colour(person_id), -1)
     cv2.rectangle(image, (left, top), (left + box_w - 1, top + box_h - 1), OUTLINE_RGB, max(1, round(scale)))
-    cv2.putText(
-        image,
-        text,
-        (left + pad, top + pad + th),
-        cv2.FONT_HERSHEY_SIMPLEX,
-        font_scale,
-        OUTLINE_RGB,
-        weight,
-        cv2.LINE_AA,
-    )
+    _put_text(image, text, (left + pad, top + pad + th), font_scale, OUTLINE_RGB, weight)
 
 
 def render_overlay(
@@ -311,6 +319,7 @@ def render_overlay(
                     timeline.moves_at(frame.index),
                     people=timeline.people_at(frame.index),
                     main_person=timeline.main_person,
+                    count=count_now(frame.t, timeline.beats),
                 )
                 # To YUV 4:2:0 here (BT.601, limited range, as FFmpeg's own conversion): FFmpeg's
                 # took more time than the H.264 encoding itself.

@@ -7,7 +7,7 @@ import pytest
 
 from dance_analyzer.media.audio import Soundtrack
 from dance_analyzer.reports.movement import GRID_HZ, Energy
-from dance_analyzer.reports.rhythm import alignment, dance_counts, on_counts, rhythm_report
+from dance_analyzer.reports.rhythm import alignment, count_now, dance_counts, on_counts, rhythm_report
 
 TEMPO = {"bpm": 90.0, "confidence": 0.5}
 
@@ -74,3 +74,11 @@ def test_moves_gain_their_count_only_where_there_is_music():
     counted = on_counts(moves, np.arange(0.5, 10.0, 0.5))
     assert counted[0] == {**moves[0], "eight": 1, "on_count": "4"} and counted[1] == moves[1]
     assert on_counts(moves, np.empty(0)) == moves and "eight" not in moves[0]  # the input is left as it was
+
+
+def test_the_count_being_danced_ticks_on_each_beat_while_the_music_lasts():
+    beats = np.arange(1.0, 6.0, 0.5)  # 10 beats: 1.0 ... 5.5 s
+    at = lambda t: count_now(t, beats)  # noqa: E731
+    assert [at(t) for t in (1.0, 1.2, 1.49, 1.5, 4.5, 4.99, 5.5, 5.99)] == ["1", "1", "1", "2", "8", "8", "2", "2"]
+    assert at(0.99 - 0.01) is None and at(6.0) is None  # before the first beat; a beat after the last
+    assert count_now(2.0, np.array([1.0])) is None

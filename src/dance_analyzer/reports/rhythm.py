@@ -89,3 +89,12 @@ def on_counts(moves: list[dict[str, Any]], beats: np.ndarray) -> list[dict[str, 
         move if at is None else {**move, "eight": at[0], "on_count": at[1]}
         for move, at in zip(moves, counts, strict=True)
     ]
+
+
+def count_now(t: float, beats: np.ndarray) -> str | None:
+    """The count being danced at ``t`` ("1"-"8"): the latest beat's, from the first beat
+    until a beat after the last; None before or after the music, or with under two beats."""
+    if len(beats) < 2 or t < beats[0] - 1e-3 or t >= beats[-1] + float(np.median(np.diff(beats))):
+        return None
+    beat = int(np.searchsorted(beats, t + 1e-3, side="right")) - 1  # a frame shown on the beat counts it
+    return str(beat % COUNTS_PER_EIGHT + 1)
