@@ -183,7 +183,7 @@ def test_rhythm_reads_the_soundtrack_and_lines_the_movement_up_with_it():
     assert "rhythm" not in analyze(VIDEO, reader=reader)
 
 
-def test_with_music_each_move_says_the_count_it_starts_on():
+def test_with_music_each_move_and_pose_says_the_count_it_starts_on():
     times, image, world = hop([1.0, 2.25], airtime=0.4, height=0.1, seconds=4.0)
     n, fps = len(times), 1 / float(times[1] - times[0])
     info = VideoInfo(width=720, height=1280, fps=fps, duration_s=n / fps, frame_count=n, rotation=0, codec="h264")
@@ -197,9 +197,15 @@ def test_with_music_each_move_says_the_count_it_starts_on():
         VIDEO, AnalysisOptions(rhythm=True, people=True), reader=PreparedReader(track, Soundtrack(True, 120.0, beats))
     )
     assert everyone["people"][0]["moves"] == everyone["moves"] == result["moves"]  # each dancer counted alike
+    music = Soundtrack(True, 120.0, np.arange(0.0, 3.0, 0.5))  # 6 beats: 1.5 s is count 4
+    poses = analyze(VIDEO, AnalysisOptions(rhythm=True), reader=PreparedReader(track_of(S.STANDING, S.SQUAT), music))
+    assert [(s["pose"], s["on_count"], s["counts"]) for s in poses["segments"]] == [
+        ("standing", "1", 3),
+        ("squat", "4", 3),
+    ]
     quiet = analyze(VIDEO, AnalysisOptions(rhythm=True), reader=PreparedReader(track))  # no music: nothing to count
     assert [m["move"] for m in quiet["moves"]] == [m["move"] for m in result["moves"]]
-    assert not any("on_count" in m or "eight" in m for m in quiet["moves"])
+    assert not any("on_count" in m or "eight" in m for m in quiet["moves"] + quiet["segments"])
 
 
 def test_the_overlay_is_drawn_from_the_frames_which_the_result_then_drops(tmp_path):

@@ -41,7 +41,7 @@ from .reports.compare import compare_tracks
 from .reports.counts import pose_counts
 from .reports.framing import crowd_warnings, framing_warnings
 from .reports.movement import Energy, movement_report
-from .reports.rhythm import on_counts, rhythm_report
+from .reports.rhythm import held_for_counts, on_counts, rhythm_report
 from .reports.summary import add_people_to_frames, frame_details, pose_summary, segments
 from .reports.sync import sync_report
 
@@ -139,6 +139,7 @@ def analyze(
         result["rhythm"] = rhythm_report(sound, energy, None if photo else result["movement"]["tempo"])
         for described in [result, *result.get("people", [])]:
             described["moves"] = on_counts(described["moves"], sound.beats)
+            described["segments"] = held_for_counts(described["segments"], sound.beats)
     if overlay_to is not None:
         try:
             reader.render(path, result, overlay_to, on_overlay_progress)

@@ -8,7 +8,7 @@ import av
 import cv2
 import numpy as np
 
-from tests.support.media import media
+from tests.support.media import media, with_clicks
 from tests.support.pictures import side_by_side
 
 
@@ -583,3 +583,17 @@ def test_learn_says_what_is_wrong(tmp_path):
     clip = media("ballet_spin_1.mp4")
     past = run("learn", str(clip), "--name", "x", "--time", "60")
     assert past.returncode == 64 and "no frame at 60 s: the video ends" in past.stderr and past.stdout == ""
+
+
+def test_with_music_the_table_says_the_count_each_pose_and_move_starts_on(tmp_path):
+    clip = str(with_clicks(media("ballet_spin_1.mp4"), tmp_path / "spin-to-music.mp4", bpm=120))
+    body = json.loads(run("analyze", clip, "--rhythm").stdout)
+    table = run("analyze", clip, "--rhythm", "--format", "table").stdout
+    counted = [s for s in body["segments"] if "on_count" in s]
+    assert counted and all(s["eight"] == 1 for s in counted)  # a 3 s clip at 120 bpm: one eight
+    for s in counted:
+        held = f" for {s['counts']:g} counts" if "counts" in s else ""
+        assert f"  {s['pose'].replace('_', ' ')} on {s['on_count']}{held} (eight 1)" in table
+    turn = next(m for m in body["moves"] if m["move"] == "turn")
+    line = next(line for line in table.splitlines() if " turn " in line)
+    assert f" on {turn['on_count']} (" in line and line.endswith(", eight 1)")

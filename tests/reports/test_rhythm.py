@@ -7,7 +7,7 @@ import pytest
 
 from dance_analyzer.media.audio import Soundtrack
 from dance_analyzer.reports.movement import GRID_HZ, Energy
-from dance_analyzer.reports.rhythm import alignment, count_now, dance_counts, on_counts, rhythm_report
+from dance_analyzer.reports.rhythm import alignment, count_now, dance_counts, held_for_counts, on_counts, rhythm_report
 
 TEMPO = {"bpm": 90.0, "confidence": 0.5}
 
@@ -82,3 +82,24 @@ def test_the_count_being_danced_ticks_on_each_beat_while_the_music_lasts():
     assert [at(t) for t in (1.0, 1.2, 1.49, 1.5, 4.5, 4.99, 5.5, 5.99)] == ["1", "1", "1", "2", "8", "8", "2", "2"]
     assert at(0.99 - 0.01) is None and at(6.0) is None  # before the first beat; a beat after the last
     assert count_now(2.0, np.array([1.0])) is None
+
+
+def test_a_pose_held_to_music_says_its_first_count_and_how_many_counts_it_lasts():
+    beats = np.arange(1.0, 9.0, 0.5)  # 16 beats: two eights, music until 9.0 s
+    segments = [
+        {"pose": "standing", "start_s": 0.0, "end_s": 1.5, "frames": 15},  # starts before the music
+        {"pose": "plie", "start_s": 1.5, "end_s": 3.5, "frames": 20},  # 2 to 6: 4 counts
+        {"pose": "passe", "start_s": 3.5, "end_s": 3.8, "frames": 3},  # a short one: half a count
+        {"pose": "arabesque", "start_s": 3.8, "end_s": 9.0, "frames": 52},  # to the music's end
+        {"pose": "standing", "start_s": 9.0, "end_s": 12.0, "frames": 30},  # after it
+    ]
+    held = held_for_counts(segments, beats)
+    assert held[0] == segments[0] and held[4] == segments[4]
+    assert [(s["eight"], s["on_count"], s["counts"]) for s in held[1:4]] == [
+        (1, "2", 4.0),
+        (1, "6", 0.5),
+        (1, "6&", 10.5),
+    ]
+    lasting_past = held_for_counts([{**segments[3], "end_s": 9.6}], beats)[0]
+    assert lasting_past["on_count"] == "6&" and "counts" not in lasting_past  # no counting past the music
+    assert held_for_counts(segments, np.empty(0)) == segments and held_for_counts([], beats) == []

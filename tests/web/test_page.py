@@ -190,6 +190,13 @@ def test_with_music_each_move_says_the_count_it_starts_on(browser, api, tmp_path
         else:  # before the first beat: no count
             assert " on " not in span and "eight" not in text
     assert f"Counted from\n{beats[0]:.2f} s" in page.inner_text("#numbers")
+    bands = page.locator("#bands .band")
+    assert bands.count() == len(result["segments"])
+    for k, segment in enumerate(result["segments"]):  # a pose band's title: the count it starts on, how long held
+        title = bands.nth(k).get_attribute("title")
+        held = f" for {segment['counts']:g} counts" if "counts" in segment else ""
+        assert (f", on {segment['on_count']}{held}" in title) if "on_count" in segment else (", on " not in title)
+    assert any("counts" in segment for segment in result["segments"])
 
 
 def test_the_page_fits_a_phone_screen(browser, api):

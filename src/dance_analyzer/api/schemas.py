@@ -15,6 +15,12 @@ class PoseCount(BaseModel):
 
 
 class Segment(BaseModel):
+    """One stretch of the timeline. With rhythm=true and music it also says the count it starts
+    on (eight, on_count, as a move does) and, where the music lasts as long, how many counts it
+    is held for (counts, to the half)."""
+
+    model_config = ConfigDict(extra="allow")
+
     pose: str
     start_s: float
     end_s: float

@@ -43,6 +43,14 @@ def move_details(move: Mapping[str, Any]) -> str:
     return ", ".join(str(p) for p in parts if p)
 
 
+def _held_for(segment: Mapping[str, Any]) -> str:
+    """ " on 1 for 4 counts (eight 2)" where the music was counted, else nothing."""
+    if not segment.get("on_count"):
+        return ""
+    held = f" for {segment['counts']:g} counts" if isinstance(segment.get("counts"), int | float) else ""
+    return f" on {segment['on_count']}{held} (eight {segment['eight']})"
+
+
 def _time_per_pose(segments: list[Mapping[str, Any]]) -> list[tuple[str, float]]:
     seconds: dict[str, float] = {}
     for seg in segments:
@@ -129,7 +137,7 @@ def result_table(result: Mapping[str, Any]) -> str:
             lines.append(f"  {c['count']:>3} × {move_name(c['pose']):14} {reps}")
 
     lines += ["", "Poses over time"]
-    lines += [f"  {_span(seg)}  {move_name(seg['pose'])}" for seg in segments] or ["  none"]
+    lines += [f"  {_span(seg)}  {move_name(seg['pose'])}{_held_for(seg)}" for seg in segments] or ["  none"]
 
     moves = result.get("moves") or []
     summary = result.get("move_summary") or []

@@ -57,6 +57,16 @@ def rhythm_report(soundtrack: Soundtrack, energy: Energy, movement_tempo: dict[s
     return report
 
 
+def beat_positions(times: np.ndarray, beats: np.ndarray) -> np.ndarray:
+    """Where each time falls among the beats, in beats from the first (2.5: half-way between
+    the third and the fourth), continued at the median beat past either end. Needs two beats."""
+    beats = np.asarray(beats, float)
+    period = float(np.median(np.diff(beats)))
+    position = np.interp(times, beats, np.arange(len(beats), dtype=float))
+    position = np.where(times < beats[0], (times - beats[0]) / period, position)
+    return np.where(times > beats[-1], len(beats) - 1 + (times - beats[-1]) / period, position)
+
+
 def dance_counts(times: np.ndarray, beats: np.ndarray) -> list[tuple[int, str] | None]:
     """(eight, count) for each time, as dancers count from the first beat: count "1"-"8",
     or "5&" half-way between 5 and 6, whichever the time is nearest. None for a time nearer
@@ -64,13 +74,7 @@ def dance_counts(times: np.ndarray, beats: np.ndarray) -> list[tuple[int, str] |
     count there), and for every time when there are fewer than two beats."""
     if len(beats) < 2:
         return [None] * len(times)
-    beats = np.asarray(beats, float)
-    period = float(np.median(np.diff(beats)))
-    # The fractional beat each time falls on, continued at the median period past the ends.
-    position = np.interp(times, beats, np.arange(len(beats), dtype=float))
-    position = np.where(times < beats[0], (times - beats[0]) / period, position)
-    position = np.where(times > beats[-1], len(beats) - 1 + (times - beats[-1]) / period, position)
-    halves = np.round(2 * position).astype(int)
+    halves = np.round(2 * beat_positions(times, beats)).astype(int)
     counts: list[tuple[int, str] | None] = []
     for half in halves.tolist():
         if not 0 <= half <= 2 * len(beats) - 1:
@@ -88,6 +92,23 @@ def on_counts(moves: list[dict[str, Any]], beats: np.ndarray) -> list[dict[str, 
     return [
         move if at is None else {**move, "eight": at[0], "on_count": at[1]}
         for move, at in zip(moves, counts, strict=True)
+    ]
+
+
+def held_for_counts(segments: list[dict[str, Any]], beats: np.ndarray) -> list[dict[str, Any]]:
+    """The timeline's segments, each with the count it starts on (``eight``, ``on_count``)
+    where there is music to count, and how many counts it lasts (``counts``, to the half)
+    where the music lasts as long: a teacher says "hold the arabesque for 4", not 2.1 s."""
+    counted = on_counts(segments, beats)
+    if len(beats) < 2 or not segments:
+        return counted
+    starts, ends = (beat_positions(np.array([s[key] for s in segments], float), beats) for key in ("start_s", "end_s"))
+    # The music lasts until a beat after its last one (in beats: len(beats)); no counting past it.
+    return [
+        {**segment, "counts": float(np.round(2 * (end - start)) / 2)}
+        if "on_count" in segment and end <= len(beats) + 1e-6
+        else segment
+        for segment, start, end in zip(counted, starts, ends, strict=True)
     ]
 
 
