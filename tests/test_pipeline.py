@@ -37,6 +37,14 @@ def track_of(*poses: dict, seconds_each: float = 1.5) -> LandmarkTrack:
     return LandmarkTrack(info, n, n / FPS, np.arange(n), np.arange(n) / FPS, image, world)
 
 
+def hopping(takeoffs: list[float], seconds: float = 4.0) -> LandmarkTrack:
+    """A dancer standing still but for a hop of 0.4 s at each take-off, at 30 frames a second."""
+    times, image, world = hop(takeoffs, airtime=0.4, height=0.1, seconds=seconds)
+    n, fps = len(times), 1 / float(times[1] - times[0])
+    info = VideoInfo(width=720, height=1280, fps=fps, duration_s=n / fps, frame_count=n, rotation=0, codec="h264")
+    return LandmarkTrack(info, n, n / fps, np.arange(n), times, image.astype(np.float32), world.astype(np.float32))
+
+
 class PreparedReader:
     """Hands over prepared landmarks and remembers what it was asked."""
 
@@ -184,10 +192,7 @@ def test_rhythm_reads_the_soundtrack_and_lines_the_movement_up_with_it():
 
 
 def test_with_music_each_move_and_pose_says_the_count_it_starts_on():
-    times, image, world = hop([1.0, 2.25], airtime=0.4, height=0.1, seconds=4.0)
-    n, fps = len(times), 1 / float(times[1] - times[0])
-    info = VideoInfo(width=720, height=1280, fps=fps, duration_s=n / fps, frame_count=n, rotation=0, codec="h264")
-    track = LandmarkTrack(info, n, n / fps, np.arange(n), times, image.astype(np.float32), world.astype(np.float32))
+    track = hopping([1.0, 2.25])
     beats = np.arange(0.5, 4.0, 0.5)  # 120 bpm from 0.5 s: 1.0 s is count 2, 2.25 s half-way from 4 to 5
     result = analyze(VIDEO, AnalysisOptions(rhythm=True), reader=PreparedReader(track, Soundtrack(True, 120.0, beats)))
     jumps = [m for m in result["moves"] if m["move"] == "jump"]
@@ -231,6 +236,30 @@ def test_compare_reads_both_videos_and_scores_the_attempt():
     result = compare(Path("ref.mp4"), Path("try.mp4"), AnalysisOptions(sample_fps=5), reader=same)
     assert [a[:3] for a in same.asked] == [("people", Path("ref.mp4"), 5), ("people", Path("try.mp4"), 5)]
     assert result["similarity"] == 100.0 and result["offset_s"] == 0.0
+
+
+class TwoVideosReader(PreparedReader):
+    """Each path's own prepared track."""
+
+    def __init__(self, tracks: dict[Path, LandmarkTrack]) -> None:
+        super().__init__(next(iter(tracks.values())))
+        self.tracks = tracks
+
+    def people(self, path, **options):
+        self.track = self.tracks[path]
+        return super().people(path, **options)
+
+
+def test_compare_pairs_the_references_moves_with_the_attempts():
+    reader = TwoVideosReader({Path("ref.mp4"): hopping([1.0, 2.5]), Path("try.mp4"): hopping([1.0])})
+    moves = compare(Path("ref.mp4"), Path("try.mp4"), reader=reader)["moves"]
+    assert [(m["move"], m["reference_s"], m["timing"]) for m in moves["made"]] == [
+        ("jump", pytest.approx(1.0, abs=0.1), "on time")
+    ]
+    assert [(m["move"], m["reference_s"]) for m in moves["missed"]] == [("jump", pytest.approx(2.5, abs=0.1))]
+    assert moves["extra"] == [] and moves["summary"].startswith("1 of the reference's 2 moves made: the jump at 2.")
+    photo = PhotoAndVideoReader(track_of(S.T_POSE, S.STANDING))
+    assert "moves" not in compare(PHOTO, VIDEO, reader=photo)  # a photo makes no move
 
 
 def test_a_learned_pose_comes_back_as_a_definition_and_as_yaml():

@@ -38,6 +38,7 @@ from .pose.models import DEFAULT_MODEL
 from .pose.track import LandmarkTrack, save_track
 from .reports.angles import AngleFilter, angles_report
 from .reports.compare import compare_tracks
+from .reports.compare_moves import compare_moves
 from .reports.counts import pose_counts
 from .reports.framing import crowd_warnings, framing_warnings
 from .reports.movement import Energy, movement_report
@@ -66,17 +67,14 @@ class Reader(Protocol):
         """Everyone in view, each followed with a stable id (the main dancer among them);
         raises ``Cancelled`` once ``cancel`` is set. With a ``refinement``, the model runs
         only on the frames it asks for (:mod:`pose.adaptive`)."""
-        ...
 
     def soundtrack(self, path: Path) -> Soundtrack: ...
 
     def example(self, path: Path, time_s: float | None = None, *, model: str = DEFAULT_MODEL) -> PoseResult:
         """The landmarks of a still image, or of a video's frame at ``time_s``."""
-        ...
 
     def render(self, path: Path, result: dict[str, Any], out: Path, on_progress: ProgressFn | None = None) -> int:
         """Draw ``result`` (with its frames) onto a copy of the video (or the photo) at ``out``."""
-        ...
 
 
 def analyze(
@@ -298,6 +296,12 @@ def compare(
     )
     result = {**compare_tracks(reference_track, attempt_track, mirror=mirror), "model": options.model}
     result["warnings"] += reference_warnings + attempt_warnings
+    if not (reference_track.photo or attempt_track.photo):  # a photo makes no move
+        poses, moves = load_definitions(), load_moves(options.moves_file)
+        made = [
+            describe(t, poses, options.min_segment_s, moves=moves)[0]["moves"] for t in (reference_track, attempt_track)
+        ]
+        result["moves"] = compare_moves(made[0], made[1], result["sync_map"], mirror=mirror)
     return result
 
 

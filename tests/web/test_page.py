@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import shutil
+import subprocess
 
 import av
 import cv2
@@ -316,14 +317,20 @@ def test_the_page_and_its_files_are_served_by_the_api(api):
         assert "javascript" in api.get(f"/static/{name}").headers["content-type"]
 
 
-def test_compare_two_dances_side_by_side(browser, api):
+def compared_on_the_page(browser, api, reference, attempt):
+    """The page once it has compared ``attempt`` with ``reference`` (files), as a user does it."""
     page = open_page(browser, api)
     page.click("#compare-pick summary")
-    clip = str(media("one_leg_arms_up_1.mp4"))
-    page.set_input_files("#reference-file", clip)
-    page.set_input_files("#attempt-file", clip)
+    page.set_input_files("#reference-file", str(reference))
+    page.set_input_files("#attempt-file", str(attempt))
     page.click("#compare-go")
     page.wait_for_selector("body[data-state=compared]", timeout=180_000)
+    return page
+
+
+def test_compare_two_dances_side_by_side(browser, api):
+    clip = media("one_leg_arms_up_1.mp4")
+    page = compared_on_the_page(browser, api, clip, clip)
     assert page.inner_text("#similarity") == "100%"
     for video in ("reference-video", "attempt-video"):
         page.wait_for_function(f"() => document.getElementById('{video}').readyState >= 1", timeout=30_000)
@@ -340,18 +347,38 @@ def test_compare_two_dances_side_by_side(browser, api):
     page.screenshot(path=str(ARTIFACTS / "page-compare.png"), full_page=True)
 
 
+def test_compare_names_the_references_moves_made_and_missed(browser, api, tmp_path):
+    reference = media("ballet_spin_1.mp4")
+    attempt = (
+        tmp_path / "stopped-early.mp4"
+    )  # the same dancer, stopped 1.6 s in: the pirouette's end and the kick missing
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(reference), "-t", "1.6", "-c:v", "libx264", str(attempt)], check=True
+    )
+    page = compared_on_the_page(browser, api, reference, attempt)
+    files = {"reference": reference.read_bytes(), "attempt": attempt.read_bytes()}
+    moves = api.post("/compare", params={"sample_fps": "15", "mirror": "false"}, files=files).json()["moves"]
+    assert moves["missed"] and any(m["move"] == "kick" for m in moves["missed"])
+    assert page.is_visible("#compare-moves") and page.inner_text("#moves-summary") == moves["summary"]
+    pairs = page.locator("#move-pairs .moment")
+    assert pairs.count() == len(moves["made"]) + len(moves["missed"])
+    missed = page.locator("#move-pairs .moment[data-kind=missed]")
+    assert missed.count() == len(moves["missed"]) and missed.last.inner_text().endswith("kick: missed")
+    missed.last.click()  # both videos go where the kick is, and where the attempt should have made it
+    kick = next(m for m in moves["missed"] if m["move"] == "kick")
+    page.wait_for_function(
+        f"() => Math.abs(document.getElementById('reference-video').currentTime - {kick['reference_s']}) < 0.05",
+        timeout=10_000,
+    )
+
+
 def test_compare_a_photo_of_a_pose_with_a_dance_shows_the_closest_moment(browser, api, tmp_path):
     clip = media("dance_solo_1.mp4")
     photo = tmp_path / "pose.jpg"
     with av.open(str(clip)) as container:  # the dance's frame at 8 s, as a photo of the pose
         frame = next(f for f in container.decode(video=0) if f.time >= 8.0)
     cv2.imwrite(str(photo), frame.to_ndarray(format="bgr24"))
-    page = open_page(browser, api)
-    page.click("#compare-pick summary")
-    page.set_input_files("#reference-file", str(photo))
-    page.set_input_files("#attempt-file", str(clip))
-    page.click("#compare-go")
-    page.wait_for_selector("body[data-state=compared]", timeout=180_000)
+    page = compared_on_the_page(browser, api, photo, clip)
     assert page.is_visible("#reference-photo") and not page.is_visible("#reference-video")
     assert page.is_visible("#attempt-video") and not page.is_visible("#attempt-photo")
     page.wait_for_function("() => document.getElementById('reference-photo').naturalWidth > 0", timeout=10_000)

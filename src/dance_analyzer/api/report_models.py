@@ -227,6 +227,22 @@ class ClosestMoment(_Open):
     reference_s: float = Field(description="the reference's moment (0 for a photo)")
 
 
+class ComparedMoves(_Open):
+    """The reference's turns, jumps, kicks and floor work paired with the attempt's, each
+    where the attempt's overall offset and tempo expect it (within a second)."""
+
+    made: list[dict[str, Any]] = Field(
+        description="move, reference_s, attempt_s, late_s (negative: early), timing (on time / early / late: "
+        "over 0.15 s), and the two sides' rotations (turns, with same_direction), airtime_s (jumps) or "
+        "height_deg (kicks), as reference_<measure> and attempt_<measure>"
+    )
+    missed: list[dict[str, Any]] = Field(
+        description="move, reference_s and expected_attempt_s: not made in the attempt"
+    )
+    extra: list[dict[str, Any]] = Field(description="move and attempt_s: the attempt's moves that match none")
+    summary: str = Field(description="in words: how many made, and each one missed, late, early or turned differently")
+
+
 class CompareWarning(_Open):
     code: str = Field(description="unrelated")
     message: str = Field(description="what looks wrong, and what to check")
@@ -274,6 +290,7 @@ class CompareResult(_Open):
     closest_moment: ClosestMoment | None = Field(
         None, description="when either side is a photo: the moment of the other side that comes closest to its pose"
     )
+    moves: ComparedMoves | None = Field(None, description="absent when either side is a photo")
     reference: ComparedVideo
     attempt: ComparedVideo
     rate_hz: float

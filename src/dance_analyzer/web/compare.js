@@ -102,9 +102,37 @@ function showComparison(result, referenceFile, attemptFile) {
     item.append(button);
     return item;
   }));
+  showMoves(result.moves, (attemptS, referenceS) => seekMoment({ attempt_start_s: attemptS, reference_start_s: referenceS }));
   $("status").hidden = true;
   $("comparison").hidden = false;
   document.body.dataset.state = "compared";
+}
+
+// The reference's turns, jumps, kicks and floor work, each made or missed in the attempt (the
+// server's pairing, compare_moves.py); a click shows both videos there.
+function showMoves(moves, seek) {
+  $("compare-moves").hidden = !moves;
+  if (!moves) return;  // a photo on a side: no moves
+  $("moves-summary").textContent = moves.summary;
+  const item = (text, kind, attemptS, referenceS) => {
+    const li = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "moment";
+    button.dataset.kind = kind;
+    button.textContent = text;
+    button.addEventListener("click", () => seek(attemptS, referenceS));
+    li.append(button);
+    return li;
+  };
+  const made = moves.made.map((m) => {
+    const turns = m.reference_rotations !== undefined ? `, ${m.attempt_rotations} of ${m.reference_rotations} turns` : "";
+    const timing = m.timing === "on time" ? "on time" : `${Math.abs(m.late_s).toFixed(2)} s ${m.timing}`;
+    return [m.reference_s, item(`${m.reference_s.toFixed(1)} s ${label(m.move)}: made, ${timing}${turns}`, "made", m.attempt_s, m.reference_s)];
+  });
+  const missed = moves.missed.map((m) => [m.reference_s,
+    item(`${m.reference_s.toFixed(1)} s ${label(m.move)}: missed`, "missed", m.expected_attempt_s, m.reference_s)]);
+  $("move-pairs").replaceChildren(...made.concat(missed).sort((a, b) => a[0] - b[0]).map(([, li]) => li));
 }
 
 // With a photo on a side: the moment of the other side closest to it, a button that shows it.

@@ -1,0 +1,118 @@
+"""The reference's moves against the attempt's: which were made, which missed, and how.
+
+A teacher watching an attempt beside the choreography names moves: "you missed the second
+pirouette", "a single where it is a double", "the jump came late". The comparison's joint
+angles cannot say that, so the moves found in each video are paired here: each of the
+reference's turns, jumps, kicks and floor work with the attempt's nearest move of the same
+kind around the moment the alignment expects it.
+
+Where it is expected comes from a straight line fitted to the alignment (``sync_map``): the
+attempt's overall offset and tempo, not the warped path itself, which bends to put like
+poses together and so would hide a move made late. Steps, sways and bounces are left out:
+they come by the dozen and a miscount of one says nothing to a dancer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+COMPARED = ("turn", "jump", "kick", "floor_work")
+WITHIN_S = 1.0  # how far from where it is expected (in attempt seconds) a move still counts as made
+ON_TIME_S = 0.15  # earlier or later than this is said to be early or late (about a frame or four)
+# What is compared of each kind, beside its timing: (field, words for it).
+MEASURES = {"turn": ("rotations", "turns"), "jump": ("airtime_s", "s in the air"), "kick": ("height_deg", "degrees")}
+
+
+def compare_moves(
+    reference: list[dict[str, Any]], attempt: list[dict[str, Any]], sync_map: list[list[float]], *, mirror: bool = False
+) -> dict[str, Any]:
+    """``made`` (each reference move with the attempt's, how late and their measures),
+    ``missed``, ``extra`` (the attempt's moves that match none), and a ``summary`` sentence.
+    With ``mirror`` (the attempt followed the reference like a mirror) a turn the other way
+    is the same turn."""
+    reference = [m for m in reference if m["move"] in COMPARED]
+    attempt = [m for m in attempt if m["move"] in COMPARED]
+    to_attempt = _attempt_time(sync_map)
+    made: list[dict[str, Any]] = []
+    missed: list[dict[str, Any]] = []
+    taken: set[int] = set()
+    for move in reference:
+        expected = to_attempt(move["start_s"])
+        candidates = [
+            (abs(other["start_s"] - expected), k)
+            for k, other in enumerate(attempt)
+            if k not in taken and other["move"] == move["move"] and abs(other["start_s"] - expected) <= WITHIN_S
+        ]
+        if not candidates:
+            missed.append(
+                {"move": move["move"], "reference_s": move["start_s"], "expected_attempt_s": round(expected, 2)}
+            )
+            continue
+        k = min(candidates)[1]
+        taken.add(k)
+        made.append(_pair(move, attempt[k], expected, mirror))
+    extra = [{"move": m["move"], "attempt_s": m["start_s"]} for k, m in enumerate(attempt) if k not in taken]
+    return {"made": made, "missed": missed, "extra": extra, "summary": _summary(reference, made, missed, extra)}
+
+
+def _attempt_time(sync_map: list[list[float]]) -> Any:
+    """Reference seconds to attempt seconds, along the line through the alignment; where the
+    alignment gives no line (a still dancer matches every moment alike, or the pair danced at
+    under half or over twice the other's speed), shifted as their starts were paired."""
+    if not sync_map:
+        return lambda t: float(t)
+    attempt_s, reference_s = np.asarray(sync_map, float).T
+    if np.ptp(reference_s) > 0:
+        slope, intercept = np.polyfit(reference_s, attempt_s, 1)
+        if 0.5 <= slope <= 2.0:
+            return lambda t: float(slope * t + intercept)
+    shift = float(attempt_s[0] - reference_s[0])
+    return lambda t: float(t + shift)
+
+
+def _pair(reference: dict[str, Any], attempt: dict[str, Any], expected: float, mirror: bool) -> dict[str, Any]:
+    late = round(attempt["start_s"] - expected, 2)
+    pair: dict[str, Any] = {
+        "move": reference["move"],
+        "reference_s": reference["start_s"],
+        "attempt_s": attempt["start_s"],
+        "late_s": late,  # negative: early
+        "timing": "on time" if abs(late) <= ON_TIME_S else ("late" if late > 0 else "early"),
+    }
+    field = MEASURES.get(reference["move"], (None, ""))[0]
+    if field is not None and field in reference and field in attempt:
+        pair[f"reference_{field}"], pair[f"attempt_{field}"] = reference[field], attempt[field]
+    if reference["move"] == "turn":
+        pair["same_direction"] = (reference.get("direction") == attempt.get("direction")) != mirror
+    return pair
+
+
+def _summary(
+    reference: list[dict[str, Any]],
+    made: list[dict[str, Any]],
+    missed: list[dict[str, Any]],
+    extra: list[dict[str, Any]],
+) -> str:
+    """The comparison in a teacher's words: "3 of the reference's 4 moves made: the turn at 5.2 s
+    missed; the jump at 2.0 s 0.3 s late; the turn at 3.1 s 1 turn where it is 2"."""
+    if not reference:
+        extras = ", ".join(f"a {m['move'].replace('_', ' ')} at {m['attempt_s']:.1f} s" for m in extra)
+        return "The reference has no turn, jump, kick or floor work" + (
+            f"; the attempt has {extras}." if extras else "."
+        )
+    notes = [f"the {m['move'].replace('_', ' ')} at {m['reference_s']:.1f} s missed" for m in missed]
+    for pair in made:
+        what = f"the {pair['move'].replace('_', ' ')} at {pair['reference_s']:.1f} s"
+        if pair["timing"] != "on time":
+            notes.append(f"{what} {abs(pair['late_s']):.2f} s {pair['timing']}")
+        if "reference_rotations" in pair and pair["reference_rotations"] != pair["attempt_rotations"]:
+            notes.append(
+                f"{what}: {pair.get('attempt_rotations'):g} turns where it is {pair.get('reference_rotations'):g}"
+            )
+        if pair.get("same_direction") is False:
+            notes.append(f"{what} turned the other way")
+    notes += [f"an extra {m['move'].replace('_', ' ')} at {m['attempt_s']:.1f} s" for m in extra]
+    head = f"{len(made)} of the reference's {len(reference)} moves made"
+    return f"{head}: {'; '.join(notes)}." if notes else f"{head}, each on time."
