@@ -44,7 +44,7 @@ def test_a_missed_turn_a_late_jump_a_single_for_a_double_and_an_extra_are_each_n
         {"move": "jump", "attempt_s": 9.5}
     ]
     assert result["summary"] == (
-        "3 of the reference's 4 moves made: the turn at 6.0 s missed; the turn at 1.0 s: 1 turns where it is 2; "
+        "3 of the reference's 4 moves made: the turn at 6.0 s missed; the turn at 1.0 s: 1 turn where it is 2; "
         "the jump at 3.0 s 0.40 s late; an extra jump at 9.5 s."
     )
 

@@ -14,15 +14,16 @@ they come by the dozen and a miscount of one says nothing to a dancer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 COMPARED = ("turn", "jump", "kick", "floor_work")
 WITHIN_S = 1.0  # how far from where it is expected (in attempt seconds) a move still counts as made
-ON_TIME_S = 0.15  # earlier or later than this is said to be early or late (about a frame or four)
-# What is compared of each kind, beside its timing: (field, words for it).
-MEASURES = {"turn": ("rotations", "turns"), "jump": ("airtime_s", "s in the air"), "kick": ("height_deg", "degrees")}
+ON_TIME_S = 0.15  # earlier or later than this is early or late: about four frames at 25-30 frames/s
+# What is compared of each kind beside its timing, as reference_<field> and attempt_<field>.
+MEASURES = {"turn": "rotations", "jump": "airtime_s", "kick": "height_deg"}
 
 
 def compare_moves(
@@ -57,7 +58,7 @@ def compare_moves(
     return {"made": made, "missed": missed, "extra": extra, "summary": _summary(reference, made, missed, extra)}
 
 
-def _attempt_time(sync_map: list[list[float]]) -> Any:
+def _attempt_time(sync_map: list[list[float]]) -> Callable[[float], float]:
     """Reference seconds to attempt seconds, along the line through the alignment; where the
     alignment gives no line (a still dancer matches every moment alike, or the pair danced at
     under half or over twice the other's speed), shifted as their starts were paired."""
@@ -81,7 +82,7 @@ def _pair(reference: dict[str, Any], attempt: dict[str, Any], expected: float, m
         "late_s": late,  # negative: early
         "timing": "on time" if abs(late) <= ON_TIME_S else ("late" if late > 0 else "early"),
     }
-    field = MEASURES.get(reference["move"], (None, ""))[0]
+    field = MEASURES.get(reference["move"])
     if field is not None and field in reference and field in attempt:
         pair[f"reference_{field}"], pair[f"attempt_{field}"] = reference[field], attempt[field]
     if reference["move"] == "turn":
@@ -96,7 +97,7 @@ def _summary(
     extra: list[dict[str, Any]],
 ) -> str:
     """The comparison in a teacher's words: "3 of the reference's 4 moves made: the turn at 5.2 s
-    missed; the jump at 2.0 s 0.3 s late; the turn at 3.1 s 1 turn where it is 2"."""
+    missed; the turn at 3.1 s: 1 turn where it is 2; the jump at 2.0 s 0.30 s late"."""
     if not reference:
         extras = ", ".join(f"a {m['move'].replace('_', ' ')} at {m['attempt_s']:.1f} s" for m in extra)
         return "The reference has no turn, jump, kick or floor work" + (
@@ -108,8 +109,9 @@ def _summary(
         if pair["timing"] != "on time":
             notes.append(f"{what} {abs(pair['late_s']):.2f} s {pair['timing']}")
         if "reference_rotations" in pair and pair["reference_rotations"] != pair["attempt_rotations"]:
+            turns = pair["attempt_rotations"]
             notes.append(
-                f"{what}: {pair.get('attempt_rotations'):g} turns where it is {pair.get('reference_rotations'):g}"
+                f"{what}: {turns:g} turn{'' if turns == 1 else 's'} where it is {pair['reference_rotations']:g}"
             )
         if pair.get("same_direction") is False:
             notes.append(f"{what} turned the other way")
