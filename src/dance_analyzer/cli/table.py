@@ -44,7 +44,7 @@ def move_details(move: Mapping[str, Any]) -> str:
 
 
 def _held_for(segment: Mapping[str, Any]) -> str:
-    """ " on 1 for 4 counts (eight 2)" where the music was counted, else nothing."""
+    """Where the music was counted, ' on 1 for 4 counts (eight 2)'; else nothing."""
     if not segment.get("on_count"):
         return ""
     held = f" for {segment['counts']:g} counts" if isinstance(segment.get("counts"), int | float) else ""
