@@ -597,3 +597,23 @@ def test_with_music_the_table_says_the_count_each_pose_and_move_starts_on(tmp_pa
     turn = next(m for m in body["moves"] if m["move"] == "turn")
     line = next(line for line in table.splitlines() if " turn " in line)
     assert f" on {turn['on_count']} (" in line and line.endswith(", eight 1)")
+
+
+def test_compare_as_a_table_gives_the_score_and_the_moves_made_and_missed(tmp_path):
+    reference = media("ballet_spin_1.mp4")
+    attempt = tmp_path / "stopped-early.mp4"  # stopped 1.6 s in: the pirouette cut short, the kick missing
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(reference), "-t", "1.6", "-c:v", "libx264", str(attempt)], check=True
+    )
+    body = json.loads(run("compare", str(reference), str(attempt), "--format", "json").stdout)
+    table = run("compare", str(reference), str(attempt), "--format", "table")
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert lines[0] == "stopped-early.mp4 against ballet_spin_1.mp4"
+    assert f"Similarity {body['similarity']:.0f}/100 (mirrored: {body['mirrored_similarity']:.0f})" in table.stdout
+    assert f"Moves: {body['moves']['summary']}" in lines
+    kick = next(m for m in body["moves"]["missed"] if m["move"] == "kick")
+    assert f"  {kick['reference_s']:6.2f} s  kick       missed" in lines
+    assert len(
+        [line for line in lines if line.startswith("  ") and " s  " in line and ("made" in line or "missed" in line)]
+    ) == (len(body["moves"]["made"]) + len(body["moves"]["missed"]))

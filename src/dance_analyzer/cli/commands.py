@@ -4,7 +4,6 @@ pipeline, print its result or say what went wrong (with an exit code a script ca
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 from collections.abc import Iterator
@@ -44,7 +43,7 @@ from .files import (
     readable_input,
     write_output,
 )
-from .output import chosen_format, rendered
+from .output import chosen_format, rendered, rendered_comparison
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -293,7 +292,7 @@ def compare(args: argparse.Namespace) -> int:
         for bar in bars:
             bar.finish()
     named = with_names(result, paths[0].name, paths[1].name)
-    return write_output(json.dumps(named, indent=None if args.compact else 2), args.output)
+    return write_output(rendered_comparison(named, chosen_format(args), compact=args.compact), args.output)
 
 
 def _cannot_serve(settings: Settings) -> int | None:

@@ -31,3 +31,12 @@ def rendered(results: list[dict[str, Any]], output_format: str, *, compact: bool
 
         return "\n\n".join(result_table(result) for result in done)
     return json.dumps(results[0] if len(results) == 1 else results, indent=None if compact else 2)
+
+
+def rendered_comparison(result: dict[str, Any], output_format: str, *, compact: bool = False) -> str:
+    """A comparison as a table to read, or as its JSON."""
+    if output_format == "table":
+        from .compare_table import compare_table
+
+        return compare_table(result)
+    return json.dumps(result, indent=None if compact else 2)

@@ -150,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", "-v", action="store_true", help="keep MediaPipe's native log messages")
     p.set_defaults(run=commands.analyze)
 
-    p = _command(sub, "compare", "score an attempt against a reference dance (JSON on stdout)")
+    p = _command(sub, "compare", "score an attempt against a reference dance (a table on a terminal, JSON when piped)")
     p.add_argument(
         "reference", help="the reference video (the choreography, the teacher), or a photo of a pose to reach"
     )
@@ -163,7 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample-fps", type=_positive_float, default=None, help="analyse at most N frames per second")
     _add_workers(p, "processes to use (default: DANCE_WORKERS or the cores this process may use)")
     _add_model(p)
-    p.add_argument("-o", "--output", metavar="FILE", default=None, help="write the JSON to FILE, not stdout")
+    p.add_argument(
+        "--format",
+        choices=["json", "table"],
+        default=None,
+        help="json (the result) or table (for reading: the score, body parts, moves made and missed, worst "
+        "moments); default: table on a terminal, json when piped",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", default=None, help="write the output to FILE, not stdout")
     p.add_argument("--compact", action="store_true", help="print JSON on one line")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
     p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
