@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import wave
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -125,16 +126,24 @@ def long_video(path: Path, frames: int, fps: int = 30) -> Path:
     return write_video(path, frames=frames, fps=fps)
 
 
+CLICK_RATE = 22050  # samples a second of the click tracks
+
+
+def click_track(bpm: float, seconds: float) -> np.ndarray:
+    """Mono samples: a 20 ms click of 1500 Hz on every beat at ``bpm`` from 0.5 s."""
+    samples = np.zeros(int(seconds * CLICK_RATE), np.float32)
+    n = int(0.02 * CLICK_RATE)
+    click = (np.sin(2 * np.pi * 1500 * np.arange(n) / CLICK_RATE) * np.hanning(n)).astype(np.float32)
+    for beat in np.arange(0.5, seconds - 0.1, 60.0 / bpm):
+        start = int(beat * CLICK_RATE)
+        samples[start : start + len(click)] += 0.8 * click
+    return samples
+
+
 def click_video(path: Path, bpm: float, seconds: float = 8.0) -> Path:
     """A video with grey frames and a click track at ``bpm``."""
-    rate = 22050
-    samples = np.zeros(int(seconds * rate), np.float32)
-    click = (np.sin(2 * np.pi * 1500 * np.arange(int(0.02 * rate)) / rate) * np.hanning(int(0.02 * rate))).astype(
-        np.float32
-    )
-    for beat in np.arange(0.5, seconds - 0.1, 60.0 / bpm):
-        start = int(beat * rate)
-        samples[start : start + len(click)] += 0.8 * click
+    rate = CLICK_RATE
+    samples = click_track(bpm, seconds)
     with av.open(str(path), "w") as container:
         video = container.add_stream("libx264", rate=10)
         video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
@@ -153,14 +162,21 @@ def click_video(path: Path, bpm: float, seconds: float = 8.0) -> Path:
 
 
 def with_clicks(video: Path, out: Path, bpm: float = 120.0) -> Path:
-    """``video``'s pictures as they are, with a click track at ``bpm`` from 0.5 s for music."""
-    period = 60.0 / bpm
-    clicks = f"aevalsrc=0.8*sin(2*PI*1500*t)*lt(mod(t-0.5\\,{period})\\,0.02)*gte(t\\,0.5):s=22050:d=600"
+    """``video``'s pictures as they are, with the click track at ``bpm`` as its sound (for music)."""
+    with av.open(str(video)) as container:
+        seconds = float(container.duration or 0) / av.time_base
+    clicks = out.with_suffix(".wav")
+    with wave.open(str(clicks), "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(CLICK_RATE)
+        sound.writeframes((np.clip(click_track(bpm, seconds), -1, 1) * 32767).astype("<i2").tobytes())
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-i", str(video), "-f", "lavfi", "-i", clicks, "-map", "0:v", "-map", "1:a"]
+        ["ffmpeg", "-v", "error", "-y", "-i", str(video), "-i", str(clicks), "-map", "0:v", "-map", "1:a"]
         + ["-c:v", "copy", "-c:a", "aac", "-shortest", str(out)],
         check=True,
     )
+    clicks.unlink()
     return out
 
 
