@@ -15,6 +15,7 @@ from dance_analyzer.pose.extract import extract_landmarks
 from dance_analyzer.pose.track import LandmarkTrack
 from dance_analyzer.reports.compare import (
     FEATURE_NAMES,
+    MIN_WORST_DEG,
     RATE_HZ,
     align,
     compare_tracks,
@@ -217,3 +218,47 @@ def test_two_photos_are_compared_as_two_moments():
     mirror = _poses_track({"right_arm": S.ONE_ARM_UP["left_arm"]}, photo=True)
     as_in_a_mirror = compare_tracks(one_sided, mirror, mirror=True)
     assert as_in_a_mirror["similarity"] == 100.0 and as_in_a_mirror["as_filmed_similarity"] < 90
+
+
+def _arms_rising(start_s: float, end_s: float) -> LandmarkTrack:
+    """Both arms rising steadily (40 degrees a second from hanging at 0 s), at 10 frames/s
+    from ``start_s`` to ``end_s``: a movement whose every moment is its own."""
+    bodies = [skeleton(left_arm=S.Arm(10 + 40 * t, 10 + 40 * t), right_arm=S.Arm(10 + 40 * t, 10 + 40 * t))
+              for t in np.arange(start_s, end_s - 1e-9, 0.1)]  # fmt: skip
+    image, world = np.stack([b[0] for b in bodies]), np.stack([b[1] for b in bodies])
+    n, duration = len(bodies), len(bodies) / 10
+    info = VideoInfo(width=640, height=480, fps=10.0, duration_s=duration, frame_count=n, rotation=0, codec="h264")
+    return LandmarkTrack(info, n, duration, np.arange(n), np.arange(n) / 10.0, image, world)
+
+
+def test_an_attempt_that_stops_half_way_is_scored_on_that_half_and_says_so():
+    reference = _arms_rising(0, 4)
+    half = compare_tracks(reference, _arms_rising(0, 2))  # the first 2 s of it
+    assert half["similarity"] == 100.0  # what was danced matches...
+    covered = half["covered"]
+    assert (covered["reference_start_s"], covered["reference_end_s"]) == (0.0, 2.0)
+    assert (covered["attempt_start_s"], covered["attempt_end_s"]) == (0.0, 2.0)
+    assert covered["reference_share"] == 0.5
+    (warning,) = half["warnings"]  # ...and the result says it is half of the reference
+    assert warning["code"] == "partial" and "only 0.0-2.0 s of the reference's 4.0 s (50%)" in warning["message"]
+    whole = compare_tracks(reference, reference)
+    assert whole["covered"]["reference_share"] == 1.0 and whole["warnings"] == []
+    most = compare_tracks(reference, _arms_rising(0.4, 4))  # a late start, most of it danced
+    assert most["covered"]["reference_share"] == 0.9 and most["warnings"] == []
+
+
+def test_a_reference_found_inside_a_longer_attempt_is_no_partial_comparison():
+    """The teacher's one section against a student's whole run: the section is matched in full."""
+    result = compare_tracks(_arms_rising(1, 3), _arms_rising(0, 4))
+    covered = result["covered"]
+    assert covered["reference_share"] == 1.0 and result["warnings"] == []
+    assert (covered["attempt_start_s"], covered["attempt_end_s"]) == (1.0, 3.0)
+
+
+def test_only_moments_off_by_a_few_degrees_or_more_are_named():
+    reference = _poses_track(S.STANDING, S.ARMS_UP, S.T_POSE, S.SQUAT)
+    assert compare_tracks(reference, reference)["worst_moments"] == []  # nothing to name in a perfect copy
+    wrong = compare_tracks(reference, _poses_track(S.STANDING, S.ARMS_UP, S.ARMS_UP, S.SQUAT))
+    assert wrong["worst_moments"], "the T the attempt never made is a moment to name"
+    assert all(m["deviation_deg"] >= MIN_WORST_DEG for m in wrong["worst_moments"])
+    assert wrong["worst_moments"][0]["body_part"] in {"left_arm", "right_arm"}

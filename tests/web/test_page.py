@@ -328,10 +328,17 @@ def compared_on_the_page(browser, api, reference, attempt):
     return page
 
 
-def test_compare_two_dances_side_by_side(browser, api):
+def test_compare_two_dances_side_by_side(browser, api, tmp_path):
     clip = media("one_leg_arms_up_1.mp4")
     page = compared_on_the_page(browser, api, clip, clip)
     assert page.inner_text("#similarity") == "100%"
+    assert page.is_hidden("#worst-heading") and page.is_hidden("#moments-timeline")  # nothing off to show
+    mirrored = tmp_path / "other-leg.mp4"  # the other leg up: as filmed, moments to show
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(clip), "-vf", "hflip", "-an", str(mirrored)], check=True)
+    page.set_input_files("#attempt-file", str(mirrored))
+    page.click("#compare-go")
+    page.wait_for_function("() => document.getElementById('similarity').textContent !== '100%'", timeout=180_000)
+    page.wait_for_selector("body[data-state=compared]", timeout=180_000)
     for video in ("reference-video", "attempt-video"):
         page.wait_for_function(f"() => document.getElementById('{video}').readyState >= 1", timeout=30_000)
     assert page.locator("#part-scores .bar").count() == 5
@@ -360,6 +367,8 @@ def test_compare_names_the_references_moves_made_and_missed(browser, api, tmp_pa
     moves = api.post("/compare", params={"sample_fps": "15", "mirror": "false"}, files=files).json()["moves"]
     assert moves["missed"] and any(m["move"] == "kick" for m in moves["missed"])
     assert page.is_visible("#compare-moves") and page.inner_text("#moves-summary") == moves["summary"]
+    partial = page.locator("#compare-warnings li[data-code=partial]")  # scored on the part it follows
+    assert partial.is_visible() and "of the reference's 3.0 s" in partial.inner_text()
     pairs = page.locator("#move-pairs .moment")
     assert pairs.count() == len(moves["made"]) + len(moves["missed"])
     missed = page.locator("#move-pairs .moment[data-kind=missed]")

@@ -1,4 +1,4 @@
-"""Response models of the report sections and of the pose endpoints.
+"""Response models of the report sections (the pose endpoints' are in ``pose_models``).
 
 They exist for the reader of ``/docs``: each figure's unit and scale, and what a good
 value is, next to its name. Every model allows fields it does not declare, because a
@@ -15,29 +15,31 @@ from pydantic import BaseModel, ConfigDict, Field
 SCORE_0_100 = "0-100: 100 is the same joint angles at every moment; about 80 is good unison, 67 is 10 degrees apart"
 
 
-class _Open(BaseModel):
+class OpenModel(BaseModel):
+    """Keeps the keys it does not declare (see above); the base of every response model."""
+
     model_config = ConfigDict(extra="allow")
 
 
 # ------------------------------------------------------------------------ movement
 
 
-class EnergyAt(_Open):
+class EnergyAt(OpenModel):
     t: float = Field(description="start of the second, seconds")
     energy: float = Field(description="mean speed of the main joints in that second, torso lengths per second")
 
 
-class LegRange(_Open):
+class LegRange(OpenModel):
     knee: float = Field(description="degrees")
     hip: float = Field(description="degrees, thigh against the pelvis (opens as the leg goes out sideways)")
 
 
-class ArmRange(_Open):
+class ArmRange(OpenModel):
     elbow: float = Field(description="degrees")
     shoulder: float = Field(description="degrees, upper arm against the torso")
 
 
-class RangeOfMotion(_Open):
+class RangeOfMotion(OpenModel):
     left_arm: ArmRange
     right_arm: ArmRange
     left_leg: LegRange
@@ -47,24 +49,24 @@ class RangeOfMotion(_Open):
 HALF_AS_MUCH = "50 when one moves through twice the range of the other"
 
 
-class Symmetry(_Open):
+class Symmetry(OpenModel):
     arms: float = Field(description="0-100: 100 when both arms move through the same ranges; " + HALF_AS_MUCH)
     legs: float = Field(description="0-100: 100 when both legs move through the same ranges; " + HALF_AS_MUCH)
 
 
-class Jerk(_Open):
+class Jerk(OpenModel):
     left_hand: float
     right_hand: float
     left_foot: float
     right_foot: float
 
 
-class Tempo(_Open):
+class Tempo(OpenModel):
     bpm: float = Field(description="the movement's dominant repetition rate, beats per minute")
     confidence: float = Field(description="0-1: how strongly the movement repeats at that rate")
 
 
-class Movement(_Open):
+class Movement(OpenModel):
     """How much and how well the body moves overall; distances in torso lengths, so a
     dancer far from the camera moves as much as one close to it."""
 
@@ -105,7 +107,7 @@ class Movement(_Open):
 # -------------------------------------------------------------------------- rhythm
 
 
-class Rhythm(_Open):
+class Rhythm(OpenModel):
     model_config = ConfigDict(
         extra="allow",
         json_schema_extra={
@@ -141,14 +143,14 @@ class Rhythm(_Open):
 # ---------------------------------------------------------------------------- sync
 
 
-class GroupSync(_Open):
+class GroupSync(OpenModel):
     score: float | None = Field(description=SCORE_0_100)
     deviation_deg: float | None = Field(description="mean joint-angle difference between the dancers, degrees")
     compared_s: float = Field(description="seconds in which at least two dancers were in view together")
     body_parts: dict[str, float | None] = Field(description="arms, legs and torso: each on the same 0-100 scale")
 
 
-class DancerSync(_Open):
+class DancerSync(OpenModel):
     id: int
     present_s: float
     score: float | None = Field(description="this dancer against the rest of the group, " + SCORE_0_100)
@@ -158,7 +160,7 @@ class DancerSync(_Open):
     mirrored: bool = Field(description="whether this dancer was compared as a mirror image of the group")
 
 
-class PairSync(_Open):
+class PairSync(OpenModel):
     dancers: list[int]
     score: float | None = Field(description=SCORE_0_100)
     deviation_deg: float | None
@@ -171,7 +173,7 @@ class PairSync(_Open):
     aligned_score: float | None = Field(description="the score once the lag is taken out")
 
 
-class SyncMoment(_Open):
+class SyncMoment(OpenModel):
     start_s: float
     end_s: float
     score: float | None
@@ -184,7 +186,7 @@ class SyncMoment(_Open):
     joint_deviation_deg: float | None
 
 
-class Sync(_Open):
+class Sync(OpenModel):
     """How in sync a group is: the same moment, joint angles compared, mirror-aware."""
 
     group: GroupSync
@@ -200,12 +202,12 @@ class Sync(_Open):
 # ------------------------------------------------------------------------- compare
 
 
-class PartScore(_Open):
+class PartScore(OpenModel):
     score: float = Field(description=SCORE_0_100)
     deviation_deg: float = Field(description="mean difference of this part's angles, degrees")
 
 
-class CompareMoment(_Open):
+class CompareMoment(OpenModel):
     attempt_start_s: float
     attempt_end_s: float
     reference_start_s: float
@@ -215,19 +217,29 @@ class CompareMoment(_Open):
     mean_deviation_deg: float
 
 
-class ComparedVideo(_Open):
+class ComparedVideo(OpenModel):
     duration_s: float
     frames: int
     filename: str | None = None
     photo: bool | None = Field(None, description="true when this side is a photo: one moment, a pose to reach")
 
 
-class ClosestMoment(_Open):
+class ClosestMoment(OpenModel):
     attempt_s: float = Field(description="the attempt's moment (0 for a photo)")
     reference_s: float = Field(description="the reference's moment (0 for a photo)")
 
 
-class ComparedMoves(_Open):
+class CoveredStretch(OpenModel):
+    """What the alignment matched: the shorter side in full, a stretch of the longer one."""
+
+    reference_start_s: float
+    reference_end_s: float
+    attempt_start_s: float
+    attempt_end_s: float
+    reference_share: float = Field(description="the reference's matched stretch over its length, 0-1")
+
+
+class ComparedMoves(OpenModel):
     """The reference's turns, jumps, kicks and floor work paired with the attempt's, each
     where the attempt's overall offset and tempo expect it (within a second)."""
 
@@ -243,12 +255,12 @@ class ComparedMoves(_Open):
     summary: str = Field(description="in words: how many made, and each one missed, late, early or turned differently")
 
 
-class CompareWarning(_Open):
-    code: str = Field(description="unrelated")
+class CompareWarning(OpenModel):
+    code: str = Field(description="unrelated, partial or several_people")
     message: str = Field(description="what looks wrong, and what to check")
 
 
-class CompareResult(_Open):
+class CompareResult(OpenModel):
     """The attempt against the reference once aligned in time (dynamic time warping)."""
 
     model_config = ConfigDict(
@@ -267,6 +279,13 @@ class CompareResult(_Open):
                     "tempo_ratio": 1.02,
                     "sync_map": [[0.0, 0.4], [1.0, 1.42]],
                     "worst_moments": [],
+                    "covered": {
+                        "reference_start_s": 0.4,
+                        "reference_end_s": 12.0,
+                        "attempt_start_s": 0.0,
+                        "attempt_end_s": 11.6,
+                        "reference_share": 0.967,
+                    },
                     "reference": {"duration_s": 12.0, "frames": 288, "filename": "teacher.mp4"},
                     "attempt": {"duration_s": 11.6, "frames": 279, "filename": "me.mp4"},
                     "rate_hz": 10.0,
@@ -290,6 +309,9 @@ class CompareResult(_Open):
     closest_moment: ClosestMoment | None = Field(
         None, description="when either side is a photo: the moment of the other side that comes closest to its pose"
     )
+    covered: CoveredStretch | None = Field(
+        None, description="the stretch of each video the scores are for; absent when either side is a photo"
+    )
     moves: ComparedMoves | None = Field(None, description="absent when either side is a photo")
     reference: ComparedVideo
     attempt: ComparedVideo
@@ -298,90 +320,7 @@ class CompareResult(_Open):
         default_factory=list,
         description="`unrelated` when the two videos do not look like the same dance (lining them up needs "
         "one danced at under half or over twice the other's speed, or they are over 20 degrees apart even "
-        "aligned): the score is then not a grade; `several_people` when a video had others in view besides "
-        "the main dancer compared (reference_person / attempt_person choose another). Empty otherwise",
+        "aligned): the score is then not a grade; `partial` when the attempt follows less than 80% of the "
+        "reference (the scores are for that stretch, `covered`); `several_people` when a video had others in "
+        "view besides the main dancer compared (reference_person / attempt_person choose another). Empty otherwise",
     )
-
-
-# --------------------------------------------------------------------------- poses
-
-
-class FeatureInfo(_Open):
-    name: str
-    per_side: bool = Field(description="measured for each side: use left_<name> / right_<name>")
-    unit: str
-    description: str
-
-
-class PoseDefinitionView(_Open):
-    name: str
-    priority: int = Field(description="the higher wins when several poses hold in the same frame")
-    description: str
-    conditions: list[str] = Field(description="every condition must hold, as readable text")
-    or_conditions: list[list[str]] | None = Field(
-        None, description="other ways the pose can hold: each a list of conditions that together stand instead"
-    )
-    unless: list[str] = Field(default_factory=list, description="poses that, when they hold, rule this one out")
-    min_visibility: float | None = Field(None, description="this pose's own visibility threshold, where it has one")
-    examples: dict[str, Any] | None = Field(
-        None,
-        description="known by its likeness to labelled bodies: most of this many nearest ones "
-        "(`neighbours`) of the built-in corpus show it, or (a pose of your own) the body is within "
-        "`within` torso lengths of one of its own `bodies` (mirror images too if `mirrored`); with the "
-        "conditions too, or (`combine: or`) either being enough",
-    )
-
-
-class PoseList(_Open):
-    model_config = ConfigDict(
-        extra="allow",
-        json_schema_extra={
-            "examples": [
-                {
-                    "min_visibility": 0.5,
-                    "poses": [
-                        {
-                            "name": "squat",
-                            "priority": 20,
-                            "description": "Knees deeply bent, hips low.",
-                            "conditions": ["knee_angle (both) between 40 and 120 degrees"],
-                            "unless": [],
-                        }
-                    ],
-                    "custom": ["my_arabesque"],
-                    "features": [
-                        {"name": "knee_angle", "per_side": True, "unit": "degrees", "description": "hip-knee-ankle"}
-                    ],
-                }
-            ]
-        },
-    )
-
-    min_visibility: float = Field(description="0-1: landmarks less visible than this do not count")
-    poses: list[PoseDefinitionView]
-    custom: list[str | None] = Field(description="the names of the caller's own poses")
-    features: list[FeatureInfo] = Field(description="what conditions can measure")
-
-
-class LearnedPose(_Open):
-    model_config = ConfigDict(
-        extra="allow",
-        json_schema_extra={
-            "examples": [
-                {
-                    "definition": {
-                        "name": "my_arabesque",
-                        "priority": 100,
-                        "description": "Learned from an example (6 measures, as shown).",
-                        "when": {"left_knee_angle": {"between": [160.0, 180.0]}},
-                    },
-                    "yaml": "poses:\n- name: my_arabesque\n  ...",
-                    "landmarks": [[0.51, 0.22, -0.31, 0.99]],
-                }
-            ]
-        },
-    )
-
-    definition: dict[str, Any] = Field(description="the pose, in the poses.yaml format; POST it to /poses to use it")
-    yaml: str = Field(description="the same definition as YAML, to review and edit")
-    landmarks: list[list[float]] = Field(description="the example's 33 landmarks [x, y, z, visibility]")

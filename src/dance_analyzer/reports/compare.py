@@ -45,6 +45,13 @@ WORST_COUNT = 3
 # wrong files: the alignment's warp does.
 PLAUSIBLE_TEMPO = (0.5, 2.0)
 UNRELATED_BELOW = 45.0
+# The attempt is matched in full and may follow only a stretch of the reference (a student
+# practising one section, a recording stopped early): its scores are then for that stretch,
+# which a score alone does not say, so less than this share of the reference is warned of.
+PARTIAL_BELOW = 0.8
+# A window whose most-off body part is closer than this is not a moment worth naming: two
+# takes of the same dance differ by a few degrees everywhere (the same bound as group sync's).
+MIN_WORST_DEG = 5.0
 
 BODY_PARTS: dict[str, tuple[str, ...]] = {
     "left_arm": ("left_elbow", "left_shoulder", "left_upper_arm_dir", "left_forearm_dir"),
@@ -165,6 +172,8 @@ def _worst_moments(deviation: np.ndarray, alignment: Alignment) -> list[dict[str
             continue
         part_devs = {part: float(np.nanmean(values[inside])) for part, values in per_step.items()}
         part = max(part_devs, key=lambda p: part_devs[p] if np.isfinite(part_devs[p]) else -1)
+        if not part_devs[part] >= MIN_WORST_DEG:
+            continue
         chosen.append(
             {
                 "attempt_start_s": round(start, 2),
@@ -177,6 +186,42 @@ def _worst_moments(deviation: np.ndarray, alignment: Alignment) -> list[dict[str
             }
         )
     return chosen
+
+
+def _covered(alignment: Alignment, reference_s: float, attempt_s: float) -> dict[str, float]:
+    """The stretch of each side the alignment matched, in seconds, and the share of the
+    reference it is (the shorter side is matched in full, the longer from anywhere to anywhere)."""
+    step = 1.0 / RATE_HZ  # each grid step stands for the moment up to the next one, or the end
+
+    def stretch(indices: np.ndarray, duration_s: float) -> tuple[float, float]:
+        start = float(indices.min()) * step
+        return start, max(min(float(indices.max()) * step + step, duration_s), start)
+
+    ref_start, ref_end = stretch(alignment.reference_idx, reference_s)
+    att_start, att_end = stretch(alignment.attempt_idx, attempt_s)
+    return {
+        "reference_start_s": round(ref_start, 2),
+        "reference_end_s": round(ref_end, 2),
+        "attempt_start_s": round(att_start, 2),
+        "attempt_end_s": round(att_end, 2),
+        "reference_share": round((ref_end - ref_start) / max(reference_s, step), 3),
+    }
+
+
+def partial_warning(covered: dict[str, float], reference_s: float) -> list[dict[str, str]]:
+    """A warning when the attempt follows only part of the reference, so its score (for that
+    part) is not read as the whole choreography's."""
+    if covered["reference_share"] >= PARTIAL_BELOW:
+        return []
+    start, end = covered["reference_start_s"], covered["reference_end_s"]
+    return [
+        {
+            "code": "partial",
+            "message": f"The attempt follows only {start:.1f}-{end:.1f} s of the reference's {reference_s:.1f} s "
+            f"({covered['reference_share']:.0%}): the scores are for that part; the rest of the reference "
+            "was not danced (or not filmed).",
+        }
+    ]
 
 
 def _columns(part: str) -> list[int]:
@@ -208,9 +253,14 @@ def compare_tracks(reference: LandmarkTrack, attempt: LandmarkTrack, *, mirror: 
     similarity = deviation_score(mean_dev)
     photos = {"reference": reference.photo, "attempt": attempt.photo}
     moment: dict[str, Any] = {}
+    warnings = unrelated_warning(similarity, float(slope), photos=photos)
     if any(photos.values()):  # one moment matched with one: the closest
         closest = {"attempt_s": round(float(attempt_t[0]), 2), "reference_s": round(float(reference_t[0]), 2)}
         moment = {"closest_moment": closest}
+    else:
+        moment = {"covered": _covered(alignment, reference.duration_s, attempt.duration_s)}
+        if not warnings:  # an unrelated pair has no stretch worth naming
+            warnings = partial_warning(moment["covered"], reference.duration_s)
     return {
         "similarity": similarity,  # as filmed, or mirrored with mirror=True
         "as_filmed_similarity": deviation_score(results["as_filmed"][3]),
@@ -226,12 +276,12 @@ def compare_tracks(reference: LandmarkTrack, attempt: LandmarkTrack, *, mirror: 
         "offset_s": round(float(reference_t[0] - attempt_t[0]), 2),
         "tempo_ratio": round(float(slope), 3),  # reference seconds per attempt second
         "sync_map": _sync_map(alignment),
-        "worst_moments": [] if moment else _worst_moments(deviation, alignment),
+        "worst_moments": [] if any(photos.values()) else _worst_moments(deviation, alignment),
         **moment,
         "reference": _side(reference),
         "attempt": _side(attempt),
         "rate_hz": RATE_HZ,
-        "warnings": unrelated_warning(similarity, float(slope), photos=photos),
+        "warnings": warnings,
     }
 
 

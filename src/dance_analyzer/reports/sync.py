@@ -47,7 +47,7 @@ import numpy as np
 
 from ..features import angle_features, mirrored
 from ..pose.track import LandmarkTrack
-from .compare import BODY_PARTS, FEATURE_NAMES, GROUPS, WORST_COUNT, WORST_WINDOW_S, deviation_score
+from .compare import BODY_PARTS, FEATURE_NAMES, GROUPS, MIN_WORST_DEG, WORST_COUNT, WORST_WINDOW_S, deviation_score
 from .series import interpolate, smooth
 
 DancerId = int | str
@@ -56,7 +56,6 @@ RATE_HZ = 30.0  # the comparison grid: frame-rate precision for lags
 MAX_LAG_S = 2.0
 MIN_LAG_OVERLAP_S = 2.0  # less shared movement than this gives no lag
 WINDOW_STEP_S = 0.1
-MIN_WORST_DEG = 5.0  # a group closer than this everywhere has no least-in-sync moment worth naming
 SMOOTH_SAMPLES = 5  # velocities of jittery landmarks are noise without a little smoothing
 
 _GROUP_COLUMNS = {

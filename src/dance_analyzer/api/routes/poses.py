@@ -20,7 +20,7 @@ from ...workers.pool import AnalysisPool
 from ..deps import PoolDep, PoseLibraryDep, PosesDep, SettingsDep, TenantDep
 from ..errors import UploadError
 from ..params import LEARN_BODY, Model, PoseMomentS
-from ..report_models import LearnedPose, PoseList
+from ..pose_models import LearnedPose, PoseList
 from ..schemas import ERROR_RESPONSES, ErrorBody
 from ..uploads import receive_video_uploads
 
