@@ -597,6 +597,8 @@ def test_with_music_the_table_says_the_count_each_pose_and_move_starts_on(tmp_pa
     turn = next(m for m in body["moves"] if m["move"] == "turn")
     line = next(line for line in table.splitlines() if " turn " in line)
     assert f" on {turn['on_count']} (" in line and line.endswith(", eight 1)")
+    music = body["rhythm"]
+    assert f"\nMusic: {music['audio_tempo_bpm']:.0f} bpm, counted from {music['beats'][0]:.2f} s" in table
 
 
 def test_compare_as_a_table_gives_the_score_and_the_moves_made_and_missed(tmp_path):

@@ -7,7 +7,16 @@ import pytest
 
 from dance_analyzer.media.audio import Soundtrack
 from dance_analyzer.reports.movement import GRID_HZ, Energy
-from dance_analyzer.reports.rhythm import alignment, count_now, dance_counts, held_for_counts, on_counts, rhythm_report
+from dance_analyzer.reports.rhythm import (
+    BOUNCE_DIP,
+    alignment,
+    bounce_timing,
+    count_now,
+    dance_counts,
+    held_for_counts,
+    on_counts,
+    rhythm_report,
+)
 
 TEMPO = {"bpm": 90.0, "confidence": 0.5}
 
@@ -35,6 +44,33 @@ def test_movement_on_the_beat_of_the_music_scores_on_the_beat():
     assert report["on_beat_score"] == 100.0 and abs(report["mean_offset_ms"]) < 40
     late = rhythm_report(Soundtrack(True, 120.0, beats), pulses(0.5, lag_s=0.25), TEMPO)
     assert late["on_beat_score"] == 0.0
+
+
+def bouncing(every_s: float, low_after_s: float = 0.0, seconds: float = 8.0, depth: float = 0.1) -> tuple:
+    """The hips' height (torso lengths, y up) of a dancer bouncing every ``every_s`` seconds,
+    lowest ``low_after_s`` after each multiple of it, on the movement grid."""
+    grid = np.arange(0, seconds, 1 / GRID_HZ)
+    return grid, 1.0 - depth * np.cos(2 * np.pi * (grid - low_after_s) / every_s) / 2
+
+
+def test_a_bounce_down_just_after_every_beat_is_in_time_and_says_how_far_after():
+    beats = np.arange(0.5, 8.0, 0.5)
+    grid, hips = bouncing(0.5, low_after_s=0.05)
+    timing = bounce_timing(grid, hips, beats)
+    assert timing["in_time"] and timing["steadiness"] >= 95 and timing["bounces"] >= 13
+    assert timing["after_beat_ms"] == pytest.approx(50, abs=20)
+    early = bounce_timing(*bouncing(0.5, low_after_s=0.4), beats)  # a tenth of a second before each beat
+    assert early["in_time"] and early["after_beat_ms"] == pytest.approx(-100, abs=20)
+    report = rhythm_report(Soundtrack(True, 120.0, beats), Energy(grid, np.zeros(len(grid)), hips), TEMPO)
+    assert report["bounce"] == timing
+
+
+def test_a_bounce_at_its_own_tempo_is_not_in_time_and_standing_still_is_no_bounce():
+    beats = np.arange(0.5, 8.0, 0.5)
+    assert not bounce_timing(*bouncing(0.37), beats)["in_time"]  # steady, but not with this music
+    grid, still = bouncing(0.5, depth=BOUNCE_DIP / 2)  # sways less than a bounce
+    assert bounce_timing(grid, still + np.random.default_rng(0).normal(0, 0.002, len(grid)), beats) is None
+    assert "bounce" not in rhythm_report(Soundtrack(True, 120.0, beats), Energy(grid, np.zeros(len(grid))), TEMPO)
 
 
 def test_without_audio_only_the_movement_tempo_is_reported():

@@ -200,6 +200,20 @@ def test_with_music_each_move_says_the_count_it_starts_on(browser, api, tmp_path
     assert any("counts" in segment for segment in result["segments"])
 
 
+def test_with_music_the_numbers_say_whether_the_bounce_keeps_time(browser, api):
+    page = open_page(browser, api)
+    page.set_input_files("#file", str(media("dance_solo_1.mp4")))  # a children's song, bounced to
+    page.wait_for_selector("body[data-state=done]", timeout=180_000)
+    result = api.get(f"/jobs/{page.get_attribute('#result', 'data-job')}").json()["result"]
+    bounce = result["rhythm"]["bounce"]
+    assert bounce["bounces"] >= 4
+    numbers = page.inner_text("#numbers")
+    said = numbers.split("Bounce to the beat\n", 1)[1].splitlines()[0]
+    assert said.startswith("in time: down " if bounce["in_time"] else "no steady bounce to the beat · ")
+    assert said.endswith(f" · steady {bounce['steadiness']}/100")
+    assert "On the beat" not in numbers  # the share of accents near a beat: hard to read, not shown
+
+
 def test_the_page_fits_a_phone_screen(browser, api):
     page = open_page(browser, api, width=390, height=844)
     page.check("#sample")  # quick look: 10 frames/s

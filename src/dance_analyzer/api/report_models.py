@@ -107,6 +107,18 @@ class Movement(OpenModel):
 # -------------------------------------------------------------------------- rhythm
 
 
+class BounceTiming(OpenModel):
+    """Where the hips come down (the low of each bounce) against the music's beats."""
+
+    in_time: bool = Field(
+        description="the lows gather at one point of the beat beyond chance (Rayleigh's test, p < 0.05): "
+        "the bounce keeps time with this music; false is no steady bounce found, not proof of dancing off the beat"
+    )
+    after_beat_ms: int = Field(description="where they gather: milliseconds after the beat (negative: before)")
+    steadiness: int = Field(description="0-100: 100 is every low at the same point of the beat")
+    bounces: int = Field(description="the lows counted while the music plays")
+
+
 class Rhythm(OpenModel):
     model_config = ConfigDict(
         extra="allow",
@@ -120,6 +132,7 @@ class Rhythm(OpenModel):
                     "on_beat_score": 72.0,
                     "mean_offset_ms": -35.0,
                     "accents": 25,
+                    "bounce": {"in_time": True, "after_beat_ms": 40, "steadiness": 62, "bounces": 21},
                 }
             ]
         },
@@ -132,12 +145,16 @@ class Rhythm(OpenModel):
     on_beat_score: float | None = Field(
         None,
         description="0-100: the share of the movement's accents within 0.15 of a beat of the nearest beat; "
-        "accents that ignore the music score about 30 by chance",
+        "accents that ignore the music score about 30 by chance, and dancers to their own music score only a "
+        "little above that: `bounce` says more",
     )
     mean_offset_ms: float | None = Field(
         None, description="milliseconds, how early (negative) or late the on-beat accents fall"
     )
     accents: int | None = Field(None, description="how many movement accents (peaks of energy) were found")
+    bounce: BounceTiming | None = Field(
+        None, description="whether the bounce keeps time with the music; absent with under 4 bounces to it"
+    )
 
 
 # ---------------------------------------------------------------------------- sync

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..reports.captions import move_caption, move_name, summary_line
+from ..reports.captions import move_caption, move_name, music_caption, summary_line
 
 
 def _seconds(value: Any) -> str:
@@ -117,6 +117,9 @@ def result_table(result: Mapping[str, Any]) -> str:
     ]
     lines.append(f"{result.get('filename', '')}  " + " · ".join(f for f in facts if f))
     lines.append(f"Dancer found in {result.get('frames_with_person')} frames")
+    music = music_caption(result.get("rhythm") or {})
+    if music:
+        lines.append(music)
     for warning in result.get("warnings") or []:
         lines.append(f"Warning: {warning.get('message', warning.get('code'))}")
 

@@ -66,3 +66,29 @@ def summary_text(entry: Mapping[str, Any]) -> str:
 def summary_line(summary: list[Mapping[str, Any]]) -> str:
     """The whole summary on one line: "2 jumps · 1 double pirouette clockwise · 8 steps"."""
     return " · ".join(summary_text(entry) for entry in summary)
+
+
+def music_caption(rhythm: Mapping[str, Any]) -> str | None:
+    """The music in a line: its tempo, where counting starts, and whether the bounce keeps time
+    ("down on the beat", "on the and", or how far off); None without music."""
+    bpm = _number(rhythm.get("audio_tempo_bpm"), ".0f")
+    if bpm is None:
+        return None
+    beats = rhythm.get("beats") or []
+    words = [f"{bpm} bpm"] + ([f"counted from {beats[0]:.2f} s"] if len(beats) >= 2 else [])
+    bounce = rhythm.get("bounce")
+    if bounce:
+        if not bounce["in_time"]:
+            words.append("no steady bounce to the beat")
+        else:
+            off = bounce["after_beat_ms"] / (60000 / rhythm["audio_tempo_bpm"])  # -0.5 to 0.5 of a beat
+            where = (
+                "down on the beat"
+                if abs(off) <= 0.15
+                else "down between the beats (on the and)"
+                if abs(off) >= 0.35
+                else f"down {abs(bounce['after_beat_ms'])} ms {'after' if off > 0 else 'before'} the beat"
+            )
+            words.append(f"bounce in time: {where}")
+        words.append(f"steady {bounce['steadiness']}/100")
+    return "Music: " + ", ".join(words)

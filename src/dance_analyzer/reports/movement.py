@@ -146,10 +146,12 @@ def accents(grid: np.ndarray, energy: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Energy:
-    """The motion energy on a uniform grid: what rhythm lines up with the music."""
+    """The motion energy on a uniform grid, and the hips' height on it (torso lengths, y up;
+    NaN where unknown): what rhythm lines up with the music."""
 
     grid: np.ndarray
     energy: np.ndarray
+    hips: np.ndarray | None = None
 
     def accents(self) -> np.ndarray:
         return accents(self.grid, self.energy)
@@ -167,10 +169,12 @@ def _movement_report(track: LandmarkTrack) -> tuple[dict[str, Any], Energy]:
     points = body_points(track.image, track.aspect, track.shot_starts)
     grid, uniform = on_grid(track.times, points)
     energy = energy_signal(grid, uniform)
+    hips = np.nanmean(uniform[:, [L.LEFT_HIP, L.RIGHT_HIP], 1], axis=1) if len(grid) else np.zeros(0)
     if track.shot_starts is not None and len(grid):
         # The body leaps across the picture at a cut: no movement to count there.
         cuts = track.times[track.shot_starts]
-        energy[np.any(np.abs(grid[:, None] - cuts[None, :]) <= CUT_MARGIN_S, axis=1)] = np.nan
+        at_cut = np.any(np.abs(grid[:, None] - cuts[None, :]) <= CUT_MARGIN_S, axis=1)
+        energy[at_cut] = hips[at_cut] = np.nan
     rom = range_of_motion(track.world)
     report = {
         "energy_per_second": energy_per_second(grid, energy),
@@ -180,4 +184,4 @@ def _movement_report(track: LandmarkTrack) -> tuple[dict[str, Any], Energy]:
         "jerk": jerk(grid, uniform),
         "tempo": movement_tempo(energy),
     }
-    return report, Energy(grid, energy)
+    return report, Energy(grid, energy, hips)

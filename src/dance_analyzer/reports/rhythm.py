@@ -4,6 +4,14 @@ The beats come from the soundtrack (:mod:`dance_analyzer.media.audio`). Movement
 are the peaks of the motion energy (:mod:`.movement`); an accent is on the beat when it
 falls within ON_BEAT_FRACTION of a beat period of the nearest beat.
 
+Those accents are hard to read: dancers filmed to their own music score only a little above
+what movement that ignores the music scores by chance (``bench/beat_timing.py``), so a share
+says little about one dance. The bounce says more: the moment the hips are lowest, which a
+dancer puts down on the beat. ``bounce_timing`` reads the beat's phase at each such moment and
+asks whether the phases gather (Rayleigh's test of circular uniformity), and where: a dancer in
+time brings the hips down at the same point of every beat. Not every dance bounces (an adagio,
+a tai chi form), so no steady bounce is not proof of dancing out of time.
+
 Dancers count music in eights ("5, 6, 7, 8") with "and" half-way between two counts, and
 a teacher says where a move goes in those words: "the jump on 5", "step on 7 and". The
 beat tracker finds beats but not where a phrase starts, so counting starts at the first
@@ -19,9 +27,17 @@ import numpy as np
 
 from ..media.audio import Soundtrack
 from .movement import Energy
+from .series import smooth
 
 ON_BEAT_FRACTION = 0.15
 COUNTS_PER_EIGHT = 8
+# The bounce: the hips' height smoothed over this many grid steps (0.1 s at 30 Hz), its
+# lows counted where they dip at least this far (torso lengths) below the heights around
+# them, so a dancer standing still does not bounce on the landmarks' jitter.
+BOUNCE_SMOOTH = 3
+BOUNCE_DIP = 0.02
+MIN_BOUNCES = 4
+IN_TIME_P = 0.05  # against another song's beats, 1 in 20 pairs would pass by chance
 
 
 def alignment(accent_times: np.ndarray, beats: np.ndarray) -> dict[str, float] | None:
@@ -41,6 +57,43 @@ def alignment(accent_times: np.ndarray, beats: np.ndarray) -> dict[str, float] |
     }
 
 
+def rayleigh_p(phases: np.ndarray) -> tuple[float, float]:
+    """(mean resultant length 0-1, p) of phases in cycles: p is the chance that phases spread
+    evenly round the cycle would gather as much (Zar's approximation of Rayleigh's test)."""
+    n = len(phases)
+    length = float(np.abs(np.exp(2j * np.pi * phases).mean()))
+    z = n * length**2
+    p = np.exp(-z) * (1 + (2 * z - z**2) / (4 * n) - (24 * z - 132 * z**2 + 76 * z**3 - 9 * z**4) / (288 * n**2))
+    return length, float(np.clip(p, 0.0, 1.0))
+
+
+def bounce_timing(grid: np.ndarray, hips: np.ndarray, beats: np.ndarray) -> dict[str, Any] | None:
+    """Whether the dancer's bounce keeps time with the beats: ``in_time`` when the hips' lows
+    gather at one point of the beat beyond chance, ``after_beat_ms`` that point (negative:
+    before the beat), ``steadiness`` 0-100 how closely they gather. None with fewer than
+    MIN_BOUNCES lows while the music plays."""
+    from scipy.signal import find_peaks  # late, beside the reading: see dance_analyzer.preload
+
+    known = np.isfinite(hips)
+    if len(beats) < 2 or known.sum() < 2:
+        return None
+    height = smooth(np.interp(grid, grid[known], hips[known]), BOUNCE_SMOOTH)
+    lows, _ = find_peaks(-height, prominence=BOUNCE_DIP)
+    times = grid[lows[known[lows]]]
+    times = times[(times >= beats[0]) & (times < beats[-1])]
+    if len(times) < MIN_BOUNCES:
+        return None
+    phases = beat_positions(times, beats) % 1.0
+    length, p = rayleigh_p(phases)
+    mean = float(np.angle(np.exp(2j * np.pi * phases).mean()) / (2 * np.pi))  # -0.5 to 0.5 of a beat
+    return {
+        "in_time": bool(p < IN_TIME_P),
+        "after_beat_ms": round(1000.0 * mean * float(np.median(np.diff(beats)))),
+        "steadiness": round(100.0 * length),
+        "bounces": int(len(times)),
+    }
+
+
 def rhythm_report(soundtrack: Soundtrack, energy: Energy, movement_tempo: dict[str, Any] | None) -> dict[str, Any]:
     """The ``rhythm`` section: the music's tempo and beats, and the accents against them."""
     report: dict[str, Any] = {
@@ -54,6 +107,9 @@ def rhythm_report(soundtrack: Soundtrack, energy: Energy, movement_tempo: dict[s
     matched = alignment(energy.accents(), beats)
     if matched is not None:
         report.update(matched)
+    bounce = None if energy.hips is None else bounce_timing(energy.grid, energy.hips, beats)
+    if bounce is not None:
+        report["bounce"] = bounce
     return report
 
 
