@@ -491,6 +491,10 @@ def test_every_dancer_has_a_chip_their_own_timeline_and_the_group_sync_panel(bro
     assert page.inner_text("#sync-score") == str(math.floor(sync["group"]["score"] + 0.5))
     assert page.inner_text("#sync-verdict") != ""
     assert "0–100" in page.inner_text("#sync-meaning") and "80 or more" in page.inner_text("#sync-meaning")
+    parts = {part: v for part, v in sync["group"]["body_parts"].items() if v is not None}
+    assert shown("#sync-parts .bar", "part") == list(parts)  # each on the score's own scale, not a pose colour
+    grades = ["unison" if v >= 80 else "close" if v >= 60 else "apart" for v in parts.values()]
+    assert shown("#sync-parts .bar", "grade") == grades
     dancers = page.locator("#sync-dancers li")
     assert [int(d) for d in shown("#sync-dancers li", "person")] == [d["id"] for d in sync["dancers"]]
     for k, d in enumerate(sync["dancers"]):

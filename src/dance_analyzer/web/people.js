@@ -116,6 +116,13 @@ function syncVerdict(score) {
   return "visibly apart";
 }
 
+// A body part's bar on the same scale: its colour and word say how close, as the verdict does.
+function syncGrade(score) {
+  if (score >= 80) return { word: "unison", colour: "#2e7d32" };
+  if (score >= 60) return { word: "close", colour: "#a16207" };
+  return { word: "apart", colour: "#d62728" };
+}
+
 function lagText(d) {
   if (typeof d.lag_s !== "number") return "lag not measured (too little shared movement)";
   if (Math.abs(d.lag_s) < 0.05) return "on time with the others";
@@ -142,8 +149,11 @@ export function renderSync(sync, playback, select) {
   $("sync-parts").replaceChildren(...Object.entries(group.body_parts || {})
     .filter(([, v]) => num(v))
     .map(([part, v]) => {
-      const row = barRow(part, v, `${Math.round(v)}`);
+      const grade = syncGrade(v);
+      const row = barRow(part, v, `${Math.round(v)} ${grade.word}`);
+      row.querySelector(".fill").style.background = grade.colour;
       row.dataset.part = part;
+      row.dataset.grade = grade.word;
       return row;
     }));
   $("sync-dancers").replaceChildren(...sync.dancers.map((d) => {
