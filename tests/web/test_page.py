@@ -212,6 +212,11 @@ def test_with_music_the_numbers_say_whether_the_bounce_keeps_time(browser, api):
     assert said.startswith("in time: down " if bounce["in_time"] else "no steady bounce to the beat · ")
     assert said.endswith(f" · steady {bounce['steadiness']}/100")
     assert "On the beat" not in numbers  # the share of accents near a beat: hard to read, not shown
+    listed = page.locator("#move-list .moment").all_inner_texts()
+    for move, text in zip(result["moves"], listed, strict=True):  # airtime as the summary's sentence rounds it
+        assert move["move"] != "jump" or f"jump {move['airtime_s']:.2f} s" in text
+    common = "import('/static/common.js').then((m) => [0.125, 0.135, 0.375, 0.3333, 1.005].map((v) => m.fixed(v, 2)))"
+    assert page.evaluate(common) == [f"{v:.2f}" for v in (0.125, 0.135, 0.375, 0.3333, 1.005)]
 
 
 def test_the_page_fits_a_phone_screen(browser, api):

@@ -17,6 +17,15 @@ export function colourOf(pose) {
 
 export function label(pose) { return pose.replaceAll("_", " "); }
 
+// A number to `digits` decimals as the server's own sentences print it (Python rounds an exact
+// half to even: a 3-frame jump at 24 fps is 0.125 s, "0.12" there, where toFixed says "0.13").
+export function fixed(value, digits) {
+  const scaled = value * 10 ** digits;
+  const floor = Math.floor(scaled);
+  const whole = scaled - floor === 0.5 ? floor + (floor % 2) : Math.round(scaled);
+  return (whole / 10 ** digits).toFixed(digits);
+}
+
 // MediaPipe's skeleton: pairs of landmark indices.
 const BONES = [[11, 12], [11, 13], [13, 15], [12, 14], [14, 16], [11, 23], [12, 24], [23, 24], [23, 25], [25, 27],
   [27, 29], [29, 31], [27, 31], [24, 26], [26, 28], [28, 30], [30, 32], [28, 32], [0, 11], [0, 12]];

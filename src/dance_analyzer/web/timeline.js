@@ -2,7 +2,7 @@
 // that follows playback, pose bands, the moves' lane and list, every pose's own lane, the
 // counts, the numbers and the time per pose.
 
-import { $, about, barRow, colourOf, label } from "./common.js";
+import { $, about, barRow, colourOf, fixed, label } from "./common.js";
 
 // Times in a result are rounded to the millisecond, so a start can read up to 0.5 ms
 // before its frame: seeking a hair after it shows that frame, not the one before.
@@ -13,7 +13,7 @@ function moveCaption(m) {
   const num = (v) => typeof v === "number";
   const words = [label(m.move)];
   if (m.move === "turn") words.push(num(m.rotations) ? `${m.rotations}×` : null, m.direction);
-  else if (m.move === "jump") words.push(num(m.airtime_s) ? `${m.airtime_s.toFixed(2)} s` : null, m.shape);
+  else if (m.move === "jump") words.push(num(m.airtime_s) ? `${fixed(m.airtime_s, 2)} s` : null, m.shape);
   else if (m.move === "kick") words.push(m.direction, num(m.height_deg) ? `${Math.round(m.height_deg)}°` : null);
   else if (m.move === "step") words.push(m.direction);
   else if (m.move === "sway" || m.move === "bounce") words.push(num(m.cycles) ? `${m.cycles} cycles` : null);
