@@ -191,14 +191,13 @@ def _worst_moments(deviation: np.ndarray, alignment: Alignment) -> list[dict[str
 def _covered(alignment: Alignment, reference_s: float, attempt_s: float) -> dict[str, float]:
     """The stretch of each side the alignment matched, in seconds, and the share of the
     reference it is (the shorter side is matched in full, the longer from anywhere to anywhere)."""
-    step = 1.0 / RATE_HZ  # each grid step stands for the moment up to the next one, or the end
-
-    def stretch(indices: np.ndarray, duration_s: float) -> tuple[float, float]:
-        start = float(indices.min()) * step
-        return start, max(min(float(indices.max()) * step + step, duration_s), start)
-
-    ref_start, ref_end = stretch(alignment.reference_idx, reference_s)
-    att_start, att_end = stretch(alignment.attempt_idx, attempt_s)
+    step = 1.0 / RATE_HZ
+    ref_start, ref_last = float(alignment.reference_idx.min()) * step, float(alignment.reference_idx.max()) * step
+    att_start, att_last = float(alignment.attempt_idx.min()) * step, float(alignment.attempt_idx.max()) * step
+    # The last samples stand for the moment up to the next one, or to the end of the side
+    # that ends there: the two stretches end together.
+    tail = max(min(step, reference_s - ref_last, attempt_s - att_last), 0.0)
+    ref_end, att_end = ref_last + tail, att_last + tail
     return {
         "reference_start_s": round(ref_start, 2),
         "reference_end_s": round(ref_end, 2),
