@@ -8,7 +8,9 @@ differently, can be compared; and a difference reads as "your left knee was 25°
 Dynamic time warping (librosa's) aligns the sequences, so a different start time or
 tempo is not counted as a mistake. The alignment is open-ended on one side (subsequence DTW): the
 shorter performance must be matched in full, the longer one may start and end anywhere,
-so an attempt that starts a few seconds into the choreography still lines up.
+so an attempt that starts a few seconds into the choreography still lines up; ``covered``
+says which stretch of each was matched, and a warning says so when the attempt follows only
+part of the reference (its scores are then that part's).
 
 A photo on either side is one moment (a pose to reach): the alignment then matches it with
 the one moment of the other side that comes closest (``closest_moment``), and the time
@@ -251,15 +253,15 @@ def compare_tracks(reference: LandmarkTrack, attempt: LandmarkTrack, *, mirror: 
     slope = np.polyfit(attempt_t, reference_t, 1)[0] if np.ptp(attempt_t) > 0 else 1.0
     similarity = deviation_score(mean_dev)
     photos = {"reference": reference.photo, "attempt": attempt.photo}
-    moment: dict[str, Any] = {}
     warnings = unrelated_warning(similarity, float(slope), photos=photos)
+    matched: dict[str, Any]  # what was matched: a photo's closest moment, or two stretches of video
     if any(photos.values()):  # one moment matched with one: the closest
         closest = {"attempt_s": round(float(attempt_t[0]), 2), "reference_s": round(float(reference_t[0]), 2)}
-        moment = {"closest_moment": closest}
+        matched = {"closest_moment": closest}
     else:
-        moment = {"covered": _covered(alignment, reference.duration_s, attempt.duration_s)}
+        matched = {"covered": _covered(alignment, reference.duration_s, attempt.duration_s)}
         if not warnings:  # an unrelated pair has no stretch worth naming
-            warnings = partial_warning(moment["covered"], reference.duration_s)
+            warnings = partial_warning(matched["covered"], reference.duration_s)
     return {
         "similarity": similarity,  # as filmed, or mirrored with mirror=True
         "as_filmed_similarity": deviation_score(results["as_filmed"][3]),
@@ -276,7 +278,7 @@ def compare_tracks(reference: LandmarkTrack, attempt: LandmarkTrack, *, mirror: 
         "tempo_ratio": round(float(slope), 3),  # reference seconds per attempt second
         "sync_map": _sync_map(alignment),
         "worst_moments": [] if any(photos.values()) else _worst_moments(deviation, alignment),
-        **moment,
+        **matched,
         "reference": _side(reference),
         "attempt": _side(attempt),
         "rate_hz": RATE_HZ,
