@@ -322,7 +322,10 @@ class CompareResult(OpenModel):
     offset_s: float = Field(description="where the attempt starts in the reference, seconds")
     tempo_ratio: float = Field(description="reference seconds per attempt second: above 1, the attempt is faster")
     sync_map: list[list[float]] = Field(description="pairs [attempt_s, reference_s] of the alignment")
-    worst_moments: list[CompareMoment] = Field(description="none when either side is a photo")
+    worst_moments: list[CompareMoment] = Field(
+        description="up to 3 one-second stretches that deviate most, each with a body part off by 5 degrees or "
+        "more; none when either side is a photo"
+    )
     closest_moment: ClosestMoment | None = Field(
         None, description="when either side is a photo: the moment of the other side that comes closest to its pose"
     )
