@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from dance_analyzer.reports.compare_moves import compare_moves
 
 SAME_TIME = [[0.0, 0.0], [5.0, 5.0], [10.0, 10.0]]  # attempt_s, reference_s
@@ -86,3 +89,14 @@ def test_an_alignment_that_gives_no_line_falls_back_to_where_the_starts_were_pai
     assert [m["reference_s"] for m in result["missed"]] == [2.5]
     steep = [[0.2 + 5 * t, t] for t in (0.0, 1.0, 2.0)]  # five times slower: no tempo a dancer keeps
     assert compare_moves([jump(1.0)], [jump(1.2)], steep)["made"][0]["timing"] == "on time"
+
+
+def test_an_attempt_that_slows_down_part_way_is_timed_by_its_tempo_around_each_move():
+    # Reference time for every half second of the attempt: in step for 10 s, then a fifth slower.
+    drifting = [[a, a if a <= 10 else 10 + (a - 10) / 1.25] for a in np.arange(0.0, 23.0, 0.5)]
+    reference = [jump(4.0), turn(17.0), jump(19.0)]
+    attempt = [jump(4.0), turn(10 + 7 * 1.25), jump(10 + 9 * 1.25 + 0.4)]  # the last jump 0.4 s late
+    result = compare_moves(reference, attempt, drifting)
+    assert [(p["move"], p["timing"]) for p in result["made"]] == [("jump", "on time"), ("turn", "on time"),
+                                                                  ("jump", "late")]  # fmt: skip
+    assert result["made"][2]["late_s"] == pytest.approx(0.4, abs=0.1)

@@ -6,9 +6,10 @@ angles cannot say that, so the moves found in each video are paired here: each o
 reference's turns, jumps, kicks and floor work with the attempt's nearest move of the same
 kind around the moment the alignment expects it.
 
-Where it is expected comes from a straight line fitted to the alignment (``sync_map``): the
-attempt's overall offset and tempo, not the warped path itself, which bends to put like
-poses together and so would hide a move made late. Steps, sways and bounces are left out:
+Where it is expected comes from a straight line fitted to the alignment (``sync_map``) over
+the seconds around the move: the attempt's offset and tempo there (an attempt may slow down
+part-way), not the warped path itself, which bends to put like poses together and so would
+hide a move made late. Steps, sways and bounces are left out:
 they come by the dozen and a miscount of one says nothing to a dancer.
 """
 
@@ -24,6 +25,10 @@ WITHIN_S = 1.0  # how far from where it is expected (in attempt seconds) a move 
 ON_TIME_S = 0.15  # earlier or later than this is early or late: about four frames at 25-30 frames/s
 # What is compared of each kind beside its timing, as reference_<field> and attempt_<field>.
 MEASURES = {"turn": "rotations", "jump": "airtime_s", "kick": "height_deg"}
+# The line a move is expected on is fitted to the alignment within this many reference seconds
+# of it (wide enough that a move made late moves the line little), where it has MIN_LOCAL_PAIRS.
+LOCAL_S = 5.0
+MIN_LOCAL_PAIRS = 6
 
 
 def compare_moves(
@@ -59,18 +64,31 @@ def compare_moves(
 
 
 def _attempt_time(sync_map: list[list[float]]) -> Callable[[float], float]:
-    """Reference seconds to attempt seconds, along the line through the alignment; where the
-    alignment gives no line (a still dancer matches every moment alike, or the pair danced at
-    under half or over twice the other's speed), shifted as their starts were paired."""
+    """Reference seconds to attempt seconds, along the line through the alignment around that
+    moment (or, with too few pairs there, through all of it); where the alignment gives no
+    line (a still dancer matches every moment alike, or the pair danced at under half or over
+    twice the other's speed), shifted as their starts were paired."""
     if not sync_map:
         return lambda t: float(t)
     attempt_s, reference_s = np.asarray(sync_map, float).T
-    if np.ptp(reference_s) > 0:
-        slope, intercept = np.polyfit(reference_s, attempt_s, 1)
-        if 0.5 <= slope <= 2.0:
-            return lambda t: float(slope * t + intercept)
+    whole = _line(reference_s, attempt_s)
     shift = float(attempt_s[0] - reference_s[0])
-    return lambda t: float(t + shift)
+
+    def to_attempt(t: float) -> float:
+        near = np.abs(reference_s - t) <= LOCAL_S
+        line = _line(reference_s[near], attempt_s[near]) if near.sum() >= MIN_LOCAL_PAIRS else None
+        slope, intercept = line or whole or (1.0, shift)
+        return float(slope * t + intercept)
+
+    return to_attempt
+
+
+def _line(reference_s: np.ndarray, attempt_s: np.ndarray) -> tuple[float, float] | None:
+    """(slope, intercept) of attempt seconds against reference seconds, if a dancer's tempo."""
+    if np.ptp(reference_s) <= 0:
+        return None
+    slope, intercept = np.polyfit(reference_s, attempt_s, 1)
+    return (float(slope), float(intercept)) if 0.5 <= slope <= 2.0 else None
 
 
 def _pair(reference: dict[str, Any], attempt: dict[str, Any], expected: float, mirror: bool) -> dict[str, Any]:
