@@ -1,7 +1,7 @@
 // Live mode: the camera, MediaPipe's pose model running in this browser (served by this
 // server from /live-assets, nothing from elsewhere), and a WebSocket to /live that answers
 // each frame's landmarks with the pose and, once over, each move (docs/live.md).
-import { $, KEY_STORE, authHeaders, colourOf, drawSkeleton, label, skeletonPoints } from "./common.js";
+import { $, KEY_STORE, authHeaders, colourOf, drawSkeleton, fixed, label, skeletonPoints } from "./common.js";
 
 const FLOATS = 1 + 33 * 4 + 33 * 3;
 const STRIP_S = 30;
@@ -302,8 +302,8 @@ function showPose(msg) {
 
 function moveText(move) {
   if (move.move === "turn") return `turn ${move.rotations}× ${move.direction || ""}`.trim();
-  if (move.move === "jump") return `jump! ${move.airtime_s ?? ""} s`.trim();
-  if (move.move === "kick") return `kick ${move.height_deg ?? ""}°`.trim();
+  if (move.move === "jump") return typeof move.airtime_s === "number" ? `jump! ${fixed(move.airtime_s, 2)} s` : "jump!";
+  if (move.move === "kick") return typeof move.height_deg === "number" ? `kick ${Math.round(move.height_deg)}°` : "kick";
   return readable(move.move);
 }
 
