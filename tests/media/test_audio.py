@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import numpy as np
 import pytest
 
@@ -32,4 +34,16 @@ def test_a_video_without_audio_has_no_soundtrack(make_video):
 
 def test_half_a_second_of_audio_is_too_little_for_a_tempo(tmp_path):
     soundtrack = read_soundtrack(click_video(tmp_path / "short.mp4", 120, seconds=0.5))
+    assert soundtrack.has_audio and soundtrack.tempo_bpm is None and len(soundtrack.beats) == 0
+
+
+def test_a_silent_soundtrack_has_no_tempo_rather_than_a_tempo_of_zero(tmp_path):
+    silent = tmp_path / "silent.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=gray:s=64x48:r=10", "-f", "lavfi", "-i"]
+        + ["anullsrc=r=22050:cl=mono", "-t", "6", "-c:v", "libx264", "-c:a", "aac", str(silent)],
+        check=True,
+    )
+    assert beat_times(load_audio(silent))[0] == 0.0  # what the beat tracker makes of silence
+    soundtrack = read_soundtrack(silent)
     assert soundtrack.has_audio and soundtrack.tempo_bpm is None and len(soundtrack.beats) == 0

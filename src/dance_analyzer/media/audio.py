@@ -71,4 +71,6 @@ def read_soundtrack(path: Path) -> Soundtrack:
     if len(samples) < MIN_AUDIO_S * SAMPLE_RATE:
         return Soundtrack(has_audio=True)
     tempo, beats = beat_times(samples)
+    if not tempo > 0 or len(beats) < 2:  # sound without a beat (speech, wind, silence): no music to count
+        return Soundtrack(has_audio=True)
     return Soundtrack(has_audio=True, tempo_bpm=tempo, beats=beats)
