@@ -46,6 +46,11 @@ from dance_analyzer.labels.definitions import load_definitions  # noqa: E402
 from dance_analyzer.workers.inline import InlineReader  # noqa: E402
 
 
+def shown(clip: Path) -> str:
+    """A clip's name under ../shared/media, or its path if it is elsewhere."""
+    return str(clip.relative_to(MEDIA)) if clip.is_relative_to(MEDIA) else str(clip)
+
+
 def shared_clips() -> list[Path]:
     """The shared videos: solo clips at the top, solo_dance/ and multi_person/."""
     found = [p for p in MEDIA.glob("*") if p.suffix in {".mp4", ".avi", ".mov"}]
@@ -94,7 +99,7 @@ def bench_clip(reader: InlineReader, clip: Path, model: str, tmp: Path) -> dict[
         floor = {**floor, "timeline_agree": float("nan"), "poses_agree": float("nan")}
     share = auto["model_frames"] / max(1, auto["processed_frames"])
     print(
-        f"\n{clip.relative_to(MEDIA)} [{model}]: {auto['processed_frames']} frames; the model ran on "
+        f"\n{shown(clip)} [{model}]: {auto['processed_frames']} frames; the model ran on "
         f"{auto['model_frames']} ({100 * share:.0f}%); {every_s / auto_s:.2f}x the every-frame time ({auto_s:.1f} s)"
     )
     print(describe_differences("auto vs every frame   ", auto_diff))
@@ -105,7 +110,7 @@ def bench_clip(reader: InlineReader, clip: Path, model: str, tmp: Path) -> dict[
         + ", ".join(f"every {s} frame(s) {e} ({d})" for s, (e, d) in lock.items())
     )
     return {
-        "clip": str(clip.relative_to(MEDIA)),
+        "clip": shown(clip),
         "model": model,
         "frames": auto["processed_frames"],
         "model_frames": auto["model_frames"],
@@ -147,7 +152,7 @@ def main() -> None:
     parser.add_argument("--clips", nargs="+", default=None, help="paths, or names under ../shared/media")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    clips = [Path(c) if Path(c).exists() else MEDIA / c for c in args.clips] if args.clips else shared_clips()
+    clips = [Path(c).resolve() if Path(c).exists() else MEDIA / c for c in args.clips] if args.clips else shared_clips()
     rows = []
     with InlineReader() as reader, tempfile.TemporaryDirectory() as tmp:
         for model in args.models:
