@@ -6,6 +6,7 @@ here); this one hands over prepared skeletons, so every number below is known.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from dance_analyzer.pose.people import People, Person
 from dance_analyzer.pose.picture import people_in_picture
 from dance_analyzer.pose.track import LandmarkTrack
 from tests.support import skeletons as S
-from tests.support.motions import hop
+from tests.support.motions import clip, hop, lifted, standing
 
 FPS = 10.0
 VIDEO = Path("dance.mp4")
@@ -211,6 +212,49 @@ def test_with_music_each_move_and_pose_says_the_count_it_starts_on():
     quiet = analyze(VIDEO, AnalysisOptions(rhythm=True), reader=PreparedReader(track))  # no music: nothing to count
     assert [m["move"] for m in quiet["moves"]] == [m["move"] for m in result["moves"]]
     assert not any("on_count" in m or "eight" in m for m in quiet["moves"] + quiet["segments"])
+
+
+def bouncing(low_after_s: float, every_s: float = 0.5, seconds: float = 8.0) -> LandmarkTrack:
+    """A dancer bouncing on the spot, the hips lowest ``low_after_s`` after each multiple of ``every_s``."""
+    times, image, world = clip(
+        seconds, lambda t: lifted(standing(), -0.01 * math.cos(2 * math.pi * (t - low_after_s) / every_s))
+    )
+    n, fps = len(times), 1 / float(times[1] - times[0])
+    info = VideoInfo(width=720, height=1280, fps=fps, duration_s=n / fps, frame_count=n, rotation=0, codec="h264")
+    return LandmarkTrack(info, n, n / fps, np.arange(n), times, image.astype(np.float32), world.astype(np.float32))
+
+
+class GroupReader(PreparedReader):
+    """Hands over several prepared dancers, side by side in one video (ids from 1)."""
+
+    def __init__(self, tracks: list[LandmarkTrack], soundtrack: Soundtrack | None = None) -> None:
+        super().__init__(tracks[0], soundtrack)
+        self.tracks = tracks
+
+    def people(self, path, **_):
+        self.asked.append(("people", path))
+        dancers = []
+        for k, t in enumerate(self.tracks, start=1):
+            present = ~np.isnan(t.image[:, 0, 0])
+            boxes = np.concatenate([np.nanmin(t.image[:, :, :2], axis=1), np.nanmax(t.image[:, :, :2], axis=1)], axis=1)
+            dancers.append(Person(k, present, t.image, t.world, boxes, np.where(present, 0.9, np.nan)))
+        t = self.tracks[0]
+        return People(t.info, t.total_frames, t.duration_s, t.indices, t.times, dancers, 1, "full")
+
+
+def test_with_music_every_dancer_of_a_group_is_timed_against_it():
+    beats = np.arange(0.5, 8.0, 0.5)  # 120 bpm
+    group = [bouncing(low_after_s=0.0), bouncing(low_after_s=0.25)]  # down on the beat; on the "and"
+    result = analyze(
+        VIDEO, AnalysisOptions(rhythm=True, people=True), reader=GroupReader(group, Soundtrack(True, 120.0, beats))
+    )
+    timing = {p["id"]: p["rhythm"] for p in result["people"]}
+    assert timing[1]["bounce"]["in_time"] and timing[1]["bounce"]["where"] == "on the beat"
+    assert timing[2]["bounce"]["in_time"] and timing[2]["bounce"]["where"] == "between the beats (on the and)"
+    assert result["main_person"] == 1 and result["rhythm"]["bounce"] == timing[1]["bounce"]  # the main dancer's
+    assert "beats" not in timing[1]  # the music is the video's, said once
+    quiet = analyze(VIDEO, AnalysisOptions(rhythm=True, people=True), reader=GroupReader(group))
+    assert [p["rhythm"] for p in quiet["people"]] == [{}, {}] and "bounce" not in quiet["rhythm"]
 
 
 def test_the_overlay_is_drawn_from_the_frames_which_the_result_then_drops(tmp_path):

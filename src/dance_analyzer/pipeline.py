@@ -29,7 +29,7 @@ from .labels.learn import learn_definition, learn_likeness
 from .labels.moves import Motion, Move, MoveSet, detect_moves, load_moves, motion_of, move_summary
 from .labels.safe_yaml import dump_yaml
 from .media.audio import Soundtrack
-from .media.still import overlay_name_problem, sniffed_picture
+from .media.still import check_overlay_name, sniffed_picture
 from .options import AnalysisOptions as AnalysisOptions  # where library callers have always found it
 from .pose.adaptive import Precision, Refinement
 from .pose.extract import ProgressFn
@@ -42,7 +42,7 @@ from .reports.compare_moves import compare_moves
 from .reports.counts import pose_counts
 from .reports.framing import crowd_warnings, framing_warnings
 from .reports.movement import Energy, movement_report
-from .reports.rhythm import held_for_counts, on_counts, rhythm_report
+from .reports.rhythm import held_for_counts, on_counts, rhythm_report, timing
 from .reports.summary import add_people_to_frames, frame_details, pose_summary, segments
 from .reports.sync import sync_report
 
@@ -103,20 +103,20 @@ def analyze(
     poses = poses or load_definitions()
     moves = moves or load_moves(options.moves_file)
     if overlay_to is not None and (sniffed := sniffed_picture(path)) is not None:
-        _check_overlay_name(overlay_to, photo=sniffed)  # before the analysis: nobody waits to hear it
+        check_overlay_name(overlay_to, photo=sniffed)  # before the analysis: nobody waits to hear it
     # Everyone is followed either way: the main dancer is chosen the same way (present
     # longest), and never swapped for another body, whether or not the others are described.
     crowd = _read_people(reader, path, options, on_progress, cancel, poses)
     main = crowd.main_track()
     photo = main.photo
     if overlay_to is not None:
-        _check_overlay_name(overlay_to, photo=photo)  # as the reader found the file
+        check_overlay_name(overlay_to, photo=photo)  # as the reader found the file
     # A photo's one frame lasts no time: nothing in it is too brief to count.
     min_segment_s = 0.0 if photo else options.min_segment_s
     if landmarks_to is not None:
         save_track(main, landmarks_to)
     if options.people:
-        result, energy = describe_people(
+        result, energies = describe_people(
             crowd, poses, min_segment_s, include_frames, moves=moves, angle_filter=options.angle_filter,
             precision=options.precision,
         )  # fmt: skip
@@ -126,6 +126,7 @@ def analyze(
             angle_filter=options.angle_filter, precision=options.precision,
         )  # fmt: skip
         result["warnings"] += crowd_warnings(len(crowd.persons), photo=photo)
+        energies = {crowd.main_id: energy}
     if photo:
         result.update(photo=True, poses=poses_held(main, poses))
         for described in [result, *result.get("people", [])]:
@@ -134,7 +135,9 @@ def analyze(
             person["poses"] = poses_held(crowd.track(person["id"]), poses)
     if options.rhythm:
         sound = Soundtrack(has_audio=False) if photo else reader.soundtrack(path)
-        result["rhythm"] = rhythm_report(sound, energy, None if photo else result["movement"]["tempo"])
+        result["rhythm"] = rhythm_report(sound, energies[crowd.main_id], None if photo else result["movement"]["tempo"])
+        for person in result.get("people", []):  # each dancer against the one soundtrack
+            person["rhythm"] = timing(energies[person["id"]], sound.beats) if sound.tempo_bpm else {}
         for described in [result, *result.get("people", [])]:
             described["moves"] = on_counts(described["moves"], sound.beats)
             described["segments"] = held_for_counts(described["segments"], sound.beats)
@@ -233,23 +236,25 @@ def describe_people(
     moves: MoveSet,
     angle_filter: AngleFilter = "butterworth",
     precision: Precision = "every_frame",
-) -> tuple[dict[str, Any], Energy]:
+) -> tuple[dict[str, Any], dict[int | None, Energy]]:
     """The result for everyone in view: the top-level fields describe the main dancer (so
     the seed contract reads the same), ``people`` describes each person the same way, and
-    ``sync`` says how together they dance when there are several."""
+    ``sync`` says how together they dance when there are several; and each one's motion
+    energy, by id."""
     result, energy = describe(
         crowd.main_track(), poses, min_segment_s, include_frames, moves=moves, angle_filter=angle_filter,
         precision=precision,
     )  # fmt: skip
     result["main_person"] = crowd.main_id
     result["people"] = []
+    energies: dict[int | None, Energy] = {crowd.main_id: energy}
     for person in crowd.persons:
         # The main dancer is described already, above.
-        own = (
-            result
-            if person.id == crowd.main_id
-            else describe(crowd.track(person.id), poses, min_segment_s, moves=moves, angle_filter=angle_filter)[0]
-        )
+        own = result
+        if person.id != crowd.main_id:
+            own, energies[person.id] = describe(
+                crowd.track(person.id), poses, min_segment_s, moves=moves, angle_filter=angle_filter
+            )
         present = crowd.times[person.present]
         result["people"].append(
             {
@@ -264,7 +269,7 @@ def describe_people(
         result["sync"] = sync_report({p.id: crowd.track(p.id) for p in crowd.persons}, mirror=True)
     if include_frames:
         add_people_to_frames(result["frames"], crowd)
-    return result, energy
+    return result, energies
 
 
 def compare(
@@ -329,12 +334,6 @@ def _one_dancer(
         kind = "photo" if main.photo else "video"
         raise NoPersonFound(f"There is no person {person} in the {which} {kind} (people found: {found})")
     return crowd.track(person), []
-
-
-def _check_overlay_name(overlay_to: Path, *, photo: bool) -> None:
-    misnamed = overlay_name_problem(overlay_to, photo=photo)
-    if misnamed is not None:
-        raise OverlayNotWritten(misnamed)
 
 
 def _read_people(

@@ -506,6 +506,23 @@ def test_with_every_dancer_followed_the_table_shows_each_person_and_the_group_sy
     assert f"How in sync: {group:.0f}/100" in table
 
 
+def test_with_music_the_table_says_whether_each_dancers_bounce_keeps_time(tmp_path):
+    group = media("multi_person/sports2d_demo_jumpingjacks_flip_walker.mp4")  # its own sound is silent
+    clip = str(with_clicks(group, tmp_path / "group-to-music.mp4", bpm=120))
+    out = tmp_path / "result.json"
+    args = ("analyze", clip, "--people", "all", "--rhythm", "--sample-fps", "10", "--quiet")
+    assert run(*args, "-o", str(out)).returncode == 0
+    body = json.loads(out.read_text())
+    table = run(*args, "--format", "table").stdout
+    timed = [p for p in body["people"] if p["rhythm"].get("bounce")]
+    assert len(timed) >= 2  # the jumping jacks and the walker
+    assert table.count("\n    music: ") == len(timed)
+    for person in timed:
+        bounce = person["rhythm"]["bounce"]
+        timing = f"bounce in time: down {bounce['where']}" if bounce["in_time"] else "no steady bounce to the beat"
+        assert f"\n    music: {timing}, steady {bounce['steadiness']}/100\n" in table
+
+
 def time_per_pose(video, poses_file):
     """Frames per pose of an analysis made with this pose file (DANCE_POSES_FILE)."""
     r = subprocess.run(

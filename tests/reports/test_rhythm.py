@@ -11,6 +11,7 @@ from dance_analyzer.reports.rhythm import (
     BOUNCE_DIP,
     alignment,
     bounce_timing,
+    bounce_words,
     count_now,
     dance_counts,
     held_for_counts,
@@ -58,19 +59,29 @@ def test_a_bounce_down_just_after_every_beat_is_in_time_and_says_how_far_after()
     grid, hips = bouncing(0.5, low_after_s=0.05)
     timing = bounce_timing(grid, hips, beats)
     assert timing["in_time"] and timing["steadiness"] >= 95 and timing["bounces"] >= 13
-    assert timing["after_beat_ms"] == pytest.approx(50, abs=20)
+    assert timing["after_beat_ms"] == pytest.approx(50, abs=20) and timing["where"] == "on the beat"
     early = bounce_timing(*bouncing(0.5, low_after_s=0.4), beats)  # a tenth of a second before each beat
     assert early["in_time"] and early["after_beat_ms"] == pytest.approx(-100, abs=20)
+    assert early["where"] == f"{-early['after_beat_ms']} ms before the beat"
+    offbeat = bounce_timing(*bouncing(0.5, low_after_s=0.25), beats)  # half-way between the beats
+    assert offbeat["in_time"] and offbeat["where"] == "between the beats (on the and)"
     report = rhythm_report(Soundtrack(True, 120.0, beats), Energy(grid, np.zeros(len(grid)), hips), TEMPO)
     assert report["bounce"] == timing
 
 
 def test_a_bounce_at_its_own_tempo_is_not_in_time_and_standing_still_is_no_bounce():
     beats = np.arange(0.5, 8.0, 0.5)
-    assert not bounce_timing(*bouncing(0.37), beats)["in_time"]  # steady, but not with this music
+    drifting = bounce_timing(*bouncing(0.37), beats)  # steady, but not with this music
+    assert not drifting["in_time"] and drifting["where"] is None
     grid, still = bouncing(0.5, depth=BOUNCE_DIP / 2)  # sways less than a bounce
     assert bounce_timing(grid, still + np.random.default_rng(0).normal(0, 0.002, len(grid)), beats) is None
     assert "bounce" not in rhythm_report(Soundtrack(True, 120.0, beats), Energy(grid, np.zeros(len(grid))), TEMPO)
+
+
+def test_bounce_words_put_the_beat_and_its_and_in_a_dancers_words():
+    assert bounce_words(0.1, 50) == "on the beat" and bounce_words(-0.15, -75) == "on the beat"
+    assert bounce_words(0.2, 100) == "100 ms after the beat" and bounce_words(-0.3, -150) == "150 ms before the beat"
+    assert bounce_words(0.4, 200) == bounce_words(-0.5, -250) == "between the beats (on the and)"
 
 
 def test_without_audio_only_the_movement_tempo_is_reported():

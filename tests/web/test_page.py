@@ -209,8 +209,8 @@ def test_with_music_the_numbers_say_whether_the_bounce_keeps_time(browser, api):
     assert bounce["bounces"] >= 4
     numbers = page.inner_text("#numbers")
     said = numbers.split("Bounce to the beat\n", 1)[1].splitlines()[0]
-    assert said.startswith("in time: down " if bounce["in_time"] else "no steady bounce to the beat · ")
-    assert said.endswith(f" · steady {bounce['steadiness']}/100")
+    timing = f"in time: down {bounce['where']}" if bounce["in_time"] else "no steady bounce to the beat"
+    assert said == f"{timing} · steady {bounce['steadiness']}/100"
     assert "On the beat" not in numbers  # the share of accents near a beat: hard to read, not shown
     listed = page.locator("#move-list .moment").all_inner_texts()
     for move, text in zip(result["moves"], listed, strict=True):  # airtime as the summary's sentence rounds it
@@ -443,6 +443,27 @@ def test_a_group_video_analysed_for_one_dancer_says_so_and_how_to_see_everyone(b
     assert warning.is_visible()
     assert "people were in view" in warning.inner_text() and "Every dancer" in warning.inner_text()
     assert page.locator("#people-pick").is_hidden()
+
+
+def test_with_music_each_dancer_of_a_group_says_whether_their_bounce_keeps_time(browser, api, tmp_path):
+    group = media("multi_person/sports2d_demo_jumpingjacks_flip_walker.mp4")  # its own sound is silent
+    page = open_page(browser, api)
+    page.check("#people")
+    page.set_input_files("#file", str(with_clicks(group, tmp_path / "group-to-music.mp4", bpm=120)))
+    page.wait_for_selector("body[data-state=done]", timeout=180_000)
+    result = api.get(f"/jobs/{page.get_attribute('#result', 'data-job')}").json()["result"]
+    bounces = {p["id"]: p["rhythm"].get("bounce") for p in result["people"]}
+    assert sum(b is not None for b in bounces.values()) >= 2  # the jumping jacks and the walker
+    dancers = page.locator("#sync-dancers li")
+    assert dancers.count() == len(result["sync"]["dancers"]) >= 2
+    for k, d in enumerate(result["sync"]["dancers"]):
+        text, bounce = dancers.nth(k).inner_text(), bounces[d["id"]]
+        if bounce is None:
+            assert "bounce" not in text and dancers.nth(k).get_attribute("data-bounce") is None
+            continue
+        timing = f"in time: down {bounce['where']}" if bounce["in_time"] else "no steady bounce to the beat"
+        assert text.endswith(f"; bounce {timing} · steady {bounce['steadiness']}/100")
+        assert dancers.nth(k).get_attribute("data-bounce") == ("in_time" if bounce["in_time"] else "not_in_time")
 
 
 def test_every_dancer_has_a_chip_their_own_timeline_and_the_group_sync_panel(browser, api):

@@ -115,33 +115,18 @@ class BounceTiming(OpenModel):
         "the bounce keeps time with this music; false is no steady bounce found, not proof of dancing off the beat"
     )
     after_beat_ms: int = Field(description="where they gather: milliseconds after the beat (negative: before)")
+    where: str | None = Field(
+        None,
+        description='where they come down in a dancer\'s words when in time: "on the beat", "between the beats '
+        '(on the and)" or how far off ("70 ms after the beat"); null when not in time',
+    )
     steadiness: int = Field(description="0-100: 100 is every low at the same point of the beat")
     bounces: int = Field(description="the lows counted while the music plays")
 
 
-class Rhythm(OpenModel):
-    model_config = ConfigDict(
-        extra="allow",
-        json_schema_extra={
-            "examples": [
-                {
-                    "audio": True,
-                    "movement_tempo_bpm": 118.2,
-                    "audio_tempo_bpm": 117.5,
-                    "beats": [0.51, 1.02, 1.53],
-                    "on_beat_score": 72.0,
-                    "mean_offset_ms": -35.0,
-                    "accents": 25,
-                    "bounce": {"in_time": True, "after_beat_ms": 40, "steadiness": 62, "bounces": 21},
-                }
-            ]
-        },
-    )
+class DancerRhythm(OpenModel):
+    """One dancer's timing against the music's beats."""
 
-    audio: bool = Field(description="whether the video has a soundtrack")
-    movement_tempo_bpm: float | None = Field(None, description="the movement's own tempo, beats per minute")
-    audio_tempo_bpm: float | None = Field(None, description="the music's tempo; absent without music")
-    beats: list[float] | None = Field(None, description="the music's beats, seconds")
     on_beat_score: float | None = Field(
         None,
         description="0-100: the share of the movement's accents within 0.15 of a beat of the nearest beat; "
@@ -155,6 +140,39 @@ class Rhythm(OpenModel):
     bounce: BounceTiming | None = Field(
         None, description="whether the bounce keeps time with the music; absent with under 4 bounces to it"
     )
+
+
+class Rhythm(DancerRhythm):
+    """The music, and the main dancer's timing against it."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "audio": True,
+                    "movement_tempo_bpm": 118.2,
+                    "audio_tempo_bpm": 117.5,
+                    "beats": [0.51, 1.02, 1.53],
+                    "on_beat_score": 72.0,
+                    "mean_offset_ms": -35.0,
+                    "accents": 25,
+                    "bounce": {
+                        "in_time": True,
+                        "after_beat_ms": 40,
+                        "where": "on the beat",
+                        "steadiness": 62,
+                        "bounces": 21,
+                    },
+                }
+            ]
+        },
+    )
+
+    audio: bool = Field(description="whether the video has a soundtrack")
+    movement_tempo_bpm: float | None = Field(None, description="the movement's own tempo, beats per minute")
+    audio_tempo_bpm: float | None = Field(None, description="the music's tempo; absent without music")
+    beats: list[float] | None = Field(None, description="the music's beats, seconds")
 
 
 # ---------------------------------------------------------------------------- sync

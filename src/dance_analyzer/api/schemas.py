@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .report_models import CompareResult, Movement, Rhythm, Sync
+from .report_models import CompareResult, DancerRhythm, Movement, Rhythm, Sync
 
 
 class PoseCount(BaseModel):
@@ -236,6 +236,11 @@ class PersonResult(BaseModel):
     movement: Movement | None = None
     angles: AngleSeries | None = None
     poses: list[str] | None = Field(None, description="for a photo: every pose that holds for this person")
+    rhythm: DancerRhythm | None = Field(
+        None,
+        description="with rhythm=true: this dancer's timing against the video's music (its tempo and beats are "
+        "the top-level rhythm's); empty without music",
+    )
 
 
 class AnalysisResult(BaseModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..reports.captions import move_caption, move_name, music_caption, summary_line
+from ..reports.captions import bounce_caption, move_caption, move_name, music_caption, summary_line
 
 
 def _seconds(value: Any) -> str:
@@ -82,6 +82,9 @@ def people_lines(result: Mapping[str, Any]) -> list[str]:
         lines.append(f"    poses: {poses or 'none held long enough to count'}")
         summary = person.get("move_summary") or []
         lines.append(f"    moves: {summary_line(summary) if summary else 'none found'}")
+        bounce = bounce_caption((person.get("rhythm") or {}).get("bounce"))
+        if bounce:
+            lines.append(f"    music: {bounce}")
     sync = result.get("sync") or {}
     group = sync.get("group") or {}
     if group:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import CorruptVideo, NotAVideo, TooLarge
+from ..errors import CorruptVideo, NotAVideo, OverlayNotWritten, TooLarge
 from .heif import decode_heif, heif_size, is_heif
 
 Size = tuple[int, int]  # width, height
@@ -26,15 +26,18 @@ PICTURE_CODEC = "picture"  # what a photo's VideoInfo says it was encoded as: it
 PICTURE_OUTPUTS = {".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png", ".webp": ".webp"}
 
 
-def overlay_name_problem(out: Path, *, photo: bool) -> str | None:
-    """Why ``out`` is the wrong name for the annotated copy, if it is: a photo's copy is a
-    picture and a video's an MP4, and a name saying otherwise would mislead whoever opens it."""
+def check_overlay_name(out: Path, *, photo: bool) -> None:
+    """Refuse ``out`` as the annotated copy's name when it says the wrong kind: a photo's copy
+    is a picture and a video's an MP4, and a name saying otherwise would mislead whoever opens it."""
     picture = out.suffix.lower() in PICTURE_OUTPUTS
     if photo and not picture:
-        return f"The file is a photo: its annotated copy is a picture; name it .jpg, .png or .webp, not {out.name}"
+        raise OverlayNotWritten(
+            f"The file is a photo: its annotated copy is a picture; name it .jpg, .png or .webp, not {out.name}"
+        )
     if picture and not photo:
-        return f"The file is a video: its annotated copy is an MP4 video; name it .mp4, not {out.name}"
-    return None
+        raise OverlayNotWritten(
+            f"The file is a video: its annotated copy is an MP4 video; name it .mp4, not {out.name}"
+        )
 
 
 def read_picture(path: Path, max_side: int, max_pixels: int) -> np.ndarray:

@@ -70,25 +70,20 @@ def summary_line(summary: list[Mapping[str, Any]]) -> str:
 
 def music_caption(rhythm: Mapping[str, Any]) -> str | None:
     """The music in a line: its tempo, where counting starts, and whether the bounce keeps time
-    ("down on the beat", "on the and", or how far off); None without music."""
+    (where it comes down: ``rhythm.bounce_words``); None without music."""
     bpm = _number(rhythm.get("audio_tempo_bpm"), ".0f")
     if bpm is None:
         return None
     beats = rhythm.get("beats") or []
     words = [f"{bpm} bpm"] + ([f"counted from {beats[0]:.2f} s"] if len(beats) >= 2 else [])
-    bounce = rhythm.get("bounce")
-    if bounce:
-        if not bounce["in_time"]:
-            words.append("no steady bounce to the beat")
-        else:
-            off = bounce["after_beat_ms"] / (60000 / rhythm["audio_tempo_bpm"])  # -0.5 to 0.5 of a beat
-            where = (
-                "down on the beat"
-                if abs(off) <= 0.15
-                else "down between the beats (on the and)"
-                if abs(off) >= 0.35
-                else f"down {abs(bounce['after_beat_ms'])} ms {'after' if off > 0 else 'before'} the beat"
-            )
-            words.append(f"bounce in time: {where}")
-        words.append(f"steady {bounce['steadiness']}/100")
-    return "Music: " + ", ".join(words)
+    bounce = bounce_caption(rhythm.get("bounce"))
+    return "Music: " + ", ".join(words + ([bounce] if bounce else []))
+
+
+def bounce_caption(bounce: Mapping[str, Any] | None) -> str | None:
+    """Whether a dancer's bounce keeps time, and how steadily; None with too few bounces to tell."""
+    if not bounce:
+        return None
+    where = bounce.get("where")
+    timing = f"bounce in time: down {where}" if bounce.get("in_time") and where else "no steady bounce to the beat"
+    return f"{timing}, steady {bounce['steadiness']}/100"

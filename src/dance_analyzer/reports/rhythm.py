@@ -38,6 +38,10 @@ BOUNCE_SMOOTH = 3
 BOUNCE_DIP = 0.02
 MIN_BOUNCES = 4
 IN_TIME_P = 0.05  # against another song's beats, 1 in 20 pairs would pass by chance
+# Where a bounce in time comes down, in a dancer's words: "on the beat" within this share
+# of a beat of it, "on the and" within this share of half-way between two beats.
+ON_THE_BEAT = 0.15
+ON_THE_AND = 0.15
 
 
 def alignment(accent_times: np.ndarray, beats: np.ndarray) -> dict[str, float] | None:
@@ -86,12 +90,25 @@ def bounce_timing(grid: np.ndarray, hips: np.ndarray, beats: np.ndarray) -> dict
     phases = beat_positions(times, beats) % 1.0
     length, p = rayleigh_p(phases)
     mean = float(np.angle(np.exp(2j * np.pi * phases).mean()) / (2 * np.pi))  # -0.5 to 0.5 of a beat
+    after_ms = round(1000.0 * mean * float(np.median(np.diff(beats))))
+    in_time = bool(p < IN_TIME_P)
     return {
-        "in_time": bool(p < IN_TIME_P),
-        "after_beat_ms": round(1000.0 * mean * float(np.median(np.diff(beats)))),
+        "in_time": in_time,
+        "after_beat_ms": after_ms,
+        "where": bounce_words(mean, after_ms) if in_time else None,
         "steadiness": round(100.0 * length),
         "bounces": int(len(times)),
     }
+
+
+def bounce_words(after_beats: float, after_ms: int) -> str:
+    """Where a bounce comes down, as a dancer says it: "on the beat", "between the beats (on
+    the and)", or how far off the beat ("70 ms after the beat"); ``after_beats`` -0.5 to 0.5."""
+    if abs(after_beats) <= ON_THE_BEAT:
+        return "on the beat"
+    if abs(after_beats) >= 0.5 - ON_THE_AND:
+        return "between the beats (on the and)"
+    return f"{abs(after_ms)} ms {'after' if after_beats > 0 else 'before'} the beat"
 
 
 def rhythm_report(soundtrack: Soundtrack, energy: Energy, movement_tempo: dict[str, Any] | None) -> dict[str, Any]:
@@ -104,6 +121,13 @@ def rhythm_report(soundtrack: Soundtrack, energy: Energy, movement_tempo: dict[s
         return report
     beats = soundtrack.beats
     report.update({"audio_tempo_bpm": round(soundtrack.tempo_bpm, 1), "beats": [round(float(b), 3) for b in beats]})
+    return {**report, **timing(energy, beats)}
+
+
+def timing(energy: Energy, beats: np.ndarray) -> dict[str, Any]:
+    """One dancer against the beats: the accents' on-beat share and the bounce, where there is
+    enough of either to read (the music itself is the same for everyone in the video)."""
+    report: dict[str, Any] = {}
     matched = alignment(energy.accents(), beats)
     if matched is not None:
         report.update(matched)

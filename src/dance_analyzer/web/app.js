@@ -82,7 +82,7 @@ async function showVideo(result, job, stem) {
   renderAngles(result.angles, video, playback);
   renderLanes(result, playback);
   const select = renderPeople(result, video, playback);
-  renderSync(result.sync, playback, select);
+  renderSync(result.sync, playback, select, result.people || []);
   renderNumbers(result);
   $("download-video").href = source;
   $("download-video").download = `${stem}-annotated.mp4`;

@@ -2,7 +2,7 @@
 // poses and moves on the timeline; and how in sync the group is.
 
 import { $, barRow, label, swatch } from "./common.js";
-import { renderTimeline } from "./timeline.js";
+import { bounceText, renderTimeline } from "./timeline.js";
 
 // The analysed frame a moment of the annotated video shows: the overlay has the input's
 // frames at its rate, and each shows its latest analysed frame (render.py), so match by
@@ -132,9 +132,10 @@ function lagText(d) {
 
 function jointText(joint) { return label(joint.replace(/_dir$/, "")); }
 
-// The group's sync: its 0-100 score and what it means, each dancer's score and lag, and
-// the least-in-sync moments as buttons that play the video from there.
-export function renderSync(sync, playback, select) {
+// The group's sync: its 0-100 score and what it means, each dancer's score and lag (and,
+// with music, whether their bounce keeps time), and the least-in-sync moments as buttons
+// that play the video from there.
+export function renderSync(sync, playback, select, people = []) {
   const panel = $("group-sync");
   if (!sync) { panel.hidden = true; return; }
   const group = sync.group;
@@ -162,6 +163,11 @@ export function renderSync(sync, playback, select) {
     const text = document.createElement("span");
     const score = num(d.score) ? `score ${Math.round(d.score)}` : "no score";
     text.textContent = `#${d.id}: ${score}, ${lagText(d)}${d.mirrored ? ", compared as a mirror image" : ""}`;
+    const bounce = ((people.find((p) => p.id === d.id) || {}).rhythm || {}).bounce;
+    if (bounce) {
+      text.textContent += `; bounce ${bounceText(bounce)}`;
+      item.dataset.bounce = bounce.in_time ? "in_time" : "not_in_time";
+    }
     item.append(swatch(d.id), text);
     return item;
   }));

@@ -22,15 +22,10 @@ function moveCaption(m) {
   return words.filter(Boolean).join(" ");
 }
 
-// The bounce's timing in a dancer's words: on the beat, on the "and", or how far off.
-function bounceText(bounce, bpm) {
+// The bounce's timing in a dancer's words (the result's own: on the beat, on the "and", or how far off).
+export function bounceText(bounce) {
   const steady = ` · steady ${bounce.steadiness}/100`;
-  if (!bounce.in_time) return `no steady bounce to the beat${steady}`;
-  const beats = bounce.after_beat_ms / (60000 / bpm);  // -0.5 to 0.5 of a beat
-  const where = Math.abs(beats) <= 0.15 ? "down on the beat"
-    : Math.abs(beats) >= 0.35 ? "down between the beats (on the and)"
-      : `down ${Math.abs(bounce.after_beat_ms)} ms ${beats > 0 ? "after" : "before"} the beat`;
-  return `in time: ${where}${steady}`;
+  return bounce.in_time && bounce.where ? `in time: down ${bounce.where}${steady}` : `no steady bounce to the beat${steady}`;
 }
 
 // A move summary entry in words: the result's own sentence, else its count and kind.
@@ -203,7 +198,7 @@ export function renderNumbers(result) {
   if (result.rhythm && result.rhythm.audio_tempo_bpm) {
     rows.push(["Music tempo", `${Math.round(result.rhythm.audio_tempo_bpm)} bpm`]);
     if (result.rhythm.bounce) {
-      rows.push(["Bounce to the beat", bounceText(result.rhythm.bounce, result.rhythm.audio_tempo_bpm),
+      rows.push(["Bounce to the beat", bounceText(result.rhythm.bounce),
         "Where the hips come down in each bounce, against the beats: in time when they come down at the "
         + "same point of the beat more steadily than chance would (steady 100: every time at the same point). "
         + "Not every dance bounces."]);
