@@ -43,6 +43,9 @@ def test_a_missed_turn_a_late_jump_a_single_for_a_double_and_an_extra_are_each_n
     made = {(p["move"], p["reference_s"]): p for p in result["made"]}
     assert made[("jump", 3.0)]["timing"] == "late" and made[("jump", 3.0)]["late_s"] == 0.4
     assert made[("turn", 1.0)]["timing"] == "on time" and made[("turn", 1.0)]["attempt_rotations"] == 1.0
+    assert made[("jump", 3.0)]["text"] == "made, 0.40 s late"  # as the page and the CLI list them
+    assert made[("turn", 1.0)]["text"] == "made, on time, 1 of 2 turns"
+    assert [m["text"] for m in result["missed"]] == ["missed"]
     assert [m["reference_s"] for m in result["missed"]] == [6.0] and result["extra"] == [
         {"move": "jump", "attempt_s": 9.5}
     ]

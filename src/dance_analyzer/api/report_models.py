@@ -281,10 +281,11 @@ class ComparedMoves(OpenModel):
     made: list[dict[str, Any]] = Field(
         description="move, reference_s, attempt_s, late_s (negative: early), timing (on time / early / late: "
         "over 0.15 s), and the two sides' rotations (turns, with same_direction), airtime_s (jumps) or "
-        "height_deg (kicks), as reference_<measure> and attempt_<measure>"
+        "height_deg (kicks), as reference_<measure> and attempt_<measure>; text: the pair in words "
+        '("made, 0.20 s late, 1 of 2 turns")'
     )
     missed: list[dict[str, Any]] = Field(
-        description="move, reference_s and expected_attempt_s: not made in the attempt"
+        description='move, reference_s and expected_attempt_s: not made in the attempt (text: "missed")'
     )
     extra: list[dict[str, Any]] = Field(description="move and attempt_s: the attempt's moves that match none")
     summary: str = Field(description="in words: how many made, and each one missed, late, early or turned differently")

@@ -32,8 +32,7 @@ def compare_table(result: Mapping[str, Any]) -> str:
     moves = result.get("moves")
     if moves:
         lines += ["", f"Moves: {moves['summary']}"]
-        paired = [(m["reference_s"], m["move"], _made(m)) for m in moves["made"]]
-        paired += [(m["reference_s"], m["move"], "missed") for m in moves["missed"]]
+        paired = [(m["reference_s"], m["move"], m["text"]) for m in moves["made"] + moves["missed"]]
         lines += [f"  {at:6.2f} s  {move_name(move):10} {how}" for at, move, how in sorted(paired)]
     worst = result.get("worst_moments") or []
     if worst:
@@ -44,10 +43,3 @@ def compare_table(result: Mapping[str, Any]) -> str:
             for m in worst
         ]
     return "\n".join(lines)
-
-
-def _made(pair: Mapping[str, Any]) -> str:
-    timing = "on time" if pair["timing"] == "on time" else f"{abs(pair['late_s']):.2f} s {pair['timing']}"
-    if "reference_rotations" in pair:
-        timing += f", {pair['attempt_rotations']:g} of {pair['reference_rotations']:g} turns"
-    return f"made, {timing}"

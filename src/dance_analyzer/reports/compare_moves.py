@@ -53,7 +53,12 @@ def compare_moves(
         ]
         if not candidates:
             missed.append(
-                {"move": move["move"], "reference_s": move["start_s"], "expected_attempt_s": round(expected, 2)}
+                {
+                    "move": move["move"],
+                    "reference_s": move["start_s"],
+                    "expected_attempt_s": round(expected, 2),
+                    "text": "missed",
+                }
             )
             continue
         k = min(candidates)[1]
@@ -105,7 +110,15 @@ def _pair(reference: dict[str, Any], attempt: dict[str, Any], expected: float, m
         pair[f"reference_{field}"], pair[f"attempt_{field}"] = reference[field], attempt[field]
     if reference["move"] == "turn":
         pair["same_direction"] = (reference.get("direction") == attempt.get("direction")) != mirror
-    return pair
+    return {**pair, "text": _made_text(pair)}
+
+
+def _made_text(pair: dict[str, Any]) -> str:
+    """A made move in a line ("made, 0.20 s late, 1 of 2 turns"), as the page and the CLI list it."""
+    timing = "on time" if pair["timing"] == "on time" else f"{abs(pair['late_s']):.2f} s {pair['timing']}"
+    if "reference_rotations" in pair:
+        timing += f", {pair['attempt_rotations']:g} of {pair['reference_rotations']:g} turns"
+    return f"made, {timing}"
 
 
 def _summary(

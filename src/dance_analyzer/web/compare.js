@@ -125,13 +125,11 @@ function showMoves(moves, seek) {
     li.append(button);
     return li;
   };
-  const made = moves.made.map((m) => {
-    const turns = m.reference_rotations !== undefined ? `, ${m.attempt_rotations} of ${m.reference_rotations} turns` : "";
-    const timing = m.timing === "on time" ? "on time" : `${Math.abs(m.late_s).toFixed(2)} s ${m.timing}`;
-    return [m.reference_s, item(`${m.reference_s.toFixed(1)} s ${label(m.move)}: made, ${timing}${turns}`, "made", m.attempt_s, m.reference_s)];
-  });
-  const missed = moves.missed.map((m) => [m.reference_s,
-    item(`${m.reference_s.toFixed(1)} s ${label(m.move)}: missed`, "missed", m.expected_attempt_s, m.reference_s)]);
+  // Each in the server's words ("made, 0.20 s late, 1 of 2 turns"; "missed").
+  const said = (m, kind, attemptS) => [m.reference_s,
+    item(`${m.reference_s.toFixed(1)} s ${label(m.move)}: ${m.text}`, kind, attemptS, m.reference_s)];
+  const made = moves.made.map((m) => said(m, "made", m.attempt_s));
+  const missed = moves.missed.map((m) => said(m, "missed", m.expected_attempt_s));
   $("move-pairs").replaceChildren(...made.concat(missed).sort((a, b) => a[0] - b[0]).map(([, li]) => li));
 }
 
