@@ -618,6 +618,16 @@ def test_with_music_the_table_says_the_count_each_pose_and_move_starts_on(tmp_pa
     assert f"\nMusic: {music['audio_tempo_bpm']:.0f} bpm, counted from {music['beats'][0]:.2f} s" in table
 
 
+def test_a_soundtrack_of_speech_is_not_counted_to():
+    clip = str(media("taichi_solo_1.mp4"))  # a man talking over the form: no beat
+    body = json.loads(run("analyze", clip, "--rhythm", "--sample-fps", "5").stdout)
+    assert body["rhythm"]["audio"] is True and body["rhythm"]["beat_clarity"] < 0.2
+    assert "audio_tempo_bpm" not in body["rhythm"] and "beats" not in body["rhythm"]
+    assert body["moves"] and not any("on_count" in m for m in body["moves"] + body["segments"])
+    table = run("analyze", clip, "--rhythm", "--sample-fps", "5", "--format", "table").stdout
+    assert "\nMusic: no steady beat heard, nothing to count to\n" in table and " on 1" not in table
+
+
 def test_compare_as_a_table_gives_the_score_and_the_moves_made_and_missed(tmp_path):
     reference = media("ballet_spin_1.mp4")
     attempt = tmp_path / "stopped-early.mp4"  # stopped 1.6 s in: the pirouette cut short, the kick missing

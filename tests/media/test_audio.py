@@ -7,8 +7,15 @@ import subprocess
 import numpy as np
 import pytest
 
-from dance_analyzer.media.audio import SAMPLE_RATE, beat_times, load_audio, read_soundtrack
-from tests.support.media import click_video
+from dance_analyzer.media.audio import (
+    MIN_CLARITY,
+    SAMPLE_RATE,
+    beat_times,
+    clarity_needed,
+    load_audio,
+    read_soundtrack,
+)
+from tests.support.media import CLICK_RATE, click_video, media, sound_video, taps_at_random
 
 
 @pytest.mark.parametrize("bpm", [100, 128])
@@ -23,6 +30,7 @@ def test_beats_of_a_click_track_at_a_known_tempo(tmp_path, bpm):
 def test_the_soundtrack_carries_the_tempo_and_beats(tmp_path):
     soundtrack = read_soundtrack(click_video(tmp_path / "clicks.mp4", 120, seconds=6))
     assert soundtrack.has_audio and soundtrack.tempo_bpm == pytest.approx(120, rel=0.04)
+    assert soundtrack.clarity >= 0.5  # a metronome: every beat alike
     assert np.median(np.diff(soundtrack.beats)) == pytest.approx(0.5, rel=0.04)
 
 
@@ -47,3 +55,28 @@ def test_a_silent_soundtrack_has_no_tempo_rather_than_a_tempo_of_zero(tmp_path):
     assert beat_times(load_audio(silent))[0] == 0.0  # what the beat tracker makes of silence
     soundtrack = read_soundtrack(silent)
     assert soundtrack.has_audio and soundtrack.tempo_bpm is None and len(soundtrack.beats) == 0
+
+
+@pytest.mark.parametrize("sound", ["white noise", "taps at random"])
+def test_sound_without_a_beat_has_no_tempo_though_the_tracker_finds_one(tmp_path, sound):
+    seconds = 10.0
+    rng = np.random.default_rng(7)
+    samples = rng.normal(0, 0.2, int(seconds * CLICK_RATE)) if sound == "white noise" else taps_at_random(seconds)
+    video = sound_video(tmp_path / "no-beat.mp4", samples, seconds)
+    tempo, beats = beat_times(load_audio(video))
+    assert tempo > 0 and len(beats) >= 10  # the tracker always finds some
+    soundtrack = read_soundtrack(video)
+    assert soundtrack.has_audio and soundtrack.clarity < MIN_CLARITY
+    assert soundtrack.tempo_bpm is None and len(soundtrack.beats) == 0
+
+
+def test_a_teacher_talking_is_no_music_and_a_song_is():
+    """The tai chi clip's sound is a man speaking (bursts of voice, no beat); the dance
+    clip's a children's song."""
+    speech, song = read_soundtrack(media("taichi_solo_1.mp4")), read_soundtrack(media("dance_solo_1.mp4"))
+    assert speech.has_audio and speech.tempo_bpm is None and speech.clarity < MIN_CLARITY
+    assert song.tempo_bpm == pytest.approx(117.5, abs=2) and song.clarity >= 2 * MIN_CLARITY
+
+
+def test_a_short_soundtrack_needs_a_clearer_beat_as_chance_repeats_more_in_it():
+    assert clarity_needed(3.0) > clarity_needed(5.0) > clarity_needed(12.0) == clarity_needed(60.0) == MIN_CLARITY

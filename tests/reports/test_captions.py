@@ -50,3 +50,5 @@ def test_the_music_line_gives_the_tempo_where_counting_starts_and_the_bounce_in_
     assert off.endswith("no steady bounce to the beat, steady 12/100")
     assert music_caption({"audio_tempo_bpm": 120.0, "beats": beats}) == "Music: 120 bpm, counted from 1.44 s"
     assert music_caption({"audio": False, "movement_tempo_bpm": 90.0}) is None
+    speech = {"audio": True, "movement_tempo_bpm": None, "beat_clarity": 0.02}  # a soundtrack without a beat
+    assert music_caption(speech) == "Music: no steady beat heard, nothing to count to"

@@ -142,8 +142,28 @@ def click_track(bpm: float, seconds: float) -> np.ndarray:
 
 def click_video(path: Path, bpm: float, seconds: float = 8.0) -> Path:
     """A video with grey frames and a click track at ``bpm``."""
+    return sound_video(path, click_track(bpm, seconds), seconds)
+
+
+def taps_at_random(seconds: float, seed: int = 0) -> np.ndarray:
+    """Mono samples: the clicks of ``click_track`` 0.15-1.2 s apart at random (footsteps,
+    a tap here and there: sharp onsets without a beat), over faint noise."""
+    rng = np.random.default_rng(seed)
+    samples = rng.normal(0, 0.01, int(seconds * CLICK_RATE)).astype(np.float32)
+    n = int(0.02 * CLICK_RATE)
+    click = (np.sin(2 * np.pi * 1500 * np.arange(n) / CLICK_RATE) * np.hanning(n)).astype(np.float32)
+    t = 0.3
+    while t < seconds - 0.1:
+        start = int(t * CLICK_RATE)
+        samples[start : start + n] += 0.6 * click
+        t += rng.uniform(0.15, 1.2)
+    return samples
+
+
+def sound_video(path: Path, samples: np.ndarray, seconds: float) -> Path:
+    """A video with grey frames and ``samples`` (mono, CLICK_RATE) as its sound."""
     rate = CLICK_RATE
-    samples = click_track(bpm, seconds)
+    samples = np.asarray(samples, np.float32)
     with av.open(str(path), "w") as container:
         video = container.add_stream("libx264", rate=10)
         video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"

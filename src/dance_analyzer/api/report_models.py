@@ -152,6 +152,7 @@ class Rhythm(DancerRhythm):
                 {
                     "audio": True,
                     "movement_tempo_bpm": 118.2,
+                    "beat_clarity": 0.49,
                     "audio_tempo_bpm": 117.5,
                     "beats": [0.51, 1.02, 1.53],
                     "on_beat_score": 72.0,
@@ -171,7 +172,15 @@ class Rhythm(DancerRhythm):
 
     audio: bool = Field(description="whether the video has a soundtrack")
     movement_tempo_bpm: float | None = Field(None, description="the movement's own tempo, beats per minute")
-    audio_tempo_bpm: float | None = Field(None, description="the music's tempo; absent without music")
+    beat_clarity: float | None = Field(
+        None,
+        description="0-1, how clearly a beat is heard (the onsets' autocorrelation at the beat's period): music "
+        "with a beat scores 0.3-0.9, speech and room noise under 0.1; under 0.2 no beat is counted to (no tempo, "
+        "beats or counts); absent without sound",
+    )
+    audio_tempo_bpm: float | None = Field(
+        None, description="the music's tempo; absent without sound or without a clear beat in it"
+    )
     beats: list[float] | None = Field(None, description="the music's beats, seconds")
 
 

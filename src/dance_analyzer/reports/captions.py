@@ -70,10 +70,12 @@ def summary_line(summary: list[Mapping[str, Any]]) -> str:
 
 def music_caption(rhythm: Mapping[str, Any]) -> str | None:
     """The music in a line: its tempo, where counting starts, and whether the bounce keeps time
-    (where it comes down: ``rhythm.bounce_words``); None without music."""
+    (where it comes down: ``rhythm.bounce_words``); that no beat is heard in a soundtrack
+    without one (speech, room noise, silence); None without sound."""
     bpm = _number(rhythm.get("audio_tempo_bpm"), ".0f")
     if bpm is None:
-        return None
+        heard = rhythm.get("audio") and rhythm.get("beat_clarity") is not None
+        return "Music: no steady beat heard, nothing to count to" if heard else None
     beats = rhythm.get("beats") or []
     words = [f"{bpm} bpm"] + ([f"counted from {beats[0]:.2f} s"] if len(beats) >= 2 else [])
     bounce = bounce_caption(rhythm.get("bounce"))

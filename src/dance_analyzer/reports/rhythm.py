@@ -112,11 +112,14 @@ def bounce_words(after_beats: float, after_ms: int) -> str:
 
 
 def rhythm_report(soundtrack: Soundtrack, energy: Energy, movement_tempo: dict[str, Any] | None) -> dict[str, Any]:
-    """The ``rhythm`` section: the music's tempo and beats, and the accents against them."""
+    """The ``rhythm`` section: the music's tempo and beats (none where no beat is clearly
+    heard: ``beat_clarity``), and the main dancer's accents and bounce against them."""
     report: dict[str, Any] = {
         "audio": soundtrack.has_audio,
         "movement_tempo_bpm": (movement_tempo or {}).get("bpm"),
     }
+    if soundtrack.clarity is not None:
+        report["beat_clarity"] = soundtrack.clarity
     if soundtrack.tempo_bpm is None:
         return report
     beats = soundtrack.beats

@@ -195,6 +195,10 @@ export function renderNumbers(result) {
         "How fast the main joints move on average, in torso lengths per second (0 is still)."],
     );
   }
+  if (result.rhythm && result.rhythm.audio && !result.rhythm.audio_tempo_bpm && typeof result.rhythm.beat_clarity === "number") {
+    rows.push(["Music", "no steady beat heard",
+      "The sound has no beat clear enough to count to (speech, room noise or silence), so no move is given a count."]);
+  }
   if (result.rhythm && result.rhythm.audio_tempo_bpm) {
     rows.push(["Music tempo", `${Math.round(result.rhythm.audio_tempo_bpm)} bpm`]);
     if (result.rhythm.bounce) {
