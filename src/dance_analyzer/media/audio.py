@@ -8,8 +8,8 @@ The tracker finds a tempo and beats in any sound: in speech, in room noise, in a
 teacher talking over the dancing. Counting a dance in eights to those would be made
 up, so a soundtrack has beats only where they are clear: its onsets repeat at the
 beat's period (the onset strength's autocorrelation at that lag, the "pulse clarity" of
-music-information retrieval). Music with a beat scores 0.3-0.9 over a whole clip, speech
-and noise under 0.1 (``bench/beat_clarity.py``).
+music-information retrieval), which music with a beat does and speech and noise do not
+(``bench/beat_clarity.py`` measures both).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ MAX_AUDIO_S = 900.0
 # Shorter soundtracks carry too few onsets for a tempo.
 MIN_AUDIO_S = 1.0
 # Below this pulse clarity no beat is heard: nothing to count to. A short excerpt of speech
-# or noise repeats by chance more than a long one (99% of excerpts stay under about
-# 0.55 / sqrt(seconds)), so a short soundtrack needs a clearer beat.
+# or noise repeats by chance more than a long one (about as 1 / sqrt(seconds)), so a short
+# soundtrack needs a clearer beat.
 MIN_CLARITY = 0.2
 CHANCE_CLARITY_S = 0.6  # times 1 / sqrt(seconds)
 HOP = 512  # librosa's default hop between onset-strength frames
@@ -34,7 +34,8 @@ HOP = 512  # librosa's default hop between onset-strength frames
 
 @dataclass(frozen=True)
 class Soundtrack:
-    """What the audio says about the beat; ``beats`` is empty when there is no audio or too little."""
+    """What the audio says about the beat; ``beats`` is empty when there is no audio, too
+    little, or no clear beat in it (``clarity``)."""
 
     has_audio: bool
     tempo_bpm: float | None = None
@@ -80,6 +81,7 @@ def onset_envelope(samples: np.ndarray) -> np.ndarray:
 
 
 def track_beats(envelope: np.ndarray) -> tuple[float, np.ndarray]:
+    """The tempo and beat times librosa's tracker finds in an onset envelope (in any sound)."""
     import librosa
 
     tempo, beats = librosa.beat.beat_track(onset_envelope=envelope, sr=SAMPLE_RATE, hop_length=HOP, units="time")
