@@ -445,6 +445,21 @@ def test_a_group_video_analysed_for_one_dancer_says_so_and_how_to_see_everyone(b
     assert page.locator("#people-pick").is_hidden()
 
 
+def test_a_soundtrack_without_a_beat_says_so_and_counts_nothing(browser, api, tmp_path):
+    talk = tmp_path / "talking.mp4"  # the tai chi form's first 5 s: a man talking, no beat
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(media("taichi_solo_1.mp4")), "-t", "5", "-c", "copy", str(talk)], check=True
+    )
+    page = open_page(browser, api)
+    page.set_input_files("#file", str(talk))
+    page.wait_for_selector("body[data-state=done]", timeout=180_000)
+    result = api.get(f"/jobs/{page.get_attribute('#result', 'data-job')}").json()["result"]
+    assert result["rhythm"]["audio"] and "audio_tempo_bpm" not in result["rhythm"]
+    numbers = page.inner_text("#numbers")
+    assert "Music\nno steady beat heard" in numbers and "Music tempo" not in numbers and "Counted from" not in numbers
+    assert not any("on_count" in s for s in result["segments"] + result["moves"])
+
+
 def test_with_music_each_dancer_of_a_group_says_whether_their_bounce_keeps_time(browser, api, tmp_path):
     group = media("multi_person/sports2d_demo_jumpingjacks_flip_walker.mp4")  # its own sound is silent
     page = open_page(browser, api)
