@@ -3,7 +3,7 @@
 The beat tracker finds a tempo in any sound, so the soundtrack is counted to only where its
 onsets clearly repeat at the beat's period (``media.audio.pulse_clarity``, needed:
 ``clarity_needed``). For each clip given (dance videos with their music) and each sound
-made here without a beat (white, pink and brown noise, taps at random intervals, and, where
+made here without a beat (a 50 Hz hum, white, pink and brown noise, taps at random intervals, and, where
 ``espeak-ng`` is installed, a voice talking over the room's noise), this prints the tempo the
 tracker finds, the pulse clarity, what the clip's length needs, and whether it is counted to.
 Then, per excerpt length, the clarity of every excerpt of the sounds without a beat (95th and
@@ -47,7 +47,25 @@ TALK = (
 
 def noises(folder: Path, seconds: float) -> list[Path]:
     """Sounds without a beat, ``seconds`` long: three noises, random taps, a voice if it can talk."""
-    made = []
+    made: list[Path] = []
+    hum = folder / "hum.wav"  # a steady tone: no onset at all
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=f=50:r={SAMPLE_RATE}",
+            "-t",
+            str(seconds),
+            str(hum),
+        ],
+        check=True,
+    )
+    made.append(hum)
     for colour in ("white", "pink", "brown"):
         out = folder / f"{colour}-noise.wav"
         subprocess.run(

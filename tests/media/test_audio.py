@@ -57,14 +57,18 @@ def test_a_silent_soundtrack_has_no_tempo_rather_than_a_tempo_of_zero(tmp_path):
     assert soundtrack.has_audio and soundtrack.tempo_bpm is None and len(soundtrack.beats) == 0
 
 
-@pytest.mark.parametrize("sound", ["white noise", "taps at random"])
+@pytest.mark.parametrize("sound", ["white noise", "taps at random", "a steady hum"])
 def test_sound_without_a_beat_has_no_tempo_though_the_tracker_finds_one(tmp_path, sound):
     seconds = 10.0
     rng = np.random.default_rng(7)
-    samples = rng.normal(0, 0.2, int(seconds * CLICK_RATE)) if sound == "white noise" else taps_at_random(seconds)
+    samples = {
+        "white noise": lambda: rng.normal(0, 0.2, int(seconds * CLICK_RATE)),
+        "taps at random": lambda: taps_at_random(seconds),
+        "a steady hum": lambda: 0.3 * np.sin(2 * np.pi * 50 * np.arange(int(seconds * CLICK_RATE)) / CLICK_RATE),
+    }[sound]()
     video = sound_video(tmp_path / "no-beat.mp4", samples, seconds)
     tempo, beats = beat_times(load_audio(video))
-    assert tempo > 0 and len(beats) >= 10  # the tracker always finds some
+    assert tempo > 0 and len(beats) >= 1  # the tracker names a tempo in anything
     soundtrack = read_soundtrack(video)
     assert soundtrack.has_audio and soundtrack.clarity < MIN_CLARITY
     assert soundtrack.tempo_bpm is None and len(soundtrack.beats) == 0

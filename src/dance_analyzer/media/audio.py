@@ -29,6 +29,10 @@ MIN_AUDIO_S = 1.0
 # soundtrack needs a clearer beat.
 MIN_CLARITY = 0.2
 CHANCE_CLARITY_S = 0.6  # times 1 / sqrt(seconds)
+# A steady tone (mains hum, a test tone) has no onsets, and its flat onset strength repeats
+# at every lag: a beat needs onsets this strong (the envelope's 99th percentile; the onset
+# strength is in decibels, so the sound's volume does not change it).
+MIN_ONSETS = 2.0
 HOP = 512  # librosa's default hop between onset-strength frames
 
 
@@ -90,8 +94,8 @@ def track_beats(envelope: np.ndarray) -> tuple[float, np.ndarray]:
 
 def pulse_clarity(envelope: np.ndarray, tempo_bpm: float) -> float:
     """How clearly the onsets repeat at the beat's period: the onset strength's normalised
-    autocorrelation at that lag (1: every beat alike, 0: no relation)."""
-    if not tempo_bpm > 0:
+    autocorrelation at that lag (1: every beat alike, 0: no relation; 0 without onsets)."""
+    if not tempo_bpm > 0 or len(envelope) == 0 or np.percentile(envelope, 99) < MIN_ONSETS:
         return 0.0
     lag = int(round(60.0 / tempo_bpm * SAMPLE_RATE / HOP))
     spread = float(envelope.std())
