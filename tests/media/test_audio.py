@@ -15,7 +15,7 @@ from dance_analyzer.media.audio import (
     load_audio,
     read_soundtrack,
 )
-from tests.support.media import CLICK_RATE, click_video, media, sound_video, taps_at_random
+from tests.support.media import CLICK_RATE, click_track, click_video, media, sound_video, taps_at_random
 
 
 @pytest.mark.parametrize("bpm", [100, 128])
@@ -84,3 +84,14 @@ def test_a_teacher_talking_is_no_music_and_a_song_is():
 
 def test_a_short_soundtrack_needs_a_clearer_beat_as_chance_repeats_more_in_it():
     assert clarity_needed(3.0) > clarity_needed(5.0) > clarity_needed(12.0) == clarity_needed(60.0) == MIN_CLARITY
+
+
+def test_nan_and_infinite_samples_are_silence_not_a_crash(tmp_path):
+    seconds = 6.0
+    samples = click_track(120, seconds)
+    samples[CLICK_RATE : 2 * CLICK_RATE] = np.nan  # a float track can carry them
+    samples[3 * CLICK_RATE : 3 * CLICK_RATE + 500] = np.inf
+    video = sound_video(tmp_path / "damaged.mov", samples, seconds, codec="pcm_f32le")
+    decoded = load_audio(video)
+    assert decoded is not None and np.isfinite(decoded).all() and (decoded[CLICK_RATE : 2 * CLICK_RATE] == 0).all()
+    assert read_soundtrack(video).tempo_bpm == pytest.approx(120, rel=0.04)  # the clicks either side still count

@@ -160,20 +160,23 @@ def taps_at_random(seconds: float, seed: int = 0) -> np.ndarray:
     return samples
 
 
-def sound_video(path: Path, samples: np.ndarray, seconds: float) -> Path:
-    """A video with grey frames and ``samples`` (mono, CLICK_RATE) as its sound."""
+def sound_video(path: Path, samples: np.ndarray, seconds: float, codec: str = "aac") -> Path:
+    """A video with grey frames and ``samples`` (mono, CLICK_RATE) as its sound, in ``codec``
+    (``pcm_f32le`` in a .mov keeps every sample as it is, NaN and infinity too)."""
     rate = CLICK_RATE
     samples = np.asarray(samples, np.float32)
     with av.open(str(path), "w") as container:
         video = container.add_stream("libx264", rate=10)
         video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
-        audio = container.add_stream("aac", rate=rate)
+        audio = container.add_stream(codec, rate=rate)
         for _ in range(int(seconds * 10)):
             frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 120, np.uint8), format="rgb24")
             container.mux(video.encode(frame))
         chunk = 1024
         for k in range(0, len(samples) - chunk, chunk):
-            frame = av.AudioFrame.from_ndarray(samples[None, k : k + chunk], format="fltp", layout="mono")
+            frame = av.AudioFrame.from_ndarray(
+                samples[None, k : k + chunk], format="fltp" if codec == "aac" else "flt", layout="mono"
+            )
             frame.sample_rate, frame.pts, frame.time_base = rate, k, Fraction(1, rate)
             container.mux(audio.encode(frame))
         container.mux(video.encode())

@@ -68,7 +68,10 @@ def load_audio(path: Path) -> np.ndarray | None:
             pass  # a damaged audio track: keep what decoded
     if not chunks:
         return None
-    return np.concatenate(chunks).astype(np.float32)
+    samples = np.concatenate(chunks).astype(np.float32)
+    # A float track may carry NaN or infinite samples (damaged, or made so): silence there.
+    samples[~np.isfinite(samples)] = 0.0
+    return samples
 
 
 def beat_times(samples: np.ndarray) -> tuple[float, np.ndarray]:
