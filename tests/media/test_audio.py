@@ -95,3 +95,16 @@ def test_nan_and_infinite_samples_are_silence_not_a_crash(tmp_path):
     decoded = load_audio(video)
     assert decoded is not None and np.isfinite(decoded).all() and (decoded[CLICK_RATE : 2 * CLICK_RATE] == 0).all()
     assert read_soundtrack(video).tempo_bpm == pytest.approx(120, rel=0.04)  # the clicks either side still count
+
+
+def test_a_soundtrack_that_starts_after_the_pictures_has_its_beats_on_the_videos_clock(tmp_path):
+    on_time = click_video(tmp_path / "clicks.mp4", 120, seconds=8)
+    late = tmp_path / "late.mp4"  # the same pictures, the same sound a second later
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(on_time), "-itsoffset", "1.0", "-i", str(on_time)]
+        + ["-map", "0:v", "-map", "1:a", "-c", "copy", str(late)],
+        check=True,
+    )
+    first, later = read_soundtrack(on_time).beats, read_soundtrack(late).beats
+    assert first[0] == pytest.approx(0.5, abs=0.06)  # the first click
+    assert later[0] == pytest.approx(first[0] + 1.0, abs=0.06)  # two beats later, on the same point of the beat

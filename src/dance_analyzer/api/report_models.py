@@ -181,7 +181,10 @@ class Rhythm(DancerRhythm):
     audio_tempo_bpm: float | None = Field(
         None, description="the music's tempo; absent without sound or without a clear beat in it"
     )
-    beats: list[float] | None = Field(None, description="the music's beats, seconds")
+    beats: list[float] | None = Field(
+        None,
+        description="the music's beats, seconds on the video's clock (from its first frame, where the sound starts later)",
+    )
 
 
 # ---------------------------------------------------------------------------- sync

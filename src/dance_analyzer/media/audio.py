@@ -49,6 +49,14 @@ class Soundtrack:
 
 def load_audio(path: Path) -> np.ndarray | None:
     """Mono float32 samples at SAMPLE_RATE, or None when the file has no audio."""
+    decoded = decode_audio(path)
+    return None if decoded is None else decoded[0]
+
+
+def decode_audio(path: Path) -> tuple[np.ndarray, float] | None:
+    """Mono float32 samples at SAMPLE_RATE and when they begin, in seconds after the video's
+    first frame (a soundtrack can start later, or earlier, than the pictures); None when the
+    file has no audio."""
     with av.open(str(path), metadata_errors="ignore") as container:
         if not container.streams.audio:
             return None
@@ -56,8 +64,11 @@ def load_audio(path: Path) -> np.ndarray | None:
         resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
         chunks: list[np.ndarray] = []
         total = 0
+        first: float | None = None
         try:
             for frame in container.decode(stream):
+                if first is None and frame.time is not None:
+                    first = float(frame.time)
                 for out in resampler.resample(frame):
                     chunk = out.to_ndarray().reshape(-1)
                     chunks.append(chunk)
@@ -66,12 +77,23 @@ def load_audio(path: Path) -> np.ndarray | None:
                     break
         except av.FFmpegError:
             pass  # a damaged audio track: keep what decoded
+        start_s = (first or 0.0) - _video_start(container)
     if not chunks:
         return None
     samples = np.concatenate(chunks).astype(np.float32)
     # A float track may carry NaN or infinite samples (damaged, or made so): silence there.
     samples[~np.isfinite(samples)] = 0.0
-    return samples
+    return samples, start_s
+
+
+def _video_start(container: av.container.InputContainer) -> float:
+    """Where the video's time 0 is (its first stream's start), in the container's seconds."""
+    if not container.streams.video:
+        return 0.0
+    video = container.streams.video[0]
+    if video.start_time is None or not video.time_base:
+        return 0.0
+    return float(video.start_time * video.time_base)
 
 
 def beat_times(samples: np.ndarray) -> tuple[float, np.ndarray]:
@@ -115,14 +137,17 @@ def clarity_needed(seconds: float) -> float:
 
 def read_soundtrack(path: Path) -> Soundtrack:
     """Decode the audio of ``path`` and find its beats, where a beat is clearly heard."""
-    samples = load_audio(path)
-    if samples is None:
+    decoded = decode_audio(path)
+    if decoded is None:
         return Soundtrack(has_audio=False)
+    samples, start_s = decoded
     if len(samples) < MIN_AUDIO_S * SAMPLE_RATE:
         return Soundtrack(has_audio=True)
     envelope = onset_envelope(samples)
     tempo, beats = track_beats(envelope)
     clarity = round(pulse_clarity(envelope, tempo), 2)
+    beats = beats + start_s  # on the video's clock
+    beats = beats[beats >= 0.0]  # the music before the first frame is not danced to
     if clarity < clarity_needed(len(samples) / SAMPLE_RATE) or len(beats) < 2:  # speech, noise, silence
         return Soundtrack(has_audio=True, clarity=clarity)
     return Soundtrack(has_audio=True, tempo_bpm=tempo, beats=beats, clarity=clarity)
