@@ -183,7 +183,8 @@ class Rhythm(DancerRhythm):
     )
     beats: list[float] | None = Field(
         None,
-        description="the music's beats, seconds on the video's clock (from its first frame, where the sound starts later)",
+        description="the music's beats, seconds on the video's clock (from its first frame, though the sound "
+        "starts later)",
     )
 
 
