@@ -480,6 +480,24 @@ def test_with_music_each_dancer_of_a_group_says_whether_their_bounce_keeps_time(
         assert text.endswith(f"; bounce {timing} · steady {bounce['steadiness']}/100")
         assert dancers.nth(k).get_attribute("data-bounce") == ("in_time" if bounce["in_time"] else "not_in_time")
 
+    # The numbers beside the chart are the chosen dancer's, as the chart is; the music's stay.
+    def numbers_say(row: str) -> str:
+        return page.inner_text("#numbers").split(f"{row}\n", 1)[1].splitlines()[0]
+
+    for person in result["people"]:
+        page.locator(f"#people-chips .person-chip[data-person='{person['id']}']").click()
+        assert numbers_say(f"#{person['id']} found in") == f"{person['frames_present']} frames"
+        energy = numbers_say("Energy")  # to two decimals, as JavaScript rounds them
+        assert energy.endswith(" torso lengths/s")
+        assert abs(float(energy.split()[0]) - person["movement"]["mean_energy"]) <= 0.005 + 1e-9
+        bounce = person["rhythm"].get("bounce")
+        said = numbers_say("Bounce to the beat") if bounce else None
+        assert said is None or said.endswith(f" · steady {bounce['steadiness']}/100")
+        assert ("Bounce to the beat" in page.inner_text("#numbers")) == (bounce is not None)
+        assert (
+            numbers_say("Music tempo") == f"{math.floor(result['rhythm']['audio_tempo_bpm'] + 0.5)} bpm"
+        )  # as JS rounds
+
 
 def test_every_dancer_has_a_chip_their_own_timeline_and_the_group_sync_panel(browser, api):
     ARTIFACTS.mkdir(exist_ok=True)

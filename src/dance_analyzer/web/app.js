@@ -81,9 +81,9 @@ async function showVideo(result, job, stem) {
   renderCounts(result.pose_counts, playback.seekStart);
   renderAngles(result.angles, video, playback);
   renderLanes(result, playback);
+  renderNumbers(result);  // then, with people=all, the chosen dancer's
   const select = renderPeople(result, video, playback);
   renderSync(result.sync, playback, select, result.people || []);
-  renderNumbers(result);
   $("download-video").href = source;
   $("download-video").download = `${stem}-annotated.mp4`;
 }

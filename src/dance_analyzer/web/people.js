@@ -2,7 +2,7 @@
 // poses and moves on the timeline; and how in sync the group is.
 
 import { $, barRow, label, swatch } from "./common.js";
-import { bounceText, renderTimeline } from "./timeline.js";
+import { bounceText, renderNumbers, renderTimeline } from "./timeline.js";
 
 // The analysed frame a moment of the annotated video shows: the overlay has the input's
 // frames at its rate, and each shows its latest analysed frame (render.py), so match by
@@ -93,6 +93,7 @@ export function renderPeople(result, video, playback) {
     who.replaceChildren(swatch(id), text);
     who.hidden = false;
     renderTimeline(person, playback, result.cuts_s);
+    renderNumbers(result, person);
   }
   // Click a dancer on the video to choose them (the boxes come with detail=frames).
   if (result.frames) {

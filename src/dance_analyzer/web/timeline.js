@@ -174,17 +174,21 @@ function renderMoves(moves, summary, duration, seekStart) {
   }));
 }
 
-export function renderNumbers(result) {
+// The video's numbers, and the dancer's: the main dancer's, or with people=all the one
+// chosen (``subject``, an entry of result.people), as the chart beside them.
+export function renderNumbers(result, subject = result) {
+  const own = subject !== result;
   const rows = [
     ["Duration", `${result.duration_s.toFixed(1)} s`],
     ["Frames", `${result.total_frames}`],
     ["Analysed", `${result.processed_frames}`],
     ["Frame rate", result.fps ? `${result.fps.toFixed(1)} fps` : "–"],
     ["Size", `${result.width} × ${result.height}`],
-    ["Dancer found in", `${result.frames_with_person} frames`],
   ];
   if (result.people) rows.push(["Dancers", `${result.people.length} (main dancer #${result.main_person})`]);
-  const movement = result.movement;
+  rows.push([own ? `#${subject.id} found in` : "Dancer found in",
+    `${own ? subject.frames_present : result.frames_with_person} frames`]);
+  const movement = subject.movement;
   if (movement) {
     rows.push(
       ["Movement tempo", movement.tempo ? `${Math.round(movement.tempo.bpm)} bpm` : "–",
@@ -201,8 +205,9 @@ export function renderNumbers(result) {
   }
   if (result.rhythm && result.rhythm.audio_tempo_bpm) {
     rows.push(["Music tempo", `${Math.round(result.rhythm.audio_tempo_bpm)} bpm`]);
-    if (result.rhythm.bounce) {
-      rows.push(["Bounce to the beat", bounceText(result.rhythm.bounce),
+    const bounce = own ? (subject.rhythm || {}).bounce : result.rhythm.bounce;
+    if (bounce) {
+      rows.push(["Bounce to the beat", bounceText(bounce),
         "Where the hips come down in each bounce, against the beats: in time when they come down at the "
         + "same point of the beat more steadily than chance would (steady 100: every time at the same point). "
         + "Not every dance bounces."]);
