@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -35,7 +36,12 @@ from dance_analyzer.media.audio import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the repo root: tests.support
 MEDIA = ROOT.parent / "shared" / "media"
+
+from tests.support.media import CLICK_RATE, taps_at_random  # noqa: E402
+
+assert CLICK_RATE == SAMPLE_RATE  # the test suite's sounds are made at the rate read here
 TALK = (
     "Good morning everyone and welcome back to class. Today we are going to work on balance and "
     "control. Start in first position, with your heels together and your toes turned out. Lengthen "
@@ -46,7 +52,7 @@ TALK = (
 
 
 def noises(folder: Path, seconds: float) -> list[Path]:
-    """Sounds without a beat, ``seconds`` long: three noises, random taps, a voice if it can talk."""
+    """Sound files without a beat, ``seconds`` long: a hum, three noises, a voice if it can talk."""
     made: list[Path] = []
     hum = folder / "hum.wav"  # a steady tone: no onset at all
     subprocess.run(
@@ -74,15 +80,6 @@ def noises(folder: Path, seconds: float) -> list[Path]:
             check=True,
         )
         made.append(out)
-    rng = np.random.default_rng(1)
-    taps = rng.normal(0, 0.01, int(seconds * SAMPLE_RATE)).astype(np.float32)
-    n = int(0.02 * SAMPLE_RATE)
-    click = np.sin(2 * np.pi * 900 * np.arange(n) / SAMPLE_RATE) * np.hanning(n)
-    t = 0.3
-    while t < seconds - 0.1:
-        taps[int(t * SAMPLE_RATE) : int(t * SAMPLE_RATE) + n] += 0.6 * click
-        t += rng.uniform(0.15, 1.2)
-    made.append(_wav(folder / "taps-at-random.wav", taps))
     if shutil.which("espeak-ng"):
         voice = folder / "voice.wav"
         words = TALK * max(1, int(seconds / 35) + 1)
@@ -96,17 +93,6 @@ def noises(folder: Path, seconds: float) -> list[Path]:
         )
         made.append(talk)
     return made
-
-
-def _wav(path: Path, samples: np.ndarray) -> Path:
-    import wave
-
-    with wave.open(str(path), "wb") as sound:
-        sound.setnchannels(1)
-        sound.setsampwidth(2)
-        sound.setframerate(SAMPLE_RATE)
-        sound.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
-    return path
 
 
 def clarity_of(samples: np.ndarray) -> tuple[float, float]:
@@ -130,6 +116,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sounds = {"music": music, "no beat": [*noises(Path(tmp), args.seconds), MEDIA / "taichi_solo_1.mp4"]}
         read = {kind: {p: load_audio(p) for p in paths if p.exists()} for kind, paths in sounds.items()}
+    # The test suite's taps at random intervals (footsteps: sharp onsets, no beat), at this rate.
+    read["no beat"][Path("taps-at-random")] = taps_at_random(args.seconds, seed=1)
     print(f"{'sound':36} {'kind':8} {'seconds':>8} {'tempo':>7} {'clarity':>8} {'needed':>7}  counted to")
     for kind, clips in read.items():
         for path, samples in clips.items():

@@ -129,11 +129,16 @@ def long_video(path: Path, frames: int, fps: int = 30) -> Path:
 CLICK_RATE = 22050  # samples a second of the click tracks
 
 
+def _click() -> np.ndarray:
+    """A 20 ms click of 1500 Hz, faded in and out."""
+    n = int(0.02 * CLICK_RATE)
+    return (np.sin(2 * np.pi * 1500 * np.arange(n) / CLICK_RATE) * np.hanning(n)).astype(np.float32)
+
+
 def click_track(bpm: float, seconds: float) -> np.ndarray:
     """Mono samples: a 20 ms click of 1500 Hz on every beat at ``bpm`` from 0.5 s."""
     samples = np.zeros(int(seconds * CLICK_RATE), np.float32)
-    n = int(0.02 * CLICK_RATE)
-    click = (np.sin(2 * np.pi * 1500 * np.arange(n) / CLICK_RATE) * np.hanning(n)).astype(np.float32)
+    click = _click()
     for beat in np.arange(0.5, seconds - 0.1, 60.0 / bpm):
         start = int(beat * CLICK_RATE)
         samples[start : start + len(click)] += 0.8 * click
@@ -150,12 +155,11 @@ def taps_at_random(seconds: float, seed: int = 0) -> np.ndarray:
     a tap here and there: sharp onsets without a beat), over faint noise."""
     rng = np.random.default_rng(seed)
     samples = rng.normal(0, 0.01, int(seconds * CLICK_RATE)).astype(np.float32)
-    n = int(0.02 * CLICK_RATE)
-    click = (np.sin(2 * np.pi * 1500 * np.arange(n) / CLICK_RATE) * np.hanning(n)).astype(np.float32)
+    click = _click()
     t = 0.3
     while t < seconds - 0.1:
         start = int(t * CLICK_RATE)
-        samples[start : start + n] += 0.6 * click
+        samples[start : start + len(click)] += 0.6 * click
         t += rng.uniform(0.15, 1.2)
     return samples
 
