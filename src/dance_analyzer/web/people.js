@@ -109,18 +109,20 @@ export function renderPeople(result, video, playback) {
   return select;
 }
 
-// How the score reads, in words (reports/sync.py: 80 or more is unison, below 60 visibly apart).
+// How the score reads (reports/sync.py: 80 or more is unison, below 60 visibly apart): the
+// verdict in words, and a body part's bar in a word and a colour on the same scale.
+const UNISON = 80, CLOSE = 60;
+
 function syncVerdict(score) {
   if (typeof score !== "number") return "nothing to compare";
-  if (score >= 80) return "in unison";
-  if (score >= 60) return "together, with differences";
+  if (score >= UNISON) return "in unison";
+  if (score >= CLOSE) return "together, with differences";
   return "visibly apart";
 }
 
-// A body part's bar on the same scale: its colour and word say how close, as the verdict does.
 function syncGrade(score) {
-  if (score >= 80) return { word: "unison", colour: "#2e7d32" };
-  if (score >= 60) return { word: "close", colour: "#a16207" };
+  if (score >= UNISON) return { word: "unison", colour: "#2e7d32" };
+  if (score >= CLOSE) return { word: "close", colour: "#a16207" };
   return { word: "apart", colour: "#d62728" };
 }
 

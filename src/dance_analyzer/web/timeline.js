@@ -205,7 +205,7 @@ export function renderNumbers(result, subject = result) {
   }
   if (result.rhythm && result.rhythm.audio_tempo_bpm) {
     rows.push(["Music tempo", `${Math.round(result.rhythm.audio_tempo_bpm)} bpm`]);
-    const bounce = own ? (subject.rhythm || {}).bounce : result.rhythm.bounce;
+    const bounce = (subject.rhythm || {}).bounce;  // the result's rhythm is the main dancer's
     if (bounce) {
       rows.push(["Bounce to the beat", bounceText(bounce),
         "Where the hips come down in each bounce, against the beats: in time when they come down at the "
