@@ -137,7 +137,7 @@ def analyze(
         sound = Soundtrack(has_audio=False) if photo else reader.soundtrack(path)
         result["rhythm"] = rhythm_report(sound, energies[crowd.main_id], None if photo else result["movement"]["tempo"])
         for person in result.get("people", []):  # each dancer against the one soundtrack
-            person["rhythm"] = timing(energies[person["id"]], sound.beats) if sound.tempo_bpm else {}
+            person["rhythm"] = timing(energies[person["id"]], sound.beats)  # {} without two beats
         for described in [result, *result.get("people", [])]:
             described["moves"] = on_counts(described["moves"], sound.beats)
             described["segments"] = held_for_counts(described["segments"], sound.beats)

@@ -175,8 +175,8 @@ class Rhythm(DancerRhythm):
     beat_clarity: float | None = Field(
         None,
         description="0-1, how clearly a beat is heard (the onsets' autocorrelation at the beat's period): music "
-        "with a beat scores 0.3-0.9, speech and room noise under 0.1; under 0.2 no beat is counted to (no tempo, "
-        "beats or counts); absent without sound",
+        "with a beat scores 0.3-0.9, speech and room noise under 0.1; under 0.2 (more for a soundtrack of a few "
+        "seconds) no beat is counted to (no tempo, beats or counts); absent without sound",
     )
     audio_tempo_bpm: float | None = Field(
         None, description="the music's tempo; absent without sound or without a clear beat in it"
