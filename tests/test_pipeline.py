@@ -257,6 +257,16 @@ def test_with_music_every_dancer_of_a_group_is_timed_against_it():
     assert [p["rhythm"] for p in quiet["people"]] == [{}, {}] and "bounce" not in quiet["rhythm"]
 
 
+def test_with_detail_frames_each_dancer_in_a_frame_has_their_own_poses_in_it():
+    group = [track_of(S.STANDING, S.SQUAT), track_of(S.ARMS_UP, S.ARMS_UP)]
+    result = analyze(VIDEO, AnalysisOptions(people=True, include_frames=True), reader=GroupReader(group))
+    assert result["main_person"] == 1 and result["frames"][-1]["pose"] == "squat"
+    for frame in result["frames"]:
+        own = {p["id"]: p for p in frame["people"]}
+        assert (own[1]["poses"], own[1]["pose"]) == (frame["poses"], frame["pose"])  # the main dancer: the frame's
+        assert own[2]["pose"] == "arms_up" and "arms_up" in own[2]["poses"] and "squat" not in own[2]["poses"]
+
+
 def test_the_overlay_is_drawn_from_the_frames_which_the_result_then_drops(tmp_path):
     reader = PreparedReader(track_of(S.STANDING))
     out = tmp_path / "annotated.mp4"

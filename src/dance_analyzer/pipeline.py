@@ -248,13 +248,15 @@ def describe_people(
     result["main_person"] = crowd.main_id
     result["people"] = []
     energies: dict[int | None, Energy] = {crowd.main_id: energy}
+    own_frames: dict[int, list[dict[str, Any]]] = {}
     for person in crowd.persons:
         # The main dancer is described already, above.
         own = result
         if person.id != crowd.main_id:
             own, energies[person.id] = describe(
-                crowd.track(person.id), poses, min_segment_s, moves=moves, angle_filter=angle_filter
+                crowd.track(person.id), poses, min_segment_s, include_frames, moves=moves, angle_filter=angle_filter
             )
+        own_frames[person.id] = own.get("frames", [])
         present = crowd.times[person.present]
         result["people"].append(
             {
@@ -268,7 +270,7 @@ def describe_people(
     if len(crowd.persons) >= 2:
         result["sync"] = sync_report({p.id: crowd.track(p.id) for p in crowd.persons}, mirror=True)
     if include_frames:
-        add_people_to_frames(result["frames"], crowd)
+        add_people_to_frames(result["frames"], crowd, own_frames)
     return result, energies
 
 

@@ -95,21 +95,40 @@ def test_a_result_stored_before_angles_existed_has_empty_angle_cells():
     assert len(table) == 3 and all(r["left_knee_deg"] == "" and r["interpolated"] == "" for r in table)
 
 
-def test_with_people_all_each_person_has_a_row_per_frame_with_their_own_angles_and_landmarks():
+def group_result(*, own_poses: bool = True) -> dict:
+    """Two people: #2 (the main dancer, the frames' own fields) and #5, in view in the last
+    frame only, arms up there (``own_poses`` False: stored before frames carried them)."""
     group = result()
     group["main_person"] = 2
     for frame in group["frames"]:
-        frame["people"] = [{"id": 2, "box": [0, 0, 1, 1], "landmarks": frame["landmarks"]}] * bool(frame["landmarks"])
-    group["frames"][2]["people"].append({"id": 5, "box": [0, 0, 1, 1], "landmarks": landmarks(0.25)})
+        main = {"id": 2, "box": [0, 0, 1, 1], "landmarks": frame["landmarks"]}
+        if own_poses:
+            main |= {"poses": frame["poses"], "pose": frame["pose"]}
+        frame["people"] = [main] * bool(frame["landmarks"])
+    other = {"id": 5, "box": [0, 0, 1, 1], "landmarks": landmarks(0.25)}
+    if own_poses:
+        other |= {"poses": ["arms_up", "one_leg"], "pose": "arms_up"}
+    group["frames"][2]["people"].append(other)
     group["people"] = [
         {"id": 5, "angles": angles([None, None, 95.0], [False, False, False])},
         {"id": 2, "angles": group["angles"]},
     ]
-    text = result_csv(group, landmarks=True)
+    return group
+
+
+def test_with_people_all_each_person_has_a_row_per_frame_with_their_own_poses_angles_and_landmarks():
+    text = result_csv(group_result(), landmarks=True)
     assert text.splitlines()[0].split(",") == csv_columns(landmarks=True, people=True)
     table = rows(text)
     assert [(r["person"], r["frame"]) for r in table] == [(p, f) for p in ("2", "5") for f in ("0", "6", "12")]
     assert [r["left_knee_deg"] for r in table] == ["150.5", "120.0", "", "", "", "95.0"]
-    # Poses per frame are the main dancer's alone; the other person's cells stay empty.
-    assert [r["pose"] for r in table] == ["squat", "", "standing", "", "", ""]
+    assert [r["pose"] for r in table] == ["squat", "", "standing", "", "", "arms_up"]
+    assert [r["poses"] for r in table][3:] == ["", "", "arms_up;one_leg"]
     assert [r["nose_x"] for r in table] == ["0.1", "", "0.6", "", "", "0.35"]
+
+
+def test_a_group_result_stored_before_each_person_had_their_poses_leaves_the_others_pose_cells_empty():
+    table = rows(result_csv(group_result(own_poses=False)))
+    assert [r["pose"] for r in table] == ["squat", "", "standing", "", "", ""]
+    assert [r["poses"] for r in table][3:] == ["", "", ""]
+    assert table[5]["left_knee_deg"] == "95.0"

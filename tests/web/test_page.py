@@ -499,6 +499,22 @@ def test_with_music_each_dancer_of_a_group_says_whether_their_bounce_keeps_time(
         )  # as JS rounds
 
 
+def angles_read_out(page) -> tuple[str, list[float | None]]:
+    """The plot's readout with the pointer over the middle of the plot: the time it names
+    and each plotted joint's degrees (None for a dash)."""
+    page.locator("#angle-plot").hover()
+    text = page.inner_text("#angle-readout")
+    time, values = text.split(" s: ")
+    return time, [None if v.endswith("—") else float(v.split()[-1].rstrip("°")) for v in values.split(", ")]
+
+
+def angles_at(angles: dict, time: str) -> tuple[str, list[float | None]]:
+    """What the readout should say at the analysed frame shown as ``time``: the knees, the
+    joints plotted unless the user chooses others."""
+    k = min(range(len(angles["times"])), key=lambda k: abs(angles["times"][k] - float(time)))
+    return time, [angles["joints"][joint][k] for joint in ("left_knee", "right_knee")]
+
+
 def test_every_dancer_has_a_chip_their_own_timeline_and_the_group_sync_panel(browser, api):
     ARTIFACTS.mkdir(exist_ok=True)
     page = open_page(browser, api)
@@ -537,11 +553,21 @@ def test_every_dancer_has_a_chip_their_own_timeline_and_the_group_sync_panel(bro
     assert shown("#moves .move", "move") == [m["move"] for m in people[other]["moves"]]
     assert page.locator("#move-list .moment").count() == len(people[other]["moves"])
     assert page.inner_text("#timeline-who").startswith(f"Timeline of #{other}")
+    # ... their counts, every pose they held (lanes) and their joint angles beside it.
+    assert page.inner_text("#counts-heading") == f"Counts of #{other}"
+    assert shown("#counts li", "pose") == [c["pose"] for c in people[other]["pose_counts"] if c["count"] > 0]
+    held = {pose for f in result["frames"] for p in f["people"] if p["id"] == other for pose in p["poses"]}
+    assert held and set(shown("#lanes .lane", "pose")) == held
+    assert page.inner_text("#lanes-box summary").startswith(f"Every pose #{other} held")
+    assert page.inner_text("#angles-heading") == f"Joint angles of #{other} over time"
+    assert angles_read_out(page) == angles_at(people[other]["angles"], angles_read_out(page)[0])
+    assert angles_read_out(page) != angles_at(people[main]["angles"], angles_read_out(page)[0])
     # ... and the keyboard reaches the chips: back to the main dancer with Tab order and Enter.
     page.locator(f"#people-chips .person-chip[data-person='{main}']").focus()
     page.keyboard.press("Enter")
     assert pressed() == [main]
     assert shown("#bands .band", "pose") == [s["pose"] for s in people[main]["segments"]]
+    assert angles_read_out(page) == angles_at(people[main]["angles"], angles_read_out(page)[0])
 
     # The sync panel: the group's 0-100 score and what it means, each dancer's lag.
     sync = result["sync"]

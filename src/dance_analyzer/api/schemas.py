@@ -203,6 +203,8 @@ class FramePerson(BaseModel):
     id: int
     box: list[float] = Field(description="xmin, ymin, xmax, ymax of the person's landmarks, normalised")
     landmarks: list[list[float]] = Field(description="33 rows of [x, y, z, visibility]")
+    poses: list[str] = Field(default_factory=list, description="every pose that holds for this person in this frame")
+    pose: str | None = Field(None, description="this person's timeline pose in this frame (their segment's), or null")
 
 
 class FrameResult(BaseModel):

@@ -6,8 +6,8 @@ result stored before angles existed) is an empty cell, never a made-up number.
 
 With people=all there is a ``person`` column and one row per person per analysed frame
 (the main dancer first), so that each person's series is complete on the same times.
-The per-frame poses (``pose``, ``poses``) are measured for the main dancer only: other
-people's rows leave them empty; their angles and landmarks are their own.
+Every row's poses, angles and landmarks are that person's own (a result stored before
+each person's frames carried their poses leaves the others' pose cells empty).
 """
 
 from __future__ import annotations
@@ -91,19 +91,22 @@ def _rows(
         row: list[Any] = [frame["t"], frame["index"]]
         if person is not None:
             row.append(person)
-        row += [frame.get("pose") or "", ";".join(frame["poses"])] if is_main else ["", ""]
+        own = _own(frame, person, is_main)
+        row += [own.get("pose") or "", ";".join(own.get("poses", []))]
         row += [_cell(joints[j][k]) if j in joints and k < len(joints[j]) else "" for j in JOINTS]
         row.append("" if interpolated is None or k >= len(interpolated) else str(bool(interpolated[k])).lower())
         if landmarks:
-            row += _landmark_cells(_landmarks_of(frame, person, is_main))
+            row += _landmark_cells(own.get("landmarks"))
         yield row
 
 
-def _landmarks_of(frame: dict[str, Any], person: int | None, is_main: bool) -> list[list[float]] | None:
+def _own(frame: dict[str, Any], person: int | None, is_main: bool) -> dict[str, Any]:
+    """What a frame says of one person: the frame itself for the main dancer, their entry
+    in its ``people`` for anyone else (empty where they are not in view)."""
     if is_main:
-        return frame.get("landmarks")
+        return frame
     seen = [p for p in frame.get("people") or [] if p["id"] == person]
-    return seen[0]["landmarks"] if seen else None
+    return seen[0] if seen else {}
 
 
 def _landmark_cells(points: list[list[float]] | None) -> list[Any]:

@@ -6,13 +6,27 @@ const JOINT_COLOURS = { left_knee: "#d62728", right_knee: "#1f5fbf", left_hip: "
   left_elbow: "#7e22ce", right_elbow: "#2e7d32", left_shoulder: "#be185d", right_shoulder: "#5b6b00",
   torso_tilt: "#475569" };
 
-// The result's angles (degrees, one value per analysed frame, null where unknown) under
-// the video: choose joints, hover for values, click to seek; a line follows playback.
-export function renderAngles(angles, video, playback) {
+// The joints plotted, kept when another dancer is chosen.
+const chosen = new Set(["left_knee", "right_knee"]);
+// The listeners on the video and the window are added once and draw whatever was rendered
+// last: choosing another dancer renders their angles without stacking a second set.
+let redraw = null;
+let listening = null;
+
+// The angles of the result, or of the dancer chosen with people=all (``who``: their id),
+// in degrees, one value per analysed frame, null where unknown, under the video: choose
+// joints, hover for values, click to seek; a line follows playback.
+export function renderAngles(angles, video, playback, who = null) {
   const section = $("angles-facts");
-  if (!angles || !angles.times || !angles.times.length) { section.hidden = true; return; }
+  $("angles-heading").textContent = who === null ? "Joint angles over time" : `Joint angles of #${who} over time`;
+  $("angle-readout").textContent = "";
+  if (who === null) delete section.dataset.person; else section.dataset.person = who;
+  if (!angles || !angles.times || !angles.times.length) {
+    section.hidden = true;
+    redraw = null;
+    return;
+  }
   section.hidden = false;
-  const chosen = new Set(["left_knee", "right_knee"]);
   const canvas = $("angle-plot");
   const duration = playback.duration;
   $("angle-meaning").textContent = `Degrees: 180 is a straight knee, elbow or hip; torso tilt 0 is upright. `
@@ -70,12 +84,20 @@ export function renderAngles(angles, video, playback) {
     const t = at(e);
     let k = 0;
     while (k + 1 < angles.times.length && angles.times[k + 1] <= t) k++;
-    const parts = [...chosen].map((j) => `${label(j)} ${angles.joints[j][k] === null ? "—" : `${angles.joints[j][k]}°`}`);
+    const parts = [...chosen].map((j) => {
+      const v = (angles.joints[j] || [])[k];
+      return `${label(j)} ${v === null || v === undefined ? "—" : `${v}°`}`;
+    });
     $("angle-readout").textContent = `${angles.times[k].toFixed(2)} s: ${parts.join(", ")}`;
   };
   canvas.onclick = (e) => playback.seek(at(e));
-  video.addEventListener("timeupdate", draw);
-  video.addEventListener("seeked", draw);
-  window.addEventListener("resize", draw);
+  redraw = draw;
+  if (listening !== video) {
+    listening = video;
+    const again = () => { if (redraw) redraw(); };
+    video.addEventListener("timeupdate", again);
+    video.addEventListener("seeked", again);
+    window.addEventListener("resize", again);
+  }
   draw();
 }

@@ -78,10 +78,12 @@ async function showVideo(result, job, stem) {
   const source = await servedFile(job.overlay_url);
   video.src = source;
   const playback = followPlayback(result, video);
+  // The main dancer's counts, angles and numbers; with people=all, renderPeople puts the
+  // chosen dancer's in their place.
   renderCounts(result.pose_counts, playback.seekStart);
   renderAngles(result.angles, video, playback);
   renderLanes(result, playback);
-  renderNumbers(result);  // then, with people=all, the chosen dancer's
+  renderNumbers(result);
   const select = renderPeople(result, video, playback);
   renderSync(result.sync, playback, select, result.people || []);
   $("download-video").href = source;

@@ -1,8 +1,10 @@
 // Several dancers (people=all): a chip per dancer, or a click on one in the video, puts their
-// poses and moves on the timeline; and how in sync the group is.
+// poses and moves on the timeline, and their numbers, counts, joint angles and every pose
+// they held beside it; and how in sync the group is.
 
+import { renderAngles } from "./angles.js";
 import { $, barRow, label, swatch } from "./common.js";
-import { bounceText, renderNumbers, renderTimeline } from "./timeline.js";
+import { bounceText, renderCounts, renderLanes, renderNumbers, renderTimeline } from "./timeline.js";
 
 // The analysed frame a moment of the annotated video shows: the overlay has the input's
 // frames at its rate, and each shows its latest analysed frame (render.py), so match by
@@ -39,7 +41,8 @@ function personAt(result, video, e) {
 }
 
 // A chip per dancer (colour, id, the main dancer said in words); the chosen one's poses and
-// moves fill the timeline. Returns the function that chooses a dancer (null without people).
+// moves fill the timeline, their counts and angles the panels beside it. Returns the
+// function that chooses a dancer (null without people).
 export function renderPeople(result, video, playback) {
   const people = result.people;
   const pick = $("people-pick");
@@ -94,6 +97,9 @@ export function renderPeople(result, video, playback) {
     who.hidden = false;
     renderTimeline(person, playback, result.cuts_s);
     renderNumbers(result, person);
+    renderLanes(result, playback, id);
+    renderCounts(person.pose_counts, playback.seekStart, id);
+    renderAngles(person.angles, video, playback, id);
   }
   // Click a dancer on the video to choose them (the boxes come with detail=frames).
   if (result.frames) {

@@ -247,16 +247,23 @@ function renderChart(result) {
 }
 
 // Every pose that held in each frame (frames[].poses), one lane per pose: the timeline
-// above shows only the one that wins each moment.
-export function renderLanes(result, playback) {
+// above shows only the one that wins each moment. With people=all, ``who`` (an id) shows
+// that dancer's own (frames[].people[].poses).
+export function renderLanes(result, playback, who = null) {
   const frames = result.frames || [];
   const box = $("lanes-box");
   box.hidden = frames.length === 0;
   if (box.hidden) return;
+  box.querySelector("summary").textContent = who === null
+    ? "Every pose that held, each on its own lane (several can hold at once)"
+    : `Every pose #${who} held, each on its own lane (several can hold at once)`;
+  const posesIn = (frame) => (who === null
+    ? frame.poses
+    : ((frame.people || []).find((p) => p.id === who) || {}).poses || []);
   const end = (k) => (k + 1 < frames.length ? frames[k + 1].t : result.duration_s);
   const spans = new Map();
   frames.forEach((frame, k) => {
-    for (const pose of frame.poses) {
+    for (const pose of posesIn(frame)) {
       const list = spans.get(pose) || [];
       const last = list[list.length - 1];
       if (last && last.k === k - 1) { last.end = end(k); last.k = k; } else list.push({ start: frame.t, end: end(k), k });
@@ -286,10 +293,12 @@ export function renderLanes(result, playback) {
   }));
 }
 
-// Each pose's repetitions ("3 × squat"), each rep a button that plays it.
-export function renderCounts(counts, seekStart) {
+// Each pose's repetitions ("3 × squat"), each rep a button that plays it: the result's, or
+// (``who``: their id) the chosen dancer's with people=all.
+export function renderCounts(counts, seekStart, who = null) {
   const repeated = (counts || []).filter((c) => c.count > 0);
   $("counts-facts").hidden = repeated.length === 0;
+  $("counts-heading").textContent = who === null ? "Counts" : `Counts of #${who}`;
   $("counts").replaceChildren(...repeated.map((c) => {
     const item = document.createElement("li");
     item.dataset.pose = c.pose;
