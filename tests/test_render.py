@@ -19,7 +19,7 @@ from dance_analyzer.render import (
     BONE_RGB,
     OUTLINE_RGB,
     PERSON_RGB,
-    _Timeline,
+    Person,
     draw_overlay,
     person_colour,
     render_annotated,
@@ -27,6 +27,7 @@ from dance_analyzer.render import (
     render_picture,
     tag_anchor,
 )
+from dance_analyzer.render.annotate import _Timeline
 from dance_analyzer.workers.inline import InlineReader
 from tests.support.media import Beep, media, write_video
 
@@ -452,9 +453,9 @@ def test_the_palette_is_fixed_by_id_distinct_and_its_tags_readable():
 @pytest.mark.parametrize("background", [0, 255])
 def test_each_person_is_drawn_in_their_colour_with_their_id_above_the_head_on_dark_and_light(background):
     image = np.full((400, 600, 3), background, np.uint8)
-    people = [(1, t_shape(-0.25)), (2, t_shape(0.25))]
+    people = [Person(1, t_shape(-0.25)), Person(2, t_shape(0.25))]
     draw_overlay(image, None, "t_pose", people=people, main_person=1)
-    for person_id, points in people:
+    for person_id, points, _ in people:
         colour = np.array(person_colour(person_id))
         # On the hip-to-knee bone, halfway: the person's colour, ringed in near-black.
         x, y = (((points[23, :2] + points[25, :2]) / 2) * (600, 400)).round().astype(int)
@@ -472,16 +473,30 @@ def test_each_person_is_drawn_in_their_colour_with_their_id_above_the_head_on_da
     assert (tagged[:60] != plain[:60]).any()  # "#1 t pose", not "t pose"
 
 
+def test_each_persons_tag_says_their_own_pose_beside_their_id():
+    def tag_width(person: Person) -> int:
+        image = draw_overlay(np.zeros((400, 600, 3), np.uint8), None, None, people=[person], main_person=1)
+        x, y = tag_anchor(person.landmarks, 600, 400)
+        row = image[y - 20, :]  # through the tag, above the head
+        return int((row == person_colour(person.id)).all(axis=1).sum())
+
+    points = t_shape(0.0)
+    plain, posed = tag_width(Person(1, points)), tag_width(Person(1, points, "arms_up"))
+    assert plain > 10 and posed > 2.5 * plain  # "#1 arms up", not "#1"
+    assert tag_width(Person(1, points, "t_pose")) < posed  # the words are the pose's own
+
+
 def test_people_follow_the_analysed_frames_and_nobody_shows_before_the_first():
     result = synthetic_result(12, 30.0, landmarks_every=3)
     result["main_person"] = 2
     for k, frame in enumerate(result["frames"]):
-        frame["people"] = [{"id": 2, "box": [0, 0, 1, 1], "landmarks": frame["landmarks"]}]
+        frame["people"] = [{"id": 2, "box": [0, 0, 1, 1], "landmarks": frame["landmarks"], "pose": "t_pose"}]
         if k >= 2:  # someone else from the third analysed frame (video frame 6)
             frame["people"].append({"id": 5, "box": [0, 0, 1, 1], "landmarks": t_shape(0.1).tolist()})
     timeline = _Timeline(result)
     assert timeline.main_person == 2
-    assert [[i for i, _ in timeline.people_at(k)] for k in range(12)] == [[2]] * 6 + [[2, 5]] * 6
+    assert [[p.id for p in timeline.people_at(k)] for k in range(12)] == [[2]] * 6 + [[2, 5]] * 6
+    assert [p.pose for p in timeline.people_at(11)] == ["t_pose", None]  # #5's frames name none
     late = {**result, "frames": [{**f, "index": f["index"] + 2} for f in result["frames"]]}
     assert _Timeline(late).people_at(0) == []  # before the first analysed frame: nobody
 
@@ -502,11 +517,12 @@ def test_the_lab_clips_people_are_drawn_in_their_own_colours_where_they_are(tmp_
     scale = min(width, height) / 720
     for k in (10, 50, 90):
         people = timeline.people_at(k)
-        assert sorted(i for i, _ in people) == sorted(p["id"] for p in result["frames"][k]["people"])
+        assert sorted(p.id for p in people) == sorted(p["id"] for p in result["frames"][k]["people"])
+        assert [p.pose for p in people] == [p["pose"] for p in result["frames"][k]["people"]]
         expected = draw_overlay(originals[k].copy(), None, None, people=people, main_person=result["main_person"])
-        for person_id, points in people:
+        for person_id, points, _ in people:
             own = np.array(person_colour(person_id))
-            others = [np.array(person_colour(i)) for i, _ in people if i != person_id]
+            others = [np.array(person_colour(p.id)) for p in people if p.id != person_id]
             checked = 0
             for a, b in LONG_BONES:
                 if min(points[a, 3], points[b, 3]) < 0.5:
@@ -529,7 +545,7 @@ def test_the_lab_clips_people_are_drawn_in_their_own_colours_where_they_are(tmp_
 
 
 def test_the_pages_dancer_colours_are_the_overlays():
-    script = (Path(render.__file__).parent / "web" / "common.js").read_text()
+    script = (Path(render.__file__).parents[1] / "web" / "common.js").read_text()
     listed = re.search(r"const PERSON_COLOURS = \[([^\]]*)\]", script)
     assert listed, "common.js lists the dancers' colours in PERSON_COLOURS"
     colours = re.findall(r'"#([0-9a-f]{6})"', listed.group(1))

@@ -134,7 +134,7 @@ def test_the_overlay_names_each_frame_with_its_segments_pose_across_every_bounda
 
     Once the overlay placed frames among the segments' rounded start times, and a
     segment's first frame could show the pose before it (dance_solo_2's arms_crossed)."""
-    from dance_analyzer.render import _Timeline
+    from dance_analyzer.render.annotate import _Timeline
 
     r = results(clip)
     frames = r["frames"]

@@ -73,7 +73,7 @@ export async function loadDescriptions() {
 }
 export const about = (kind, name) => (ABOUT[kind][name] ? `\n${ABOUT[kind][name]}` : "");
 
-// One colour per dancer id, the overlay's own (render.py PERSON_RGB), so a chip matches
+// One colour per dancer id, the overlay's own (render/drawing.py PERSON_RGB), so a chip matches
 // the skeleton drawn on the video; the id is always written beside it.
 const PERSON_COLOURS = ["#00e676", "#ff40a0", "#409cff", "#ffc107", "#b46eff", "#ff7043", "#00dce6", "#ebebeb"];
 export function personColour(id) {

@@ -7,7 +7,7 @@ import { $, barRow, label, swatch } from "./common.js";
 import { bounceText, renderCounts, renderLanes, renderNumbers, renderTimeline } from "./timeline.js";
 
 // The analysed frame a moment of the annotated video shows: the overlay has the input's
-// frames at its rate, and each shows its latest analysed frame (render.py), so match by
+// frames at its rate, and each shows its latest analysed frame (render/annotate.py), so match by
 // frame index, not by time.
 function frameAt(result, time) {
   const frames = result.frames || [];

@@ -1,10 +1,11 @@
-"""The annotated video: skeleton, pose name and moves drawn on every frame of the original
-(and of a photo, the annotated picture).
+"""The annotated video: skeleton, pose name and moves drawn (:mod:`render.drawing`) on
+every frame of the original (and of a photo, the annotated picture).
 
 Rendered from an analysis result that carries per-frame landmarks (``frames``), not
 by running the model again. A result of ``people=all`` (frames that list ``people``)
-gets every person's skeleton in that person's own colour with their id ("#2") above
-the head; the pose and moves in the corner are the main dancer's, as for one person.
+gets every person's skeleton in that person's own colour with their id and their pose
+("#2 arms up") above the head; the pose and moves in the corner are the main dancer's, as
+for one person.
 
 Frames stream from the decoder through the drawing into the encoder one at a time, so
 memory does not grow with the video's length. The output is H.264 in MP4 with the
@@ -15,7 +16,7 @@ downloads.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -24,47 +25,16 @@ import av
 import cv2
 import numpy as np
 
-from .media.sound_copy import SoundtrackCopy
-from .media.still import PICTURE_OUTPUTS, read_picture
-from .media.video import Limits, iter_frames, probe
-from .pose.landmarks import MIN_VISIBILITY, SKELETON
-from .reports.captions import move_caption
-from .reports.rhythm import count_now
-
-BONE_RGB = (0, 230, 118)
-JOINT_RGB = (255, 255, 255)
-LABEL_BG_RGB = (20, 20, 20)
-LABEL_RGB = (255, 214, 0)
-MOVE_RGB = (64, 224, 255)
-COUNT_RGB, FIRST_COUNT_RGB = (255, 255, 255), (255, 214, 0)  # the music's count; each eight's "1" stands out
-
-# One colour per person id, in this order (id 1 first), the same as the page's chips
-# (web/common.js PERSON_COLOURS): bright hues far apart, each line outlined in near-black,
-# so a skeleton reads on a dark stage and on a white wall alike, and the id tags' dark
-# text reads on every one of them.
-PERSON_RGB: tuple[tuple[int, int, int], ...] = (
-    (0, 230, 118),  # green (the single dancer's colour)
-    (255, 64, 160),  # pink
-    (64, 156, 255),  # blue
-    (255, 193, 7),  # amber
-    (180, 110, 255),  # violet
-    (255, 112, 67),  # orange
-    (0, 220, 230),  # cyan
-    (235, 235, 235),  # white
-)
-OUTLINE_RGB = (15, 15, 15)
-HEAD = range(0, 11)  # nose, eyes, ears, mouth: where the id tag goes
+from ..media.sound_copy import SoundtrackCopy
+from ..media.still import PICTURE_OUTPUTS, read_picture
+from ..media.video import Limits, iter_frames, probe
+from ..reports.captions import move_caption
+from ..reports.rhythm import count_now
+from .drawing import Person, draw_overlay
 
 # The copy's clock: a whole number of ticks per frame at every common frame rate (24, 25,
 # 30, 30000/1001, 50, 60), as MPEG's 90 kHz.
 TICKS = 90000
-
-Person = tuple[int, np.ndarray]  # (id, 33 x [x, y, z, visibility])
-
-
-def person_colour(person_id: int) -> tuple[int, int, int]:
-    """The colour of a person's skeleton and id tag (ids start at 1)."""
-    return PERSON_RGB[(person_id - 1) % len(PERSON_RGB)]
 
 
 # Times in a result are rounded (boundaries to 1 ms, frame times to 0.1 ms), so a
@@ -94,7 +64,11 @@ class _Timeline:
         self.people: list[list[Person]] | None = None
         if any(f.get("people") is not None for f in frames):
             self.people = [
-                [(int(p["id"]), np.asarray(p["landmarks"], np.float32)) for p in f.get("people") or []] for f in frames
+                [
+                    Person(int(p["id"]), np.asarray(p["landmarks"], np.float32), p.get("pose"))
+                    for p in f.get("people") or []
+                ]
+                for f in frames
             ]
         self.main_person: int | None = result.get("main_person")
         self.poses: list[str | None] = [None] * len(frames)
@@ -139,131 +113,6 @@ class _Timeline:
     def moves_at(self, index: int) -> list[str]:
         k = self._at(index)
         return self.moves[k] if k >= 0 else []
-
-
-def draw_overlay(
-    image: np.ndarray,
-    landmarks: np.ndarray | None,
-    label: str | None,
-    moves: Sequence[str] = (),
-    *,
-    people: Sequence[Person] | None = None,
-    main_person: int | None = None,
-    count: str | None = None,
-) -> np.ndarray:
-    """Draw bones, joints, the pose name and the moves happening on an RGB frame, in place.
-
-    The pose name sits in the top-left corner; each move's caption is a line under it
-    (in another colour), so a turn or a jump reads beside the pose it happens in. The
-    music's ``count`` ("1"-"8"), when there is one, stands large in the top-right corner,
-    as a dancer practising to counts would say it.
-    With ``people`` (a result of people=all; ``landmarks`` is then ignored: the main
-    dancer is among them), every person is drawn in their own colour with their id, and
-    the corner's first line names whose pose and moves it shows ("#1 standing").
-    """
-    height, width = image.shape[:2]
-    scale = max(min(width, height) / 720, 0.35)
-    thickness = max(2, round(4 * scale))
-    if people is None:
-        if landmarks is not None:
-            points = _pixels(landmarks, width, height)
-            visible = landmarks[:, 3] >= MIN_VISIBILITY
-            for a, b in SKELETON:
-                if visible[a] and visible[b]:
-                    cv2.line(image, tuple(points[a]), tuple(points[b]), BONE_RGB, thickness, cv2.LINE_AA)
-            for i in {i for pair in SKELETON for i in pair}:
-                if visible[i]:
-                    cv2.circle(image, tuple(points[i]), thickness + 2, JOINT_RGB, -1, cv2.LINE_AA)
-    else:
-        # The main dancer last, on top of anyone they overlap; the tags over every skeleton.
-        ordered = sorted(people, key=lambda person: person[0] == main_person)
-        for person_id, points in ordered:
-            _draw_person(image, points, person_colour(person_id), thickness)
-        for person_id, points in ordered:
-            _draw_tag(image, person_id, points, scale)
-    lines = [(label.replace("_", " "), LABEL_RGB)] if label else []
-    lines += [(caption, MOVE_RGB) for caption in moves]
-    if people is not None and main_person is not None and lines:
-        lines[0] = (f"#{main_person} {lines[0][0]}", lines[0][1])
-    pad = round(10 * scale)
-    top = pad
-    for text, colour in lines:
-        font_scale, weight = 1.2 * scale, max(1, round(2 * scale))
-        (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, weight)
-        cv2.rectangle(image, (pad, top), (pad * 3 + tw, top + pad * 2 + th + base), LABEL_BG_RGB, -1)
-        _put_text(image, text, (pad * 2, top + pad + th), font_scale, colour, weight)
-        top += pad * 2 + th + base + max(1, pad // 3)
-    if count:
-        font_scale, weight = 2.4 * scale, max(2, round(4 * scale))
-        (tw, th), base = cv2.getTextSize(count, cv2.FONT_HERSHEY_SIMPLEX, font_scale, weight)
-        left = width - pad * 3 - tw
-        cv2.rectangle(image, (left, pad), (width - pad, pad * 3 + th + base), LABEL_BG_RGB, -1)
-        colour = FIRST_COUNT_RGB if count == "1" else COUNT_RGB
-        _put_text(image, count, (left + pad, pad * 2 + th), font_scale, colour, weight)
-    return image
-
-
-def _put_text(
-    image: np.ndarray, text: str, at: tuple[int, int], size: float, colour: tuple[int, int, int], weight: int
-) -> None:
-    cv2.putText(image, text, at, cv2.FONT_HERSHEY_SIMPLEX, size, colour, weight, cv2.LINE_AA)
-
-
-def _pixels(landmarks: np.ndarray, width: int, height: int) -> np.ndarray:
-    return np.column_stack([landmarks[:, 0] * width, landmarks[:, 1] * height]).round().astype(np.int32)
-
-
-def _draw_person(image: np.ndarray, landmarks: np.ndarray, colour: tuple[int, int, int], thickness: int) -> None:
-    """One person's skeleton in their colour, every line and joint ringed in near-black."""
-    height, width = image.shape[:2]
-    points = _pixels(landmarks, width, height)
-    visible = landmarks[:, 3] >= MIN_VISIBILITY
-    bones = [(a, b) for a, b in SKELETON if visible[a] and visible[b]]
-    joints = [i for i in sorted({i for pair in SKELETON for i in pair}) if visible[i]]
-    ring = max(2, thickness // 3)
-    for a, b in bones:
-        cv2.line(image, tuple(points[a]), tuple(points[b]), OUTLINE_RGB, thickness + 2 * ring, cv2.LINE_AA)
-    for a, b in bones:
-        cv2.line(image, tuple(points[a]), tuple(points[b]), colour, thickness, cv2.LINE_AA)
-    for i in joints:
-        cv2.circle(image, tuple(points[i]), thickness + 2 + ring, OUTLINE_RGB, -1, cv2.LINE_AA)
-        cv2.circle(image, tuple(points[i]), thickness + 2, JOINT_RGB, -1, cv2.LINE_AA)
-
-
-def tag_anchor(landmarks: np.ndarray, width: int, height: int) -> tuple[int, int] | None:
-    """Where a person's id tag is anchored: its bottom centre, just above the head.
-
-    Above the visible head landmarks (or, when the face is hidden, the highest visible
-    landmark); None when nothing of the person is visible.
-    """
-    visible = landmarks[:, 3] >= MIN_VISIBILITY
-    if not visible.any():
-        return None
-    points = _pixels(landmarks, width, height)
-    head = [i for i in HEAD if visible[i]]
-    if not head:
-        head = [int(np.flatnonzero(visible)[np.argmin(points[visible, 1])])]
-    x = int(round(float(np.mean(points[head, 0]))))
-    y = int(points[head, 1].min())
-    return x, y
-
-
-def _draw_tag(image: np.ndarray, person_id: int, landmarks: np.ndarray, scale: float) -> None:
-    """'#2' in dark text on the person's colour, centred above their head, inside the picture."""
-    height, width = image.shape[:2]
-    anchor = tag_anchor(landmarks, width, height)
-    if anchor is None:
-        return
-    text = f"#{person_id}"
-    font_scale, weight = 0.9 * scale, max(1, round(2 * scale))
-    (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, weight)
-    pad = max(2, round(6 * scale))
-    box_w, box_h = tw + 2 * pad, th + base + 2 * pad
-    left = min(max(anchor[0] - box_w // 2, 0), max(width - box_w, 0))
-    top = min(max(anchor[1] - 2 * pad - box_h, 0), max(height - box_h, 0))
-    cv2.rectangle(image, (left, top), (left + box_w - 1, top + box_h - 1), person_colour(person_id), -1)
-    cv2.rectangle(image, (left, top), (left + box_w - 1, top + box_h - 1), OUTLINE_RGB, max(1, round(scale)))
-    _put_text(image, text, (left + pad, top + pad + th), font_scale, OUTLINE_RGB, weight)
 
 
 def render_overlay(
