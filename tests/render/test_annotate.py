@@ -1,9 +1,8 @@
-"""The annotated video: same frames, size and rate as the input, the skeleton, the pose and the moves really drawn."""
+"""The annotated copies: same frames, size, rate and sound as the input, the skeleton, the
+pose and the moves really drawn on the right frames; a photo's picture."""
 
 from __future__ import annotations
 
-import hashlib
-import re
 from pathlib import Path
 
 import av
@@ -11,15 +10,11 @@ import cv2
 import numpy as np
 import pytest
 
-from dance_analyzer import render
 from dance_analyzer.media.still import read_picture
 from dance_analyzer.media.video import iter_frames
 from dance_analyzer.pipeline import AnalysisOptions, analyze
 from dance_analyzer.render import (
     BONE_RGB,
-    OUTLINE_RGB,
-    PERSON_RGB,
-    Person,
     draw_overlay,
     person_colour,
     render_annotated,
@@ -29,6 +24,7 @@ from dance_analyzer.render import (
 )
 from dance_analyzer.render.annotate import _Timeline
 from dance_analyzer.workers.inline import InlineReader
+from tests.render.results import synthetic_result, t_shape
 from tests.support.media import Beep, media, write_video
 
 
@@ -39,52 +35,11 @@ def decoded(path):
         return frames, stream.average_rate
 
 
-def synthetic_result(frames: int, fps: float, *, landmarks_every: int = 1) -> dict:
-    """A result whose landmarks are known: a T shape across the middle of the picture."""
-    points = np.full((33, 4), 0.5, np.float32)
-    points[:, 3] = 1.0
-    points[11], points[12] = (0.35, 0.4, 0, 1), (0.65, 0.4, 0, 1)  # shoulders
-    points[13], points[14] = (0.2, 0.4, 0, 1), (0.8, 0.4, 0, 1)  # elbows
-    points[15], points[16] = (0.05, 0.4, 0, 1), (0.95, 0.4, 0, 1)  # wrists
-    return {
-        "fps": fps,
-        "total_frames": frames,
-        "segments": [{"pose": "t_pose", "start_s": 0.0, "end_s": frames / fps, "frames": frames}],
-        "frames": [
-            {"index": i, "t": i / fps, "poses": ["t_pose"], "landmarks": points.tolist()}
-            for i in range(0, frames, landmarks_every)
-        ],
-    }
-
-
-def test_the_skeleton_and_label_are_drawn_where_the_landmarks_are():
-    image = np.zeros((200, 300, 3), np.uint8)
-    points = np.array(synthetic_result(1, 1)["frames"][0]["landmarks"], np.float32)
-    draw_overlay(image, points, "t_pose")
-    assert image[80, 120].any()  # on the left forearm: wrist (15,80) to elbow (60,80)
-    assert not image[190, 150].any()  # far from every bone and the label
-    assert image[5:30, 5:60].any()  # the label box, top left
-    hidden = points.copy()
-    hidden[:, 3] = 0.1  # nothing visible enough: no bones, no joints
-    blank = np.zeros_like(image)
-    draw_overlay(blank, hidden, None)
-    assert not blank.any()
-
-
-def test_each_move_is_a_line_under_the_pose_name():
-    pose_only = draw_overlay(np.zeros((200, 300, 3), np.uint8), None, "t_pose")
-    with_move = draw_overlay(np.zeros((200, 300, 3), np.uint8), None, "t_pose", ["turn 2x clockwise"])
-    rows = lambda image: np.flatnonzero(image.any(axis=(1, 2)))  # noqa: E731
-    assert np.array_equal(with_move[: rows(pose_only)[-1] + 1], pose_only[: rows(pose_only)[-1] + 1])
-    assert rows(with_move)[-1] > rows(pose_only)[-1] + 10  # a second line, below the first
-    assert with_move[rows(pose_only)[-1] + 5 :].any(axis=(0, 1))[2]  # in the moves' colour (blue in it)
-    alone = draw_overlay(np.zeros((200, 300, 3), np.uint8), None, None, ["jump 0.40 s"])
-    assert rows(alone)[0] == rows(pose_only)[0]  # no pose: the move takes the top line
-
-
 # 30 frames/s: frame 2 is at 0.06667 s, which a result rounds to 0.067 (after it), and
 # frame 14 at 0.46667 s rounds to 0.467: boundaries that read later than their frames.
 FPS = 30.0
+
+
 JUMP = {"move": "jump", "start_s": round(2 / FPS, 3), "end_s": round(14 / FPS, 3), "airtime_s": 0.4, "height": 0.3}
 
 
@@ -152,21 +107,6 @@ def test_the_moves_name_is_drawn_on_the_frames_inside_the_move_and_not_outside(m
             assert drawn < distance(k, ["kick front 90 deg"]) / 2  # the name itself, not any line
         else:
             assert nothing < drawn / 2, f"frame {k} is outside the jump: no caption"
-
-
-def test_the_musics_count_stands_large_in_the_top_right_corner_each_eights_1_in_colour():
-    blank = np.zeros((240, 320, 3), np.uint8)
-    five, one = (
-        draw_overlay(blank.copy(), None, "t_pose", count="5"),
-        draw_overlay(blank.copy(), None, "t_pose", count="1"),
-    )
-    without = draw_overlay(blank.copy(), None, "t_pose")
-    assert five[:, 200:].any() and not without[:, 200:].any()  # right of the pose name
-    assert five[60:].sum() == 0  # in the corner, nothing further down
-    drawn = lambda image: image[:, 200:][image[:, 200:].any(axis=2)]  # noqa: E731
-    white, coloured = drawn(five), drawn(one)
-    assert (white.max(axis=1) - white.min(axis=1)).max() < 60  # "5" in white (and its grey edges)
-    assert (coloured[:, 0].astype(int) - coloured[:, 2]).max() > 150  # "1" in the pose name's yellow
 
 
 def test_the_count_on_the_annotated_video_ticks_with_the_musics_beats(make_video, tmp_path):
@@ -403,87 +343,10 @@ def test_the_ballet_clips_pirouette_is_named_on_its_frames_and_every_segment_kee
             assert caption not in moves
 
 
-# ------------------------------------------------------------------ several people
-
-# draw_overlay's output for one person before people=all existed (OpenCV as pinned): a
-# single-person result must keep drawing exactly this.
-SINGLE_PERSON_SHA256 = "114f5271044227b0b3e0911bf7bc2ba0c59458f820ab12cfcd48aee3493edabc"
 LAB = "multi_person/pose2sim_demo_multiperson_cam02_two_people_balance.mp4"
+
+
 LONG_BONES = ((11, 23), (12, 24), (23, 25), (24, 26), (25, 27), (26, 28), (11, 13), (12, 14), (13, 15), (14, 16))
-
-
-def t_shape(dx: float = 0.0) -> np.ndarray:
-    """The synthetic T, shifted right by ``dx``, with a head (nose at y 0.3) and hips and legs."""
-    points = np.array(synthetic_result(1, 1)["frames"][0]["landmarks"], np.float32)
-    points[:11, :2] = (0.5, 0.3)
-    points[23], points[24] = (0.45, 0.7, 0, 1), (0.55, 0.7, 0, 1)
-    points[25], points[26] = (0.45, 0.85, 0, 1), (0.55, 0.85, 0, 1)
-    points[27:, :2] = (0.5, 0.95)
-    points[:, 0] += dx
-    return points
-
-
-def test_a_single_person_result_is_drawn_exactly_as_before():
-    points = np.array(synthetic_result(1, 1)["frames"][0]["landmarks"], np.float32)
-    image = draw_overlay(np.full((360, 640, 3), 90, np.uint8), points, "t_pose", ["jump 0.40 s"])
-    assert hashlib.sha256(image.tobytes()).hexdigest() == SINGLE_PERSON_SHA256
-    assert _Timeline(synthetic_result(3, 10.0)).people_at(1) is None  # no people: the one skeleton
-    nobody_listed = synthetic_result(3, 10.0)
-    for frame in nobody_listed["frames"]:
-        frame["people"] = None  # as a single-person result validated by the API's model reads
-    assert _Timeline(nobody_listed).people_at(1) is None
-
-
-def test_the_palette_is_fixed_by_id_distinct_and_its_tags_readable():
-    assert [person_colour(i) for i in (1, 2, 3)] == list(PERSON_RGB[:3])
-    assert person_colour(1 + len(PERSON_RGB)) == person_colour(1)
-    colours = np.array(PERSON_RGB, float)
-    apart = np.linalg.norm(colours[:, None] - colours[None], axis=2)
-    assert apart[~np.eye(len(colours), dtype=bool)].min() > 90
-
-    def luminance(rgb) -> float:
-        c = np.array(rgb, float) / 255
-        c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-        return float(c @ (0.2126, 0.7152, 0.0722))
-
-    for colour in PERSON_RGB:  # the tag's dark text on each colour: WCAG AA for text
-        assert (luminance(colour) + 0.05) / (luminance(OUTLINE_RGB) + 0.05) >= 4.5
-
-
-@pytest.mark.parametrize("background", [0, 255])
-def test_each_person_is_drawn_in_their_colour_with_their_id_above_the_head_on_dark_and_light(background):
-    image = np.full((400, 600, 3), background, np.uint8)
-    people = [Person(1, t_shape(-0.25)), Person(2, t_shape(0.25))]
-    draw_overlay(image, None, "t_pose", people=people, main_person=1)
-    for person_id, points, _ in people:
-        colour = np.array(person_colour(person_id))
-        # On the hip-to-knee bone, halfway: the person's colour, ringed in near-black.
-        x, y = (((points[23, :2] + points[25, :2]) / 2) * (600, 400)).round().astype(int)
-        assert (image[y, x] == colour).all()
-        ring = image[y, x - 8 : x + 9].astype(int)
-        assert (np.abs(ring - np.array(OUTLINE_RGB)).sum(axis=1) < 60).any()  # reads on white too
-        # The id tag: the person's colour just above the nose, not below it.
-        anchor = tag_anchor(points, 600, 400)
-        assert anchor == (round(points[0, 0] * 600), round(points[0, 1] * 400))
-        above = image[max(anchor[1] - 45, 0) : anchor[1], anchor[0] - 20 : anchor[0] + 21]
-        assert (above == colour).all(axis=2).sum() > 100
-    # The corner says whose pose it is.
-    plain = draw_overlay(np.full((400, 600, 3), background, np.uint8), None, "t_pose")
-    tagged = draw_overlay(np.full((400, 600, 3), background, np.uint8), None, "t_pose", people=[], main_person=1)
-    assert (tagged[:60] != plain[:60]).any()  # "#1 t pose", not "t pose"
-
-
-def test_each_persons_tag_says_their_own_pose_beside_their_id():
-    def tag_width(person: Person) -> int:
-        image = draw_overlay(np.zeros((400, 600, 3), np.uint8), None, None, people=[person], main_person=1)
-        x, y = tag_anchor(person.landmarks, 600, 400)
-        row = image[y - 20, :]  # through the tag, above the head
-        return int((row == person_colour(person.id)).all(axis=1).sum())
-
-    points = t_shape(0.0)
-    plain, posed = tag_width(Person(1, points)), tag_width(Person(1, points, "arms_up"))
-    assert plain > 10 and posed > 2.5 * plain  # "#1 arms up", not "#1"
-    assert tag_width(Person(1, points, "t_pose")) < posed  # the words are the pose's own
 
 
 def test_people_follow_the_analysed_frames_and_nobody_shows_before_the_first():
@@ -542,14 +405,6 @@ def test_the_lab_clips_people_are_drawn_in_their_own_colours_where_they_are(tmp_
         # Far from everyone: the picture as it was.
         corner = np.s_[height - 80 : height - 10, width - 120 : width - 20]
         assert np.abs(frames[k][corner].astype(int) - originals[k][corner].astype(int)).mean() < 6
-
-
-def test_the_pages_dancer_colours_are_the_overlays():
-    script = (Path(render.__file__).parents[1] / "web" / "common.js").read_text()
-    listed = re.search(r"const PERSON_COLOURS = \[([^\]]*)\]", script)
-    assert listed, "common.js lists the dancers' colours in PERSON_COLOURS"
-    colours = re.findall(r'"#([0-9a-f]{6})"', listed.group(1))
-    assert [tuple(int(c[i : i + 2], 16) for i in (0, 2, 4)) for c in colours] == list(PERSON_RGB)
 
 
 def photo_result(people: bool = False) -> dict:
