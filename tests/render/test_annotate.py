@@ -23,6 +23,7 @@ from dance_analyzer.render import (
     tag_anchor,
 )
 from dance_analyzer.render.annotate import _Timeline
+from dance_analyzer.reports.captions import move_caption
 from dance_analyzer.workers.inline import InlineReader
 from tests.render.results import synthetic_result, t_shape
 from tests.support.media import Beep, media, write_video
@@ -356,10 +357,19 @@ def test_people_follow_the_analysed_frames_and_nobody_shows_before_the_first():
         frame["people"] = [{"id": 2, "box": [0, 0, 1, 1], "landmarks": frame["landmarks"], "pose": "t_pose"}]
         if k >= 2:  # someone else from the third analysed frame (video frame 6)
             frame["people"].append({"id": 5, "box": [0, 0, 1, 1], "landmarks": t_shape(0.1).tolist()})
+    hop = {"move": "jump", "start_s": 0.2, "end_s": 0.3, "airtime_s": 0.1, "height": 0.2}
+    result["people"] = [{"id": 2, "moves": []}, {"id": 5, "moves": [hop]}]
     timeline = _Timeline(result)
     assert timeline.main_person == 2
     assert [[p.id for p in timeline.people_at(k)] for k in range(12)] == [[2]] * 6 + [[2, 5]] * 6
     assert [p.pose for p in timeline.people_at(11)] == ["t_pose", None]  # #5's frames name none
+    # Each person's own moves, on the analysed frames they happen in (frame 6, shown to frame 8).
+    assert [[p.moves for p in timeline.people_at(k)] for k in (5, 6, 8, 9)] == [
+        [()],
+        [(), (move_caption(hop),)],
+        [(), (move_caption(hop),)],
+        [(), ()],
+    ]
     late = {**result, "frames": [{**f, "index": f["index"] + 2} for f in result["frames"]]}
     assert _Timeline(late).people_at(0) == []  # before the first analysed frame: nobody
 
@@ -383,7 +393,7 @@ def test_the_lab_clips_people_are_drawn_in_their_own_colours_where_they_are(tmp_
         assert sorted(p.id for p in people) == sorted(p["id"] for p in result["frames"][k]["people"])
         assert [p.pose for p in people] == [p["pose"] for p in result["frames"][k]["people"]]
         expected = draw_overlay(originals[k].copy(), None, None, people=people, main_person=result["main_person"])
-        for person_id, points, _ in people:
+        for person_id, points, *_ in people:
             own = np.array(person_colour(person_id))
             others = [np.array(person_colour(p.id)) for p in people if p.id != person_id]
             checked = 0

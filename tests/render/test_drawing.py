@@ -100,7 +100,7 @@ def test_each_person_is_drawn_in_their_colour_with_their_id_above_the_head_on_da
     image = np.full((400, 600, 3), background, np.uint8)
     people = [Person(1, t_shape(-0.25)), Person(2, t_shape(0.25))]
     draw_overlay(image, None, "t_pose", people=people, main_person=1)
-    for person_id, points, _ in people:
+    for person_id, points, *_ in people:
         colour = np.array(person_colour(person_id))
         # On the hip-to-knee bone, halfway: the person's colour, ringed in near-black.
         x, y = (((points[23, :2] + points[25, :2]) / 2) * (600, 400)).round().astype(int)
@@ -129,6 +129,20 @@ def test_each_persons_tag_says_their_own_pose_beside_their_id():
     plain, posed = tag_width(Person(1, points)), tag_width(Person(1, points, "arms_up"))
     assert plain > 10 and posed > 2.5 * plain  # "#1 arms up", not "#1"
     assert tag_width(Person(1, points, "t_pose")) < posed  # the words are the pose's own
+
+
+def test_each_move_a_person_makes_is_a_line_of_their_tag():
+    def tag_height(person: Person) -> int:
+        image = draw_overlay(np.zeros((400, 600, 3), np.uint8), None, None, people=[person], main_person=1)
+        x, y = tag_anchor(person.landmarks, 600, 400)
+        above = image[:y, x - 20 : x + 21]  # the rows above the head where the tag is
+        return int((above == person_colour(person.id)).all(axis=2).any(axis=1).sum())
+
+    points = t_shape(0.0)
+    one = tag_height(Person(1, points, "arms_up"))
+    two = tag_height(Person(1, points, "arms_up", ("jump 0.40 s",)))
+    three = tag_height(Person(1, points, "arms_up", ("jump 0.40 s", "kick 80 degrees")))
+    assert one > 10 and two > 1.7 * one and three > two + 0.7 * one
 
 
 def test_the_pages_dancer_colours_are_the_overlays():

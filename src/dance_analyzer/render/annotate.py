@@ -3,9 +3,9 @@ every frame of the original (and of a photo, the annotated picture).
 
 Rendered from an analysis result that carries per-frame landmarks (``frames``), not
 by running the model again. A result of ``people=all`` (frames that list ``people``)
-gets every person's skeleton in that person's own colour with their id and their pose
-("#2 arms up") above the head; the pose and moves in the corner are the main dancer's, as
-for one person.
+gets every person's skeleton in that person's own colour with their id, their pose
+("#2 arms up") and their moves above the head; the pose and moves in the corner are the
+main dancer's, as for one person.
 
 Frames stream from the decoder through the drawing into the encoder one at a time, so
 memory does not grow with the video's length. The output is H.264 in MP4 with the
@@ -63,12 +63,18 @@ class _Timeline:
         # Everyone, when the result follows several people (frames of people=all list them).
         self.people: list[list[Person]] | None = None
         if any(f.get("people") is not None for f in frames):
+            moves = {int(p["id"]): self._captions(p.get("moves") or []) for p in result.get("people") or []}
             self.people = [
                 [
-                    Person(int(p["id"]), np.asarray(p["landmarks"], np.float32), p.get("pose"))
+                    Person(
+                        int(p["id"]),
+                        np.asarray(p["landmarks"], np.float32),
+                        p.get("pose"),
+                        tuple(moves[p["id"]][k]) if p["id"] in moves else (),
+                    )
                     for p in f.get("people") or []
                 ]
-                for f in frames
+                for k, f in enumerate(frames)
             ]
         self.main_person: int | None = result.get("main_person")
         self.poses: list[str | None] = [None] * len(frames)
@@ -79,12 +85,17 @@ class _Timeline:
                 start, stop = self.span(segment["start_s"], segment["end_s"])
                 self.poses[start:stop] = [str(segment["pose"])] * (stop - start)
         self.beats = np.asarray((result.get("rhythm") or {}).get("beats") or [], np.float64)
-        self.moves: list[list[str]] = [[] for _ in frames]
-        for move in result.get("moves") or []:
+        self.moves = self._captions(result.get("moves") or [])
+
+    def _captions(self, moves: list[dict[str, Any]]) -> list[list[str]]:
+        """Each analysed frame's captions of the ``moves`` happening in it."""
+        captions: list[list[str]] = [[] for _ in self.times]
+        for move in moves:
             start, stop = self.span(move["start_s"], move["end_s"])
             caption = move_caption(move)
-            for k in range(start, max(stop, start + 1) if start < len(frames) else start):
-                self.moves[k].append(caption)  # a move shorter than a frame still shows once
+            for k in range(start, max(stop, start + 1) if start < len(captions) else start):
+                captions[k].append(caption)  # a move shorter than a frame still shows once
+        return captions
 
     def span(self, start_s: float, end_s: float) -> tuple[int, int]:
         """Analysed frames ``[start, stop)`` from ``start_s`` up to (not including) ``end_s``."""

@@ -1,5 +1,5 @@
 """Drawing on one picture: skeleton, pose name, moves and count; with people=all every
-person in their own colour with their id and pose above the head.
+person in their own colour with their id, pose and moves above the head.
 
 Kept apart from the writing of the annotated copies (:mod:`render.annotate`: decoding,
 encoding, the sound, the photo's file), which only decides what each frame shows.
@@ -46,6 +46,7 @@ class Person(NamedTuple):
     id: int
     landmarks: np.ndarray  # 33 x [x, y, z, visibility]
     pose: str | None = None  # their own timeline pose in the frame
+    moves: tuple[str, ...] = ()  # the captions of their own moves happening in it
 
 
 def person_colour(person_id: int) -> tuple[int, int, int]:
@@ -70,8 +71,8 @@ def draw_overlay(
     music's ``count`` ("1"-"8"), when there is one, stands large in the top-right corner,
     as a dancer practising to counts would say it.
     With ``people`` (a result of people=all; ``landmarks`` is then ignored: the main
-    dancer is among them), every person is drawn in their own colour with their id and
-    their own pose, and the corner's first line names whose pose and moves it shows
+    dancer is among them), every person is drawn in their own colour with their id, their
+    own pose and moves, and the corner's first line names whose pose and moves it shows
     ("#1 standing").
     """
     height, width = image.shape[:2]
@@ -163,19 +164,20 @@ def tag_anchor(landmarks: np.ndarray, width: int, height: int) -> tuple[int, int
 
 def _draw_tag(image: np.ndarray, person: Person, scale: float) -> None:
     """'#2 arms up' (or '#2' where no pose holds) in dark text on the person's colour,
-    centred above their head, inside the picture."""
+    centred above their head, inside the picture; a line under it per move happening."""
     height, width = image.shape[:2]
     anchor = tag_anchor(person.landmarks, width, height)
     if anchor is None:
         return
-    person_id = person.id
-    text = f"#{person_id}" if not person.pose else f"#{person_id} {person.pose.replace('_', ' ')}"
+    lines = [f"#{person.id}" if not person.pose else f"#{person.id} {person.pose.replace('_', ' ')}", *person.moves]
     font_scale, weight = 0.9 * scale, max(1, round(2 * scale))
-    (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, weight)
+    sizes = [cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, weight) for text in lines]
     pad = max(2, round(6 * scale))
-    box_w, box_h = tw + 2 * pad, th + base + 2 * pad
+    line_h = max(th + base for (_, th), base in sizes)
+    box_w, box_h = max(tw for (tw, _), _ in sizes) + 2 * pad, len(lines) * line_h + 2 * pad
     left = min(max(anchor[0] - box_w // 2, 0), max(width - box_w, 0))
     top = min(max(anchor[1] - 2 * pad - box_h, 0), max(height - box_h, 0))
-    cv2.rectangle(image, (left, top), (left + box_w - 1, top + box_h - 1), person_colour(person_id), -1)
+    cv2.rectangle(image, (left, top), (left + box_w - 1, top + box_h - 1), person_colour(person.id), -1)
     cv2.rectangle(image, (left, top), (left + box_w - 1, top + box_h - 1), OUTLINE_RGB, max(1, round(scale)))
-    _put_text(image, text, (left + pad, top + pad + th), font_scale, OUTLINE_RGB, weight)
+    for k, (text, ((_, th), _)) in enumerate(zip(lines, sizes, strict=True)):
+        _put_text(image, text, (left + pad, top + pad + k * line_h + th), font_scale, OUTLINE_RGB, weight)
