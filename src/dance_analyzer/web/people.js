@@ -41,8 +41,8 @@ function personAt(result, video, e) {
 }
 
 // A chip per dancer (colour, id, the main dancer said in words); the chosen one's poses and
-// moves fill the timeline, their counts and angles the panels beside it. Returns the
-// function that chooses a dancer (null without people).
+// moves fill the timeline, their numbers, counts, angles and pose lanes the panels beside
+// it. Returns the function that chooses a dancer (null without people).
 export function renderPeople(result, video, playback) {
   const people = result.people;
   const pick = $("people-pick");
