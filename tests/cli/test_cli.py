@@ -609,7 +609,7 @@ def test_with_music_the_table_says_the_count_each_pose_and_move_starts_on(tmp_pa
     counted = [s for s in body["segments"] if "on_count" in s]
     assert counted and all(s["eight"] == 1 for s in counted)  # a 3 s clip at 120 bpm: one eight
     for s in counted:
-        held = f" for {s['counts']:g} counts" if "counts" in s else ""
+        held = f" for {s['counts']:g} count{'' if s['counts'] == 1 else 's'}" if "counts" in s else ""
         assert f"  {s['pose'].replace('_', ' ')} on {s['on_count']}{held} (eight 1)" in table
     turn = next(m for m in body["moves"] if m["move"] == "turn")
     line = next(line for line in table.splitlines() if " turn " in line)

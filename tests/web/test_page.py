@@ -195,7 +195,7 @@ def test_with_music_each_move_says_the_count_it_starts_on(browser, api, tmp_path
     assert bands.count() == len(result["segments"])
     for k, segment in enumerate(result["segments"]):  # a pose band's title: the count it starts on, how long held
         title = bands.nth(k).get_attribute("title")
-        held = f" for {segment['counts']:g} counts" if "counts" in segment else ""
+        held = f" for {segment['counts']:g} count{'' if segment['counts'] == 1 else 's'}" if "counts" in segment else ""
         assert (f", on {segment['on_count']}{held}" in title) if "on_count" in segment else (", on " not in title)
     assert any("counts" in segment for segment in result["segments"])
 

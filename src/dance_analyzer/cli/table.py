@@ -47,7 +47,8 @@ def _held_for(segment: Mapping[str, Any]) -> str:
     """Where the music was counted, ' on 1 for 4 counts (eight 2)'; else nothing."""
     if not segment.get("on_count"):
         return ""
-    held = f" for {segment['counts']:g} counts" if isinstance(segment.get("counts"), int | float) else ""
+    counts = segment.get("counts")
+    held = f" for {counts:g} count{'' if counts == 1 else 's'}" if isinstance(counts, int | float) else ""
     return f" on {segment['on_count']}{held} (eight {segment['eight']})"
 
 

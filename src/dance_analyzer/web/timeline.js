@@ -95,7 +95,8 @@ export function renderTimeline(subject, playback, cuts) {
     band.dataset.pose = seg.pose;
     band.style.background = colourOf(seg.pose);
     band.textContent = label(seg.pose); // bands read without colour (clipped when narrow)
-    const held = seg.on_count ? `, on ${seg.on_count}${seg.counts ? ` for ${seg.counts} counts` : ""}` : "";
+    const counted = seg.counts ? ` for ${seg.counts} count${seg.counts === 1 ? "" : "s"}` : "";
+    const held = seg.on_count ? `, on ${seg.on_count}${counted}` : "";
     band.title = `${label(seg.pose)}: ${seg.start_s.toFixed(1)}–${seg.end_s.toFixed(1)} s${held}`;
     band.setAttribute("aria-label", band.title);
     band.title += about("poses", seg.pose);
