@@ -70,7 +70,7 @@ class _Timeline:
                         int(p["id"]),
                         np.asarray(p["landmarks"], np.float32),
                         p.get("pose"),
-                        tuple(moves[p["id"]][k]) if p["id"] in moves else (),
+                        tuple(moves[int(p["id"])][k]) if int(p["id"]) in moves else (),
                     )
                     for p in f.get("people") or []
                 ]
