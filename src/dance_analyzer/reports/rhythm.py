@@ -61,14 +61,15 @@ def alignment(accent_times: np.ndarray, beats: np.ndarray) -> dict[str, float] |
     }
 
 
-def rayleigh_p(phases: np.ndarray) -> tuple[float, float]:
-    """(mean resultant length 0-1, p) of phases in cycles: p is the chance that phases spread
-    evenly round the cycle would gather as much (Zar's approximation of Rayleigh's test)."""
+def rayleigh(phases: np.ndarray) -> tuple[complex, float]:
+    """(mean resultant vector, p) of phases in cycles: the vector's length (0-1) says how
+    closely they gather, its angle where; p is the chance that phases spread evenly round
+    the cycle would gather as much (Zar's approximation of Rayleigh's test)."""
     n = len(phases)
-    length = float(np.abs(np.exp(2j * np.pi * phases).mean()))
-    z = n * length**2
+    vector = complex(np.exp(2j * np.pi * phases).mean())
+    z = n * abs(vector) ** 2
     p = np.exp(-z) * (1 + (2 * z - z**2) / (4 * n) - (24 * z - 132 * z**2 + 76 * z**3 - 9 * z**4) / (288 * n**2))
-    return length, float(np.clip(p, 0.0, 1.0))
+    return vector, float(np.clip(p, 0.0, 1.0))
 
 
 def bounce_timing(grid: np.ndarray, hips: np.ndarray, beats: np.ndarray) -> dict[str, Any] | None:
@@ -88,8 +89,8 @@ def bounce_timing(grid: np.ndarray, hips: np.ndarray, beats: np.ndarray) -> dict
     if len(times) < MIN_BOUNCES:
         return None
     phases = beat_positions(times, beats) % 1.0
-    length, p = rayleigh_p(phases)
-    mean = float(np.angle(np.exp(2j * np.pi * phases).mean()) / (2 * np.pi))  # -0.5 to 0.5 of a beat
+    vector, p = rayleigh(phases)
+    length, mean = abs(vector), float(np.angle(vector) / (2 * np.pi))  # mean: -0.5 to 0.5 of a beat
     after_ms = round(1000.0 * mean * float(np.median(np.diff(beats))))
     in_time = bool(p < IN_TIME_P)
     return {
