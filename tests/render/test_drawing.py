@@ -131,9 +131,9 @@ def test_each_persons_tag_says_their_own_pose_beside_their_id():
     assert tag_width(Person(1, points, "t_pose")) < posed  # the words are the pose's own
 
 
-def test_each_move_a_person_makes_is_a_line_of_their_tag():
-    def tag_height(person: Person) -> int:
-        image = draw_overlay(np.zeros((400, 600, 3), np.uint8), None, None, people=[person], main_person=1)
+def test_each_move_a_person_makes_is_a_line_of_their_tag_but_the_main_dancers_are_in_the_corner():
+    def tag_height(person: Person, main_person: int = 2) -> int:
+        image = draw_overlay(np.zeros((400, 600, 3), np.uint8), None, None, people=[person], main_person=main_person)
         x, y = tag_anchor(person.landmarks, 600, 400)
         above = image[:y, x - 20 : x + 21]  # the rows above the head where the tag is
         return int((above == person_colour(person.id)).all(axis=2).any(axis=1).sum())
@@ -143,6 +143,23 @@ def test_each_move_a_person_makes_is_a_line_of_their_tag():
     two = tag_height(Person(1, points, "arms_up", ("jump 0.40 s",)))
     three = tag_height(Person(1, points, "arms_up", ("jump 0.40 s", "kick 80 degrees")))
     assert one > 10 and two > 1.7 * one and three > two + 0.7 * one
+    assert tag_height(Person(1, points, "arms_up", ("jump 0.40 s",)), main_person=1) == one
+
+
+def test_a_tag_with_no_room_above_the_head_goes_under_the_feet_not_over_the_body():
+    points = t_shape(0.0)
+    points[:, 1] -= 0.28  # the nose at 2% of the height: a flip, or a dancer cut off at the top
+    person = Person(2, points, "one_leg", ("jump 0.40 s",))
+    image = draw_overlay(np.zeros((400, 600, 3), np.uint8), None, None, people=[person], main_person=1)
+    feet = int(points[:, 1].max() * 400)
+    x = round(points[0, 0] * 600)
+    tagged = (image[:, x - 20 : x + 21] == person_colour(2)).all(axis=2).any(axis=1)
+    rows = np.flatnonzero(tagged)
+    below = rows[rows > feet + 3]
+    assert len(below) > 20 and below[0] - feet < 10  # right under the feet
+    shoulders = int(points[11, 1] * 400)  # 48: a tag at the top would cover the head down to here
+    head = (image[: shoulders - 6, x - 20 : x + 21] == person_colour(2)).all(axis=2)
+    assert head.sum(axis=1).max() < 20  # bones cross it, no tag fills it
 
 
 def test_the_pages_dancer_colours_are_the_overlays():

@@ -5,7 +5,7 @@ Rendered from an analysis result that carries per-frame landmarks (``frames``), 
 by running the model again. A result of ``people=all`` (frames that list ``people``)
 gets every person's skeleton in that person's own colour with their id, their pose
 ("#2 arms up") and their moves above the head; the pose and moves in the corner are the
-main dancer's, as for one person.
+main dancer's, as for one person (their tag leaves the moves to the corner).
 
 Frames stream from the decoder through the drawing into the encoder one at a time, so
 memory does not grow with the video's length. The output is H.264 in MP4 with the

@@ -89,12 +89,13 @@ def draw_overlay(
                 if visible[i]:
                     cv2.circle(image, tuple(points[i]), thickness + 2, JOINT_RGB, -1, cv2.LINE_AA)
     else:
-        # The main dancer last, on top of anyone they overlap; the tags over every skeleton.
+        # The main dancer last, on top of anyone they overlap; the tags over every skeleton
+        # (the main dancer's moves are in the corner, not on their tag as well).
         ordered = sorted(people, key=lambda person: person.id == main_person)
         for person in ordered:
             _draw_person(image, person.landmarks, person_colour(person.id), thickness)
         for person in ordered:
-            _draw_tag(image, person, scale)
+            _draw_tag(image, person._replace(moves=()) if person.id == main_person else person, scale)
     lines = [(label.replace("_", " "), LABEL_RGB)] if label else []
     lines += [(caption, MOVE_RGB) for caption in moves]
     if people is not None and main_person is not None and lines:
@@ -164,7 +165,9 @@ def tag_anchor(landmarks: np.ndarray, width: int, height: int) -> tuple[int, int
 
 def _draw_tag(image: np.ndarray, person: Person, scale: float) -> None:
     """'#2 arms up' (or '#2' where no pose holds) in dark text on the person's colour,
-    centred above their head, inside the picture; a line under it per move happening."""
+    centred above their head, inside the picture; a line under it per move happening.
+    Where the head is too near the top for it (a flip, a dancer cut off by the frame), under
+    the feet instead, not over the body."""
     height, width = image.shape[:2]
     anchor = tag_anchor(person.landmarks, width, height)
     if anchor is None:
@@ -176,7 +179,11 @@ def _draw_tag(image: np.ndarray, person: Person, scale: float) -> None:
     line_h = max(th + base for (_, th), base in sizes)
     box_w, box_h = max(tw for (tw, _), _ in sizes) + 2 * pad, len(lines) * line_h + 2 * pad
     left = min(max(anchor[0] - box_w // 2, 0), max(width - box_w, 0))
-    top = min(max(anchor[1] - 2 * pad - box_h, 0), max(height - box_h, 0))
+    top = anchor[1] - 2 * pad - box_h
+    if top < 0:
+        visible = person.landmarks[:, 3] >= MIN_VISIBILITY
+        top = int(_pixels(person.landmarks, width, height)[visible, 1].max()) + 2 * pad
+    top = min(max(top, 0), max(height - box_h, 0))
     cv2.rectangle(image, (left, top), (left + box_w - 1, top + box_h - 1), person_colour(person.id), -1)
     cv2.rectangle(image, (left, top), (left + box_w - 1, top + box_h - 1), OUTLINE_RGB, max(1, round(scale)))
     for k, (text, ((_, th), _)) in enumerate(zip(lines, sizes, strict=True)):
