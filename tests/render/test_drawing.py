@@ -168,3 +168,24 @@ def test_the_pages_dancer_colours_are_the_overlays():
     assert listed, "common.js lists the dancers' colours in PERSON_COLOURS"
     colours = re.findall(r'"#([0-9a-f]{6})"', listed.group(1))
     assert [tuple(int(c[i : i + 2], 16) for i in (0, 2, 4)) for c in colours] == list(PERSON_RGB)
+
+
+def test_tags_of_dancers_close_together_and_near_the_corner_stay_clear_of_each_other():
+    def tag_rows(image: np.ndarray, person: Person) -> set[int]:
+        x = round(person.landmarks[0, 0] * 600)
+        return set(np.flatnonzero((image[:, x - 15 : x + 16] == person_colour(person.id)).all(axis=2).sum(axis=1) > 25))
+
+    # Side by side, heads at the same height: the tags would be drawn over each other.
+    one, two = Person(1, t_shape(0.0), "t_pose"), Person(2, t_shape(0.03), "arms_open", ("jump 0.40 s",))
+    image = draw_overlay(np.zeros((400, 600, 3), np.uint8), None, None, people=[one, two], main_person=1)
+    rows_one, rows_two = tag_rows(image, one), tag_rows(image, two)
+    assert len(rows_one) > 10 and len(rows_two) > 10 and not rows_one & rows_two
+    # Under the corner's lines (the main dancer's pose and moves): moved clear, not hidden.
+    near = Person(2, t_shape(-0.3), "one_leg")  # nose at x 0.2, y 0.3: a tag at the corner's height
+    alone = draw_overlay(np.zeros((400, 600, 3), np.uint8), None, None, people=[near], main_person=1)
+    corner = draw_overlay(
+        np.zeros((400, 600, 3), np.uint8), None, "t_pose", ["jump 0.40 s", "turn 1x clockwise", "kick"],
+        people=[near], main_person=1,
+    )  # fmt: skip
+    shown = lambda image: int((image == person_colour(2)).all(axis=2).sum())  # noqa: E731
+    assert shown(corner) == shown(alone) > 500

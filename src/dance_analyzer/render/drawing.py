@@ -78,6 +78,12 @@ def draw_overlay(
     height, width = image.shape[:2]
     scale = max(min(width, height) / 720, 0.35)
     thickness = max(2, round(4 * scale))
+    lines = [(label.replace("_", " "), LABEL_RGB)] if label else []
+    lines += [(caption, MOVE_RGB) for caption in moves]
+    if people is not None and main_person is not None and lines:
+        lines[0] = (f"#{main_person} {lines[0][0]}", lines[0][1])
+    corner = _corner_boxes([text for text, _ in lines], scale)
+    counter = _count_box(count, scale, width) if count else None
     if people is None:
         if landmarks is not None:
             points = _pixels(landmarks, width, height)
@@ -90,32 +96,53 @@ def draw_overlay(
                     cv2.circle(image, tuple(points[i]), thickness + 2, JOINT_RGB, -1, cv2.LINE_AA)
     else:
         # The main dancer last, on top of anyone they overlap; the tags over every skeleton
-        # (the main dancer's moves are in the corner, not on their tag as well).
+        # (the main dancer's moves are in the corner, not on their tag as well), each clear
+        # of the corner's lines, the count and the tags placed before it.
         ordered = sorted(people, key=lambda person: person.id == main_person)
         for person in ordered:
             _draw_person(image, person.landmarks, person_colour(person.id), thickness)
+        taken = [box for box, _ in corner] + ([counter[0]] if counter else [])
         for person in ordered:
-            _draw_tag(image, person._replace(moves=()) if person.id == main_person else person, scale)
-    lines = [(label.replace("_", " "), LABEL_RGB)] if label else []
-    lines += [(caption, MOVE_RGB) for caption in moves]
-    if people is not None and main_person is not None and lines:
-        lines[0] = (f"#{main_person} {lines[0][0]}", lines[0][1])
+            placed = _draw_tag(image, person._replace(moves=()) if person.id == main_person else person, scale, taken)
+            if placed is not None:
+                taken.append(placed)
     pad = round(10 * scale)
-    top = pad
-    for text, colour in lines:
-        font_scale, weight = 1.2 * scale, max(1, round(2 * scale))
-        (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, weight)
-        cv2.rectangle(image, (pad, top), (pad * 3 + tw, top + pad * 2 + th + base), LABEL_BG_RGB, -1)
-        _put_text(image, text, (pad * 2, top + pad + th), font_scale, colour, weight)
-        top += pad * 2 + th + base + max(1, pad // 3)
-    if count:
-        font_scale, weight = 2.4 * scale, max(2, round(4 * scale))
-        (tw, th), base = cv2.getTextSize(count, cv2.FONT_HERSHEY_SIMPLEX, font_scale, weight)
-        left = width - pad * 3 - tw
-        cv2.rectangle(image, (left, pad), (width - pad, pad * 3 + th + base), LABEL_BG_RGB, -1)
+    font_scale, weight = 1.2 * scale, max(1, round(2 * scale))
+    for (text, colour), ((x0, y0, x1, y1), th) in zip(lines, corner, strict=True):
+        cv2.rectangle(image, (x0, y0), (x1, y1), LABEL_BG_RGB, -1)
+        _put_text(image, text, (x0 + pad, y0 + pad + th), font_scale, colour, weight)
+    if count and counter:
+        (x0, y0, x1, y1), th = counter
+        cv2.rectangle(image, (x0, y0), (x1, y1), LABEL_BG_RGB, -1)
         colour = FIRST_COUNT_RGB if count == "1" else COUNT_RGB
-        _put_text(image, count, (left + pad, pad * 2 + th), font_scale, colour, weight)
+        _put_text(image, count, (x0 + pad, y0 + pad + th), 2.4 * scale, colour, max(2, round(4 * scale)))
     return image
+
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom (inclusive), in pixels
+
+
+def _corner_boxes(texts: Sequence[str], scale: float) -> list[tuple[Box, int]]:
+    """Where each of the corner's lines goes, one under the other, and its text's height."""
+    pad = round(10 * scale)
+    font_scale, weight = 1.2 * scale, max(1, round(2 * scale))
+    boxes, top = [], pad
+    for text in texts:
+        (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, weight)
+        boxes.append(((pad, top, pad * 3 + tw, top + pad * 2 + th + base), th))
+        top += pad * 2 + th + base + max(1, pad // 3)
+    return boxes
+
+
+def _count_box(count: str, scale: float, width: int) -> tuple[Box, int]:
+    """Where the music's count goes, large in the top-right corner, and its height."""
+    pad = round(10 * scale)
+    (tw, th), base = cv2.getTextSize(count, cv2.FONT_HERSHEY_SIMPLEX, 2.4 * scale, max(2, round(4 * scale)))
+    return (width - pad * 3 - tw, pad, width - pad, pad * 3 + th + base), th
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def _put_text(
@@ -163,15 +190,16 @@ def tag_anchor(landmarks: np.ndarray, width: int, height: int) -> tuple[int, int
     return x, y
 
 
-def _draw_tag(image: np.ndarray, person: Person, scale: float) -> None:
+def _draw_tag(image: np.ndarray, person: Person, scale: float, taken: Sequence[Box] = ()) -> Box | None:
     """'#2 arms up' (or '#2' where no pose holds) in dark text on the person's colour,
     centred above their head, inside the picture; a line under it per move happening.
     Where the head is too near the top for it (a flip, a dancer cut off by the frame), under
-    the feet instead, not over the body."""
+    the feet instead, not over the body. Moved up or down, a tag's height at a time, off
+    anything already ``taken`` (dancers close together); returns where it went."""
     height, width = image.shape[:2]
     anchor = tag_anchor(person.landmarks, width, height)
     if anchor is None:
-        return
+        return None
     lines = [f"#{person.id}" if not person.pose else f"#{person.id} {person.pose.replace('_', ' ')}", *person.moves]
     font_scale, weight = 0.9 * scale, max(1, round(2 * scale))
     sizes = [cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, weight) for text in lines]
@@ -183,8 +211,11 @@ def _draw_tag(image: np.ndarray, person: Person, scale: float) -> None:
     if top < 0:
         visible = person.landmarks[:, 3] >= MIN_VISIBILITY
         top = int(_pixels(person.landmarks, width, height)[visible, 1].max()) + 2 * pad
-    top = min(max(top, 0), max(height - box_h, 0))
-    cv2.rectangle(image, (left, top), (left + box_w - 1, top + box_h - 1), person_colour(person.id), -1)
-    cv2.rectangle(image, (left, top), (left + box_w - 1, top + box_h - 1), OUTLINE_RGB, max(1, round(scale)))
+    tops = [top + step * (box_h + pad) for step in (0, -1, -2, -3, 1, 2, 3)]
+    boxes = [(left, t, left + box_w - 1, t + box_h - 1) for t in (min(max(t, 0), max(height - box_h, 0)) for t in tops)]
+    box = next((b for b in boxes if not any(_overlaps(b, other) for other in taken)), boxes[0])
+    cv2.rectangle(image, box[:2], box[2:], person_colour(person.id), -1)
+    cv2.rectangle(image, box[:2], box[2:], OUTLINE_RGB, max(1, round(scale)))
     for k, (text, ((_, th), _)) in enumerate(zip(lines, sizes, strict=True)):
-        _put_text(image, text, (left + pad, top + pad + k * line_h + th), font_scale, OUTLINE_RGB, weight)
+        _put_text(image, text, (left + pad, box[1] + pad + k * line_h + th), font_scale, OUTLINE_RGB, weight)
+    return box
