@@ -71,17 +71,15 @@ def frame_details(
 def add_people_to_frames(
     frames: list[dict[str, Any]], crowd: People, own_frames: Mapping[int, list[dict[str, Any]]]
 ) -> None:
-    """Each analysed frame also lists everyone in it: id, box, landmarks, and their own
-    poses in it (``own_frames``: each person's :func:`frame_details`, by id), so that a
-    shell can show any one dancer's frames as it shows the main dancer's."""
+    """Each analysed frame also lists everyone in it: id, box, and their own landmarks and
+    poses in it, as each person's :func:`frame_details` has them (``own_frames``, by id), so
+    that a shell can show any one dancer's frames as it shows the main dancer's."""
     for k, frame in enumerate(frames):
         frame["people"] = [
             {
                 "id": person.id,
                 "box": np.round(person.boxes[k].astype(float), 4).tolist(),
-                "landmarks": np.round(person.image[k].astype(float), 5).tolist(),
-                "poses": own_frames[person.id][k]["poses"],
-                "pose": own_frames[person.id][k]["pose"],
+                **{key: own_frames[person.id][k][key] for key in ("landmarks", "poses", "pose")},
             }
             for person in crowd.persons
             if person.present[k]
