@@ -101,44 +101,52 @@ def draw_overlay(
         ordered = sorted(people, key=lambda person: person.id == main_person)
         for person in ordered:
             _draw_person(image, person.landmarks, person_colour(person.id), thickness)
-        taken = [box for box, _ in corner] + ([counter[0]] if counter else [])
+        taken = [spot.box for spot in corner] + ([counter.box] if counter else [])
         for person in ordered:
             placed = _draw_tag(image, person._replace(moves=()) if person.id == main_person else person, scale, taken)
             if placed is not None:
                 taken.append(placed)
-    pad = round(10 * scale)
-    font_scale, weight = 1.2 * scale, max(1, round(2 * scale))
-    for (text, colour), ((x0, y0, x1, y1), th) in zip(lines, corner, strict=True):
-        cv2.rectangle(image, (x0, y0), (x1, y1), LABEL_BG_RGB, -1)
-        _put_text(image, text, (x0 + pad, y0 + pad + th), font_scale, colour, weight)
+    for (text, colour), spot in zip(lines, corner, strict=True):
+        cv2.rectangle(image, spot.box[:2], spot.box[2:], LABEL_BG_RGB, -1)
+        _put_text(image, text, spot.origin, spot.size, colour, spot.weight)
     if count and counter:
-        (x0, y0, x1, y1), th = counter
-        cv2.rectangle(image, (x0, y0), (x1, y1), LABEL_BG_RGB, -1)
+        cv2.rectangle(image, counter.box[:2], counter.box[2:], LABEL_BG_RGB, -1)
         colour = FIRST_COUNT_RGB if count == "1" else COUNT_RGB
-        _put_text(image, count, (x0 + pad, y0 + pad + th), 2.4 * scale, colour, max(2, round(4 * scale)))
+        _put_text(image, count, counter.origin, counter.size, colour, counter.weight)
     return image
 
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom (inclusive), in pixels
 
 
-def _corner_boxes(texts: Sequence[str], scale: float) -> list[tuple[Box, int]]:
-    """Where each of the corner's lines goes, one under the other, and its text's height."""
+class Spot(NamedTuple):
+    """Where a caption goes on a dark box: the box, the text's origin, size and weight."""
+
+    box: Box
+    origin: tuple[int, int]
+    size: float
+    weight: int
+
+
+def _corner_boxes(texts: Sequence[str], scale: float) -> list[Spot]:
+    """Where each of the corner's lines goes, one under the other."""
     pad = round(10 * scale)
-    font_scale, weight = 1.2 * scale, max(1, round(2 * scale))
-    boxes, top = [], pad
+    size, weight = 1.2 * scale, max(1, round(2 * scale))
+    spots, top = [], pad
     for text in texts:
-        (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, weight)
-        boxes.append(((pad, top, pad * 3 + tw, top + pad * 2 + th + base), th))
+        (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, size, weight)
+        spots.append(Spot((pad, top, pad * 3 + tw, top + pad * 2 + th + base), (pad * 2, top + pad + th), size, weight))
         top += pad * 2 + th + base + max(1, pad // 3)
-    return boxes
+    return spots
 
 
-def _count_box(count: str, scale: float, width: int) -> tuple[Box, int]:
-    """Where the music's count goes, large in the top-right corner, and its height."""
+def _count_box(count: str, scale: float, width: int) -> Spot:
+    """Where the music's count goes, large in the top-right corner."""
     pad = round(10 * scale)
-    (tw, th), base = cv2.getTextSize(count, cv2.FONT_HERSHEY_SIMPLEX, 2.4 * scale, max(2, round(4 * scale)))
-    return (width - pad * 3 - tw, pad, width - pad, pad * 3 + th + base), th
+    size, weight = 2.4 * scale, max(2, round(4 * scale))
+    (tw, th), base = cv2.getTextSize(count, cv2.FONT_HERSHEY_SIMPLEX, size, weight)
+    left = width - pad * 3 - tw
+    return Spot((left, pad, width - pad, pad * 3 + th + base), (left + pad, pad * 2 + th), size, weight)
 
 
 def _overlaps(a: Box, b: Box) -> bool:
